@@ -1,0 +1,183 @@
+//! The `rd-agent` command line (DESIGN section 4). One file per command group; this file only
+//! parses, sets up diagnostics and dispatches.
+//!
+//! Contract: `--json` prints one JSON document on stdout and nothing else there; human output
+//! goes to stdout, diagnostics to stderr; exit 0 only on success, else one of [`Exit`].
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub mod agent;
+pub mod capture;
+pub mod config;
+pub mod devices;
+pub mod doctor;
+pub mod liveness;
+pub mod login;
+pub mod pid;
+pub mod sandbox;
+pub mod service;
+pub mod status;
+
+#[derive(Debug, Parser)]
+#[command(name = "rd-agent", version, about = "Daily AePS biometric login agent")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Flags every command takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Global {
+    /// Print one JSON document on stdout instead of human text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Config file (default: the system or per-user location).
+    #[arg(long, global = true, env = "RD_AGENT_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// State directory: ledger, secrets file, logs, IPC socket.
+    #[arg(long, global = true, env = "RD_AGENT_STATE_DIR", value_name = "DIR")]
+    pub state_dir: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Discover RD Services on this machine.
+    Devices(devices::Args),
+    /// Capture one fingerprint and print the parsed PID (crypto fields by length only).
+    Capture(capture::Args),
+    /// Work with PidData XML files.
+    #[command(subcommand)]
+    Pid(pid::Command),
+    /// The daily login.
+    Login(login::Args),
+    /// Today's login state, expiry, last attempt and attempts charged.
+    Status(status::Args),
+    /// Face-liveness sessions.
+    #[command(subcommand)]
+    Liveness(liveness::Command),
+    /// Run the simulated RD Service and sandbox InstantPay in the foreground.
+    Sandbox(sandbox::Args),
+    /// Run the background service.
+    Run(agent::RunArgs),
+    /// Run the per-user tray icon.
+    Tray(agent::TrayArgs),
+    /// Register or remove the service.
+    #[command(subcommand)]
+    Service(service::Command),
+    /// Create, show and fill in the config.
+    #[command(subcommand)]
+    Config(config::Command),
+    /// Check everything a support call would.
+    Doctor(doctor::Args),
+}
+
+/// Exit codes (DESIGN section 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Exit {
+    /// Anything not covered below.
+    Failure = 1,
+    /// Bad usage or config.
+    Usage = 2,
+    /// Device or RD Service.
+    Device = 3,
+    /// Rejected by the API.
+    Rejected = 4,
+    /// Network failure or unknown outcome.
+    Network = 5,
+}
+
+/// A command's failure: what to tell the person, and the exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub exit: Exit,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn new(exit: Exit, message: impl Into<String>) -> Self {
+        CliError {
+            exit,
+            message: message.into(),
+        }
+    }
+}
+
+pub type CmdResult = Result<(), CliError>;
+
+/// Print a value as the command's one JSON document.
+pub fn print_json<T: serde::Serialize>(value: &T) {
+    match serde_json::to_string_pretty(value) {
+        Ok(s) => println!("{s}"),
+        Err(e) => eprintln!("error: could not encode the output as JSON: {e}"),
+    }
+}
+
+/// Run an async command body on a fresh runtime.
+pub fn block_on<F: std::future::Future>(fut: F) -> F::Output {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("the tokio runtime starts")
+        .block_on(fut)
+}
+
+fn init_diagnostics() {
+    // Diagnostics go to stderr; RD_AGENT_LOG=debug for more. The service adds its own file log.
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RD_AGENT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// Entry point of the `rd-agent` binary.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let global = cli.global;
+    if !matches!(cli.command, Command::Run(_) | Command::Tray(_)) {
+        init_diagnostics();
+    }
+    let result = match cli.command {
+        Command::Devices(a) => devices::run(a, &global),
+        Command::Capture(a) => capture::run(a, &global),
+        Command::Pid(c) => pid::run(c, &global),
+        Command::Login(a) => login::run(a, &global),
+        Command::Status(a) => status::run(a, &global),
+        Command::Liveness(c) => liveness::run(c, &global),
+        Command::Sandbox(a) => sandbox::run(a, &global),
+        Command::Run(a) => agent::run(a, &global),
+        Command::Tray(a) => agent::tray(a, &global),
+        Command::Service(c) => service::run(c, &global),
+        Command::Config(c) => config::run(c, &global),
+        Command::Doctor(a) => doctor::run(a, &global),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            if global.json {
+                print_json(&serde_json::json!({
+                    "ok": false,
+                    "error": { "kind": e.exit, "message": e.message },
+                }));
+            }
+            eprintln!("error: {}", e.message);
+            ExitCode::from(e.exit as u8)
+        }
+    }
+}
+
+/// Placeholder for commands whose issue has not landed yet.
+pub(crate) fn not_yet(what: &str) -> CmdResult {
+    Err(CliError::new(
+        Exit::Failure,
+        format!("`{what}` is not available in this build yet"),
+    ))
+}

@@ -1,0 +1,3 @@
+//! The Connecting Party server for ConnPay mobile card verification (DESIGN section 7).
+
+pub mod cli;
