@@ -12,6 +12,7 @@ pub mod config;
 pub mod connpay;
 pub mod instantpay;
 pub mod ledger;
+pub mod liveness;
 pub mod login;
 pub mod rd;
 pub mod redact;

@@ -1,1 +1,6 @@
-//! TODO(owner): see the issue for this module.
+//! The embedded sandbox: a simulated RD Service and a sandbox InstantPay, for the README's first
+//! command, for `rd-agent sandbox` and for the tests.
+
+pub mod instantpay;
+pub mod liveness;
+pub mod rd;

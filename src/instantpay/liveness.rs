@@ -1,0 +1,1 @@
+//! TODO(owner): face-liveness result types (issue 6).

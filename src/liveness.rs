@@ -1,0 +1,1 @@
+//! TODO(owner): face-liveness verdict and image drawing (issue 6).
