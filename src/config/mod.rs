@@ -1,0 +1,745 @@
+//! Configuration (DESIGN section 4): defaults, then the TOML file, then environment variables
+//! `RD_AGENT_<SECTION>__<KEY>`. Secrets live apart, in [`secrets`].
+//!
+//! Loading never fails on a missing required value: the file may be half written while the
+//! operator sets up. The command that needs a value asks [`Config::require_login`], which names
+//! every missing or invalid key and how to fix it.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+pub mod secrets;
+
+pub use secrets::{SecretName, Secrets, SecretsError};
+
+/// The live InstantPay API.
+pub const DEFAULT_BASE_URL: &str = "https://api.instantpay.in";
+/// File name of the config inside a config directory.
+pub const CONFIG_FILE_NAME: &str = "config.toml";
+/// Prefix of the environment overrides.
+pub const ENV_PREFIX: &str = "RD_AGENT_";
+/// Largest config file we read: a real one is a few hundred bytes.
+const MAX_CONFIG_BYTES: u64 = 256 * 1024;
+
+/// Everything `config.toml` holds. Every section has defaults, so an empty file is valid TOML.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[derive(Default)]
+pub struct Config {
+    pub instantpay: InstantPayConfig,
+    pub outlet: OutletConfig,
+    pub rd: RdConfig,
+    pub capture: CaptureConfig,
+    pub schedule: ScheduleConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct InstantPayConfig {
+    /// API root; the sandbox and staging servers set their own.
+    pub base_url: String,
+    pub client_id: String,
+    pub outlet_id: String,
+    /// The operator's public IP, sent as `X-Ipay-Endpoint-Ip`.
+    pub endpoint_ip: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutletConfig {
+    /// Decimal degrees as a string, 4 to 6 decimals, `.` separator.
+    pub latitude: String,
+    pub longitude: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RdConfig {
+    pub host: String,
+    /// A port or a range, `"11100-11120"`.
+    pub ports: String,
+    /// PidOptions `env`: P, PP or S.
+    pub env: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CaptureConfig {
+    /// Captures with a lower `qScore` are refused before anything is sent.
+    pub min_qscore: u32,
+    /// Captures with fewer minutiae (`nmPoints`) are refused before anything is sent.
+    pub min_nmpoints: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ScheduleConfig {
+    /// Morning reminder, `HH:MM` IST.
+    pub reminder_at: String,
+}
+
+impl Default for InstantPayConfig {
+    fn default() -> Self {
+        InstantPayConfig {
+            base_url: DEFAULT_BASE_URL.to_string(),
+            client_id: String::new(),
+            outlet_id: String::new(),
+            endpoint_ip: String::new(),
+        }
+    }
+}
+
+impl Default for RdConfig {
+    fn default() -> Self {
+        RdConfig {
+            host: "127.0.0.1".to_string(),
+            ports: "11100-11120".to_string(),
+            env: "P".to_string(),
+        }
+    }
+}
+
+impl Default for CaptureConfig {
+    fn default() -> Self {
+        // Vendors report qScore 0-100; below ~40 a match rarely succeeds. nmPoints of a usable
+        // thumb print is typically 30+. Operators may tighten these.
+        CaptureConfig {
+            min_qscore: 40,
+            min_nmpoints: 20,
+        }
+    }
+}
+
+impl Default for ScheduleConfig {
+    fn default() -> Self {
+        ScheduleConfig {
+            reminder_at: "08:00".to_string(),
+        }
+    }
+}
+
+/// A config that could not be read or used. Every message names the key or file and the fix.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ConfigError {
+    #[error(
+        "cannot read the config file {path}: {reason}. Check the path, or run `rd-agent config init`"
+    )]
+    Read { path: PathBuf, reason: String },
+    #[error(
+        "the config file {path} is larger than {MAX_CONFIG_BYTES} bytes: is it the right file?"
+    )]
+    TooLarge { path: PathBuf },
+    #[error(
+        "the config file {path} is not valid TOML: {reason}. Fix the file, or recreate it with `rd-agent config init --overwrite`"
+    )]
+    Syntax { path: PathBuf, reason: String },
+    #[error(
+        "{source_name}: unknown key `{key}`. Remove it, or check its spelling against `rd-agent config show`"
+    )]
+    UnknownKey { source_name: String, key: String },
+    #[error("{source_name}: `{key}` {reason}")]
+    Invalid {
+        source_name: String,
+        key: String,
+        reason: String,
+    },
+    #[error("`{key}` is not set. {hint}")]
+    Missing { key: String, hint: String },
+    #[error("cannot write the config file {path}: {reason}")]
+    Write { path: PathBuf, reason: String },
+    #[error(
+        "no home or system directory found for the {what}: pass --config FILE and --state-dir DIR (or set RD_AGENT_CONFIG and RD_AGENT_STATE_DIR)"
+    )]
+    NoLocation { what: String },
+}
+
+/// Who is running: the service uses the system locations, a person their own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    User,
+    System,
+}
+
+/// Where the config file and the state directory (ledger, secrets, logs, socket) are.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Paths {
+    pub config_file: PathBuf,
+    pub state_dir: PathBuf,
+}
+
+impl Paths {
+    /// `--config` / `--state-dir` (or their env vars, which clap already read) win; otherwise the
+    /// system or per-user locations.
+    pub fn resolve(
+        config: Option<&Path>,
+        state_dir: Option<&Path>,
+        scope: Scope,
+    ) -> Result<Paths, ConfigError> {
+        let config_file = match config {
+            Some(p) => p.to_path_buf(),
+            None => default_config_dir(scope)?.join(CONFIG_FILE_NAME),
+        };
+        let state_dir = match state_dir {
+            Some(p) => p.to_path_buf(),
+            None => default_state_dir(scope)?,
+        };
+        Ok(Paths {
+            config_file,
+            state_dir,
+        })
+    }
+
+    /// Both locations inside one directory: the sandbox and the tests.
+    pub fn in_dir(dir: &Path) -> Paths {
+        Paths {
+            config_file: dir.join(CONFIG_FILE_NAME),
+            state_dir: dir.to_path_buf(),
+        }
+    }
+
+    pub fn ledger_file(&self) -> PathBuf {
+        self.state_dir.join("ledger.sqlite3")
+    }
+
+    pub fn secrets_file(&self) -> PathBuf {
+        self.state_dir.join(secrets::SECRETS_FILE_NAME)
+    }
+
+    pub fn log_dir(&self) -> PathBuf {
+        self.state_dir.join("logs")
+    }
+}
+
+fn project_dirs(what: &str) -> Result<directories::ProjectDirs, ConfigError> {
+    directories::ProjectDirs::from("in", "rd-agent", "rd-agent").ok_or_else(|| {
+        ConfigError::NoLocation {
+            what: what.to_string(),
+        }
+    })
+}
+
+fn default_config_dir(scope: Scope) -> Result<PathBuf, ConfigError> {
+    match scope {
+        Scope::System if cfg!(windows) => Ok(program_data().join("rd-agent")),
+        Scope::System => Ok(PathBuf::from("/etc/rd-agent")),
+        Scope::User => Ok(project_dirs("config file")?.config_dir().to_path_buf()),
+    }
+}
+
+fn default_state_dir(scope: Scope) -> Result<PathBuf, ConfigError> {
+    match scope {
+        Scope::System if cfg!(windows) => Ok(program_data().join("rd-agent").join("state")),
+        Scope::System => {
+            // systemd's StateDirectory= tells us where it made the directory.
+            match std::env::var_os("STATE_DIRECTORY") {
+                Some(d) if !d.is_empty() => Ok(PathBuf::from(d)),
+                _ => Ok(PathBuf::from("/var/lib/rd-agent")),
+            }
+        }
+        Scope::User => Ok(project_dirs("state directory")?
+            .data_local_dir()
+            .to_path_buf()),
+    }
+}
+
+fn program_data() -> PathBuf {
+    std::env::var_os("ProgramData")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(r"C:\ProgramData"))
+}
+
+impl Config {
+    /// Read `path` (a missing file means all defaults), then apply the process environment.
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = match read_capped(path)? {
+            Some(t) => t,
+            None => String::new(),
+        };
+        Config::from_sources(&text, &path.display().to_string(), std::env::vars())
+    }
+
+    /// Defaults, then `toml_text`, then `env` (only `RD_AGENT_<SECTION>__<KEY>` entries count).
+    pub fn from_sources(
+        toml_text: &str,
+        source_name: &str,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
+        let mut table: toml::Table =
+            toml_text
+                .parse()
+                .map_err(|e: toml::de::Error| ConfigError::Syntax {
+                    path: PathBuf::from(source_name),
+                    reason: e.message().to_string(),
+                })?;
+        check_shape(&table, source_name)?;
+        apply_env(&mut table, env)?;
+        let cfg: Config =
+            Config::deserialize(toml::Value::Table(table)).map_err(|e| ConfigError::Invalid {
+                source_name: source_name.to_string(),
+                key: "(file)".to_string(),
+                reason: e.message().to_string(),
+            })?;
+        cfg.check_formats()?;
+        Ok(cfg)
+    }
+
+    /// Formats of the values that are set (empty required values are left to `require_login`).
+    pub fn check_formats(&self) -> Result<(), ConfigError> {
+        let bad = |key: &str, reason: String| ConfigError::Invalid {
+            source_name: "config".to_string(),
+            key: key.to_string(),
+            reason,
+        };
+        let url = &self.instantpay.base_url;
+        if !(url.starts_with("https://") || url.starts_with("http://")) {
+            return Err(bad(
+                "instantpay.base_url",
+                format!(
+                    "must start with https:// (got {url:?}); the live API is {DEFAULT_BASE_URL}"
+                ),
+            ));
+        }
+        if !self.outlet.latitude.is_empty() {
+            check_degrees(&self.outlet.latitude, 6.0, 37.0)
+                .map_err(|r| bad("outlet.latitude", r))?;
+        }
+        if !self.outlet.longitude.is_empty() {
+            check_degrees(&self.outlet.longitude, 68.0, 98.0)
+                .map_err(|r| bad("outlet.longitude", r))?;
+        }
+        parse_port_range(&self.rd.ports).map_err(|r| bad("rd.ports", r))?;
+        if !matches!(self.rd.env.as_str(), "P" | "PP" | "S") {
+            return Err(bad(
+                "rd.env",
+                format!(
+                    "must be P (production), PP (pre-production) or S (staging), not {:?}",
+                    self.rd.env
+                ),
+            ));
+        }
+        if self.rd.host.trim().is_empty() {
+            return Err(bad("rd.host", "must not be empty; use 127.0.0.1".into()));
+        }
+        parse_hh_mm(&self.schedule.reminder_at).map_err(|r| bad("schedule.reminder_at", r))?;
+        Ok(())
+    }
+
+    /// Everything a real daily login needs, or the first missing key with how to set it.
+    pub fn require_login(&self) -> Result<(), ConfigError> {
+        for (key, value) in [
+            ("instantpay.client_id", &self.instantpay.client_id),
+            ("instantpay.outlet_id", &self.instantpay.outlet_id),
+            ("instantpay.endpoint_ip", &self.instantpay.endpoint_ip),
+            ("outlet.latitude", &self.outlet.latitude),
+            ("outlet.longitude", &self.outlet.longitude),
+        ] {
+            if value.trim().is_empty() {
+                return Err(missing(key));
+            }
+        }
+        Ok(())
+    }
+
+    /// The RD ports as an inclusive range (validated at load).
+    pub fn rd_ports(&self) -> (u16, u16) {
+        parse_port_range(&self.rd.ports).unwrap_or((11100, 11120))
+    }
+
+    /// The config as TOML, for `config init` and `config show`.
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).unwrap_or_default()
+    }
+}
+
+/// The error for a required key left empty.
+pub fn missing(key: &str) -> ConfigError {
+    ConfigError::Missing {
+        key: key.to_string(),
+        hint: format!(
+            "Run `rd-agent config init`, or set it in the config file or with {}",
+            env_var_name(key)
+        ),
+    }
+}
+
+/// `instantpay.base_url` -> `RD_AGENT_INSTANTPAY__BASE_URL`.
+pub fn env_var_name(key: &str) -> String {
+    format!(
+        "{ENV_PREFIX}{}",
+        key.replace('.', "__").to_ascii_uppercase()
+    )
+}
+
+/// Read a file of at most `MAX_CONFIG_BYTES`; `None` if it does not exist.
+fn read_capped(path: &Path) -> Result<Option<String>, ConfigError> {
+    use std::io::Read;
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(ConfigError::Read {
+                path: path.to_path_buf(),
+                reason: e.to_string(),
+            });
+        }
+    };
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ConfigError::Read {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(ConfigError::TooLarge {
+            path: path.to_path_buf(),
+        });
+    }
+    String::from_utf8(bytes)
+        .map(Some)
+        .map_err(|_| ConfigError::Read {
+            path: path.to_path_buf(),
+            reason: "it is not UTF-8 text".into(),
+        })
+}
+
+/// The defaults as a table: the list of known keys and their types.
+fn default_table() -> toml::Table {
+    match toml::Value::try_from(Config::default()) {
+        Ok(toml::Value::Table(t)) => t,
+        _ => toml::Table::new(),
+    }
+}
+
+/// Reject unknown sections/keys and wrong types with the key's name, before serde's messages.
+fn check_shape(table: &toml::Table, source_name: &str) -> Result<(), ConfigError> {
+    let defaults = default_table();
+    for (section, value) in table {
+        let Some(toml::Value::Table(known)) = defaults.get(section) else {
+            return Err(ConfigError::UnknownKey {
+                source_name: source_name.to_string(),
+                key: section.clone(),
+            });
+        };
+        let toml::Value::Table(keys) = value else {
+            return Err(ConfigError::Invalid {
+                source_name: source_name.to_string(),
+                key: section.clone(),
+                reason: format!("must be a section `[{section}]`, not a single value"),
+            });
+        };
+        for (key, v) in keys {
+            let full = format!("{section}.{key}");
+            let Some(default) = known.get(key) else {
+                return Err(ConfigError::UnknownKey {
+                    source_name: source_name.to_string(),
+                    key: full,
+                });
+            };
+            let ok = match default {
+                toml::Value::String(_) => v.is_str(),
+                toml::Value::Integer(_) => {
+                    matches!(v, toml::Value::Integer(i) if (0..=u32::MAX as i64).contains(i))
+                }
+                _ => false,
+            };
+            if !ok {
+                let want = if default.is_str() {
+                    "a quoted string, e.g. \"value\""
+                } else {
+                    "a whole number from 0 up"
+                };
+                return Err(ConfigError::Invalid {
+                    source_name: source_name.to_string(),
+                    key: full,
+                    reason: format!("must be {want}, not {}", v.type_str()),
+                });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Apply `RD_AGENT_<SECTION>__<KEY>` overrides. Other `RD_AGENT_*` names (CONFIG, STATE_DIR,
+/// LOG) are not config keys and are skipped.
+fn apply_env(
+    table: &mut toml::Table,
+    env: impl IntoIterator<Item = (String, String)>,
+) -> Result<(), ConfigError> {
+    let defaults = default_table();
+    for (name, value) in env {
+        let Some(rest) = name.strip_prefix(ENV_PREFIX) else {
+            continue;
+        };
+        let Some((section, key)) = rest.split_once("__") else {
+            continue;
+        };
+        let (section, key) = (section.to_ascii_lowercase(), key.to_ascii_lowercase());
+        let Some(default) = defaults
+            .get(&section)
+            .and_then(|s| s.as_table())
+            .and_then(|s| s.get(&key))
+        else {
+            return Err(ConfigError::UnknownKey {
+                source_name: format!("environment variable {name}"),
+                key: format!("{section}.{key}"),
+            });
+        };
+        let v = match default {
+            toml::Value::Integer(_) => match value.trim().parse::<u32>() {
+                Ok(n) => toml::Value::Integer(i64::from(n)),
+                Err(_) => {
+                    return Err(ConfigError::Invalid {
+                        source_name: format!("environment variable {name}"),
+                        key: format!("{section}.{key}"),
+                        reason: "must be a whole number from 0 up".into(),
+                    });
+                }
+            },
+            _ => toml::Value::String(value),
+        };
+        let entry = table
+            .entry(section)
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        if let toml::Value::Table(t) = entry {
+            t.insert(key, v);
+        }
+    }
+    Ok(())
+}
+
+/// Decimal degrees as InstantPay wants them: `.` separator, 4 to 6 decimals, inside `lo..=hi`.
+pub fn check_degrees(s: &str, lo: f64, hi: f64) -> Result<(), String> {
+    let (int, frac) = s.split_once('.').ok_or_else(|| {
+        format!(
+            "must be decimal degrees with a `.` and 4 to 6 decimals, e.g. \"19.0760\" (got {s:?})"
+        )
+    })?;
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if !digits(int) || !digits(frac) || !(4..=6).contains(&frac.len()) {
+        return Err(format!(
+            "must be decimal degrees with 4 to 6 decimals, e.g. \"19.0760\" (got {s:?})"
+        ));
+    }
+    let v: f64 = s.parse().map_err(|_| format!("is not a number: {s:?}"))?;
+    if !(lo..=hi).contains(&v) {
+        return Err(format!(
+            "must lie inside India ({lo} to {hi}); got {s}. Check the latitude/longitude order"
+        ));
+    }
+    Ok(())
+}
+
+/// `"11100-11120"` or `"11100"` -> an inclusive range.
+pub fn parse_port_range(s: &str) -> Result<(u16, u16), String> {
+    let err = || format!("must be a port or a range like \"11100-11120\" (got {s:?})");
+    let (a, b) = match s.split_once('-') {
+        Some((a, b)) => (a.trim(), b.trim()),
+        None => (s.trim(), s.trim()),
+    };
+    let a: u16 = a.parse().map_err(|_| err())?;
+    let b: u16 = b.parse().map_err(|_| err())?;
+    if a == 0 || a > b {
+        return Err(err());
+    }
+    Ok((a, b))
+}
+
+/// `"08:00"` -> (8, 0).
+pub fn parse_hh_mm(s: &str) -> Result<(u32, u32), String> {
+    let err = || format!("must be a time HH:MM in IST, e.g. \"08:00\" (got {s:?})");
+    let (h, m) = s.split_once(':').ok_or_else(err)?;
+    if h.len() != 2 || m.len() != 2 {
+        return Err(err());
+    }
+    let h: u32 = h.parse().map_err(|_| err())?;
+    let m: u32 = m.parse().map_err(|_| err())?;
+    if h > 23 || m > 59 {
+        return Err(err());
+    }
+    Ok((h, m))
+}
+
+/// Write `text` to `path`, creating the directory; through a temporary file and a rename so a
+/// crash never leaves half a config.
+pub fn write_file_atomic(path: &Path, text: &str, private: bool) -> Result<(), ConfigError> {
+    let werr = |e: std::io::Error| ConfigError::Write {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(werr)?;
+    }
+    let tmp = path.with_extension("tmp");
+    {
+        use std::io::Write;
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(if private { 0o600 } else { 0o644 });
+        }
+        #[cfg(not(unix))]
+        let _ = private;
+        let mut f = opts.open(&tmp).map_err(werr)?;
+        f.write_all(text.as_bytes()).map_err(werr)?;
+        f.sync_all().map_err(werr)?;
+    }
+    std::fs::rename(&tmp, path).map_err(werr)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn defaults_then_file_then_env() {
+        let cfg = Config::from_sources("", "t", env(&[])).unwrap();
+        assert_eq!(cfg, Config::default());
+        assert_eq!(cfg.instantpay.base_url, DEFAULT_BASE_URL);
+        assert_eq!(cfg.rd.ports, "11100-11120");
+        assert_eq!(cfg.rd_ports(), (11100, 11120));
+        assert_eq!(cfg.schedule.reminder_at, "08:00");
+
+        let text = "[instantpay]\nclient_id = \"file-id\"\nbase_url = \"http://127.0.0.1:9\"\n[capture]\nmin_qscore = 55\n";
+        let cfg = Config::from_sources(text, "t", env(&[])).unwrap();
+        assert_eq!(cfg.instantpay.client_id, "file-id");
+        assert_eq!(cfg.capture.min_qscore, 55);
+        assert_eq!(
+            cfg.capture.min_nmpoints,
+            CaptureConfig::default().min_nmpoints
+        );
+
+        let cfg = Config::from_sources(
+            text,
+            "t",
+            env(&[
+                ("RD_AGENT_INSTANTPAY__CLIENT_ID", "env-id"),
+                ("RD_AGENT_CAPTURE__MIN_QSCORE", "70"),
+                ("RD_AGENT_CONFIG", "/ignored"),
+                ("RD_AGENT_LOG", "debug"),
+                ("PATH", "/bin"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(cfg.instantpay.client_id, "env-id");
+        assert_eq!(cfg.capture.min_qscore, 70);
+        assert_eq!(cfg.instantpay.base_url, "http://127.0.0.1:9");
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let e = Config::from_sources("[capture]\nmin_qscore = \"high\"\n", "f.toml", env(&[]))
+            .unwrap_err();
+        assert!(e.to_string().contains("capture.min_qscore"), "{e}");
+        let e =
+            Config::from_sources("[capture]\nmin_qscore = -1\n", "f.toml", env(&[])).unwrap_err();
+        assert!(e.to_string().contains("capture.min_qscore"), "{e}");
+        let e = Config::from_sources("[instantpay]\nclient_idd = \"x\"\n", "f.toml", env(&[]))
+            .unwrap_err();
+        assert!(e.to_string().contains("instantpay.client_idd"), "{e}");
+        let e = Config::from_sources("[nope]\n", "f.toml", env(&[])).unwrap_err();
+        assert!(e.to_string().contains("nope"), "{e}");
+        let e = Config::from_sources("instantpay = 3\n", "f.toml", env(&[])).unwrap_err();
+        assert!(e.to_string().contains("instantpay"), "{e}");
+        let e = Config::from_sources("", "f", env(&[("RD_AGENT_CAPTURE__MIN_QSCORE", "x")]))
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("RD_AGENT_CAPTURE__MIN_QSCORE"),
+            "{e}"
+        );
+        let e = Config::from_sources("", "f", env(&[("RD_AGENT_RD__PORTZ", "1")])).unwrap_err();
+        assert!(e.to_string().contains("rd.portz"), "{e}");
+        let e =
+            Config::from_sources("[outlet]\nlatitude = \"51.5072\"\n", "f", env(&[])).unwrap_err();
+        assert!(e.to_string().contains("outlet.latitude"), "{e}");
+        let e = Config::from_sources("[rd]\nports = \"11120-11100\"\n", "f", env(&[])).unwrap_err();
+        assert!(e.to_string().contains("rd.ports"), "{e}");
+        let e = Config::from_sources("[rd]\nenv = \"X\"\n", "f", env(&[])).unwrap_err();
+        assert!(e.to_string().contains("rd.env"), "{e}");
+        let e =
+            Config::from_sources("[schedule]\nreminder_at = \"8am\"\n", "f", env(&[])).unwrap_err();
+        assert!(e.to_string().contains("schedule.reminder_at"), "{e}");
+        let e = Config::from_sources("[instantpay]\nbase_url = \"ftp://x\"\n", "f", env(&[]))
+            .unwrap_err();
+        assert!(e.to_string().contains("instantpay.base_url"), "{e}");
+    }
+
+    #[test]
+    fn garbage_and_truncation_are_errors_not_panics() {
+        for text in [
+            "[instantpay",
+            "[instantpay]\nclient_id = \"unterminated",
+            "\u{0}\u{1}\u{2}",
+            "= = =",
+            "[[capture]]\nmin_qscore = 1\n",
+            "[capture]\nmin_qscore = 99999999999999\n",
+            "[outlet]\nlatitude = 19.07\n",
+        ] {
+            assert!(
+                Config::from_sources(text, "f", env(&[])).is_err(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn oversized_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.toml");
+        std::fs::write(&path, "#".repeat(MAX_CONFIG_BYTES as usize + 10)).unwrap();
+        assert!(matches!(
+            Config::load(&path),
+            Err(ConfigError::TooLarge { .. })
+        ));
+        // A missing file is all defaults.
+        assert!(Config::load(&dir.path().join("none.toml")).is_ok());
+    }
+
+    #[test]
+    fn require_login_names_the_first_missing_key() {
+        let mut cfg = Config::default();
+        let e = cfg.require_login().unwrap_err();
+        assert!(e.to_string().contains("instantpay.client_id"), "{e}");
+        assert!(
+            e.to_string().contains("RD_AGENT_INSTANTPAY__CLIENT_ID"),
+            "{e}"
+        );
+        cfg.instantpay.client_id = "c".into();
+        cfg.instantpay.outlet_id = "o".into();
+        cfg.instantpay.endpoint_ip = "203.0.113.7".into();
+        cfg.outlet.latitude = "19.0760".into();
+        let e = cfg.require_login().unwrap_err();
+        assert!(e.to_string().contains("outlet.longitude"), "{e}");
+        cfg.outlet.longitude = "72.8777".into();
+        cfg.require_login().unwrap();
+    }
+
+    #[test]
+    fn toml_round_trip() {
+        let mut cfg = Config::default();
+        cfg.instantpay.client_id = "id \"quoted\"".into();
+        cfg.outlet.latitude = "19.0760".into();
+        let back = Config::from_sources(&cfg.to_toml(), "t", env(&[])).unwrap();
+        assert_eq!(back, cfg);
+    }
+
+    #[test]
+    fn degrees_format() {
+        assert!(check_degrees("19.0760", 6.0, 37.0).is_ok());
+        assert!(check_degrees("19.076012", 6.0, 37.0).is_ok());
+        assert!(check_degrees("19.07", 6.0, 37.0).is_err());
+        assert!(check_degrees("19,0760", 6.0, 37.0).is_err());
+        assert!(check_degrees("-19.0760", 6.0, 37.0).is_err());
+        assert!(check_degrees("19.0760123", 6.0, 37.0).is_err());
+    }
+}

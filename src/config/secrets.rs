@@ -1,0 +1,339 @@
+//! The secret store (DESIGN section 8): the client secret, the encryption key and the operator's
+//! Aadhaar in a 0600 file in the state directory, owned by whoever runs the agent.
+//!
+//! No OS keyring yet: the 0600 file is the store everywhere (it is DESIGN's fallback on a
+//! headless machine, and the service's store on Linux). Values are held as [`Secret`] /
+//! [`Aadhaar`], zeroized on drop, and never appear in errors.
+
+use std::path::{Path, PathBuf};
+
+use zeroize::Zeroizing;
+
+use crate::aadhaar::{Aadhaar, AadhaarError, KEY_LEN};
+use crate::redact::Secret;
+
+pub const SECRETS_FILE_NAME: &str = "secrets.toml";
+const MAX_SECRETS_BYTES: u64 = 64 * 1024;
+
+/// The three secrets, by the names `config set-secret` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretName {
+    ClientSecret,
+    EncryptionKey,
+    Aadhaar,
+}
+
+impl SecretName {
+    pub const ALL: [SecretName; 3] = [
+        SecretName::ClientSecret,
+        SecretName::EncryptionKey,
+        SecretName::Aadhaar,
+    ];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            SecretName::ClientSecret => "instantpay.client_secret",
+            SecretName::EncryptionKey => "instantpay.encryption_key",
+            SecretName::Aadhaar => "operator.aadhaar",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<SecretName, SecretsError> {
+        SecretName::ALL
+            .into_iter()
+            .find(|n| n.key() == s || n.key().split_once('.').map(|p| p.1) == Some(s))
+            .ok_or_else(|| SecretsError::UnknownName(s.to_string()))
+    }
+}
+
+/// Why the secret store could not be read, written or used. Never contains a secret's value.
+#[derive(Debug, thiserror::Error)]
+pub enum SecretsError {
+    #[error(
+        "unknown secret {0:?}: the secrets are instantpay.client_secret, instantpay.encryption_key and operator.aadhaar"
+    )]
+    UnknownName(String),
+    #[error("cannot read the secrets file {path}: {reason}")]
+    Read { path: PathBuf, reason: String },
+    #[error("the secrets file {path} can be read by other users: run `chmod 600 {path}`")]
+    Permissions { path: PathBuf },
+    #[error(
+        "the secrets file {path} is damaged ({reason}): set the secrets again with `rd-agent config set-secret NAME`"
+    )]
+    Damaged { path: PathBuf, reason: String },
+    #[error("cannot write the secrets file {path}: {reason}")]
+    Write { path: PathBuf, reason: String },
+    #[error(
+        "`{key}` is not set: run `rd-agent config set-secret {key}` and type it (it is read from standard input, never from the command line)"
+    )]
+    Missing { key: &'static str },
+    #[error("`{key}` is empty: type the value, then Enter")]
+    Empty { key: &'static str },
+    #[error("`operator.aadhaar`: {0}")]
+    Aadhaar(AadhaarError),
+    #[error(
+        "`instantpay.encryption_key` must be exactly {KEY_LEN} bytes (the \"Encryption Key\" InstantPay issues, not the client secret); this one has {0} bytes"
+    )]
+    KeyLength(usize),
+}
+
+/// The secrets that are set. `Debug` shows only whether each is set.
+#[derive(Default, Clone)]
+pub struct Secrets {
+    pub client_secret: Option<Secret>,
+    pub encryption_key: Option<Secret>,
+    pub aadhaar: Option<Aadhaar>,
+}
+
+impl std::fmt::Debug for Secrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Secrets")
+            .field("client_secret", &self.client_secret.is_some())
+            .field("encryption_key", &self.encryption_key.is_some())
+            .field("aadhaar", &self.aadhaar.is_some())
+            .finish()
+    }
+}
+
+impl Secrets {
+    /// Read the store; a missing file means nothing is set.
+    pub fn load(path: &Path) -> Result<Secrets, SecretsError> {
+        let text = match read_private(path)? {
+            Some(t) => t,
+            None => return Ok(Secrets::default()),
+        };
+        Secrets::parse(&text).map_err(|reason| SecretsError::Damaged {
+            path: path.to_path_buf(),
+            reason,
+        })
+    }
+
+    /// Parse the file's text. The error text names keys, never values.
+    pub fn parse(text: &str) -> Result<Secrets, String> {
+        let table: toml::Table = text
+            .parse()
+            .map_err(|_| "it is not valid TOML".to_string())?;
+        let mut out = Secrets::default();
+        for (key, value) in &table {
+            let name = SecretName::parse(key).map_err(|_| format!("unknown entry {key:?}"))?;
+            let toml::Value::String(v) = value else {
+                return Err(format!("{key} is not a string"));
+            };
+            out.set(name, v).map_err(|e| e.to_string())?;
+        }
+        Ok(out)
+    }
+
+    /// Validate and set one secret from what the person typed (surrounding whitespace trimmed).
+    pub fn set(&mut self, name: SecretName, value: &str) -> Result<(), SecretsError> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(SecretsError::Empty { key: name.key() });
+        }
+        match name {
+            SecretName::ClientSecret => self.client_secret = Some(Secret::new(value)),
+            SecretName::EncryptionKey => {
+                if value.len() != KEY_LEN {
+                    return Err(SecretsError::KeyLength(value.len()));
+                }
+                self.encryption_key = Some(Secret::new(value));
+            }
+            SecretName::Aadhaar => {
+                self.aadhaar = Some(Aadhaar::parse(value).map_err(SecretsError::Aadhaar)?);
+            }
+        }
+        Ok(())
+    }
+
+    pub fn is_set(&self, name: SecretName) -> bool {
+        match name {
+            SecretName::ClientSecret => self.client_secret.is_some(),
+            SecretName::EncryptionKey => self.encryption_key.is_some(),
+            SecretName::Aadhaar => self.aadhaar.is_some(),
+        }
+    }
+
+    /// What `config show` may print: set / not set, the Aadhaar masked.
+    pub fn shown(&self, name: SecretName) -> String {
+        match name {
+            SecretName::Aadhaar => match &self.aadhaar {
+                Some(a) => a.masked(),
+                None => "not set".into(),
+            },
+            _ if self.is_set(name) => "set".into(),
+            _ => "not set".into(),
+        }
+    }
+
+    pub fn client_secret(&self) -> Result<&Secret, SecretsError> {
+        self.client_secret.as_ref().ok_or(SecretsError::Missing {
+            key: SecretName::ClientSecret.key(),
+        })
+    }
+
+    pub fn encryption_key(&self) -> Result<&Secret, SecretsError> {
+        self.encryption_key.as_ref().ok_or(SecretsError::Missing {
+            key: SecretName::EncryptionKey.key(),
+        })
+    }
+
+    pub fn aadhaar(&self) -> Result<&Aadhaar, SecretsError> {
+        self.aadhaar.as_ref().ok_or(SecretsError::Missing {
+            key: SecretName::Aadhaar.key(),
+        })
+    }
+
+    /// Write the store with mode 0600 (through a temporary file and a rename).
+    pub fn save(&self, path: &Path) -> Result<(), SecretsError> {
+        let mut text = Zeroizing::new(String::from(
+            "# rd-agent secrets: keep this file private (mode 0600). Edit with `rd-agent config set-secret`.\n",
+        ));
+        let mut put = |key: &str, value: &str| {
+            // toml's string encoder escapes quotes and control characters.
+            let v = Zeroizing::new(toml::Value::String(value.to_string()).to_string());
+            text.push_str(&format!("\"{key}\" = {}\n", v.as_str()));
+        };
+        if let Some(s) = &self.client_secret {
+            put(SecretName::ClientSecret.key(), s.expose());
+        }
+        if let Some(s) = &self.encryption_key {
+            put(SecretName::EncryptionKey.key(), s.expose());
+        }
+        if let Some(a) = &self.aadhaar {
+            put(SecretName::Aadhaar.key(), a.expose_digits());
+        }
+        super::write_file_atomic(path, &text, true).map_err(|e| SecretsError::Write {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        })
+    }
+}
+
+/// Read the file if it exists, refusing one that other users can read.
+fn read_private(path: &Path) -> Result<Option<Zeroizing<String>>, SecretsError> {
+    use std::io::Read;
+    let rerr = |e: std::io::Error| SecretsError::Read {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    };
+    let file = match std::fs::File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(rerr(e)),
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = file.metadata().map_err(rerr)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            return Err(SecretsError::Permissions {
+                path: path.to_path_buf(),
+            });
+        }
+    }
+    let mut bytes = Zeroizing::new(Vec::new());
+    file.take(MAX_SECRETS_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(rerr)?;
+    if bytes.len() as u64 > MAX_SECRETS_BYTES {
+        return Err(SecretsError::Damaged {
+            path: path.to_path_buf(),
+            reason: "it is far too large".into(),
+        });
+    }
+    match std::str::from_utf8(&bytes) {
+        Ok(s) => Ok(Some(Zeroizing::new(s.to_string()))),
+        Err(_) => Err(SecretsError::Damaged {
+            path: path.to_path_buf(),
+            reason: "it is not UTF-8 text".into(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aadhaar::DEMO_AADHAAR;
+
+    const KEY: &str = "0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn round_trip_with_0600() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state").join(SECRETS_FILE_NAME);
+        let mut s = Secrets::default();
+        s.set(SecretName::ClientSecret, "cs-\"quoted\"-secret\n")
+            .unwrap();
+        s.set(SecretName::EncryptionKey, KEY).unwrap();
+        s.set(SecretName::Aadhaar, DEMO_AADHAAR).unwrap();
+        s.save(&path).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let back = Secrets::load(&path).unwrap();
+        assert_eq!(
+            back.client_secret().unwrap().expose(),
+            "cs-\"quoted\"-secret"
+        );
+        assert_eq!(back.encryption_key().unwrap().expose(), KEY);
+        assert_eq!(back.shown(SecretName::Aadhaar), "XXXX XXXX 7058");
+        assert_eq!(back.shown(SecretName::ClientSecret), "set");
+        let dbg = format!("{back:?}");
+        assert!(!dbg.contains(KEY) && !dbg.contains("9999"), "{dbg}");
+    }
+
+    #[test]
+    fn missing_file_is_empty_and_names_the_fix() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Secrets::load(&dir.path().join("none")).unwrap();
+        let e = s.encryption_key().unwrap_err().to_string();
+        assert!(e.contains("set-secret instantpay.encryption_key"), "{e}");
+        assert_eq!(s.shown(SecretName::Aadhaar), "not set");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn readable_by_others_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SECRETS_FILE_NAME);
+        std::fs::write(&path, "").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(matches!(
+            Secrets::load(&path),
+            Err(SecretsError::Permissions { .. })
+        ));
+    }
+
+    #[test]
+    fn bad_values_are_refused_without_echo() {
+        let mut s = Secrets::default();
+        let e = s.set(SecretName::EncryptionKey, "short-key").unwrap_err();
+        assert!(!e.to_string().contains("short-key"));
+        let e = s.set(SecretName::Aadhaar, "2345 6789 0123").unwrap_err();
+        assert!(!e.to_string().contains("2345"), "{e}");
+        assert!(s.set(SecretName::ClientSecret, "  \n").is_err());
+        assert!(SecretName::parse("operator.pin").is_err());
+        assert_eq!(
+            SecretName::parse("client_secret").unwrap(),
+            SecretName::ClientSecret
+        );
+    }
+
+    #[test]
+    fn garbage_files_are_damaged_not_panics() {
+        for text in [
+            "\"operator.aadhaar\" = \"1234\"",
+            "\"instantpay.client_secret\" = 5",
+            "x = \"y\"",
+            "\"instantpay.client_secret\" = \"unterminated",
+            "[[[",
+        ] {
+            let e = Secrets::parse(text).unwrap_err();
+            assert!(!e.contains("1234"), "{e}");
+        }
+    }
+}
