@@ -1,1 +1,13 @@
-//! TODO(owner): see the issue for this module.
+//! The service (`rd-agent run`): keeps the day's login state, wakes at midnight IST, on USB
+//! changes, hourly and on request, reminds the operator, and serves the local IPC endpoint the
+//! tray and the one-shot commands use (DESIGN section 2).
+
+pub mod backend;
+pub mod core;
+pub mod ipc;
+pub mod schedule;
+pub mod state;
+
+pub use backend::{Backend, LoginOutcome};
+pub use core::{Agent, Trigger, run};
+pub use state::AgentState;

@@ -1,0 +1,49 @@
+//! What the service asks of the rest of the program. The live implementation wraps the daily
+//! login use case; tests swap in a fake so the state machine and the scheduler can be driven
+//! without a device or an account.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use serde::{Deserialize, Serialize};
+
+use super::AgentState;
+
+/// A boxed future, so the trait stays object-safe without an extra crate.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// How a login request ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginOutcome {
+    /// True only when InstantPay said LOGGEDIN.
+    pub ok: bool,
+    /// One sentence for the operator (never a secret or a biometric).
+    pub message: String,
+    /// The state the service is in afterwards.
+    pub state: AgentState,
+    /// Whether the attempt was charged (sent to `outletLogin`), if known.
+    #[serde(default)]
+    pub charged: Option<bool>,
+}
+
+pub trait Backend: Send + Sync + 'static {
+    /// Work out today's state: the ledger, then `outletLoginStatus` (the remote state wins),
+    /// then the scanner if login is required.
+    fn check(&self) -> BoxFuture<'_, AgentState>;
+
+    /// The daily login. `force` skips only the local "already logged in" check.
+    fn login(&self, force: bool) -> BoxFuture<'_, LoginOutcome>;
+
+    /// The RD Services found on this machine, as `rd-agent devices --json` shows them.
+    fn devices(&self) -> BoxFuture<'_, serde_json::Value>;
+
+    /// Extra facts for `status` (last attempt, attempts charged); no secrets.
+    fn detail(&self) -> BoxFuture<'_, serde_json::Value> {
+        Box::pin(async { serde_json::Value::Null })
+    }
+
+    /// A fingerprint scanner of a supported vendor is on USB (None: cannot tell).
+    fn usb_present(&self) -> Option<bool> {
+        None
+    }
+}

@@ -1,0 +1,345 @@
+//! The service's heart: the current state, the scheduler loop, and the IPC accept loop.
+//! `run(listener, shutdown, ...)` takes its endpoint and its shutdown future (as mini-redis
+//! does), so tests bind a temporary socket and stop it cleanly.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Utc};
+use interprocess::local_socket::tokio::{Listener, Stream, prelude::*};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::sync::{Notify, broadcast, mpsc};
+use tokio::task::JoinSet;
+
+use super::backend::{Backend, LoginOutcome};
+use super::ipc::{MAX_LINE, Message, PeerPolicy, Request, parse_request, peer_of};
+use super::schedule::{Due, ScheduleConfig, Scheduler};
+use super::AgentState;
+use crate::clock::Clock;
+
+/// The longest the scheduler sleeps in one go. The wall clock can jump (suspend, NTP) while a
+/// monotonic sleep does not see it, so it re-reads the clock at least this often. Idle, this is
+/// the only periodic wakeup besides the hourly re-check.
+pub const MAX_SLEEP: StdDuration = StdDuration::from_secs(15 * 60);
+
+/// Something that happened inside the service, for the scheduler loop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// A scanner was plugged in or out.
+    Usb,
+    /// Someone asked for a re-check.
+    Recheck,
+}
+
+struct Current {
+    state: AgentState,
+    since: DateTime<Utc>,
+}
+
+/// The shared service state. Cheap to clone behind an `Arc`.
+pub struct Agent {
+    backend: Arc<dyn Backend>,
+    clock: Arc<dyn Clock>,
+    current: Mutex<Current>,
+    events: broadcast::Sender<Message>,
+    wake: Notify,
+    triggers: mpsc::UnboundedSender<Trigger>,
+    trigger_rx: Mutex<Option<mpsc::UnboundedReceiver<Trigger>>>,
+    login_lock: tokio::sync::Mutex<()>,
+    schedule: ScheduleConfig,
+}
+
+impl Agent {
+    pub fn new(
+        backend: Arc<dyn Backend>,
+        clock: Arc<dyn Clock>,
+        schedule: ScheduleConfig,
+    ) -> Arc<Self> {
+        let (events, _) = broadcast::channel(64);
+        let (tx, rx) = mpsc::unbounded_channel();
+        let now = clock.now();
+        Arc::new(Agent {
+            backend,
+            clock,
+            current: Mutex::new(Current {
+                state: AgentState::Unknown,
+                since: now,
+            }),
+            events,
+            wake: Notify::new(),
+            triggers: tx,
+            trigger_rx: Mutex::new(Some(rx)),
+            login_lock: tokio::sync::Mutex::new(()),
+            schedule,
+        })
+    }
+
+    /// The current state and since when.
+    pub fn state(&self) -> (AgentState, DateTime<Utc>) {
+        let c = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        (c.state.clone(), c.since)
+    }
+
+    /// Ask the scheduler loop to look at the clock now (tests that set the clock call this).
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    /// Queue a trigger for the scheduler loop (the USB watcher uses this).
+    pub fn trigger(&self, t: Trigger) {
+        let _ = self.triggers.send(t);
+    }
+
+    /// A receiver of every event (state changes, reminders, login results).
+    pub fn events(&self) -> broadcast::Receiver<Message> {
+        self.events.subscribe()
+    }
+
+    fn set_state(&self, state: AgentState) {
+        let now = self.clock.now();
+        let mut c = self.current.lock().unwrap_or_else(|e| e.into_inner());
+        if c.state == state {
+            return;
+        }
+        tracing::info!(from = c.state.name(), to = state.name(), "state changed");
+        c.state = state.clone();
+        c.since = now;
+        drop(c);
+        let _ = self.events.send(Message::State {
+            sentence: state.sentence(),
+            state,
+            since: now,
+        });
+    }
+
+    /// Ask the backend for today's state, unless a login is under way (it sets the state).
+    pub async fn recheck(&self) {
+        let Ok(_guard) = self.login_lock.try_lock() else {
+            return;
+        };
+        let state = self.backend.check().await;
+        self.set_state(state);
+    }
+
+    /// Run the daily login; one at a time.
+    pub async fn login(&self, force: bool) -> LoginOutcome {
+        let Ok(_guard) = self.login_lock.try_lock() else {
+            return LoginOutcome {
+                ok: false,
+                message: "A login is already in progress: place your finger on the scanner."
+                    .into(),
+                state: AgentState::LoggingIn,
+                charged: Some(false),
+            };
+        };
+        let before = self.state().0;
+        self.set_state(AgentState::LoggingIn);
+        let outcome = self.backend.login(force).await;
+        tracing::info!(ok = outcome.ok, state = outcome.state.name(), "login finished");
+        // A login that never started (already logged in) leaves the state as it was.
+        let after = match &outcome.state {
+            AgentState::Unknown => before,
+            s => s.clone(),
+        };
+        self.set_state(after);
+        let _ = self.events.send(Message::Login(outcome.clone()));
+        outcome
+    }
+
+    fn status_message(&self, detail: serde_json::Value) -> Message {
+        let (state, since) = self.state();
+        Message::Status {
+            sentence: state.sentence(),
+            state,
+            since,
+            detail,
+        }
+    }
+
+    /// The scheduler loop: wakes for midnight, the re-check, reminders, triggers and `wake()`.
+    async fn schedule_loop(self: Arc<Self>) {
+        let Some(mut triggers) = self
+            .trigger_rx
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .take()
+        else {
+            return;
+        };
+        self.recheck().await;
+        let mut sched = Scheduler::new(self.schedule.clone(), self.clock.now());
+        loop {
+            let now = self.clock.now();
+            if let Some(next) = self.state().0.expire(now) {
+                self.set_state(next);
+            }
+            for due in sched.due(now, self.state().0.needs_login()) {
+                match due {
+                    Due::Midnight | Due::Recheck => {
+                        tracing::debug!(?due, "scheduled re-check");
+                        self.recheck().await;
+                        sched.rechecked(self.clock.now());
+                    }
+                    Due::Reminder => {
+                        tracing::info!("reminding the operator to log in");
+                        let _ = self.events.send(Message::Reminder {
+                            message: "Daily login needed: click the rd-agent icon and scan your finger.".into(),
+                        });
+                    }
+                }
+            }
+            let wait = (sched.next_wake() - self.clock.now())
+                .to_std()
+                .unwrap_or(StdDuration::ZERO)
+                .min(MAX_SLEEP);
+            tokio::select! {
+                _ = tokio::time::sleep(wait) => {}
+                _ = self.wake.notified() => {}
+                t = triggers.recv() => {
+                    let Some(t) = t else { return };
+                    tracing::debug!(?t, "triggered re-check");
+                    self.recheck().await;
+                    sched.rechecked(self.clock.now());
+                }
+            }
+        }
+    }
+}
+
+/// Serve until `shutdown` completes: the scheduler loop and one task per client. On shutdown
+/// the listener is dropped (its socket file removed) and every task is stopped.
+pub async fn run(
+    listener: Listener,
+    shutdown: impl Future<Output = ()>,
+    agent: Arc<Agent>,
+    policy: PeerPolicy,
+) {
+    let mut tasks = JoinSet::new();
+    tasks.spawn(agent.clone().schedule_loop());
+    let policy = Arc::new(policy);
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            _ = &mut shutdown => break,
+            conn = listener.accept() => match conn {
+                Ok(stream) => {
+                    tasks.spawn(serve_client(stream, agent.clone(), policy.clone()));
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(StdDuration::from_millis(100)).await;
+                }
+            },
+            // Reap finished client tasks so the set does not grow.
+            Some(_) = tasks.join_next(), if tasks.len() > 1 => {}
+        }
+    }
+    tracing::info!("shutting down");
+    tasks.shutdown().await;
+    drop(listener);
+}
+
+async fn write_msg<W: AsyncWriteExt + Unpin>(w: &mut W, msg: &Message) -> std::io::Result<()> {
+    let mut line = serde_json::to_vec(msg).map_err(std::io::Error::other)?;
+    line.push(b'\n');
+    w.write_all(&line).await?;
+    w.flush().await
+}
+
+async fn read_capped<R: AsyncBufReadExt + Unpin>(r: &mut R, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    r.take(MAX_LINE as u64).read_until(b'\n', buf).await
+}
+
+async fn serve_client(stream: Stream, agent: Arc<Agent>, policy: Arc<PeerPolicy>) {
+    let peer = peer_of(&stream);
+    let (r, mut w) = tokio::io::split(stream);
+    if !policy.allows(&peer) {
+        tracing::warn!(uid = ?peer.uid, pid = ?peer.pid, "refused an IPC client");
+        let _ = write_msg(
+            &mut w,
+            &Message::Error {
+                message: "Permission denied: only root, the service user and members of the rd-agent group may use the service. Ask an administrator to add you to the rd-agent group.".into(),
+            },
+        )
+        .await;
+        return;
+    }
+    tracing::debug!(uid = ?peer.uid, pid = ?peer.pid, "IPC client connected");
+    let mut reader = BufReader::new(r);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let n = match (&mut reader)
+            .take(MAX_LINE as u64 + 1)
+            .read_until(b'\n', &mut line)
+            .await
+        {
+            Ok(n) => n,
+            Err(_) => return,
+        };
+        if n == 0 {
+            return;
+        }
+        if line.len() > MAX_LINE {
+            let _ = write_msg(
+                &mut w,
+                &Message::Error {
+                    message: "The request is too long.".into(),
+                },
+            )
+            .await;
+            return;
+        }
+        let req = match parse_request(line.trim_ascii()) {
+            Ok(r) => r,
+            Err(message) => {
+                if write_msg(&mut w, &Message::Error { message }).await.is_err() {
+                    return;
+                }
+                continue;
+            }
+        };
+        let reply = match req {
+            Request::Status => agent.status_message(agent.backend.detail().await),
+            Request::Login { force } => Message::Login(agent.login(force).await),
+            Request::Devices => Message::Devices {
+                devices: agent.backend.devices().await,
+            },
+            Request::Recheck => {
+                agent.recheck().await;
+                agent.status_message(serde_json::Value::Null)
+            }
+            Request::Subscribe => {
+                // Subscribe before reading the state, so no change falls between the two.
+                let mut rx = agent.events();
+                if write_msg(&mut w, &agent.status_message(serde_json::Value::Null))
+                    .await
+                    .is_err()
+                {
+                    return;
+                }
+                loop {
+                    tokio::select! {
+                        ev = rx.recv() => match ev {
+                            Ok(m) => if write_msg(&mut w, &m).await.is_err() { return },
+                            Err(broadcast::error::RecvError::Lagged(_)) => {
+                                // Too slow to keep up: send where things stand now.
+                                if write_msg(&mut w, &agent.status_message(serde_json::Value::Null)).await.is_err() { return }
+                            }
+                            Err(broadcast::error::RecvError::Closed) => return,
+                        },
+                        // The client hung up (or sent something: a subscription is one-way).
+                        n = read_capped(&mut reader, &mut line) => {
+                            if matches!(n, Ok(0) | Err(_)) || line.len() >= MAX_LINE { return }
+                            line.clear();
+                        }
+                    }
+                }
+            }
+        };
+        if write_msg(&mut w, &reply).await.is_err() {
+            return;
+        }
+    }
+}
