@@ -1,6 +1,14 @@
 //! InstantPay API client (DESIGN section 6). Knows nothing of the agent.
 
 pub mod biometric;
+pub mod client;
+pub mod codes;
+pub mod envelope;
 pub mod liveness;
+pub mod request;
 
 pub use biometric::BiometricData;
+pub use client::{ApiError, Client, ClientConfig, LoginOutcome, LoginStatus};
+pub use codes::{ActCode, StatusCode};
+pub use envelope::{Envelope, EnvelopeError, EnvelopeMeta, parse_envelope};
+pub use request::{OutletLoginRequest, RequestError, new_external_ref, validate_coordinates};

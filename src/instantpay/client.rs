@@ -1,0 +1,643 @@
+//! The HTTP client: headers, deadlines, the envelope, and what a reply means.
+//!
+//! TLS is rustls with the webpki roots, always verified. Plain `http://` is accepted only for a
+//! loopback `base_url` (the sandbox, a test server). Redirects are not followed: a chargeable
+//! POST must never be sent twice by the HTTP layer.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use serde::Serialize;
+
+use super::codes::{ActCode, StatusCode};
+use super::envelope::{
+    Envelope, EnvelopeError, EnvelopeMeta, MAX_BODY, loose_bool, loose_string, parse_envelope,
+};
+use super::request::{OutletLoginRequest, RequestError, validate};
+use crate::redact::Secret;
+
+/// The live API. The sandbox and tests set their own `base_url`.
+pub const DEFAULT_BASE_URL: &str = "https://api.instantpay.in";
+pub const PATH_LOGIN_STATUS: &str = "/fi/aeps/outletLoginStatus";
+pub const PATH_LOGIN: &str = "/fi/aeps/outletLogin";
+
+pub const HEADER_AUTH_CODE: &str = "X-Ipay-Auth-Code";
+pub const HEADER_CLIENT_ID: &str = "X-Ipay-Client-Id";
+pub const HEADER_CLIENT_SECRET: &str = "X-Ipay-Client-Secret";
+pub const HEADER_ENDPOINT_IP: &str = "X-Ipay-Endpoint-Ip";
+pub const HEADER_OUTLET_ID: &str = "X-Ipay-Outlet-Id";
+
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Everything the client needs. `Debug` is safe: the secret prints redacted.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub base_url: String,
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub outlet_id: String,
+    /// The operator's public IP, as whitelisted with InstantPay.
+    pub endpoint_ip: String,
+    pub connect_timeout: Duration,
+    /// How long to wait for the reply once the request is sent.
+    pub read_timeout: Duration,
+}
+
+impl ClientConfig {
+    /// A config with the default deadlines.
+    pub fn new(
+        base_url: impl Into<String>,
+        client_id: impl Into<String>,
+        client_secret: Secret,
+        outlet_id: impl Into<String>,
+        endpoint_ip: impl Into<String>,
+    ) -> Self {
+        ClientConfig {
+            base_url: base_url.into(),
+            client_id: client_id.into(),
+            client_secret,
+            outlet_id: outlet_id.into(),
+            endpoint_ip: endpoint_ip.into(),
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            read_timeout: DEFAULT_READ_TIMEOUT,
+        }
+    }
+}
+
+/// `outletLoginStatus`, decoded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoginStatus {
+    pub logged_in: bool,
+    /// `aadhaarLastFour`, when the API gives it.
+    pub aadhaar_last_four: Option<String>,
+    pub is_face_auth_available: bool,
+    pub is_txn_bio_login_required: bool,
+    pub meta: EnvelopeMeta,
+}
+
+/// The outcome of a sent `outletLogin`: exactly one of these.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum LoginOutcome {
+    /// `TXN` / `LOGGEDIN`: logged in until midnight IST. Charged.
+    LoggedIn { meta: EnvelopeMeta },
+    /// `TXN` / `LOGINREQUIRED`: the finger did not match the outlet's Aadhaar. Charged.
+    LoginRequired { message: String, meta: EnvelopeMeta },
+    /// Any other answer: the API's code and message.
+    Rejected {
+        statuscode: StatusCode,
+        actcode: Option<ActCode>,
+        message: String,
+        meta: EnvelopeMeta,
+    },
+    /// The request may have been received and charged, but no usable answer came back
+    /// (timeout, reset, unreadable reply, `TUP`). Never resubmit: ask `outletLoginStatus`.
+    Unknown { reason: String },
+}
+
+impl LoginOutcome {
+    /// Whether the attempt was charged: `None` when it cannot be known.
+    pub fn charged(&self) -> Option<bool> {
+        match self {
+            LoginOutcome::LoggedIn { .. } | LoginOutcome::LoginRequired { .. } => Some(true),
+            LoginOutcome::Rejected { statuscode, .. } if statuscode.refused_before_processing() => {
+                Some(false)
+            }
+            LoginOutcome::Rejected { .. } | LoginOutcome::Unknown { .. } => None,
+        }
+    }
+
+    pub fn meta(&self) -> Option<&EnvelopeMeta> {
+        match self {
+            LoginOutcome::LoggedIn { meta }
+            | LoginOutcome::LoginRequired { meta, .. }
+            | LoginOutcome::Rejected { meta, .. } => Some(meta),
+            LoginOutcome::Unknown { .. } => None,
+        }
+    }
+}
+
+/// A call that did not give a usable answer. Messages never carry the secret, the key, the
+/// Aadhaar or biometric fields.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("InstantPay client settings: {0}")]
+    Config(String),
+    #[error("The login was not sent (nothing charged): {0}")]
+    Request(#[from] RequestError),
+    #[error(
+        "Could not connect to InstantPay at {base_url} ({reason}): check the network and \
+         instantpay.base_url. Nothing was sent."
+    )]
+    Connect { base_url: String, reason: String },
+    #[error(
+        "InstantPay at {base_url} gave no answer ({reason}): the request may have been received; \
+         try again later."
+    )]
+    NoAnswer { base_url: String, reason: String },
+    #[error("{error} (HTTP {http_status})")]
+    Reply {
+        http_status: u16,
+        error: EnvelopeError,
+    },
+    #[error("InstantPay refused the request: {statuscode} ({meaning}): {message}", meaning = statuscode.meaning())]
+    Rejected {
+        statuscode: StatusCode,
+        actcode: Option<ActCode>,
+        message: String,
+    },
+    #[error(
+        "InstantPay answered {statuscode}/{actcode} to {call}, which rd-agent does not \
+         understand: quote these codes to InstantPay support."
+    )]
+    Unexpected {
+        call: &'static str,
+        statuscode: StatusCode,
+        actcode: String,
+    },
+}
+
+impl ApiError {
+    /// True when the request certainly did not leave this machine.
+    pub fn nothing_sent(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Config(_) | ApiError::Request(_) | ApiError::Connect { .. }
+        )
+    }
+}
+
+/// How an exchange ended below the envelope.
+enum Transport {
+    NotSent(String),
+    MaybeSent(String),
+    Oversize(u16),
+}
+
+/// The InstantPay client. Cheap to clone (the connection pool is shared).
+#[derive(Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base_url: String,
+    headers: HeaderMap,
+    secret: Secret,
+    read_timeout: Duration,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+fn is_loopback_host(url: &reqwest::Url) -> bool {
+    let host = url.host_str().unwrap_or("");
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => host.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+fn header(
+    name: &'static str,
+    value: &str,
+    what: &str,
+) -> Result<(HeaderName, HeaderValue), ApiError> {
+    if value.is_empty() {
+        return Err(ApiError::Config(format!(
+            "{what} is empty: set it in the config."
+        )));
+    }
+    let v = HeaderValue::from_str(value).map_err(|_| {
+        // The value itself is not quoted: it may be the secret.
+        ApiError::Config(format!(
+            "{what} contains characters that cannot go in an HTTP header (a newline or non-ASCII?): re-enter it."
+        ))
+    })?;
+    let n = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| ApiError::Config(format!("bad header name {name}")))?;
+    Ok((n, v))
+}
+
+impl Client {
+    /// Build a client; checks the settings, sends nothing.
+    pub fn new(cfg: ClientConfig) -> Result<Client, ApiError> {
+        let base_url = cfg.base_url.trim_end_matches('/').to_string();
+        let url = reqwest::Url::parse(&base_url).map_err(|_| {
+            ApiError::Config(format!(
+                "instantpay.base_url \"{base_url}\" is not a URL (e.g. {DEFAULT_BASE_URL})."
+            ))
+        })?;
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback_host(&url) => {}
+            _ => {
+                return Err(ApiError::Config(format!(
+                    "instantpay.base_url \"{base_url}\" must use https (plain http only to a loopback test server)."
+                )));
+            }
+        }
+        if cfg.endpoint_ip.parse::<IpAddr>().is_err() {
+            return Err(ApiError::Config(format!(
+                "instantpay.endpoint_ip \"{}\" is not an IP address: set this machine's public IP as whitelisted with InstantPay.",
+                cfg.endpoint_ip
+            )));
+        }
+        let mut headers = HeaderMap::new();
+        for (name, value, what) in [
+            (HEADER_AUTH_CODE, "1", "the auth code"),
+            (
+                HEADER_CLIENT_ID,
+                cfg.client_id.as_str(),
+                "instantpay.client_id",
+            ),
+            (
+                HEADER_CLIENT_SECRET,
+                cfg.client_secret.expose(),
+                "the client secret (rd-agent config set-secret instantpay.client_secret)",
+            ),
+            (
+                HEADER_ENDPOINT_IP,
+                cfg.endpoint_ip.as_str(),
+                "instantpay.endpoint_ip",
+            ),
+            (
+                HEADER_OUTLET_ID,
+                cfg.outlet_id.as_str(),
+                "instantpay.outlet_id",
+            ),
+        ] {
+            let (n, mut v) = header(name, value, what)?;
+            if name == HEADER_CLIENT_SECRET {
+                v.set_sensitive(true);
+            }
+            headers.insert(n, v);
+        }
+        headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+
+        let http = reqwest::Client::builder()
+            .use_rustls_tls()
+            .https_only(url.scheme() == "https")
+            // Sent as the documentation spells them (X-Ipay-Client-Id), for picky servers.
+            .http1_title_case_headers()
+            .redirect(reqwest::redirect::Policy::none())
+            .connect_timeout(cfg.connect_timeout)
+            .read_timeout(cfg.read_timeout)
+            // A whole-exchange bound too, so a reply trickled byte by byte cannot hang us.
+            .timeout(cfg.connect_timeout + cfg.read_timeout * 2)
+            .build()
+            .map_err(|e| ApiError::Config(format!("the HTTP client could not start: {e}")))?;
+        Ok(Client {
+            http,
+            base_url,
+            headers,
+            secret: cfg.client_secret,
+            read_timeout: cfg.read_timeout,
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// Send one POST and read the reply, with the body size cap.
+    async fn exchange(&self, path: &str, body: Vec<u8>) -> Result<(u16, Vec<u8>), Transport> {
+        let url = format!("{}{}", self.base_url, path);
+        let sent = self
+            .http
+            .post(url)
+            .headers(self.headers.clone())
+            .body(body)
+            .send()
+            .await;
+        let mut resp = match sent {
+            Ok(r) => r,
+            // A connect failure (refused, DNS, TLS handshake, connect deadline) is before sending.
+            Err(e) if e.is_connect() || e.is_builder() => {
+                return Err(Transport::NotSent(cause(&e)));
+            }
+            Err(e) => return Err(Transport::MaybeSent(self.describe(&e))),
+        };
+        let status = resp.status().as_u16();
+        if resp.content_length().is_some_and(|n| n > MAX_BODY as u64) {
+            return Err(Transport::Oversize(status));
+        }
+        let mut body = Vec::new();
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if body.len() + chunk.len() > MAX_BODY {
+                        return Err(Transport::Oversize(status));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return Err(Transport::MaybeSent(self.describe(&e))),
+            }
+        }
+        Ok((status, body))
+    }
+
+    fn describe(&self, e: &reqwest::Error) -> String {
+        if e.is_timeout() {
+            format!("no reply within {} s", self.read_timeout.as_secs_f64())
+        } else {
+            cause(e)
+        }
+    }
+
+    /// POST `body` to `path` and parse the envelope, whatever the HTTP status. For the calls
+    /// that are free (status checks, liveness results); `outletLogin` uses [`Client::outlet_login`].
+    pub async fn post<B: Serialize + ?Sized>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<Envelope, ApiError> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|_| ApiError::Config("the request body could not be encoded.".into()))?;
+        match self.exchange(path, bytes).await {
+            Ok((http_status, body)) => {
+                let mut env = parse_envelope(&body)
+                    .map_err(|error| ApiError::Reply { http_status, error })?;
+                env.status = self.scrub(&env.status);
+                Ok(env)
+            }
+            Err(Transport::NotSent(reason)) => Err(ApiError::Connect {
+                base_url: self.base_url.clone(),
+                reason,
+            }),
+            Err(Transport::MaybeSent(reason)) => Err(ApiError::NoAnswer {
+                base_url: self.base_url.clone(),
+                reason,
+            }),
+            Err(Transport::Oversize(http_status)) => Err(ApiError::Reply {
+                http_status,
+                error: EnvelopeError::TooLarge,
+            }),
+        }
+    }
+
+    /// `outletLoginStatus`: free; ask it before any chargeable login.
+    pub async fn outlet_login_status(&self) -> Result<LoginStatus, ApiError> {
+        let env = self
+            .post(
+                PATH_LOGIN_STATUS,
+                &serde_json::json!({"type": super::request::DAILY_LOGIN}),
+            )
+            .await?;
+        interpret_status(&env)
+    }
+
+    /// `outletLogin`: chargeable. `Err` means the request was not sent (invalid request, no
+    /// connection): nothing charged. Every sent request ends in a [`LoginOutcome`].
+    pub async fn outlet_login(&self, req: &OutletLoginRequest) -> Result<LoginOutcome, ApiError> {
+        validate(req)?;
+        let bytes = serde_json::to_vec(&req.body())
+            .map_err(|_| ApiError::Config("the login body could not be encoded.".into()))?;
+        match self.exchange(PATH_LOGIN, bytes).await {
+            Ok((http_status, body)) => Ok(match parse_envelope(&body) {
+                Ok(env) => {
+                    let mut outcome = interpret_login(&env);
+                    self.scrub_outcome(&mut outcome);
+                    outcome
+                }
+                Err(e) => LoginOutcome::Unknown {
+                    reason: format!("the reply could not be read: {e} (HTTP {http_status})"),
+                },
+            }),
+            Err(Transport::NotSent(reason)) => Err(ApiError::Connect {
+                base_url: self.base_url.clone(),
+                reason,
+            }),
+            Err(Transport::MaybeSent(reason)) => Ok(LoginOutcome::Unknown {
+                reason: format!("the request was sent but {reason}"),
+            }),
+            Err(Transport::Oversize(http_status)) => Ok(LoginOutcome::Unknown {
+                reason: format!("the reply was larger than {MAX_BODY} bytes (HTTP {http_status})"),
+            }),
+        }
+    }
+
+    /// The API's free text is shown to people: make sure it cannot echo our secret or an
+    /// Aadhaar-like number back into logs.
+    fn scrub(&self, text: &str) -> String {
+        scrub_text(text, self.secret.expose())
+    }
+
+    fn scrub_outcome(&self, outcome: &mut LoginOutcome) {
+        match outcome {
+            LoginOutcome::LoginRequired { message, .. }
+            | LoginOutcome::Rejected { message, .. } => {
+                *message = self.scrub(message);
+            }
+            LoginOutcome::LoggedIn { .. } | LoginOutcome::Unknown { .. } => {}
+        }
+    }
+}
+
+/// Remove `secret` and any run of 12 or more digits from text received from the server, and cap
+/// its length.
+pub fn scrub_text(text: &str, secret: &str) -> String {
+    let mut s: String = text.chars().take(500).collect();
+    if secret.len() >= 4 {
+        s = s.replace(secret, "<redacted>");
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut digits = String::new();
+    for ch in s.chars().chain(std::iter::once('\u{0}')) {
+        if ch.is_ascii_digit() || (ch == ' ' && !digits.is_empty()) {
+            digits.push(ch);
+            continue;
+        }
+        let count = digits.bytes().filter(u8::is_ascii_digit).count();
+        if count >= 12 {
+            out.push_str("<number removed>");
+            if digits.ends_with(' ') {
+                out.push(' ');
+            }
+        } else {
+            out.push_str(&digits);
+        }
+        digits.clear();
+        if ch != '\u{0}' {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// The innermost cause of a transport error: says "connection refused", "invalid peer
+/// certificate", "connection reset". URLs are ours; no header value appears in these.
+fn cause(e: &reqwest::Error) -> String {
+    let mut last: &dyn std::error::Error = e;
+    while let Some(next) = last.source() {
+        last = next;
+    }
+    if e.is_timeout() {
+        return "timed out".to_string();
+    }
+    last.to_string()
+}
+
+/// What an `outletLogin` reply means, from `statuscode` and `actcode` only.
+pub fn interpret_login(env: &Envelope) -> LoginOutcome {
+    let meta = env.meta();
+    match (&env.statuscode, &env.actcode) {
+        (StatusCode::Txn, Some(ActCode::LoggedIn)) => LoginOutcome::LoggedIn { meta },
+        (StatusCode::Txn, Some(ActCode::LoginRequired)) => LoginOutcome::LoginRequired {
+            message: env.status.clone(),
+            meta,
+        },
+        (StatusCode::Txn, other) => LoginOutcome::Unknown {
+            reason: format!(
+                "InstantPay answered TXN with actcode {:?}, which is neither LOGGEDIN nor LOGINREQUIRED",
+                other.as_ref().map(|a| a.as_str()).unwrap_or("")
+            ),
+        },
+        (StatusCode::Tup, _) => LoginOutcome::Unknown {
+            reason: "InstantPay says the login is under process (TUP)".to_string(),
+        },
+        (code, act) => LoginOutcome::Rejected {
+            statuscode: code.clone(),
+            actcode: act.clone(),
+            message: env.status.clone(),
+            meta,
+        },
+    }
+}
+
+/// What an `outletLoginStatus` reply means.
+pub fn interpret_status(env: &Envelope) -> Result<LoginStatus, ApiError> {
+    let logged_in = match (&env.statuscode, &env.actcode) {
+        (StatusCode::Txn, Some(ActCode::LoggedIn)) => true,
+        (StatusCode::Txn, Some(ActCode::LoginRequired)) => false,
+        (StatusCode::Txn, act) => {
+            return Err(ApiError::Unexpected {
+                call: "outletLoginStatus",
+                statuscode: StatusCode::Txn,
+                actcode: act
+                    .as_ref()
+                    .map(|a| a.as_str().to_string())
+                    .unwrap_or_default(),
+            });
+        }
+        (code, act) => {
+            return Err(ApiError::Rejected {
+                statuscode: code.clone(),
+                actcode: act.clone(),
+                message: env.status.clone(),
+            });
+        }
+    };
+    let data = env.data.as_ref();
+    let field = |k: &str| data.and_then(|d| d.get(k));
+    let last_four = loose_string(field("aadhaarLastFour"));
+    Ok(LoginStatus {
+        logged_in,
+        aadhaar_last_four: (!last_four.is_empty()).then_some(last_four),
+        is_face_auth_available: loose_bool(field("isFaceAuthAvailable")),
+        is_txn_bio_login_required: loose_bool(field("isTxnBioLoginRequired")),
+        meta: env.meta(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(json: &str) -> Envelope {
+        parse_envelope(json.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn login_decided_on_codes_not_text() {
+        let e = env(r#"{"statuscode":"TXN","actcode":"LOGGEDIN","status":"Failed"}"#);
+        assert!(matches!(interpret_login(&e), LoginOutcome::LoggedIn { .. }));
+        let e = env(r#"{"statuscode":"TXN","actcode":"LOGINREQUIRED","status":"Success"}"#);
+        let o = interpret_login(&e);
+        assert!(matches!(o, LoginOutcome::LoginRequired { .. }));
+        assert_eq!(o.charged(), Some(true));
+        let e = env(r#"{"statuscode":"ERR","actcode":"LOGGEDIN","status":"Success"}"#);
+        assert!(matches!(interpret_login(&e), LoginOutcome::Rejected { .. }));
+        let e = env(r#"{"statuscode":"TUP","status":"Success"}"#);
+        assert!(matches!(interpret_login(&e), LoginOutcome::Unknown { .. }));
+        let e = env(r#"{"statuscode":"TXN","actcode":"NEWCODE"}"#);
+        assert!(matches!(interpret_login(&e), LoginOutcome::Unknown { .. }));
+        let e = env(r#"{"statuscode":"RPI","status":"Invalid latitude"}"#);
+        let o = interpret_login(&e);
+        assert_eq!(o.charged(), Some(false));
+        assert!(
+            matches!(o, LoginOutcome::Rejected { statuscode: StatusCode::Rpi, ref message, .. } if message == "Invalid latitude")
+        );
+    }
+
+    #[test]
+    fn status_decoded() {
+        let e = env(
+            r#"{"statuscode":"TXN","actcode":"LOGGEDIN","data":{"aadhaarLastFour":"7058",
+            "isFaceAuthAvailable":true,"isTxnBioLoginRequired":"false"},"ipay_uuid":"u1"}"#,
+        );
+        let s = interpret_status(&e).unwrap();
+        assert!(s.logged_in && s.is_face_auth_available && !s.is_txn_bio_login_required);
+        assert_eq!(s.aadhaar_last_four.as_deref(), Some("7058"));
+        assert_eq!(s.meta.ipay_uuid, "u1");
+        let e = env(r#"{"statuscode":"TXN","actcode":"LOGINREQUIRED","data":null}"#);
+        assert!(!interpret_status(&e).unwrap().logged_in);
+        let e = env(r#"{"statuscode":"OUI","status":"Outlet inactive"}"#);
+        let err = interpret_status(&e).unwrap_err().to_string();
+        assert!(err.contains("OUI") && err.contains("re-onboard"), "{err}");
+        let e = env(r#"{"statuscode":"TXN"}"#);
+        assert!(matches!(
+            interpret_status(&e),
+            Err(ApiError::Unexpected { .. })
+        ));
+    }
+
+    #[test]
+    fn scrub_removes_secret_and_long_numbers() {
+        let s = scrub_text(
+            "bad secret s3cr3t-value for 9999 4105 7058 at 2026-11-22",
+            "s3cr3t-value",
+        );
+        assert!(!s.contains("s3cr3t"), "{s}");
+        assert!(!s.contains("7058"), "{s}");
+        assert!(s.contains("2026-11-22"), "{s}");
+        assert_eq!(scrub_text("order 12345", "xx"), "order 12345");
+    }
+
+    #[test]
+    fn config_refuses_plain_http_off_loopback_and_bad_values() {
+        let cfg = |url: &str| ClientConfig::new(url, "id", Secret::new("sec"), "1", "203.0.113.5");
+        assert!(Client::new(cfg("https://api.instantpay.in")).is_ok());
+        assert!(Client::new(cfg("http://127.0.0.1:9")).is_ok());
+        assert!(Client::new(cfg("http://localhost:9")).is_ok());
+        assert!(matches!(
+            Client::new(cfg("http://api.instantpay.in")),
+            Err(ApiError::Config(_))
+        ));
+        assert!(matches!(
+            Client::new(cfg("ftp://127.0.0.1")),
+            Err(ApiError::Config(_))
+        ));
+        assert!(matches!(
+            Client::new(cfg("not a url")),
+            Err(ApiError::Config(_))
+        ));
+        let mut c = cfg("https://x.example");
+        c.endpoint_ip = "my-pc".into();
+        assert!(matches!(Client::new(c), Err(ApiError::Config(_))));
+        let mut c = cfg("https://x.example");
+        c.client_secret = Secret::new("line1\nSECRETLINE2");
+        let err = Client::new(c).unwrap_err().to_string();
+        assert!(
+            !err.contains("SECRETLINE2") && err.contains("client secret"),
+            "{err}"
+        );
+    }
+}
