@@ -1,1 +1,638 @@
-//! TODO(owner): see the issue for this module.
+//! The ledger (SQLite, bundled): every chargeable login attempt and every status check.
+//!
+//! An attempt is written as `sending` BEFORE the request leaves, and updated after
+//! (`loggedin`, `rejected`, `unknown`): a crash in between leaves `sending`, which the next
+//! login resolves with outletLoginStatus. Times are UTC (RFC 3339, fixed width so text order is
+//! time order); "today" and "this month" are IST. Never the Aadhaar, never the PID block: only
+//! the device's identity (dpId, mi, srno) and the capture's quality.
+
+use std::path::Path;
+
+use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+use crate::clock::{ist, ist_date, next_ist_midnight};
+
+/// Migrations, applied in order; `PRAGMA user_version` counts how many ran.
+const MIGRATIONS: &[&str] = &[
+    // 1: attempts and status checks.
+    "CREATE TABLE attempts (
+        id           INTEGER PRIMARY KEY,
+        external_ref TEXT NOT NULL UNIQUE,
+        created_at   TEXT NOT NULL,
+        updated_at   TEXT NOT NULL,
+        state        TEXT NOT NULL CHECK (state IN ('sending','loggedin','rejected','unknown')),
+        statuscode   TEXT,
+        actcode      TEXT,
+        ipay_uuid    TEXT,
+        message      TEXT,
+        dp_id        TEXT NOT NULL DEFAULT '',
+        mi           TEXT NOT NULL DEFAULT '',
+        srno         TEXT NOT NULL DEFAULT '',
+        q_score      TEXT NOT NULL DEFAULT '',
+        nm_points    TEXT NOT NULL DEFAULT '',
+        charged      INTEGER CHECK (charged IN (0, 1)),
+        resolved_at  TEXT,
+        resolution   TEXT
+    );
+    CREATE INDEX attempts_created ON attempts(created_at);
+    CREATE TABLE status_checks (
+        id         INTEGER PRIMARY KEY,
+        checked_at TEXT NOT NULL,
+        statuscode TEXT NOT NULL,
+        actcode    TEXT NOT NULL
+    );
+    CREATE INDEX status_checks_at ON status_checks(checked_at);",
+];
+
+/// Longest API message text kept (it is shown to the operator, not parsed).
+const MAX_MESSAGE: usize = 200;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error(
+        "cannot open the ledger {path}: {reason}. Check the state directory's permissions (--state-dir)"
+    )]
+    Open { path: String, reason: String },
+    #[error(
+        "the ledger {path} was written by a newer rd-agent (schema {found}, this build knows {known}): upgrade rd-agent"
+    )]
+    TooNew {
+        path: String,
+        found: i64,
+        known: i64,
+    },
+    #[error("the ledger could not be read or written: {0}. Check the disk and the state directory")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("no attempt with externalRef {0} in the ledger")]
+    NoSuchAttempt(String),
+}
+
+/// Where an attempt stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum AttemptState {
+    /// Recorded, request possibly on the wire; no reply yet (or the process died).
+    Sending,
+    LoggedIn,
+    Rejected,
+    /// Sent, no usable reply: the charge may have happened. Never resubmitted automatically.
+    Unknown,
+}
+
+impl AttemptState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptState::Sending => "sending",
+            AttemptState::LoggedIn => "loggedin",
+            AttemptState::Rejected => "rejected",
+            AttemptState::Unknown => "unknown",
+        }
+    }
+
+    fn parse(s: &str) -> AttemptState {
+        match s {
+            "sending" => AttemptState::Sending,
+            "loggedin" => AttemptState::LoggedIn,
+            "rejected" => AttemptState::Rejected,
+            _ => AttemptState::Unknown,
+        }
+    }
+}
+
+/// What is known before sending: the reference and the device/capture identity.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewAttempt {
+    pub external_ref: String,
+    pub dp_id: String,
+    pub mi: String,
+    pub srno: String,
+    pub q_score: String,
+    pub nm_points: String,
+}
+
+/// What is known after: the final state and the API's codes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub state: AttemptState,
+    pub statuscode: Option<String>,
+    pub actcode: Option<String>,
+    pub ipay_uuid: Option<String>,
+    pub message: Option<String>,
+    /// `None`: not known whether InstantPay charged it.
+    pub charged: Option<bool>,
+}
+
+/// How an unresolved (`sending`/`unknown`) attempt was settled by outletLoginStatus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    /// The status says logged in today: the attempt went through (and was charged).
+    LoggedIn,
+    /// The status says login required: the attempt did not log in; whether it was charged
+    /// stays unknown.
+    NotLoggedIn,
+    /// The attempt was on an earlier IST day: today's status says nothing about it.
+    Stale,
+}
+
+impl Resolution {
+    fn as_str(self) -> &'static str {
+        match self {
+            Resolution::LoggedIn => "status_loggedin",
+            Resolution::NotLoggedIn => "status_loginrequired",
+            Resolution::Stale => "stale",
+        }
+    }
+}
+
+/// One row of the ledger, as `status` and `login` print it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attempt {
+    pub external_ref: String,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub state: AttemptState,
+    pub statuscode: Option<String>,
+    pub actcode: Option<String>,
+    pub ipay_uuid: Option<String>,
+    pub message: Option<String>,
+    pub dp_id: String,
+    pub mi: String,
+    pub srno: String,
+    pub q_score: String,
+    pub nm_points: String,
+    pub charged: Option<bool>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub resolution: Option<String>,
+}
+
+impl Attempt {
+    /// Still waiting for outletLoginStatus to settle it.
+    pub fn is_unresolved(&self) -> bool {
+        matches!(self.state, AttemptState::Sending | AttemptState::Unknown)
+            && self.resolved_at.is_none()
+    }
+
+    /// One line for the terminal.
+    pub fn line(&self) -> String {
+        let charged = match self.charged {
+            Some(true) => "charged",
+            Some(false) => "not charged",
+            None => "charge unknown",
+        };
+        let mut s = format!(
+            "{}  {}  {}  {}/{}  device {} {}  qScore {}  {}",
+            self.created_at
+                .with_timezone(&ist())
+                .format("%Y-%m-%d %H:%M:%S IST"),
+            self.external_ref,
+            self.state.as_str(),
+            self.statuscode.as_deref().unwrap_or("-"),
+            self.actcode.as_deref().unwrap_or("-"),
+            nonempty(&self.mi),
+            nonempty(&self.srno),
+            nonempty(&self.q_score),
+            charged,
+        );
+        if let Some(r) = &self.resolution {
+            s.push_str(&format!("  (resolved: {r})"));
+        }
+        s
+    }
+}
+
+fn nonempty(s: &str) -> &str {
+    if s.is_empty() { "-" } else { s }
+}
+
+/// Today's state, from the ledger alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DayState {
+    LoggedIn,
+    LoginRequired,
+    /// An attempt today has no known outcome yet: run `rd-agent login` to check.
+    Unknown,
+}
+
+/// What `rd-agent status` prints.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    /// The IST calendar day this is about.
+    pub ist_date: NaiveDate,
+    pub state: DayState,
+    /// Midnight IST (in UTC) when today's login expires.
+    pub expires_at: DateTime<Utc>,
+    pub last_attempt: Option<Attempt>,
+    pub charged_today: u32,
+    pub charged_this_month: u32,
+    /// Attempts whose charge is unknown (no reply), today and this IST month.
+    pub charge_unknown_today: u32,
+    pub charge_unknown_this_month: u32,
+}
+
+pub struct Ledger {
+    conn: Connection,
+}
+
+impl std::fmt::Debug for Ledger {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Ledger").finish_non_exhaustive()
+    }
+}
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+fn parse_ts(s: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+/// Start of an IST day, in UTC.
+fn ist_day_start(d: NaiveDate) -> DateTime<Utc> {
+    let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    ist()
+        .from_local_datetime(&midnight)
+        .single()
+        .map(|t| t.with_timezone(&Utc))
+        .unwrap_or_default()
+}
+
+impl Ledger {
+    /// Open (creating) the ledger file and run any pending migrations.
+    pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
+        let shown = path.display().to_string();
+        let conn = Connection::open(path).map_err(|e| LedgerError::Open {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
+        // The service and a one-shot command may share the file.
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let _: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+        Ledger::migrate(conn, &shown)
+    }
+
+    /// A ledger in memory, for tests and the in-process benchmark.
+    pub fn open_in_memory() -> Result<Ledger, LedgerError> {
+        Ledger::migrate(Connection::open_in_memory()?, ":memory:")
+    }
+
+    fn migrate(mut conn: Connection, shown: &str) -> Result<Ledger, LedgerError> {
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let known = MIGRATIONS.len() as i64;
+        if version > known {
+            return Err(LedgerError::TooNew {
+                path: shown.to_string(),
+                found: version,
+                known,
+            });
+        }
+        for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+            let tx = conn.transaction()?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+        }
+        Ok(Ledger { conn })
+    }
+
+    /// Record an attempt as `sending`. Call BEFORE the request leaves.
+    pub fn begin(&self, a: &NewAttempt, now: DateTime<Utc>) -> Result<(), LedgerError> {
+        self.conn.execute(
+            "INSERT INTO attempts (external_ref, created_at, updated_at, state, dp_id, mi, srno, q_score, nm_points)
+             VALUES (?1, ?2, ?2, 'sending', ?3, ?4, ?5, ?6, ?7)",
+            params![a.external_ref, ts(now), a.dp_id, a.mi, a.srno, a.q_score, a.nm_points],
+        )?;
+        Ok(())
+    }
+
+    /// Record the outcome of an attempt.
+    pub fn finish(
+        &self,
+        external_ref: &str,
+        o: &Outcome,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        let message = o
+            .message
+            .as_deref()
+            .map(|m| m.chars().take(MAX_MESSAGE).collect::<String>());
+        let n = self.conn.execute(
+            "UPDATE attempts SET state = ?2, statuscode = ?3, actcode = ?4, ipay_uuid = ?5,
+                message = ?6, charged = ?7, updated_at = ?8
+             WHERE external_ref = ?1",
+            params![
+                external_ref,
+                o.state.as_str(),
+                o.statuscode,
+                o.actcode,
+                o.ipay_uuid,
+                message,
+                o.charged,
+                ts(now)
+            ],
+        )?;
+        if n == 0 {
+            return Err(LedgerError::NoSuchAttempt(external_ref.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Attempts still `sending` or `unknown` and not yet settled, oldest first.
+    pub fn unresolved(&self) -> Result<Vec<Attempt>, LedgerError> {
+        self.query(
+            "WHERE state IN ('sending','unknown') AND resolved_at IS NULL ORDER BY id",
+            [],
+        )
+    }
+
+    /// Settle an unresolved attempt with what outletLoginStatus said. A `sending` row becomes
+    /// `unknown` first: its request may have left.
+    pub fn resolve(
+        &self,
+        external_ref: &str,
+        r: Resolution,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        let (state, charged) = match r {
+            Resolution::LoggedIn => ("loggedin", Some(true)),
+            Resolution::NotLoggedIn | Resolution::Stale => ("unknown", None),
+        };
+        let n = self.conn.execute(
+            "UPDATE attempts SET state = ?2, charged = COALESCE(?3, charged), resolved_at = ?4,
+                resolution = ?5, updated_at = ?4
+             WHERE external_ref = ?1",
+            params![external_ref, state, charged, ts(now), r.as_str()],
+        )?;
+        if n == 0 {
+            return Err(LedgerError::NoSuchAttempt(external_ref.to_string()));
+        }
+        Ok(())
+    }
+
+    /// Remember what outletLoginStatus said (it is free, and it wins over our own rows).
+    pub fn record_status(
+        &self,
+        statuscode: &str,
+        actcode: &str,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        self.conn.execute(
+            "INSERT INTO status_checks (checked_at, statuscode, actcode) VALUES (?1, ?2, ?3)",
+            params![ts(now), statuscode, actcode],
+        )?;
+        Ok(())
+    }
+
+    pub fn get(&self, external_ref: &str) -> Result<Option<Attempt>, LedgerError> {
+        Ok(self
+            .query("WHERE external_ref = ?1", [external_ref])?
+            .into_iter()
+            .next())
+    }
+
+    pub fn last_attempt(&self) -> Result<Option<Attempt>, LedgerError> {
+        Ok(self
+            .query("ORDER BY id DESC LIMIT 1", [])?
+            .into_iter()
+            .next())
+    }
+
+    /// Every attempt, oldest first.
+    pub fn all(&self) -> Result<Vec<Attempt>, LedgerError> {
+        self.query("ORDER BY id", [])
+    }
+
+    /// A successful login recorded today (IST), by an attempt or a status check: the local
+    /// "already logged in" check.
+    pub fn logged_in_today(&self, now: DateTime<Utc>) -> Result<bool, LedgerError> {
+        Ok(self.day_state(now)? == DayState::LoggedIn)
+    }
+
+    /// Today's state: the latest event of today wins (a status check or an attempt's outcome).
+    pub fn day_state(&self, now: DateTime<Utc>) -> Result<DayState, LedgerError> {
+        let start = ts(ist_day_start(ist_date(now)));
+        let attempt: Option<(String, String, Option<String>)> = self
+            .conn
+            .query_row(
+                "SELECT updated_at, state, resolved_at FROM attempts
+                 WHERE updated_at >= ?1 ORDER BY updated_at DESC, id DESC LIMIT 1",
+                [&start],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let check: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT checked_at, actcode FROM status_checks
+                 WHERE checked_at >= ?1 ORDER BY checked_at DESC, id DESC LIMIT 1",
+                [&start],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        let from_attempt = |state: &str, resolved: &Option<String>| match state {
+            "loggedin" => DayState::LoggedIn,
+            "sending" | "unknown" if resolved.is_none() => DayState::Unknown,
+            _ => DayState::LoginRequired,
+        };
+        let from_check = |actcode: &str| {
+            if actcode == "LOGGEDIN" {
+                DayState::LoggedIn
+            } else {
+                DayState::LoginRequired
+            }
+        };
+        Ok(match (attempt, check) {
+            (None, None) => DayState::LoginRequired,
+            (Some((_, s, r)), None) => from_attempt(&s, &r),
+            (None, Some((_, a))) => from_check(&a),
+            (Some((at, s, r)), Some((ct, a))) => {
+                if at > ct {
+                    from_attempt(&s, &r)
+                } else {
+                    from_check(&a)
+                }
+            }
+        })
+    }
+
+    /// Everything `rd-agent status` shows.
+    pub fn summary(&self, now: DateTime<Utc>) -> Result<Summary, LedgerError> {
+        let today = ist_date(now);
+        let day_start = ist_day_start(today);
+        let day_end = next_ist_midnight(now);
+        let month_first = NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap_or(today);
+        let month_start = ist_day_start(month_first);
+        let count = |from: DateTime<Utc>, charged: &str| -> Result<u32, LedgerError> {
+            let sql = format!(
+                "SELECT COUNT(*) FROM attempts WHERE created_at >= ?1 AND created_at < ?2 AND {charged}"
+            );
+            Ok(self
+                .conn
+                .query_row(&sql, [ts(from), ts(day_end)], |r| r.get::<_, u32>(0))?)
+        };
+        Ok(Summary {
+            ist_date: today,
+            state: self.day_state(now)?,
+            expires_at: day_end,
+            last_attempt: self.last_attempt()?,
+            charged_today: count(day_start, "charged = 1")?,
+            charged_this_month: count(month_start, "charged = 1")?,
+            charge_unknown_today: count(day_start, "charged IS NULL")?,
+            charge_unknown_this_month: count(month_start, "charged IS NULL")?,
+        })
+    }
+
+    fn query<P: rusqlite::Params>(&self, tail: &str, p: P) -> Result<Vec<Attempt>, LedgerError> {
+        let sql = format!(
+            "SELECT external_ref, created_at, updated_at, state, statuscode, actcode, ipay_uuid,
+                    message, dp_id, mi, srno, q_score, nm_points, charged, resolved_at, resolution
+             FROM attempts {tail}"
+        );
+        let mut stmt = self.conn.prepare(&sql)?;
+        let rows = stmt.query_map(p, |r| {
+            Ok(Attempt {
+                external_ref: r.get(0)?,
+                created_at: parse_ts(&r.get::<_, String>(1)?),
+                updated_at: parse_ts(&r.get::<_, String>(2)?),
+                state: AttemptState::parse(&r.get::<_, String>(3)?),
+                statuscode: r.get(4)?,
+                actcode: r.get(5)?,
+                ipay_uuid: r.get(6)?,
+                message: r.get(7)?,
+                dp_id: r.get(8)?,
+                mi: r.get(9)?,
+                srno: r.get(10)?,
+                q_score: r.get(11)?,
+                nm_points: r.get(12)?,
+                charged: r.get(13)?,
+                resolved_at: r.get::<_, Option<String>>(14)?.map(|s| parse_ts(&s)),
+                resolution: r.get(15)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(d: u32, h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, d, h, m, 0).unwrap()
+    }
+
+    fn new(r: &str) -> NewAttempt {
+        NewAttempt {
+            external_ref: r.into(),
+            dp_id: "MANTRA.MSIPL".into(),
+            mi: "MFS100".into(),
+            srno: "1234567".into(),
+            q_score: "70".into(),
+            nm_points: "40".into(),
+        }
+    }
+
+    fn outcome(state: AttemptState, charged: Option<bool>) -> Outcome {
+        Outcome {
+            state,
+            statuscode: Some("TXN".into()),
+            actcode: Some("LOGGEDIN".into()),
+            ipay_uuid: Some("u1".into()),
+            message: Some("x".repeat(500)),
+            charged,
+        }
+    }
+
+    #[test]
+    fn attempt_lifecycle_and_summary() {
+        let l = Ledger::open_in_memory().unwrap();
+        // 2026-11-22 04:00 UTC = 09:30 IST.
+        let now = at(22, 4, 0);
+        assert_eq!(l.day_state(now).unwrap(), DayState::LoginRequired);
+        l.begin(&new("A1"), now).unwrap();
+        assert_eq!(l.unresolved().unwrap().len(), 1);
+        assert_eq!(l.day_state(now).unwrap(), DayState::Unknown);
+        l.finish("A1", &outcome(AttemptState::LoggedIn, Some(true)), now)
+            .unwrap();
+        assert!(l.unresolved().unwrap().is_empty());
+        assert!(l.logged_in_today(now).unwrap());
+        let a = l.get("A1").unwrap().unwrap();
+        assert_eq!(a.message.as_ref().unwrap().len(), MAX_MESSAGE);
+        assert_eq!(a.charged, Some(true));
+        assert!(a.line().contains("A1") && a.line().contains("loggedin"));
+
+        let s = l.summary(now).unwrap();
+        assert_eq!(s.charged_today, 1);
+        assert_eq!(s.charged_this_month, 1);
+        assert_eq!(s.expires_at, at(22, 18, 30));
+        // 19:00 UTC is past midnight IST: a new day, login required, month still counts it.
+        let later = at(22, 19, 0);
+        let s = l.summary(later).unwrap();
+        assert_eq!(s.state, DayState::LoginRequired);
+        assert_eq!(s.charged_today, 0);
+        assert_eq!(s.charged_this_month, 1);
+        // A status check saying LOGINREQUIRED after the login wins (the bank invalidated it).
+        l.record_status("TXN", "LOGINREQUIRED", at(22, 5, 0))
+            .unwrap();
+        assert_eq!(l.day_state(at(22, 5, 1)).unwrap(), DayState::LoginRequired);
+        l.record_status("TXN", "LOGGEDIN", at(22, 6, 0)).unwrap();
+        assert_eq!(l.day_state(at(22, 6, 1)).unwrap(), DayState::LoggedIn);
+    }
+
+    #[test]
+    fn resolve_unknown_rows() {
+        let l = Ledger::open_in_memory().unwrap();
+        let now = at(22, 4, 0);
+        l.begin(&new("S1"), now).unwrap();
+        l.begin(&new("S2"), now).unwrap();
+        l.resolve("S1", Resolution::LoggedIn, now).unwrap();
+        let a = l.get("S1").unwrap().unwrap();
+        assert_eq!((a.state, a.charged), (AttemptState::LoggedIn, Some(true)));
+        l.resolve("S2", Resolution::NotLoggedIn, now).unwrap();
+        let b = l.get("S2").unwrap().unwrap();
+        assert_eq!((b.state, b.charged), (AttemptState::Unknown, None));
+        assert!(!b.is_unresolved());
+        assert!(l.unresolved().unwrap().is_empty());
+        let s = l.summary(now).unwrap();
+        assert_eq!((s.charged_today, s.charge_unknown_today), (1, 1));
+        assert!(matches!(
+            l.finish("nope", &outcome(AttemptState::Rejected, None), now),
+            Err(LedgerError::NoSuchAttempt(_))
+        ));
+        // An externalRef is unique.
+        assert!(l.begin(&new("S1"), now).is_err());
+    }
+
+    #[test]
+    fn migrations_run_once_and_newer_schema_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite3");
+        {
+            let l = Ledger::open(&path).unwrap();
+            l.begin(&new("K1"), at(22, 4, 0)).unwrap();
+        }
+        let l = Ledger::open(&path).unwrap();
+        assert_eq!(l.all().unwrap().len(), 1);
+        drop(l);
+        let c = Connection::open(&path).unwrap();
+        c.pragma_update(None, "user_version", 99).unwrap();
+        drop(c);
+        assert!(matches!(
+            Ledger::open(&path),
+            Err(LedgerError::TooNew { found: 99, .. })
+        ));
+    }
+
+    #[test]
+    fn garbage_file_is_an_error_not_a_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite3");
+        std::fs::write(&path, b"this is not a database, just some bytes....").unwrap();
+        assert!(Ledger::open(&path).is_err());
+    }
+}
