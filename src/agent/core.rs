@@ -12,10 +12,10 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::sync::{Notify, broadcast, mpsc};
 use tokio::task::JoinSet;
 
+use super::AgentState;
 use super::backend::{Backend, LoginOutcome};
 use super::ipc::{MAX_LINE, Message, PeerPolicy, Request, parse_request, peer_of};
 use super::schedule::{Due, ScheduleConfig, Scheduler};
-use super::AgentState;
 use crate::clock::Clock;
 
 /// The longest the scheduler sleeps in one go. The wall clock can jump (suspend, NTP) while a
@@ -127,8 +127,7 @@ impl Agent {
         let Ok(_guard) = self.login_lock.try_lock() else {
             return LoginOutcome {
                 ok: false,
-                message: "A login is already in progress: place your finger on the scanner."
-                    .into(),
+                message: "A login is already in progress: place your finger on the scanner.".into(),
                 state: AgentState::LoggingIn,
                 charged: Some(false),
             };
@@ -136,7 +135,11 @@ impl Agent {
         let before = self.state().0;
         self.set_state(AgentState::LoggingIn);
         let outcome = self.backend.login(force).await;
-        tracing::info!(ok = outcome.ok, state = outcome.state.name(), "login finished");
+        tracing::info!(
+            ok = outcome.ok,
+            state = outcome.state.name(),
+            "login finished"
+        );
         // A login that never started (already logged in) leaves the state as it was.
         let after = match &outcome.state {
             AgentState::Unknown => before,
@@ -184,7 +187,9 @@ impl Agent {
                     Due::Reminder => {
                         tracing::info!("reminding the operator to log in");
                         let _ = self.events.send(Message::Reminder {
-                            message: "Daily login needed: click the rd-agent icon and scan your finger.".into(),
+                            message:
+                                "Daily login needed: click the rd-agent icon and scan your finger."
+                                    .into(),
                         });
                     }
                 }
@@ -247,7 +252,10 @@ async fn write_msg<W: AsyncWriteExt + Unpin>(w: &mut W, msg: &Message) -> std::i
     w.flush().await
 }
 
-async fn read_capped<R: AsyncBufReadExt + Unpin>(r: &mut R, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+async fn read_capped<R: AsyncBufReadExt + Unpin>(
+    r: &mut R,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<usize> {
     r.take(MAX_LINE as u64).read_until(b'\n', buf).await
 }
 
@@ -294,7 +302,10 @@ async fn serve_client(stream: Stream, agent: Arc<Agent>, policy: Arc<PeerPolicy>
         let req = match parse_request(line.trim_ascii()) {
             Ok(r) => r,
             Err(message) => {
-                if write_msg(&mut w, &Message::Error { message }).await.is_err() {
+                if write_msg(&mut w, &Message::Error { message })
+                    .await
+                    .is_err()
+                {
                     return;
                 }
                 continue;

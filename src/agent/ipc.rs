@@ -28,13 +28,17 @@ pub const SYSTEM_SOCKET: &str = "/run/rd-agent/agent.sock";
 
 #[derive(Debug, thiserror::Error)]
 pub enum IpcError {
-    #[error("The rd-agent service is not running (no socket at {0}). Start it with `systemctl start rd-agent` or run `rd-agent run`.")]
+    #[error(
+        "The rd-agent service is not running (no socket at {0}). Start it with `systemctl start rd-agent` or run `rd-agent run`."
+    )]
     NotRunning(String),
     #[error("The rd-agent service refused this connection: {0}")]
     Refused(String),
     #[error("Lost the connection to the rd-agent service ({0}). Check that it is running.")]
     Io(#[from] std::io::Error),
-    #[error("The rd-agent service sent a reply this program does not understand. Make sure the service and this command are the same version.")]
+    #[error(
+        "The rd-agent service sent a reply this program does not understand. Make sure the service and this command are the same version."
+    )]
     Protocol,
     #[error("Another rd-agent service is already listening on {0}. Stop it first.")]
     AlreadyRunning(String),
@@ -335,6 +339,13 @@ impl Client {
         let mut line = serde_json::to_vec(req).map_err(|_| IpcError::Protocol)?;
         line.push(b'\n');
         self.writer.write_all(&line).await?;
+        self.writer.flush().await?;
+        Ok(())
+    }
+
+    /// Send bytes as they are (tests use this to send garbage).
+    pub async fn send_raw(&mut self, bytes: &[u8]) -> Result<(), IpcError> {
+        self.writer.write_all(bytes).await?;
         self.writer.flush().await?;
         Ok(())
     }

@@ -99,7 +99,13 @@ impl Scheduler {
             self.next_recheck = now + self.cfg.recheck_every;
         }
         if now >= self.next_reminder {
-            if login_required {
+            // A slot missed while the machine slept still reminds later that business day,
+            // never the next day (yesterday's 19:00 must not fire at midnight).
+            let slot = self.next_reminder;
+            let fresh = ist_date(now) == ist_date(slot)
+                && (now.with_timezone(&ist()).time() < self.cfg.business_end
+                    || now - slot < Duration::minutes(1));
+            if login_required && fresh {
                 out.push(Due::Reminder);
             }
             self.next_reminder = next_reminder_slot(&self.cfg, now);
@@ -119,7 +125,9 @@ pub fn next_reminder_slot(cfg: &ScheduleConfig, after: DateTime<Utc>) -> DateTim
     let today = ist_date(after);
     for offset in 0..3 {
         let day = today + Duration::days(offset);
-        let Some(first) = ist().from_local_datetime(&day.and_time(cfg.reminder_at)).single()
+        let Some(first) = ist()
+            .from_local_datetime(&day.and_time(cfg.reminder_at))
+            .single()
         else {
             continue;
         };
@@ -192,7 +200,10 @@ mod tests {
         let mut s = Scheduler::new(ScheduleConfig::default(), start);
         assert_eq!(s.next_wake(), at(23, 0, 0));
         assert!(s.due(at(22, 23, 59), false).is_empty());
-        assert_eq!(s.due(at(23, 0, 0), false), vec![Due::Midnight, Due::Recheck]);
+        assert_eq!(
+            s.due(at(23, 0, 0), false),
+            vec![Due::Midnight, Due::Recheck]
+        );
         assert!(s.due(at(23, 0, 1), false).is_empty());
         assert_eq!(s.next_wake(), at(23, 1, 0));
     }
@@ -210,6 +221,10 @@ mod tests {
         let d = s.due(at(22, 13, 20), true);
         assert_eq!(d.iter().filter(|d| **d == Due::Reminder).count(), 1);
         assert_eq!(s.next_reminder(), at(22, 14, 0));
+        // Asleep from 14:00 until after midnight: the stale slot stays silent.
+        let d = s.due(at(23, 0, 5), true);
+        assert!(!d.contains(&Due::Reminder), "{d:?}");
+        assert_eq!(s.next_reminder(), at(23, 8, 0));
     }
 
     #[test]

@@ -1,0 +1,315 @@
+//! The service over its real IPC endpoint (a Unix socket in a temp dir): the state machine,
+//! the scheduler with a set clock, subscriptions and the peer check. The end-to-end test with
+//! the `rd-agent run` binary and the sandbox is further down.
+
+#![cfg(unix)]
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use rd_agent::agent::backend::BoxFuture;
+use rd_agent::agent::ipc::{self, Message, PeerPolicy};
+use rd_agent::agent::schedule::ScheduleConfig;
+use rd_agent::agent::{Agent, AgentState, Backend, LoginOutcome};
+use rd_agent::clock::{Clock, ist, next_ist_midnight};
+
+/// A clock the test sets.
+#[derive(Clone)]
+struct SetClock(Arc<Mutex<DateTime<Utc>>>);
+
+impl SetClock {
+    fn at(t: DateTime<Utc>) -> Self {
+        SetClock(Arc::new(Mutex::new(t)))
+    }
+    fn set(&self, t: DateTime<Utc>) {
+        *self.0.lock().unwrap() = t;
+    }
+}
+
+impl Clock for SetClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap()
+    }
+}
+
+/// InstantPay and the scanner, reduced to what the agent sees: logged in until some instant.
+struct FakeBackend {
+    clock: SetClock,
+    until: Mutex<Option<DateTime<Utc>>>,
+    logins: Mutex<u32>,
+}
+
+impl Backend for FakeBackend {
+    fn check(&self) -> BoxFuture<'_, AgentState> {
+        Box::pin(async move {
+            match *self.until.lock().unwrap() {
+                Some(until) if self.clock.now() < until => AgentState::LoggedIn { until },
+                _ => AgentState::LoginRequired,
+            }
+        })
+    }
+
+    fn login(&self, _force: bool) -> BoxFuture<'_, LoginOutcome> {
+        Box::pin(async move {
+            *self.logins.lock().unwrap() += 1;
+            let until = next_ist_midnight(self.clock.now());
+            *self.until.lock().unwrap() = Some(until);
+            LoginOutcome {
+                ok: true,
+                message: "Logged in until midnight.".into(),
+                state: AgentState::LoggedIn { until },
+                charged: Some(true),
+            }
+        })
+    }
+
+    fn devices(&self) -> BoxFuture<'_, serde_json::Value> {
+        Box::pin(async { serde_json::json!([{"port": 11100, "status": "READY"}]) })
+    }
+}
+
+/// IST wall time on 2026-11-`d`.
+fn ist_at(d: u32, h: u32, m: u32) -> DateTime<Utc> {
+    ist()
+        .with_ymd_and_hms(2026, 11, d, h, m, 0)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+struct Running {
+    _dir: tempfile::TempDir,
+    sock: std::path::PathBuf,
+    agent: Arc<Agent>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Running {
+    async fn stop(mut self) {
+        let _ = self.stop.take().unwrap().send(());
+        within(self.task).await.unwrap();
+        assert!(
+            !self.sock.exists(),
+            "the socket file is removed on shutdown"
+        );
+    }
+}
+
+async fn start(clock: SetClock, policy: PeerPolicy) -> (Running, Arc<FakeBackend>) {
+    let dir = tempfile::tempdir().unwrap();
+    let sock = ipc::socket_path(Some(dir.path()));
+    let backend = Arc::new(FakeBackend {
+        clock: clock.clone(),
+        until: Mutex::new(None),
+        logins: Mutex::new(0),
+    });
+    let agent = Agent::new(backend.clone(), Arc::new(clock), ScheduleConfig::default());
+    let listener = ipc::bind(&sock).await.unwrap();
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(rd_agent::agent::run(
+        listener,
+        async move {
+            let _ = rx.await;
+        },
+        agent.clone(),
+        policy,
+    ));
+    let running = Running {
+        _dir: dir,
+        sock,
+        agent,
+        stop: Some(tx),
+        task,
+    };
+    (running, backend)
+}
+
+/// Bound every wait so a broken service fails the test instead of hanging it.
+async fn within<F: std::future::Future>(f: F) -> F::Output {
+    tokio::time::timeout(StdDuration::from_secs(20), f)
+        .await
+        .expect("the service answered")
+}
+
+async fn next_event(c: &mut ipc::Client) -> Message {
+    within(c.next()).await.unwrap().expect("an event")
+}
+
+/// Subscribe and return once the start-up check has settled the state.
+async fn subscribed(sock: &std::path::Path) -> (ipc::Client, AgentState) {
+    let mut sub = ipc::connect(sock).await.unwrap();
+    let mut state = match within(sub.subscribe()).await.unwrap() {
+        Message::Status { state, .. } => state,
+        m => panic!("unexpected {m:?}"),
+    };
+    while state == AgentState::Unknown {
+        state = match next_event(&mut sub).await {
+            Message::State { state, .. } => state,
+            m => panic!("unexpected {m:?}"),
+        };
+    }
+    (sub, state)
+}
+
+fn euid() -> u32 {
+    // SAFETY: geteuid has no preconditions.
+    unsafe { libc::geteuid() }
+}
+
+fn own_policy() -> PeerPolicy {
+    PeerPolicy::only(vec![euid()], vec![])
+}
+
+#[tokio::test]
+async fn status_login_subscribe_and_clean_shutdown() {
+    let clock = SetClock::at(ist_at(22, 10, 0));
+    let (svc, backend) = start(clock.clone(), own_policy()).await;
+    let (mut sub, first) = subscribed(&svc.sock).await;
+    assert_eq!(first, AgentState::LoginRequired);
+
+    let mut c = ipc::connect(&svc.sock).await.unwrap();
+    match within(c.status()).await.unwrap() {
+        Message::Status {
+            state, sentence, ..
+        } => {
+            assert_eq!(state, AgentState::LoginRequired);
+            assert!(sentence.contains("Daily login needed"));
+        }
+        m => panic!("unexpected {m:?}"),
+    }
+
+    let outcome = within(c.login(false)).await.unwrap();
+    assert!(outcome.ok);
+    let midnight = ist_at(23, 0, 0);
+    assert_eq!(outcome.state, AgentState::LoggedIn { until: midnight });
+    assert_eq!(*backend.logins.lock().unwrap(), 1);
+
+    // The subscriber saw each change, in order, then the login result.
+    assert!(matches!(
+        next_event(&mut sub).await,
+        Message::State {
+            state: AgentState::LoggingIn,
+            ..
+        }
+    ));
+    assert!(matches!(next_event(&mut sub).await,
+        Message::State { state: AgentState::LoggedIn { until }, .. } if until == midnight));
+    assert!(matches!(next_event(&mut sub).await, Message::Login(o) if o.ok));
+
+    match within(c.status()).await.unwrap() {
+        Message::Status { state, .. } => {
+            assert_eq!(state, AgentState::LoggedIn { until: midnight })
+        }
+        m => panic!("unexpected {m:?}"),
+    }
+    let devices = within(c.devices()).await.unwrap();
+    assert_eq!(devices[0]["status"], "READY");
+
+    // Garbage gets an error and the connection stays usable.
+    c.send_raw(b"{\"cmd\":\"reboot\"}\n").await.unwrap();
+    assert!(matches!(
+        within(c.next()).await.unwrap(),
+        Some(Message::Error { .. })
+    ));
+    assert!(matches!(
+        within(c.status()).await.unwrap(),
+        Message::Status { .. }
+    ));
+
+    svc.stop().await;
+    // Clients see the hang-up.
+    assert!(
+        within(sub.next())
+            .await
+            .map(|m| m.is_none())
+            .unwrap_or(true)
+    );
+}
+
+#[tokio::test]
+async fn midnight_rollover_and_reminders_with_a_set_clock() {
+    let clock = SetClock::at(ist_at(22, 7, 59));
+    let (svc, _backend) = start(clock.clone(), own_policy()).await;
+    let (mut sub, first) = subscribed(&svc.sock).await;
+    assert_eq!(first, AgentState::LoginRequired);
+
+    // 08:00 IST, login still required: the reminder.
+    clock.set(ist_at(22, 8, 0));
+    svc.agent.wake();
+    assert!(matches!(
+        next_event(&mut sub).await,
+        Message::Reminder { .. }
+    ));
+
+    // Log in at 08:30: logged in until midnight IST.
+    clock.set(ist_at(22, 8, 30));
+    let mut c = ipc::connect(&svc.sock).await.unwrap();
+    assert!(within(c.login(false)).await.unwrap().ok);
+    assert!(matches!(
+        next_event(&mut sub).await,
+        Message::State {
+            state: AgentState::LoggingIn,
+            ..
+        }
+    ));
+    assert!(matches!(
+        next_event(&mut sub).await,
+        Message::State {
+            state: AgentState::LoggedIn { .. },
+            ..
+        }
+    ));
+    assert!(matches!(next_event(&mut sub).await, Message::Login(_)));
+
+    // 09:00: logged in, so the 09:00 slot passes without a reminder. Then midnight: the next
+    // event is the state falling back to login required (no stale reminder before it).
+    clock.set(ist_at(22, 9, 0));
+    svc.agent.wake();
+    let _ = within(c.status()).await.unwrap();
+    clock.set(ist_at(23, 0, 0) + Duration::seconds(1));
+    svc.agent.wake();
+    match next_event(&mut sub).await {
+        Message::State { state, since, .. } => {
+            assert_eq!(state, AgentState::LoginRequired);
+            assert_eq!(since, ist_at(23, 0, 0) + Duration::seconds(1));
+        }
+        m => panic!("expected the midnight rollover, got {m:?}"),
+    }
+
+    // The next morning's reminder comes at 08:00 again.
+    clock.set(ist_at(23, 8, 0));
+    svc.agent.wake();
+    assert!(matches!(
+        next_event(&mut sub).await,
+        Message::Reminder { .. }
+    ));
+    svc.stop().await;
+}
+
+#[tokio::test]
+async fn a_client_failing_the_peer_check_is_refused() {
+    // Only root and an unused uid may connect; this test runs as neither (or, as root, the
+    // allowed set is some other uid).
+    let me = euid();
+    let other = if me == 4_000_000 {
+        4_000_001
+    } else {
+        4_000_000
+    };
+    let clock = SetClock::at(ist_at(22, 10, 0));
+    let (svc, backend) = start(clock, PeerPolicy::only(vec![other], vec![])).await;
+    let mut c = ipc::connect(&svc.sock).await.unwrap();
+    match within(c.login(false)).await {
+        Err(ipc::IpcError::Refused(m)) => assert!(m.contains("rd-agent group"), "{m}"),
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(
+        *backend.logins.lock().unwrap(),
+        0,
+        "nothing was done for the refused client"
+    );
+    // And the connection is closed.
+    assert!(matches!(within(c.next()).await, Ok(None) | Err(_)));
+    svc.stop().await;
+}
