@@ -1,3 +1,155 @@
 //! The Connecting Party server for ConnPay mobile card verification (DESIGN section 7).
+//!
+//! `run` takes its listener, its store, its configuration and a shutdown future (the
+//! mini-redis shape), so tests bind port 0 and stop it cleanly.
 
 pub mod cli;
+pub mod error;
+mod handlers;
+pub mod model;
+pub mod ratelimit;
+pub mod signature;
+pub mod store;
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use crate::clock::{Clock, SystemClock};
+pub use error::ApiError;
+use ratelimit::RateLimiter;
+pub use signature::ControlKey;
+pub use store::Store;
+
+/// Everything the server needs besides its listener and store.
+#[derive(Clone)]
+pub struct Config {
+    /// Our ConnPay endpoint id, answered on initiate and part of both signatures.
+    pub endpoint_id: String,
+    pub control_key: ControlKey,
+    /// How long a verification session (and its nonce) stays valid after initiate.
+    pub session_ttl: chrono::Duration,
+    /// How long an access token stays valid.
+    pub token_ttl: chrono::Duration,
+    /// Largest request body accepted, in bytes.
+    pub max_body: usize,
+    /// Deadline for one request, reading the body included.
+    pub deadline: Duration,
+    /// Requests per second and burst per client address (0 turns the limit off).
+    pub rate_per_address: (f64, f64),
+    /// Requests per second and burst per access token (initiate) and per invoice (check).
+    pub rate_per_token: (f64, f64),
+    /// How often expired sessions and tokens are swept.
+    pub sweep_every: Duration,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Config {
+    /// The defaults: 30-minute sessions and tokens, 16 KiB bodies, 10 s deadline,
+    /// 100 requests/s (burst 200) per address, 5/s (burst 10) per token, sweep every minute.
+    pub fn new(endpoint_id: impl Into<String>, control_key: ControlKey) -> Config {
+        Config {
+            endpoint_id: endpoint_id.into(),
+            control_key,
+            session_ttl: chrono::Duration::minutes(30),
+            token_ttl: chrono::Duration::minutes(30),
+            max_body: 16 * 1024,
+            deadline: Duration::from_secs(10),
+            rate_per_address: (100.0, 200.0),
+            rate_per_token: (5.0, 10.0),
+            sweep_every: Duration::from_secs(60),
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("endpoint_id", &self.endpoint_id)
+            .field("control_key", &self.control_key)
+            .field("session_ttl", &self.session_ttl)
+            .field("token_ttl", &self.token_ttl)
+            .field("max_body", &self.max_body)
+            .field("deadline", &self.deadline)
+            .field("rate_per_address", &self.rate_per_address)
+            .field("rate_per_token", &self.rate_per_token)
+            .field("sweep_every", &self.sweep_every)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A clock that stands still until told to move: for expiry tests.
+#[derive(Debug)]
+pub struct ManualClock(Mutex<DateTime<Utc>>);
+
+impl ManualClock {
+    pub fn new(start: DateTime<Utc>) -> ManualClock {
+        ManualClock(Mutex::new(start))
+    }
+
+    pub fn set(&self, t: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = t;
+    }
+
+    pub fn advance(&self, by: chrono::Duration) {
+        let mut t = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        *t += by;
+    }
+}
+
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+pub(crate) struct AppState {
+    pub config: Config,
+    pub store: Store,
+    pub by_address: RateLimiter,
+    pub by_token: RateLimiter,
+}
+
+/// Serves until `shutdown` completes, then lets requests in flight finish.
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    store: Store,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let state = Arc::new(AppState {
+        by_address: RateLimiter::new(config.rate_per_address.0, config.rate_per_address.1),
+        by_token: RateLimiter::new(config.rate_per_token.0, config.rate_per_token.1),
+        config,
+        store,
+    });
+    let sweeper = tokio::spawn(sweep_loop(state.clone()));
+    let app = handlers::router(state);
+    let result = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
+    sweeper.abort();
+    result
+}
+
+async fn sweep_loop(state: Arc<AppState>) {
+    let mut tick = tokio::time::interval(state.config.sweep_every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match state.store.sweep(state.config.clock.now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!("swept {n} expired sessions and access tokens"),
+            Err(e) => tracing::warn!("sweeping expired sessions failed: {e}"),
+        }
+        state.by_address.prune();
+        state.by_token.prune();
+    }
+}

@@ -1,0 +1,170 @@
+//! The specification's fail response: `{"error": {"cause", "code", "message"}}`, plus the
+//! `invoiceId` on check. Messages are fixed sentences: never a stack trace, a secret, the
+//! caller's input or an internal detail.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+/// `error.cause` of the specification.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Cause {
+    Filtered,
+    InvalidRequest,
+    ServerFailed,
+    ServerUnavailable,
+}
+
+/// Every refusal this server gives. Each maps to one HTTP status, one cause and one code.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("The request body is not well-formed JSON.")]
+    MalformedJson,
+    #[error("A field has the wrong type or the body has the wrong shape.")]
+    WrongShape,
+    #[error("The request body is larger than this server accepts.")]
+    BodyTooLarge,
+    /// The name of the missing field (a fixed path such as `session.nonce`, never input).
+    #[error("A required field is missing: {0}.")]
+    MissingField(&'static str),
+    /// The field outside the specification's limits, and the rule it breaks.
+    #[error("The field {0} is invalid: {1}.")]
+    InvalidField(&'static str, &'static str),
+    #[error("The access token is unknown, expired or issued for another device.")]
+    AccessDenied,
+    #[error("No verification session exists for this invoice.")]
+    UnknownInvoice,
+    #[error("The verification session has expired; start a new verification.")]
+    SessionExpired,
+    #[error("The verification data does not match what this server issued.")]
+    Mismatch,
+    #[error("This verification was already checked with a different token.")]
+    TokenConflict,
+    #[error("Too many requests; slow down and retry later.")]
+    RateLimited,
+    #[error("The request took too long; retry later.")]
+    DeadlineExceeded,
+    #[error("The server could not complete the request; retry later.")]
+    StoreFailed,
+    #[error("No such endpoint.")]
+    NotFound,
+    #[error("This endpoint accepts only POST.")]
+    MethodNotAllowed,
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::MalformedJson
+            | ApiError::WrongShape
+            | ApiError::MissingField(_)
+            | ApiError::InvalidField(..) => StatusCode::BAD_REQUEST,
+            ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::AccessDenied => StatusCode::UNAUTHORIZED,
+            ApiError::UnknownInvoice => StatusCode::NOT_FOUND,
+            ApiError::SessionExpired | ApiError::Mismatch => StatusCode::FORBIDDEN,
+            ApiError::TokenConflict => StatusCode::CONFLICT,
+            ApiError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::DeadlineExceeded => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::StoreFailed => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+        }
+    }
+
+    pub fn cause(&self) -> Cause {
+        match self {
+            ApiError::MalformedJson
+            | ApiError::WrongShape
+            | ApiError::BodyTooLarge
+            | ApiError::MissingField(_)
+            | ApiError::InvalidField(..)
+            | ApiError::NotFound
+            | ApiError::MethodNotAllowed => Cause::InvalidRequest,
+            ApiError::AccessDenied
+            | ApiError::UnknownInvoice
+            | ApiError::SessionExpired
+            | ApiError::Mismatch
+            | ApiError::TokenConflict
+            | ApiError::RateLimited => Cause::Filtered,
+            ApiError::StoreFailed => Cause::ServerFailed,
+            ApiError::DeadlineExceeded => Cause::ServerUnavailable,
+        }
+    }
+
+    /// `error.code`: stable, machine-readable.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::MalformedJson => "MALFORMED_JSON",
+            ApiError::WrongShape => "WRONG_SHAPE",
+            ApiError::BodyTooLarge => "BODY_TOO_LARGE",
+            ApiError::MissingField(_) => "MISSING_FIELD",
+            ApiError::InvalidField(..) => "INVALID_FIELD",
+            ApiError::AccessDenied => "ACCESS_DENIED",
+            ApiError::UnknownInvoice => "UNKNOWN_INVOICE",
+            ApiError::SessionExpired => "SESSION_EXPIRED",
+            ApiError::Mismatch => "VERIFICATION_MISMATCH",
+            ApiError::TokenConflict => "TOKEN_CONFLICT",
+            ApiError::RateLimited => "RATE_LIMITED",
+            ApiError::DeadlineExceeded => "DEADLINE_EXCEEDED",
+            ApiError::StoreFailed => "SERVER_FAILED",
+            ApiError::NotFound => "NOT_FOUND",
+            ApiError::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+        }
+    }
+
+    /// The response, with the `invoiceId` when the refusal concerns a check.
+    pub fn into_response_for(self, invoice_id: Option<&str>) -> Response {
+        let body = FailBody {
+            invoice_id,
+            error: ErrorBody {
+                cause: self.cause(),
+                code: self.code(),
+                message: self.to_string(),
+            },
+        };
+        (self.status(), Json(body)).into_response()
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.into_response_for(None)
+    }
+}
+
+#[derive(Serialize)]
+struct FailBody<'a> {
+    #[serde(rename = "invoiceId", skip_serializing_if = "Option::is_none")]
+    invoice_id: Option<&'a str>,
+    error: ErrorBody,
+}
+
+#[derive(Serialize)]
+struct ErrorBody {
+    cause: Cause,
+    code: &'static str,
+    message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_request_is_400_and_messages_are_fixed() {
+        let e = ApiError::InvalidField("session.nonce", "32 to 128 characters");
+        assert_eq!(e.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(e.cause(), Cause::InvalidRequest);
+        assert_eq!(
+            e.to_string(),
+            "The field session.nonce is invalid: 32 to 128 characters."
+        );
+        assert_eq!(
+            serde_json::to_string(&Cause::ServerUnavailable).unwrap(),
+            "\"SERVER_UNAVAILABLE\""
+        );
+    }
+}

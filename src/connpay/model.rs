@@ -1,0 +1,638 @@
+//! Requests and responses of the three calls, and their validation against the specification's
+//! limits (DESIGN section 7). Parsing never echoes input in an error.
+
+use serde::{Deserialize, Serialize};
+use serde_json::error::Category;
+
+use super::error::ApiError;
+
+/// Parses a JSON body into `T`, telling malformed JSON from a wrong shape.
+pub fn parse_json<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => ApiError::MalformedJson,
+        Category::Data => ApiError::WrongShape,
+    })
+}
+
+fn required<'a>(value: &'a Option<String>, name: &'static str) -> Result<&'a str, ApiError> {
+    value.as_deref().ok_or(ApiError::MissingField(name))
+}
+
+fn length(
+    value: &str,
+    min: usize,
+    max: usize,
+    name: &'static str,
+    rule: &'static str,
+) -> Result<(), ApiError> {
+    let n = value.chars().count();
+    if n < min || n > max {
+        return Err(ApiError::InvalidField(name, rule));
+    }
+    Ok(())
+}
+
+fn optional_length(
+    value: &Option<String>,
+    min: usize,
+    max: usize,
+    name: &'static str,
+    rule: &'static str,
+) -> Result<(), ApiError> {
+    match value {
+        Some(v) => length(v, min, max, name, rule),
+        None => Ok(()),
+    }
+}
+
+fn serial_number(value: &Option<String>) -> Result<String, ApiError> {
+    let name = "consumer.device.serialNumber";
+    let v = required(value, name)?;
+    length(v, 1, 50, name, "1 to 50 characters")?;
+    Ok(v.to_owned())
+}
+
+fn access_token(value: &Option<String>) -> Result<String, ApiError> {
+    let name = "session.accessToken";
+    let v = required(value, name)?;
+    length(v, 32, 128, name, "32 to 128 characters")?;
+    Ok(v.to_owned())
+}
+
+/// An invoice id as it appears in the check URL: ours are `INV` and 32 hex digits, but any
+/// short, URL-safe id is looked up (and simply not found).
+pub fn validate_invoice_id(value: &str) -> Result<(), ApiError> {
+    let ok = !value.is_empty()
+        && value.len() <= 64
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::InvalidField(
+            "invoiceId",
+            "1 to 64 letters, digits, '-', '_' or '.'",
+        ))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /auth/access-token
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DeviceIn {
+    #[serde(rename = "serialNumber")]
+    pub serial_number: Option<String>,
+    pub imei: Option<String>,
+    pub location: Option<Location>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Location {
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DeviceOnly {
+    pub device: Option<DeviceIn>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct AccessTokenRequest {
+    pub consumer: Option<DeviceOnly>,
+}
+
+impl AccessTokenRequest {
+    /// The serial number the token will be bound to.
+    pub fn validate(&self) -> Result<String, ApiError> {
+        let device = self.consumer.as_ref().and_then(|c| c.device.as_ref());
+        serial_number(&device.and_then(|d| d.serial_number.clone()))
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AccessTokenResponse {
+    pub session: AccessTokenSession,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AccessTokenSession {
+    #[serde(rename = "accessToken")]
+    pub access_token: String,
+    /// RFC 3339, UTC.
+    #[serde(rename = "expiresAt")]
+    pub expires_at: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /verification/initiate-verification
+
+#[derive(Debug, Deserialize)]
+pub struct InitiateRequest {
+    pub consumer: Option<ConsumerIn>,
+    pub session: Option<SessionIn>,
+    pub transaction: Option<TransactionIn>,
+    pub billing: Option<Billing>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ConsumerIn {
+    pub device: Option<DeviceIn>,
+    pub email: Option<String>,
+    #[serde(rename = "birthDay")]
+    pub birth_day: Option<String>,
+    #[serde(rename = "ipAddresses")]
+    pub ip_addresses: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SessionIn {
+    #[serde(rename = "accessToken")]
+    pub access_token: Option<String>,
+    pub nonce: Option<String>,
+    pub signature: Option<String>,
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TransactionIn {
+    pub currency: Option<String>,
+}
+
+/// Billing data held for an invoice and answered on check. Every field optional.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Billing {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Address {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub city: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub country: Option<String>,
+    #[serde(rename = "postcodeZip", skip_serializing_if = "Option::is_none")]
+    pub postcode_zip: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street2: Option<String>,
+}
+
+/// Consumer data held for an invoice and answered on check.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ConsumerOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(rename = "birthDay", skip_serializing_if = "Option::is_none")]
+    pub birth_day: Option<String>,
+    #[serde(rename = "ipAddresses", skip_serializing_if = "Option::is_none")]
+    pub ip_addresses: Option<Vec<String>>,
+}
+
+/// What we hold for an invoice besides the session: stored as JSON, answered on check.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HeldData {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing: Option<Billing>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consumer: Option<ConsumerOut>,
+}
+
+/// A validated initiate request.
+#[derive(Debug)]
+pub struct Initiate {
+    pub serial_number: String,
+    pub access_token: String,
+    pub currency: String,
+    pub held: HeldData,
+}
+
+fn validate_currency(value: &Option<String>) -> Result<String, ApiError> {
+    let name = "transaction.currency";
+    let v = required(value, name)?;
+    if v.len() != 3 || !v.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(ApiError::InvalidField(
+            name,
+            "an ISO 4217 code: three upper-case letters",
+        ));
+    }
+    Ok(v.to_owned())
+}
+
+fn validate_device_extras(device: &DeviceIn) -> Result<(), ApiError> {
+    if let Some(imei) = &device.imei {
+        length(
+            imei,
+            14,
+            16,
+            "consumer.device.imei",
+            "14 to 16 characters",
+        )?;
+    }
+    if let Some(loc) = &device.location {
+        if let Some(lat) = loc.lat
+            && !(-90.0..=90.0).contains(&lat)
+        {
+            return Err(ApiError::InvalidField(
+                "consumer.device.location.lat",
+                "between -90 and 90",
+            ));
+        }
+        if let Some(lng) = loc.lng
+            && !(-180.0..=180.0).contains(&lng)
+        {
+            return Err(ApiError::InvalidField(
+                "consumer.device.location.lng",
+                "between -180 and 180",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn validate_birth_day(value: &str) -> Result<(), ApiError> {
+    let rule = "a date written ddMMyyyy";
+    let ok = value.len() == 8
+        && value.bytes().all(|b| b.is_ascii_digit())
+        && chrono::NaiveDate::parse_from_str(value, "%d%m%Y").is_ok();
+    if ok {
+        Ok(())
+    } else {
+        Err(ApiError::InvalidField("consumer.birthDay", rule))
+    }
+}
+
+fn validate_consumer_out(c: &ConsumerIn) -> Result<Option<ConsumerOut>, ApiError> {
+    optional_length(
+        &c.email,
+        3,
+        128,
+        "consumer.email",
+        "3 to 128 characters",
+    )?;
+    if let Some(b) = &c.birth_day {
+        validate_birth_day(b)?;
+    }
+    if let Some(ips) = &c.ip_addresses {
+        if ips.len() > 10 {
+            return Err(ApiError::InvalidField(
+                "consumer.ipAddresses",
+                "at most 10 addresses",
+            ));
+        }
+        for ip in ips {
+            let rule = "IPv4 addresses of 7 to 15 characters";
+            length(ip, 7, 15, "consumer.ipAddresses", rule)?;
+            if ip.parse::<std::net::Ipv4Addr>().is_err() {
+                return Err(ApiError::InvalidField("consumer.ipAddresses", rule));
+            }
+        }
+    }
+    let out = ConsumerOut {
+        email: c.email.clone(),
+        birth_day: c.birth_day.clone(),
+        ip_addresses: c.ip_addresses.clone().filter(|v| !v.is_empty()),
+    };
+    Ok(if out == ConsumerOut::default() {
+        None
+    } else {
+        Some(out)
+    })
+}
+
+fn validate_billing(b: &Billing) -> Result<Option<Billing>, ApiError> {
+    optional_length(&b.phone, 1, 20, "billing.phone", "1 to 20 characters")?;
+    let address = match &b.address {
+        Some(a) => {
+            optional_length(
+                &a.city,
+                1,
+                100,
+                "billing.address.city",
+                "1 to 100 characters",
+            )?;
+            if let Some(c) = &a.country
+                && (c.len() != 3 || !c.bytes().all(|b| b.is_ascii_uppercase()))
+            {
+                return Err(ApiError::InvalidField(
+                    "billing.address.country",
+                    "an ISO 3166 alpha-3 code: three upper-case letters",
+                ));
+            }
+            optional_length(
+                &a.postcode_zip,
+                1,
+                10,
+                "billing.address.postcodeZip",
+                "1 to 10 characters",
+            )?;
+            optional_length(
+                &a.state,
+                2,
+                2,
+                "billing.address.state",
+                "exactly 2 characters",
+            )?;
+            optional_length(
+                &a.street,
+                1,
+                50,
+                "billing.address.street",
+                "1 to 50 characters",
+            )?;
+            optional_length(
+                &a.street2,
+                1,
+                50,
+                "billing.address.street2",
+                "1 to 50 characters",
+            )?;
+            if *a == Address::default() {
+                None
+            } else {
+                Some(a.clone())
+            }
+        }
+        None => None,
+    };
+    let out = Billing {
+        phone: b.phone.clone(),
+        address,
+    };
+    Ok(if out == Billing::default() {
+        None
+    } else {
+        Some(out)
+    })
+}
+
+impl InitiateRequest {
+    pub fn validate(&self) -> Result<Initiate, ApiError> {
+        let consumer = self.consumer.as_ref();
+        let device = consumer.and_then(|c| c.device.as_ref());
+        let serial_number = serial_number(&device.and_then(|d| d.serial_number.clone()))?;
+        if let Some(d) = device {
+            validate_device_extras(d)?;
+        }
+        let session = self.session.as_ref();
+        let access_token = access_token(&session.and_then(|s| s.access_token.clone()))?;
+        let currency =
+            validate_currency(&self.transaction.as_ref().and_then(|t| t.currency.clone()))?;
+        let consumer_out = match consumer {
+            Some(c) => validate_consumer_out(c)?,
+            None => None,
+        };
+        let billing = match &self.billing {
+            Some(b) => validate_billing(b)?,
+            None => None,
+        };
+        Ok(Initiate {
+            serial_number,
+            access_token,
+            currency,
+            held: HeldData {
+                billing,
+                consumer: consumer_out,
+            },
+        })
+    }
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct InitiateResponse {
+    #[serde(rename = "endpointId")]
+    pub endpoint_id: String,
+    #[serde(rename = "invoiceId")]
+    pub invoice_id: String,
+    pub session: InitiateSessionOut,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct InitiateSessionOut {
+    pub nonce: String,
+    pub signature: String,
+}
+
+// ---------------------------------------------------------------------------------------------
+// POST /verification/{invoiceId}/check
+
+#[derive(Debug, Deserialize)]
+pub struct CheckRequest {
+    pub consumer: Option<DeviceOnly>,
+    pub session: Option<SessionIn>,
+}
+
+/// A validated check request.
+#[derive(Debug)]
+pub struct Check {
+    pub serial_number: String,
+    pub access_token: String,
+    pub nonce: String,
+    pub signature: String,
+    pub token: String,
+}
+
+impl CheckRequest {
+    pub fn validate(&self) -> Result<Check, ApiError> {
+        let device = self.consumer.as_ref().and_then(|c| c.device.as_ref());
+        let serial_number = serial_number(&device.and_then(|d| d.serial_number.clone()))?;
+        let s = self.session.as_ref();
+        let access_token = access_token(&s.and_then(|s| s.access_token.clone()))?;
+        let nonce = s.and_then(|s| s.nonce.clone());
+        let nonce_v = required(&nonce, "session.nonce")?;
+        length(
+            nonce_v,
+            32,
+            128,
+            "session.nonce",
+            "32 to 128 characters",
+        )?;
+        let signature = s.and_then(|s| s.signature.clone());
+        let sig_v = required(&signature, "session.signature")?;
+        length(
+            sig_v,
+            32,
+            128,
+            "session.signature",
+            "32 to 128 characters",
+        )?;
+        let token = s.and_then(|s| s.token.clone());
+        let token_v = required(&token, "session.token")?;
+        length(token_v, 16, 36, "session.token", "16 to 36 characters")?;
+        Ok(Check {
+            serial_number,
+            access_token,
+            nonce: nonce_v.to_owned(),
+            signature: sig_v.to_owned(),
+            token: token_v.to_owned(),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResponse {
+    #[serde(rename = "invoiceId")]
+    pub invoice_id: String,
+    pub session: CheckSessionOut,
+    pub transaction: TransactionOut,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub billing: Option<Billing>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub consumer: Option<ConsumerOut>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckSessionOut {
+    #[serde(rename = "checkSignature")]
+    pub check_signature: String,
+    pub nonce: String,
+    pub token: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TransactionOut {
+    pub currency: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOKEN: &str = "abcdefghijklmnopqrstuvwxyz0123456789";
+
+    fn initiate(json: &str) -> Result<Initiate, ApiError> {
+        parse_json::<InitiateRequest>(json.as_bytes())?.validate()
+    }
+
+    fn minimal() -> serde_json::Value {
+        serde_json::json!({
+            "consumer": {"device": {"serialNumber": "SN1"}},
+            "session": {"accessToken": TOKEN},
+            "transaction": {"currency": "EUR"}
+        })
+    }
+
+    #[test]
+    fn minimal_initiate_holds_nothing_extra() {
+        let i = initiate(&minimal().to_string()).unwrap();
+        assert_eq!(i.serial_number, "SN1");
+        assert_eq!(i.currency, "EUR");
+        assert_eq!(i.held, HeldData::default());
+        assert_eq!(serde_json::to_string(&i.held).unwrap(), "{}");
+    }
+
+    #[test]
+    fn garbage_truncation_and_wrong_types() {
+        assert_eq!(initiate("").unwrap_err(), ApiError::MalformedJson);
+        assert_eq!(initiate("{\"consumer\":").unwrap_err(), ApiError::MalformedJson);
+        assert_eq!(initiate("\u{0}\u{1}garbage").unwrap_err(), ApiError::MalformedJson);
+        assert_eq!(initiate("[]").unwrap_err(), ApiError::WrongShape);
+        assert_eq!(
+            initiate(r#"{"consumer":{"device":{"serialNumber":5}}}"#).unwrap_err(),
+            ApiError::WrongShape
+        );
+        assert_eq!(
+            initiate("{}").unwrap_err(),
+            ApiError::MissingField("consumer.device.serialNumber")
+        );
+    }
+
+    #[test]
+    fn limits_are_enforced() {
+        let cases: Vec<(&str, serde_json::Value, &str)> = vec![
+            ("/consumer/device/serialNumber", "".into(), "consumer.device.serialNumber"),
+            ("/consumer/device/serialNumber", "x".repeat(51).into(), "consumer.device.serialNumber"),
+            ("/session/accessToken", "x".repeat(31).into(), "session.accessToken"),
+            ("/session/accessToken", "x".repeat(129).into(), "session.accessToken"),
+            ("/transaction/currency", "eur".into(), "transaction.currency"),
+            ("/transaction/currency", "EURO".into(), "transaction.currency"),
+        ];
+        for (pointer, value, field) in cases {
+            let mut v = minimal();
+            *v.pointer_mut(pointer).unwrap() = value;
+            match initiate(&v.to_string()) {
+                Err(ApiError::InvalidField(f, _)) => assert_eq!(f, field),
+                other => panic!("{pointer}: {other:?}"),
+            }
+        }
+        let extras: Vec<(serde_json::Value, &str)> = vec![
+            (serde_json::json!({"consumer": {"device": {"serialNumber": "S", "imei": "1234567890123"}}}), "consumer.device.imei"),
+            (serde_json::json!({"consumer": {"device": {"serialNumber": "S", "location": {"lat": 90.5}}}}), "consumer.device.location.lat"),
+            (serde_json::json!({"consumer": {"device": {"serialNumber": "S", "location": {"lng": -180.1}}}}), "consumer.device.location.lng"),
+            (serde_json::json!({"consumer": {"device": {"serialNumber": "S"}, "birthDay": "31022000"}}), "consumer.birthDay"),
+            (serde_json::json!({"consumer": {"device": {"serialNumber": "S"}, "ipAddresses": ["1.2.3"]}}), "consumer.ipAddresses"),
+            (serde_json::json!({"consumer": {"device": {"serialNumber": "S"}, "ipAddresses": ["1.2.3.400"]}}), "consumer.ipAddresses"),
+            (serde_json::json!({"consumer": {"device": {"serialNumber": "S"}, "email": "a@"}}), "consumer.email"),
+            (serde_json::json!({"consumer": {"device": {"serialNumber": "S"}}, "billing": {"phone": ""}}), "billing.phone"),
+            (serde_json::json!({"consumer": {"device": {"serialNumber": "S"}}, "billing": {"address": {"state": "CAL"}}}), "billing.address.state"),
+        ];
+        for (patch, field) in extras {
+            let mut v = minimal();
+            for (k, val) in patch.as_object().unwrap() {
+                v[k] = val.clone();
+            }
+            match initiate(&v.to_string()) {
+                Err(ApiError::InvalidField(f, _)) => assert_eq!(f, field),
+                other => panic!("{field}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn held_data_is_kept() {
+        let mut v = minimal();
+        v["consumer"]["email"] = "a@b.c".into();
+        v["consumer"]["birthDay"] = "29022000".into();
+        v["consumer"]["ipAddresses"] = serde_json::json!(["10.0.0.1"]);
+        v["billing"] = serde_json::json!({"phone": "+91", "address": {"city": "Pune", "country": "IND"}});
+        let i = initiate(&v.to_string()).unwrap();
+        let c = i.held.consumer.unwrap();
+        assert_eq!(c.birth_day.as_deref(), Some("29022000"));
+        let b = i.held.billing.unwrap();
+        assert_eq!(b.address.unwrap().city.as_deref(), Some("Pune"));
+    }
+
+    #[test]
+    fn check_limits() {
+        let good = serde_json::json!({
+            "consumer": {"device": {"serialNumber": "SN1"}},
+            "session": {"accessToken": TOKEN, "nonce": "n".repeat(32),
+                        "signature": "S".repeat(40), "token": "t".repeat(16)}
+        });
+        let parse = |v: &serde_json::Value| {
+            parse_json::<CheckRequest>(v.to_string().as_bytes())?.validate()
+        };
+        assert!(parse(&good).is_ok());
+        for (field, value) in [
+            ("nonce", "n".repeat(31)),
+            ("nonce", "n".repeat(129)),
+            ("signature", "S".repeat(31)),
+            ("token", "t".repeat(15)),
+            ("token", "t".repeat(37)),
+        ] {
+            let mut v = good.clone();
+            v["session"][field] = value.into();
+            assert!(matches!(parse(&v), Err(ApiError::InvalidField(..))), "{field}");
+        }
+        let mut v = good.clone();
+        v["session"].as_object_mut().unwrap().remove("token");
+        assert_eq!(parse(&v).unwrap_err(), ApiError::MissingField("session.token"));
+    }
+
+    #[test]
+    fn invoice_ids() {
+        assert!(validate_invoice_id("INV0123456789abcdef").is_ok());
+        assert!(validate_invoice_id("").is_err());
+        assert!(validate_invoice_id(&"a".repeat(65)).is_err());
+        assert!(validate_invoice_id("a b").is_err());
+        assert!(validate_invoice_id("a/../b").is_err());
+    }
+}

@@ -1,0 +1,276 @@
+//! The SQLite store: one file in WAL mode, one writer connection and a few readers, used from
+//! blocking threads so the async workers never wait on disk.
+//!
+//! `synchronous = NORMAL` in WAL mode: a committed row survives a crash or kill of the process;
+//! only a power cut may lose the last commits (the database stays consistent).
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::{Consume, SessionRecord, StoreError, TokenRecord, from_millis, to_millis};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS connpay_access_tokens (
+    token_hash BLOB PRIMARY KEY,
+    serial_number TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS connpay_access_tokens_expiry ON connpay_access_tokens (expires_at);
+CREATE TABLE IF NOT EXISTS connpay_sessions (
+    invoice_id TEXT PRIMARY KEY,
+    serial_number TEXT NOT NULL,
+    access_token_hash BLOB NOT NULL,
+    nonce TEXT NOT NULL,
+    signature TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    held TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    token TEXT,
+    consumed_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS connpay_sessions_expiry ON connpay_sessions (expires_at);
+";
+
+const READERS: usize = 2;
+
+struct Inner {
+    writer: Mutex<Connection>,
+    readers: Vec<Mutex<Connection>>,
+    next_reader: AtomicUsize,
+}
+
+#[derive(Clone)]
+pub struct SqliteStore {
+    inner: Arc<Inner>,
+}
+
+fn backend(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+fn open_connection(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path).map_err(|e| StoreError::Open(e.to_string()))?;
+    conn.pragma_update(None, "journal_mode", "WAL")
+        .map_err(|e| StoreError::Open(e.to_string()))?;
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(|e| StoreError::Open(e.to_string()))?;
+    // Readers and the writer of other instances on the same file wait instead of failing.
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(|e| StoreError::Open(e.to_string()))?;
+    Ok(conn)
+}
+
+fn lock(m: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
+    // A panic while holding the lock cannot leave SQLite half-written (it has its own
+    // transactions), so a poisoned lock is still usable.
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn session_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRecord> {
+    Ok(SessionRecord {
+        invoice_id: row.get(0)?,
+        serial_number: row.get(1)?,
+        access_token_hash: row.get(2)?,
+        nonce: row.get(3)?,
+        signature: row.get(4)?,
+        currency: row.get(5)?,
+        held: row.get(6)?,
+        created_at: from_millis(row.get(7)?),
+        expires_at: from_millis(row.get(8)?),
+        token: row.get(9)?,
+        consumed_at: row.get::<_, Option<i64>>(10)?.map(from_millis),
+    })
+}
+
+impl SqliteStore {
+    pub async fn open(path: &str) -> Result<SqliteStore, StoreError> {
+        let path = path.to_owned();
+        tokio::task::spawn_blocking(move || {
+            let path = Path::new(&path);
+            let writer = open_connection(path)?;
+            writer
+                .execute_batch(SCHEMA)
+                .map_err(|e| StoreError::Open(e.to_string()))?;
+            let mut readers = Vec::with_capacity(READERS);
+            for _ in 0..READERS {
+                readers.push(Mutex::new(open_connection(path)?));
+            }
+            Ok(SqliteStore {
+                inner: Arc::new(Inner {
+                    writer: Mutex::new(writer),
+                    readers,
+                    next_reader: AtomicUsize::new(0),
+                }),
+            })
+        })
+        .await
+        .map_err(backend)?
+    }
+
+    async fn write<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || f(&lock(&inner.writer)))
+            .await
+            .map_err(backend)?
+    }
+
+    async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || {
+            let i = inner.next_reader.fetch_add(1, Ordering::Relaxed) % inner.readers.len();
+            f(&lock(&inner.readers[i]))
+        })
+        .await
+        .map_err(backend)?
+    }
+
+    pub async fn put_token(&self, t: &TokenRecord) -> Result<(), StoreError> {
+        let t = t.clone();
+        self.write(move |c| {
+            c.prepare_cached(
+                "INSERT INTO connpay_access_tokens (token_hash, serial_number, expires_at)
+                 VALUES (?1, ?2, ?3)",
+            )
+            .and_then(|mut s| s.execute(params![t.token_hash, t.serial_number, to_millis(t.expires_at)]))
+            .map_err(backend)?;
+            Ok(())
+        })
+        .await
+    }
+
+    pub async fn token(&self, hash: &[u8]) -> Result<Option<TokenRecord>, StoreError> {
+        let hash = hash.to_vec();
+        self.read(move |c| {
+            c.prepare_cached(
+                "SELECT serial_number, expires_at FROM connpay_access_tokens WHERE token_hash = ?1",
+            )
+            .and_then(|mut s| {
+                s.query_row(params![hash], |row| {
+                    Ok(TokenRecord {
+                        token_hash: hash.clone(),
+                        serial_number: row.get(0)?,
+                        expires_at: from_millis(row.get(1)?),
+                    })
+                })
+                .optional()
+            })
+            .map_err(backend)
+        })
+        .await
+    }
+
+    pub async fn put_session(&self, r: &SessionRecord) -> Result<(), StoreError> {
+        let r = r.clone();
+        self.write(move |c| {
+            let result = c
+                .prepare_cached(
+                    "INSERT INTO connpay_sessions (invoice_id, serial_number, access_token_hash,
+                       nonce, signature, currency, held, created_at, expires_at, token, consumed_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                )
+                .and_then(|mut s| {
+                    s.execute(params![
+                        r.invoice_id,
+                        r.serial_number,
+                        r.access_token_hash,
+                        r.nonce,
+                        r.signature,
+                        r.currency,
+                        r.held,
+                        to_millis(r.created_at),
+                        to_millis(r.expires_at),
+                        r.token,
+                        r.consumed_at.map(to_millis),
+                    ])
+                });
+            match result {
+                Ok(_) => Ok(()),
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+                {
+                    Err(StoreError::Duplicate)
+                }
+                Err(e) => Err(backend(e)),
+            }
+        })
+        .await
+    }
+
+    pub async fn session(&self, invoice_id: &str) -> Result<Option<SessionRecord>, StoreError> {
+        let id = invoice_id.to_owned();
+        self.read(move |c| {
+            c.prepare_cached(
+                "SELECT invoice_id, serial_number, access_token_hash, nonce, signature, currency,
+                        held, created_at, expires_at, token, consumed_at
+                 FROM connpay_sessions WHERE invoice_id = ?1",
+            )
+            .and_then(|mut s| s.query_row(params![id], session_from_row).optional())
+            .map_err(backend)
+        })
+        .await
+    }
+
+    pub async fn consume(
+        &self,
+        invoice_id: &str,
+        token: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Consume, StoreError> {
+        let id = invoice_id.to_owned();
+        let token = token.to_owned();
+        // Both statements run on the one writer connection under its lock: nothing can slip
+        // between the conditional update and the read-back.
+        self.write(move |c| {
+            let changed = c
+                .prepare_cached(
+                    "UPDATE connpay_sessions SET token = ?1, consumed_at = ?2
+                     WHERE invoice_id = ?3 AND token IS NULL",
+                )
+                .and_then(|mut s| s.execute(params![token, to_millis(now), id]))
+                .map_err(backend)?;
+            if changed == 1 {
+                return Ok(Consume::Consumed);
+            }
+            let stored: Option<Option<String>> = c
+                .prepare_cached("SELECT token FROM connpay_sessions WHERE invoice_id = ?1")
+                .and_then(|mut s| s.query_row(params![id], |row| row.get(0)).optional())
+                .map_err(backend)?;
+            Ok(match stored {
+                Some(Some(t)) => Consume::Already(t),
+                _ => Consume::Missing,
+            })
+        })
+        .await
+    }
+
+    pub async fn sweep(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+        self.write(move |c| {
+            let now = to_millis(now);
+            let a = c
+                .execute(
+                    "DELETE FROM connpay_access_tokens WHERE expires_at <= ?1",
+                    params![now],
+                )
+                .map_err(backend)?;
+            let b = c
+                .execute(
+                    "DELETE FROM connpay_sessions WHERE expires_at <= ?1",
+                    params![now],
+                )
+                .map_err(backend)?;
+            Ok((a + b) as u64)
+        })
+        .await
+    }
+}
