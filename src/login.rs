@@ -1,1 +1,0 @@
-//! TODO(owner): see the issue for this module.

@@ -1,0 +1,458 @@
+//! The daily-login use case (DESIGN sections 6 and 8), pure orchestration over small traits so
+//! tests swap the parts:
+//!
+//! 1. settle any `sending`/`unknown` attempt with outletLoginStatus (never resubmit it);
+//! 2. ask outletLoginStatus: logged in -> done, nothing charged;
+//! 3. the local "already logged in today" check, unless `force` (the remote check is never
+//!    skipped);
+//! 4. capture, then the quality gate (nothing is sent under the floors);
+//! 5. encrypt the Aadhaar and build the request;
+//! 6. write the attempt as `sending`, THEN submit, then record the outcome.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::aadhaar::{Aadhaar, AadhaarError};
+use crate::clock::{Clock, ist_date, next_ist_midnight};
+use crate::instantpay::{
+    ApiError, BiometricData, LoginOutcome, LoginStatus, OutletLoginRequest, RequestError,
+    new_external_ref, validate_coordinates,
+};
+use crate::ledger::{Attempt, AttemptState, Ledger, LedgerError, NewAttempt, Outcome, Resolution};
+use crate::rd::PidData;
+use crate::redact::Secret;
+
+pub mod live;
+
+/// Finds the RD Service and captures one finger.
+pub trait Scanner {
+    fn capture(
+        &mut self,
+        progress: &dyn Progress,
+    ) -> impl Future<Output = Result<PidData, ScanError>> + Send;
+}
+
+/// The two InstantPay calls the login makes.
+pub trait InstantPayApi {
+    /// outletLoginStatus: free.
+    fn login_status(&self) -> impl Future<Output = Result<LoginStatus, ApiError>> + Send;
+    /// outletLogin: chargeable. `Err` only when nothing was sent.
+    fn login(
+        &self,
+        req: &OutletLoginRequest,
+    ) -> impl Future<Output = Result<LoginOutcome, ApiError>> + Send;
+}
+
+impl InstantPayApi for crate::instantpay::Client {
+    async fn login_status(&self) -> Result<LoginStatus, ApiError> {
+        self.outlet_login_status().await
+    }
+
+    async fn login(&self, req: &OutletLoginRequest) -> Result<LoginOutcome, ApiError> {
+        self.outlet_login(req).await
+    }
+}
+
+/// Progress lines for the person at the terminal ("Place your finger on the scanner...").
+pub trait Progress: Sync {
+    fn say(&self, line: &str);
+}
+
+/// Progress to stderr (stdout is kept for the result and `--json`).
+#[derive(Debug, Default)]
+pub struct StderrProgress;
+
+impl Progress for StderrProgress {
+    fn say(&self, line: &str) {
+        eprintln!("{line}");
+    }
+}
+
+/// No progress output.
+#[derive(Debug, Default)]
+pub struct Silent;
+
+impl Progress for Silent {
+    fn say(&self, _line: &str) {}
+}
+
+/// A capture that failed: no RD Service, device not ready, errCode from the device. The message
+/// is the operator's sentence ("Connect the scanner").
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ScanError(pub String);
+
+/// What the login needs besides its parts. Built from the config and the secret store.
+#[derive(Debug, Clone)]
+pub struct LoginParams {
+    pub latitude: String,
+    pub longitude: String,
+    pub encryption_key: Secret,
+    pub aadhaar: Aadhaar,
+    pub min_qscore: u32,
+    pub min_nmpoints: u32,
+    /// Skip only the local "already logged in today" check.
+    pub force: bool,
+}
+
+/// The parts the use case runs over.
+pub struct Deps<'a, S, A> {
+    pub scanner: &'a mut S,
+    pub api: &'a A,
+    pub ledger: &'a mut Ledger,
+    pub clock: &'a dyn Clock,
+    pub progress: &'a dyn Progress,
+}
+
+/// A login that ended well.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoginReport {
+    pub result: LoginResult,
+    /// Midnight IST, when today's login expires.
+    pub expires_at: DateTime<Utc>,
+    /// The attempt this run sent, if it sent one.
+    pub attempt: Option<Attempt>,
+    /// Earlier `sending`/`unknown` attempts this run settled with outletLoginStatus.
+    pub resolved: Vec<Attempt>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LoginResult {
+    /// InstantPay already said LOGGEDIN: nothing was sent, nothing charged.
+    AlreadyLoggedIn,
+    /// This run's attempt logged in (charged).
+    LoggedIn,
+}
+
+/// A login that did not end logged in. Messages are operator sentences; none carries a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum LoginError {
+    #[error("{0}. Nothing was sent")]
+    Scan(ScanError),
+    #[error(
+        "The capture quality is too low (qScore {q_score}, minutiae {nm_points}; the floors are \
+         {min_qscore} and {min_nmpoints}): place the finger again, flat and clean, and run \
+         `rd-agent login` again. Nothing was sent, nothing charged"
+    )]
+    LowQuality {
+        q_score: String,
+        nm_points: String,
+        min_qscore: u32,
+        min_nmpoints: u32,
+    },
+    #[error(
+        "InstantPay says login is required, but rd-agent logged in today already (the bank may \
+         have cancelled it). Run `rd-agent login --force` to log in again: it will be charged"
+    )]
+    LocallyLoggedIn,
+    #[error("Could not ask InstantPay for the login status: {0}")]
+    Status(ApiError),
+    #[error(
+        "The fingerprint did not match the operator's registered Aadhaar (charged): run \
+         `rd-agent login` again with the registered finger. Attempt {}", .0.external_ref
+    )]
+    Mismatch(Box<Attempt>),
+    #[error("InstantPay refused the login: {message}. Attempt {}", .attempt.external_ref)]
+    Rejected {
+        message: String,
+        attempt: Box<Attempt>,
+    },
+    #[error(
+        "The outcome of attempt {} is unknown ({reason}): it may have been charged. It is NOT \
+         resubmitted; run `rd-agent login` later: it first asks InstantPay whether this attempt \
+         logged you in", .attempt.external_ref
+    )]
+    Unknown {
+        reason: String,
+        attempt: Box<Attempt>,
+    },
+    #[error("The login was not sent (nothing charged): {0}")]
+    NotSent(ApiError),
+    #[error("{0}")]
+    Request(RequestError),
+    #[error("{0} Fix it with `rd-agent config set-secret`")]
+    Aadhaar(AadhaarError),
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+}
+
+impl LoginError {
+    /// The attempt this error is about, for printing the ledger line.
+    pub fn attempt(&self) -> Option<&Attempt> {
+        match self {
+            LoginError::Mismatch(a) => Some(a),
+            LoginError::Rejected { attempt, .. } | LoginError::Unknown { attempt, .. } => {
+                Some(attempt)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether this attempt was certainly not charged.
+    pub fn nothing_charged(&self) -> bool {
+        match self {
+            LoginError::Mismatch(_) | LoginError::Unknown { .. } => false,
+            LoginError::Rejected { attempt, .. } => attempt.charged == Some(false),
+            _ => true,
+        }
+    }
+}
+
+/// Run the daily login.
+pub async fn login<S: Scanner, A: InstantPayApi>(
+    deps: Deps<'_, S, A>,
+    params: &LoginParams,
+) -> Result<LoginReport, LoginError> {
+    let Deps {
+        scanner,
+        api,
+        ledger,
+        clock,
+        progress,
+    } = deps;
+
+    // 1-2. Ask the status (free); it also settles any attempt left without an outcome.
+    let unresolved = ledger.unresolved()?;
+    if !unresolved.is_empty() {
+        progress.say(&format!(
+            "{} earlier attempt(s) have no known outcome: asking InstantPay before anything else...",
+            unresolved.len()
+        ));
+    } else {
+        progress.say("Asking InstantPay for today's login status...");
+    }
+    let status = api.login_status().await.map_err(LoginError::Status)?;
+    let now = clock.now();
+    ledger.record_status(
+        "TXN",
+        if status.logged_in {
+            "LOGGEDIN"
+        } else {
+            "LOGINREQUIRED"
+        },
+        now,
+    )?;
+    let resolved = settle(ledger, &unresolved, status.logged_in, now)?;
+    for a in &resolved {
+        progress.say(&format!(
+            "Attempt {} settled: {}",
+            a.external_ref,
+            a.resolution.as_deref().unwrap_or("")
+        ));
+    }
+    if status.logged_in {
+        return Ok(LoginReport {
+            result: LoginResult::AlreadyLoggedIn,
+            expires_at: next_ist_midnight(now),
+            attempt: None,
+            resolved,
+        });
+    }
+
+    // 3. The local check: only `force` skips it.
+    if !params.force && logged_in_today_by_attempt(ledger, now)? {
+        return Err(LoginError::LocallyLoggedIn);
+    }
+
+    // Checks that need no finger come first, so a bad config costs no capture.
+    validate_coordinates(&params.latitude, &params.longitude).map_err(LoginError::Request)?;
+    // An encryption now proves the key before the finger is asked for.
+    params
+        .aadhaar
+        .encrypt(params.encryption_key.expose().as_bytes())
+        .map_err(LoginError::Aadhaar)?;
+
+    // 4. Capture and the quality gate.
+    progress.say("Place your finger on the scanner...");
+    let pid = scanner.capture(progress).await.map_err(LoginError::Scan)?;
+    if pid.resp.err_code != "0" {
+        return Err(LoginError::Scan(ScanError(format!(
+            "The capture failed (RD error {}: {})",
+            pid.resp.err_code, pid.resp.err_info
+        ))));
+    }
+    if below_floor(pid.q_score(), params.min_qscore)
+        || below_floor(pid.nm_points(), params.min_nmpoints)
+    {
+        return Err(LoginError::LowQuality {
+            q_score: pid.resp.q_score.clone(),
+            nm_points: pid.resp.nm_points.clone(),
+            min_qscore: params.min_qscore,
+            min_nmpoints: params.min_nmpoints,
+        });
+    }
+    progress.say(&format!(
+        "Captured (quality {}, minutiae {}).",
+        pid.resp.q_score, pid.resp.nm_points
+    ));
+
+    // 5. Encrypt and build.
+    let encrypted = params
+        .aadhaar
+        .encrypt(params.encryption_key.expose().as_bytes())
+        .map_err(LoginError::Aadhaar)?;
+    let req = OutletLoginRequest {
+        latitude: params.latitude.clone(),
+        longitude: params.longitude.clone(),
+        external_ref: new_external_ref(),
+        biometric_data: BiometricData::from_pid(&pid).with_encrypted_aadhaar(encrypted),
+    };
+    drop(pid);
+
+    // 6. Ledger first, then the chargeable call.
+    let new = NewAttempt {
+        external_ref: req.external_ref.clone(),
+        dp_id: req.biometric_data.dp_id.clone(),
+        mi: req.biometric_data.mi.clone(),
+        srno: req.biometric_data.srno.clone(),
+        q_score: req.biometric_data.q_score.clone(),
+        nm_points: req.biometric_data.nm_points.clone(),
+    };
+    ledger.begin(&new, clock.now())?;
+    progress.say(&format!(
+        "Sending the daily login (attempt {})...",
+        new.external_ref
+    ));
+    let sent = api.login(&req).await;
+    drop(req);
+    let now = clock.now();
+    let outcome = match sent {
+        Ok(o) => o,
+        Err(e) if e.nothing_sent() => {
+            ledger.finish(
+                &new.external_ref,
+                &Outcome {
+                    state: AttemptState::Rejected,
+                    statuscode: None,
+                    actcode: None,
+                    ipay_uuid: None,
+                    message: Some(format!("not sent: {e}")),
+                    charged: Some(false),
+                },
+                now,
+            )?;
+            return Err(LoginError::NotSent(e));
+        }
+        Err(e) => LoginOutcome::Unknown {
+            reason: e.to_string(),
+        },
+    };
+    ledger.finish(&new.external_ref, &ledger_outcome(&outcome), now)?;
+    let attempt = ledger
+        .get(&new.external_ref)?
+        .ok_or_else(|| LedgerError::NoSuchAttempt(new.external_ref.clone()))?;
+    match outcome {
+        LoginOutcome::LoggedIn { .. } => Ok(LoginReport {
+            result: LoginResult::LoggedIn,
+            expires_at: next_ist_midnight(now),
+            attempt: Some(attempt),
+            resolved,
+        }),
+        LoginOutcome::LoginRequired { .. } => Err(LoginError::Mismatch(Box::new(attempt))),
+        LoginOutcome::Rejected {
+            statuscode,
+            message,
+            ..
+        } => Err(LoginError::Rejected {
+            message: format!("{statuscode} ({}): {message}", statuscode.meaning()),
+            attempt: Box::new(attempt),
+        }),
+        LoginOutcome::Unknown { reason } => Err(LoginError::Unknown {
+            reason,
+            attempt: Box::new(attempt),
+        }),
+    }
+}
+
+/// A floor of 0 turns the check off; a device that reports no number is let through (some
+/// older services leave the attribute out) rather than blocking every login.
+fn below_floor(value: Option<u32>, floor: u32) -> bool {
+    matches!(value, Some(v) if v < floor)
+}
+
+/// Did one of OUR attempts log in today? (A status check saying LOGGEDIN never reaches here.)
+fn logged_in_today_by_attempt(ledger: &Ledger, now: DateTime<Utc>) -> Result<bool, LedgerError> {
+    let today = ist_date(now);
+    Ok(ledger
+        .all()?
+        .iter()
+        .rev()
+        .take_while(|a| ist_date(a.created_at) == today)
+        .any(|a| a.state == AttemptState::LoggedIn))
+}
+
+/// Settle the attempts left without an outcome. Only today's can be judged by today's status;
+/// when it says logged in, the latest of today's is the one that went through.
+fn settle(
+    ledger: &mut Ledger,
+    unresolved: &[Attempt],
+    logged_in: bool,
+    now: DateTime<Utc>,
+) -> Result<Vec<Attempt>, LedgerError> {
+    let today = ist_date(now);
+    let latest_today = unresolved
+        .iter()
+        .rev()
+        .find(|a| ist_date(a.created_at) == today)
+        .map(|a| a.external_ref.clone());
+    let mut out = Vec::new();
+    for a in unresolved {
+        let r = if ist_date(a.created_at) != today {
+            Resolution::Stale
+        } else if logged_in && latest_today.as_deref() == Some(a.external_ref.as_str()) {
+            Resolution::LoggedIn
+        } else {
+            Resolution::NotLoggedIn
+        };
+        ledger.resolve(&a.external_ref, r, now)?;
+        if let Some(back) = ledger.get(&a.external_ref)? {
+            out.push(back);
+        }
+    }
+    Ok(out)
+}
+
+/// The ledger's record of an outcome.
+pub fn ledger_outcome(o: &LoginOutcome) -> Outcome {
+    let meta = o.meta();
+    let (state, statuscode, actcode, message) = match o {
+        LoginOutcome::LoggedIn { .. } => (
+            AttemptState::LoggedIn,
+            Some("TXN".to_string()),
+            Some("LOGGEDIN".to_string()),
+            None,
+        ),
+        LoginOutcome::LoginRequired { message, .. } => (
+            AttemptState::Rejected,
+            Some("TXN".to_string()),
+            Some("LOGINREQUIRED".to_string()),
+            Some(message.clone()),
+        ),
+        LoginOutcome::Rejected {
+            statuscode,
+            actcode,
+            message,
+            ..
+        } => (
+            AttemptState::Rejected,
+            Some(statuscode.as_str().to_string()),
+            actcode.as_ref().map(|a| a.as_str().to_string()),
+            Some(message.clone()),
+        ),
+        LoginOutcome::Unknown { reason } => {
+            (AttemptState::Unknown, None, None, Some(reason.clone()))
+        }
+    };
+    Outcome {
+        state,
+        statuscode,
+        actcode,
+        ipay_uuid: meta.map(|m| m.ipay_uuid.clone()).filter(|u| !u.is_empty()),
+        message,
+        charged: o.charged(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

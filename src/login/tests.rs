@@ -1,0 +1,595 @@
+//! The use case with fakes for every part but the ledger (a real SQLite in memory).
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use chrono::TimeZone;
+
+use super::*;
+use crate::aadhaar::DEMO_AADHAAR;
+use crate::instantpay::{ActCode, EnvelopeMeta, StatusCode};
+use crate::ledger::DayState;
+use crate::rd::pid::{DeviceInfo, PidBlock, Resp, Skey};
+
+const KEY: &str = "0123456789abcdef0123456789abcdef";
+
+struct FakeScanner {
+    pid: Result<PidData, ScanError>,
+    calls: usize,
+}
+
+impl Scanner for FakeScanner {
+    async fn capture(&mut self, _progress: &dyn Progress) -> Result<PidData, ScanError> {
+        self.calls += 1;
+        self.pid.clone()
+    }
+}
+
+#[derive(Default)]
+struct FakeApi {
+    /// Replies to outletLoginStatus in order; when empty, LOGINREQUIRED.
+    statuses: Mutex<Vec<Result<LoginStatus, ApiError>>>,
+    login_reply: Mutex<Option<Result<LoginOutcome, ApiError>>>,
+    status_calls: AtomicUsize,
+    login_calls: AtomicUsize,
+    sent: Mutex<Vec<OutletLoginRequest>>,
+    /// Calls in order, to check the status is asked first.
+    log: Mutex<Vec<&'static str>>,
+}
+
+fn status(logged_in: bool) -> LoginStatus {
+    LoginStatus {
+        logged_in,
+        aadhaar_last_four: Some("7058".into()),
+        is_face_auth_available: false,
+        is_txn_bio_login_required: true,
+        meta: EnvelopeMeta::default(),
+    }
+}
+
+fn meta() -> EnvelopeMeta {
+    EnvelopeMeta {
+        timestamp: "2026-11-22 09:30:00".into(),
+        ipay_uuid: "uuid-1".into(),
+        orderid: "o1".into(),
+        environment: "SANDBOX".into(),
+    }
+}
+
+impl FakeApi {
+    fn replying(reply: Result<LoginOutcome, ApiError>) -> FakeApi {
+        let api = FakeApi::default();
+        *api.login_reply.lock().unwrap() = Some(reply);
+        api
+    }
+    fn then_status(self, s: Result<LoginStatus, ApiError>) -> FakeApi {
+        self.statuses.lock().unwrap().push(s);
+        self
+    }
+}
+
+impl InstantPayApi for FakeApi {
+    async fn login_status(&self) -> Result<LoginStatus, ApiError> {
+        self.status_calls.fetch_add(1, Ordering::SeqCst);
+        self.log.lock().unwrap().push("status");
+        let mut q = self.statuses.lock().unwrap();
+        if q.is_empty() {
+            Ok(status(false))
+        } else {
+            q.remove(0)
+        }
+    }
+
+    async fn login(&self, req: &OutletLoginRequest) -> Result<LoginOutcome, ApiError> {
+        self.login_calls.fetch_add(1, Ordering::SeqCst);
+        self.log.lock().unwrap().push("login");
+        self.sent.lock().unwrap().push(req.clone());
+        self.login_reply
+            .lock()
+            .unwrap()
+            .clone()
+            .unwrap_or(Ok(LoginOutcome::LoggedIn { meta: meta() }))
+    }
+}
+
+struct FixedClock(DateTime<Utc>);
+
+impl Clock for FixedClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.0
+    }
+}
+
+#[derive(Default)]
+struct Lines(Mutex<Vec<String>>);
+
+impl Progress for Lines {
+    fn say(&self, line: &str) {
+        self.0.lock().unwrap().push(line.to_string());
+    }
+}
+
+fn pid(q: &str, nm: &str) -> PidData {
+    PidData {
+        resp: Resp {
+            err_code: "0".into(),
+            err_info: "Success".into(),
+            f_count: "1".into(),
+            f_type: "2".into(),
+            nm_points: nm.into(),
+            q_score: q.into(),
+            ..Resp::default()
+        },
+        device_info: DeviceInfo {
+            dp_id: "MANTRA.MSIPL".into(),
+            rds_id: "MANTRA.WIN.001".into(),
+            rds_ver: "1.0.8".into(),
+            mi: "MFS100".into(),
+            mc: "MIIB".into(),
+            dc: "dc-1".into(),
+            srno_attr: String::new(),
+            params: vec![("srno".into(), "2512345".into())],
+        },
+        skey: Skey {
+            ci: "20250923".into(),
+            value: "SESSIONKEYSESSIONKEY".into(),
+        },
+        hmac: "HMACHMACHMAC".into(),
+        data: PidBlock {
+            kind: "X".into(),
+            value: "PIDBLOCKPIDBLOCK".into(),
+        },
+    }
+}
+
+fn params(force: bool) -> LoginParams {
+    LoginParams {
+        latitude: "19.0760".into(),
+        longitude: "72.8777".into(),
+        encryption_key: Secret::new(KEY),
+        aadhaar: Aadhaar::parse(DEMO_AADHAAR).unwrap(),
+        min_qscore: 40,
+        min_nmpoints: 20,
+        force,
+    }
+}
+
+/// 2026-11-22 09:30 IST.
+fn morning() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 22, 4, 0, 0).unwrap()
+}
+
+struct Run {
+    result: Result<LoginReport, LoginError>,
+    scans: usize,
+    lines: Vec<String>,
+}
+
+fn run(
+    ledger: &mut Ledger,
+    api: &FakeApi,
+    pid_result: Result<PidData, ScanError>,
+    p: &LoginParams,
+    now: DateTime<Utc>,
+) -> Run {
+    let mut scanner = FakeScanner {
+        pid: pid_result,
+        calls: 0,
+    };
+    let clock = FixedClock(now);
+    let lines = Lines::default();
+    let result = crate::cli::block_on(login(
+        Deps {
+            scanner: &mut scanner,
+            api,
+            ledger,
+            clock: &clock,
+            progress: &lines,
+        },
+        p,
+    ));
+    Run {
+        result,
+        scans: scanner.calls,
+        lines: lines.0.into_inner().unwrap(),
+    }
+}
+
+#[test]
+fn already_logged_in_remotely_sends_nothing() {
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    let api = FakeApi::default().then_status(Ok(status(true)));
+    let r = run(
+        &mut ledger,
+        &api,
+        Ok(pid("70", "40")),
+        &params(false),
+        morning(),
+    );
+    let report = r.result.unwrap();
+    assert_eq!(report.result, LoginResult::AlreadyLoggedIn);
+    assert_eq!(
+        report.expires_at,
+        Utc.with_ymd_and_hms(2026, 11, 22, 18, 30, 0).unwrap()
+    );
+    assert_eq!(r.scans, 0);
+    assert_eq!(api.login_calls.load(Ordering::SeqCst), 0);
+    assert!(ledger.all().unwrap().is_empty());
+    assert_eq!(ledger.day_state(morning()).unwrap(), DayState::LoggedIn);
+}
+
+#[test]
+fn full_login_records_sending_then_loggedin() {
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    let api = FakeApi::default();
+    let r = run(
+        &mut ledger,
+        &api,
+        Ok(pid("70", "40")),
+        &params(false),
+        morning(),
+    );
+    let report = r.result.unwrap();
+    assert_eq!(report.result, LoginResult::LoggedIn);
+    assert_eq!(r.scans, 1);
+    assert!(
+        r.lines
+            .iter()
+            .any(|l| l == "Place your finger on the scanner...")
+    );
+    assert_eq!(*api.log.lock().unwrap(), vec!["status", "login"]);
+
+    let sent = api.sent.lock().unwrap();
+    let req = &sent[0];
+    assert_eq!(req.latitude, "19.0760");
+    assert_eq!(req.biometric_data.encrypted_aadhaar.len(), 44);
+    let back = Aadhaar::decrypt(&req.biometric_data.encrypted_aadhaar, KEY.as_bytes()).unwrap();
+    assert_eq!(back.expose_digits(), "999941057058");
+    assert_eq!(req.biometric_data.pid_data, "PIDBLOCKPIDBLOCK");
+
+    let a = report.attempt.unwrap();
+    assert_eq!(a.external_ref, req.external_ref);
+    assert_eq!(a.state, AttemptState::LoggedIn);
+    assert_eq!(a.charged, Some(true));
+    assert_eq!(a.ipay_uuid.as_deref(), Some("uuid-1"));
+    assert_eq!(
+        (a.mi.as_str(), a.srno.as_str(), a.q_score.as_str()),
+        ("MFS100", "2512345", "70")
+    );
+    assert_eq!(ledger.summary(morning()).unwrap().charged_today, 1);
+}
+
+#[test]
+fn second_login_same_day_sends_no_chargeable_request() {
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    let api = FakeApi::default();
+    run(
+        &mut ledger,
+        &api,
+        Ok(pid("70", "40")),
+        &params(false),
+        morning(),
+    )
+    .result
+    .unwrap();
+    // The remote says logged in now.
+    let api2 = FakeApi::default().then_status(Ok(status(true)));
+    let r = run(
+        &mut ledger,
+        &api2,
+        Ok(pid("70", "40")),
+        &params(false),
+        morning(),
+    );
+    assert_eq!(r.result.unwrap().result, LoginResult::AlreadyLoggedIn);
+    assert_eq!(api2.login_calls.load(Ordering::SeqCst), 0);
+    assert_eq!(r.scans, 0);
+}
+
+#[test]
+fn remote_login_required_but_local_login_today_needs_force() {
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    run(
+        &mut ledger,
+        &FakeApi::default(),
+        Ok(pid("70", "40")),
+        &params(false),
+        morning(),
+    )
+    .result
+    .unwrap();
+    // The bank invalidated the login: the remote says LOGINREQUIRED.
+    let api = FakeApi::default();
+    let r = run(
+        &mut ledger,
+        &api,
+        Ok(pid("70", "40")),
+        &params(false),
+        morning(),
+    );
+    assert!(matches!(r.result, Err(LoginError::LocallyLoggedIn)));
+    assert_eq!(r.scans, 0);
+    assert_eq!(api.login_calls.load(Ordering::SeqCst), 0);
+    // --force skips the local check, but still asks the remote first.
+    let api = FakeApi::default();
+    let r = run(
+        &mut ledger,
+        &api,
+        Ok(pid("70", "40")),
+        &params(true),
+        morning(),
+    );
+    assert_eq!(r.result.unwrap().result, LoginResult::LoggedIn);
+    assert_eq!(*api.log.lock().unwrap(), vec!["status", "login"]);
+    // --force never skips the remote check.
+    let api = FakeApi::default().then_status(Ok(status(true)));
+    let r = run(
+        &mut ledger,
+        &api,
+        Ok(pid("70", "40")),
+        &params(true),
+        morning(),
+    );
+    assert_eq!(r.result.unwrap().result, LoginResult::AlreadyLoggedIn);
+    assert_eq!(api.login_calls.load(Ordering::SeqCst), 0);
+    // Yesterday's login does not block today.
+    let tomorrow = morning() + chrono::Duration::days(1);
+    let api = FakeApi::default();
+    let r = run(
+        &mut ledger,
+        &api,
+        Ok(pid("70", "40")),
+        &params(false),
+        tomorrow,
+    );
+    assert_eq!(r.result.unwrap().result, LoginResult::LoggedIn);
+}
+
+#[test]
+fn under_the_quality_floor_nothing_is_sent() {
+    for (q, nm) in [("39", "40"), ("70", "19")] {
+        let mut ledger = Ledger::open_in_memory().unwrap();
+        let api = FakeApi::default();
+        let r = run(&mut ledger, &api, Ok(pid(q, nm)), &params(false), morning());
+        let e = r.result.unwrap_err();
+        assert!(matches!(e, LoginError::LowQuality { .. }), "{e}");
+        assert!(e.to_string().contains("place the finger again"), "{e}");
+        assert!(e.nothing_charged());
+        assert_eq!(api.login_calls.load(Ordering::SeqCst), 0);
+        assert!(ledger.all().unwrap().is_empty());
+    }
+    // A device that reports no score is not blocked; a floor of 0 turns the gate off.
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    let r = run(
+        &mut ledger,
+        &FakeApi::default(),
+        Ok(pid("", "")),
+        &params(false),
+        morning(),
+    );
+    assert!(r.result.is_ok());
+}
+
+#[test]
+fn failed_capture_sends_nothing() {
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    let api = FakeApi::default();
+    let r = run(
+        &mut ledger,
+        &api,
+        Err(ScanError("Connect the scanner".into())),
+        &params(false),
+        morning(),
+    );
+    assert!(matches!(r.result, Err(LoginError::Scan(_))));
+    let mut bad = pid("70", "40");
+    bad.resp.err_code = "720".into();
+    let r = run(&mut ledger, &api, Ok(bad), &params(false), morning());
+    let e = r.result.unwrap_err();
+    assert!(e.to_string().contains("720"), "{e}");
+    assert_eq!(api.login_calls.load(Ordering::SeqCst), 0);
+    assert!(ledger.all().unwrap().is_empty());
+}
+
+#[test]
+fn mismatch_is_rejected_and_charged() {
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    let api = FakeApi::replying(Ok(LoginOutcome::LoginRequired {
+        message: "Biometric mismatch".into(),
+        meta: meta(),
+    }));
+    let r = run(
+        &mut ledger,
+        &api,
+        Ok(pid("70", "40")),
+        &params(false),
+        morning(),
+    );
+    let e = r.result.unwrap_err();
+    assert!(matches!(e, LoginError::Mismatch(_)));
+    let a = e.attempt().unwrap();
+    assert_eq!((a.state, a.charged), (AttemptState::Rejected, Some(true)));
+    assert_eq!(a.actcode.as_deref(), Some("LOGINREQUIRED"));
+}
+
+#[test]
+fn api_rejection_is_recorded_with_its_code() {
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    let api = FakeApi::replying(Ok(LoginOutcome::Rejected {
+        statuscode: StatusCode::parse("RPI"),
+        actcode: Some(ActCode::parse("")),
+        message: "Invalid latitude".into(),
+        meta: meta(),
+    }));
+    let r = run(
+        &mut ledger,
+        &api,
+        Ok(pid("70", "40")),
+        &params(false),
+        morning(),
+    );
+    let e = r.result.unwrap_err();
+    assert!(e.to_string().contains("RPI"), "{e}");
+    let a = e.attempt().unwrap();
+    assert_eq!(a.state, AttemptState::Rejected);
+    assert_eq!(a.statuscode.as_deref(), Some("RPI"));
+}
+
+#[test]
+fn unknown_outcome_is_never_resubmitted_and_settled_by_status_next_time() {
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    let api = FakeApi::replying(Ok(LoginOutcome::Unknown {
+        reason: "timed out".into(),
+    }));
+    let r = run(
+        &mut ledger,
+        &api,
+        Ok(pid("70", "40")),
+        &params(false),
+        morning(),
+    );
+    let e = r.result.unwrap_err();
+    assert!(matches!(e, LoginError::Unknown { .. }));
+    assert!(!e.nothing_charged());
+    assert_eq!(api.login_calls.load(Ordering::SeqCst), 1);
+    let unknown_ref = e.attempt().unwrap().external_ref.clone();
+    assert_eq!(ledger.unresolved().unwrap().len(), 1);
+
+    // Next run: the remote says logged in -> the unknown attempt went through; nothing sent.
+    let api = FakeApi::default().then_status(Ok(status(true)));
+    let r = run(
+        &mut ledger,
+        &api,
+        Ok(pid("70", "40")),
+        &params(false),
+        morning(),
+    );
+    let report = r.result.unwrap();
+    assert_eq!(report.result, LoginResult::AlreadyLoggedIn);
+    assert_eq!(report.resolved.len(), 1);
+    assert_eq!(report.resolved[0].external_ref, unknown_ref);
+    assert_eq!(report.resolved[0].state, AttemptState::LoggedIn);
+    assert_eq!(api.login_calls.load(Ordering::SeqCst), 0);
+    assert!(ledger.unresolved().unwrap().is_empty());
+}
+
+#[test]
+fn a_sending_row_is_settled_before_any_capture() {
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    // A crash between the ledger write and the reply left this.
+    ledger
+        .begin(
+            &NewAttempt {
+                external_ref: "RDACRASHED1".into(),
+                ..NewAttempt::default()
+            },
+            morning(),
+        )
+        .unwrap();
+    // The status call fails: nothing else happens, the row stays unresolved.
+    let api = FakeApi::default().then_status(Err(ApiError::Connect {
+        base_url: "http://127.0.0.1:9".into(),
+        reason: "connection refused".into(),
+    }));
+    let r = run(
+        &mut ledger,
+        &api,
+        Ok(pid("70", "40")),
+        &params(false),
+        morning(),
+    );
+    assert!(matches!(r.result, Err(LoginError::Status(_))));
+    assert_eq!(r.scans, 0);
+    assert_eq!(ledger.unresolved().unwrap().len(), 1);
+
+    // The status says login required: the row becomes unknown (settled), then the login runs.
+    let api = FakeApi::default();
+    let r = run(
+        &mut ledger,
+        &api,
+        Ok(pid("70", "40")),
+        &params(false),
+        morning(),
+    );
+    let report = r.result.unwrap();
+    assert_eq!(report.resolved.len(), 1);
+    assert_eq!(report.resolved[0].state, AttemptState::Unknown);
+    assert_eq!(report.resolved[0].charged, None);
+    assert_eq!(*api.log.lock().unwrap(), vec!["status", "login"]);
+    let a = ledger.get("RDACRASHED1").unwrap().unwrap();
+    assert_eq!(a.resolution.as_deref(), Some("status_loginrequired"));
+    assert_eq!(ledger.summary(morning()).unwrap().charge_unknown_today, 1);
+}
+
+#[test]
+fn not_sent_is_recorded_as_not_charged() {
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    let api = FakeApi::replying(Err(ApiError::Connect {
+        base_url: "http://127.0.0.1:9".into(),
+        reason: "connection refused".into(),
+    }));
+    let r = run(
+        &mut ledger,
+        &api,
+        Ok(pid("70", "40")),
+        &params(false),
+        morning(),
+    );
+    let e = r.result.unwrap_err();
+    assert!(matches!(e, LoginError::NotSent(_)));
+    let all = ledger.all().unwrap();
+    assert_eq!(
+        (all[0].state, all[0].charged),
+        (AttemptState::Rejected, Some(false))
+    );
+    assert!(ledger.unresolved().unwrap().is_empty());
+}
+
+#[test]
+fn bad_key_or_coordinates_fail_before_the_finger_is_asked() {
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    let api = FakeApi::default();
+    let mut p = params(false);
+    p.encryption_key = Secret::new("too-short");
+    let r = run(&mut ledger, &api, Ok(pid("70", "40")), &p, morning());
+    let e = r.result.unwrap_err();
+    assert!(matches!(e, LoginError::Aadhaar(_)), "{e}");
+    assert_eq!(r.scans, 0);
+    let mut p = params(false);
+    p.latitude = "51.5072".into();
+    let r = run(&mut ledger, &api, Ok(pid("70", "40")), &p, morning());
+    assert!(matches!(r.result, Err(LoginError::Request(_))));
+    assert_eq!(r.scans, 0);
+    assert_eq!(api.login_calls.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn no_secret_in_progress_errors_or_ledger() {
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    let api = FakeApi::replying(Ok(LoginOutcome::Unknown {
+        reason: "timed out".into(),
+    }));
+    let r = run(
+        &mut ledger,
+        &api,
+        Ok(pid("70", "40")),
+        &params(false),
+        morning(),
+    );
+    let e = r.result.unwrap_err();
+    let mut text = format!("{e}\n{e:?}\n{}", r.lines.join("\n"));
+    for a in ledger.all().unwrap() {
+        text.push_str(&serde_json::to_string(&a).unwrap());
+        text.push_str(&a.line());
+    }
+    for needle in [
+        "999941057058",
+        "9999 4105 7058",
+        KEY,
+        "PIDBLOCK",
+        "SESSIONKEY",
+        "HMACHMAC",
+    ] {
+        assert!(!text.contains(needle), "{needle} leaked: {text}");
+    }
+}
