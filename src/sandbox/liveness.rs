@@ -34,6 +34,33 @@ pub const AUDIT_IMAGES: usize = 3;
 pub const IMAGE_WIDTH: u32 = 320;
 pub const IMAGE_HEIGHT: u32 = 240;
 
+/// A clock that runs with another but can be moved forward: the sandbox's sessions age by it.
+pub struct SandboxClock {
+    base: Arc<dyn Clock>,
+    offset: Mutex<Duration>,
+}
+
+impl SandboxClock {
+    pub fn new(base: Arc<dyn Clock>) -> Self {
+        SandboxClock {
+            base,
+            offset: Mutex::new(Duration::zero()),
+        }
+    }
+
+    /// Move this clock forward by `by` (for expiring sessions without waiting).
+    pub fn advance(&self, by: Duration) {
+        let mut o = self.offset.lock().unwrap_or_else(|p| p.into_inner());
+        *o += by;
+    }
+}
+
+impl Clock for SandboxClock {
+    fn now(&self) -> DateTime<Utc> {
+        self.base.now() + *self.offset.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
 /// What a session ends as.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Outcome {
