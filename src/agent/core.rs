@@ -48,6 +48,7 @@ pub struct Agent {
     trigger_rx: Mutex<Option<mpsc::UnboundedReceiver<Trigger>>>,
     login_lock: tokio::sync::Mutex<()>,
     schedule: ScheduleConfig,
+    log_dir: std::sync::OnceLock<std::path::PathBuf>,
 }
 
 impl Agent {
@@ -72,7 +73,13 @@ impl Agent {
             trigger_rx: Mutex::new(Some(rx)),
             login_lock: tokio::sync::Mutex::new(()),
             schedule,
+            log_dir: std::sync::OnceLock::new(),
         })
+    }
+
+    /// Tell clients where the log is (set once at start).
+    pub fn set_log_dir(&self, dir: std::path::PathBuf) {
+        let _ = self.log_dir.set(dir);
     }
 
     /// The current state and since when.
@@ -157,6 +164,7 @@ impl Agent {
             state,
             since,
             detail,
+            log_dir: self.log_dir.get().map(|d| d.display().to_string()),
         }
     }
 

@@ -70,6 +70,9 @@ pub enum Message {
         sentence: String,
         #[serde(default)]
         detail: serde_json::Value,
+        /// Where the service writes its log (for the tray's "Open log folder").
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        log_dir: Option<String>,
     },
     /// Reply to `login`, and an event to subscribers when any login ends.
     Login(LoginOutcome),

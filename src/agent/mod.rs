@@ -11,3 +11,7 @@ pub mod state;
 pub use backend::{Backend, LoginOutcome};
 pub use core::{Agent, Trigger, run};
 pub use state::AgentState;
+pub mod live;
+mod live_login;
+pub mod logging;
+pub mod usb;

@@ -1,1 +1,227 @@
-//! TODO(owner): see the issue for this module.
+//! `rd-agent tray`: the per-user tray icon. It holds no secrets and talks only to the service
+//! over IPC (DESIGN section 2). A background thread keeps a subscription to the service open
+//! (reconnecting when the service restarts) and runs menu actions; the main thread owns the
+//! icon and sleeps on a channel, so an idle tray has no timers.
+
+pub mod icon;
+pub mod model;
+pub mod notify;
+
+#[cfg(any(target_os = "linux", windows))]
+mod app;
+
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use crate::agent::AgentState;
+use crate::agent::ipc::{self, Message};
+use model::Action;
+
+/// What the UI thread is told.
+#[derive(Debug, Clone)]
+pub enum UiEvent {
+    /// The service's state, or `None` when it is not reachable.
+    State(Option<AgentState>),
+    /// A menu item or the icon was clicked.
+    Menu(Action),
+    /// The icon itself was clicked.
+    IconClicked,
+}
+
+/// Where to find the service and its logs.
+#[derive(Debug, Clone)]
+pub struct TrayOptions {
+    pub socket: PathBuf,
+    /// Used for "Open log folder" when the service does not say where its logs are.
+    pub fallback_log_dir: PathBuf,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TrayError {
+    #[error(
+        "Could not show the tray icon ({0}). Make sure a desktop session with a system tray (StatusNotifier) is running."
+    )]
+    Icon(String),
+    #[error("Could not start the tray's background thread: {0}")]
+    Runtime(String),
+}
+
+/// Run the tray until Quit.
+#[cfg(any(target_os = "linux", windows))]
+pub fn run(opts: TrayOptions) -> Result<(), TrayError> {
+    app::run(opts)
+}
+
+#[cfg(not(any(target_os = "linux", windows)))]
+pub fn run(_opts: TrayOptions) -> Result<(), TrayError> {
+    Err(TrayError::Icon(
+        "this platform has no tray support in rd-agent".into(),
+    ))
+}
+
+/// Commands from the UI thread to the IPC thread.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Command {
+    Run(Action),
+}
+
+/// The IPC side: keep a subscription open, forward state to the UI, run commands. Runs until
+/// the UI side hangs up.
+pub(crate) async fn ipc_loop(
+    opts: TrayOptions,
+    ui: impl Fn(UiEvent) + Send + Sync + 'static,
+    mut commands: tokio::sync::mpsc::UnboundedReceiver<Command>,
+) {
+    let ui = std::sync::Arc::new(ui);
+    let mut backoff = Duration::from_secs(1);
+    let mut log_dir = opts.fallback_log_dir.clone();
+    let mut was_up = None;
+    loop {
+        let mut sub = match ipc::connect(&opts.socket).await {
+            Ok(mut c) => match c.subscribe().await {
+                Ok(Message::Status {
+                    state, log_dir: ld, ..
+                }) => {
+                    if let Some(ld) = ld {
+                        log_dir = PathBuf::from(ld);
+                    }
+                    backoff = Duration::from_secs(1);
+                    ui(UiEvent::State(Some(state)));
+                    was_up = Some(true);
+                    Some(c)
+                }
+                Ok(_) => None,
+                Err(e) => {
+                    tracing::warn!(error = %e, "the service refused the subscription");
+                    None
+                }
+            },
+            Err(_) => None,
+        };
+        if sub.is_none() && was_up != Some(false) {
+            ui(UiEvent::State(None));
+            was_up = Some(false);
+        }
+        // Serve commands while subscribed (or while waiting to reconnect).
+        let subscribed = sub.is_some();
+        loop {
+            let next = async {
+                match sub.as_mut() {
+                    Some(c) => c.next().await,
+                    None => std::future::pending().await,
+                }
+            };
+            tokio::select! {
+                msg = next => match msg {
+                    Ok(Some(Message::State { state, .. })) => ui(UiEvent::State(Some(state))),
+                    Ok(Some(Message::Reminder { message })) => {
+                        notify::show("Daily login needed", &message).await;
+                    }
+                    Ok(Some(Message::Login(o))) => {
+                        let title = if o.ok { "Logged in" } else { "Login failed" };
+                        notify::show(title, &o.message).await;
+                    }
+                    Ok(Some(_)) => {}
+                    // The service went away: show it, then reconnect.
+                    Ok(None) | Err(_) => break,
+                },
+                cmd = commands.recv() => match cmd {
+                    None => return,
+                    Some(Command::Run(a)) => run_action(a, &opts, &log_dir).await,
+                },
+                // Not subscribed: retry with a growing pause (at most once a minute).
+                _ = tokio::time::sleep(backoff), if !subscribed => {
+                    backoff = (backoff * 2).min(Duration::from_secs(60));
+                    break;
+                }
+            }
+        }
+        if sub.is_some() {
+            ui(UiEvent::State(None));
+            was_up = Some(false);
+        }
+    }
+}
+
+/// Run one menu action against the service; report through a notification.
+async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Path) {
+    let down = "The rd-agent service is not running: ask for it to be started.";
+    match action {
+        Action::LoginNow => match ipc::connect(&opts.socket).await {
+            // The result arrives as a Login event on the subscription and is shown there.
+            Ok(mut c) => {
+                if let Err(e) = c.login(false).await {
+                    notify::show("Login failed", &e.to_string()).await;
+                }
+            }
+            Err(_) => notify::show("Login failed", down).await,
+        },
+        Action::Status => {
+            let text = match ipc::connect(&opts.socket).await {
+                Ok(mut c) => match c.status().await {
+                    Ok(Message::Status { sentence, .. }) => sentence,
+                    Ok(_) => "The service sent an unexpected reply.".into(),
+                    Err(e) => e.to_string(),
+                },
+                Err(_) => down.into(),
+            };
+            notify::show("rd-agent status", &text).await;
+        }
+        Action::Devices => {
+            let text = match ipc::connect(&opts.socket).await {
+                Ok(mut c) => match c.devices().await {
+                    Ok(d) => describe_devices(&d),
+                    Err(e) => e.to_string(),
+                },
+                Err(_) => down.into(),
+            };
+            notify::show("Fingerprint devices", &text).await;
+        }
+        Action::OpenLogFolder => open_folder(log_dir),
+        Action::Quit => {}
+    }
+}
+
+/// A short human summary of the service's device list.
+pub fn describe_devices(d: &serde_json::Value) -> String {
+    let list = d
+        .get("services")
+        .or_else(|| d.get("devices"))
+        .unwrap_or(d)
+        .as_array();
+    match list {
+        Some(items) if !items.is_empty() => items
+            .iter()
+            .map(|s| {
+                let port = s.get("port").map(|p| p.to_string()).unwrap_or_default();
+                let status = s.get("status").and_then(|v| v.as_str()).unwrap_or("?");
+                let info = s.get("info").and_then(|v| v.as_str()).unwrap_or("");
+                format!("Port {port}: {status} {info}").trim().to_string()
+            })
+            .collect::<Vec<_>>()
+            .join("\n"),
+        _ => "No RD Service found: connect the scanner and start its RD Service.".into(),
+    }
+}
+
+fn open_folder(dir: &std::path::Path) {
+    let _ = std::fs::create_dir_all(dir);
+    #[cfg(windows)]
+    let prog = "explorer";
+    #[cfg(not(windows))]
+    let prog = "xdg-open";
+    if let Err(e) = std::process::Command::new(prog).arg(dir).spawn() {
+        tracing::warn!(error = %e, dir = %dir.display(), "could not open the log folder");
+    }
+}
+
+/// A std channel sender as the UI callback (used by the platform loop).
+pub(crate) fn channel_ui(tx: mpsc::Sender<UiEvent>) -> impl Fn(UiEvent) + Send + Sync + 'static {
+    let tx = std::sync::Mutex::new(tx);
+    move |e| {
+        if let Ok(tx) = tx.lock() {
+            let _ = tx.send(e);
+        }
+    }
+}

@@ -1,0 +1,142 @@
+//! The real backend of the service: the config and secret store, the ledger, InstantPay's
+//! `outletLoginStatus`, RD Service discovery and the login use case. The config and secrets are
+//! re-read on every call, so `rd-agent config set-secret` takes effect without a restart.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::AgentState;
+use super::backend::{Backend, BoxFuture, LoginOutcome};
+use crate::clock::{Clock, next_ist_midnight};
+use crate::config::secrets::Secrets;
+use crate::config::{Config, Paths};
+use crate::instantpay::client::{Client, ClientConfig};
+use crate::rd::{DiscoverOptions, Scheme};
+
+pub struct LiveBackend {
+    paths: Paths,
+    clock: Arc<dyn Clock>,
+}
+
+impl LiveBackend {
+    pub fn new(paths: Paths, clock: Arc<dyn Clock>) -> Self {
+        LiveBackend { paths, clock }
+    }
+
+    fn config(&self) -> Result<Config, String> {
+        let c = Config::load(&self.paths.config_file).map_err(|e| e.to_string())?;
+        c.require_login().map_err(|e| e.to_string())?;
+        Ok(c)
+    }
+
+    fn api(&self, config: &Config) -> Result<Client, String> {
+        let secrets = Secrets::load(&self.paths.secrets_file()).map_err(|e| e.to_string())?;
+        let secret = secrets.client_secret().map_err(|e| e.to_string())?.clone();
+        Client::new(ClientConfig::new(
+            config.instantpay.base_url.clone(),
+            config.instantpay.client_id.clone(),
+            secret,
+            config.instantpay.outlet_id.clone(),
+            config.instantpay.endpoint_ip.clone(),
+        ))
+        .map_err(|e| e.to_string())
+    }
+
+    /// Why login cannot work now on the device side, or `None` if an RD Service is READY.
+    async fn device_problem(config: &Config) -> Option<String> {
+        let found = crate::rd::discover(&discover_options(config)).await;
+        if found.iter().any(|s| s.status.is_ready()) {
+            return None;
+        }
+        // Before blaming the RD Service, see whether the scanner is even plugged in.
+        let usb = tokio::task::spawn_blocking(crate::rd::usb::scan)
+            .await
+            .ok()
+            .and_then(Result::ok);
+        Some(match (found.first(), usb) {
+            (_, Some(v)) if v.is_empty() => {
+                "Scanner not connected: plug the fingerprint scanner into a USB port.".into()
+            }
+            (Some(s), _) => format!(
+                "The RD Service on port {} is not ready ({}): reconnect the scanner or restart its RD Service.",
+                s.port,
+                s.info.trim()
+            ),
+            (None, _) => "No RD Service found: install or start the scanner's RD Service.".into(),
+        })
+    }
+}
+
+/// Discovery as the config says (host, port range), both schemes.
+pub fn discover_options(config: &Config) -> DiscoverOptions {
+    let (lo, hi) = config.rd_ports();
+    DiscoverOptions {
+        host: config.rd.host.clone(),
+        ports: lo..=hi,
+        probe_timeout: Duration::from_millis(800),
+        schemes: vec![Scheme::Http, Scheme::Https],
+    }
+}
+
+impl Backend for LiveBackend {
+    fn check(&self) -> BoxFuture<'_, AgentState> {
+        Box::pin(async move {
+            let config = match self.config() {
+                Ok(c) => c,
+                Err(reason) => return AgentState::ApiProblem { reason },
+            };
+            let api = match self.api(&config) {
+                Ok(a) => a,
+                Err(reason) => return AgentState::ApiProblem { reason },
+            };
+            match api.outlet_login_status().await {
+                // The remote state wins over the ledger (a bank can cancel a day's login).
+                Ok(s) if s.logged_in => AgentState::LoggedIn {
+                    until: next_ist_midnight(self.clock.now()),
+                },
+                Ok(_) => match Self::device_problem(&config).await {
+                    Some(reason) => AgentState::DeviceProblem { reason },
+                    None => AgentState::LoginRequired,
+                },
+                Err(e) => AgentState::ApiProblem {
+                    reason: format!("Could not ask InstantPay for today's login: {e}"),
+                },
+            }
+        })
+    }
+
+    fn login(&self, force: bool) -> BoxFuture<'_, LoginOutcome> {
+        Box::pin(async move { super::live_login::login(&self.paths, &*self.clock, force).await })
+    }
+
+    fn devices(&self) -> BoxFuture<'_, serde_json::Value> {
+        Box::pin(async move {
+            let config = match Config::load(&self.paths.config_file) {
+                Ok(c) => c,
+                Err(e) => return serde_json::json!({ "error": e.to_string() }),
+            };
+            let report = crate::rd::discover_report(&discover_options(&config)).await;
+            serde_json::to_value(&report).unwrap_or(serde_json::Value::Null)
+        })
+    }
+
+    fn detail(&self) -> BoxFuture<'_, serde_json::Value> {
+        Box::pin(async move {
+            let path = self.paths.ledger_file();
+            let now = self.clock.now();
+            tokio::task::spawn_blocking(move || {
+                crate::ledger::Ledger::open(&path)
+                    .and_then(|l| l.summary(now))
+                    .ok()
+                    .and_then(|s| serde_json::to_value(s).ok())
+                    .unwrap_or(serde_json::Value::Null)
+            })
+            .await
+            .unwrap_or(serde_json::Value::Null)
+        })
+    }
+
+    fn usb_present(&self) -> Option<bool> {
+        crate::rd::usb::scan().ok().map(|v| !v.is_empty())
+    }
+}

@@ -1,0 +1,91 @@
+//! Wakes the service when a supported scanner is plugged in or out: libusb hotplug where the
+//! platform has it (its event thread blocks in the kernel; libusb re-arms once a minute at
+//! most), else a poll of the USB bus once a minute.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rusb::UsbContext;
+
+use super::{Agent, Trigger};
+use crate::rd::usb;
+
+/// Poll period when there is no hotplug.
+pub const POLL: Duration = Duration::from_secs(60);
+
+struct Watch(Arc<Agent>);
+
+impl Watch {
+    fn fire<T: UsbContext>(&self, device: &rusb::Device<T>, what: &str) {
+        if let Ok(d) = device.device_descriptor()
+            && let Some(k) = usb::identify(d.vendor_id(), d.product_id())
+        {
+            tracing::info!(device = k.name, what, "scanner USB change");
+            self.0.trigger(Trigger::Usb);
+        }
+    }
+}
+
+impl<T: UsbContext> rusb::Hotplug<T> for Watch {
+    fn device_arrived(&mut self, device: rusb::Device<T>) {
+        self.fire(&device, "plugged in");
+    }
+    fn device_left(&mut self, device: rusb::Device<T>) {
+        self.fire(&device, "unplugged");
+    }
+}
+
+/// Start watching. Returns which method is in use ("hotplug", "poll" or "none").
+pub fn watch(agent: Arc<Agent>) -> &'static str {
+    if rusb::has_hotplug() && start_hotplug(agent.clone()).is_ok() {
+        return "hotplug";
+    }
+    if usb::scan().is_err() {
+        tracing::warn!(
+            "USB cannot be read here: scanner changes are noticed on the hourly re-check"
+        );
+        return "none";
+    }
+    tokio::spawn(async move {
+        let key = |v: Vec<usb::UsbScanner>| {
+            let mut k: Vec<_> = v.iter().map(|s| (s.bus, s.address)).collect();
+            k.sort_unstable();
+            k
+        };
+        let mut last = usb::scan().map(key).unwrap_or_default();
+        loop {
+            tokio::time::sleep(POLL).await;
+            let now = tokio::task::spawn_blocking(usb::scan)
+                .await
+                .ok()
+                .and_then(Result::ok)
+                .map(key)
+                .unwrap_or_default();
+            if now != last {
+                last = now;
+                agent.trigger(Trigger::Usb);
+            }
+        }
+    });
+    "poll"
+}
+
+fn start_hotplug(agent: Arc<Agent>) -> rusb::Result<()> {
+    let ctx = rusb::Context::new()?;
+    let mut builder = rusb::HotplugBuilder::new();
+    builder.enumerate(false);
+    let reg: rusb::Registration<rusb::Context> = builder.register(&ctx, Box::new(Watch(agent)))?;
+    std::thread::Builder::new()
+        .name("rd-agent-usb".into())
+        .spawn(move || {
+            let _keep = reg;
+            loop {
+                if let Err(e) = ctx.handle_events(None) {
+                    tracing::warn!(error = %e, "USB hotplug stopped");
+                    return;
+                }
+            }
+        })
+        .map_err(|_| rusb::Error::Other)?;
+    Ok(())
+}

@@ -1,0 +1,205 @@
+//! The icon itself (tray-icon: ksni on Linux, the shell tray on Windows) and the UI loop.
+
+use std::sync::mpsc;
+
+use tray_icon::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
+use tray_icon::{Icon, MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
+
+use super::model::{self, Action, IconKind, TrayView};
+use super::{Command, TrayError, TrayOptions, UiEvent, channel_ui, icon};
+use crate::agent::AgentState;
+
+struct Ui {
+    tray: TrayIcon,
+    items: Vec<(Action, MenuItem)>,
+    shown: Option<TrayView>,
+    state: Option<AgentState>,
+}
+
+fn make_icon(kind: IconKind) -> Result<Icon, TrayError> {
+    Icon::from_rgba(icon::rgba(kind), icon::SIZE, icon::SIZE)
+        .map_err(|e| TrayError::Icon(e.to_string()))
+}
+
+impl Ui {
+    fn new() -> Result<Self, TrayError> {
+        let menu = Menu::new();
+        let start = model::view(None);
+        let mut items = Vec::new();
+        for (action, enabled) in &start.menu {
+            if *action == Action::OpenLogFolder {
+                let _ = menu.append(&PredefinedMenuItem::separator());
+            }
+            let item = MenuItem::with_id(action.id(), action.label(), *enabled, None);
+            menu.append(&item)
+                .map_err(|e| TrayError::Icon(e.to_string()))?;
+            items.push((*action, item));
+        }
+        let tray = TrayIconBuilder::new()
+            .with_id("rd-agent")
+            .with_title("rd-agent")
+            .with_tooltip(&start.tooltip)
+            .with_icon(make_icon(start.icon)?)
+            .with_menu(Box::new(menu))
+            .with_menu_on_left_click(false)
+            .build()
+            .map_err(|e| TrayError::Icon(e.to_string()))?;
+        Ok(Ui {
+            tray,
+            items,
+            shown: Some(start),
+            state: None,
+        })
+    }
+
+    fn show(&mut self, state: Option<AgentState>) {
+        let v = model::view(state.as_ref());
+        self.state = state;
+        if self.shown.as_ref() == Some(&v) {
+            return;
+        }
+        if self.shown.as_ref().map(|s| s.icon) != Some(v.icon) {
+            if let Ok(i) = make_icon(v.icon) {
+                let _ = self.tray.set_icon(Some(i));
+            }
+        }
+        let _ = self.tray.set_tooltip(Some(&v.tooltip));
+        for (action, enabled) in &v.menu {
+            if let Some((_, item)) = self.items.iter().find(|(a, _)| a == action) {
+                item.set_enabled(*enabled);
+            }
+        }
+        self.shown = Some(v);
+    }
+}
+
+pub fn run(opts: TrayOptions) -> Result<(), TrayError> {
+    let (ui_tx, ui_rx) = mpsc::channel::<UiEvent>();
+    let (cmd_tx, cmd_rx) = tokio::sync::mpsc::unbounded_channel::<Command>();
+
+    #[cfg(windows)]
+    let main_thread = win::current_thread_id();
+    let wake_ui = move || {
+        #[cfg(windows)]
+        win::wake(main_thread);
+    };
+
+    // Menu and icon events arrive on tray-icon's threads: forward them into the one channel.
+    {
+        let send = channel_ui(ui_tx.clone());
+        MenuEvent::set_event_handler(Some(move |e: MenuEvent| {
+            if let Some(a) = Action::from_id(e.id().0.as_str()) {
+                send(UiEvent::Menu(a));
+            }
+        }));
+        let send = channel_ui(ui_tx.clone());
+        TrayIconEvent::set_event_handler(Some(move |e: TrayIconEvent| {
+            if let TrayIconEvent::Click {
+                button: MouseButton::Left,
+                button_state: MouseButtonState::Up,
+                ..
+            } = e
+            {
+                send(UiEvent::IconClicked);
+            }
+        }));
+    }
+
+    let send = channel_ui(ui_tx.clone());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| TrayError::Runtime(e.to_string()))?;
+    let ipc_opts = opts.clone();
+    let ipc = std::thread::Builder::new()
+        .name("rd-agent-tray-ipc".into())
+        .spawn(move || {
+            rt.block_on(super::ipc_loop(
+                ipc_opts,
+                move |e| {
+                    send(e);
+                    wake_ui();
+                },
+                cmd_rx,
+            ))
+        })
+        .map_err(|e| TrayError::Runtime(e.to_string()))?;
+
+    let mut ui = Ui::new()?;
+    tracing::info!(socket = %opts.socket.display(), "tray started");
+    loop {
+        #[cfg(windows)]
+        let ev = {
+            // The shell tray needs this thread's message loop; channel events wake it.
+            if !win::pump_until_woken() {
+                break;
+            }
+            match ui_rx.try_recv() {
+                Ok(e) => e,
+                Err(_) => continue,
+            }
+        };
+        #[cfg(not(windows))]
+        let Ok(ev) = ui_rx.recv() else { break };
+        let mut next = Some(ev);
+        while let Some(ev) = next.take() {
+            match ev {
+                UiEvent::State(s) => ui.show(s),
+                UiEvent::Menu(Action::Quit) => {
+                    drop(cmd_tx);
+                    drop(ui);
+                    let _ = ipc.join();
+                    return Ok(());
+                }
+                UiEvent::Menu(a) => {
+                    let _ = cmd_tx.send(Command::Run(a));
+                }
+                UiEvent::IconClicked => {
+                    // "Daily login needed: click to scan your finger."
+                    if ui.state.as_ref().is_some_and(AgentState::needs_login) {
+                        let _ = cmd_tx.send(Command::Run(Action::LoginNow));
+                    }
+                }
+            }
+            next = ui_rx.try_recv().ok();
+        }
+    }
+    Ok(())
+}
+
+#[cfg(windows)]
+mod win {
+    use windows_sys::Win32::System::Threading::GetCurrentThreadId;
+    use windows_sys::Win32::UI::WindowsAndMessaging::{
+        DispatchMessageW, GetMessageW, MSG, PostThreadMessageW, TranslateMessage, WM_APP,
+    };
+
+    pub fn current_thread_id() -> u32 {
+        // SAFETY: no preconditions.
+        unsafe { GetCurrentThreadId() }
+    }
+
+    pub fn wake(thread: u32) {
+        // SAFETY: posting a message with no pointers to a thread id is always allowed.
+        unsafe {
+            PostThreadMessageW(thread, WM_APP, 0, 0);
+        }
+    }
+
+    /// Wait for one window message and dispatch it (our wake message needs no dispatch).
+    /// False on WM_QUIT.
+    pub fn pump_until_woken() -> bool {
+        // SAFETY: the standard message loop over a zeroed MSG owned by this frame.
+        unsafe {
+            let mut msg: MSG = std::mem::zeroed();
+            if GetMessageW(&mut msg, std::ptr::null_mut(), 0, 0) <= 0 {
+                return false;
+            }
+            if !(msg.hwnd.is_null() && msg.message == WM_APP) {
+                TranslateMessage(&msg);
+                DispatchMessageW(&msg);
+            }
+            true
+        }
+    }
+}
