@@ -1,14 +1,348 @@
 //! `rd-agent config init|show|set-secret`.
+//!
+//! Secrets are read from standard input (hidden on a terminal), never from the command line,
+//! where other users could read them in the process list.
 
-use super::{CmdResult, Global};
+use std::io::{IsTerminal, Read, Write};
+
+use serde_json::json;
+
+use super::{CliError, CmdResult, Exit, Global, print_json};
+use crate::config::{
+    Config, ConfigError, Paths, Scope, SecretName, Secrets, ensure_state_dir, write_file_atomic,
+};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    Init,
+    /// Write the config file: asks on a terminal, or takes the values as flags.
+    Init(InitArgs),
+    /// Print the config in force (file, then environment), secrets as set / not set.
     Show,
-    SetSecret { name: String },
+    /// Set a secret (instantpay.client_secret, instantpay.encryption_key, operator.aadhaar)
+    /// from standard input.
+    SetSecret {
+        /// instantpay.client_secret, instantpay.encryption_key or operator.aadhaar.
+        name: String,
+    },
 }
 
-pub fn run(_cmd: Command, _global: &Global) -> CmdResult {
-    super::not_yet("config")
+#[derive(Debug, Default, clap::Args)]
+pub struct InitArgs {
+    /// InstantPay API root (default: the live API).
+    #[arg(long)]
+    pub base_url: Option<String>,
+    #[arg(long)]
+    pub client_id: Option<String>,
+    #[arg(long)]
+    pub outlet_id: Option<String>,
+    /// The shop's public IP as whitelisted with InstantPay.
+    #[arg(long)]
+    pub endpoint_ip: Option<String>,
+    /// Decimal degrees, 4 to 6 decimals, e.g. 19.0760.
+    #[arg(long)]
+    pub latitude: Option<String>,
+    /// Decimal degrees, 4 to 6 decimals, e.g. 72.8777.
+    #[arg(long)]
+    pub longitude: Option<String>,
+    /// RD Service ports to search, e.g. 11100-11120.
+    #[arg(long)]
+    pub rd_ports: Option<String>,
+    #[arg(long)]
+    pub min_qscore: Option<u32>,
+    #[arg(long)]
+    pub min_nmpoints: Option<u32>,
+    /// Do not ask anything, even on a terminal.
+    #[arg(long)]
+    pub no_input: bool,
+    /// Start from the defaults instead of the existing file.
+    #[arg(long)]
+    pub overwrite: bool,
+}
+
+/// The config file and state directory for a one-shot command run by a person.
+pub(crate) fn user_paths(global: &Global) -> Result<Paths, CliError> {
+    Paths::resolve(
+        global.config.as_deref(),
+        global.state_dir.as_deref(),
+        Scope::User,
+    )
+    .map_err(config_error)
+}
+
+pub(crate) fn config_error(e: ConfigError) -> CliError {
+    CliError::new(Exit::Usage, e.to_string())
+}
+
+pub(crate) fn secrets_error(e: crate::config::SecretsError) -> CliError {
+    CliError::new(Exit::Usage, e.to_string())
+}
+
+pub fn run(cmd: Command, global: &Global) -> CmdResult {
+    let paths = user_paths(global)?;
+    match cmd {
+        Command::Init(a) => init(a, &paths, global),
+        Command::Show => show(&paths, global),
+        Command::SetSecret { name } => set_secret(&name, &paths, global),
+    }
+}
+
+fn init(a: InitArgs, paths: &Paths, global: &Global) -> CmdResult {
+    let mut cfg = if a.overwrite {
+        Config::default()
+    } else {
+        Config::load(&paths.config_file).map_err(config_error)?
+    };
+    let flags: [(&str, Option<String>); 9] = [
+        ("instantpay.base_url", a.base_url),
+        ("instantpay.client_id", a.client_id),
+        ("instantpay.outlet_id", a.outlet_id),
+        ("instantpay.endpoint_ip", a.endpoint_ip),
+        ("outlet.latitude", a.latitude),
+        ("outlet.longitude", a.longitude),
+        ("rd.ports", a.rd_ports),
+        ("capture.min_qscore", a.min_qscore.map(|n| n.to_string())),
+        (
+            "capture.min_nmpoints",
+            a.min_nmpoints.map(|n| n.to_string()),
+        ),
+    ];
+    let interactive = !a.no_input && !global.json && std::io::stdin().is_terminal();
+    if interactive {
+        println!(
+            "Setting up {} (Enter keeps the value in brackets).",
+            paths.config_file.display()
+        );
+    }
+    for (key, flag) in flags {
+        let value = match flag {
+            Some(v) => Some(v),
+            None if interactive => ask(key, &get(&cfg, key))?,
+            None => None,
+        };
+        if let Some(v) = value {
+            set(&mut cfg, key, v.trim())?;
+        }
+    }
+    cfg.check_formats().map_err(config_error)?;
+    write_file_atomic(&paths.config_file, &config_text(&cfg), false).map_err(config_error)?;
+
+    if interactive {
+        ensure_state_dir(&paths.state_dir).map_err(config_error)?;
+        let file = paths.secrets_file();
+        let mut secrets = Secrets::load(&file).map_err(secrets_error)?;
+        for name in SecretName::ALL {
+            let prompt = format!(
+                "{} [{}] (hidden, Enter to keep): ",
+                name.key(),
+                secrets.shown(name)
+            );
+            let typed =
+                zeroize::Zeroizing::new(rpassword::prompt_password(prompt).map_err(|e| {
+                    CliError::new(Exit::Failure, format!("cannot read the terminal: {e}"))
+                })?);
+            if !typed.trim().is_empty() {
+                secrets.set(name, &typed).map_err(secrets_error)?;
+            }
+        }
+        secrets.save(&file).map_err(secrets_error)?;
+    }
+
+    let problems = problems(&cfg, paths);
+    if global.json {
+        print_json(&json!({
+            "ok": true,
+            "config_file": paths.config_file,
+            "problems": problems,
+        }));
+    } else {
+        println!("Wrote {}", paths.config_file.display());
+        print_problems(&problems);
+    }
+    Ok(())
+}
+
+/// Ask one value on the terminal; `None` keeps the current one.
+fn ask(key: &str, current: &str) -> Result<Option<String>, CliError> {
+    print!("{key} [{current}]: ");
+    let _ = std::io::stdout().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| CliError::new(Exit::Failure, format!("cannot read the terminal: {e}")))?;
+    let line = line.trim();
+    Ok((!line.is_empty()).then(|| line.to_string()))
+}
+
+fn get(cfg: &Config, key: &str) -> String {
+    match key {
+        "instantpay.base_url" => cfg.instantpay.base_url.clone(),
+        "instantpay.client_id" => cfg.instantpay.client_id.clone(),
+        "instantpay.outlet_id" => cfg.instantpay.outlet_id.clone(),
+        "instantpay.endpoint_ip" => cfg.instantpay.endpoint_ip.clone(),
+        "outlet.latitude" => cfg.outlet.latitude.clone(),
+        "outlet.longitude" => cfg.outlet.longitude.clone(),
+        "rd.ports" => cfg.rd.ports.clone(),
+        "capture.min_qscore" => cfg.capture.min_qscore.to_string(),
+        "capture.min_nmpoints" => cfg.capture.min_nmpoints.to_string(),
+        _ => String::new(),
+    }
+}
+
+fn set(cfg: &mut Config, key: &str, v: &str) -> Result<(), CliError> {
+    let number = |v: &str| {
+        v.parse::<u32>().map_err(|_| {
+            CliError::new(
+                Exit::Usage,
+                format!("`{key}` must be a whole number from 0 up"),
+            )
+        })
+    };
+    match key {
+        "instantpay.base_url" => cfg.instantpay.base_url = v.into(),
+        "instantpay.client_id" => cfg.instantpay.client_id = v.into(),
+        "instantpay.outlet_id" => cfg.instantpay.outlet_id = v.into(),
+        "instantpay.endpoint_ip" => cfg.instantpay.endpoint_ip = v.into(),
+        "outlet.latitude" => cfg.outlet.latitude = v.into(),
+        "outlet.longitude" => cfg.outlet.longitude = v.into(),
+        "rd.ports" => cfg.rd.ports = v.into(),
+        "capture.min_qscore" => cfg.capture.min_qscore = number(v)?,
+        "capture.min_nmpoints" => cfg.capture.min_nmpoints = number(v)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The file `config init` writes: the values, with a header saying where secrets go.
+fn config_text(cfg: &Config) -> String {
+    format!(
+        "# rd-agent config. Every key can be overridden by RD_AGENT_<SECTION>__<KEY>.\n\
+         # Secrets are not kept here: use `rd-agent config set-secret NAME`.\n\n{}",
+        cfg.to_toml()
+    )
+}
+
+/// Everything still missing for a real login, as operator sentences.
+fn problems(cfg: &Config, paths: &Paths) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Err(e) = cfg.require_login() {
+        out.push(e.to_string());
+    }
+    match Secrets::load(&paths.secrets_file()) {
+        Ok(s) => {
+            for name in SecretName::ALL {
+                if !s.is_set(name) {
+                    out.push(format!(
+                        "`{}` is not set: run `rd-agent config set-secret {}`",
+                        name.key(),
+                        name.key()
+                    ));
+                }
+            }
+        }
+        Err(e) => out.push(e.to_string()),
+    }
+    out
+}
+
+fn print_problems(problems: &[String]) {
+    if problems.is_empty() {
+        println!("Ready for `rd-agent login`.");
+    } else {
+        println!("Not ready for a real login yet:");
+        for p in problems {
+            println!("  - {p}");
+        }
+    }
+}
+
+fn show(paths: &Paths, global: &Global) -> CmdResult {
+    let cfg = Config::load(&paths.config_file).map_err(config_error)?;
+    let secrets_file = paths.secrets_file();
+    let secrets = Secrets::load(&secrets_file).map_err(secrets_error)?;
+    let shown: serde_json::Map<String, serde_json::Value> = SecretName::ALL
+        .iter()
+        .map(|n| (n.key().to_string(), json!(secrets.shown(*n))))
+        .collect();
+    let problems = problems(&cfg, paths);
+    let exists = paths.config_file.is_file();
+    if global.json {
+        print_json(&json!({
+            "config_file": paths.config_file,
+            "config_file_exists": exists,
+            "state_dir": paths.state_dir,
+            "secrets_file": secrets_file,
+            "config": cfg,
+            "secrets": shown,
+            "ready": problems.is_empty(),
+            "problems": problems,
+        }));
+        return Ok(());
+    }
+    println!(
+        "# config file: {}{}",
+        paths.config_file.display(),
+        if exists { "" } else { " (not found: defaults)" }
+    );
+    println!("# state dir:   {}", paths.state_dir.display());
+    println!("{}", cfg.to_toml());
+    println!("# secrets ({}):", secrets_file.display());
+    for n in SecretName::ALL {
+        println!("#   {:<27} {}", n.key(), secrets.shown(n));
+    }
+    print_problems(&problems);
+    Ok(())
+}
+
+/// Longest secret accepted on stdin.
+const MAX_SECRET_INPUT: u64 = 4096;
+
+fn set_secret(name: &str, paths: &Paths, global: &Global) -> CmdResult {
+    let name = SecretName::parse(name).map_err(secrets_error)?;
+    let stdin = std::io::stdin();
+    let typed = if stdin.is_terminal() {
+        zeroize::Zeroizing::new(
+            rpassword::prompt_password(format!("{} (hidden): ", name.key())).map_err(|e| {
+                CliError::new(Exit::Failure, format!("cannot read the terminal: {e}"))
+            })?,
+        )
+    } else {
+        let mut buf = zeroize::Zeroizing::new(Vec::new());
+        stdin
+            .lock()
+            .take(MAX_SECRET_INPUT + 1)
+            .read_to_end(&mut buf)
+            .map_err(|e| {
+                CliError::new(Exit::Failure, format!("cannot read standard input: {e}"))
+            })?;
+        if buf.len() as u64 > MAX_SECRET_INPUT {
+            return Err(CliError::new(
+                Exit::Usage,
+                format!("{} is too long: type the value only", name.key()),
+            ));
+        }
+        let text = std::str::from_utf8(&buf)
+            .map_err(|_| CliError::new(Exit::Usage, format!("{} must be text", name.key())))?;
+        zeroize::Zeroizing::new(text.to_string())
+    };
+    ensure_state_dir(&paths.state_dir).map_err(config_error)?;
+    let file = paths.secrets_file();
+    let mut secrets = Secrets::load(&file).map_err(secrets_error)?;
+    secrets.set(name, &typed).map_err(secrets_error)?;
+    secrets.save(&file).map_err(secrets_error)?;
+    if global.json {
+        print_json(&json!({
+            "ok": true,
+            "name": name.key(),
+            "value": secrets.shown(name),
+            "secrets_file": file,
+        }));
+    } else {
+        println!(
+            "{} {} in {}",
+            name.key(),
+            secrets.shown(name),
+            file.display()
+        );
+    }
+    Ok(())
 }

@@ -1,6 +1,24 @@
-//! `rd-agent login`.
+//! `rd-agent login [--sandbox] [--force]`: the daily login.
+//!
+//! Progress goes to stderr; the result and the ledger line to stdout (or one JSON document with
+//! `--json`). `--sandbox` starts the simulated RD Service and the sandbox InstantPay in-process
+//! on free ports, with the demo outlet, and runs the same flow in a temporary state directory
+//! (or `--state-dir`).
 
-use super::{CmdResult, Global};
+use std::path::{Path, PathBuf};
+
+use serde_json::json;
+
+use super::config::{config_error, secrets_error, user_paths};
+use super::{CliError, CmdResult, Exit, Global, print_json};
+use crate::clock::{SystemClock, ist};
+use crate::config::{Config, Secrets, ensure_state_dir};
+use crate::instantpay::ApiError;
+use crate::ledger::Ledger;
+use crate::login::live::{self, RdScanner, SetupError};
+use crate::login::{
+    Deps, InstantPayApi, LoginError, LoginParams, LoginReport, LoginResult, StderrProgress, login,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -12,6 +30,231 @@ pub struct Args {
     pub force: bool,
 }
 
-pub fn run(_args: Args, _global: &Global) -> CmdResult {
-    super::not_yet("login")
+pub fn run(args: Args, global: &Global) -> CmdResult {
+    if args.sandbox {
+        return run_sandbox(args.force, global);
+    }
+    let paths = user_paths(global)?;
+    let cfg = Config::load(&paths.config_file).map_err(config_error)?;
+    let secrets = Secrets::load(&paths.secrets_file()).map_err(secrets_error)?;
+    let params = live::params(&cfg, &secrets, args.force).map_err(setup_error)?;
+    let client = live::client(&cfg, &secrets).map_err(setup_error)?;
+    drop(secrets);
+    let mut scanner = RdScanner::from_config(&cfg);
+    ensure_state_dir(&paths.state_dir).map_err(config_error)?;
+    let mut ledger = open_ledger(&paths.ledger_file())?;
+    super::block_on(run_flow(
+        &mut scanner,
+        &client,
+        &mut ledger,
+        &params,
+        global,
+    ))
+}
+
+fn setup_error(e: SetupError) -> CliError {
+    CliError::new(Exit::Usage, e.to_string())
+}
+
+fn open_ledger(path: &Path) -> Result<Ledger, CliError> {
+    Ledger::open(path).map_err(|e| CliError::new(Exit::Failure, e.to_string()))
+}
+
+/// Run the use case and print its result.
+async fn run_flow<A: InstantPayApi>(
+    scanner: &mut RdScanner,
+    api: &A,
+    ledger: &mut Ledger,
+    params: &LoginParams,
+    global: &Global,
+) -> CmdResult {
+    let result = login(
+        Deps {
+            scanner,
+            api,
+            ledger,
+            clock: &SystemClock,
+            progress: &StderrProgress,
+        },
+        params,
+    )
+    .await;
+    match result {
+        Ok(report) => {
+            print_report(&report, global);
+            Ok(())
+        }
+        Err(e) => {
+            if !global.json
+                && let Some(a) = e.attempt()
+            {
+                println!("Ledger: {}", a.line());
+            }
+            Err(CliError::new(exit_code(&e), e.to_string()))
+        }
+    }
+}
+
+fn print_report(report: &LoginReport, global: &Global) {
+    if global.json {
+        print_json(&json!({ "ok": true, "login": report }));
+        return;
+    }
+    let until = report
+        .expires_at
+        .with_timezone(&ist())
+        .format("%Y-%m-%d %H:%M IST");
+    for a in &report.resolved {
+        println!("Settled earlier attempt: {}", a.line());
+    }
+    match report.result {
+        LoginResult::AlreadyLoggedIn => println!(
+            "Already logged in for today (InstantPay says LOGGEDIN), valid until {until}. Nothing was sent, nothing charged."
+        ),
+        LoginResult::LoggedIn => println!("Logged in: valid until midnight IST ({until})."),
+    }
+    if let Some(a) = &report.attempt {
+        println!("Ledger: {}", a.line());
+    }
+}
+
+/// DESIGN section 4: 2 usage/config, 3 device, 4 rejected by the API, 5 network or unknown.
+pub fn exit_code(e: &LoginError) -> Exit {
+    match e {
+        LoginError::Scan(_) | LoginError::LowQuality { .. } => Exit::Device,
+        LoginError::Status(api) => match api {
+            ApiError::Config(_) | ApiError::Request(_) => Exit::Usage,
+            ApiError::Rejected { .. } | ApiError::Unexpected { .. } => Exit::Rejected,
+            ApiError::Connect { .. } | ApiError::NoAnswer { .. } | ApiError::Reply { .. } => {
+                Exit::Network
+            }
+        },
+        LoginError::Mismatch(_) | LoginError::Rejected { .. } => Exit::Rejected,
+        LoginError::Unknown { .. } | LoginError::NotSent(_) => Exit::Network,
+        LoginError::Request(_) | LoginError::Aadhaar(_) => Exit::Usage,
+        LoginError::LocallyLoggedIn | LoginError::Ledger(_) => Exit::Failure,
+    }
+}
+
+/// A directory that is removed when dropped (the sandbox's state when no --state-dir is given).
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new() -> Result<TempDir, CliError> {
+        let name = format!(
+            "rd-agent-sandbox-{}-{:08x}",
+            std::process::id(),
+            rand::random::<u32>()
+        );
+        let dir = std::env::temp_dir().join(name);
+        ensure_state_dir(&dir).map_err(config_error)?;
+        Ok(TempDir(dir))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn run_sandbox(force: bool, global: &Global) -> CmdResult {
+    use crate::sandbox::instantpay::{self as ipay, SandboxConfig};
+    use crate::sandbox::rd::{SimOptions, SimulatedRd, vendor};
+
+    let tmp;
+    let state_dir = match &global.state_dir {
+        Some(d) => {
+            ensure_state_dir(d).map_err(config_error)?;
+            d.clone()
+        }
+        None => {
+            tmp = TempDir::new()?;
+            tmp.0.clone()
+        }
+    };
+    // The config: defaults and RD_AGENT_* overrides (e.g. the capture floors), then the sandbox.
+    let mut cfg = Config::from_sources("", "sandbox", std::env::vars()).map_err(config_error)?;
+    let mut ledger = open_ledger(&state_dir.join("ledger.sqlite3"))?;
+    super::block_on(async move {
+        let fail = |what: &str, e: std::io::Error| {
+            CliError::new(Exit::Failure, format!("could not start the {what}: {e}"))
+        };
+        let ipay = ipay::start(SandboxConfig::default())
+            .await
+            .map_err(|e| fail("sandbox InstantPay", e))?;
+        let fixtures = vendor("mantra-mfs100").ok_or_else(|| {
+            CliError::new(
+                Exit::Failure,
+                "the sandbox fixtures are missing from this build",
+            )
+        })?;
+        let rd = SimulatedRd::start(SimOptions::new(fixtures))
+            .await
+            .map_err(|e| fail("simulated RD Service", e))?;
+        let outlet = ipay
+            .state()
+            .outlets()
+            .first()
+            .cloned()
+            .unwrap_or_else(ipay::DemoOutlet::demo);
+        cfg.instantpay.base_url = ipay.base_url().to_string();
+        cfg.instantpay.client_id = outlet.client_id.clone();
+        cfg.instantpay.outlet_id = outlet.outlet_id.clone();
+        cfg.instantpay.endpoint_ip = ipay::DEMO_ENDPOINT_IP.to_string();
+        cfg.outlet.latitude = ipay::DEMO_LATITUDE.to_string();
+        cfg.outlet.longitude = ipay::DEMO_LONGITUDE.to_string();
+        cfg.rd.host = "127.0.0.1".to_string();
+        cfg.rd.ports = rd.port().to_string();
+        let secrets = Secrets {
+            client_secret: Some(outlet.client_secret.clone()),
+            encryption_key: Some(outlet.encryption_key.clone()),
+            aadhaar: Some(outlet.aadhaar.clone()),
+        };
+        eprintln!(
+            "Sandbox: simulated RD Service ({}) on 127.0.0.1:{}, sandbox InstantPay at {}, demo outlet {}, test Aadhaar {}, state in {}",
+            fixtures.name,
+            rd.port(),
+            ipay.base_url(),
+            outlet.outlet_id,
+            outlet.aadhaar.masked(),
+            state_dir.display()
+        );
+        let result = async {
+            let params = live::params(&cfg, &secrets, force).map_err(setup_error)?;
+            let client = live::client(&cfg, &secrets).map_err(setup_error)?;
+            let mut scanner = RdScanner::from_config(&cfg);
+            run_flow(&mut scanner, &client, &mut ledger, &params, global).await
+        }
+        .await;
+        rd.shutdown().await;
+        ipay.shutdown().await;
+        result
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exit_codes_follow_the_contract() {
+        let scan = LoginError::Scan(crate::login::ScanError("x".into()));
+        assert_eq!(exit_code(&scan), Exit::Device);
+        let st = LoginError::Status(ApiError::Connect {
+            base_url: "u".into(),
+            reason: "r".into(),
+        });
+        assert_eq!(exit_code(&st), Exit::Network);
+        assert_eq!(exit_code(&LoginError::LocallyLoggedIn), Exit::Failure);
+    }
+
+    #[test]
+    fn temp_dir_is_removed() {
+        let t = TempDir::new().unwrap();
+        let p = t.0.clone();
+        assert!(p.is_dir());
+        drop(t);
+        assert!(!p.exists());
+    }
 }

@@ -1,10 +1,67 @@
-//! `rd-agent status`.
+//! `rd-agent status`: today's state, the expiry, the last attempt and the attempts charged,
+//! from the ledger (no network: `rd-agent login` asks InstantPay).
 
-use super::{CmdResult, Global};
+use super::config::user_paths;
+use super::{CliError, CmdResult, Exit, Global, print_json};
+use crate::clock::{Clock, SystemClock, ist};
+use crate::ledger::{DayState, Ledger, Summary};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {}
 
-pub fn run(_args: Args, _global: &Global) -> CmdResult {
-    super::not_yet("status")
+pub fn run(_args: Args, global: &Global) -> CmdResult {
+    let paths = user_paths(global)?;
+    let file = paths.ledger_file();
+    // No ledger yet: report an empty day rather than create files.
+    let ledger = if file.is_file() {
+        Ledger::open(&file)
+    } else {
+        Ledger::open_in_memory()
+    }
+    .map_err(|e| CliError::new(Exit::Failure, e.to_string()))?;
+    let summary = ledger
+        .summary(SystemClock.now())
+        .map_err(|e| CliError::new(Exit::Failure, e.to_string()))?;
+    if global.json {
+        print_json(&serde_json::json!({
+            "ok": true,
+            "ledger_file": file,
+            "summary": summary,
+        }));
+    } else {
+        print!("{}", human(&summary));
+    }
+    Ok(())
+}
+
+/// The human text of a summary.
+pub fn human(s: &Summary) -> String {
+    let expiry = s.expires_at.with_timezone(&ist());
+    let state = match s.state {
+        DayState::LoggedIn => format!(
+            "logged in until midnight IST ({})",
+            expiry.format("%Y-%m-%d %H:%M IST")
+        ),
+        DayState::LoginRequired => "login required: run `rd-agent login`".to_string(),
+        DayState::Unknown => {
+            "unknown: an attempt has no known outcome; run `rd-agent login` (it asks InstantPay first and never resubmits on its own)".to_string()
+        }
+    };
+    let mut out = format!("Today ({} IST): {state}\n", s.ist_date);
+    match &s.last_attempt {
+        Some(a) => out.push_str(&format!("Last attempt: {}\n", a.line())),
+        None => out.push_str("Last attempt: none\n"),
+    }
+    out.push_str(&format!(
+        "Attempts charged: {} today, {} this month",
+        s.charged_today, s.charged_this_month
+    ));
+    if s.charge_unknown_this_month > 0 {
+        out.push_str(&format!(
+            " (plus {} today, {} this month whose charge is unknown)",
+            s.charge_unknown_today, s.charge_unknown_this_month
+        ));
+    }
+    out.push('\n');
+    out
 }

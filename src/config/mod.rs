@@ -43,6 +43,9 @@ pub struct InstantPayConfig {
     pub outlet_id: String,
     /// The operator's public IP, sent as `X-Ipay-Endpoint-Ip`.
     pub endpoint_ip: String,
+    /// How long to wait for a reply once a request is sent. A login with no reply by then is
+    /// recorded as `unknown` (never resent).
+    pub read_timeout_secs: u32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -86,6 +89,7 @@ impl Default for InstantPayConfig {
             client_id: String::new(),
             outlet_id: String::new(),
             endpoint_ip: String::new(),
+            read_timeout_secs: 30,
         }
     }
 }
@@ -298,6 +302,12 @@ impl Config {
                 format!(
                     "must start with https:// (got {url:?}); the live API is {DEFAULT_BASE_URL}"
                 ),
+            ));
+        }
+        if self.instantpay.read_timeout_secs == 0 {
+            return Err(bad(
+                "instantpay.read_timeout_secs",
+                "must be at least 1 (seconds); 30 is a good value".into(),
             ));
         }
         if !self.outlet.latitude.is_empty() {
@@ -742,4 +752,24 @@ mod tests {
         assert!(check_degrees("-19.0760", 6.0, 37.0).is_err());
         assert!(check_degrees("19.0760123", 6.0, 37.0).is_err());
     }
+}
+
+/// Create the state directory if missing, private to its owner (0700 on Unix): it holds the
+/// secrets file, the ledger and the logs.
+pub fn ensure_state_dir(dir: &Path) -> Result<(), ConfigError> {
+    let werr = |e: std::io::Error| ConfigError::Write {
+        path: dir.to_path_buf(),
+        reason: e.to_string(),
+    };
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir).map_err(werr)
 }

@@ -1,1 +1,135 @@
-//! Real parts for the login: the RD Service scanner and the InstantPay client built from config.
+//! The real parts of the login: the local RD Service as a [`Scanner`], and the InstantPay
+//! client and [`LoginParams`] built from the config and the secret store. The service and the
+//! `login` command both assemble the use case through here.
+
+use std::ops::RangeInclusive;
+use std::time::Duration;
+
+use super::{LoginParams, Progress, ScanError, Scanner};
+use crate::config::{Config, ConfigError, Secrets, SecretsError};
+use crate::instantpay::{ApiError, Client, ClientConfig};
+use crate::rd::{DiscoverOptions, PidData, PidOptions, RdService};
+
+/// Capture deadline asked of the RD Service (the finger placement), in milliseconds.
+pub const CAPTURE_TIMEOUT_MS: u32 = 10_000;
+
+/// The RD Service found on this machine: discovered on first use, then reused.
+#[derive(Debug, Clone)]
+pub struct RdScanner {
+    host: String,
+    ports: RangeInclusive<u16>,
+    env: String,
+    service: Option<RdService>,
+}
+
+impl RdScanner {
+    pub fn new(host: &str, ports: RangeInclusive<u16>, env: &str) -> RdScanner {
+        RdScanner {
+            host: host.to_string(),
+            ports,
+            env: env.to_string(),
+            service: None,
+        }
+    }
+
+    pub fn from_config(cfg: &Config) -> RdScanner {
+        let (lo, hi) = cfg.rd_ports();
+        RdScanner::new(&cfg.rd.host, lo..=hi, &cfg.rd.env)
+    }
+
+    /// Find a READY service, or say what to do.
+    async fn find(&mut self) -> Result<RdService, ScanError> {
+        if let Some(s) = &self.service {
+            return Ok(s.clone());
+        }
+        let opts = DiscoverOptions {
+            host: self.host.clone(),
+            ports: self.ports.clone(),
+            ..DiscoverOptions::default()
+        };
+        let found = crate::rd::discover(&opts).await;
+        if let Some(s) = found.iter().find(|s| s.status.is_ready()) {
+            self.service = Some(s.clone());
+            return Ok(s.clone());
+        }
+        Err(ScanError(match found.first() {
+            Some(s) => format!(
+                "The RD Service on port {} is {:?}, not READY: connect the scanner, or close the application using it",
+                s.port, s.status
+            ),
+            None => format!(
+                "No RD Service answered on {} ports {}-{}: connect the scanner and start its RD Service (or check rd.ports)",
+                self.host,
+                self.ports.start(),
+                self.ports.end()
+            ),
+        }))
+    }
+}
+
+impl Scanner for RdScanner {
+    async fn capture(&mut self, progress: &dyn Progress) -> Result<PidData, ScanError> {
+        let svc = self.find().await?;
+        progress.say(&format!(
+            "Using the RD Service on port {} ({}).",
+            svc.port,
+            if svc.info.is_empty() {
+                "no description"
+            } else {
+                &svc.info
+            }
+        ));
+        let opts = PidOptions::new()
+            .f_count(1)
+            .f_type(2)
+            .timeout_ms(CAPTURE_TIMEOUT_MS)
+            .env(self.env.clone());
+        match crate::rd::client::capture(&svc, &opts).await {
+            Ok(pid) => Ok(pid),
+            Err(e) => {
+                // The service may have moved or restarted: look again next time.
+                self.service = None;
+                Err(ScanError(e.to_string()))
+            }
+        }
+    }
+}
+
+/// Why the login could not be assembled: all fixable in the config or the secret store.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Secrets(#[from] SecretsError),
+    #[error("{0}")]
+    Client(ApiError),
+}
+
+/// The InstantPay client for the configured outlet.
+pub fn client(cfg: &Config, secrets: &Secrets) -> Result<Client, SetupError> {
+    cfg.require_login()?;
+    let mut cc = ClientConfig::new(
+        cfg.instantpay.base_url.clone(),
+        cfg.instantpay.client_id.clone(),
+        secrets.client_secret()?.clone(),
+        cfg.instantpay.outlet_id.clone(),
+        cfg.instantpay.endpoint_ip.clone(),
+    );
+    cc.read_timeout = Duration::from_secs(u64::from(cfg.instantpay.read_timeout_secs));
+    Client::new(cc).map_err(SetupError::Client)
+}
+
+/// What the use case needs besides its parts.
+pub fn params(cfg: &Config, secrets: &Secrets, force: bool) -> Result<LoginParams, SetupError> {
+    cfg.require_login()?;
+    Ok(LoginParams {
+        latitude: cfg.outlet.latitude.clone(),
+        longitude: cfg.outlet.longitude.clone(),
+        encryption_key: secrets.encryption_key()?.clone(),
+        aadhaar: secrets.aadhaar()?.clone(),
+        min_qscore: cfg.capture.min_qscore,
+        min_nmpoints: cfg.capture.min_nmpoints,
+        force,
+    })
+}
