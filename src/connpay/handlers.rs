@@ -44,7 +44,9 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
 
 /// The invoice id of a check URL, when it is well-formed, so refusals can carry it.
 fn check_invoice_of(path: &str) -> Option<String> {
-    let id = path.strip_prefix("/verification/")?.strip_suffix("/check")?;
+    let id = path
+        .strip_prefix("/verification/")?
+        .strip_suffix("/check")?;
     validate_invoice_id(id).ok()?;
     Some(id.to_owned())
 }
@@ -140,7 +142,10 @@ async fn initiate_inner(
     let body = body_bytes(body)?;
     let req = parse_json::<InitiateRequest>(&body)?.validate()?;
     let hash = token_hash(&req.access_token);
-    if !state.by_token.allow(&format!("t:{}", hex::encode(&hash[..16]))) {
+    if !state
+        .by_token
+        .allow(&format!("t:{}", hex::encode(&hash[..16])))
+    {
         return Err(ApiError::RateLimited);
     }
     let now = state.config.clock.now();
@@ -310,7 +315,10 @@ mod tests {
             Some("INV1")
         );
         assert_eq!(check_invoice_of("/verification/a b/check"), None);
-        assert_eq!(check_invoice_of("/verification/initiate-verification"), None);
+        assert_eq!(
+            check_invoice_of("/verification/initiate-verification"),
+            None
+        );
     }
 
     #[test]

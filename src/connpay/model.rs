@@ -229,13 +229,7 @@ fn validate_currency(value: &Option<String>) -> Result<String, ApiError> {
 
 fn validate_device_extras(device: &DeviceIn) -> Result<(), ApiError> {
     if let Some(imei) = &device.imei {
-        length(
-            imei,
-            14,
-            16,
-            "consumer.device.imei",
-            "14 to 16 characters",
-        )?;
+        length(imei, 14, 16, "consumer.device.imei", "14 to 16 characters")?;
     }
     if let Some(loc) = &device.location {
         if let Some(lat) = loc.lat
@@ -271,13 +265,7 @@ fn validate_birth_day(value: &str) -> Result<(), ApiError> {
 }
 
 fn validate_consumer_out(c: &ConsumerIn) -> Result<Option<ConsumerOut>, ApiError> {
-    optional_length(
-        &c.email,
-        3,
-        128,
-        "consumer.email",
-        "3 to 128 characters",
-    )?;
+    optional_length(&c.email, 3, 128, "consumer.email", "3 to 128 characters")?;
     if let Some(b) = &c.birth_day {
         validate_birth_day(b)?;
     }
@@ -448,22 +436,10 @@ impl CheckRequest {
         let access_token = access_token(&s.and_then(|s| s.access_token.clone()))?;
         let nonce = s.and_then(|s| s.nonce.clone());
         let nonce_v = required(&nonce, "session.nonce")?;
-        length(
-            nonce_v,
-            32,
-            128,
-            "session.nonce",
-            "32 to 128 characters",
-        )?;
+        length(nonce_v, 32, 128, "session.nonce", "32 to 128 characters")?;
         let signature = s.and_then(|s| s.signature.clone());
         let sig_v = required(&signature, "session.signature")?;
-        length(
-            sig_v,
-            32,
-            128,
-            "session.signature",
-            "32 to 128 characters",
-        )?;
+        length(sig_v, 32, 128, "session.signature", "32 to 128 characters")?;
         let token = s.and_then(|s| s.token.clone());
         let token_v = required(&token, "session.token")?;
         length(token_v, 16, 36, "session.token", "16 to 36 characters")?;
@@ -532,8 +508,14 @@ mod tests {
     #[test]
     fn garbage_truncation_and_wrong_types() {
         assert_eq!(initiate("").unwrap_err(), ApiError::MalformedJson);
-        assert_eq!(initiate("{\"consumer\":").unwrap_err(), ApiError::MalformedJson);
-        assert_eq!(initiate("\u{0}\u{1}garbage").unwrap_err(), ApiError::MalformedJson);
+        assert_eq!(
+            initiate("{\"consumer\":").unwrap_err(),
+            ApiError::MalformedJson
+        );
+        assert_eq!(
+            initiate("\u{0}\u{1}garbage").unwrap_err(),
+            ApiError::MalformedJson
+        );
         assert_eq!(initiate("[]").unwrap_err(), ApiError::WrongShape);
         assert_eq!(
             initiate(r#"{"consumer":{"device":{"serialNumber":5}}}"#).unwrap_err(),
@@ -548,12 +530,36 @@ mod tests {
     #[test]
     fn limits_are_enforced() {
         let cases: Vec<(&str, serde_json::Value, &str)> = vec![
-            ("/consumer/device/serialNumber", "".into(), "consumer.device.serialNumber"),
-            ("/consumer/device/serialNumber", "x".repeat(51).into(), "consumer.device.serialNumber"),
-            ("/session/accessToken", "x".repeat(31).into(), "session.accessToken"),
-            ("/session/accessToken", "x".repeat(129).into(), "session.accessToken"),
-            ("/transaction/currency", "eur".into(), "transaction.currency"),
-            ("/transaction/currency", "EURO".into(), "transaction.currency"),
+            (
+                "/consumer/device/serialNumber",
+                "".into(),
+                "consumer.device.serialNumber",
+            ),
+            (
+                "/consumer/device/serialNumber",
+                "x".repeat(51).into(),
+                "consumer.device.serialNumber",
+            ),
+            (
+                "/session/accessToken",
+                "x".repeat(31).into(),
+                "session.accessToken",
+            ),
+            (
+                "/session/accessToken",
+                "x".repeat(129).into(),
+                "session.accessToken",
+            ),
+            (
+                "/transaction/currency",
+                "eur".into(),
+                "transaction.currency",
+            ),
+            (
+                "/transaction/currency",
+                "EURO".into(),
+                "transaction.currency",
+            ),
         ];
         for (pointer, value, field) in cases {
             let mut v = minimal();
@@ -564,15 +570,42 @@ mod tests {
             }
         }
         let extras: Vec<(serde_json::Value, &str)> = vec![
-            (serde_json::json!({"consumer": {"device": {"serialNumber": "S", "imei": "1234567890123"}}}), "consumer.device.imei"),
-            (serde_json::json!({"consumer": {"device": {"serialNumber": "S", "location": {"lat": 90.5}}}}), "consumer.device.location.lat"),
-            (serde_json::json!({"consumer": {"device": {"serialNumber": "S", "location": {"lng": -180.1}}}}), "consumer.device.location.lng"),
-            (serde_json::json!({"consumer": {"device": {"serialNumber": "S"}, "birthDay": "31022000"}}), "consumer.birthDay"),
-            (serde_json::json!({"consumer": {"device": {"serialNumber": "S"}, "ipAddresses": ["1.2.3"]}}), "consumer.ipAddresses"),
-            (serde_json::json!({"consumer": {"device": {"serialNumber": "S"}, "ipAddresses": ["1.2.3.400"]}}), "consumer.ipAddresses"),
-            (serde_json::json!({"consumer": {"device": {"serialNumber": "S"}, "email": "a@"}}), "consumer.email"),
-            (serde_json::json!({"consumer": {"device": {"serialNumber": "S"}}, "billing": {"phone": ""}}), "billing.phone"),
-            (serde_json::json!({"consumer": {"device": {"serialNumber": "S"}}, "billing": {"address": {"state": "CAL"}}}), "billing.address.state"),
+            (
+                serde_json::json!({"consumer": {"device": {"serialNumber": "S", "imei": "1234567890123"}}}),
+                "consumer.device.imei",
+            ),
+            (
+                serde_json::json!({"consumer": {"device": {"serialNumber": "S", "location": {"lat": 90.5}}}}),
+                "consumer.device.location.lat",
+            ),
+            (
+                serde_json::json!({"consumer": {"device": {"serialNumber": "S", "location": {"lng": -180.1}}}}),
+                "consumer.device.location.lng",
+            ),
+            (
+                serde_json::json!({"consumer": {"device": {"serialNumber": "S"}, "birthDay": "31022000"}}),
+                "consumer.birthDay",
+            ),
+            (
+                serde_json::json!({"consumer": {"device": {"serialNumber": "S"}, "ipAddresses": ["1.2.3"]}}),
+                "consumer.ipAddresses",
+            ),
+            (
+                serde_json::json!({"consumer": {"device": {"serialNumber": "S"}, "ipAddresses": ["1.2.3.400"]}}),
+                "consumer.ipAddresses",
+            ),
+            (
+                serde_json::json!({"consumer": {"device": {"serialNumber": "S"}, "email": "a@"}}),
+                "consumer.email",
+            ),
+            (
+                serde_json::json!({"consumer": {"device": {"serialNumber": "S"}}, "billing": {"phone": ""}}),
+                "billing.phone",
+            ),
+            (
+                serde_json::json!({"consumer": {"device": {"serialNumber": "S"}}, "billing": {"address": {"state": "CAL"}}}),
+                "billing.address.state",
+            ),
         ];
         for (patch, field) in extras {
             let mut v = minimal();
@@ -592,7 +625,8 @@ mod tests {
         v["consumer"]["email"] = "a@b.c".into();
         v["consumer"]["birthDay"] = "29022000".into();
         v["consumer"]["ipAddresses"] = serde_json::json!(["10.0.0.1"]);
-        v["billing"] = serde_json::json!({"phone": "+91", "address": {"city": "Pune", "country": "IND"}});
+        v["billing"] =
+            serde_json::json!({"phone": "+91", "address": {"city": "Pune", "country": "IND"}});
         let i = initiate(&v.to_string()).unwrap();
         let c = i.held.consumer.unwrap();
         assert_eq!(c.birth_day.as_deref(), Some("29022000"));
@@ -620,11 +654,17 @@ mod tests {
         ] {
             let mut v = good.clone();
             v["session"][field] = value.into();
-            assert!(matches!(parse(&v), Err(ApiError::InvalidField(..))), "{field}");
+            assert!(
+                matches!(parse(&v), Err(ApiError::InvalidField(..))),
+                "{field}"
+            );
         }
         let mut v = good.clone();
         v["session"].as_object_mut().unwrap().remove("token");
-        assert_eq!(parse(&v).unwrap_err(), ApiError::MissingField("session.token"));
+        assert_eq!(
+            parse(&v).unwrap_err(),
+            ApiError::MissingField("session.token")
+        );
     }
 
     #[test]

@@ -143,7 +143,10 @@ mod tests {
         );
         let sig = key.check_signature("SN123", "nonce", "1111", "inv-1");
         assert_eq!(sig.len(), 40);
-        assert!(sig.chars().all(|c| c.is_ascii_digit() || c.is_ascii_uppercase()));
+        assert!(
+            sig.chars()
+                .all(|c| c.is_ascii_digit() || c.is_ascii_uppercase())
+        );
     }
 
     #[test]
@@ -155,7 +158,10 @@ mod tests {
             ControlKey::parse("B17F59B4").unwrap_err(),
             ControlKeyError::TooShort
         );
-        assert_eq!(ControlKey::parse("").unwrap_err(), ControlKeyError::TooShort);
+        assert_eq!(
+            ControlKey::parse("").unwrap_err(),
+            ControlKeyError::TooShort
+        );
     }
 
     #[test]

@@ -17,7 +17,9 @@ pub use sqlite::SqliteStore;
 /// A failure of the store. Logged for the operator; a client only ever sees SERVER_FAILED.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("Cannot open the session database: {0}. Check the --db path or URL and its permissions")]
+    #[error(
+        "Cannot open the session database: {0}. Check the --db path or URL and its permissions"
+    )]
     Open(String),
     #[error("The session database failed: {0}. Check that the database is up and has space")]
     Backend(String),
@@ -143,6 +145,14 @@ impl Store {
         match self {
             Store::Sqlite(s) => s.consume(invoice_id, token, now).await,
             Store::Postgres(s) => s.consume(invoice_id, token, now).await,
+        }
+    }
+
+    /// How many access tokens and sessions are stored (for operators and tests).
+    pub async fn counts(&self) -> Result<(u64, u64), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.counts().await,
+            Store::Postgres(s) => s.counts().await,
         }
     }
 

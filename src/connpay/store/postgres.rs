@@ -78,16 +78,25 @@ impl Conn {
         let client = raw_client(url).await?;
         let p = |sql: String| {
             let client = &client;
-            async move { client.prepare(&sql).await.map_err(|e| StoreError::Open(e.to_string())) }
+            async move {
+                client
+                    .prepare(&sql)
+                    .await
+                    .map_err(|e| StoreError::Open(e.to_string()))
+            }
         };
         Ok(Conn {
-            put_token: p("INSERT INTO connpay_access_tokens (token_hash, serial_number, expires_at) \
+            put_token: p(
+                "INSERT INTO connpay_access_tokens (token_hash, serial_number, expires_at) \
                  VALUES ($1, $2, $3)"
-                .into())
+                    .into(),
+            )
             .await?,
-            token: p("SELECT serial_number, expires_at FROM connpay_access_tokens \
+            token: p(
+                "SELECT serial_number, expires_at FROM connpay_access_tokens \
                  WHERE token_hash = $1"
-                .into())
+                    .into(),
+            )
             .await?,
             put_session: p(format!(
                 "INSERT INTO connpay_sessions ({SESSION_COLUMNS}) \
@@ -108,8 +117,7 @@ impl Conn {
                 .await?,
             sweep_tokens: p("DELETE FROM connpay_access_tokens WHERE expires_at <= $1".into())
                 .await?,
-            sweep_sessions: p("DELETE FROM connpay_sessions WHERE expires_at <= $1".into())
-                .await?,
+            sweep_sessions: p("DELETE FROM connpay_sessions WHERE expires_at <= $1".into()).await?,
             client,
         })
     }
@@ -265,6 +273,20 @@ impl PgStore {
             Some(t) => Consume::Already(t),
             None => Consume::Missing,
         })
+    }
+
+    pub async fn counts(&self) -> Result<(u64, u64), StoreError> {
+        let c = self.conn().await?;
+        let row = c
+            .client
+            .query_one(
+                "SELECT (SELECT count(*) FROM connpay_access_tokens), \
+                        (SELECT count(*) FROM connpay_sessions)",
+                &[],
+            )
+            .await
+            .map_err(backend)?;
+        Ok((row.get::<_, i64>(0) as u64, row.get::<_, i64>(1) as u64))
     }
 
     pub async fn sweep(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {

@@ -142,7 +142,13 @@ impl SqliteStore {
                 "INSERT INTO connpay_access_tokens (token_hash, serial_number, expires_at)
                  VALUES (?1, ?2, ?3)",
             )
-            .and_then(|mut s| s.execute(params![t.token_hash, t.serial_number, to_millis(t.expires_at)]))
+            .and_then(|mut s| {
+                s.execute(params![
+                    t.token_hash,
+                    t.serial_number,
+                    to_millis(t.expires_at)
+                ])
+            })
             .map_err(backend)?;
             Ok(())
         })
@@ -250,6 +256,19 @@ impl SqliteStore {
                 Some(Some(t)) => Consume::Already(t),
                 _ => Consume::Missing,
             })
+        })
+        .await
+    }
+
+    pub async fn counts(&self) -> Result<(u64, u64), StoreError> {
+        self.read(|c| {
+            c.query_row(
+                "SELECT (SELECT count(*) FROM connpay_access_tokens),
+                        (SELECT count(*) FROM connpay_sessions)",
+                [],
+                |row| Ok((row.get::<_, i64>(0)? as u64, row.get::<_, i64>(1)? as u64)),
+            )
+            .map_err(backend)
         })
         .await
     }

@@ -1,0 +1,273 @@
+//! Load run for connpay-server: starts the release binary on loopback with the given store,
+//! drives complete verifications (access token -> initiate -> check) from N concurrent
+//! keep-alive clients for a bounded time and count, then stops the server and prints
+//! exchanges per second and latency percentiles.
+//!
+//! cargo run --release --example connpay_load -- --db /tmp/load.sqlite3 --seconds 20
+//! cargo run --release --example connpay_load -- --db postgres://postgres@127.0.0.1:55432/db
+//!
+//! Loopback only. Rate limits are switched off in the server it starts (one client address
+//! would otherwise be throttled, as it should be in production).
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+struct Args {
+    server: String,
+    db: String,
+    concurrency: usize,
+    seconds: u64,
+    max_exchanges: u64,
+}
+
+fn parse_args() -> Args {
+    let mut a = Args {
+        server: "target/release/connpay-server".into(),
+        db: String::new(),
+        concurrency: 32,
+        seconds: 20,
+        max_exchanges: 1_000_000,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let v = it.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+        match flag.as_str() {
+            "--server" => a.server = v,
+            "--db" => a.db = v,
+            "--concurrency" => a.concurrency = v.parse().expect("--concurrency N"),
+            "--seconds" => a.seconds = v.parse::<u64>().expect("--seconds N").min(120),
+            "--max-exchanges" => a.max_exchanges = v.parse().expect("--max-exchanges N"),
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    assert!(!a.db.is_empty(), "--db PATH|URL is required");
+    a
+}
+
+struct ServerProcess(Child);
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_server(args: &Args) -> (ServerProcess, String) {
+    let mut child = Command::new(&args.server)
+        .env("CONNPAY_ENDPOINT_ID", "1111")
+        .env(
+            "CONNPAY_CONTROL_KEY",
+            "B17F59B4-A7DC-41B4-8FF9-37D986B43D20",
+        )
+        .env("RUST_LOG", "warn")
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--db",
+            &args.db,
+            "--rate-per-address",
+            "0",
+            "--rate-per-token",
+            "0",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start connpay-server (build it with cargo build --release first)");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("read the listening line");
+    let addr = line
+        .trim()
+        .strip_prefix("listening on ")
+        .expect("the server prints its address")
+        .to_owned();
+    assert!(addr.starts_with("127.0.0.1:"), "loopback only");
+    (ServerProcess(child), addr)
+}
+
+fn percentile(sorted: &[u32], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i] as f64 / 1000.0
+}
+
+async fn post(c: &reqwest::Client, url: &str, body: &Value) -> Result<Value, String> {
+    let r = c
+        .post(url)
+        .header("content-type", "application/json")
+        .body(body.to_string())
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = r.status().as_u16();
+    let v: Value = r.json().await.map_err(|e| e.to_string())?;
+    if status != 200 {
+        return Err(format!("{status} {v}"));
+    }
+    Ok(v)
+}
+
+/// One complete verification; returns the latency of each of its three requests (µs).
+async fn exchange(c: &reqwest::Client, base: &str, n: u64) -> Result<[u32; 3], String> {
+    let serial = format!("SN-{n}");
+    let t = Instant::now();
+    let tok = post(
+        c,
+        &format!("{base}/auth/access-token"),
+        &json!({"consumer": {"device": {"serialNumber": serial}}}),
+    )
+    .await?;
+    let t1 = t.elapsed();
+    let token = tok["session"]["accessToken"].as_str().unwrap_or_default();
+    let init = post(
+        c,
+        &format!("{base}/verification/initiate-verification"),
+        &json!({"consumer": {"device": {"serialNumber": serial}},
+                "session": {"accessToken": token}, "transaction": {"currency": "INR"}}),
+    )
+    .await?;
+    let t2 = t.elapsed();
+    let invoice = init["invoiceId"].as_str().unwrap_or_default();
+    post(
+        c,
+        &format!("{base}/verification/{invoice}/check"),
+        &json!({"consumer": {"device": {"serialNumber": serial}},
+                "session": {"accessToken": token, "nonce": init["session"]["nonce"],
+                            "signature": init["session"]["signature"],
+                            "token": format!("connpay-{n:012}")}}),
+    )
+    .await?;
+    let t3 = t.elapsed();
+    let us = |d: Duration| d.as_micros().min(u32::MAX as u128) as u32;
+    Ok([us(t1), us(t2 - t1), us(t3 - t2)])
+}
+
+fn main() {
+    let args = parse_args();
+    let (_server, addr) = start_server(&args);
+    let base = format!("http://{addr}");
+    // The client gets its own small runtime; the server is a separate process.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let stop = Arc::new(AtomicBool::new(false));
+    let counter = Arc::new(AtomicU64::new(0));
+    let errors = Arc::new(AtomicU64::new(0));
+    let started = Instant::now();
+    let results: Vec<Vec<[u32; 4]>> = rt.block_on(async {
+        let client = reqwest::Client::builder()
+            .no_proxy()
+            .pool_max_idle_per_host(args.concurrency)
+            .build()
+            .expect("client");
+        let mut tasks = Vec::new();
+        for _ in 0..args.concurrency {
+            let (client, base, stop, counter, errors) = (
+                client.clone(),
+                base.clone(),
+                stop.clone(),
+                counter.clone(),
+                errors.clone(),
+            );
+            let max = args.max_exchanges;
+            tasks.push(tokio::spawn(async move {
+                let mut lat = Vec::new();
+                while !stop.load(Ordering::Relaxed) {
+                    let n = counter.fetch_add(1, Ordering::Relaxed);
+                    if n >= max {
+                        break;
+                    }
+                    let t = Instant::now();
+                    match exchange(&client, &base, n).await {
+                        Ok([a, b, c]) => {
+                            let total = t.elapsed().as_micros().min(u32::MAX as u128) as u32;
+                            lat.push([total, a, b, c]);
+                        }
+                        Err(e) => {
+                            if errors.fetch_add(1, Ordering::Relaxed) < 5 {
+                                eprintln!("exchange failed: {e}");
+                            }
+                        }
+                    }
+                }
+                lat
+            }));
+        }
+        let deadline = tokio::time::sleep(Duration::from_secs(args.seconds));
+        tokio::pin!(deadline);
+        let mut all = Vec::new();
+        let mut joined = futures_join(tasks, &mut deadline, &stop).await;
+        all.append(&mut joined);
+        all
+    });
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut lat: Vec<[u32; 4]> = results.into_iter().flatten().collect();
+    let ok = lat.len();
+    let mut col = |i: usize| {
+        let mut v: Vec<u32> = lat.iter_mut().map(|l| l[i]).collect();
+        v.sort_unstable();
+        v
+    };
+    let (total, tok, init, check) = (col(0), col(1), col(2), col(3));
+    println!(
+        "store={} concurrency={} seconds={:.1} exchanges_ok={} errors={} exchanges_per_s={:.0} requests_per_s={:.0}",
+        if args.db.starts_with("postgres") {
+            "postgres"
+        } else {
+            "sqlite"
+        },
+        args.concurrency,
+        elapsed,
+        ok,
+        errors.load(Ordering::Relaxed),
+        ok as f64 / elapsed,
+        3.0 * ok as f64 / elapsed
+    );
+    for (name, v) in [
+        ("exchange", &total),
+        ("access-token", &tok),
+        ("initiate", &init),
+        ("check", &check),
+    ] {
+        println!(
+            "{name:>13} ms: p50 {:.2}  p90 {:.2}  p99 {:.2}  p99.9 {:.2}  max {:.2}",
+            percentile(v, 0.50),
+            percentile(v, 0.90),
+            percentile(v, 0.99),
+            percentile(v, 0.999),
+            percentile(v, 1.0)
+        );
+    }
+}
+
+/// Waits for all workers, telling them to stop when the deadline passes.
+async fn futures_join(
+    tasks: Vec<tokio::task::JoinHandle<Vec<[u32; 4]>>>,
+    deadline: &mut std::pin::Pin<&mut tokio::time::Sleep>,
+    stop: &AtomicBool,
+) -> Vec<Vec<[u32; 4]>> {
+    let all_done = async {
+        let mut out = Vec::new();
+        for t in tasks {
+            out.push(t.await.unwrap_or_default());
+        }
+        out
+    };
+    tokio::pin!(all_done);
+    tokio::select! {
+        out = &mut all_done => return out,
+        _ = deadline.as_mut() => stop.store(true, Ordering::Relaxed),
+    }
+    all_done.await
+}
