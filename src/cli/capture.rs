@@ -1,6 +1,12 @@
-//! `rd-agent capture`.
+//! `rd-agent capture`: one capture; prints the parsed PID with the crypto fields by length only.
 
-use super::{CmdResult, Global};
+use std::time::Duration;
+
+use serde::Serialize;
+
+use super::{CliError, CmdResult, Exit, Global};
+use crate::instantpay::biometric::BiometricData;
+use crate::rd::{self, DiscoverOptions, PidOptions, RdError, RdService, client};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -15,8 +21,122 @@ pub struct Args {
     pub timeout_ms: u32,
     #[arg(long, default_value = "P")]
     pub env: String,
+    /// Host of the RD Service (loopback).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port range to discover in when --port is not given.
+    #[arg(long, default_value = "11100-11120")]
+    pub ports: String,
 }
 
-pub fn run(_args: Args, _global: &Global) -> CmdResult {
-    super::not_yet("capture")
+/// The `--json` document.
+#[derive(Serialize)]
+struct Output<'a> {
+    ok: bool,
+    port: u16,
+    scheme: rd::Scheme,
+    info: &'a str,
+    q_score: Option<u32>,
+    nm_points: Option<u32>,
+    mc_expires: Option<String>,
+    #[serde(rename = "biometricData")]
+    biometric_data: BiometricData,
+}
+
+/// A named port gets a longer probe than a scan: we know something should be there.
+const NAMED_PORT_PROBE: Duration = Duration::from_secs(3);
+
+pub fn run(args: Args, global: &Global) -> CmdResult {
+    let opts = PidOptions::new()
+        .f_count(args.fcount)
+        .f_type(args.ftype)
+        .timeout_ms(args.timeout_ms)
+        .env(args.env.clone());
+    opts.validate()
+        .map_err(|e| CliError::new(Exit::Usage, RdError::from(e).to_string()))?;
+    let ports = match args.port {
+        Some(p) => p..=p,
+        None => rd::parse_port_range(&args.ports)
+            .map_err(|e| CliError::new(Exit::Usage, e.to_string()))?,
+    };
+    let discover = DiscoverOptions {
+        host: args.host.clone(),
+        ports,
+        probe_timeout: if args.port.is_some() {
+            NAMED_PORT_PROBE
+        } else {
+            rd::discover::DEFAULT_PROBE_TIMEOUT
+        },
+        ..DiscoverOptions::default()
+    };
+    let (svc, pid) = super::block_on(async {
+        let svc = find_service(&discover, args.port).await?;
+        let pid = client::capture(&svc, &opts).await?;
+        Ok::<_, RdError>((svc, pid))
+    })
+    .map_err(|e| CliError::new(Exit::Device, e.to_string()))?;
+
+    let bio = BiometricData::from_pid(&pid);
+    let cert = rd::cert::parse_mc(&pid.device_info.mc);
+    if global.json {
+        super::print_json(&Output {
+            ok: true,
+            port: svc.port,
+            scheme: svc.scheme,
+            info: &svc.info,
+            q_score: pid.q_score(),
+            nm_points: pid.nm_points(),
+            mc_expires: cert.as_ref().ok().map(|c| c.not_after.to_rfc3339()),
+            biometric_data: super::pid::shown(&bio, false),
+        });
+        return Ok(());
+    }
+    println!(
+        "captured on {}://{}:{} ({})",
+        svc.scheme, svc.host, svc.port, svc.info
+    );
+    println!(
+        "device {} {} serial {}  rds {} {}",
+        pid.device_info.dp_id,
+        pid.device_info.mi,
+        pid.srno(),
+        pid.device_info.rds_id,
+        pid.device_info.rds_ver
+    );
+    println!(
+        "quality qScore {}  nmPoints {}  fType {}  fCount {}",
+        pid.resp.q_score, pid.resp.nm_points, pid.resp.f_type, pid.resp.f_count
+    );
+    println!(
+        "crypto: sessionKey {} chars, hmac {} chars, pidData {} chars (type {})",
+        pid.skey.value.len(),
+        pid.hmac.len(),
+        pid.data.value.len(),
+        pid.data.kind
+    );
+    if let Ok(c) = cert {
+        println!("device certificate expires {}", c.not_after.to_rfc3339());
+    }
+    Ok(())
+}
+
+/// The service on the named port, or the first READY one discovered.
+async fn find_service(opts: &DiscoverOptions, port: Option<u16>) -> Result<RdService, RdError> {
+    if let Some(port) = port {
+        return rd::probe(opts, port).await;
+    }
+    let found = rd::discover(opts).await;
+    if let Some(ready) = found.iter().find(|s| s.status.is_ready()) {
+        return Ok(ready.clone());
+    }
+    match found.into_iter().next() {
+        Some(svc) => Err(RdError::NotReady {
+            port: svc.port,
+            status: svc.status.to_string(),
+        }),
+        None => Err(RdError::NotFound {
+            host: opts.host.clone(),
+            ports: format!("{}-{}", opts.ports.start(), opts.ports.end()),
+        }),
+    }
 }

@@ -2,7 +2,9 @@
 
 use std::path::PathBuf;
 
-use super::{CmdResult, Global};
+use super::{CliError, CmdResult, Exit, Global};
+use crate::instantpay::biometric::BiometricData;
+use crate::rd::pid::{self, MAX_PID_BYTES, PidError};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -15,6 +17,62 @@ pub enum Command {
     },
 }
 
-pub fn run(_cmd: Command, _global: &Global) -> CmdResult {
-    super::not_yet("pid parse")
+pub fn run(cmd: Command, global: &Global) -> CmdResult {
+    match cmd {
+        Command::Parse { file, reveal } => parse_file(&file, reveal, global),
+    }
+}
+
+fn parse_file(file: &PathBuf, reveal: bool, global: &Global) -> CmdResult {
+    let name = file.display();
+    let meta = std::fs::metadata(file)
+        .map_err(|e| CliError::new(Exit::Usage, format!("cannot read {name}: {e}")))?;
+    if meta.len() > MAX_PID_BYTES as u64 {
+        return Err(CliError::new(
+            Exit::Usage,
+            format!(
+                "{name} is {} bytes, over the {MAX_PID_BYTES}-byte limit of a PidData document",
+                meta.len()
+            ),
+        ));
+    }
+    let bytes = std::fs::read(file)
+        .map_err(|e| CliError::new(Exit::Usage, format!("cannot read {name}: {e}")))?;
+    let parsed = pid::parse(&bytes).map_err(|e| {
+        let exit = match e {
+            PidError::Capture(_) => Exit::Device,
+            _ => Exit::Usage,
+        };
+        CliError::new(exit, format!("{name}: {e}"))
+    })?;
+    let bio = BiometricData::from_pid(&parsed);
+    let output = shown(&bio, reveal);
+    if global.json {
+        super::print_json(&output);
+    } else if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&output) {
+        for (k, v) in map {
+            println!("{k:>16}  {}", v.as_str().unwrap_or_default());
+        }
+    }
+    Ok(())
+}
+
+/// The biometricData to show; unless `reveal`, the crypto fields (sessionKey, hmac, pidData,
+/// encryptedAadhaar) are replaced by their length, e.g. `"[344 chars]"`. Serialising the struct
+/// (not a `serde_json::Value`) keeps InstantPay's field order.
+pub fn shown(bio: &BiometricData, reveal: bool) -> BiometricData {
+    let mut shown = bio.clone();
+    if !reveal {
+        for field in [
+            &mut shown.session_key,
+            &mut shown.hmac,
+            &mut shown.pid_data,
+            &mut shown.encrypted_aadhaar,
+        ] {
+            if !field.is_empty() {
+                *field = format!("[{} chars]", field.len());
+            }
+        }
+    }
+    shown
 }

@@ -1,20 +1,146 @@
-//! `rd-agent sandbox`.
+//! `rd-agent sandbox`: run the simulated RD Service (and, once it lands, the sandbox
+//! InstantPay) in the foreground until Ctrl-C.
+//!
+//! Each simulated part is started by its own function (`start_rd`, ...) so `run` stays a list.
 
-use super::{CmdResult, Global};
+use std::time::Duration;
+
+use serde_json::json;
+
+use super::{CliError, CmdResult, Exit, Global};
+use crate::sandbox::rd::{
+    Behaviour, Fault, FaultScope, SimOptions, SimStatus, SimulatedRd, vendor, vendor_ids,
+};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Vendor whose fixtures the simulated RD Service serves.
     #[arg(long, default_value = "mantra-mfs100")]
     pub vendor: String,
-    /// Port of the simulated RD Service.
+    /// Port of the simulated RD Service (0: a free port, printed at start).
     #[arg(long, default_value_t = 11100)]
     pub rd_port: u16,
     /// Serve the RD Service over HTTPS with a self-signed certificate.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "http")]
     pub https: bool,
+    /// Serve plain HTTP even for a vendor whose service is HTTPS (Mantra L1).
+    #[arg(long)]
+    pub http: bool,
+    /// RDService status to report.
+    #[arg(long, value_enum, default_value_t = StatusArg::Ready)]
+    pub rd_status: StatusArg,
+    /// Answer every CAPTURE with this RD error code (700, 710, 720, 730, 999, ...).
+    #[arg(long)]
+    pub capture_error: Option<u16>,
+    /// Wait this long before answering a CAPTURE.
+    #[arg(long, default_value_t = 0)]
+    pub delay_ms: u64,
+    /// A broken reply to serve.
+    #[arg(long, value_enum, default_value_t = FaultArg::None)]
+    pub fault: FaultArg,
+    /// Which requests get the broken reply.
+    #[arg(long, value_enum, default_value_t = FaultOnArg::All)]
+    pub fault_on: FaultOnArg,
+    /// Behave as an older service: answer fType=2 with errCode 110.
+    #[arg(long)]
+    pub old_ftype: bool,
 }
 
-pub fn run(_args: Args, _global: &Global) -> CmdResult {
-    super::not_yet("sandbox")
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum StatusArg {
+    Ready,
+    Notready,
+    Used,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum FaultArg {
+    None,
+    Garbled,
+    NotHttp,
+    Truncated,
+    Oversized,
+    Hang,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub enum FaultOnArg {
+    All,
+    Rdservice,
+    Deviceinfo,
+    Capture,
+}
+
+pub fn run(args: Args, global: &Global) -> CmdResult {
+    super::block_on(async {
+        let rd = start_rd(&args).await?;
+        let url = format!("{}://127.0.0.1:{}", rd.scheme(), rd.port());
+        if global.json {
+            super::print_json(&json!({
+                "ok": true,
+                "rd": { "vendor": rd.vendor().id, "port": rd.port(), "scheme": rd.scheme(), "url": url },
+            }));
+        } else {
+            println!(
+                "simulated RD Service: {} on {url} (Ctrl-C to stop)",
+                rd.vendor().name
+            );
+        }
+        let _ = tokio::signal::ctrl_c().await;
+        rd.shutdown().await;
+        Ok(())
+    })
+}
+
+/// Start the simulated RD Service the arguments describe.
+pub async fn start_rd(args: &Args) -> Result<SimulatedRd, CliError> {
+    let fixtures = vendor(&args.vendor).ok_or_else(|| {
+        CliError::new(
+            Exit::Usage,
+            format!(
+                "unknown vendor {:?}; choose one of: {}",
+                args.vendor,
+                vendor_ids().join(", ")
+            ),
+        )
+    })?;
+    let behaviour = Behaviour {
+        status: match args.rd_status {
+            StatusArg::Ready => SimStatus::Ready,
+            StatusArg::Notready => SimStatus::NotReady,
+            StatusArg::Used => SimStatus::Used,
+        },
+        capture_error: args.capture_error,
+        delay: Duration::from_millis(args.delay_ms),
+        fault: match args.fault {
+            FaultArg::None => Fault::None,
+            FaultArg::Garbled => Fault::Garbled,
+            FaultArg::NotHttp => Fault::NotHttp,
+            FaultArg::Truncated => Fault::Truncated,
+            FaultArg::Oversized => Fault::Oversized,
+            FaultArg::Hang => Fault::Hang,
+        },
+        fault_on: match args.fault_on {
+            FaultOnArg::All => FaultScope::All,
+            FaultOnArg::Rdservice => FaultScope::RdService,
+            FaultOnArg::Deviceinfo => FaultScope::DeviceInfo,
+            FaultOnArg::Capture => FaultScope::Capture,
+        },
+        old_ftype: args.old_ftype,
+    };
+    let opts = SimOptions {
+        vendor: fixtures,
+        https: (fixtures.https || args.https) && !args.http,
+        port: args.rd_port,
+        behaviour,
+    };
+    SimulatedRd::start(opts).await.map_err(|e| {
+        CliError::new(
+            Exit::Usage,
+            format!(
+                "cannot start the simulated RD Service on 127.0.0.1:{}: {e}",
+                args.rd_port
+            ),
+        )
+    })
 }

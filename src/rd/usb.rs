@@ -66,7 +66,10 @@ pub struct UsbError(String);
 
 /// Every known scanner on the bus. Reads descriptors only; never opens a device.
 pub fn scan() -> Result<Vec<UsbScanner>, UsbError> {
-    let devices = rusb::devices().map_err(|e| UsbError(e.to_string()))?;
+    // A context of our own: rusb's global one panics where libusb cannot start (containers).
+    use rusb::UsbContext as _;
+    let context = rusb::Context::new().map_err(|e| UsbError(e.to_string()))?;
+    let devices = context.devices().map_err(|e| UsbError(e.to_string()))?;
     let mut found = Vec::new();
     for device in devices.iter() {
         let Ok(desc) = device.device_descriptor() else {
