@@ -1,0 +1,601 @@
+//! `rd-agent login`, `status` and `config` as real processes, against the simulated RD Service
+//! and the sandbox InstantPay running in this test process on loopback ports, with real config,
+//! secrets and SQLite files in a temporary directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use rd_agent::aadhaar::{DEMO_AADHAAR, verhoeff_check_digit};
+use rd_agent::config::{SecretName, Secrets};
+use rd_agent::instantpay::client::PATH_LOGIN;
+use rd_agent::ledger::{AttemptState, Ledger};
+use rd_agent::sandbox::instantpay::{
+    self as ipay, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY, DEMO_LATITUDE,
+    DEMO_LONGITUDE, DEMO_OUTLET_ID, Fault, SandboxConfig, SandboxInstantPay,
+};
+use rd_agent::sandbox::rd::{SimOptions, SimulatedRd, vendor};
+
+const AADHAAR_DIGITS: &str = "999941057058";
+
+/// Both sandboxes on free ports, a config and a secrets file pointing at them.
+struct Env {
+    dir: tempfile::TempDir,
+    ipay: SandboxInstantPay,
+    rd: SimulatedRd,
+    _rt: tokio::runtime::Runtime,
+}
+
+impl Env {
+    fn new() -> Env {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let (ipay, rd) = rt.block_on(async {
+            let ipay = ipay::start(SandboxConfig::default()).await.unwrap();
+            let rd = SimulatedRd::start(SimOptions::new(vendor("mantra-mfs100").unwrap()))
+                .await
+                .unwrap();
+            (ipay, rd)
+        });
+        let dir = tempfile::tempdir().unwrap();
+        let env = Env {
+            dir,
+            ipay,
+            rd,
+            _rt: rt,
+        };
+        env.write_config(30);
+        env.write_secrets(DEMO_AADHAAR);
+        env
+    }
+
+    fn state(&self) -> PathBuf {
+        self.dir.path().join("state")
+    }
+
+    fn config(&self) -> PathBuf {
+        self.dir.path().join("config.toml")
+    }
+
+    fn write_config(&self, read_timeout_secs: u32) {
+        let text = format!(
+            "[instantpay]\nbase_url = \"{}\"\nclient_id = \"{DEMO_CLIENT_ID}\"\noutlet_id = \"{DEMO_OUTLET_ID}\"\n\
+             endpoint_ip = \"127.0.0.1\"\nread_timeout_secs = {read_timeout_secs}\n\
+             [outlet]\nlatitude = \"{DEMO_LATITUDE}\"\nlongitude = \"{DEMO_LONGITUDE}\"\n\
+             [rd]\nports = \"{}\"\n",
+            self.ipay.base_url(),
+            self.rd.port()
+        );
+        std::fs::write(self.config(), text).unwrap();
+    }
+
+    fn write_secrets(&self, aadhaar: &str) {
+        let mut s = Secrets::default();
+        s.set(SecretName::ClientSecret, DEMO_CLIENT_SECRET).unwrap();
+        s.set(SecretName::EncryptionKey, DEMO_ENCRYPTION_KEY)
+            .unwrap();
+        s.set(SecretName::Aadhaar, aadhaar).unwrap();
+        s.save(&self.state().join("secrets.toml")).unwrap();
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::cargo_bin("rd-agent").unwrap();
+        c.arg("--config")
+            .arg(self.config())
+            .arg("--state-dir")
+            .arg(self.state())
+            .env("RD_AGENT_LOG", "trace")
+            .env_remove("RD_AGENT_CONFIG")
+            .env_remove("RD_AGENT_STATE_DIR")
+            .timeout(Duration::from_secs(120));
+        c
+    }
+
+    fn login(&self) -> Output {
+        self.cmd().arg("login").output().unwrap()
+    }
+
+    fn ledger(&self) -> Ledger {
+        Ledger::open(&self.state().join("ledger.sqlite3")).unwrap()
+    }
+
+    fn set_fault(&self, fault: Option<Fault>) {
+        self.ipay.state().set_fault(PATH_LOGIN, fault);
+    }
+}
+
+fn text(o: &Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    )
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap_or(-1)
+}
+
+#[test]
+fn sandbox_login_prints_the_login_and_the_ledger_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("rd-agent")
+        .unwrap()
+        .args(["login", "--sandbox"])
+        .env("RD_AGENT_STATE_DIR", dir.path())
+        .env_remove("RD_AGENT_CONFIG")
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(
+        stdout.contains("Logged in: valid until midnight IST"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Ledger: ") && stdout.contains("loggedin  TXN/LOGGEDIN"),
+        "{stdout}"
+    );
+    let rows = Ledger::open(&dir.path().join("ledger.sqlite3"))
+        .unwrap()
+        .all()
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].state, AttemptState::LoggedIn);
+    assert!(stdout.contains(&rows[0].external_ref));
+
+    // --json: one document on stdout.
+    let out = Command::cargo_bin("rd-agent")
+        .unwrap()
+        .args(["login", "--sandbox", "--json"])
+        .timeout(Duration::from_secs(120))
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["ok"], true);
+    assert_eq!(v["login"]["result"], "logged_in");
+    assert_eq!(v["login"]["attempt"]["state"], "loggedin");
+    assert_eq!(v["login"]["attempt"]["charged"], true);
+}
+
+#[test]
+fn second_login_the_same_day_sends_no_chargeable_request() {
+    let env = Env::new();
+    let first = env.login();
+    assert_eq!(code(&first), 0, "{}", text(&first));
+    assert_eq!(env.ipay.state().login_requests(), 1);
+    let second = env.login();
+    assert_eq!(code(&second), 0, "{}", text(&second));
+    assert!(
+        text(&second).contains("Already logged in"),
+        "{}",
+        text(&second)
+    );
+    assert_eq!(env.ipay.state().login_requests(), 1);
+    assert_eq!(env.ipay.charges(), 1);
+    assert_eq!(env.ledger().all().unwrap().len(), 1);
+
+    let status = env.cmd().args(["status", "--json"]).output().unwrap();
+    assert_eq!(code(&status), 0, "{}", text(&status));
+    let v: serde_json::Value = serde_json::from_slice(&status.stdout).unwrap();
+    assert_eq!(v["summary"]["state"], "logged_in");
+    assert_eq!(v["summary"]["charged_today"], 1);
+    assert_eq!(v["summary"]["charged_this_month"], 1);
+    let human = env.cmd().arg("status").output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&human.stdout).contains("Attempts charged: 1 today, 1 this month")
+    );
+}
+
+#[test]
+fn a_capture_under_the_quality_floor_sends_no_outlet_login() {
+    let env = Env::new();
+    // The fixture's qScore is below 99.
+    let out = env
+        .cmd()
+        .arg("login")
+        .env("RD_AGENT_CAPTURE__MIN_QSCORE", "99")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 3, "{}", text(&out));
+    assert!(
+        text(&out).contains("place the finger again"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(env.ipay.state().login_requests(), 0);
+    assert_eq!(env.ipay.charges(), 0);
+    assert!(env.ledger().all().unwrap().is_empty());
+}
+
+#[test]
+fn no_answer_leaves_unknown_exit_5_and_the_next_login_asks_the_status_first() {
+    let env = Env::new();
+    env.write_config(2);
+    // The sandbox reads and processes the login, then never answers within the deadline.
+    env.set_fault(Some(Fault::Slow(Duration::from_secs(3600))));
+    let out = env.login();
+    assert_eq!(code(&out), 5, "{}", text(&out));
+    assert!(text(&out).contains("unknown"), "{}", text(&out));
+    let rows = env.ledger().all().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].state, AttemptState::Unknown);
+    assert_eq!(rows[0].charged, None);
+    assert_eq!(env.ipay.state().login_requests(), 1);
+
+    // Next run: the status comes first and settles it; nothing is resubmitted.
+    env.set_fault(None);
+    let status_before = env.ipay.state().status_requests();
+    let out = env.login();
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(
+        text(&out).contains("Settled earlier attempt"),
+        "{}",
+        text(&out)
+    );
+    assert!(env.ipay.state().status_requests() > status_before);
+    assert_eq!(env.ipay.state().login_requests(), 1);
+    let row = env.ledger().get(&rows[0].external_ref).unwrap().unwrap();
+    assert_eq!(row.state, AttemptState::LoggedIn);
+    assert_eq!(row.resolution.as_deref(), Some("status_loggedin"));
+}
+
+#[test]
+fn a_dropped_unprocessed_login_is_settled_as_not_logged_in_then_a_new_attempt_runs() {
+    let env = Env::new();
+    env.set_fault(Some(Fault::DropConnection));
+    let out = env.login();
+    assert_eq!(code(&out), 5, "{}", text(&out));
+    assert_eq!(env.ledger().unresolved().unwrap().len(), 1);
+    env.set_fault(None);
+    let out = env.login();
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let rows = env.ledger().all().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].state, AttemptState::Unknown);
+    assert_eq!(rows[0].resolution.as_deref(), Some("status_loginrequired"));
+    assert_eq!(rows[1].state, AttemptState::LoggedIn);
+}
+
+#[test]
+fn a_process_killed_after_the_ledger_write_leaves_sending_resolved_on_the_next_start() {
+    let env = Env::new();
+    env.write_config(600);
+    env.set_fault(Some(Fault::Slow(Duration::from_secs(3600))));
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("rd-agent"))
+        .arg("--config")
+        .arg(env.config())
+        .arg("--state-dir")
+        .arg(env.state())
+        .arg("login")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the sandbox holds the request, then kill the process.
+    let start = Instant::now();
+    while env.ipay.state().login_requests() == 0 {
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "the login never arrived"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the login process ended early"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let rows = env.ledger().all().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].state, AttemptState::Sending);
+
+    env.set_fault(None);
+    let out = env.login();
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(
+        text(&out).contains("Settled earlier attempt"),
+        "{}",
+        text(&out)
+    );
+    assert_eq!(env.ipay.state().login_requests(), 1, "nothing resubmitted");
+    let row = env.ledger().get(&rows[0].external_ref).unwrap().unwrap();
+    assert_eq!(row.state, AttemptState::LoggedIn);
+}
+
+#[test]
+fn a_sending_row_written_into_the_ledger_is_settled_before_any_new_attempt() {
+    let env = Env::new();
+    {
+        std::fs::create_dir_all(env.state()).unwrap();
+        let l = env.ledger();
+        l.begin(
+            &rd_agent::ledger::NewAttempt {
+                external_ref: "RDACRASHED0001".into(),
+                ..Default::default()
+            },
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    }
+    let out = env.login();
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let rows = env.ledger().all().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0].external_ref, "RDACRASHED0001");
+    assert_eq!(rows[0].state, AttemptState::Unknown);
+    assert_eq!(rows[0].resolution.as_deref(), Some("status_loginrequired"));
+    assert!(rows[0].resolved_at.unwrap() <= rows[1].created_at);
+    assert_eq!(rows[1].state, AttemptState::LoggedIn);
+}
+
+#[test]
+fn a_fingerprint_mismatch_is_rejected_and_charged() {
+    let env = Env::new();
+    env.write_secrets(&other_aadhaar());
+    let out = env.login();
+    assert_eq!(code(&out), 4, "{}", text(&out));
+    assert!(text(&out).contains("did not match"), "{}", text(&out));
+    let rows = env.ledger().all().unwrap();
+    assert_eq!(
+        (rows[0].state, rows[0].charged),
+        (AttemptState::Rejected, Some(true))
+    );
+    assert_eq!(env.ipay.charges(), 1);
+}
+
+/// A valid Aadhaar that is not the sandbox outlet's.
+fn other_aadhaar() -> String {
+    let body = b"23456789012";
+    let check = verhoeff_check_digit(body).unwrap();
+    format!("{}{}", std::str::from_utf8(body).unwrap(), check as char)
+}
+
+#[test]
+fn config_init_show_and_set_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    let state = dir.path().join("s");
+    let cmd = || {
+        let mut c = Command::cargo_bin("rd-agent").unwrap();
+        c.arg("--config").arg(&cfg).arg("--state-dir").arg(&state);
+        c
+    };
+    // A login with no config names the first missing key and how to set it.
+    let out = cmd().arg("login").output().unwrap();
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    assert!(
+        text(&out).contains("instantpay.client_id"),
+        "{}",
+        text(&out)
+    );
+
+    let out = cmd()
+        .args([
+            "config",
+            "init",
+            "--no-input",
+            "--client-id",
+            "C1",
+            "--outlet-id",
+            "77",
+        ])
+        .args([
+            "--endpoint-ip",
+            "203.0.113.9",
+            "--latitude",
+            "19.0760",
+            "--longitude",
+            "72.8777",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    // A bad value is refused and the file is left as it was.
+    let before = std::fs::read_to_string(&cfg).unwrap();
+    let out = cmd()
+        .args(["config", "init", "--no-input", "--latitude", "51.5072"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    assert!(text(&out).contains("outlet.latitude"), "{}", text(&out));
+    assert_eq!(std::fs::read_to_string(&cfg).unwrap(), before);
+
+    // Secrets come from stdin.
+    for (name, value) in [
+        ("instantpay.client_secret", "cs-test-secret-value"),
+        ("instantpay.encryption_key", DEMO_ENCRYPTION_KEY),
+        ("operator.aadhaar", DEMO_AADHAAR),
+    ] {
+        let out = cmd()
+            .args(["config", "set-secret", name])
+            .write_stdin(format!("{value}\n"))
+            .output()
+            .unwrap();
+        assert_eq!(code(&out), 0, "{}", text(&out));
+        assert!(!text(&out).contains(value), "{}", text(&out));
+    }
+    // A wrong key length is refused, the stored key unchanged.
+    let out = cmd()
+        .args(["config", "set-secret", "instantpay.encryption_key"])
+        .write_stdin("short\n")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2, "{}", text(&out));
+    assert!(text(&out).contains("32 bytes"), "{}", text(&out));
+    let secrets = Secrets::load(&state.join("secrets.toml")).unwrap();
+    assert_eq!(
+        secrets.encryption_key().unwrap().expose(),
+        DEMO_ENCRYPTION_KEY
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(state.join("secrets.toml"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+
+    let out = cmd().args(["config", "show", "--json"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["config"]["instantpay"]["client_id"], "C1");
+    assert_eq!(
+        v["config"]["instantpay"]["base_url"],
+        "https://api.instantpay.in"
+    );
+    assert_eq!(v["secrets"]["operator.aadhaar"], "XXXX XXXX 7058");
+    assert_eq!(v["secrets"]["instantpay.client_secret"], "set");
+    assert_eq!(v["ready"], true);
+    let all = text(&out) + &text(&cmd().args(["config", "show"]).output().unwrap());
+    for needle in [
+        "cs-test-secret-value",
+        DEMO_ENCRYPTION_KEY,
+        AADHAAR_DIGITS,
+        DEMO_AADHAAR,
+    ] {
+        assert!(!all.contains(needle), "{needle} shown: {all}");
+    }
+
+    // An environment override wins over the file, and a bad one is named.
+    let out = cmd()
+        .args(["config", "show", "--json"])
+        .env("RD_AGENT_INSTANTPAY__CLIENT_ID", "FROM-ENV")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["config"]["instantpay"]["client_id"], "FROM-ENV");
+    let out = cmd()
+        .args(["config", "show"])
+        .env("RD_AGENT_CAPTURE__MIN_QSCORE", "lots")
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 2);
+    assert!(
+        text(&out).contains("RD_AGENT_CAPTURE__MIN_QSCORE"),
+        "{}",
+        text(&out)
+    );
+}
+
+/// Every file under `dir`, recursively, as bytes.
+fn files_under(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            files_under(&p, out);
+        } else {
+            let bytes = std::fs::read(&p).unwrap();
+            out.push((p, bytes));
+        }
+    }
+}
+
+fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
+}
+
+#[test]
+fn no_output_log_or_ledger_contains_the_aadhaar_the_key_or_the_client_secret() {
+    let env = Env::new();
+    let mut written: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut keep = |what: &str, o: Output| {
+        written.push((format!("{what} stdout"), o.stdout));
+        written.push((format!("{what} stderr"), o.stderr));
+    };
+    // Success, then the same day again, with trace logging on.
+    keep("login", env.login());
+    keep("login again", env.login());
+    keep(
+        "login --json",
+        env.cmd().args(["login", "--json"]).output().unwrap(),
+    );
+    keep(
+        "login --force",
+        env.cmd().args(["login", "--force"]).output().unwrap(),
+    );
+    // A mismatch, an unknown outcome, a refused request.
+    env.ipay.state().invalidate_login(DEMO_OUTLET_ID);
+    env.write_secrets(&other_aadhaar());
+    keep(
+        "mismatch",
+        env.cmd().args(["login", "--force"]).output().unwrap(),
+    );
+    env.write_secrets(DEMO_AADHAAR);
+    env.write_config(2);
+    env.set_fault(Some(Fault::Slow(Duration::from_secs(3600))));
+    keep(
+        "unknown",
+        env.cmd()
+            .args(["login", "--force", "--json"])
+            .output()
+            .unwrap(),
+    );
+    env.set_fault(Some(Fault::Http500));
+    keep(
+        "http 500",
+        env.cmd().args(["login", "--force"]).output().unwrap(),
+    );
+    env.set_fault(None);
+    keep("status", env.cmd().arg("status").output().unwrap());
+    keep(
+        "status --json",
+        env.cmd().args(["status", "--json"]).output().unwrap(),
+    );
+    keep(
+        "config show",
+        env.cmd().args(["config", "show"]).output().unwrap(),
+    );
+    keep(
+        "config show --json",
+        env.cmd()
+            .args(["config", "show", "--json"])
+            .output()
+            .unwrap(),
+    );
+    keep(
+        "set-secret",
+        env.cmd()
+            .args(["config", "set-secret", "operator.aadhaar"])
+            .write_stdin(DEMO_AADHAAR)
+            .output()
+            .unwrap(),
+    );
+
+    let mut files = Vec::new();
+    files_under(env.dir.path(), &mut files);
+    let secrets_file = env.state().join("secrets.toml");
+    for (p, bytes) in files {
+        // The secret store is the one place they are meant to be.
+        if p != secrets_file {
+            written.push((p.display().to_string(), bytes));
+        }
+    }
+    assert!(written.iter().any(|(w, _)| w.ends_with("ledger.sqlite3")));
+    let needles = [
+        AADHAAR_DIGITS,
+        "9999 4105 7058",
+        DEMO_ENCRYPTION_KEY,
+        DEMO_CLIENT_SECRET,
+    ];
+    for (what, bytes) in &written {
+        for n in needles {
+            assert!(!contains(bytes, n), "{n:?} found in {what}");
+        }
+    }
+    // And the trace log did have something to say.
+    assert!(
+        written
+            .iter()
+            .any(|(w, b)| w.ends_with("stderr") && !b.is_empty())
+    );
+}
