@@ -750,6 +750,28 @@ async fn stalled_body_hits_the_deadline() {
     s.shutdown().await;
 }
 
+/// A client that connects and sends nothing (or only part of its headers) is disconnected
+/// once the idle deadline passes, and the slot it held is given back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_connections_are_closed() {
+    let db = fresh_db(Backend::Sqlite).await.unwrap();
+    let s = start_with(&db, t0(), |c| {
+        c.idle_timeout = Duration::from_millis(200);
+        c.max_connections = 1;
+    })
+    .await;
+    let mut stream = tokio::net::TcpStream::connect(s.addr).await.unwrap();
+    stream.write_all(b"POST /auth/acc").await.unwrap();
+    let mut buf = [0u8; 256];
+    let closed = tokio::time::timeout(Duration::from_secs(20), stream.read(&mut buf))
+        .await
+        .expect("the server closes an idle connection");
+    assert!(matches!(closed, Ok(0) | Err(_)), "{closed:?}");
+    // The only connection slot is free again.
+    s.access_token(SERIAL).await;
+    s.shutdown().await;
+}
+
 /// The binary: configuration only from the environment, the key never printed, a full exchange
 /// over HTTP, and a refusal to start without its secrets.
 #[test]

@@ -52,6 +52,12 @@ struct Args {
     /// Burst allowed per access token and per invoice.
     #[arg(long, default_value_t = 10.0)]
     burst_per_token: f64,
+    /// Seconds without a byte from the client after which a connection is closed.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3_600))]
+    idle_timeout_secs: u64,
+    /// Open connections at most (keep it below the process's file descriptor limit).
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    max_connections: u32,
     /// Seconds between sweeps of expired sessions.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     sweep_secs: u64,
@@ -146,6 +152,8 @@ pub fn main() -> ExitCode {
     config.rate_per_address = (args.rate_per_address, args.burst_per_address);
     config.rate_per_token = (args.rate_per_token, args.burst_per_token);
     config.sweep_every = Duration::from_secs(args.sweep_secs);
+    config.idle_timeout = Duration::from_secs(args.idle_timeout_secs);
+    config.max_connections = args.max_connections as usize;
 
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,

@@ -1,7 +1,6 @@
 //! The three calls, the fallbacks, and the guard every request passes: a rate limit per client
 //! address and a deadline.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Json;
@@ -19,6 +18,7 @@ use subtle::ConstantTimeEq;
 
 use super::AppState;
 use super::error::ApiError;
+use super::listener::Peer;
 use super::model::{
     AccessTokenRequest, AccessTokenResponse, AccessTokenSession, CheckRequest, CheckResponse,
     CheckSessionOut, HeldData, InitiateRequest, InitiateResponse, InitiateSessionOut,
@@ -53,7 +53,7 @@ fn check_invoice_of(path: &str) -> Option<String> {
 
 async fn guard(
     State(state): Shared,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
     request: Request,
     next: Next,
 ) -> Response {

@@ -6,13 +6,13 @@
 pub mod cli;
 pub mod error;
 mod handlers;
+mod listener;
 pub mod model;
 pub mod ratelimit;
 pub mod signature;
 pub mod store;
 
 use std::future::Future;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -20,6 +20,7 @@ use chrono::{DateTime, Utc};
 
 use crate::clock::{Clock, SystemClock};
 pub use error::ApiError;
+use listener::{GuardedListener, Peer};
 use ratelimit::RateLimiter;
 pub use signature::ControlKey;
 pub use store::Store;
@@ -44,12 +45,18 @@ pub struct Config {
     pub rate_per_token: (f64, f64),
     /// How often expired sessions and tokens are swept.
     pub sweep_every: Duration,
+    /// A connection on which no byte arrives for this long is closed (idle keep-alive
+    /// connections included).
+    pub idle_timeout: Duration,
+    /// Open connections at most; further clients wait in the accept queue.
+    pub max_connections: usize,
     pub clock: Arc<dyn Clock>,
 }
 
 impl Config {
     /// The defaults: 30-minute sessions and tokens, 16 KiB bodies, 10 s deadline,
-    /// 100 requests/s (burst 200) per address, 5/s (burst 10) per token, sweep every minute.
+    /// 100 requests/s (burst 200) per address, 5/s (burst 10) per token, sweep every minute,
+    /// connections closed after 30 s without a byte, 1000 connections at most.
     pub fn new(endpoint_id: impl Into<String>, control_key: ControlKey) -> Config {
         Config {
             endpoint_id: endpoint_id.into(),
@@ -61,6 +68,8 @@ impl Config {
             rate_per_address: (100.0, 200.0),
             rate_per_token: (5.0, 10.0),
             sweep_every: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(30),
+            max_connections: 1000,
             clock: Arc::new(SystemClock),
         }
     }
@@ -78,6 +87,8 @@ impl std::fmt::Debug for Config {
             .field("rate_per_address", &self.rate_per_address)
             .field("rate_per_token", &self.rate_per_token)
             .field("sweep_every", &self.sweep_every)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("max_connections", &self.max_connections)
             .finish_non_exhaustive()
     }
 }
@@ -127,14 +138,16 @@ pub async fn run(
         config,
         store,
     });
+    let listener = GuardedListener::new(
+        listener,
+        state.config.max_connections,
+        state.config.idle_timeout,
+    );
     let sweeper = tokio::spawn(sweep_loop(state.clone()));
     let app = handlers::router(state);
-    let result = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    let result = axum::serve(listener, app.into_make_service_with_connect_info::<Peer>())
+        .with_graceful_shutdown(shutdown)
+        .await;
     sweeper.abort();
     result
 }
