@@ -20,6 +20,7 @@ use rd_agent::liveness::{
     BOX_COLOR, RgbImage, VerdictKind, annotate, decode_image, judge, line_width, pixel_rect,
 };
 use rd_agent::redact::Secret;
+use rd_agent::sandbox::instantpay::{SandboxConfig, SandboxInstantPay};
 use rd_agent::sandbox::liveness::{
     AUDIT_IMAGES, LivenessSandbox, Outcome, Plan, ReplyStyle, SESSION_LIFETIME, SandboxClock,
 };
@@ -33,7 +34,7 @@ struct Running {
     client: Client,
     sandbox: Arc<LivenessSandbox>,
     clock: Arc<SandboxClock>,
-    _stop: tokio::sync::oneshot::Sender<()>,
+    _server: SandboxInstantPay,
 }
 
 fn client_for(base_url: &str) -> Client {
@@ -47,26 +48,21 @@ fn client_for(base_url: &str) -> Client {
     .unwrap()
 }
 
+/// The whole sandbox InstantPay (its header checks, the demo outlet) on a loopback port, with
+/// a clock the test moves.
 async fn start_sandbox() -> Running {
     let clock = Arc::new(SandboxClock::new(Arc::new(SystemClock)));
-    let sandbox = LivenessSandbox::new(clock.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let app = rd_agent::sandbox::liveness::router(sandbox.clone());
-    tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await
-            .unwrap();
-    });
+    let server = rd_agent::sandbox::instantpay::start(SandboxConfig {
+        clock: clock.clone(),
+        ..SandboxConfig::default()
+    })
+    .await
+    .unwrap();
     Running {
-        client: client_for(&format!("http://{addr}")),
-        sandbox,
+        client: Client::new(server.client_config()).unwrap(),
+        sandbox: server.state().liveness().clone(),
         clock,
-        _stop: tx,
+        _server: server,
     }
 }
 
@@ -251,19 +247,11 @@ async fn sandbox_checks_requests_as_the_api_would() {
         session_result(&r.client, "a\nb").await,
         Err(LivenessError::SessionId(_))
     ));
-    // Without the headers the sandbox answers IAC.
-    let raw = reqwest::Client::new()
-        .post(format!(
-            "{}{}",
-            r.client.base_url(),
-            rd_agent::sandbox::liveness::RESULT_PATH
-        ))
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
-    let v: Value = raw.json().await.unwrap();
-    assert_eq!(v["statuscode"], "IAC");
+    // A wrong client secret is refused (IAC) by the sandbox InstantPay's own header check.
+    let wrong = client_for(r.client.base_url());
+    let e = session_result(&wrong, "x").await.unwrap_err().to_string();
+    assert!(e.contains("IAC"), "{e}");
+    assert!(!e.contains(SECRET), "{e}");
 }
 
 async fn scripted(body: Value) -> (MockServer, Client) {

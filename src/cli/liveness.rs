@@ -20,7 +20,7 @@ use crate::instantpay::liveness::{
 };
 use crate::instantpay::new_external_ref;
 use crate::liveness::{DEFAULT_MIN_CONFIDENCE, PixelRect, Verdict, VerdictKind, annotate, judge};
-use crate::redact::Secret;
+use crate::sandbox::instantpay::{SandboxConfig, SandboxInstantPay};
 use crate::sandbox::liveness::{LivenessSandbox, Outcome, Plan, SandboxClock};
 
 /// Where the sandbox's demo outlet is (New Delhi).
@@ -128,14 +128,7 @@ struct Done {
 async fn connect(sandbox: bool, global: &Global) -> Result<(Client, Option<Sandbox>), CliError> {
     if sandbox {
         let sb = Sandbox::start().await?;
-        let cfg = ClientConfig::new(
-            sb.base_url.clone(),
-            "SANDBOX-CLIENT",
-            Secret::new("sandbox-secret"),
-            "SANDBOX-OUTLET",
-            "127.0.0.1",
-        );
-        let client = Client::new(cfg).map_err(api_error)?;
+        let client = Client::new(sb.server.client_config()).map_err(api_error)?;
         return Ok((client, Some(sb)));
     }
     let (cfg, paths) = load_config(global)?;
@@ -200,19 +193,21 @@ fn liveness_error(e: LivenessError) -> CliError {
     }
 }
 
-/// An in-process sandbox InstantPay serving the face-liveness routes on a loopback port.
+/// An in-process sandbox InstantPay (the whole one: its header checks, the demo outlet), whose
+/// clock this command can move forward. Dropping it stops the server.
 struct Sandbox {
-    base_url: String,
-    state: Arc<LivenessSandbox>,
+    server: SandboxInstantPay,
     clock: Arc<SandboxClock>,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl Sandbox {
     async fn start() -> Result<Sandbox, CliError> {
         let clock = Arc::new(SandboxClock::new(Arc::new(SystemClock)));
-        let state = LivenessSandbox::new(clock.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let config = SandboxConfig {
+            clock: clock.clone(),
+            ..SandboxConfig::default()
+        };
+        let server = crate::sandbox::instantpay::start(config)
             .await
             .map_err(|e| {
                 CliError::new(
@@ -220,32 +215,11 @@ impl Sandbox {
                     format!("The sandbox could not open a loopback port: {e}"),
                 )
             })?;
-        let addr = listener.local_addr().map_err(|e| {
-            CliError::new(Exit::Failure, format!("The sandbox has no address: {e}"))
-        })?;
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let app = crate::sandbox::liveness::router(state.clone());
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
-        Ok(Sandbox {
-            base_url: format!("http://{addr}"),
-            state,
-            clock,
-            stop: Some(tx),
-        })
+        Ok(Sandbox { server, clock })
     }
-}
 
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        if let Some(tx) = self.stop.take() {
-            let _ = tx.send(());
-        }
+    fn state(&self) -> &Arc<LivenessSandbox> {
+        self.server.state().liveness()
     }
 }
 
@@ -412,8 +386,8 @@ fn sandbox_session(sb: &Sandbox, outcome: SandboxOutcome) -> String {
             finishes_after: chrono::Duration::minutes(1),
         },
     };
-    sb.state.plan_next(plan);
-    let id = sb.state.create_session();
+    sb.state().plan_next(plan);
+    let id = sb.state().create_session();
     if outcome == SandboxOutcome::Expired {
         sb.clock.advance(crate::sandbox::liveness::SESSION_LIFETIME);
     }
