@@ -118,6 +118,8 @@ impl RdError {
 }
 
 const REFUSED: &str = "connection refused";
+/// How a transport failure after connecting starts its detail text.
+pub(crate) const NOT_HTTP: &str = "the connection failed or the reply is not HTTP";
 
 /// The DEVICEINFO reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -379,6 +381,6 @@ fn transport_error(port: u16, verb: &'static str, e: &reqwest::Error) -> RdError
     RdError::Malformed {
         port,
         verb,
-        detail: format!("the connection failed or the reply is not HTTP ({innermost})"),
+        detail: format!("{NOT_HTTP} ({innermost})"),
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use super::client::{self, MAX_INFO_BYTES, RdError, Scheme, XmlReplyError};
+use super::client::{self, MAX_INFO_BYTES, NOT_HTTP, RdError, Scheme, XmlReplyError};
 use super::xml;
 
 /// Where and how to look.
@@ -284,13 +284,13 @@ async fn probe_with(
             Err(e) => errors.push(RdError::Client(e.to_string())),
         }
     }
-    // Report the most telling failure: anything beats "refused", and an HTTP-level complaint
-    // beats a TLS handshake failure on a plain-HTTP port.
+    // Report the most telling failure: a reply that is not an RD Service beats a reply that is
+    // not HTTP, which beats silence, which beats a failed connection (e.g. TLS on a plain port).
     errors.sort_by_key(|e| match e {
-        RdError::Malformed { detail, .. } if detail.starts_with("the connection failed") => 2,
+        RdError::Malformed { detail, .. } if detail.starts_with(NOT_HTTP) => 1,
+        RdError::Timeout { .. } => 2,
         RdError::Connect { .. } if e.is_refused() => 4,
         RdError::Connect { .. } => 3,
-        RdError::Timeout { .. } => 1,
         _ => 0,
     });
     Err(errors.into_iter().next().unwrap_or(RdError::Connect {
