@@ -1,0 +1,300 @@
+//! The `rd-agent` binary's RD commands: `pid parse`, and `devices` / `capture` against a
+//! simulated RD Service running in this test process.
+
+use std::io::Write;
+
+use assert_cmd::Command;
+use rd_agent::rd::pid;
+use rd_agent::sandbox::rd::{Behaviour, Fault, SimOptions, SimulatedRd, VENDORS, vendor};
+
+fn real(name: &str) -> String {
+    format!("{}/rd-fixtures/real/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn rd_agent() -> Command {
+    let mut cmd = Command::cargo_bin("rd-agent").unwrap();
+    cmd.env_remove("RD_AGENT_CONFIG")
+        .env_remove("RD_AGENT_STATE_DIR");
+    cmd
+}
+
+fn json_of(out: &[u8]) -> serde_json::Value {
+    serde_json::from_slice(out).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(out)))
+}
+
+#[test]
+fn pid_parse_reveal_prints_every_field_trimmed() {
+    for name in [
+        "mantra_mfs100_pid.xml",
+        "startek_fm220u_pid.xml",
+        "mantra_mfs110_l1_pid_redacted.xml",
+    ] {
+        let out = rd_agent()
+            .args(["pid", "parse", &real(name), "--json", "--reveal"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}");
+        let v = json_of(&out.stdout);
+        let doc = pid::parse(&std::fs::read(real(name)).unwrap()).unwrap();
+        assert_eq!(v["sessionKey"], doc.skey.value.as_str());
+        assert_eq!(v["hmac"], doc.hmac.as_str());
+        assert_eq!(v["pidData"], doc.data.value.as_str());
+        assert_eq!(v["srno"], doc.srno());
+        assert_eq!(v["ts"], doc.ts());
+        assert_eq!(
+            v.as_object().unwrap().len(),
+            24,
+            "{name}: every field but encryptedAadhaar"
+        );
+        for (k, val) in v.as_object().unwrap() {
+            let s = val.as_str().unwrap();
+            assert_eq!(s, s.trim(), "{name}: {k} not trimmed");
+        }
+    }
+    let out = rd_agent()
+        .args([
+            "pid",
+            "parse",
+            &real("startek_fm220u_pid.xml"),
+            "--json",
+            "--reveal",
+        ])
+        .output()
+        .unwrap();
+    let v = json_of(&out.stdout);
+    assert_eq!(v["srno"], "B4663185");
+    assert_eq!(v["ts"], "2022-04-01T13:23:25+05:30");
+    assert_eq!(v["qScore"], "80");
+    assert_eq!(v["iCount"], "0");
+    assert_eq!(v["rdsId"], "ACPL.WIN.001");
+}
+
+#[test]
+fn pid_parse_without_reveal_shows_lengths_only() {
+    let path = real("mantra_mfs100_pid.xml");
+    let doc = pid::parse(&std::fs::read(&path).unwrap()).unwrap();
+    for json in [true, false] {
+        let mut cmd = rd_agent();
+        cmd.args(["pid", "parse", &path]);
+        if json {
+            cmd.arg("--json");
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success());
+        let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+        let text = String::from_utf8_lossy(&all);
+        assert!(!text.contains(&doc.skey.value[..30]));
+        assert!(!text.contains(&doc.hmac[..30]));
+        assert!(!text.contains(&doc.data.value[..30]));
+        if json {
+            let v = json_of(&out.stdout);
+            assert_eq!(v["sessionKey"], "[344 chars]");
+            assert_eq!(v["hmac"], "[64 chars]");
+            assert_eq!(v["srno"], "3567278");
+        }
+    }
+}
+
+#[test]
+fn pid_parse_bad_files_exit_non_zero_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let garbled = dir.path().join("garbled.xml");
+    std::fs::File::create(&garbled)
+        .unwrap()
+        .write_all(b"\x00\x01<PidData><Resp")
+        .unwrap();
+    let out = rd_agent()
+        .args(["pid", "parse", garbled.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let v = json_of(&out.stdout);
+    assert_eq!(v["ok"], false);
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("garbled.xml")
+    );
+
+    let truncated = dir.path().join("truncated.xml");
+    let full = std::fs::read(real("startek_fm220u_pid.xml")).unwrap();
+    std::fs::write(&truncated, &full[..full.len() / 2]).unwrap();
+    let out = rd_agent()
+        .args(["pid", "parse", truncated.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("truncated"), "{err}");
+    assert!(
+        !err.contains("E1OcZJh4+GliLKryC8Ic"),
+        "no crypto text in errors"
+    );
+
+    let big = dir.path().join("big.xml");
+    std::fs::write(&big, vec![b'<'; 10 * 1024 * 1024]).unwrap();
+    let out = rd_agent()
+        .args(["pid", "parse", big.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("limit"));
+
+    let failed = dir.path().join("err720.xml");
+    std::fs::write(&failed, vendor("startek-fm220u").unwrap().errors[2].1).unwrap();
+    let out = rd_agent()
+        .args(["pid", "parse", failed.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("720") && err.contains("Connect the scanner"),
+        "{err}"
+    );
+}
+
+async fn sim(id: &str, behaviour: Behaviour) -> SimulatedRd {
+    let mut opts = SimOptions::new(vendor(id).unwrap());
+    opts.behaviour = behaviour;
+    SimulatedRd::start(opts).await.unwrap()
+}
+
+/// Run the binary off the runtime's threads, so the in-process simulator keeps serving.
+async fn run(args: Vec<String>) -> std::process::Output {
+    tokio::task::spawn_blocking(move || rd_agent().args(args).output().unwrap())
+        .await
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn devices_and_capture_work_for_every_vendor() {
+    for v in VENDORS {
+        let s = sim(v.id, Behaviour::default()).await;
+        let p = s.port().to_string();
+        let out = run(vec![
+            "devices".into(),
+            "--ports".into(),
+            format!("{p}-{p}"),
+            "--json".into(),
+        ])
+        .await;
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            v.id,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let d = json_of(&out.stdout);
+        let svc = &d["services"][0];
+        assert_eq!(svc["port"], s.port());
+        assert_eq!(svc["status"], "READY");
+        assert_eq!(svc["scheme"], s.scheme().as_str());
+        assert!(svc["mc_expires"].is_string(), "{}: {svc}", v.id);
+        let fixture = pid::parse(v.pid_ok.as_bytes()).unwrap();
+        assert_eq!(svc["device_info"]["mi"], fixture.device_info.mi.as_str());
+
+        let out = run(vec![
+            "capture".into(),
+            "--port".into(),
+            p.clone(),
+            "--json".into(),
+        ])
+        .await;
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            v.id,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let c = json_of(&out.stdout);
+        assert_eq!(c["port"], s.port());
+        let bio = &c["biometricData"];
+        assert_eq!(bio["srno"], fixture.srno());
+        assert_eq!(bio["qScore"], fixture.resp.q_score.as_str());
+        assert_eq!(
+            bio["sessionKey"],
+            format!("[{} chars]", fixture.skey.value.len())
+        );
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(!text.contains(&fixture.skey.value[..30]));
+        assert!(!text.contains(&fixture.data.value[..30]));
+        s.shutdown().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn broken_services_give_exit_3_and_name_the_port() {
+    for fault in [
+        Fault::Garbled,
+        Fault::Truncated,
+        Fault::Oversized,
+        Fault::NotHttp,
+    ] {
+        let s = sim(
+            "mantra-mfs100",
+            Behaviour {
+                fault,
+                fault_on: rd_agent::sandbox::rd::FaultScope::Capture,
+                ..Behaviour::default()
+            },
+        )
+        .await;
+        let out = run(vec![
+            "capture".into(),
+            "--port".into(),
+            s.port().to_string(),
+        ])
+        .await;
+        assert_eq!(out.status.code(), Some(3), "{fault:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(&format!("port {}", s.port())),
+            "{fault:?}: {err}"
+        );
+        s.shutdown().await;
+    }
+    let s = sim(
+        "mantra-mfs100",
+        Behaviour {
+            capture_error: Some(700),
+            ..Behaviour::default()
+        },
+    )
+    .await;
+    let out = run(vec![
+        "capture".into(),
+        "--port".into(),
+        s.port().to_string(),
+        "--json".into(),
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(3));
+    let v = json_of(&out.stdout);
+    let msg = v["error"]["message"].as_str().unwrap();
+    assert!(
+        msg.contains("700") && msg.contains("Place the finger"),
+        "{msg}"
+    );
+    s.shutdown().await;
+}
+
+#[test]
+fn sandbox_rejects_an_unknown_vendor() {
+    let out = rd_agent()
+        .args(["sandbox", "--vendor", "nokia", "--rd-port", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mantra-mfs100"));
+}
+
+#[test]
+fn devices_with_a_bad_range_is_a_usage_error() {
+    let out = rd_agent()
+        .args(["devices", "--ports", "9-1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
