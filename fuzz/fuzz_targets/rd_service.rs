@@ -1,0 +1,21 @@
+//! RDSERVICE and DEVICEINFO replies, interface paths and port ranges: never a panic.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use rd_agent::rd::{self, client, discover};
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(info) = rd::parse_rdservice(data) {
+        assert!(info.capture_path.starts_with('/'));
+        assert!(info.device_info_path.starts_with('/'));
+    }
+    if let Ok(reply) = client::parse_device_info(data) {
+        let _ = reply.cert();
+    }
+    if let Ok(text) = std::str::from_utf8(data) {
+        assert!(discover::normalise_path(text).starts_with('/'));
+        if let Ok(range) = rd::parse_port_range(text) {
+            assert!(range.start() <= range.end() && *range.start() > 0);
+        }
+    }
+});
