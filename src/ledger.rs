@@ -451,7 +451,8 @@ impl Ledger {
             (Some((_, s, r)), None) => from_attempt(&s, &r),
             (None, Some((_, a))) => from_check(&a),
             (Some((at, s, r)), Some((ct, a))) => {
-                if at > ct {
+                // On a tie the attempt wins: the login asks the status before it sends.
+                if at >= ct {
                     from_attempt(&s, &r)
                 } else {
                     from_check(&a)
