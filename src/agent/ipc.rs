@@ -174,7 +174,15 @@ pub async fn bind(path: &Path) -> Result<Listener, IpcError> {
             .map_err(|_| std::io::Error::other("bad SDDL"))?;
         opts.security_descriptor(SecurityDescriptor::deserialize(&sddl)?)
     };
-    Ok(opts.create_tokio()?)
+    let listener = opts.create_tokio()?;
+    #[cfg(unix)]
+    {
+        // Connecting needs write permission; the umask (UMask=0027 under systemd) would take
+        // it from the group, so set it explicitly.
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o660))?;
+    }
+    Ok(listener)
 }
 
 /// Who is on the other end of a connection.

@@ -49,10 +49,10 @@ impl LiveBackend {
             return None;
         }
         // Before blaming the RD Service, see whether the scanner is even plugged in.
-        let usb = tokio::task::spawn_blocking(crate::rd::usb::scan)
+        let usb = tokio::task::spawn_blocking(super::usb::scan)
             .await
             .ok()
-            .and_then(Result::ok);
+            .flatten();
         Some(match (found.first(), usb) {
             (_, Some(v)) if v.is_empty() => {
                 "Scanner not connected: plug the fingerprint scanner into a USB port.".into()
@@ -137,6 +137,6 @@ impl Backend for LiveBackend {
     }
 
     fn usb_present(&self) -> Option<bool> {
-        crate::rd::usb::scan().ok().map(|v| !v.is_empty())
+        super::usb::scan().map(|v| !v.is_empty())
     }
 }

@@ -43,6 +43,7 @@ pub fn init(dir: &Path) -> std::io::Result<LogGuard> {
         .with(
             tracing_subscriber::fmt::layer()
                 .with_writer(std::io::stderr)
+                .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
                 .without_time()
                 .with_filter(filter()),
         )

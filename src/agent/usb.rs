@@ -35,32 +35,46 @@ impl<T: UsbContext> rusb::Hotplug<T> for Watch {
     }
 }
 
+/// Whether libusb can run here at all. `rusb`'s global context panics when libusb cannot
+/// initialise (a container without /dev/bus/usb), so every USB call goes through this check.
+pub fn usable() -> bool {
+    static OK: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *OK.get_or_init(|| rusb::Context::new().is_ok())
+}
+
+/// The supported scanners on USB, or `None` when USB cannot be read here.
+pub fn scan() -> Option<Vec<usb::UsbScanner>> {
+    if !usable() {
+        return None;
+    }
+    usb::scan().ok()
+}
+
 /// Start watching. Returns which method is in use ("hotplug", "poll" or "none").
 pub fn watch(agent: Arc<Agent>) -> &'static str {
-    if rusb::has_hotplug() && start_hotplug(agent.clone()).is_ok() {
-        return "hotplug";
-    }
-    if usb::scan().is_err() {
+    if !usable() {
         tracing::warn!(
             "USB cannot be read here: scanner changes are noticed on the hourly re-check"
         );
         return "none";
     }
+    if start_hotplug(agent.clone()).is_ok() {
+        return "hotplug";
+    }
     tokio::spawn(async move {
-        let key = |v: Vec<usb::UsbScanner>| {
-            let mut k: Vec<_> = v.iter().map(|s| (s.bus, s.address)).collect();
+        let key = |v: Option<Vec<usb::UsbScanner>>| {
+            let mut k: Vec<_> = v
+                .unwrap_or_default()
+                .iter()
+                .map(|s| (s.bus, s.address))
+                .collect();
             k.sort_unstable();
             k
         };
-        let mut last = usb::scan().map(key).unwrap_or_default();
+        let mut last = key(scan());
         loop {
             tokio::time::sleep(POLL).await;
-            let now = tokio::task::spawn_blocking(usb::scan)
-                .await
-                .ok()
-                .and_then(Result::ok)
-                .map(key)
-                .unwrap_or_default();
+            let now = key(tokio::task::spawn_blocking(scan).await.ok().flatten());
             if now != last {
                 last = now;
                 agent.trigger(Trigger::Usb);

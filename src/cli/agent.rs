@@ -16,6 +16,9 @@ pub struct RunArgs {
     /// `$RUNTIME_DIRECTORY/agent.sock` under systemd, else /run/rd-agent/agent.sock).
     #[arg(long, env = "RD_AGENT_SOCKET", value_name = "PATH")]
     pub socket: Option<PathBuf>,
+    /// Started by the Windows Service Control Manager (the installer sets this).
+    #[arg(long, hide = true)]
+    pub windows_service: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -86,7 +89,7 @@ pub fn run(args: RunArgs, global: &Global) -> CmdResult {
     })?;
     let config = Config::load(&paths.config_file).map_err(usage)?;
     let schedule = schedule_from(&config)?;
-    let socket = socket_for(args.socket, global);
+    let socket = socket_for(args.socket.clone(), global);
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),
         config = %paths.config_file.display(),
@@ -96,7 +99,7 @@ pub fn run(args: RunArgs, global: &Global) -> CmdResult {
     );
 
     #[cfg(windows)]
-    if crate::service::windows::is_scm_launch() {
+    if args.windows_service {
         return crate::service::windows::run_as_service(move |stop| {
             serve(paths, schedule, socket, log_dir, stop)
         })

@@ -1,14 +1,159 @@
 //! `rd-agent service install|uninstall|status`.
 
-use super::{CmdResult, Global};
+use std::path::PathBuf;
+
+use super::{CliError, CmdResult, Exit, Global, print_json};
+use crate::service::ServiceError;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
-    Install,
-    Uninstall,
+    /// Register the service (systemd / SCM), start it, and start the tray at each login.
+    Install(InstallArgs),
+    /// Stop and remove the service and the tray's autostart entry (the ledger is kept).
+    Uninstall(InstallArgs),
+    /// Whether the service is installed, enabled and running.
     Status,
 }
 
-pub fn run(_cmd: Command, _global: &Global) -> CmdResult {
-    super::not_yet("service")
+#[derive(Debug, clap::Args)]
+pub struct InstallArgs {
+    /// Linux: write the files under DIR instead of / and run no systemctl (for packaging).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+}
+
+fn fail(e: ServiceError) -> CliError {
+    let exit = match e {
+        ServiceError::NotPrivileged => Exit::Usage,
+        _ => Exit::Failure,
+    };
+    CliError::new(exit, e.to_string())
+}
+
+fn exe() -> Result<PathBuf, CliError> {
+    std::env::current_exe().map_err(|e| {
+        CliError::new(
+            Exit::Failure,
+            format!("Could not find this program's own path: {e}"),
+        )
+    })
+}
+
+pub fn run(cmd: Command, global: &Global) -> CmdResult {
+    match cmd {
+        Command::Install(a) => install(a, global),
+        Command::Uninstall(a) => uninstall(a, global),
+        Command::Status => status(global),
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn install(a: InstallArgs, global: &Global) -> CmdResult {
+    let root = a.root.unwrap_or_else(|| PathBuf::from("/"));
+    let done = crate::service::linux::install(&root, &exe()?).map_err(fail)?;
+    report("installed", &done.files, &done.commands, global);
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn uninstall(a: InstallArgs, global: &Global) -> CmdResult {
+    let root = a.root.unwrap_or_else(|| PathBuf::from("/"));
+    let done = crate::service::linux::uninstall(&root).map_err(fail)?;
+    report("uninstalled", &done.files, &done.commands, global);
+    Ok(())
+}
+
+#[cfg(windows)]
+fn install(_a: InstallArgs, global: &Global) -> CmdResult {
+    let done = crate::service::windows::install(&exe()?).map_err(fail)?;
+    report("installed", &[], &done, global);
+    Ok(())
+}
+
+#[cfg(windows)]
+fn uninstall(_a: InstallArgs, global: &Global) -> CmdResult {
+    let done = crate::service::windows::uninstall().map_err(fail)?;
+    report("uninstalled", &[], &done, global);
+    Ok(())
+}
+
+#[cfg(not(any(target_os = "linux", windows)))]
+fn install(_a: InstallArgs, _global: &Global) -> CmdResult {
+    Err(fail(ServiceError::Unsupported))
+}
+
+#[cfg(not(any(target_os = "linux", windows)))]
+fn uninstall(_a: InstallArgs, _global: &Global) -> CmdResult {
+    Err(fail(ServiceError::Unsupported))
+}
+
+fn report(what: &str, files: &[PathBuf], commands: &[String], global: &Global) {
+    if global.json {
+        print_json(&serde_json::json!({
+            "ok": true, "action": what, "files": files, "commands": commands,
+        }));
+        return;
+    }
+    println!("rd-agent service {what}.");
+    for f in files {
+        println!("  {}", f.display());
+    }
+    for c in commands {
+        println!("  ran: {c}");
+    }
+}
+
+fn status(global: &Global) -> CmdResult {
+    #[cfg(target_os = "linux")]
+    let st = crate::service::linux::status().map_err(fail)?;
+    #[cfg(windows)]
+    let st = crate::service::windows::status().map_err(fail)?;
+    #[cfg(not(any(target_os = "linux", windows)))]
+    let st: crate::service::ServiceStatus = return Err(fail(ServiceError::Unsupported));
+    // And whether it answers on its socket.
+    let socket = super::agent::socket_for(None, global);
+    let answering = super::block_on(async {
+        match crate::agent::ipc::connect(&socket).await {
+            Ok(mut c) => c.status().await.ok(),
+            Err(_) => None,
+        }
+    });
+    let state = match &answering {
+        Some(crate::agent::ipc::Message::Status {
+            state, sentence, ..
+        }) => Some((state.clone(), sentence.clone())),
+        _ => None,
+    };
+    if global.json {
+        print_json(&serde_json::json!({
+            "ok": true,
+            "service": st,
+            "socket": socket,
+            "state": state.as_ref().map(|s| &s.0),
+        }));
+    } else {
+        println!(
+            "installed: {}, enabled: {}, running: {} ({})",
+            yes(st.installed),
+            yes(st.enabled),
+            yes(st.active),
+            st.detail
+        );
+        match state {
+            Some((_, sentence)) => println!("service says: {sentence}"),
+            None => println!("no answer on {}", socket.display()),
+        }
+    }
+    if st.active {
+        Ok(())
+    } else {
+        Err(CliError::new(
+            Exit::Failure,
+            "The rd-agent service is not running: start it with `systemctl start rd-agent` (Linux) or `sc start rd-agent` (Windows).",
+        ))
+    }
+}
+
+fn yes(b: bool) -> &'static str {
+    if b { "yes" } else { "no" }
 }

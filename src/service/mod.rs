@@ -1,1 +1,114 @@
-//! TODO(owner): see the issue for this module.
+//! `rd-agent service install | uninstall | status`: register the service with the OS (systemd
+//! on Linux, the Service Control Manager on Windows) and start the tray with each desktop
+//! session (XDG autostart / the all-users Startup folder).
+
+#[cfg(target_os = "linux")]
+pub mod linux;
+#[cfg(windows)]
+pub mod windows;
+
+/// The installer files, compiled in so `service install` works from a bare binary.
+pub const UNIT: &str = include_str!("../../installer/linux/rd-agent.service");
+pub const UDEV_RULES: &str = include_str!("../../installer/linux/70-rd-agent.rules");
+pub const AUTOSTART: &str = include_str!("../../installer/linux/rd-agent-tray.desktop");
+
+/// The service's name in systemd and the SCM.
+pub const SERVICE_NAME: &str = "rd-agent";
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error(
+        "Installing the service needs administrator rights: run it again with sudo (Linux) or from an elevated prompt (Windows)."
+    )]
+    NotPrivileged,
+    #[error("Could not write {path}: {source}. Check that the directory exists and is writable.")]
+    Write {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("`{command}` failed: {detail}")]
+    Command { command: String, detail: String },
+    #[error("The service manager refused: {0}")]
+    Manager(String),
+    #[error("Service registration is not supported on this platform.")]
+    Unsupported,
+}
+
+/// What `service status` reports.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ServiceStatus {
+    /// Registered with the service manager.
+    pub installed: bool,
+    /// Starts with the machine.
+    pub enabled: bool,
+    /// Running now (the manager's view).
+    pub active: bool,
+    /// The manager's own words, e.g. `active (running)`.
+    pub detail: String,
+}
+
+/// Replace the unit's ExecStart binary with `exe` (for a binary not in /usr/bin).
+pub fn unit_for(exe: &std::path::Path) -> String {
+    UNIT.lines()
+        .map(|l| match l.strip_prefix("ExecStart=/usr/bin/rd-agent") {
+            Some(rest) => format!("ExecStart={}{rest}", exe.display()),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+/// Replace the autostart entry's Exec binary with `exe`.
+pub fn autostart_for(exe: &std::path::Path) -> String {
+    AUTOSTART
+        .lines()
+        .map(|l| match l.strip_prefix("Exec=/usr/bin/rd-agent") {
+            Some(rest) => format!("Exec={}{rest}", exe.display()),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unit_is_notify_hardened_and_points_at_the_binary() {
+        for needle in [
+            "Type=notify",
+            "Restart=on-failure",
+            "StateDirectory=rd-agent",
+            "RuntimeDirectory=rd-agent",
+            "ProtectSystem=strict",
+            "NoNewPrivileges=yes",
+            "DeviceAllow=char-usb_device r",
+        ] {
+            assert!(UNIT.contains(needle), "{needle}");
+        }
+        let u = unit_for(std::path::Path::new("/opt/rd/bin/rd-agent"));
+        assert!(u.contains("ExecStart=/opt/rd/bin/rd-agent run\n"));
+        assert!(!u.contains("/usr/bin/rd-agent"));
+        let a = autostart_for(std::path::Path::new("/opt/rd/bin/rd-agent"));
+        assert!(a.contains("Exec=/opt/rd/bin/rd-agent tray\n"));
+    }
+
+    #[test]
+    fn udev_rules_cover_every_vendor_in_the_design() {
+        for vid in ["2c0f", "225d", "079b", "1162", "0bca"] {
+            assert!(
+                UDEV_RULES.contains(&format!("ATTR{{idVendor}}==\"{vid}\"")),
+                "{vid}"
+            );
+        }
+        assert!(
+            UDEV_RULES
+                .lines()
+                .filter(|l| l.starts_with("SUBSYSTEM"))
+                .all(|l| l.contains("GROUP=\"rd-agent\""))
+        );
+    }
+}

@@ -1,0 +1,199 @@
+//! The Windows Service Control Manager: registration, and running `rd-agent run` as a service
+//! (stopped cleanly on a Stop or Shutdown control). The tray goes in the all-users Startup
+//! folder.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use windows_service::service::{
+    ServiceAccess, ServiceControl, ServiceControlAccept, ServiceErrorControl, ServiceExitCode,
+    ServiceInfo, ServiceStartType, ServiceState, ServiceStatus as WinStatus, ServiceType,
+};
+use windows_service::service_control_handler::{self, ServiceControlHandlerResult};
+use windows_service::service_manager::{ServiceManager, ServiceManagerAccess};
+use windows_service::{define_windows_service, service_dispatcher};
+
+use super::{SERVICE_NAME, ServiceError, ServiceStatus};
+
+type Body = Box<
+    dyn FnOnce(
+            std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+        ) -> crate::cli::CmdResult
+        + Send,
+>;
+
+/// The service body, handed from `run_as_service` to the SCM's callback thread.
+static BODY: Mutex<Option<Body>> = Mutex::new(None);
+
+fn manager(access: ServiceManagerAccess) -> Result<ServiceManager, ServiceError> {
+    ServiceManager::local_computer(None::<&str>, access).map_err(|e| match e {
+        windows_service::Error::Winapi(ref io) if io.raw_os_error() == Some(5) => {
+            ServiceError::NotPrivileged
+        }
+        e => ServiceError::Manager(e.to_string()),
+    })
+}
+
+fn startup_shortcut() -> PathBuf {
+    let program_data =
+        std::env::var_os("ProgramData").unwrap_or_else(|| OsString::from(r"C:\ProgramData"));
+    PathBuf::from(program_data)
+        .join(r"Microsoft\Windows\Start Menu\Programs\StartUp")
+        .join("rd-agent tray.lnk")
+}
+
+/// Register the service (automatic start, LocalSystem) and add the tray to Startup.
+pub fn install(exe: &Path) -> Result<Vec<String>, ServiceError> {
+    let m = manager(ServiceManagerAccess::CONNECT | ServiceManagerAccess::CREATE_SERVICE)?;
+    let info = ServiceInfo {
+        name: OsString::from(SERVICE_NAME),
+        display_name: OsString::from("rd-agent daily AePS login agent"),
+        service_type: ServiceType::OWN_PROCESS,
+        start_type: ServiceStartType::AutoStart,
+        error_control: ServiceErrorControl::Normal,
+        executable_path: exe.to_path_buf(),
+        launch_arguments: vec![OsString::from("run"), OsString::from("--windows-service")],
+        dependencies: vec![],
+        account_name: None,
+        account_password: None,
+    };
+    let svc = m
+        .create_service(&info, ServiceAccess::CHANGE_CONFIG | ServiceAccess::START)
+        .map_err(|e| ServiceError::Manager(e.to_string()))?;
+    let _ = svc.set_description(
+        "Keeps the day's AePS biometric login state, reminds the operator and logs in.",
+    );
+    let _ = svc.start::<&str>(&[]);
+    // A .lnk needs the shell's COM object; PowerShell has it on every supported Windows.
+    let lnk = startup_shortcut();
+    let script = format!(
+        "$s=(New-Object -ComObject WScript.Shell).CreateShortcut('{}');$s.TargetPath='{}';$s.Arguments='tray';$s.Save()",
+        lnk.display(),
+        exe.display()
+    );
+    let out = std::process::Command::new("powershell")
+        .args(["-NoProfile", "-NonInteractive", "-Command", &script])
+        .output()
+        .map_err(|e| ServiceError::Command {
+            command: "powershell".into(),
+            detail: e.to_string(),
+        })?;
+    if !out.status.success() {
+        return Err(ServiceError::Command {
+            command: "powershell CreateShortcut".into(),
+            detail: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+        });
+    }
+    Ok(vec![
+        format!("registered service {SERVICE_NAME}"),
+        format!("created {}", lnk.display()),
+    ])
+}
+
+/// Stop and delete the service; remove the Startup shortcut.
+pub fn uninstall() -> Result<Vec<String>, ServiceError> {
+    let m = manager(ServiceManagerAccess::CONNECT)?;
+    let svc = m
+        .open_service(
+            SERVICE_NAME,
+            ServiceAccess::STOP | ServiceAccess::DELETE | ServiceAccess::QUERY_STATUS,
+        )
+        .map_err(|e| ServiceError::Manager(e.to_string()))?;
+    let _ = svc.stop();
+    svc.delete()
+        .map_err(|e| ServiceError::Manager(e.to_string()))?;
+    let _ = std::fs::remove_file(startup_shortcut());
+    Ok(vec![format!("deleted service {SERVICE_NAME}")])
+}
+
+pub fn status() -> Result<ServiceStatus, ServiceError> {
+    let m = manager(ServiceManagerAccess::CONNECT)?;
+    let Ok(svc) = m.open_service(
+        SERVICE_NAME,
+        ServiceAccess::QUERY_STATUS | ServiceAccess::QUERY_CONFIG,
+    ) else {
+        return Ok(ServiceStatus {
+            installed: false,
+            enabled: false,
+            active: false,
+            detail: "not installed".into(),
+        });
+    };
+    let st = svc
+        .query_status()
+        .map_err(|e| ServiceError::Manager(e.to_string()))?;
+    let enabled = svc
+        .query_config()
+        .map(|c| c.start_type == ServiceStartType::AutoStart)
+        .unwrap_or(false);
+    Ok(ServiceStatus {
+        installed: true,
+        enabled,
+        active: st.current_state == ServiceState::Running,
+        detail: format!("{:?}", st.current_state),
+    })
+}
+
+define_windows_service!(ffi_service_main, service_main);
+
+/// Hand control to the SCM; `body` runs on its thread with a future that completes on Stop.
+pub fn run_as_service(
+    body: impl FnOnce(
+        std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
+    ) -> crate::cli::CmdResult
+    + Send
+    + 'static,
+) -> Result<(), ServiceError> {
+    if let Ok(mut b) = BODY.lock() {
+        *b = Some(Box::new(body));
+    }
+    service_dispatcher::start(SERVICE_NAME, ffi_service_main)
+        .map_err(|e| ServiceError::Manager(e.to_string()))
+}
+
+fn service_main(_args: Vec<OsString>) {
+    let Some(body) = BODY.lock().ok().and_then(|mut b| b.take()) else {
+        return;
+    };
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let tx = Mutex::new(Some(tx));
+    let handler = move |c| match c {
+        ServiceControl::Stop | ServiceControl::Shutdown => {
+            if let Some(tx) = tx.lock().ok().and_then(|mut t| t.take()) {
+                let _ = tx.send(());
+            }
+            ServiceControlHandlerResult::NoError
+        }
+        ServiceControl::Interrogate => ServiceControlHandlerResult::NoError,
+        _ => ServiceControlHandlerResult::NotImplemented,
+    };
+    let Ok(handle) = service_control_handler::register(SERVICE_NAME, handler) else {
+        return;
+    };
+    let status = |state, accept| WinStatus {
+        service_type: ServiceType::OWN_PROCESS,
+        current_state: state,
+        controls_accepted: accept,
+        exit_code: ServiceExitCode::Win32(0),
+        checkpoint: 0,
+        wait_hint: Duration::from_secs(10),
+        process_id: None,
+    };
+    let _ = handle.set_service_status(status(
+        ServiceState::Running,
+        ServiceControlAccept::STOP | ServiceControlAccept::SHUTDOWN,
+    ));
+    let result = body(Box::pin(async move {
+        let _ = rx.await;
+    }));
+    if let Err(e) = &result {
+        tracing::error!(error = %e.message, "service stopped with an error");
+    }
+    let mut done = status(ServiceState::Stopped, ServiceControlAccept::empty());
+    if result.is_err() {
+        done.exit_code = ServiceExitCode::ServiceSpecific(1);
+    }
+    let _ = handle.set_service_status(done);
+}
