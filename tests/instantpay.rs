@@ -404,6 +404,9 @@ async fn invalid_requests_are_refused_before_sending() {
 // ---------------------------------------------------------------------------------------------
 // Against the sandbox.
 
+type ConfigChange = fn(&mut ClientConfig);
+type BodyChange = Box<dyn Fn(&mut Value)>;
+
 /// A clock the tests move.
 struct TestClock(Mutex<DateTime<Utc>>);
 
@@ -506,7 +509,7 @@ async fn sandbox_login_day_cycle() {
 #[tokio::test]
 async fn sandbox_refuses_wrong_credentials() {
     let sb = sandbox::start(SandboxConfig::default()).await.unwrap();
-    let cases: Vec<(fn(&mut ClientConfig), StatusCode)> = vec![
+    let cases: Vec<(ConfigChange, StatusCode)> = vec![
         (
             |c| c.client_secret = Secret::new("wrong-secret"),
             StatusCode::Iac,
@@ -613,7 +616,7 @@ async fn sandbox_checks_requests_as_the_real_one() {
     assert_eq!(reply["statuscode"], "UAD");
 
     // Each body problem: RPI, nothing charged.
-    let mutations: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let mutations: Vec<(&str, BodyChange)> = vec![
         ("type", Box::new(|b| b["type"] = json!("KYC_LOGIN"))),
         (
             "no type",
