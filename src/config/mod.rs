@@ -256,10 +256,7 @@ fn program_data() -> PathBuf {
 impl Config {
     /// Read `path` (a missing file means all defaults), then apply the process environment.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = match read_capped(path)? {
-            Some(t) => t,
-            None => String::new(),
-        };
+        let text: String = read_capped(path)?.unwrap_or_default();
         Config::from_sources(&text, &path.display().to_string(), std::env::vars())
     }
 
@@ -600,6 +597,26 @@ pub fn write_file_atomic(path: &Path, text: &str, private: bool) -> Result<(), C
     std::fs::rename(&tmp, path).map_err(werr)
 }
 
+/// Create the state directory if missing, private to its owner (0700 on Unix): it holds the
+/// secrets file, the ledger and the logs.
+pub fn ensure_state_dir(dir: &Path) -> Result<(), ConfigError> {
+    let werr = |e: std::io::Error| ConfigError::Write {
+        path: dir.to_path_buf(),
+        reason: e.to_string(),
+    };
+    if dir.is_dir() {
+        return Ok(());
+    }
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir).map_err(werr)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -752,24 +769,4 @@ mod tests {
         assert!(check_degrees("-19.0760", 6.0, 37.0).is_err());
         assert!(check_degrees("19.0760123", 6.0, 37.0).is_err());
     }
-}
-
-/// Create the state directory if missing, private to its owner (0700 on Unix): it holds the
-/// secrets file, the ledger and the logs.
-pub fn ensure_state_dir(dir: &Path) -> Result<(), ConfigError> {
-    let werr = |e: std::io::Error| ConfigError::Write {
-        path: dir.to_path_buf(),
-        reason: e.to_string(),
-    };
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let mut b = std::fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(dir).map_err(werr)
 }

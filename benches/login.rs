@@ -1,0 +1,139 @@
+//! Daily-login figures: the whole `rd-agent login --sandbox` as a process (start to exit), the
+//! use case in-process against the sandboxes, and the part after the capture (encrypt the
+//! Aadhaar, build the request, submit it to the sandbox InstantPay on loopback).
+//! `cargo bench --bench login`; the figures go in BENCHMARKS.md.
+
+use std::hint::black_box;
+use std::process::Command;
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use rd_agent::aadhaar::Aadhaar;
+use rd_agent::clock::SystemClock;
+use rd_agent::instantpay::{
+    BiometricData, Client, LoginOutcome, OutletLoginRequest, new_external_ref,
+};
+use rd_agent::ledger::Ledger;
+use rd_agent::login::live::RdScanner;
+use rd_agent::login::{Deps, LoginParams, LoginResult, Silent, login};
+use rd_agent::redact::Secret;
+use rd_agent::sandbox::instantpay::{
+    self as ipay, DEMO_ENCRYPTION_KEY, DEMO_LATITUDE, DEMO_LONGITUDE, DEMO_OUTLET_ID, SandboxConfig,
+};
+use rd_agent::sandbox::rd::{SimOptions, SimulatedRd, vendor};
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+/// `rd-agent login --sandbox`: process start, both sandboxes, status, discovery, capture,
+/// encrypt, submit, ledger in a temporary directory, exit.
+fn sandbox_login_process(c: &mut Criterion) {
+    let exe = env!("CARGO_BIN_EXE_rd-agent");
+    let mut g = c.benchmark_group("login");
+    g.sample_size(20).measurement_time(Duration::from_secs(10));
+    g.bench_function("sandbox_process", |b| {
+        b.iter(|| {
+            let out = Command::new(exe)
+                .args(["login", "--sandbox"])
+                .env_remove("RD_AGENT_STATE_DIR")
+                .env_remove("RD_AGENT_CONFIG")
+                .output()
+                .unwrap();
+            assert!(out.status.success());
+        })
+    });
+    g.finish();
+}
+
+/// The use case in-process: status, discovery of one port, capture, quality gate, encrypt,
+/// ledger `sending`, submit, ledger outcome (SQLite in memory). `--force` after the sandbox
+/// forgets the login, so every iteration sends one.
+fn use_case_in_process(c: &mut Criterion) {
+    let rt = runtime();
+    let (ipay, rd) = rt.block_on(async {
+        let ipay = ipay::start(SandboxConfig::default()).await.unwrap();
+        let rd = SimulatedRd::start(SimOptions::new(vendor("mantra-mfs100").unwrap()))
+            .await
+            .unwrap();
+        (ipay, rd)
+    });
+    let client = Client::new(ipay.client_config()).unwrap();
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    let params = LoginParams {
+        latitude: DEMO_LATITUDE.into(),
+        longitude: DEMO_LONGITUDE.into(),
+        encryption_key: Secret::new(DEMO_ENCRYPTION_KEY),
+        aadhaar: Aadhaar::demo(),
+        min_qscore: 40,
+        min_nmpoints: 20,
+        force: true,
+    };
+    let port = rd.port();
+    let mut g = c.benchmark_group("login");
+    g.bench_function("use_case_in_process", |b| {
+        b.iter(|| {
+            ipay.state().invalidate_login(DEMO_OUTLET_ID);
+            let mut scanner = RdScanner::new("127.0.0.1", port..=port, "P");
+            let r = rt
+                .block_on(login(
+                    Deps {
+                        scanner: &mut scanner,
+                        api: &client,
+                        ledger: &mut ledger,
+                        clock: &SystemClock,
+                        progress: &Silent,
+                    },
+                    &params,
+                ))
+                .unwrap();
+            assert_eq!(r.result, LoginResult::LoggedIn);
+        })
+    });
+    g.finish();
+}
+
+/// After the capture: encrypt the Aadhaar, build biometricData and the request, submit it to
+/// the sandbox InstantPay on loopback and read the reply.
+fn after_capture(c: &mut Criterion) {
+    let rt = runtime();
+    let ipay = rt.block_on(ipay::start(SandboxConfig::default())).unwrap();
+    let client = Client::new(ipay.client_config()).unwrap();
+    let pid = rd_agent::rd::pid::parse(vendor("mantra-mfs100").unwrap().pid_ok.as_bytes()).unwrap();
+    let aadhaar = Aadhaar::demo();
+    let key = Secret::new(DEMO_ENCRYPTION_KEY);
+    let mut g = c.benchmark_group("login");
+    g.bench_function("after_capture_encrypt_build_submit", |b| {
+        b.iter(|| {
+            let encrypted = aadhaar.encrypt(key.expose().as_bytes()).unwrap();
+            let req = OutletLoginRequest {
+                latitude: DEMO_LATITUDE.into(),
+                longitude: DEMO_LONGITUDE.into(),
+                external_ref: new_external_ref(),
+                biometric_data: BiometricData::from_pid(black_box(&pid))
+                    .with_encrypted_aadhaar(encrypted),
+            };
+            let out = rt.block_on(client.outlet_login(&req)).unwrap();
+            assert!(matches!(out, LoginOutcome::LoggedIn { .. }));
+        })
+    });
+    g.bench_function("encrypt_and_build_only", |b| {
+        b.iter(|| {
+            let encrypted = aadhaar.encrypt(key.expose().as_bytes()).unwrap();
+            black_box(BiometricData::from_pid(black_box(&pid)).with_encrypted_aadhaar(encrypted))
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(
+    benches,
+    after_capture,
+    use_case_in_process,
+    sandbox_login_process
+);
+criterion_main!(benches);
