@@ -204,6 +204,54 @@ async fn login_request_has_exact_fields_and_a_decryptable_aadhaar() {
     assert_eq!(independent_decrypt(enc, KEY), "234567890124");
 }
 
+/// Accept one connection, return the request head as sent on the wire, answer `reply_body`.
+async fn capture_one_request(listener: tokio::net::TcpListener, reply_body: String) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (mut sock, _) = listener.accept().await.unwrap();
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        let n = sock.read(&mut chunk).await.unwrap();
+        assert!(n > 0, "connection closed before the request head");
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+    };
+    let head = String::from_utf8(buf[..head_end].to_vec()).unwrap();
+    let reply = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        reply_body.len(),
+        reply_body
+    );
+    sock.write_all(reply.as_bytes()).await.unwrap();
+    head
+}
+
+#[tokio::test]
+async fn headers_go_on_the_wire_spelled_as_documented() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let body = envelope("TXN", Some("LOGINREQUIRED"), "", Value::Null).to_string();
+    let server = tokio::spawn(capture_one_request(listener, body));
+    let client = Client::new(wiremock_config(&base)).unwrap();
+    assert!(!client.outlet_login_status().await.unwrap().logged_in);
+    let head = server.await.unwrap();
+    let lines: Vec<&str> = head.split("\r\n").collect();
+    assert_eq!(lines[0], "POST /fi/aeps/outletLoginStatus HTTP/1.1");
+    for expected in [
+        "X-Ipay-Auth-Code: 1",
+        "X-Ipay-Client-Id: CLIENT42",
+        &format!("X-Ipay-Client-Secret: {SECRET}"),
+        "X-Ipay-Endpoint-Ip: 203.0.113.7",
+        "X-Ipay-Outlet-Id: 777",
+        "Content-Type: application/json",
+        "Accept: application/json",
+    ] {
+        assert!(lines.contains(&expected), "{expected} not in:\n{head}");
+    }
+}
+
 #[tokio::test]
 async fn replies_are_parsed_whatever_the_http_status() {
     let server = MockServer::start().await;
