@@ -313,3 +313,206 @@ async fn a_client_failing_the_peer_check_is_refused() {
     assert!(matches!(within(c.next()).await, Ok(None) | Err(_)));
     svc.stop().await;
 }
+
+// ---- End to end: the `rd-agent run` binary with the sandbox ----------------------------------
+
+mod e2e {
+    use super::*;
+    use rd_agent::config::Secrets;
+    use rd_agent::sandbox::instantpay::{self as ipay, SandboxConfig};
+    use rd_agent::sandbox::rd::{SimOptions, SimulatedRd, vendor};
+    use std::path::Path;
+    use std::process::{Child, Command, Stdio};
+
+    /// Kills the service if the test fails before stopping it.
+    struct Service(Option<Child>);
+
+    impl Drop for Service {
+        fn drop(&mut self) {
+            if let Some(mut c) = self.0.take() {
+                let _ = c.kill();
+                let _ = c.wait();
+            }
+        }
+    }
+
+    fn write_config(dir: &Path, base_url: &str, rd_port: u16) -> std::path::PathBuf {
+        let cfg = dir.join("config.toml");
+        std::fs::write(
+            &cfg,
+            format!(
+                r#"[instantpay]
+base_url = "{base_url}"
+client_id = "{}"
+outlet_id = "{}"
+endpoint_ip = "{}"
+
+[outlet]
+latitude = "{}"
+longitude = "{}"
+
+[rd]
+host = "127.0.0.1"
+ports = "{rd_port}-{rd_port}"
+"#,
+                ipay::DEMO_CLIENT_ID,
+                ipay::DEMO_OUTLET_ID,
+                ipay::DEMO_ENDPOINT_IP,
+                ipay::DEMO_LATITUDE,
+                ipay::DEMO_LONGITUDE,
+            ),
+        )
+        .unwrap();
+        let outlet = ipay::DemoOutlet::demo();
+        Secrets {
+            client_secret: Some(outlet.client_secret.clone()),
+            encryption_key: Some(outlet.encryption_key.clone()),
+            aadhaar: Some(outlet.aadhaar.clone()),
+        }
+        .save(&dir.join("secrets.toml"))
+        .unwrap();
+        cfg
+    }
+
+    async fn wait_for_socket(sock: &Path, child: &mut Child) -> ipc::Client {
+        for _ in 0..400 {
+            if let Ok(c) = ipc::connect(sock).await {
+                return c;
+            }
+            if let Ok(Some(st)) = child.try_wait() {
+                panic!("rd-agent run exited early: {st}");
+            }
+            tokio::time::sleep(StdDuration::from_millis(50)).await;
+        }
+        panic!("rd-agent run never opened {}", sock.display());
+    }
+
+    #[tokio::test]
+    async fn rd_agent_run_with_the_sandbox_over_ipc() {
+        let dir = tempfile::tempdir().unwrap();
+        let ipay = ipay::start(SandboxConfig::default()).await.unwrap();
+        let rd = SimulatedRd::start(SimOptions::new(vendor("mantra-mfs100").unwrap()))
+            .await
+            .unwrap();
+        let cfg = write_config(dir.path(), ipay.base_url(), rd.port());
+        let sock = ipc::socket_path(Some(dir.path()));
+
+        let child = Command::new(assert_cmd::cargo::cargo_bin!("rd-agent"))
+            .arg("--config")
+            .arg(&cfg)
+            .arg("--state-dir")
+            .arg(dir.path())
+            .arg("run")
+            .env("RD_AGENT_LOG", "debug")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut svc = Service(Some(child));
+        let mut sub = wait_for_socket(&sock, svc.0.as_mut().unwrap()).await;
+        // Subscribe first, so every change below is seen.
+        let mut first = match within(sub.subscribe()).await.unwrap() {
+            Message::Status { state, .. } => state,
+            m => panic!("unexpected {m:?}"),
+        };
+        while first == AgentState::Unknown {
+            first = match next_event(&mut sub).await {
+                Message::State { state, .. } => state,
+                m => panic!("unexpected {m:?}"),
+            };
+        }
+        assert_eq!(first, AgentState::LoginRequired);
+
+        let mut c = ipc::connect(&sock).await.unwrap();
+        match within(c.status()).await.unwrap() {
+            Message::Status { state, detail, .. } => {
+                assert_eq!(state, AgentState::LoginRequired);
+                assert_eq!(detail["charged_today"], 0, "{detail}");
+            }
+            m => panic!("unexpected {m:?}"),
+        }
+
+        let before = next_ist_midnight(Utc::now());
+        let outcome = within(c.login(false)).await.unwrap();
+        let after = next_ist_midnight(Utc::now());
+        assert!(outcome.ok, "{outcome:?}");
+        assert_eq!(outcome.charged, Some(true));
+        assert_eq!(ipay.charges(), 1);
+        let AgentState::LoggedIn { until } = outcome.state else {
+            panic!("{outcome:?}")
+        };
+        assert!(until == before || until == after);
+
+        match within(c.status()).await.unwrap() {
+            Message::Status { state, detail, .. } => {
+                assert_eq!(state, AgentState::LoggedIn { until });
+                assert_eq!(detail["charged_today"], 1, "{detail}");
+            }
+            m => panic!("unexpected {m:?}"),
+        }
+        // A second login is refused by the use case's remote check: nothing charged.
+        let again = within(c.login(false)).await.unwrap();
+        assert!(again.ok && again.charged == Some(false), "{again:?}");
+        assert_eq!(ipay.charges(), 1);
+
+        // The subscriber saw each change.
+        let mut seen = Vec::new();
+        while seen
+            .iter()
+            .filter(|m| matches!(m, Message::Login(_)))
+            .count()
+            < 2
+        {
+            seen.push(next_event(&mut sub).await);
+        }
+        let states: Vec<_> = seen
+            .iter()
+            .filter_map(|m| match m {
+                Message::State { state, .. } => Some(state.name()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            states,
+            ["logging_in", "logged_in", "logging_in", "logged_in"],
+            "{seen:?}"
+        );
+
+        // SIGTERM: a clean stop, the socket removed.
+        let mut child = svc.0.take().unwrap();
+        // SAFETY: signalling our own child by its pid.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        let status = tokio::task::spawn_blocking(move || {
+            let st = child.wait().unwrap();
+            let mut err = String::new();
+            use std::io::Read;
+            let _ = child.stderr.take().unwrap().read_to_string(&mut err);
+            (st, err)
+        });
+        let (st, stderr) = within(status).await.unwrap();
+        assert!(st.success(), "exit {st}: {stderr}");
+        assert!(!sock.exists());
+        assert!(stderr.contains("SIGTERM received"), "{stderr}");
+
+        // Nothing secret or biometric in the log file or on stderr.
+        let mut logs = stderr;
+        for e in std::fs::read_dir(dir.path().join("logs")).unwrap() {
+            logs.push_str(&std::fs::read_to_string(e.unwrap().path()).unwrap());
+        }
+        assert!(logs.contains("state changed"), "the log file was written");
+        let outlet = ipay::DemoOutlet::demo();
+        for secret in [
+            outlet.client_secret.expose(),
+            outlet.encryption_key.expose(),
+            rd_agent::aadhaar::DEMO_AADHAAR,
+            &rd_agent::aadhaar::DEMO_AADHAAR.replace(' ', ""),
+        ] {
+            assert!(!logs.contains(secret), "a secret reached the log");
+        }
+        for field in ["pidData", "sessionKey", "hmac"] {
+            assert!(!logs.contains(field), "{field} reached the log");
+        }
+        rd.shutdown().await;
+        ipay.shutdown().await;
+    }
+}

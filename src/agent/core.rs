@@ -147,9 +147,12 @@ impl Agent {
             state = outcome.state.name(),
             "login finished"
         );
-        // A login that never started (already logged in) leaves the state as it was.
+        // An unknown outcome (the charge may have happened) is settled by asking again.
         let after = match &outcome.state {
-            AgentState::Unknown => before,
+            AgentState::Unknown => match self.backend.check().await {
+                AgentState::Unknown => before,
+                s => s,
+            },
             s => s.clone(),
         };
         self.set_state(after);

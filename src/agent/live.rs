@@ -8,9 +8,8 @@ use std::time::Duration;
 use super::AgentState;
 use super::backend::{Backend, BoxFuture, LoginOutcome};
 use crate::clock::{Clock, next_ist_midnight};
-use crate::config::secrets::Secrets;
-use crate::config::{Config, Paths};
-use crate::instantpay::client::{Client, ClientConfig};
+use crate::config::{Config, Paths, Secrets};
+use crate::instantpay::Client;
 use crate::rd::{DiscoverOptions, Scheme};
 
 pub struct LiveBackend {
@@ -31,15 +30,7 @@ impl LiveBackend {
 
     fn api(&self, config: &Config) -> Result<Client, String> {
         let secrets = Secrets::load(&self.paths.secrets_file()).map_err(|e| e.to_string())?;
-        let secret = secrets.client_secret().map_err(|e| e.to_string())?.clone();
-        Client::new(ClientConfig::new(
-            config.instantpay.base_url.clone(),
-            config.instantpay.client_id.clone(),
-            secret,
-            config.instantpay.outlet_id.clone(),
-            config.instantpay.endpoint_ip.clone(),
-        ))
-        .map_err(|e| e.to_string())
+        crate::login::live::client(config, &secrets).map_err(|e| e.to_string())
     }
 
     /// Why login cannot work now on the device side, or `None` if an RD Service is READY.

@@ -1,16 +1,113 @@
-//! The service's login: the daily-login use case (`crate::login`) with its live parts,
-//! reported as a [`LoginOutcome`] for IPC.
+//! The service's login: the daily-login use case (`crate::login`) assembled from the config and
+//! the secret store by `crate::login::live`, as `rd-agent login` does, reported as a
+//! [`LoginOutcome`] for IPC. Nothing here formats a secret or a biometric: the messages are the
+//! use case's operator sentences.
 
 use super::AgentState;
 use super::backend::LoginOutcome;
 use crate::clock::Clock;
-use crate::config::Paths;
+use crate::config::{Config, Paths, Secrets, ensure_state_dir};
+use crate::ledger::Ledger;
+use crate::login::live::{self, RdScanner};
+use crate::login::{Deps, LoginError, LoginResult, Progress};
 
-pub async fn login(_paths: &Paths, _clock: &dyn Clock, _force: bool) -> LoginOutcome {
+/// Progress lines go to the service log (they name ports and steps, never data).
+struct LogProgress;
+
+impl Progress for LogProgress {
+    fn say(&self, line: &str) {
+        tracing::info!("{line}");
+    }
+}
+
+fn setup_failed(message: String) -> LoginOutcome {
     LoginOutcome {
         ok: false,
-        message: "The service cannot log in yet in this build: run `rd-agent login`.".into(),
-        state: AgentState::Unknown,
+        state: AgentState::ApiProblem {
+            reason: message.clone(),
+        },
+        message,
         charged: Some(false),
+    }
+}
+
+pub async fn login(paths: &Paths, clock: &dyn Clock, force: bool) -> LoginOutcome {
+    let cfg = match Config::load(&paths.config_file) {
+        Ok(c) => c,
+        Err(e) => return setup_failed(e.to_string()),
+    };
+    let (params, client) = {
+        let secrets = match Secrets::load(&paths.secrets_file()) {
+            Ok(s) => s,
+            Err(e) => return setup_failed(e.to_string()),
+        };
+        match (
+            live::params(&cfg, &secrets, force),
+            live::client(&cfg, &secrets),
+        ) {
+            (Ok(p), Ok(c)) => (p, c),
+            (Err(e), _) | (_, Err(e)) => return setup_failed(e.to_string()),
+        }
+    };
+    if let Err(e) = ensure_state_dir(&paths.state_dir) {
+        return setup_failed(e.to_string());
+    }
+    let mut ledger = match Ledger::open(&paths.ledger_file()) {
+        Ok(l) => l,
+        Err(e) => return setup_failed(e.to_string()),
+    };
+    let mut scanner = RdScanner::from_config(&cfg);
+    let result = crate::login::login(
+        Deps {
+            scanner: &mut scanner,
+            api: &client,
+            ledger: &mut ledger,
+            clock,
+            progress: &LogProgress,
+        },
+        &params,
+    )
+    .await;
+    match result {
+        Ok(report) => LoginOutcome {
+            ok: true,
+            message: match report.result {
+                LoginResult::AlreadyLoggedIn => {
+                    "Already logged in for today: nothing was sent, nothing charged.".into()
+                }
+                LoginResult::LoggedIn => "Logged in until midnight.".into(),
+            },
+            state: AgentState::LoggedIn {
+                until: report.expires_at,
+            },
+            charged: Some(report.attempt.is_some()),
+        },
+        Err(e) => {
+            let message = e.to_string();
+            let charged = if e.nothing_charged() {
+                Some(false)
+            } else if matches!(e, LoginError::Mismatch(_)) {
+                Some(true)
+            } else {
+                None
+            };
+            let state = match &e {
+                LoginError::Scan(_) | LoginError::LowQuality { .. } => AgentState::DeviceProblem {
+                    reason: message.clone(),
+                },
+                LoginError::Mismatch(_) | LoginError::LocallyLoggedIn => AgentState::LoginRequired,
+                // The charge may have happened: let the service re-ask InstantPay.
+                LoginError::Unknown { .. } => AgentState::Unknown,
+                _ => AgentState::ApiProblem {
+                    reason: message.clone(),
+                },
+            };
+            LoginOutcome {
+                ok: false,
+                message,
+                state,
+                charged,
+            }
+        }
     }
 }
