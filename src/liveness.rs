@@ -521,4 +521,116 @@ mod tests {
         ));
         assert!(decode_image(b"").unwrap_err().to_string().contains("empty"));
     }
+
+    fn png_with(
+        color: png::ColorType,
+        depth: png::BitDepth,
+        w: u32,
+        h: u32,
+        data: &[u8],
+    ) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut enc = png::Encoder::new(&mut out, w, h);
+        enc.set_color(color);
+        enc.set_depth(depth);
+        let mut wr = enc.write_header().unwrap();
+        wr.write_image_data(data).unwrap();
+        wr.finish().unwrap();
+        out
+    }
+
+    #[test]
+    fn png_colour_types_decode_to_rgb() {
+        use png::{BitDepth, ColorType};
+        let grey = png_with(ColorType::Grayscale, BitDepth::Eight, 2, 1, &[0, 200]);
+        assert_eq!(
+            decode_image(&grey).unwrap().pixels,
+            vec![0, 0, 0, 200, 200, 200]
+        );
+        // Transparent red over white, opaque blue.
+        let rgba = png_with(
+            ColorType::Rgba,
+            BitDepth::Eight,
+            2,
+            1,
+            &[255, 0, 0, 0, 0, 0, 255, 255],
+        );
+        assert_eq!(
+            decode_image(&rgba).unwrap().pixels,
+            vec![255, 255, 255, 0, 0, 255]
+        );
+        let deep = png_with(
+            ColorType::Rgb,
+            BitDepth::Sixteen,
+            1,
+            1,
+            &[0x12, 0x34, 0xab, 0xcd, 0xff, 0xff],
+        );
+        assert_eq!(decode_image(&deep).unwrap().pixels, vec![0x12, 0xab, 0xff]);
+        let ga = png_with(
+            ColorType::GrayscaleAlpha,
+            BitDepth::Eight,
+            1,
+            1,
+            &[100, 255],
+        );
+        assert_eq!(decode_image(&ga).unwrap().pixels, vec![100, 100, 100]);
+    }
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut c = !0u32;
+        for &b in data {
+            c ^= u32::from(b);
+            for _ in 0..8 {
+                c = if c & 1 != 0 {
+                    0xedb8_8320 ^ (c >> 1)
+                } else {
+                    c >> 1
+                };
+            }
+        }
+        !c
+    }
+
+    #[test]
+    fn huge_dimensions_are_refused_before_decoding() {
+        // A 1x1 PNG whose header is rewritten to claim 20000x20000 (CRC fixed up).
+        let mut out = encode_png(&RgbImage::new(1, 1, [0, 0, 0])).unwrap();
+        out[16..20].copy_from_slice(&20_000u32.to_be_bytes());
+        out[20..24].copy_from_slice(&20_000u32.to_be_bytes());
+        let crc = crc32(&out[12..29]);
+        out[29..33].copy_from_slice(&crc.to_be_bytes());
+        match decode_image(&out).unwrap_err() {
+            ImageError::TooLarge { width, height } => assert_eq!((width, height), (20_000, 20_000)),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn jpeg_decodes_and_huge_jpeg_is_refused() {
+        let mut px = vec![0u8; 16 * 8 * 3];
+        for p in px.chunks_exact_mut(3) {
+            p.copy_from_slice(&[200, 40, 40]);
+        }
+        let mut jpg = Vec::new();
+        jpeg_encoder::Encoder::new(&mut jpg, 100)
+            .encode(&px, 16, 8, jpeg_encoder::ColorType::Rgb)
+            .unwrap();
+        let img = decode_image(&jpg).unwrap();
+        assert_eq!((img.width, img.height), (16, 8));
+        assert!(matches!(
+            decode_image(&jpg[..jpg.len() / 3]),
+            Err(ImageError::Jpeg(_))
+        ));
+        let c = img.get(8, 4).unwrap();
+        assert!(c[0] > 180 && c[1] < 70 && c[2] < 70, "{c:?}");
+        // Claim 60000x60000 in the frame header (SOF0: FF C0, len, precision, height, width).
+        let sof = jpg.windows(2).position(|w| w == [0xff, 0xc0]).unwrap();
+        jpg[sof + 5..sof + 7].copy_from_slice(&60_000u16.to_be_bytes());
+        jpg[sof + 7..sof + 9].copy_from_slice(&60_000u16.to_be_bytes());
+        match decode_image(&jpg).unwrap_err() {
+            ImageError::TooLarge { width, height } => assert_eq!((width, height), (60_000, 60_000)),
+            other => panic!("{other:?}"),
+        }
+    }
 }
