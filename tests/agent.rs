@@ -515,4 +515,73 @@ ports = "{rd_port}-{rd_port}"
         rd.shutdown().await;
         ipay.shutdown().await;
     }
+
+    #[tokio::test]
+    async fn doctor_checks_everything_against_the_sandbox() {
+        let dir = tempfile::tempdir().unwrap();
+        let ipay = ipay::start(SandboxConfig::default()).await.unwrap();
+        let rd = SimulatedRd::start(SimOptions::new(vendor("mantra-mfs100").unwrap()))
+            .await
+            .unwrap();
+        let cfg = write_config(dir.path(), ipay.base_url(), rd.port());
+        let run = |args: Vec<std::ffi::OsString>| {
+            tokio::task::spawn_blocking(move || {
+                Command::new(assert_cmd::cargo::cargo_bin!("rd-agent"))
+                    .args(args)
+                    .output()
+                    .unwrap()
+            })
+        };
+        let base: Vec<std::ffi::OsString> = vec![
+            "--config".into(),
+            cfg.clone().into(),
+            "--state-dir".into(),
+            dir.path().into(),
+        ];
+        let mut args = base.clone();
+        args.extend(["doctor".into(), "--json".into()]);
+        let out = within(run(args)).await.unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let verdict = |name: &str| {
+            doc["checks"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|c| c["name"] == name)
+                .unwrap_or_else(|| panic!("no {name} check in {doc}"))["verdict"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        };
+        assert_eq!(verdict("config"), "ok", "{doc}");
+        assert_eq!(verdict("secrets"), "ok", "{doc}");
+        assert_eq!(verdict("rd_service"), "ok", "{doc}");
+        assert_ne!(verdict("device_certificate"), "skipped", "{doc}");
+        assert_eq!(verdict("api"), "ok", "{doc}");
+        assert_eq!(verdict("clock"), "ok", "{doc}");
+        assert_eq!(verdict("service"), "warn", "{doc}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let outlet = ipay::DemoOutlet::demo();
+        assert!(!text.contains(outlet.client_secret.expose()));
+        assert!(!text.contains(outlet.encryption_key.expose()));
+
+        // With the RD Service gone and a secret missing, the lines say what to do.
+        rd.shutdown().await;
+        std::fs::write(dir.path().join("secrets.toml"), "").unwrap();
+        let mut args = base;
+        args.push("doctor".into());
+        let out = within(run(args)).await.unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(2), "{text}");
+        assert!(
+            text.contains("[FAIL] secrets") && text.contains("rd-agent config set-secret"),
+            "{text}"
+        );
+        assert!(
+            text.contains("[FAIL] rd_service") && text.contains("start the scanner's RD Service"),
+            "{text}"
+        );
+        assert!(text.contains("[skip] api"), "{text}");
+        ipay.shutdown().await;
+    }
 }
