@@ -10,7 +10,7 @@ use std::path::Path;
 
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::clock::{ist, ist_date, next_ist_midnight};
 
@@ -70,7 +70,7 @@ pub enum LedgerError {
 }
 
 /// Where an attempt stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum AttemptState {
     /// Recorded, request possibly on the wire; no reply yet (or the process died).
@@ -147,7 +147,7 @@ impl Resolution {
 }
 
 /// One row of the ledger, as `status` and `login` print it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Attempt {
     pub external_ref: String,
     pub created_at: DateTime<Utc>,
@@ -207,7 +207,7 @@ fn nonempty(s: &str) -> &str {
 }
 
 /// Today's state, from the ledger alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DayState {
     LoggedIn,
@@ -217,7 +217,7 @@ pub enum DayState {
 }
 
 /// What `rd-agent status` prints.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// The IST calendar day this is about.
     pub ist_date: NaiveDate,

@@ -493,7 +493,8 @@ fn files_under(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
         let p = e.unwrap().path();
         if p.is_dir() {
             files_under(&p, out);
-        } else {
+        } else if p.is_file() {
+            // Regular files only (the service's socket may be left behind).
             let bytes = std::fs::read(&p).unwrap();
             out.push((p, bytes));
         }
@@ -598,4 +599,67 @@ fn no_output_log_or_ledger_contains_the_aadhaar_the_key_or_the_client_secret() {
             .iter()
             .any(|(w, b)| w.ends_with("stderr") && !b.is_empty())
     );
+}
+
+/// Kills the service if the test fails before stopping it.
+struct Service(std::process::Child);
+
+impl Drop for Service {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn login_and_status_go_through_the_service_when_it_runs() {
+    let env = Env::new();
+    std::fs::create_dir_all(env.state()).unwrap();
+    let mut svc = Service(
+        StdCommand::new(assert_cmd::cargo::cargo_bin("rd-agent"))
+            .arg("--config")
+            .arg(env.config())
+            .arg("--state-dir")
+            .arg(env.state())
+            .arg("run")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let sock = rd_agent::agent::ipc::socket_path(Some(&env.state()));
+    let start = Instant::now();
+    while !sock.exists() {
+        assert!(
+            svc.0.try_wait().unwrap().is_none(),
+            "rd-agent run ended early"
+        );
+        assert!(start.elapsed() < Duration::from_secs(60), "no socket");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let out = env.login();
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    assert!(text(&out).contains("service is running"), "{}", text(&out));
+    assert_eq!(env.ipay.charges(), 1);
+
+    let out = env.cmd().args(["status", "--json"]).output().unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["via"], "service");
+    assert_eq!(v["summary"]["charged_today"], 1, "{v}");
+    let out = env.cmd().arg("status").output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Attempts charged: 1 today"));
+
+    // The service's files (log, ledger) carry no secret either.
+    drop(svc);
+    let mut files = Vec::new();
+    files_under(&env.state(), &mut files);
+    for (p, bytes) in files {
+        if p.ends_with("secrets.toml") {
+            continue;
+        }
+        for n in [AADHAAR_DIGITS, DEMO_ENCRYPTION_KEY, DEMO_CLIENT_SECRET] {
+            assert!(!contains(&bytes, n), "{n:?} found in {}", p.display());
+        }
+    }
 }

@@ -34,6 +34,10 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
     if args.sandbox {
         return run_sandbox(args.force, global);
     }
+    // When the service runs it owns the config, the secrets and the ledger: ask it.
+    if let Some(result) = super::block_on(via_service(args.force, global)) {
+        return result;
+    }
     let paths = user_paths(global)?;
     let cfg = Config::load(&paths.config_file).map_err(config_error)?;
     let secrets = Secrets::load(&paths.secrets_file()).map_err(secrets_error)?;
@@ -50,6 +54,44 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
         &params,
         global,
     ))
+}
+
+/// Log in through the running service; `None` when no service answers on the socket.
+async fn via_service(force: bool, global: &Global) -> Option<CmdResult> {
+    let mut client = crate::agent::ipc::try_connect(global.state_dir.as_deref()).await?;
+    eprintln!(
+        "The rd-agent service is running: it does the login. Place your finger on the scanner..."
+    );
+    let outcome = match client.login(force).await {
+        Ok(o) => o,
+        Err(e) => {
+            return Some(Err(CliError::new(
+                Exit::Failure,
+                format!("The rd-agent service did not finish the login: {e}"),
+            )));
+        }
+    };
+    if outcome.ok {
+        if global.json {
+            print_json(&json!({ "ok": true, "via": "service", "outcome": outcome }));
+        } else {
+            println!("{}", outcome.message);
+        }
+        return Some(Ok(()));
+    }
+    Some(Err(CliError::new(service_exit(&outcome), outcome.message)))
+}
+
+/// The exit code for a failed login the service reports.
+fn service_exit(o: &crate::agent::backend::LoginOutcome) -> Exit {
+    use crate::agent::AgentState;
+    match (&o.state, o.charged) {
+        (AgentState::DeviceProblem { .. }, _) => Exit::Device,
+        (AgentState::Unknown, _) | (_, None) => Exit::Network,
+        (_, Some(true)) => Exit::Rejected,
+        (AgentState::ApiProblem { .. }, _) => Exit::Network,
+        _ => Exit::Failure,
+    }
 }
 
 fn setup_error(e: SetupError) -> CliError {

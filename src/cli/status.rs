@@ -10,6 +10,10 @@ use crate::ledger::{DayState, Ledger, Summary};
 pub struct Args {}
 
 pub fn run(_args: Args, global: &Global) -> CmdResult {
+    // When the service runs, its state (and its ledger) is the one that counts.
+    if let Some(reply) = super::block_on(from_service(global)) {
+        return reply;
+    }
     let paths = user_paths(global)?;
     let file = paths.ledger_file();
     // No ledger yet: report an empty day rather than create files.
@@ -64,4 +68,47 @@ pub fn human(s: &Summary) -> String {
     }
     out.push('\n');
     out
+}
+
+/// Today's state from the running service; `None` when no service answers.
+async fn from_service(global: &Global) -> Option<CmdResult> {
+    use crate::agent::ipc::Message;
+    let mut client = crate::agent::ipc::try_connect(global.state_dir.as_deref()).await?;
+    let reply = match client.status().await {
+        Ok(r) => r,
+        Err(e) => {
+            return Some(Err(CliError::new(
+                Exit::Failure,
+                format!("The rd-agent service did not answer: {e}"),
+            )));
+        }
+    };
+    let Message::Status {
+        state,
+        sentence,
+        detail,
+        ..
+    } = reply
+    else {
+        return Some(Err(CliError::new(
+            Exit::Failure,
+            "The rd-agent service gave an unexpected answer to status: update both to the same version",
+        )));
+    };
+    let summary: Option<Summary> = serde_json::from_value(detail.clone()).ok();
+    if global.json {
+        print_json(&serde_json::json!({
+            "ok": true,
+            "via": "service",
+            "service_state": state,
+            "sentence": sentence,
+            "summary": detail,
+        }));
+    } else {
+        println!("Service: {sentence}");
+        if let Some(s) = summary {
+            print!("{}", human(&s));
+        }
+    }
+    Some(Ok(()))
 }
