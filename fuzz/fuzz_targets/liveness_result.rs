@@ -17,7 +17,7 @@ fn check(r: &SessionResult) {
     assert!(r.audit_images.len() <= MAX_AUDIT_IMAGES);
     for img in r.reference_image.iter().chain(&r.audit_images) {
         if let ImageSource::Bytes { bytes } = &img.source {
-            assert!(bytes.len() <= MAX_IMAGE_BYTES + 3);
+            assert!(bytes.len() <= MAX_IMAGE_BYTES);
         }
         if let Some(b) = &img.bounding_box {
             assert!(b.width.is_finite() && b.height.is_finite());

@@ -111,7 +111,7 @@ impl SessionStatus {
         match n.as_str() {
             "CREATED" => SessionStatus::Created,
             "INPROGRESS" => SessionStatus::InProgress,
-            "SUCCEEDED" | "SUCCESS" => SessionStatus::Succeeded,
+            "SUCCEEDED" => SessionStatus::Succeeded,
             "FAILED" => SessionStatus::Failed,
             "EXPIRED" => SessionStatus::Expired,
             _ => SessionStatus::Other(s.trim().to_string()),
@@ -529,6 +529,12 @@ fn source_from_string(path: &str, s: &str) -> Result<ImageSource, ResultError> {
         .decode(clean)
         .or_else(|_| base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(clean))
         .map_err(|e| ResultError::field(path, format!("is not valid base64 ({e})")))?;
+    if bytes.len() > MAX_IMAGE_BYTES {
+        return Err(ResultError::field(
+            path,
+            format!("holds an image larger than {MAX_IMAGE_BYTES} bytes"),
+        ));
+    }
     Ok(ImageSource::Bytes { bytes })
 }
 
