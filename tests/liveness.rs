@@ -674,3 +674,21 @@ fn cli_malformed_reply_is_a_clear_error() {
         "{msg}"
     );
 }
+
+#[tokio::test]
+async fn under_process_and_missing_audit_images() {
+    // TUP with no data: the check is still running.
+    let (_s, c) =
+        scripted(json!({"statuscode": "TUP", "status": "Under process", "data": null})).await;
+    let (res, _) = session_result(&c, "s1").await.unwrap();
+    assert_eq!(res.status, SessionStatus::InProgress);
+    assert_eq!(judge(&res, 90.0).kind, VerdictKind::Pending);
+    // A finished result with a reference image and no audit images at all.
+    let (_s, c) = scripted(envelope(json!({"Status": "SUCCEEDED", "Confidence": 91,
+        "ReferenceImage": {"Bytes": base64::engine::general_purpose::STANDARD.encode(jpeg(32, 24))}})))
+    .await;
+    let (res, _) = session_result(&c, "s1").await.unwrap();
+    assert!(res.audit_images.is_empty());
+    assert!(res.reference_image.as_ref().unwrap().bounding_box.is_none());
+    assert_eq!(judge(&res, 90.0).kind, VerdictKind::Live);
+}
