@@ -585,3 +585,59 @@ ports = "{rd_port}-{rd_port}"
         ipay.shutdown().await;
     }
 }
+
+#[test]
+fn service_install_stages_unit_udev_rules_and_autostart_under_a_root() {
+    let root = tempfile::tempdir().unwrap();
+    let bin = assert_cmd::cargo::cargo_bin!("rd-agent");
+    let out = std::process::Command::new(bin)
+        .args(["service", "install", "--json", "--root"])
+        .arg(root.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["files"].as_array().unwrap().len(), 3, "{doc}");
+    assert_eq!(
+        doc["commands"].as_array().unwrap().len(),
+        0,
+        "no systemctl under --root"
+    );
+    let unit =
+        std::fs::read_to_string(root.path().join("etc/systemd/system/rd-agent.service")).unwrap();
+    assert!(
+        unit.contains(&format!("ExecStart={} run", bin.display())),
+        "{unit}"
+    );
+    assert!(unit.contains("Type=notify"));
+    let rules =
+        std::fs::read_to_string(root.path().join("etc/udev/rules.d/70-rd-agent.rules")).unwrap();
+    assert!(rules.contains("GROUP=\"rd-agent\""));
+    let desktop =
+        std::fs::read_to_string(root.path().join("etc/xdg/autostart/rd-agent-tray.desktop"))
+            .unwrap();
+    assert!(desktop.contains(&format!("Exec={} tray", bin.display())));
+
+    let out = std::process::Command::new(bin)
+        .args(["service", "uninstall", "--root"])
+        .arg(root.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(
+        !root
+            .path()
+            .join("etc/systemd/system/rd-agent.service")
+            .exists()
+    );
+    assert!(
+        !root
+            .path()
+            .join("etc/xdg/autostart/rd-agent-tray.desktop")
+            .exists()
+    );
+}

@@ -101,6 +101,14 @@ pub fn parse_request(line: &[u8]) -> Result<Request, String> {
     })
 }
 
+/// Parse one line from the service (the client side).
+pub fn parse_message(line: &[u8]) -> Result<Message, IpcError> {
+    if line.len() > MAX_LINE * 4 {
+        return Err(IpcError::Protocol);
+    }
+    serde_json::from_slice(line).map_err(|_| IpcError::Protocol)
+}
+
 /// The socket path for a state directory, or the system one.
 pub fn socket_path(state_dir: Option<&Path>) -> PathBuf {
     match state_dir {
@@ -371,8 +379,7 @@ impl Client {
         if n == 0 {
             return Ok(None);
         }
-        let msg: Message = serde_json::from_slice(&self.line).map_err(|_| IpcError::Protocol)?;
-        Ok(Some(msg))
+        parse_message(&self.line).map(Some)
     }
 
     async fn call(&mut self, req: &Request) -> Result<Message, IpcError> {
@@ -468,6 +475,26 @@ mod tests {
         let s = serde_json::to_string(&m).unwrap();
         assert_eq!(s, r#"{"type":"reminder","message":"Daily login needed."}"#);
         assert_eq!(serde_json::from_str::<Message>(&s).unwrap(), m);
+    }
+
+    #[test]
+    fn replies_from_a_broken_service_are_errors_not_panics() {
+        let good = br#"{"type":"state","state":{"state":"logged_in","until":"2026-11-22T18:30:00Z"},"since":"2026-11-22T03:00:00Z","sentence":"x"}"#;
+        assert!(matches!(parse_message(good), Ok(Message::State { .. })));
+        for bad in [
+            &b""[..],
+            &good[..good.len() / 2],
+            b"{\"type\":\"state\",\"state\":{\"state\":\"logged_in\"}}",
+            b"{\"type\":\"state\",\"state\":{\"state\":\"logged_in\",\"until\":7}}",
+            b"{\"type\":\"teapot\"}",
+            b"{\"type\":\"login\",\"ok\":\"yes\"}",
+            b"null",
+            b"\x00\x01",
+        ] {
+            assert!(parse_message(bad).is_err(), "{bad:?}");
+        }
+        let huge = vec![b'x'; MAX_LINE * 4 + 1];
+        assert!(parse_message(&huge).is_err());
     }
 
     #[test]
