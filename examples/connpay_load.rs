@@ -23,6 +23,7 @@ struct Args {
     concurrency: usize,
     seconds: u64,
     max_exchanges: u64,
+    db_connections: usize,
 }
 
 fn parse_args() -> Args {
@@ -32,6 +33,7 @@ fn parse_args() -> Args {
         concurrency: 32,
         seconds: 20,
         max_exchanges: 1_000_000,
+        db_connections: 8,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -42,6 +44,7 @@ fn parse_args() -> Args {
             "--concurrency" => a.concurrency = v.parse().expect("--concurrency N"),
             "--seconds" => a.seconds = v.parse::<u64>().expect("--seconds N").min(120),
             "--max-exchanges" => a.max_exchanges = v.parse().expect("--max-exchanges N"),
+            "--db-connections" => a.db_connections = v.parse().expect("--db-connections N"),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -75,6 +78,8 @@ fn start_server(args: &Args) -> (ServerProcess, String) {
             "0",
             "--rate-per-token",
             "0",
+            "--db-connections",
+            &args.db_connections.to_string(),
         ])
         .stdout(Stdio::piped())
         .spawn()

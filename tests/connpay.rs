@@ -102,7 +102,9 @@ fn base_config(clock: Arc<ManualClock>) -> Config {
 }
 
 async fn start_with(db: &Db, clock: Arc<ManualClock>, tweak: impl FnOnce(&mut Config)) -> Server {
-    let store = Store::open(&db.url).await.expect("open the store");
+    let store = Store::open_with_pool(&db.url, 2)
+        .await
+        .expect("open the store");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let mut config = base_config(clock.clone());

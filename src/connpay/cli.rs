@@ -27,6 +27,9 @@ struct Args {
     /// Session store: a SQLite file path, or postgres://user@host/db for a shared PostgreSQL.
     #[arg(long, default_value = "connpay.sqlite3")]
     db: String,
+    /// Connections to PostgreSQL per instance (ignored for SQLite).
+    #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
+    db_connections: u32,
     /// Seconds a verification session stays valid after initiate.
     #[arg(long, default_value_t = 1800, value_parser = clap::value_parser!(u32).range(1..=86_400))]
     session_ttl_secs: u32,
@@ -163,7 +166,7 @@ pub fn main() -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let store = match Store::open(&args.db).await {
+        let store = match Store::open_with_pool(&args.db, args.db_connections as usize).await {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("connpay-server: {e}");

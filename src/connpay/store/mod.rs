@@ -90,8 +90,15 @@ impl Store {
     /// Opens `url`: `postgres://` or `postgresql://` for PostgreSQL, anything else is a SQLite
     /// file path (an optional `sqlite://` prefix is accepted). Creates the tables if needed.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
+        Store::open_with_pool(url, postgres::DEFAULT_POOL).await
+    }
+
+    /// As `open`, with `pg_connections` connections when the store is PostgreSQL.
+    pub async fn open_with_pool(url: &str, pg_connections: usize) -> Result<Store, StoreError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            Ok(Store::Postgres(PgStore::connect(url).await?))
+            Ok(Store::Postgres(
+                PgStore::connect(url, pg_connections).await?,
+            ))
         } else {
             let path = url.strip_prefix("sqlite://").unwrap_or(url);
             Ok(Store::Sqlite(SqliteStore::open(path).await?))

@@ -13,7 +13,8 @@ use tokio_postgres::{Client, NoTls, Row, Statement};
 
 use super::{Consume, SessionRecord, StoreError, TokenRecord, from_millis, to_millis};
 
-const POOL: usize = 4;
+/// Connections per instance unless told otherwise.
+pub const DEFAULT_POOL: usize = 8;
 
 // Taken under an advisory lock so that instances starting together do not race on the DDL.
 const SCHEMA: &str = "
@@ -151,15 +152,17 @@ fn session_from_row(row: &Row) -> SessionRecord {
 }
 
 impl PgStore {
-    pub async fn connect(url: &str) -> Result<PgStore, StoreError> {
+    /// Connects `pool` connections (at least one) and creates the tables if needed.
+    pub async fn connect(url: &str, pool: usize) -> Result<PgStore, StoreError> {
+        let pool = pool.max(1);
         // The tables must exist before the statements on them can be prepared.
         raw_client(url)
             .await?
             .batch_execute(SCHEMA)
             .await
             .map_err(|e| StoreError::Open(e.to_string()))?;
-        let mut slots = Vec::with_capacity(POOL);
-        for _ in 0..POOL {
+        let mut slots = Vec::with_capacity(pool);
+        for _ in 0..pool {
             slots.push(RwLock::new(Arc::new(Conn::connect(url).await?)));
         }
         Ok(PgStore {
