@@ -112,3 +112,26 @@ async fn from_service(global: &Global) -> Option<CmdResult> {
     }
     Some(Ok(()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    #[test]
+    fn human_text_names_state_expiry_and_counts() {
+        let l = Ledger::open_in_memory().unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 4, 0, 0).unwrap();
+        let s = l.summary(now).unwrap();
+        let t = human(&s);
+        assert!(t.contains("2026-11-22 IST): login required"), "{t}");
+        assert!(t.contains("Last attempt: none"), "{t}");
+        assert!(t.contains("0 today, 0 this month"), "{t}");
+        l.record_status("TXN", "LOGGEDIN", now).unwrap();
+        let t = human(&l.summary(now).unwrap());
+        assert!(
+            t.contains("logged in until midnight IST (2026-11-23 00:00 IST)"),
+            "{t}"
+        );
+    }
+}
