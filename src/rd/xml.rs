@@ -207,7 +207,7 @@ pub(crate) fn parse(input: &[u8], limit: usize) -> Result<Element, XmlError> {
 
 fn close(
     el: Element,
-    stack: &mut Vec<Element>,
+    stack: &mut [Element],
     root: &mut Option<Element>,
 ) -> Result<(), XmlError> {
     match stack.last_mut() {
