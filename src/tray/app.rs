@@ -74,6 +74,12 @@ impl Ui {
 }
 
 pub fn run(opts: TrayOptions) -> Result<(), TrayError> {
+    // Started from the Startup folder, a console program gets a console window: drop it.
+    #[cfg(windows)]
+    // SAFETY: FreeConsole has no preconditions; failing (no console) is fine.
+    unsafe {
+        windows_sys::Win32::System::Console::FreeConsole();
+    }
     let (ui_tx, ui_rx) = mpsc::channel::<UiEvent>();
     let (cmd_tx, cmd_rx) = tokio::sync::mpsc::unbounded_channel::<Command>();
 
