@@ -97,6 +97,16 @@ fn start_server(args: &Args) -> (ServerProcess, String) {
     (ServerProcess(child), addr)
 }
 
+/// User + system CPU seconds a process has used so far (Linux), to tell the server's cost per
+/// exchange apart from whatever else the machine is doing.
+fn cpu_seconds(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+    Some(ticks / 100.0)
+}
+
 fn percentile(sorted: &[u32], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
@@ -158,7 +168,10 @@ async fn exchange(c: &reqwest::Client, base: &str, n: u64) -> Result<[u32; 3], S
 
 fn main() {
     let args = parse_args();
-    let (_server, addr) = start_server(&args);
+    let (server, addr) = start_server(&args);
+    let server_pid = server.0.id().to_string();
+    let server_cpu0 = cpu_seconds(&server_pid).unwrap_or(0.0);
+    let client_cpu0 = cpu_seconds("self").unwrap_or(0.0);
     let base = format!("http://{addr}");
     // The client gets its own small runtime; the server is a separate process.
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -217,6 +230,9 @@ fn main() {
         all
     });
     let elapsed = started.elapsed().as_secs_f64();
+    let server_cpu = cpu_seconds(&server_pid).unwrap_or(0.0) - server_cpu0;
+    let client_cpu = cpu_seconds("self").unwrap_or(0.0) - client_cpu0;
+    drop(server);
     let mut lat: Vec<[u32; 4]> = results.into_iter().flatten().collect();
     let ok = lat.len();
     let mut col = |i: usize| {
@@ -239,6 +255,16 @@ fn main() {
         ok as f64 / elapsed,
         3.0 * ok as f64 / elapsed
     );
+    if ok > 0 {
+        println!(
+            "cpu: server {:.1} s ({:.0} us/exchange, {:.2} cores), load generator {:.1} s ({:.2} cores)",
+            server_cpu,
+            server_cpu * 1e6 / ok as f64,
+            server_cpu / elapsed,
+            client_cpu,
+            client_cpu / elapsed
+        );
+    }
     for (name, v) in [
         ("exchange", &total),
         ("access-token", &tok),
