@@ -173,11 +173,3 @@ pub fn main() -> ExitCode {
         }
     }
 }
-
-/// Placeholder for commands whose issue has not landed yet.
-pub(crate) fn not_yet(what: &str) -> CmdResult {
-    Err(CliError::new(
-        Exit::Failure,
-        format!("`{what}` is not available in this build yet"),
-    ))
-}

@@ -133,20 +133,7 @@ pub fn run(opts: TrayOptions) -> Result<(), TrayError> {
 
     let mut ui = Ui::new()?;
     tracing::info!(socket = %opts.socket.display(), "tray started");
-    loop {
-        #[cfg(windows)]
-        let ev = {
-            // The shell tray needs this thread's message loop; channel events wake it.
-            if !win::pump_until_woken() {
-                break;
-            }
-            match ui_rx.try_recv() {
-                Ok(e) => e,
-                Err(_) => continue,
-            }
-        };
-        #[cfg(not(windows))]
-        let Ok(ev) = ui_rx.recv() else { break };
+    while let Some(ev) = next_event(&ui_rx) {
         let mut next = Some(ev);
         while let Some(ev) = next.take() {
             match ev {
@@ -171,6 +158,26 @@ pub fn run(opts: TrayOptions) -> Result<(), TrayError> {
         }
     }
     Ok(())
+}
+
+/// Block until the next UI event; `None` when the channel or (Windows) the message loop ends.
+#[cfg(not(windows))]
+fn next_event(rx: &mpsc::Receiver<UiEvent>) -> Option<UiEvent> {
+    rx.recv().ok()
+}
+
+/// Windows: the shell tray needs this thread's message loop; channel senders post a wake
+/// message, so the loop sleeps in `GetMessageW` between events.
+#[cfg(windows)]
+fn next_event(rx: &mpsc::Receiver<UiEvent>) -> Option<UiEvent> {
+    loop {
+        if let Ok(e) = rx.try_recv() {
+            return Some(e);
+        }
+        if !win::pump_until_woken() {
+            return None;
+        }
+    }
 }
 
 #[cfg(windows)]
