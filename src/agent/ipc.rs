@@ -275,7 +275,7 @@ pub fn peer_of(stream: &Stream) -> Peer {
     #[cfg(not(unix))]
     {
         Peer {
-            pid: creds.pid().map(|p| p as u32),
+            pid: creds.pid(),
             ..Peer::default()
         }
     }
