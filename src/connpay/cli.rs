@@ -84,18 +84,39 @@ fn secrets_from_env() -> anyhow::Result<(String, ControlKey)> {
             bail!("Set only one of CONNPAY_CONTROL_KEY and CONNPAY_CONTROL_KEY_FILE")
         }
         (Some(k), None) => k,
-        (None, Some(path)) => std::fs::read_to_string(&path).with_context(|| {
+        (None, Some(path)) => {
+            warn_if_shared(std::path::Path::new(&path));
+            std::fs::read_to_string(&path).with_context(|| {
             format!(
                 "Cannot read the control key file {}; check CONNPAY_CONTROL_KEY_FILE and its permissions",
-                std::path::Path::new(&path).display()
-            )
-        })?,
-        (None, None) => bail!(
-            "Set CONNPAY_CONTROL_KEY, or CONNPAY_CONTROL_KEY_FILE to a file holding the key"
-        ),
+                    std::path::Path::new(&path).display()
+                )
+            })?
+        }
+        (None, None) => {
+            bail!("Set CONNPAY_CONTROL_KEY, or CONNPAY_CONTROL_KEY_FILE to a file holding the key")
+        }
     });
     let key = ControlKey::parse(&text)?;
     Ok((endpoint_id, key))
+}
+
+/// Warns when the key file can be read by anyone but its owner.
+fn warn_if_shared(path: &std::path::Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        if let Ok(meta) = std::fs::metadata(path)
+            && meta.permissions().mode() & 0o077 != 0
+        {
+            tracing::warn!(
+                "the control key file {} is readable by other users; chmod 600 it",
+                path.display()
+            );
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
 }
 
 async fn shutdown_signal() {
