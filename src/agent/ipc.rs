@@ -218,11 +218,11 @@ impl PeerPolicy {
     pub fn system() -> Self {
         #[cfg(unix)]
         {
-            let mut uids = vec![0, unsafe_free::euid()];
+            let mut uids = vec![0, unix_ids::euid()];
             uids.dedup();
             PeerPolicy {
                 uids,
-                gids: unsafe_free::group_id("rd-agent").into_iter().collect(),
+                gids: unix_ids::group_id("rd-agent").into_iter().collect(),
                 os_checked: false,
             }
         }
@@ -269,7 +269,7 @@ pub fn peer_of(stream: &Stream) -> Peer {
             pid,
             uid: creds.euid(),
             gid: creds.egid(),
-            groups: pid.map(unsafe_free::proc_groups).unwrap_or_default(),
+            groups: peer_groups(pid, creds.euid()),
         }
     }
     #[cfg(not(unix))]
@@ -281,9 +281,27 @@ pub fn peer_of(stream: &Stream) -> Peer {
     }
 }
 
+/// The peer's supplementary groups: from /proc when it can be read, else (the unit's
+/// `ProtectProc=invisible` hides other users' processes) from /etc/group by user name.
 #[cfg(unix)]
-mod unsafe_free {
-    //! Small lookups done without FFI beyond `geteuid`.
+fn peer_groups(pid: Option<u32>, uid: Option<u32>) -> Vec<u32> {
+    let from_proc = pid.map(unix_ids::proc_groups).unwrap_or_default();
+    if !from_proc.is_empty() {
+        return from_proc;
+    }
+    let (Ok(passwd), Ok(group)) = (
+        std::fs::read_to_string("/etc/passwd"),
+        std::fs::read_to_string("/etc/group"),
+    ) else {
+        return vec![];
+    };
+    uid.map(|u| unix_ids::groups_of_uid(&passwd, &group, u))
+        .unwrap_or_default()
+}
+
+#[cfg(unix)]
+mod unix_ids {
+    //! User and group ids: the effective uid, groups from /etc/group and /proc.
 
     pub fn euid() -> u32 {
         // SAFETY: geteuid has no preconditions and cannot fail.
@@ -300,6 +318,27 @@ mod unsafe_free {
             }
             f.nth(1)?.parse().ok()
         })
+    }
+
+    /// The groups listing the user with this uid as a member (from passwd and group texts).
+    pub fn groups_of_uid(passwd: &str, group: &str, uid: u32) -> Vec<u32> {
+        let Some(name) = passwd.lines().find_map(|l| {
+            let f: Vec<_> = l.split(':').collect();
+            (f.len() > 2 && f[2].parse() == Ok(uid)).then(|| f[0].to_string())
+        }) else {
+            return vec![];
+        };
+        group
+            .lines()
+            .filter_map(|l| {
+                let f: Vec<_> = l.split(':').collect();
+                let members = f.get(3)?;
+                members
+                    .split(',')
+                    .any(|m| m.trim() == name)
+                    .then(|| f.get(2)?.parse().ok())?
+            })
+            .collect()
     }
 
     /// Supplementary groups of a process (the `Groups:` line of /proc/PID/status).
@@ -465,6 +504,29 @@ mod tests {
         assert!(p.allows(&peer(1001, 1001, vec![27, 500])));
         assert!(!p.allows(&peer(1001, 1001, vec![27])));
         assert!(!p.allows(&Peer::default()));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn group_membership_from_etc_group_when_proc_is_hidden() {
+        let passwd = "root:x:0:0::/root:/bin/sh\nasha:x:1001:1001::/home/asha:/bin/sh\n";
+        let group = "root:x:0:\nrd-agent:x:998:ravi,asha\nasha:x:1001:\nplugdev:x:46:asha\n";
+        assert_eq!(
+            unix_ids::groups_of_uid(passwd, group, 1001),
+            vec![998, 46]
+        );
+        assert_eq!(
+            unix_ids::groups_of_uid(passwd, group, 0),
+            Vec::<u32>::new()
+        );
+        assert_eq!(
+            unix_ids::groups_of_uid(passwd, group, 4242),
+            Vec::<u32>::new()
+        );
+        assert_eq!(
+            unix_ids::groups_of_uid("garbage", "x:y", 1),
+            Vec::<u32>::new()
+        );
     }
 
     #[test]
