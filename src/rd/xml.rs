@@ -205,11 +205,7 @@ pub(crate) fn parse(input: &[u8], limit: usize) -> Result<Element, XmlError> {
     root.ok_or(XmlError::NoRoot)
 }
 
-fn close(
-    el: Element,
-    stack: &mut [Element],
-    root: &mut Option<Element>,
-) -> Result<(), XmlError> {
+fn close(el: Element, stack: &mut [Element], root: &mut Option<Element>) -> Result<(), XmlError> {
     match stack.last_mut() {
         Some(parent) => parent.children.push(el),
         None => {
