@@ -86,10 +86,26 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
                 rd.vendor().name
             );
         }
-        let _ = tokio::signal::ctrl_c().await;
+        stop_signal().await;
         rd.shutdown().await;
         Ok(())
     })
+}
+
+/// Ctrl-C, or SIGTERM on Unix (a supervisor or a test stopping the sandbox).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Start the simulated RD Service the arguments describe.
