@@ -199,7 +199,7 @@ impl Agent {
                         tracing::info!("reminding the operator to log in");
                         let _ = self.events.send(Message::Reminder {
                             message:
-                                "Daily login needed: click the rd-agent icon and scan your finger."
+                                "Click the rd-agent icon (or run `rd-agent login`) and scan your finger."
                                     .into(),
                         });
                     }

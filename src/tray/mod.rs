@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use crate::agent::AgentState;
 use crate::agent::ipc::{self, Message};
-use model::Action;
+use model::{Action, IconKind};
 
 /// What the UI thread is told.
 #[derive(Debug, Clone)]
@@ -116,11 +116,15 @@ pub(crate) async fn ipc_loop(
                 msg = next => match msg {
                     Ok(Some(Message::State { state, .. })) => ui(UiEvent::State(Some(state))),
                     Ok(Some(Message::Reminder { message })) => {
-                        notify::show("Daily login needed", &message).await;
+                        notify::show(IconKind::LoginRequired, "Daily login needed", &message).await;
                     }
                     Ok(Some(Message::Login(o))) => {
-                        let title = if o.ok { "Logged in" } else { "Login failed" };
-                        notify::show(title, &o.message).await;
+                        let (kind, title) = if o.ok {
+                            (IconKind::LoggedIn, "Logged in")
+                        } else {
+                            (IconKind::Problem, "Login failed")
+                        };
+                        notify::show(kind, title, &o.message).await;
                     }
                     Ok(Some(_)) => {}
                     // The service went away: show it, then reconnect.
@@ -152,10 +156,10 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
             // The result arrives as a Login event on the subscription and is shown there.
             Ok(mut c) => {
                 if let Err(e) = c.login(false).await {
-                    notify::show("Login failed", &e.to_string()).await;
+                    notify::show(IconKind::Problem, "Login failed", &e.to_string()).await;
                 }
             }
-            Err(_) => notify::show("Login failed", down).await,
+            Err(_) => notify::show(IconKind::ServiceDown, "Login failed", down).await,
         },
         Action::Status => {
             let text = match ipc::connect(&opts.socket).await {
@@ -166,7 +170,7 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
                 },
                 Err(_) => down.into(),
             };
-            notify::show("rd-agent status", &text).await;
+            notify::show(IconKind::Working, "rd-agent status", &text).await;
         }
         Action::Devices => {
             let text = match ipc::connect(&opts.socket).await {
@@ -176,7 +180,7 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
                 },
                 Err(_) => down.into(),
             };
-            notify::show("Fingerprint devices", &text).await;
+            notify::show(IconKind::Working, "Fingerprint devices", &text).await;
         }
         Action::OpenLogFolder => open_folder(log_dir),
         Action::Quit => {}
