@@ -298,3 +298,55 @@ fn devices_with_a_bad_range_is_a_usage_error() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// `rd-agent sandbox` serves both halves: a person can point `devices` and an InstantPay client
+/// at what it prints.
+#[test]
+fn sandbox_serves_the_rd_service_and_instantpay() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rd-agent"))
+        .args(["sandbox", "--rd-port", "0", "--api-port", "0", "--json"])
+        .env_remove("RD_AGENT_CONFIG")
+        .env_remove("RD_AGENT_STATE_DIR")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // The start document is pretty-printed JSON: read it up to its closing brace.
+    let mut doc = String::new();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        let done = line == "}";
+        doc.push_str(&line);
+        if done {
+            break;
+        }
+    }
+    let v = json_of(doc.as_bytes());
+    let rd_port = v["rd"]["port"].as_u64().unwrap();
+    let base_url = v["instantpay"]["base_url"].as_str().unwrap().to_string();
+    assert_eq!(v["instantpay"]["aadhaar"], "XXXX XXXX 7058");
+
+    let out = rd_agent()
+        .args([
+            "devices",
+            "--ports",
+            &format!("{rd_port}-{rd_port}"),
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+
+    let status = tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let outlet = rd_agent::sandbox::instantpay::DemoOutlet::demo();
+        let client = rd_agent::instantpay::Client::new(outlet.client_config(&base_url)).unwrap();
+        client.outlet_login_status().await
+    });
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert!(!status.unwrap().logged_in);
+}

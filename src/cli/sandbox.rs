@@ -1,5 +1,5 @@
-//! `rd-agent sandbox`: run the simulated RD Service (and, once it lands, the sandbox
-//! InstantPay) in the foreground until Ctrl-C.
+//! `rd-agent sandbox`: run the simulated RD Service and the sandbox InstantPay in the
+//! foreground until Ctrl-C.
 //!
 //! Each simulated part is started by its own function (`start_rd`, ...) so `run` stays a list.
 
@@ -8,6 +8,7 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::{CliError, CmdResult, Exit, Global};
+use crate::sandbox::instantpay::{self, DemoOutlet, SandboxConfig, SandboxInstantPay};
 use crate::sandbox::rd::{
     Behaviour, Fault, FaultScope, SimOptions, SimStatus, SimulatedRd, vendor, vendor_ids,
 };
@@ -44,6 +45,9 @@ pub struct Args {
     /// Behave as an older service: answer fType=2 with errCode 110.
     #[arg(long)]
     pub old_ftype: bool,
+    /// Port of the sandbox InstantPay (0: a free port, printed at start).
+    #[arg(long, default_value_t = 18080)]
+    pub api_port: u16,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -74,20 +78,34 @@ pub enum FaultOnArg {
 pub fn run(args: Args, global: &Global) -> CmdResult {
     super::block_on(async {
         let rd = start_rd(&args).await?;
+        let api = start_instantpay(args.api_port).await?;
         let url = format!("{}://127.0.0.1:{}", rd.scheme(), rd.port());
+        let outlet = DemoOutlet::demo();
         if global.json {
             super::print_json(&json!({
                 "ok": true,
                 "rd": { "vendor": rd.vendor().id, "port": rd.port(), "scheme": rd.scheme(), "url": url },
+                "instantpay": {
+                    "base_url": api.base_url(),
+                    "outlet_id": outlet.outlet_id,
+                    "client_id": outlet.client_id,
+                    "aadhaar": outlet.aadhaar.masked(),
+                },
             }));
         } else {
+            println!("simulated RD Service: {} on {url}", rd.vendor().name);
             println!(
-                "simulated RD Service: {} on {url} (Ctrl-C to stop)",
-                rd.vendor().name
+                "sandbox InstantPay:   {} (demo outlet {}, client id {}, operator {})",
+                api.base_url(),
+                outlet.outlet_id,
+                outlet.client_id,
+                outlet.aadhaar.masked()
             );
+            println!("Ctrl-C to stop.");
         }
         stop_signal().await;
         rd.shutdown().await;
+        api.shutdown().await;
         Ok(())
     })
 }
@@ -106,6 +124,24 @@ async fn stop_signal() {
         }
     }
     let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Start the sandbox InstantPay with the demo outlet on `127.0.0.1:port`.
+async fn start_instantpay(port: u16) -> Result<SandboxInstantPay, CliError> {
+    let cannot = |e: std::io::Error| {
+        CliError::new(
+            Exit::Usage,
+            format!(
+                "cannot start the sandbox InstantPay on 127.0.0.1:{port}: {e}; choose another --api-port"
+            ),
+        )
+    };
+    let listener = tokio::net::TcpListener::bind((std::net::Ipv4Addr::LOCALHOST, port))
+        .await
+        .map_err(cannot)?;
+    instantpay::start_on(listener, SandboxConfig::default())
+        .await
+        .map_err(cannot)
 }
 
 /// Start the simulated RD Service the arguments describe.
