@@ -511,14 +511,8 @@ mod tests {
     fn group_membership_from_etc_group_when_proc_is_hidden() {
         let passwd = "root:x:0:0::/root:/bin/sh\nasha:x:1001:1001::/home/asha:/bin/sh\n";
         let group = "root:x:0:\nrd-agent:x:998:ravi,asha\nasha:x:1001:\nplugdev:x:46:asha\n";
-        assert_eq!(
-            unix_ids::groups_of_uid(passwd, group, 1001),
-            vec![998, 46]
-        );
-        assert_eq!(
-            unix_ids::groups_of_uid(passwd, group, 0),
-            Vec::<u32>::new()
-        );
+        assert_eq!(unix_ids::groups_of_uid(passwd, group, 1001), vec![998, 46]);
+        assert_eq!(unix_ids::groups_of_uid(passwd, group, 0), Vec::<u32>::new());
         assert_eq!(
             unix_ids::groups_of_uid(passwd, group, 4242),
             Vec::<u32>::new()
