@@ -409,6 +409,14 @@ impl SandboxState {
     fn rpi(&self, status: &str) -> Response {
         self.envelope("RPI", None, status, Value::Null, None)
     }
+
+    /// The auth check of the outlet calls: the outlet the headers name, or the reply to send.
+    fn require_outlet(&self, headers: &HeaderMap) -> Result<DemoOutlet, Response> {
+        match self.check_auth(headers, true)? {
+            Some(o) => Ok(o.clone()),
+            None => Err(self.rpi("Invalid parameters: X-Ipay-Outlet-Id is required")),
+        }
+    }
 }
 
 async fn login_status(
@@ -417,9 +425,8 @@ async fn login_status(
     body: axum::body::Bytes,
 ) -> Response {
     st.lock().status_requests += 1;
-    let outlet = match st.check_auth(&headers, true) {
-        Ok(Some(o)) => o.clone(),
-        Ok(None) => return st.rpi("Invalid parameters: X-Ipay-Outlet-Id is required"),
+    let outlet = match st.require_outlet(&headers) {
+        Ok(o) => o,
         Err(r) => return r,
     };
     // An empty body is taken as `{}`; otherwise it must be an object.
@@ -459,9 +466,8 @@ async fn login(
     body: axum::body::Bytes,
 ) -> Response {
     st.lock().login_requests += 1;
-    let outlet = match st.check_auth(&headers, true) {
-        Ok(Some(o)) => o.clone(),
-        Ok(None) => return st.rpi("Invalid parameters: X-Ipay-Outlet-Id is required"),
+    let outlet = match st.require_outlet(&headers) {
+        Ok(o) => o,
         Err(r) => return r,
     };
     let o = match json_object(&headers, &body) {
