@@ -7,20 +7,18 @@ use std::hint::black_box;
 use std::process::Command;
 use std::time::Duration;
 
+use clock::SystemClock;
 use criterion::{Criterion, criterion_group, criterion_main};
-use rd_agent::aadhaar::Aadhaar;
-use rd_agent::clock::SystemClock;
-use rd_agent::instantpay::{
-    BiometricData, Client, LoginOutcome, OutletLoginRequest, new_external_ref,
-};
+use instantpay::aadhaar::Aadhaar;
+use instantpay::secret::Secret;
+use instantpay::{BiometricData, Client, LoginOutcome, OutletLoginRequest, new_external_ref};
 use rd_agent::ledger::Ledger;
 use rd_agent::login::live::RdScanner;
 use rd_agent::login::{Deps, LoginParams, LoginResult, Silent, login};
-use rd_agent::redact::Secret;
-use rd_agent::sandbox::instantpay::{
+use sandbox::instantpay::{
     self as ipay, DEMO_ENCRYPTION_KEY, DEMO_LATITUDE, DEMO_LONGITUDE, DEMO_OUTLET_ID, SandboxConfig,
 };
-use rd_agent::sandbox::rd::{SimOptions, SimulatedRd, vendor};
+use sandbox::rd::{SimOptions, SimulatedRd, vendor};
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
@@ -103,7 +101,7 @@ fn after_capture(c: &mut Criterion) {
     let rt = runtime();
     let ipay = rt.block_on(ipay::start(SandboxConfig::default())).unwrap();
     let client = Client::new(ipay.client_config()).unwrap();
-    let pid = rd_agent::rd::pid::parse(vendor("mantra-mfs100").unwrap().pid_ok.as_bytes()).unwrap();
+    let pid = rd::pid::parse(vendor("mantra-mfs100").unwrap().pid_ok.as_bytes()).unwrap();
     let aadhaar = Aadhaar::demo();
     let key = Secret::new(DEMO_ENCRYPTION_KEY);
     let mut g = c.benchmark_group("login");

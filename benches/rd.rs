@@ -6,8 +6,8 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use rd_agent::rd::{self, DiscoverOptions, pid};
-use rd_agent::sandbox::rd::{Behaviour, Fault, SimOptions, SimulatedRd, vendor};
+use rd::{self, DiscoverOptions, pid};
+use sandbox::rd::{Behaviour, Fault, SimOptions, SimulatedRd, vendor};
 
 fn real(name: &str) -> Vec<u8> {
     std::fs::read(format!(

@@ -12,7 +12,7 @@ use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
-use crate::clock::{ist, ist_date, next_ist_midnight};
+use clock::{ist, ist_date, next_ist_midnight};
 
 /// Migrations, applied in order; `PRAGMA user_version` counts how many ran.
 const MIGRATIONS: &[&str] = &[

@@ -1,21 +1,12 @@
-//! rd-agent: the daily AePS biometric login agent, and the identity toolkit around it.
-//!
-//! Dependency direction: the protocol modules (`rd`, `instantpay`, `connpay`) know nothing of
-//! the agent; `login` orchestrates them through small traits; `agent`, `tray`, `service` and
-//! `cli` sit on top.
+//! rd-agent, the agent product: the daily AePS biometric login as a command, a service and a
+//! tray. The protocols live in their own crates (`rd`, `instantpay`, `sandbox`); this crate
+//! orchestrates them: `login` is the use case behind small traits, `agent` the service runtime,
+//! `tray` the per-user process, `service` the OS registration, `cli` the commands.
 
-pub mod aadhaar;
 pub mod agent;
 pub mod cli;
-pub mod clock;
 pub mod config;
-pub mod connpay;
-pub mod instantpay;
 pub mod ledger;
-pub mod liveness;
 pub mod login;
-pub mod rd;
-pub mod redact;
-pub mod sandbox;
 pub mod service;
 pub mod tray;

@@ -8,11 +8,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
+use clock::{Clock, ist, next_ist_midnight};
 use rd_agent::agent::backend::BoxFuture;
 use rd_agent::agent::ipc::{self, Message, PeerPolicy};
 use rd_agent::agent::schedule::ScheduleConfig;
 use rd_agent::agent::{Agent, AgentState, Backend, LoginOutcome};
-use rd_agent::clock::{Clock, ist, next_ist_midnight};
 
 /// A clock the test sets.
 #[derive(Clone)]
@@ -319,8 +319,8 @@ async fn a_client_failing_the_peer_check_is_refused() {
 mod e2e {
     use super::*;
     use rd_agent::config::Secrets;
-    use rd_agent::sandbox::instantpay::{self as ipay, SandboxConfig};
-    use rd_agent::sandbox::rd::{SimOptions, SimulatedRd, vendor};
+    use sandbox::instantpay::{self as ipay, SandboxConfig};
+    use sandbox::rd::{SimOptions, SimulatedRd, vendor};
     use std::path::Path;
     use std::process::{Child, Command, Stdio};
 
@@ -504,8 +504,8 @@ ports = "{rd_port}-{rd_port}"
         for secret in [
             outlet.client_secret.expose(),
             outlet.encryption_key.expose(),
-            rd_agent::aadhaar::DEMO_AADHAAR,
-            &rd_agent::aadhaar::DEMO_AADHAAR.replace(' ', ""),
+            instantpay::aadhaar::DEMO_AADHAAR,
+            &instantpay::aadhaar::DEMO_AADHAAR.replace(' ', ""),
         ] {
             assert!(!logs.contains(secret), "a secret reached the log");
         }

@@ -6,16 +6,16 @@ use std::path::{Path, PathBuf};
 use std::process::{Command as StdCommand, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use assert_cmd::Command;
-use rd_agent::aadhaar::{DEMO_AADHAAR, verhoeff_check_digit};
-use rd_agent::config::{SecretName, Secrets};
-use rd_agent::instantpay::client::PATH_LOGIN;
-use rd_agent::ledger::{AttemptState, Ledger};
-use rd_agent::sandbox::instantpay::{
+use ::sandbox::instantpay::{
     self as ipay, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY, DEMO_LATITUDE,
     DEMO_LONGITUDE, DEMO_OUTLET_ID, Fault, SandboxConfig, SandboxInstantPay,
 };
-use rd_agent::sandbox::rd::{SimOptions, SimulatedRd, vendor};
+use assert_cmd::Command;
+use instantpay::aadhaar::{DEMO_AADHAAR, verhoeff_check_digit};
+use instantpay::client::PATH_LOGIN;
+use rd_agent::config::{SecretName, Secrets};
+use rd_agent::ledger::{AttemptState, Ledger};
+use sandbox::rd::{SimOptions, SimulatedRd, vendor};
 
 const AADHAAR_DIGITS: &str = "999941057058";
 

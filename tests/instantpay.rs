@@ -12,17 +12,17 @@ use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use rd_agent::aadhaar::Aadhaar;
-use rd_agent::clock::Clock;
-use rd_agent::instantpay::client::{PATH_LOGIN, PATH_LOGIN_STATUS};
-use rd_agent::instantpay::{
-    ActCode, ApiError, BiometricData, Client, ClientConfig, LoginOutcome, OutletLoginRequest,
-    StatusCode, new_external_ref,
-};
-use rd_agent::redact::Secret;
-use rd_agent::sandbox::instantpay::{
+use ::sandbox::instantpay::{
     self as sandbox, BIOMETRIC_FIELDS, DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY, DEMO_LATITUDE,
     DEMO_LONGITUDE, DemoOutlet, Fault, SandboxConfig, SandboxInstantPay,
+};
+use clock::Clock;
+use instantpay::aadhaar::Aadhaar;
+use instantpay::client::{PATH_LOGIN, PATH_LOGIN_STATUS};
+use instantpay::secret::Secret;
+use instantpay::{
+    ActCode, ApiError, BiometricData, Client, ClientConfig, LoginOutcome, OutletLoginRequest,
+    StatusCode, new_external_ref,
 };
 
 const SECRET: &str = "cl13nt-s3cret-value-XYZ";

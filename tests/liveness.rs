@@ -8,20 +8,20 @@ use std::sync::Arc;
 use assert_cmd::Command;
 use base64::Engine as _;
 use chrono::Duration;
-use rd_agent::clock::SystemClock;
-use rd_agent::config::{SecretName, Secrets};
-use rd_agent::instantpay::client::{ApiError, Client, ClientConfig};
-use rd_agent::instantpay::liveness::{
+use clock::SystemClock;
+use instantpay::client::{ApiError, Client, ClientConfig};
+use instantpay::liveness::verdict::{
+    BOX_COLOR, RgbImage, VerdictKind, annotate, decode_image, judge, line_width, pixel_rect,
+};
+use instantpay::liveness::{
     BoundingBox, CreateSessionRequest, ImageSource, LivenessError, ResultError, SessionStatus,
     create_session, session_result,
 };
-use rd_agent::instantpay::{StatusCode, new_external_ref};
-use rd_agent::liveness::{
-    BOX_COLOR, RgbImage, VerdictKind, annotate, decode_image, judge, line_width, pixel_rect,
-};
-use rd_agent::redact::Secret;
-use rd_agent::sandbox::instantpay::{SandboxConfig, SandboxInstantPay};
-use rd_agent::sandbox::liveness::{
+use instantpay::secret::Secret;
+use instantpay::{StatusCode, new_external_ref};
+use rd_agent::config::{SecretName, Secrets};
+use sandbox::instantpay::{SandboxConfig, SandboxInstantPay};
+use sandbox::liveness::{
     AUDIT_IMAGES, LivenessSandbox, Outcome, Plan, ReplyStyle, SESSION_LIFETIME, SandboxClock,
 };
 use serde_json::{Value, json};
@@ -52,7 +52,7 @@ fn client_for(base_url: &str) -> Client {
 /// a clock the test moves.
 async fn start_sandbox() -> Running {
     let clock = Arc::new(SandboxClock::new(Arc::new(SystemClock)));
-    let server = rd_agent::sandbox::instantpay::start(SandboxConfig {
+    let server = sandbox::instantpay::start(SandboxConfig {
         clock: clock.clone(),
         ..SandboxConfig::default()
     })
@@ -444,7 +444,7 @@ fn cli_sandbox_saves_pngs_with_the_box_around_the_face() {
             top: b["top"].as_f64().unwrap(),
         };
         // Redraw the sandbox's face without the box to compare the untouched pixels.
-        let original = rd_agent::sandbox::liveness::draw_face(img.width, img.height, &b);
+        let original = sandbox::liveness::draw_face(img.width, img.height, &b);
         assert_box_drawn(&img, &original, &b);
         // The box surrounds the face: its centre is skin.
         let cx = ((b.left + b.width / 2.0) * f64::from(img.width)) as u32 + 10;

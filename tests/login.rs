@@ -4,19 +4,19 @@
 
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
-use rd_agent::aadhaar::Aadhaar;
-use rd_agent::clock::Clock;
-use rd_agent::instantpay::Client;
-use rd_agent::ledger::{AttemptState, DayState, Ledger};
-use rd_agent::login::live::RdScanner;
-use rd_agent::login::{Deps, LoginError, LoginParams, LoginReport, LoginResult, Silent, login};
-use rd_agent::redact::Secret;
-use rd_agent::sandbox::instantpay::{
+use ::sandbox::instantpay::{
     self as ipay, DEMO_ENCRYPTION_KEY, DEMO_LATITUDE, DEMO_LONGITUDE, DEMO_OUTLET_ID,
     SandboxConfig, SandboxInstantPay,
 };
-use rd_agent::sandbox::rd::{SimOptions, SimulatedRd, vendor};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use clock::Clock;
+use instantpay::Client;
+use instantpay::aadhaar::Aadhaar;
+use instantpay::secret::Secret;
+use rd_agent::ledger::{AttemptState, DayState, Ledger};
+use rd_agent::login::live::RdScanner;
+use rd_agent::login::{Deps, LoginError, LoginParams, LoginReport, LoginResult, Silent, login};
+use sandbox::rd::{SimOptions, SimulatedRd, vendor};
 
 #[derive(Clone)]
 struct SetClock(Arc<Mutex<DateTime<Utc>>>);

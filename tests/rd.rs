@@ -2,11 +2,11 @@
 
 use std::time::Duration;
 
-use rd_agent::instantpay::biometric::BiometricData;
-use rd_agent::rd::{
+use instantpay::biometric::BiometricData;
+use rd::{
     self, DiscoverOptions, PidError, PidOptions, RdError, RdService, RdStatus, Scheme, client, pid,
 };
-use rd_agent::sandbox::rd::{
+use sandbox::rd::{
     Behaviour, Fault, FaultScope, SimOptions, SimStatus, SimulatedRd, VENDORS, vendor,
 };
 

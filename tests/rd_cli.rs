@@ -4,8 +4,8 @@
 use std::io::Write;
 
 use assert_cmd::Command;
-use rd_agent::rd::pid;
-use rd_agent::sandbox::rd::{Behaviour, Fault, SimOptions, SimulatedRd, VENDORS, vendor};
+use rd::pid;
+use sandbox::rd::{Behaviour, Fault, SimOptions, SimulatedRd, VENDORS, vendor};
 
 fn real(name: &str) -> String {
     format!("{}/rd-fixtures/real/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -236,7 +236,7 @@ async fn broken_services_give_exit_3_and_name_the_port() {
             "mantra-mfs100",
             Behaviour {
                 fault,
-                fault_on: rd_agent::sandbox::rd::FaultScope::Capture,
+                fault_on: sandbox::rd::FaultScope::Capture,
                 ..Behaviour::default()
             },
         )
@@ -342,8 +342,8 @@ fn sandbox_serves_the_rd_service_and_instantpay() {
     assert!(out.status.success());
 
     let status = tokio::runtime::Runtime::new().unwrap().block_on(async {
-        let outlet = rd_agent::sandbox::instantpay::DemoOutlet::demo();
-        let client = rd_agent::instantpay::Client::new(outlet.client_config(&base_url)).unwrap();
+        let outlet = sandbox::instantpay::DemoOutlet::demo();
+        let client = instantpay::Client::new(outlet.client_config(&base_url)).unwrap();
         client.outlet_login_status().await
     });
     child.kill().unwrap();

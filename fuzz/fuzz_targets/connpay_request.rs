@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rd_agent::connpay::ControlKey;
-use rd_agent::connpay::model::{
+use connpay_server::ControlKey;
+use connpay_server::model::{
     AccessTokenRequest, CheckRequest, InitiateRequest, parse_json, validate_invoice_id,
 };
 

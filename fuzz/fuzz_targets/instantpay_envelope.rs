@@ -3,9 +3,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rd_agent::aadhaar::Aadhaar;
-use rd_agent::instantpay::client::{interpret_login, interpret_status, scrub_text};
-use rd_agent::instantpay::parse_envelope;
+use instantpay::aadhaar::Aadhaar;
+use instantpay::client::{interpret_login, interpret_status, scrub_text};
+use instantpay::parse_envelope;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(env) = parse_envelope(data) {

@@ -3,8 +3,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rd_agent::instantpay::liveness::BoundingBox;
-use rd_agent::liveness::{annotate, decode_image};
+use instantpay::liveness::BoundingBox;
+use instantpay::liveness::verdict::{annotate, decode_image};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(img) = decode_image(data) {

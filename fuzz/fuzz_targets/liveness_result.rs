@@ -5,10 +5,10 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rd_agent::instantpay::liveness::{
+use instantpay::liveness::{
     ImageSource, MAX_AUDIT_IMAGES, MAX_IMAGE_BYTES, SessionResult,
 };
-use rd_agent::liveness::{judge, pixel_rect};
+use instantpay::liveness::verdict::{judge, pixel_rect};
 
 fn check(r: &SessionResult) {
     if let Some(c) = r.confidence {
@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(r) = SessionResult::from_json(data) {
         check(&r);
     }
-    if let Ok(env) = rd_agent::instantpay::parse_envelope(data)
+    if let Ok(env) = instantpay::parse_envelope(data)
         && let Some(d) = env.data
         && let Ok(r) = SessionResult::from_data(d)
     {

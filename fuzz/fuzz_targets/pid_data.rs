@@ -2,8 +2,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rd_agent::instantpay::biometric::BiometricData;
-use rd_agent::rd::{cert, pid};
+use instantpay::biometric::BiometricData;
+use rd::{cert, pid};
 
 fuzz_target!(|data: &[u8]| {
     let _ = pid::parse_lenient(data);

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rd_agent::rd::{self, client, discover};
+use rd::{client, discover};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(info) = rd::parse_rdservice(data) {

@@ -16,7 +16,7 @@ use super::AgentState;
 use super::backend::{Backend, LoginOutcome};
 use super::ipc::{MAX_LINE, Message, PeerPolicy, Request, parse_request, peer_of};
 use super::schedule::{Due, ScheduleConfig, Scheduler};
-use crate::clock::Clock;
+use clock::Clock;
 
 /// The longest the scheduler sleeps in one go. The wall clock can jump (suspend, NTP) while a
 /// monotonic sleep does not see it, so it re-reads the clock at least this often. Idle, this is

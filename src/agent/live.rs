@@ -7,10 +7,10 @@ use std::time::Duration;
 
 use super::AgentState;
 use super::backend::{Backend, BoxFuture, LoginOutcome};
-use crate::clock::{Clock, next_ist_midnight};
 use crate::config::{Config, Paths, Secrets};
-use crate::instantpay::Client;
-use crate::rd::{DiscoverOptions, Scheme};
+use clock::{Clock, next_ist_midnight};
+use instantpay::Client;
+use rd::{DiscoverOptions, Scheme};
 
 pub struct LiveBackend {
     paths: Paths,
@@ -35,7 +35,7 @@ impl LiveBackend {
 
     /// Why login cannot work now on the device side, or `None` if an RD Service is READY.
     async fn device_problem(config: &Config) -> Option<String> {
-        let found = crate::rd::discover(&discover_options(config)).await;
+        let found = rd::discover(&discover_options(config)).await;
         if found.iter().any(|s| s.status.is_ready()) {
             return None;
         }
@@ -106,7 +106,7 @@ impl Backend for LiveBackend {
                 Ok(c) => c,
                 Err(e) => return serde_json::json!({ "error": e.to_string() }),
             };
-            let report = crate::rd::discover_report(&discover_options(&config)).await;
+            let report = rd::discover_report(&discover_options(&config)).await;
             serde_json::to_value(&report).unwrap_or(serde_json::Value::Null)
         })
     }

@@ -5,11 +5,11 @@
 
 use super::AgentState;
 use super::backend::LoginOutcome;
-use crate::clock::Clock;
 use crate::config::{Config, Paths, Secrets, ensure_state_dir};
 use crate::ledger::Ledger;
 use crate::login::live::{self, RdScanner};
 use crate::login::{Deps, LoginError, LoginResult, Progress};
+use clock::Clock;
 
 /// Progress lines go to the service log (they name ports and steps, never data).
 struct LogProgress;

@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, NaiveTime, TimeZone, Utc};
 
-use crate::clock::{ist, ist_date, next_ist_midnight};
+use clock::{ist, ist_date, next_ist_midnight};
 
 /// The schedule's knobs. Times of day are IST.
 #[derive(Debug, Clone, PartialEq, Eq)]

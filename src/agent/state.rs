@@ -42,9 +42,7 @@ impl AgentState {
             AgentState::LoggingIn => "Logging in: place your finger on the scanner.".into(),
             AgentState::LoggedIn { until } => format!(
                 "Logged in until midnight ({} IST).",
-                until
-                    .with_timezone(&crate::clock::ist())
-                    .format("%Y-%m-%d %H:%M")
+                until.with_timezone(&clock::ist()).format("%Y-%m-%d %H:%M")
             ),
             AgentState::DeviceProblem { reason } => reason.clone(),
             AgentState::ApiProblem { reason } => reason.clone(),

@@ -8,7 +8,7 @@ use std::time::Duration;
 use rusb::UsbContext;
 
 use super::{Agent, Trigger};
-use crate::rd::usb;
+use rd::usb;
 
 /// Poll period when there is no hotplug.
 pub const POLL: Duration = Duration::from_secs(60);

@@ -7,8 +7,8 @@ use super::{CliError, CmdResult, Exit, Global};
 use crate::agent::ipc::{self, PeerPolicy};
 use crate::agent::schedule::{ScheduleConfig, parse_hhmm};
 use crate::agent::{Agent, logging};
-use crate::clock::SystemClock;
 use crate::config::{Config, Paths, Scope};
+use clock::SystemClock;
 
 #[derive(Debug, clap::Args)]
 pub struct RunArgs {

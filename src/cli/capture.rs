@@ -5,8 +5,8 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::{CliError, CmdResult, Exit, Global};
-use crate::instantpay::biometric::BiometricData;
-use crate::rd::{self, DiscoverOptions, PidOptions, RdError, RdService, client};
+use instantpay::biometric::BiometricData;
+use rd::{self, DiscoverOptions, PidOptions, RdError, RdService, client};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::{CliError, CmdResult, Exit, Global};
-use crate::rd::{self, DiscoverOptions, RdService, client};
+use rd::{self, DiscoverOptions, RdService, client};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde::Serialize;
 
 use super::{CliError, CmdResult, Exit, Global, print_json};
-use crate::clock::{Clock, SystemClock, ist};
 use crate::config::{Config, SecretName, Secrets};
+use clock::{Clock, SystemClock, ist};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {}
@@ -200,7 +200,7 @@ pub async fn run_checks(
     // RD Service and the device certificate.
     let default_config = Config::default();
     let rd_config = config.as_ref().unwrap_or(&default_config);
-    let found = crate::rd::discover(&crate::agent::live::discover_options(rd_config)).await;
+    let found = rd::discover(&crate::agent::live::discover_options(rd_config)).await;
     match found.iter().find(|s| s.status.is_ready()) {
         Some(svc) => {
             out.push(check(
@@ -214,7 +214,7 @@ pub async fn run_checks(
                     svc.info.trim()
                 ),
             ));
-            match crate::rd::client::device_info(svc).await {
+            match rd::client::device_info(svc).await {
                 Ok(info) => match info.cert() {
                     Ok(cert) => out.push(cert_verdict(cert.not_after, now)),
                     Err(e) => out.push(check(

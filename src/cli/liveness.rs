@@ -10,18 +10,20 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::{CliError, CmdResult, Exit, Global, print_json};
-use crate::clock::SystemClock;
 use crate::config::{Config, Paths, Scope, Secrets};
-use crate::instantpay::client::{ApiError, Client, ClientConfig};
-use crate::instantpay::envelope::EnvelopeMeta;
-use crate::instantpay::liveness::{
+use clock::SystemClock;
+use instantpay::client::{ApiError, Client, ClientConfig};
+use instantpay::envelope::EnvelopeMeta;
+use instantpay::liveness::verdict::{
+    DEFAULT_MIN_CONFIDENCE, PixelRect, Verdict, VerdictKind, annotate, judge,
+};
+use instantpay::liveness::{
     CreateSessionRequest, CreatedSession, ImageSource, LivenessError, LivenessImage,
     MAX_IMAGE_BYTES, SessionResult, create_session, session_result,
 };
-use crate::instantpay::new_external_ref;
-use crate::liveness::{DEFAULT_MIN_CONFIDENCE, PixelRect, Verdict, VerdictKind, annotate, judge};
-use crate::sandbox::instantpay::{SandboxConfig, SandboxInstantPay};
-use crate::sandbox::liveness::{LivenessSandbox, Outcome, Plan, SandboxClock};
+use instantpay::new_external_ref;
+use sandbox::instantpay::{SandboxConfig, SandboxInstantPay};
+use sandbox::liveness::{LivenessSandbox, Outcome, Plan, SandboxClock};
 
 /// Where the sandbox's demo outlet is (New Delhi).
 const DEMO_LATITUDE: &str = "28.6139";
@@ -207,14 +209,12 @@ impl Sandbox {
             clock: clock.clone(),
             ..SandboxConfig::default()
         };
-        let server = crate::sandbox::instantpay::start(config)
-            .await
-            .map_err(|e| {
-                CliError::new(
-                    Exit::Failure,
-                    format!("The sandbox could not open a loopback port: {e}"),
-                )
-            })?;
+        let server = sandbox::instantpay::start(config).await.map_err(|e| {
+            CliError::new(
+                Exit::Failure,
+                format!("The sandbox could not open a loopback port: {e}"),
+            )
+        })?;
         Ok(Sandbox { server, clock })
     }
 
@@ -389,7 +389,7 @@ fn sandbox_session(sb: &Sandbox, outcome: SandboxOutcome) -> String {
     sb.state().plan_next(plan);
     let id = sb.state().create_session();
     if outcome == SandboxOutcome::Expired {
-        sb.clock.advance(crate::sandbox::liveness::SESSION_LIFETIME);
+        sb.clock.advance(sandbox::liveness::SESSION_LIFETIME);
     }
     id
 }

@@ -11,14 +11,14 @@ use serde_json::json;
 
 use super::config::{config_error, secrets_error, user_paths};
 use super::{CliError, CmdResult, Exit, Global, print_json};
-use crate::clock::{SystemClock, ist};
 use crate::config::{Config, Secrets, ensure_state_dir};
-use crate::instantpay::ApiError;
 use crate::ledger::Ledger;
 use crate::login::live::{self, RdScanner, SetupError};
 use crate::login::{
     Deps, InstantPayApi, LoginError, LoginParams, LoginReport, LoginResult, StderrProgress, login,
 };
+use clock::{SystemClock, ist};
+use instantpay::ApiError;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -201,8 +201,8 @@ impl Drop for TempDir {
 }
 
 fn run_sandbox(force: bool, global: &Global) -> CmdResult {
-    use crate::sandbox::instantpay::{self as ipay, SandboxConfig};
-    use crate::sandbox::rd::{SimOptions, SimulatedRd, vendor};
+    use sandbox::instantpay::{self as ipay, SandboxConfig};
+    use sandbox::rd::{SimOptions, SimulatedRd, vendor};
 
     let tmp;
     let state_dir = match &global.state_dir {

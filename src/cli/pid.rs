@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use super::{CliError, CmdResult, Exit, Global};
-use crate::instantpay::biometric::BiometricData;
-use crate::rd::pid::{self, MAX_PID_BYTES, PidError};
+use instantpay::biometric::BiometricData;
+use rd::pid::{self, MAX_PID_BYTES, PidError};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {

@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde_json::json;
 
 use super::{CliError, CmdResult, Exit, Global};
-use crate::sandbox::instantpay::{self, DemoOutlet, SandboxConfig, SandboxInstantPay};
-use crate::sandbox::rd::{
+use sandbox::instantpay::{self, DemoOutlet, SandboxConfig, SandboxInstantPay};
+use sandbox::rd::{
     Behaviour, Fault, FaultScope, SimOptions, SimStatus, SimulatedRd, vendor, vendor_ids,
 };
 

@@ -3,8 +3,8 @@
 
 use super::config::user_paths;
 use super::{CliError, CmdResult, Exit, Global, print_json};
-use crate::clock::{Clock, SystemClock, ist};
 use crate::ledger::{DayState, Ledger, Summary};
+use clock::{Clock, SystemClock, ist};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {}

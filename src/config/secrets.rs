@@ -9,8 +9,8 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
-use crate::aadhaar::{Aadhaar, AadhaarError, KEY_LEN};
-use crate::redact::Secret;
+use instantpay::aadhaar::{Aadhaar, AadhaarError, KEY_LEN};
+use instantpay::secret::Secret;
 
 pub const SECRETS_FILE_NAME: &str = "secrets.toml";
 const MAX_SECRETS_BYTES: u64 = 64 * 1024;
@@ -253,7 +253,7 @@ fn read_private(path: &Path) -> Result<Option<Zeroizing<String>>, SecretsError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aadhaar::DEMO_AADHAAR;
+    use instantpay::aadhaar::DEMO_AADHAAR;
 
     const KEY: &str = "0123456789abcdef0123456789abcdef";
 

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use super::{LoginParams, Progress, ScanError, Scanner};
 use crate::config::{Config, ConfigError, Secrets, SecretsError};
-use crate::instantpay::{ApiError, Client, ClientConfig};
-use crate::rd::{DiscoverOptions, PidData, PidOptions, RdService};
+use instantpay::{ApiError, Client, ClientConfig};
+use rd::{DiscoverOptions, PidData, PidOptions, RdService};
 
 /// Capture deadline asked of the RD Service (the finger placement), in milliseconds.
 pub const CAPTURE_TIMEOUT_MS: u32 = 10_000;
@@ -47,7 +47,7 @@ impl RdScanner {
             ports: self.ports.clone(),
             ..DiscoverOptions::default()
         };
-        let found = crate::rd::discover(&opts).await;
+        let found = rd::discover(&opts).await;
         if let Some(s) = found.iter().find(|s| s.status.is_ready()) {
             self.service = Some(s.clone());
             return Ok(s.clone());
@@ -84,7 +84,7 @@ impl Scanner for RdScanner {
             .f_type(2)
             .timeout_ms(CAPTURE_TIMEOUT_MS)
             .env(self.env.clone());
-        match crate::rd::client::capture(&svc, &opts).await {
+        match rd::client::capture(&svc, &opts).await {
             Ok(pid) => Ok(pid),
             Err(e) => {
                 // The service may have moved or restarted: look again next time.

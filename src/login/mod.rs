@@ -12,15 +12,15 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use crate::aadhaar::{Aadhaar, AadhaarError};
-use crate::clock::{Clock, ist_date, next_ist_midnight};
-use crate::instantpay::{
+use crate::ledger::{Attempt, AttemptState, Ledger, LedgerError, NewAttempt, Outcome, Resolution};
+use clock::{Clock, ist_date, next_ist_midnight};
+use instantpay::aadhaar::{Aadhaar, AadhaarError};
+use instantpay::secret::Secret;
+use instantpay::{
     ApiError, BiometricData, LoginOutcome, LoginStatus, OutletLoginRequest, RequestError,
     new_external_ref, validate_coordinates,
 };
-use crate::ledger::{Attempt, AttemptState, Ledger, LedgerError, NewAttempt, Outcome, Resolution};
-use crate::rd::PidData;
-use crate::redact::Secret;
+use rd::PidData;
 
 pub mod live;
 
@@ -43,7 +43,7 @@ pub trait InstantPayApi {
     ) -> impl Future<Output = Result<LoginOutcome, ApiError>> + Send;
 }
 
-impl InstantPayApi for crate::instantpay::Client {
+impl InstantPayApi for instantpay::Client {
     async fn login_status(&self) -> Result<LoginStatus, ApiError> {
         self.outlet_login_status().await
     }

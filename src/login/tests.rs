@@ -6,10 +6,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use chrono::TimeZone;
 
 use super::*;
-use crate::aadhaar::DEMO_AADHAAR;
-use crate::instantpay::{ActCode, EnvelopeMeta, StatusCode};
 use crate::ledger::DayState;
-use crate::rd::pid::{DeviceInfo, PidBlock, Resp, Skey};
+use instantpay::aadhaar::DEMO_AADHAAR;
+use instantpay::{ActCode, EnvelopeMeta, StatusCode};
+use rd::pid::{DeviceInfo, PidBlock, Resp, Skey};
 
 const KEY: &str = "0123456789abcdef0123456789abcdef";
 

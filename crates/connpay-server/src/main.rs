@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    rd_agent::connpay::cli::main()
+    connpay_server::cli::main()
 }

@@ -23,7 +23,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::{JoinHandle, JoinSet};
 
-use crate::rd::{Scheme, parse_rdservice};
+use rd::{Scheme, parse_rdservice};
 
 /// One vendor's fixture set.
 #[derive(Debug)]
@@ -45,29 +45,29 @@ macro_rules! vendor {
         VendorFixtures {
             id: $id,
             name: $name,
-            rdservice: include_str!(concat!("../../rd-fixtures/", $id, "/rdservice.xml")),
-            deviceinfo: include_str!(concat!("../../rd-fixtures/", $id, "/deviceinfo.xml")),
-            pid_ok: include_str!(concat!("../../rd-fixtures/", $id, "/pid_ok.xml")),
+            rdservice: include_str!(concat!("../../../rd-fixtures/", $id, "/rdservice.xml")),
+            deviceinfo: include_str!(concat!("../../../rd-fixtures/", $id, "/deviceinfo.xml")),
+            pid_ok: include_str!(concat!("../../../rd-fixtures/", $id, "/pid_ok.xml")),
             errors: &[
                 (
                     700,
-                    include_str!(concat!("../../rd-fixtures/", $id, "/err_700.xml")),
+                    include_str!(concat!("../../../rd-fixtures/", $id, "/err_700.xml")),
                 ),
                 (
                     710,
-                    include_str!(concat!("../../rd-fixtures/", $id, "/err_710.xml")),
+                    include_str!(concat!("../../../rd-fixtures/", $id, "/err_710.xml")),
                 ),
                 (
                     720,
-                    include_str!(concat!("../../rd-fixtures/", $id, "/err_720.xml")),
+                    include_str!(concat!("../../../rd-fixtures/", $id, "/err_720.xml")),
                 ),
                 (
                     730,
-                    include_str!(concat!("../../rd-fixtures/", $id, "/err_730.xml")),
+                    include_str!(concat!("../../../rd-fixtures/", $id, "/err_730.xml")),
                 ),
                 (
                     999,
-                    include_str!(concat!("../../rd-fixtures/", $id, "/err_999.xml")),
+                    include_str!(concat!("../../../rd-fixtures/", $id, "/err_999.xml")),
                 ),
             ],
             https: $https,
@@ -377,7 +377,7 @@ async fn handle<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, config: &SimCo
         });
     }
     let b = &config.behaviour;
-    let path = crate::rd::discover::normalise_path(&request.path);
+    let path = rd::discover::normalise_path(&request.path);
     let (scope, doc) = match request.verb.as_str() {
         "RDSERVICE" => (FaultScope::RdService, rdservice_doc(config)),
         "DEVICEINFO" if path == config.device_info_path => {

@@ -9,7 +9,7 @@ use std::io::Cursor;
 
 use serde::Serialize;
 
-use crate::instantpay::liveness::{BoundingBox, SessionResult, SessionStatus};
+use super::{BoundingBox, SessionResult, SessionStatus};
 
 /// The threshold `--min-confidence` defaults to.
 pub const DEFAULT_MIN_CONFIDENCE: f64 = 90.0;

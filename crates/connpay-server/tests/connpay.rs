@@ -7,10 +7,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
+use clock::Clock;
+use clock::ManualClock;
+use connpay_server::store::Store;
+use connpay_server::{Config, ControlKey, run};
 use hmac::{Hmac, Mac};
-use rd_agent::clock::Clock;
-use rd_agent::connpay::store::Store;
-use rd_agent::connpay::{Config, ControlKey, ManualClock, run};
 use serde_json::{Value, json};
 use sha1::Sha1;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

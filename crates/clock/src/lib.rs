@@ -1,4 +1,4 @@
-//! Time, through a clock the tests can set. "Today" and "midnight" are IST (UTC+05:30, no DST);
+//! Time for every crate of the workspace, through a clock the tests can set. "Today" and "midnight" are IST (UTC+05:30, no DST);
 //! everything stored is UTC.
 
 use chrono::{DateTime, Duration, FixedOffset, NaiveDate, TimeZone, Utc};
@@ -37,6 +37,33 @@ pub fn next_ist_midnight(t: DateTime<Utc>) -> DateTime<Utc> {
         .single()
         .expect("IST has no DST gaps")
         .with_timezone(&Utc)
+}
+
+/// A clock that stands still until told to move: one for every test in the workspace.
+#[cfg(feature = "test-util")]
+#[derive(Debug)]
+pub struct ManualClock(std::sync::Mutex<DateTime<Utc>>);
+
+#[cfg(feature = "test-util")]
+impl ManualClock {
+    pub fn new(start: DateTime<Utc>) -> ManualClock {
+        ManualClock(std::sync::Mutex::new(start))
+    }
+
+    pub fn set(&self, t: DateTime<Utc>) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = t;
+    }
+
+    pub fn advance(&self, by: Duration) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) += by;
+    }
+}
+
+#[cfg(feature = "test-util")]
+impl Clock for ManualClock {
+    fn now(&self) -> DateTime<Utc> {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
 }
 
 #[cfg(test)]

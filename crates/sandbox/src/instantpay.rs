@@ -7,7 +7,7 @@
 //!   with the outlet's key and compares it with the registered Aadhaar: a mismatch is
 //!   `TXN`/`LOGINREQUIRED` and charged, a match `TXN`/`LOGGEDIN` and charged.
 //! - Fault modes per path, settable while running, for the failure tests ([`Fault`]).
-//! - The face-liveness routes of [`crate::sandbox::liveness`] are merged in, checked by the same
+//! - The face-liveness routes of [`crate::liveness`] are merged in, checked by the same
 //!   header check.
 //!
 //! Start it with [`start`] (port 0 on 127.0.0.1) or [`start_on`] (a listener you bound).
@@ -34,15 +34,15 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, oneshot};
 use tokio::task::JoinHandle;
 
-use crate::aadhaar::Aadhaar;
-use crate::clock::{Clock, SystemClock, ist, ist_date};
-use crate::instantpay::client::{
+use crate::liveness::{self, LivenessSandbox};
+use clock::{Clock, SystemClock, ist, ist_date};
+use instantpay::aadhaar::Aadhaar;
+use instantpay::client::{
     ClientConfig, HEADER_AUTH_CODE, HEADER_CLIENT_ID, HEADER_CLIENT_SECRET, HEADER_ENDPOINT_IP,
     HEADER_OUTLET_ID, PATH_LOGIN, PATH_LOGIN_STATUS,
 };
-use crate::instantpay::request::{DAILY_LOGIN, valid_external_ref, validate_coordinates};
-use crate::redact::Secret;
-use crate::sandbox::liveness::{self, LivenessSandbox};
+use instantpay::request::{DAILY_LOGIN, valid_external_ref, validate_coordinates};
+use instantpay::secret::Secret;
 
 /// The demo outlet's identifiers and secrets: sandbox-only values, documented for the README.
 pub const DEMO_OUTLET_ID: &str = "100001";
@@ -114,7 +114,7 @@ pub struct DemoOutlet {
 
 impl DemoOutlet {
     /// The demo outlet: [`DEMO_OUTLET_ID`], [`DEMO_CLIENT_ID`], [`DEMO_CLIENT_SECRET`],
-    /// [`DEMO_ENCRYPTION_KEY`] and the test Aadhaar [`crate::aadhaar::DEMO_AADHAAR`].
+    /// [`DEMO_ENCRYPTION_KEY`] and the test Aadhaar [`instantpay::aadhaar::DEMO_AADHAAR`].
     pub fn demo() -> DemoOutlet {
         DemoOutlet {
             outlet_id: DEMO_OUTLET_ID.to_string(),
@@ -766,7 +766,7 @@ async fn serve(listener: TcpListener, app: Router, mut shutdown: oneshot::Receiv
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::aadhaar::DEMO_AADHAAR;
+    use instantpay::aadhaar::DEMO_AADHAAR;
 
     #[test]
     fn demo_outlet_is_consistent() {

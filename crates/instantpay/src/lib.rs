@@ -1,11 +1,13 @@
 //! InstantPay API client (DESIGN section 6). Knows nothing of the agent.
 
+pub mod aadhaar;
 pub mod biometric;
 pub mod client;
 pub mod codes;
 pub mod envelope;
 pub mod liveness;
 pub mod request;
+pub mod secret;
 
 pub use biometric::BiometricData;
 pub use client::{ApiError, Client, ClientConfig, LoginOutcome, LoginStatus};

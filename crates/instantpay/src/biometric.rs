@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::rd::PidData;
+use rd::PidData;
 
 /// The `biometricData` object of `outletLogin`. Field names are InstantPay's, exactly.
 /// `Debug` is derived only for tests' sake through `redacted()`: never log this struct.

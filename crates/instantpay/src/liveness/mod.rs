@@ -11,14 +11,16 @@
 //!
 //! All the key matching goes through [`norm`] and the tables in [`keys`]: change a name there.
 
+pub mod verdict;
+
 use base64::Engine as _;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::client::{ApiError, Client};
-use super::codes::StatusCode;
-use super::envelope::{Envelope, EnvelopeMeta};
-use super::request::{RequestError, valid_external_ref, validate_coordinates};
+use crate::client::{ApiError, Client};
+use crate::codes::StatusCode;
+use crate::envelope::{Envelope, EnvelopeMeta};
+use crate::request::{RequestError, valid_external_ref, validate_coordinates};
 
 /// Largest decoded image accepted from a reply. Rekognition's images are a few hundred KiB.
 pub const MAX_IMAGE_BYTES: usize = 8 * 1024 * 1024;

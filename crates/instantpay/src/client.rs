@@ -15,7 +15,7 @@ use super::envelope::{
     Envelope, EnvelopeError, EnvelopeMeta, MAX_BODY, loose_bool, loose_string, parse_envelope,
 };
 use super::request::{OutletLoginRequest, RequestError, validate};
-use crate::redact::Secret;
+use crate::secret::Secret;
 
 /// The live API. The sandbox and tests set their own `base_url`.
 pub const DEFAULT_BASE_URL: &str = "https://api.instantpay.in";

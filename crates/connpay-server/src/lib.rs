@@ -13,12 +13,10 @@ pub mod signature;
 pub mod store;
 
 use std::future::Future;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
-
-use crate::clock::{Clock, SystemClock};
+use clock::{Clock, SystemClock};
 pub use error::ApiError;
 use listener::{GuardedListener, Peer};
 use ratelimit::RateLimiter;
@@ -90,31 +88,6 @@ impl std::fmt::Debug for Config {
             .field("idle_timeout", &self.idle_timeout)
             .field("max_connections", &self.max_connections)
             .finish_non_exhaustive()
-    }
-}
-
-/// A clock that stands still until told to move: for expiry tests.
-#[derive(Debug)]
-pub struct ManualClock(Mutex<DateTime<Utc>>);
-
-impl ManualClock {
-    pub fn new(start: DateTime<Utc>) -> ManualClock {
-        ManualClock(Mutex::new(start))
-    }
-
-    pub fn set(&self, t: DateTime<Utc>) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = t;
-    }
-
-    pub fn advance(&self, by: chrono::Duration) {
-        let mut t = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        *t += by;
-    }
-}
-
-impl Clock for ManualClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 
