@@ -76,7 +76,7 @@ fn use_case_in_process(c: &mut Criterion) {
     g.bench_function("use_case_in_process", |b| {
         b.iter(|| {
             ipay.state().invalidate_login(DEMO_OUTLET_ID);
-            let mut scanner = RdScanner::new("127.0.0.1", port..=port, "P");
+            let mut scanner = RdScanner::new("127.0.0.1", rd::PortRange::single(port), "P");
             let r = rt
                 .block_on(login(
                     Deps {

@@ -83,7 +83,7 @@ fn discovery(c: &mut Criterion) {
     for (label, with_hang) in [("one_service", false), ("one_service_one_hanging", true)] {
         let (base, sims) = rt.block_on(block(with_hang));
         let opts = DiscoverOptions {
-            ports: base..=base + 20,
+            ports: rd::PortRange::new(base, base + 20).unwrap(),
             ..DiscoverOptions::default()
         };
         g.bench_function(label, |b| {

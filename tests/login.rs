@@ -81,7 +81,7 @@ fn params(force: bool) -> LoginParams {
 impl World {
     async fn login(&mut self, force: bool) -> Result<LoginReport, LoginError> {
         let port = self.rd.port();
-        let mut scanner = RdScanner::new("127.0.0.1", port..=port, "P");
+        let mut scanner = RdScanner::new("127.0.0.1", rd::PortRange::single(port), "P");
         login(
             Deps {
                 scanner: &mut scanner,

@@ -259,7 +259,7 @@ async fn start(id: &str, behaviour: Behaviour) -> SimulatedRd {
 
 fn one_port(port: u16) -> DiscoverOptions {
     DiscoverOptions {
-        ports: port..=port,
+        ports: rd::PortRange::single(port),
         probe_timeout: Duration::from_secs(2),
         ..DiscoverOptions::default()
     }
@@ -413,7 +413,7 @@ async fn a_scan_reports_ready_and_notready_and_skips_a_hanging_port() {
     .await;
     let lo = sims[0].port();
     let opts = DiscoverOptions {
-        ports: lo..=lo + 3,
+        ports: rd::PortRange::new(lo, lo + 3).unwrap(),
         probe_timeout: Duration::from_millis(300),
         ..DiscoverOptions::default()
     };

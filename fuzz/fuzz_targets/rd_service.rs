@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rd::{client, discover};
+use rd::{client, service};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(info) = rd::parse_rdservice(data) {
@@ -13,9 +13,9 @@ fuzz_target!(|data: &[u8]| {
         let _ = reply.cert();
     }
     if let Ok(text) = std::str::from_utf8(data) {
-        assert!(discover::normalise_path(text).starts_with('/'));
-        if let Ok(range) = rd::parse_port_range(text) {
-            assert!(range.start() <= range.end() && *range.start() > 0);
+        assert!(service::normalise_path(text).starts_with('/'));
+        if let Ok(range) = text.parse::<rd::PortRange>() {
+            assert!(range.low() <= range.high() && range.low() > 0);
         }
     }
 });

@@ -35,35 +35,26 @@ impl LiveBackend {
 
     /// Why login cannot work now on the device side, or `None` if an RD Service is READY.
     async fn device_problem(config: &Config) -> Option<String> {
-        let found = rd::discover(&discover_options(config)).await;
-        if found.iter().any(|s| s.status.is_ready()) {
-            return None;
-        }
+        let e = rd::find_ready(&discover_options(config)).await.err()?;
         // Before blaming the RD Service, see whether the scanner is even plugged in.
         let usb = tokio::task::spawn_blocking(super::usb::scan)
             .await
             .ok()
             .flatten();
-        Some(match (found.first(), usb) {
-            (_, Some(v)) if v.is_empty() => {
+        Some(match usb {
+            Some(v) if v.is_empty() => {
                 "Scanner not connected: plug the fingerprint scanner into a USB port.".into()
             }
-            (Some(s), _) => format!(
-                "The RD Service on port {} is not ready ({}): reconnect the scanner or restart its RD Service.",
-                s.port,
-                s.info.trim()
-            ),
-            (None, _) => "No RD Service found: install or start the scanner's RD Service.".into(),
+            _ => e.to_string(),
         })
     }
 }
 
 /// Discovery as the config says (host, port range), both schemes.
 pub fn discover_options(config: &Config) -> DiscoverOptions {
-    let (lo, hi) = config.rd_ports();
     DiscoverOptions {
         host: config.rd.host.clone(),
-        ports: lo..=hi,
+        ports: config.rd.ports,
         probe_timeout: Duration::from_millis(800),
         schemes: vec![Scheme::Http, Scheme::Https],
     }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{CliError, CmdResult, Exit, Global};
 use crate::agent::ipc::{self, PeerPolicy};
-use crate::agent::schedule::{ScheduleConfig, parse_hhmm};
+use crate::agent::schedule::ScheduleConfig;
 use crate::agent::{Agent, logging};
 use crate::config::{Config, Paths, Scope};
 use clock::SystemClock;
@@ -54,12 +54,7 @@ fn usage(e: impl std::fmt::Display) -> CliError {
 
 /// The service's schedule from the config (`schedule.reminder_at`); the rest are defaults.
 pub fn schedule_from(config: &Config) -> Result<ScheduleConfig, CliError> {
-    let reminder_at = parse_hhmm(&config.schedule.reminder_at).ok_or_else(|| {
-        usage(format!(
-            "schedule.reminder_at is {:?}: write a time of day as HH:MM (IST), such as \"08:00\"",
-            config.schedule.reminder_at
-        ))
-    })?;
+    let reminder_at = config.schedule.reminder_at.time();
     Ok(ScheduleConfig {
         reminder_at,
         ..ScheduleConfig::default()

@@ -26,7 +26,7 @@ pub struct Args {
     pub host: String,
     /// Port range to discover in when --port is not given.
     #[arg(long, default_value = "11100-11120")]
-    pub ports: String,
+    pub ports: rd::PortRange,
 }
 
 /// The `--json` document.
@@ -55,9 +55,8 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
     opts.validate()
         .map_err(|e| CliError::new(Exit::Usage, RdError::from(e).to_string()))?;
     let ports = match args.port {
-        Some(p) => p..=p,
-        None => rd::parse_port_range(&args.ports)
-            .map_err(|e| CliError::new(Exit::Usage, e.to_string()))?,
+        Some(p) => rd::PortRange::single(p),
+        None => args.ports,
     };
     let discover = DiscoverOptions {
         host: args.host.clone(),
@@ -122,21 +121,8 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
 
 /// The service on the named port, or the first READY one discovered.
 async fn find_service(opts: &DiscoverOptions, port: Option<u16>) -> Result<RdService, RdError> {
-    if let Some(port) = port {
-        return rd::probe(opts, port).await;
-    }
-    let found = rd::discover(opts).await;
-    if let Some(ready) = found.iter().find(|s| s.status.is_ready()) {
-        return Ok(ready.clone());
-    }
-    match found.into_iter().next() {
-        Some(svc) => Err(RdError::NotReady {
-            port: svc.port,
-            status: svc.status.to_string(),
-        }),
-        None => Err(RdError::NotFound {
-            host: opts.host.clone(),
-            ports: format!("{}-{}", opts.ports.start(), opts.ports.end()),
-        }),
+    match port {
+        Some(port) => rd::probe(opts, port).await,
+        None => rd::find_ready(opts).await,
     }
 }

@@ -179,13 +179,22 @@ fn get(cfg: &Config, key: &str) -> String {
         "instantpay.client_id" => cfg.instantpay.client_id.clone(),
         "instantpay.outlet_id" => cfg.instantpay.outlet_id.clone(),
         "instantpay.endpoint_ip" => cfg.instantpay.endpoint_ip.clone(),
-        "outlet.latitude" => cfg.outlet.latitude.clone(),
-        "outlet.longitude" => cfg.outlet.longitude.clone(),
-        "rd.ports" => cfg.rd.ports.clone(),
+        "outlet.latitude" => crate::config::text_or_empty(&cfg.outlet.latitude),
+        "outlet.longitude" => crate::config::text_or_empty(&cfg.outlet.longitude),
+        "rd.ports" => cfg.rd.ports.to_string(),
         "capture.min_qscore" => cfg.capture.min_qscore.to_string(),
         "capture.min_nmpoints" => cfg.capture.min_nmpoints.to_string(),
         _ => String::new(),
     }
+}
+
+/// `v` as the key's type, or a usage error saying what the key takes.
+fn typed<T: std::str::FromStr>(v: &str) -> Result<T, CliError>
+where
+    T::Err: std::fmt::Display,
+{
+    v.parse()
+        .map_err(|e: T::Err| CliError::new(Exit::Usage, e.to_string()))
 }
 
 fn set(cfg: &mut Config, key: &str, v: &str) -> Result<(), CliError> {
@@ -202,9 +211,9 @@ fn set(cfg: &mut Config, key: &str, v: &str) -> Result<(), CliError> {
         "instantpay.client_id" => cfg.instantpay.client_id = v.into(),
         "instantpay.outlet_id" => cfg.instantpay.outlet_id = v.into(),
         "instantpay.endpoint_ip" => cfg.instantpay.endpoint_ip = v.into(),
-        "outlet.latitude" => cfg.outlet.latitude = v.into(),
-        "outlet.longitude" => cfg.outlet.longitude = v.into(),
-        "rd.ports" => cfg.rd.ports = v.into(),
+        "outlet.latitude" => cfg.outlet.latitude = Some(typed(v)?),
+        "outlet.longitude" => cfg.outlet.longitude = Some(typed(v)?),
+        "rd.ports" => cfg.rd.ports = typed(v)?,
         "capture.min_qscore" => cfg.capture.min_qscore = number(v)?,
         "capture.min_nmpoints" => cfg.capture.min_nmpoints = number(v)?,
         _ => {}

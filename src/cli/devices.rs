@@ -12,7 +12,7 @@ use rd::{self, DiscoverOptions, RdService, client};
 pub struct Args {
     /// Port range to probe.
     #[arg(long, default_value = "11100-11120")]
-    pub ports: String,
+    pub ports: rd::PortRange,
     /// Host to probe (loopback).
     #[arg(long, default_value = "127.0.0.1")]
     pub host: String,
@@ -22,8 +22,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args, global: &Global) -> CmdResult {
-    let ports =
-        rd::parse_port_range(&args.ports).map_err(|e| CliError::new(Exit::Usage, e.to_string()))?;
+    let ports = args.ports;
     let opts = DiscoverOptions {
         host: args.host.clone(),
         ports,
@@ -43,7 +42,7 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
     if report.services.is_empty() {
         let mut message = rd::RdError::NotFound {
             host: args.host.clone(),
-            ports: args.ports.trim().to_string(),
+            ports: args.ports.to_string(),
         }
         .to_string();
         for f in &report.failures {

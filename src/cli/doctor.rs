@@ -200,7 +200,8 @@ pub async fn run_checks(
     // RD Service and the device certificate.
     let default_config = Config::default();
     let rd_config = config.as_ref().unwrap_or(&default_config);
-    let found = rd::discover(&crate::agent::live::discover_options(rd_config)).await;
+    let opts = crate::agent::live::discover_options(rd_config);
+    let found = rd::discover(&opts).await;
     match found.iter().find(|s| s.status.is_ready()) {
         Some(svc) => {
             out.push(check(
@@ -227,19 +228,10 @@ pub async fn run_checks(
             }
         }
         None => {
-            let msg = match found.first() {
-                Some(s) => format!(
-                    "The RD Service on port {} is not READY ({:?}): reconnect the scanner, close other applications using it, or restart the RD Service.",
-                    s.port, s.status
-                ),
-                None => {
-                    let (lo, hi) = rd_config.rd_ports();
-                    format!(
-                        "No RD Service answered on {} ports {lo}-{hi}: install or start the scanner's RD Service (or fix rd.ports).",
-                        rd_config.rd.host
-                    )
-                }
-            };
+            let msg = rd::ready_of(&found, &opts)
+                .err()
+                .map(|e| e.to_string())
+                .unwrap_or_default();
             out.push(check("rd_service", Verdict::Fail, msg));
             out.push(check(
                 "device_certificate",

@@ -254,8 +254,16 @@ async fn create(a: CreateArgs, global: &Global) -> Result<Done, CliError> {
             )),
         };
         (
-            pick(a.latitude, "outlet.latitude", &cfg.outlet.latitude)?,
-            pick(a.longitude, "outlet.longitude", &cfg.outlet.longitude)?,
+            pick(
+                a.latitude,
+                "outlet.latitude",
+                &crate::config::text_or_empty(&cfg.outlet.latitude),
+            )?,
+            pick(
+                a.longitude,
+                "outlet.longitude",
+                &crate::config::text_or_empty(&cfg.outlet.longitude),
+            )?,
         )
     };
     let req = CreateSessionRequest {

@@ -244,10 +244,10 @@ fn run_sandbox(force: bool, global: &Global) -> CmdResult {
         cfg.instantpay.client_id = outlet.client_id.clone();
         cfg.instantpay.outlet_id = outlet.outlet_id.clone();
         cfg.instantpay.endpoint_ip = ipay::DEMO_ENDPOINT_IP.to_string();
-        cfg.outlet.latitude = ipay::DEMO_LATITUDE.to_string();
-        cfg.outlet.longitude = ipay::DEMO_LONGITUDE.to_string();
+        cfg.outlet.latitude = ipay::DEMO_LATITUDE.parse().ok();
+        cfg.outlet.longitude = ipay::DEMO_LONGITUDE.parse().ok();
         cfg.rd.host = "127.0.0.1".to_string();
-        cfg.rd.ports = rd.port().to_string();
+        cfg.rd.ports = ::rd::PortRange::single(rd.port());
         let secrets = Secrets {
             client_secret: Some(outlet.client_secret.clone()),
             encryption_key: Some(outlet.encryption_key.clone()),

@@ -1,5 +1,7 @@
-//! Configuration (DESIGN section 4): defaults, then the TOML file, then environment variables
-//! `RD_AGENT_<SECTION>__<KEY>`. Secrets live apart, in [`secrets`].
+//! Configuration: defaults, then the TOML file, then environment variables
+//! `RD_AGENT_<SECTION>__<KEY>`. Secrets live apart, in [`secrets`]. Every value is parsed once,
+//! at load, into its own type (port range, time of day, coordinates, RD env); a bad value is an
+//! error that names its key and where it came from.
 //!
 //! Loading never fails on a missing required value: the file may be half written while the
 //! operator sets up. The command that needs a value asks [`Config::require_login`], which names
@@ -7,14 +9,16 @@
 
 use std::path::{Path, PathBuf};
 
+use clock::TimeOfDay;
+use instantpay::{Latitude, Longitude};
+use rd::{PortRange, RdEnv};
 use serde::{Deserialize, Serialize};
 
 pub mod secrets;
 
 pub use secrets::{SecretName, Secrets, SecretsError};
 
-/// The live InstantPay API.
-pub const DEFAULT_BASE_URL: &str = "https://api.instantpay.in";
+pub use instantpay::client::DEFAULT_BASE_URL;
 /// File name of the config inside a config directory.
 pub const CONFIG_FILE_NAME: &str = "config.toml";
 /// Prefix of the environment overrides.
@@ -51,9 +55,11 @@ pub struct InstantPayConfig {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct OutletConfig {
-    /// Decimal degrees as a string, 4 to 6 decimals, `.` separator.
-    pub latitude: String,
-    pub longitude: String,
+    /// Decimal degrees as a string, 4 to 6 decimals, `.` separator; `""` in the file is unset.
+    #[serde(with = "unset_if_empty")]
+    pub latitude: Option<Latitude>,
+    #[serde(with = "unset_if_empty")]
+    pub longitude: Option<Longitude>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -61,9 +67,9 @@ pub struct OutletConfig {
 pub struct RdConfig {
     pub host: String,
     /// A port or a range, `"11100-11120"`.
-    pub ports: String,
+    pub ports: PortRange,
     /// PidOptions `env`: P, PP or S.
-    pub env: String,
+    pub env: RdEnv,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,7 +85,7 @@ pub struct CaptureConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct ScheduleConfig {
     /// Morning reminder, `HH:MM` IST.
-    pub reminder_at: String,
+    pub reminder_at: TimeOfDay,
 }
 
 impl Default for InstantPayConfig {
@@ -98,8 +104,8 @@ impl Default for RdConfig {
     fn default() -> Self {
         RdConfig {
             host: "127.0.0.1".to_string(),
-            ports: "11100-11120".to_string(),
-            env: "P".to_string(),
+            ports: PortRange::default(),
+            env: RdEnv::default(),
         }
     }
 }
@@ -118,7 +124,7 @@ impl Default for CaptureConfig {
 impl Default for ScheduleConfig {
     fn default() -> Self {
         ScheduleConfig {
-            reminder_at: "08:00".to_string(),
+            reminder_at: TimeOfDay::new(8, 0).expect("08:00 is a time of day"),
         }
     }
 }
@@ -292,43 +298,17 @@ impl Config {
             key: key.to_string(),
             reason,
         };
-        let url = &self.instantpay.base_url;
-        if !(url.starts_with("https://") || url.starts_with("http://")) {
-            return Err(bad(
-                "instantpay.base_url",
-                format!(
-                    "must start with https:// (got {url:?}); the live API is {DEFAULT_BASE_URL}"
-                ),
-            ));
-        }
+        instantpay::client::check_base_url(&self.instantpay.base_url)
+            .map_err(|e| bad("instantpay.base_url", e.to_string()))?;
         if self.instantpay.read_timeout_secs == 0 {
             return Err(bad(
                 "instantpay.read_timeout_secs",
                 "must be at least 1 (seconds); 30 is a good value".into(),
             ));
         }
-        if !self.outlet.latitude.is_empty() {
-            check_degrees(&self.outlet.latitude, 6.0, 37.0)
-                .map_err(|r| bad("outlet.latitude", r))?;
-        }
-        if !self.outlet.longitude.is_empty() {
-            check_degrees(&self.outlet.longitude, 68.0, 98.0)
-                .map_err(|r| bad("outlet.longitude", r))?;
-        }
-        parse_port_range(&self.rd.ports).map_err(|r| bad("rd.ports", r))?;
-        if !matches!(self.rd.env.as_str(), "P" | "PP" | "S") {
-            return Err(bad(
-                "rd.env",
-                format!(
-                    "must be P (production), PP (pre-production) or S (staging), not {:?}",
-                    self.rd.env
-                ),
-            ));
-        }
         if self.rd.host.trim().is_empty() {
             return Err(bad("rd.host", "must not be empty; use 127.0.0.1".into()));
         }
-        parse_hh_mm(&self.schedule.reminder_at).map_err(|r| bad("schedule.reminder_at", r))?;
         Ok(())
     }
 
@@ -338,19 +318,18 @@ impl Config {
             ("instantpay.client_id", &self.instantpay.client_id),
             ("instantpay.outlet_id", &self.instantpay.outlet_id),
             ("instantpay.endpoint_ip", &self.instantpay.endpoint_ip),
-            ("outlet.latitude", &self.outlet.latitude),
-            ("outlet.longitude", &self.outlet.longitude),
         ] {
             if value.trim().is_empty() {
                 return Err(missing(key));
             }
         }
+        if self.outlet.latitude.is_none() {
+            return Err(missing("outlet.latitude"));
+        }
+        if self.outlet.longitude.is_none() {
+            return Err(missing("outlet.longitude"));
+        }
         Ok(())
-    }
-
-    /// The RD ports as an inclusive range (validated at load).
-    pub fn rd_ports(&self) -> (u16, u16) {
-        parse_port_range(&self.rd.ports).unwrap_or((11100, 11120))
     }
 
     /// The config as TOML, for `config init` and `config show`.
@@ -444,28 +423,60 @@ fn check_shape(table: &toml::Table, source_name: &str) -> Result<(), ConfigError
                     key: full,
                 });
             };
-            let ok = match default {
-                toml::Value::String(_) => v.is_str(),
-                toml::Value::Integer(_) => {
-                    matches!(v, toml::Value::Integer(i) if (0..=u32::MAX as i64).contains(i))
-                }
-                _ => false,
-            };
-            if !ok {
-                let want = if default.is_str() {
-                    "a quoted string, e.g. \"value\""
-                } else {
-                    "a whole number from 0 up"
-                };
-                return Err(ConfigError::Invalid {
-                    source_name: source_name.to_string(),
-                    key: full,
-                    reason: format!("must be {want}, not {}", v.type_str()),
-                });
-            }
+            check_value(&full, default, v).map_err(|reason| ConfigError::Invalid {
+                source_name: source_name.to_string(),
+                key: full.clone(),
+                reason,
+            })?;
         }
     }
     Ok(())
+}
+
+/// A value of the same TOML type as the key's default, and of the key's own type where it is text.
+fn check_value(key: &str, default: &toml::Value, v: &toml::Value) -> Result<(), String> {
+    let ok = match default {
+        toml::Value::String(_) => v.is_str(),
+        toml::Value::Integer(_) => {
+            matches!(v, toml::Value::Integer(i) if (0..=u32::MAX as i64).contains(i))
+        }
+        toml::Value::Boolean(_) => v.is_bool(),
+        toml::Value::Float(_) => v.is_float() || v.is_integer(),
+        _ => false,
+    };
+    if !ok {
+        return Err(format!(
+            "must be {}, not {}",
+            kind_of(default),
+            v.type_str()
+        ));
+    }
+    match v.as_str() {
+        Some(text) => check_text(key, text),
+        None => Ok(()),
+    }
+}
+
+/// What a value of the default's type looks like, for error text.
+fn kind_of(default: &toml::Value) -> &'static str {
+    match default {
+        toml::Value::String(_) => "a quoted string, e.g. \"value\"",
+        toml::Value::Integer(_) => "a whole number from 0 up",
+        toml::Value::Boolean(_) => "true or false",
+        toml::Value::Float(_) => "a number, e.g. 1.5",
+        _ => "a value of another kind",
+    }
+}
+
+/// An environment variable's text as a TOML value of the default's type.
+fn env_value(default: &toml::Value, text: String) -> Option<toml::Value> {
+    let t = text.trim();
+    Some(match default {
+        toml::Value::Integer(_) => toml::Value::Integer(i64::from(t.parse::<u32>().ok()?)),
+        toml::Value::Boolean(_) => toml::Value::Boolean(t.parse().ok()?),
+        toml::Value::Float(_) => toml::Value::Float(t.parse().ok()?),
+        _ => toml::Value::String(text),
+    })
 }
 
 /// Apply `RD_AGENT_<SECTION>__<KEY>` overrides. Other `RD_AGENT_*` names (CONFIG, STATE_DIR,
@@ -493,19 +504,15 @@ fn apply_env(
                 key: format!("{section}.{key}"),
             });
         };
-        let v = match default {
-            toml::Value::Integer(_) => match value.trim().parse::<u32>() {
-                Ok(n) => toml::Value::Integer(i64::from(n)),
-                Err(_) => {
-                    return Err(ConfigError::Invalid {
-                        source_name: format!("environment variable {name}"),
-                        key: format!("{section}.{key}"),
-                        reason: "must be a whole number from 0 up".into(),
-                    });
-                }
-            },
-            _ => toml::Value::String(value),
+        let full = format!("{section}.{key}");
+        let invalid = |reason: String| ConfigError::Invalid {
+            source_name: format!("environment variable {name}"),
+            key: full.clone(),
+            reason,
         };
+        let v = env_value(default, value)
+            .ok_or_else(|| invalid(format!("must be {}", kind_of(default))))?;
+        check_value(&full, default, &v).map_err(invalid)?;
         let entry = table
             .entry(section)
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));
@@ -516,56 +523,57 @@ fn apply_env(
     Ok(())
 }
 
-/// Decimal degrees as InstantPay wants them: `.` separator, 4 to 6 decimals, inside `lo..=hi`.
-pub fn check_degrees(s: &str, lo: f64, hi: f64) -> Result<(), String> {
-    let (int, frac) = s.split_once('.').ok_or_else(|| {
-        format!(
-            "must be decimal degrees with a `.` and 4 to 6 decimals, e.g. \"19.0760\" (got {s:?})"
-        )
-    })?;
-    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
-    if !digits(int) || !digits(frac) || !(4..=6).contains(&frac.len()) {
-        return Err(format!(
-            "must be decimal degrees with 4 to 6 decimals, e.g. \"19.0760\" (got {s:?})"
-        ));
+/// A text value that must parse as its key's type: checked where the value comes in (file or
+/// environment), so the error names the key and its source.
+fn check_text(key: &str, value: &str) -> Result<(), String> {
+    fn parse<T: std::str::FromStr>(v: &str) -> Result<(), String>
+    where
+        T::Err: std::fmt::Display,
+    {
+        v.parse::<T>().map(drop).map_err(|e| e.to_string())
     }
-    let v: f64 = s.parse().map_err(|_| format!("is not a number: {s:?}"))?;
-    if !(lo..=hi).contains(&v) {
-        return Err(format!(
-            "must lie inside India ({lo} to {hi}); got {s}. Check the latitude/longitude order"
-        ));
+    match key {
+        "rd.ports" => parse::<PortRange>(value),
+        "rd.env" => parse::<RdEnv>(value),
+        "schedule.reminder_at" => parse::<TimeOfDay>(value),
+        "outlet.latitude" if !value.is_empty() => parse::<Latitude>(value),
+        "outlet.longitude" if !value.is_empty() => parse::<Longitude>(value),
+        _ => Ok(()),
     }
-    Ok(())
 }
 
-/// `"11100-11120"` or `"11100"` -> an inclusive range.
-pub fn parse_port_range(s: &str) -> Result<(u16, u16), String> {
-    let err = || format!("must be a port or a range like \"11100-11120\" (got {s:?})");
-    let (a, b) = match s.split_once('-') {
-        Some((a, b)) => (a.trim(), b.trim()),
-        None => (s.trim(), s.trim()),
-    };
-    let a: u16 = a.parse().map_err(|_| err())?;
-    let b: u16 = b.parse().map_err(|_| err())?;
-    if a == 0 || a > b {
-        return Err(err());
-    }
-    Ok((a, b))
+/// An optional value as the text it was given, `""` when unset.
+pub fn text_or_empty(v: &Option<impl std::fmt::Display>) -> String {
+    v.as_ref().map(|v| v.to_string()).unwrap_or_default()
 }
 
-/// `"08:00"` -> (8, 0).
-pub fn parse_hh_mm(s: &str) -> Result<(u32, u32), String> {
-    let err = || format!("must be a time HH:MM in IST, e.g. \"08:00\" (got {s:?})");
-    let (h, m) = s.split_once(':').ok_or_else(err)?;
-    if h.len() != 2 || m.len() != 2 {
-        return Err(err());
+/// `Option<T>` written as its text, with `""` for unset: `config init` writes every key, so an
+/// operator sees what is still to fill in.
+mod unset_if_empty {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<T: std::fmt::Display, S: Serializer>(
+        v: &Option<T>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(v) => s.collect_str(v),
+            None => s.serialize_str(""),
+        }
     }
-    let h: u32 = h.parse().map_err(|_| err())?;
-    let m: u32 = m.parse().map_err(|_| err())?;
-    if h > 23 || m > 59 {
-        return Err(err());
+
+    pub fn deserialize<'de, T, D>(d: D) -> Result<Option<T>, D::Error>
+    where
+        T: std::str::FromStr,
+        T::Err: std::fmt::Display,
+        D: Deserializer<'de>,
+    {
+        let text = String::deserialize(d)?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        text.parse().map(Some).map_err(serde::de::Error::custom)
     }
-    Ok((h, m))
 }
 
 /// Write `text` to `path`, creating the directory; through a temporary file and a rename so a
@@ -633,9 +641,9 @@ mod tests {
         let cfg = Config::from_sources("", "t", env(&[])).unwrap();
         assert_eq!(cfg, Config::default());
         assert_eq!(cfg.instantpay.base_url, DEFAULT_BASE_URL);
-        assert_eq!(cfg.rd.ports, "11100-11120");
-        assert_eq!(cfg.rd_ports(), (11100, 11120));
-        assert_eq!(cfg.schedule.reminder_at, "08:00");
+        assert_eq!(cfg.rd.ports.to_string(), "11100-11120");
+        assert_eq!((cfg.rd.ports.low(), cfg.rd.ports.high()), (11100, 11120));
+        assert_eq!(cfg.schedule.reminder_at.to_string(), "08:00");
 
         let text = "[instantpay]\nclient_id = \"file-id\"\nbase_url = \"http://127.0.0.1:9\"\n[capture]\nmin_qscore = 55\n";
         let cfg = Config::from_sources(text, "t", env(&[])).unwrap();
@@ -744,10 +752,10 @@ mod tests {
         cfg.instantpay.client_id = "c".into();
         cfg.instantpay.outlet_id = "o".into();
         cfg.instantpay.endpoint_ip = "203.0.113.7".into();
-        cfg.outlet.latitude = "19.0760".into();
+        cfg.outlet.latitude = "19.0760".parse().ok();
         let e = cfg.require_login().unwrap_err();
         assert!(e.to_string().contains("outlet.longitude"), "{e}");
-        cfg.outlet.longitude = "72.8777".into();
+        cfg.outlet.longitude = "72.8777".parse().ok();
         cfg.require_login().unwrap();
     }
 
@@ -755,18 +763,45 @@ mod tests {
     fn toml_round_trip() {
         let mut cfg = Config::default();
         cfg.instantpay.client_id = "id \"quoted\"".into();
-        cfg.outlet.latitude = "19.0760".into();
+        cfg.outlet.latitude = "19.0760".parse().ok();
         let back = Config::from_sources(&cfg.to_toml(), "t", env(&[])).unwrap();
         assert_eq!(back, cfg);
     }
 
     #[test]
     fn degrees_format() {
-        assert!(check_degrees("19.0760", 6.0, 37.0).is_ok());
-        assert!(check_degrees("19.076012", 6.0, 37.0).is_ok());
-        assert!(check_degrees("19.07", 6.0, 37.0).is_err());
-        assert!(check_degrees("19,0760", 6.0, 37.0).is_err());
-        assert!(check_degrees("-19.0760", 6.0, 37.0).is_err());
-        assert!(check_degrees("19.0760123", 6.0, 37.0).is_err());
+        let lat = |s: &str| check_text("outlet.latitude", s);
+        assert!(lat("19.0760").is_ok());
+        assert!(lat("19.076012").is_ok());
+        assert!(lat("19.07").is_err());
+        assert!(lat("19,0760").is_err());
+        assert!(lat("-19.0760").is_err());
+        assert!(lat("19.0760123").is_err());
+        // Unset is allowed at load; `require_login` asks for it.
+        assert!(lat("").is_ok());
+    }
+
+    #[test]
+    fn env_overrides_follow_the_key_type() {
+        let e = Config::from_sources("", "f", env(&[("RD_AGENT_RD__PORTS", "9-1")])).unwrap_err();
+        assert!(
+            e.to_string().contains("RD_AGENT_RD__PORTS") && e.to_string().contains("rd.ports"),
+            "{e}"
+        );
+        let cfg = Config::from_sources("", "f", env(&[("RD_AGENT_RD__PORTS", "11150")])).unwrap();
+        assert_eq!(cfg.rd.ports, rd::PortRange::single(11150));
+        let bool_default = toml::Value::Boolean(false);
+        assert_eq!(
+            env_value(&bool_default, "true".into()),
+            Some(toml::Value::Boolean(true))
+        );
+        assert_eq!(env_value(&bool_default, "yes".into()), None);
+        let float_default = toml::Value::Float(1.0);
+        assert_eq!(
+            env_value(&float_default, "2.5".into()),
+            Some(toml::Value::Float(2.5))
+        );
+        assert!(check_value("x.y", &float_default, &toml::Value::Float(0.5)).is_ok());
+        assert!(check_value("x.y", &bool_default, &toml::Value::Integer(1)).is_err());
     }
 }

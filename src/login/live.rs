@@ -2,7 +2,6 @@
 //! client and [`LoginParams`] built from the config and the secret store. The service and the
 //! `login` command both assemble the use case through here.
 
-use std::ops::RangeInclusive;
 use std::time::Duration;
 
 use super::{LoginParams, Progress, ScanError, Scanner};
@@ -17,13 +16,13 @@ pub const CAPTURE_TIMEOUT_MS: u32 = 10_000;
 #[derive(Debug, Clone)]
 pub struct RdScanner {
     host: String,
-    ports: RangeInclusive<u16>,
+    ports: rd::PortRange,
     env: String,
     service: Option<RdService>,
 }
 
 impl RdScanner {
-    pub fn new(host: &str, ports: RangeInclusive<u16>, env: &str) -> RdScanner {
+    pub fn new(host: &str, ports: rd::PortRange, env: &str) -> RdScanner {
         RdScanner {
             host: host.to_string(),
             ports,
@@ -33,8 +32,7 @@ impl RdScanner {
     }
 
     pub fn from_config(cfg: &Config) -> RdScanner {
-        let (lo, hi) = cfg.rd_ports();
-        RdScanner::new(&cfg.rd.host, lo..=hi, &cfg.rd.env)
+        RdScanner::new(&cfg.rd.host, cfg.rd.ports, cfg.rd.env.as_str())
     }
 
     /// Find a READY service, or say what to do.
@@ -44,26 +42,14 @@ impl RdScanner {
         }
         let opts = DiscoverOptions {
             host: self.host.clone(),
-            ports: self.ports.clone(),
+            ports: self.ports,
             ..DiscoverOptions::default()
         };
-        let found = rd::discover(&opts).await;
-        if let Some(s) = found.iter().find(|s| s.status.is_ready()) {
-            self.service = Some(s.clone());
-            return Ok(s.clone());
-        }
-        Err(ScanError(match found.first() {
-            Some(s) => format!(
-                "The RD Service on port {} is {:?}, not READY: connect the scanner, or close the application using it",
-                s.port, s.status
-            ),
-            None => format!(
-                "No RD Service answered on {} ports {}-{}: connect the scanner and start its RD Service (or check rd.ports)",
-                self.host,
-                self.ports.start(),
-                self.ports.end()
-            ),
-        }))
+        let svc = rd::find_ready(&opts)
+            .await
+            .map_err(|e| ScanError(e.to_string()))?;
+        self.service = Some(svc.clone());
+        Ok(svc)
     }
 }
 
@@ -124,8 +110,8 @@ pub fn client(cfg: &Config, secrets: &Secrets) -> Result<Client, SetupError> {
 pub fn params(cfg: &Config, secrets: &Secrets, force: bool) -> Result<LoginParams, SetupError> {
     cfg.require_login()?;
     Ok(LoginParams {
-        latitude: cfg.outlet.latitude.clone(),
-        longitude: cfg.outlet.longitude.clone(),
+        latitude: crate::config::text_or_empty(&cfg.outlet.latitude),
+        longitude: crate::config::text_or_empty(&cfg.outlet.longitude),
         encryption_key: secrets.encryption_key()?.clone(),
         aadhaar: secrets.aadhaar()?.clone(),
         min_qscore: cfg.capture.min_qscore,

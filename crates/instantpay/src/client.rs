@@ -194,13 +194,27 @@ impl std::fmt::Debug for Client {
     }
 }
 
-fn is_loopback_host(url: &reqwest::Url) -> bool {
-    let host = url.host_str().unwrap_or("");
-    let bare = host.trim_start_matches('[').trim_end_matches(']');
-    match bare.parse::<IpAddr>() {
-        Ok(ip) => ip.is_loopback(),
-        Err(_) => host.eq_ignore_ascii_case("localhost"),
+/// `instantpay.base_url` as the client uses it (no trailing `/`): a URL, https, or plain http
+/// to a loopback test server only. The config checks its value with this too.
+pub fn check_base_url(raw: &str) -> Result<String, ApiError> {
+    let base_url = raw.trim_end_matches('/').to_string();
+    let url = reqwest::Url::parse(&base_url).map_err(|_| {
+        ApiError::Config(format!(
+            "instantpay.base_url \"{base_url}\" is not a URL (e.g. {DEFAULT_BASE_URL})."
+        ))
+    })?;
+    match url.scheme() {
+        "https" => Ok(base_url),
+        "http" if is_loopback_host(&url) => Ok(base_url),
+        _ => Err(ApiError::Config(format!(
+            "instantpay.base_url \"{base_url}\" must use https (plain http only to a loopback test server)."
+        ))),
     }
+}
+
+/// Plain HTTP is allowed to loopback only (the sandbox); the one loopback test is the RD crate's.
+fn is_loopback_host(url: &reqwest::Url) -> bool {
+    rd::is_loopback(url.host_str().unwrap_or(""))
 }
 
 fn header(
@@ -227,21 +241,7 @@ fn header(
 impl Client {
     /// Build a client; checks the settings, sends nothing.
     pub fn new(cfg: ClientConfig) -> Result<Client, ApiError> {
-        let base_url = cfg.base_url.trim_end_matches('/').to_string();
-        let url = reqwest::Url::parse(&base_url).map_err(|_| {
-            ApiError::Config(format!(
-                "instantpay.base_url \"{base_url}\" is not a URL (e.g. {DEFAULT_BASE_URL})."
-            ))
-        })?;
-        match url.scheme() {
-            "https" => {}
-            "http" if is_loopback_host(&url) => {}
-            _ => {
-                return Err(ApiError::Config(format!(
-                    "instantpay.base_url \"{base_url}\" must use https (plain http only to a loopback test server)."
-                )));
-            }
-        }
+        let base_url = check_base_url(&cfg.base_url)?;
         if cfg.endpoint_ip.parse::<IpAddr>().is_err() {
             return Err(ApiError::Config(format!(
                 "instantpay.endpoint_ip \"{}\" is not an IP address: set this machine's public IP as whitelisted with InstantPay.",
@@ -283,7 +283,7 @@ impl Client {
 
         let http = reqwest::Client::builder()
             .use_rustls_tls()
-            .https_only(url.scheme() == "https")
+            .https_only(base_url.starts_with("https:"))
             // Sent as the documentation spells them (X-Ipay-Client-Id), for picky servers.
             .http1_title_case_headers()
             .redirect(reqwest::redirect::Policy::none())

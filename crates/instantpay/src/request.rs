@@ -7,7 +7,7 @@ use super::biometric::BiometricData;
 /// The only login type rd-agent sends.
 pub const DAILY_LOGIN: &str = "DAILY_LOGIN";
 
-/// India's bounding box in decimal degrees (DESIGN section 6).
+/// India's bounding box in decimal degrees (docs/instantpay.md).
 pub const LATITUDE_RANGE: (f64, f64) = (6.0, 37.0);
 pub const LONGITUDE_RANGE: (f64, f64) = (68.0, 98.0);
 
@@ -75,7 +75,7 @@ pub enum RequestError {
 }
 
 /// Check one coordinate string: optional `-`, digits, `.`, 4 to 6 decimals, inside `range`.
-fn check_coordinate(
+pub(crate) fn check_coordinate(
     which: &'static str,
     value: &str,
     range: (f64, f64),

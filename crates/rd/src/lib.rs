@@ -1,4 +1,4 @@
-//! The RD Service protocol (DESIGN section 5): discovery, DEVICEINFO, CAPTURE, PidOptions,
+//! The RD Service protocol: discovery, DEVICEINFO, CAPTURE, PidOptions,
 //! PidData parsing, error codes, USB presence. Knows nothing of InstantPay or the agent.
 //!
 //! # The API other modules use (kept stable)
@@ -7,7 +7,7 @@
 //! rd::discover(&DiscoverOptions { host, ports, probe_timeout, schemes }) -> Vec<RdService>
 //! rd::discover_report(&opts) -> Discovery { services, failures: Vec<PortFailure{port, error}> }
 //! rd::probe(&opts, port) -> Result<RdService, RdError>          (one port, both schemes)
-//! rd::parse_port_range("11100-11120") -> Result<RangeInclusive<u16>, PortRangeError>
+//! "11100-11120".parse::<rd::PortRange>() -> Result<PortRange, PortRangeError>
 //! RdService { host, port, scheme, status: RdStatus, info, device_info_path, capture_path }
 //!
 //! rd::client::device_info(&RdService) -> Result<DeviceInfoReply, RdError>
@@ -28,7 +28,8 @@
 //! `RdError::Capture { port, failure: CaptureFailure { code, info, sentence } }`. No error,
 //! `Debug` or log line carries the PID block, the session key or the HMAC.
 //!
-//! The simulated RD Service for tests and `--sandbox` lives in `crate::sandbox::rd`.
+//! The simulated RD Service for tests and `--sandbox` lives in the `sandbox` crate.
+//! The protocol facts this crate relies on are in docs/rd-service.md and docs/pid-xml.md.
 
 pub mod cert;
 pub mod client;
@@ -36,15 +37,20 @@ pub mod discover;
 pub mod errors;
 pub mod options;
 pub mod pid;
+pub mod ports;
+pub mod service;
+pub mod transport;
 pub mod usb;
 mod xml;
 
-pub use client::{DeviceInfoReply, RdError, Scheme};
+pub use client::{DeviceInfoReply, parse_device_info};
 pub use discover::{
-    DiscoverOptions, Discovery, PortFailure, PortRangeError, RdService, RdServiceInfo, RdStatus,
-    discover, discover_report, parse_port_range, parse_rdservice, probe,
+    DiscoverOptions, Discovery, PortFailure, discover, discover_report, find_ready, probe, ready_of,
 };
 pub use errors::CaptureFailure;
-pub use options::{OptionsError, PidOptions};
+pub use options::{OptionsError, PidOptions, RdEnv};
 pub use pid::{PidData, PidError};
+pub use ports::{DEFAULT_PORTS, PortRange, PortRangeError};
+pub use service::{RdService, RdServiceInfo, RdStatus, parse_rdservice};
+pub use transport::{RdError, Scheme, XmlReplyError, is_loopback};
 pub use xml::XmlError;

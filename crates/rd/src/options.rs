@@ -31,8 +31,62 @@ pub enum OptionsError {
     FType(u8),
     #[error("the capture timeout must be 1000 to 120000 ms, not {0}")]
     Timeout(u32),
-    #[error("env must be P, PP or S, not {0:?}")]
+    #[error("env must be P (production), PP (pre-production) or S (staging), not {0:?}")]
     Env(String),
+}
+
+/// The PidOptions `env`: which UIDAI environment the capture is for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum RdEnv {
+    /// `P`, production: what every real outlet uses.
+    #[default]
+    Production,
+    /// `PP`, pre-production.
+    PreProduction,
+    /// `S`, staging.
+    Staging,
+}
+
+impl RdEnv {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RdEnv::Production => "P",
+            RdEnv::PreProduction => "PP",
+            RdEnv::Staging => "S",
+        }
+    }
+}
+
+impl std::str::FromStr for RdEnv {
+    type Err = OptionsError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "P" => Ok(RdEnv::Production),
+            "PP" => Ok(RdEnv::PreProduction),
+            "S" => Ok(RdEnv::Staging),
+            other => Err(OptionsError::Env(other.chars().take(10).collect())),
+        }
+    }
+}
+
+impl TryFrom<String> for RdEnv {
+    type Error = OptionsError;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl From<RdEnv> for String {
+    fn from(e: RdEnv) -> String {
+        e.as_str().to_string()
+    }
+}
+
+impl std::fmt::Display for RdEnv {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 impl Default for PidOptions {
@@ -94,9 +148,7 @@ impl PidOptions {
         if !(1_000..=120_000).contains(&self.timeout_ms) {
             return Err(OptionsError::Timeout(self.timeout_ms));
         }
-        if !matches!(self.env.as_str(), "P" | "PP" | "S") {
-            return Err(OptionsError::Env(self.env.chars().take(10).collect()));
-        }
+        self.env.parse::<RdEnv>()?;
         Ok(())
     }
 
