@@ -8,5 +8,6 @@ pub mod cli;
 pub mod config;
 pub mod ledger;
 pub mod login;
+pub mod platform;
 pub mod service;
 pub mod tray;

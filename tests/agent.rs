@@ -516,6 +516,99 @@ ports = "{rd_port}-{rd_port}"
         ipay.shutdown().await;
     }
 
+    /// Every command finds the service through the one endpoint resolver: `--socket`,
+    /// `RD_AGENT_SOCKET`, and the endpoint the service recorded in its state directory.
+    // Multi-threaded: the CLI children are waited for on this thread while the sandbox serves.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn clients_reach_a_service_on_an_explicit_socket() {
+        let state = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        let ipay = ipay::start(SandboxConfig::default()).await.unwrap();
+        let rd = SimulatedRd::start(SimOptions::new(vendor("mantra-mfs100").unwrap()))
+            .await
+            .unwrap();
+        let cfg = write_config(state.path(), ipay.base_url(), rd.port());
+        let sock = elsewhere.path().join("custom.sock");
+        let child = Command::new(assert_cmd::cargo::cargo_bin!("rd-agent"))
+            .arg("--config")
+            .arg(&cfg)
+            .arg("--state-dir")
+            .arg(state.path())
+            .arg("--socket")
+            .arg(&sock)
+            .arg("run")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut svc = Service(Some(child));
+        drop(wait_for_socket(&sock, svc.0.as_mut().unwrap()).await);
+
+        // A client with an empty state dir of its own: only the socket can lead it there.
+        let empty = tempfile::tempdir().unwrap();
+        let cli = |extra: &[&std::ffi::OsStr], env: Option<&Path>| {
+            let mut c = Command::new(assert_cmd::cargo::cargo_bin!("rd-agent"));
+            c.arg("--config").arg(empty.path().join("none.toml"));
+            c.arg("--json").args(extra);
+            c.env_remove("RD_AGENT_SOCKET");
+            if let Some(s) = env {
+                c.env("RD_AGENT_SOCKET", s);
+            }
+            c
+        };
+        let json_of = |out: std::process::Output| -> serde_json::Value {
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            serde_json::from_slice(&out.stdout).unwrap()
+        };
+        let status = cli(
+            &[
+                "--state-dir".as_ref(),
+                empty.path().as_os_str(),
+                "--socket".as_ref(),
+                sock.as_os_str(),
+                "status".as_ref(),
+            ],
+            None,
+        )
+        .output()
+        .unwrap();
+        assert_eq!(json_of(status)["via"], "service");
+
+        let login = cli(
+            &[
+                "--state-dir".as_ref(),
+                empty.path().as_os_str(),
+                "login".as_ref(),
+            ],
+            Some(&sock),
+        )
+        .output()
+        .unwrap();
+        let doc = json_of(login);
+        assert_eq!(doc["via"], "service", "{doc}");
+        assert_eq!(ipay.charges(), 1);
+
+        // Given only the service's state dir, a client reads the endpoint it recorded there.
+        let status = cli(
+            &[
+                "--state-dir".as_ref(),
+                state.path().as_os_str(),
+                "status".as_ref(),
+            ],
+            None,
+        )
+        .output()
+        .unwrap();
+        assert_eq!(json_of(status)["via"], "service");
+
+        rd.shutdown().await;
+        ipay.shutdown().await;
+    }
+
     #[tokio::test]
     async fn doctor_checks_everything_against_the_sandbox() {
         let dir = tempfile::tempdir().unwrap();

@@ -8,8 +8,11 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
+use interprocess::local_socket::ListenerOptions;
 use interprocess::local_socket::tokio::{Listener, Stream, prelude::*};
-use interprocess::local_socket::{ListenerOptions, Name};
+
+pub use crate::platform::Peer;
+use crate::platform::ipc as platform;
 use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -21,10 +24,6 @@ pub const MAX_LINE: usize = 16 * 1024;
 
 /// The socket file name inside a state or runtime directory.
 pub const SOCKET_FILE: &str = "agent.sock";
-
-/// Where the system service listens when no state directory is given.
-#[cfg(unix)]
-pub const SYSTEM_SOCKET: &str = "/run/rd-agent/agent.sock";
 
 #[derive(Debug, thiserror::Error)]
 pub enum IpcError {
@@ -113,94 +112,25 @@ pub fn parse_message(line: &[u8]) -> Result<Message, IpcError> {
 pub fn socket_path(state_dir: Option<&Path>) -> PathBuf {
     match state_dir {
         Some(dir) => dir.join(SOCKET_FILE),
-        None => default_socket(),
-    }
-}
-
-#[cfg(unix)]
-fn default_socket() -> PathBuf {
-    PathBuf::from(SYSTEM_SOCKET)
-}
-
-#[cfg(windows)]
-fn default_socket() -> PathBuf {
-    PathBuf::from(r"\\.\pipe\rd-agent")
-}
-
-/// The OS name for a socket path: a file on Unix, a pipe named after the path on Windows.
-fn to_name(path: &Path) -> std::io::Result<Name<'static>> {
-    #[cfg(unix)]
-    {
-        use interprocess::local_socket::GenericFilePath;
-        path.to_path_buf().to_fs_name::<GenericFilePath>()
-    }
-    #[cfg(windows)]
-    {
-        use interprocess::local_socket::GenericNamespaced;
-        let s = path.to_string_lossy();
-        let pipe = if let Some(rest) = s.strip_prefix(r"\\.\pipe\") {
-            rest.to_string()
-        } else {
-            // A state directory: one pipe per directory, so tests and instances do not clash.
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            s.hash(&mut h);
-            format!("rd-agent-{:016x}", h.finish())
-        };
-        pipe.to_ns_name::<GenericNamespaced>()
+        None => platform::default_socket(),
     }
 }
 
 /// Bind the service's endpoint. A stale socket file left by a crash is replaced; a live
 /// service on the same path is an error.
 pub async fn bind(path: &Path) -> Result<Listener, IpcError> {
-    if Stream::connect(to_name(path)?).await.is_ok() {
+    if Stream::connect(platform::endpoint_name(path)?)
+        .await
+        .is_ok()
+    {
         return Err(IpcError::AlreadyRunning(path.display().to_string()));
     }
-    #[cfg(unix)]
-    {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        // Nobody answered: whatever is there is stale.
-        let _ = std::fs::remove_file(path);
-    }
-    let opts = ListenerOptions::new().name(to_name(path)?);
-    #[cfg(unix)]
-    let opts = {
-        use interprocess::os::unix::local_socket::ListenerOptionsExt;
-        // Owner and group only; the peer check below is the real gate.
-        opts.mode(0o660)
-    };
-    #[cfg(windows)]
-    let opts = {
-        use interprocess::os::windows::local_socket::ListenerOptionsExt;
-        use interprocess::os::windows::security_descriptor::SecurityDescriptor;
-        // SYSTEM and administrators: full; interactive users: read/write. Nobody else (no
-        // network logons, no services running as other accounts).
-        let sddl = widestring::U16CString::from_str("D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;GRGW;;;IU)")
-            .map_err(|_| std::io::Error::other("bad SDDL"))?;
-        opts.security_descriptor(SecurityDescriptor::deserialize(&sddl)?)
-    };
+    platform::prepare_bind(path)?;
+    let opts =
+        platform::listener_options(ListenerOptions::new().name(platform::endpoint_name(path)?))?;
     let listener = opts.create_tokio()?;
-    #[cfg(unix)]
-    {
-        // Connecting needs write permission; the umask (UMask=0027 under systemd) would take
-        // it from the group, so set it explicitly.
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o660))?;
-    }
+    platform::after_bind(path)?;
     Ok(listener)
-}
-
-/// Who is on the other end of a connection.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Peer {
-    pub pid: Option<u32>,
-    pub uid: Option<u32>,
-    pub gid: Option<u32>,
-    /// Supplementary groups (Linux: read from /proc for the peer's pid).
-    pub groups: Vec<u32>,
 }
 
 /// Who may talk to the service. Unix: uid 0, the service's own uid, and members of the
@@ -216,23 +146,11 @@ pub struct PeerPolicy {
 impl PeerPolicy {
     /// The production policy.
     pub fn system() -> Self {
-        #[cfg(unix)]
-        {
-            let mut uids = vec![0, unix_ids::euid()];
-            uids.dedup();
-            PeerPolicy {
-                uids,
-                gids: unix_ids::group_id("rd-agent").into_iter().collect(),
-                os_checked: false,
-            }
-        }
-        #[cfg(not(unix))]
-        {
-            PeerPolicy {
-                uids: vec![],
-                gids: vec![],
-                os_checked: true,
-            }
+        let a = platform::admitted();
+        PeerPolicy {
+            uids: a.uids,
+            gids: a.gids,
+            os_checked: a.os_checked,
         }
     }
 
@@ -259,102 +177,7 @@ impl PeerPolicy {
 
 /// The credentials of a connected peer.
 pub fn peer_of(stream: &Stream) -> Peer {
-    let Ok(creds) = stream.peer_creds() else {
-        return Peer::default();
-    };
-    #[cfg(unix)]
-    {
-        let pid = creds.pid().and_then(|p| u32::try_from(p).ok());
-        Peer {
-            pid,
-            uid: creds.euid(),
-            gid: creds.egid(),
-            groups: peer_groups(pid, creds.euid()),
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        Peer {
-            pid: creds.pid(),
-            ..Peer::default()
-        }
-    }
-}
-
-/// The peer's supplementary groups: from /proc when it can be read, else (the unit's
-/// `ProtectProc=invisible` hides other users' processes) from /etc/group by user name.
-#[cfg(unix)]
-fn peer_groups(pid: Option<u32>, uid: Option<u32>) -> Vec<u32> {
-    let from_proc = pid.map(unix_ids::proc_groups).unwrap_or_default();
-    if !from_proc.is_empty() {
-        return from_proc;
-    }
-    let (Ok(passwd), Ok(group)) = (
-        std::fs::read_to_string("/etc/passwd"),
-        std::fs::read_to_string("/etc/group"),
-    ) else {
-        return vec![];
-    };
-    uid.map(|u| unix_ids::groups_of_uid(&passwd, &group, u))
-        .unwrap_or_default()
-}
-
-#[cfg(unix)]
-mod unix_ids {
-    //! User and group ids: the effective uid, groups from /etc/group and /proc.
-
-    pub fn euid() -> u32 {
-        // SAFETY: geteuid has no preconditions and cannot fail.
-        unsafe { libc::geteuid() }
-    }
-
-    /// The gid of a group, from /etc/group (no NSS: the package creates a local group).
-    pub fn group_id(name: &str) -> Option<u32> {
-        let text = std::fs::read_to_string("/etc/group").ok()?;
-        text.lines().find_map(|line| {
-            let mut f = line.split(':');
-            if f.next()? != name {
-                return None;
-            }
-            f.nth(1)?.parse().ok()
-        })
-    }
-
-    /// The groups listing the user with this uid as a member (from passwd and group texts).
-    pub fn groups_of_uid(passwd: &str, group: &str, uid: u32) -> Vec<u32> {
-        let Some(name) = passwd.lines().find_map(|l| {
-            let f: Vec<_> = l.split(':').collect();
-            (f.len() > 2 && f[2].parse() == Ok(uid)).then(|| f[0].to_string())
-        }) else {
-            return vec![];
-        };
-        group
-            .lines()
-            .filter_map(|l| {
-                let f: Vec<_> = l.split(':').collect();
-                let members = f.get(3)?;
-                members
-                    .split(',')
-                    .any(|m| m.trim() == name)
-                    .then(|| f.get(2)?.parse().ok())?
-            })
-            .collect()
-    }
-
-    /// Supplementary groups of a process (the `Groups:` line of /proc/PID/status).
-    pub fn proc_groups(pid: u32) -> Vec<u32> {
-        let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
-            return vec![];
-        };
-        text.lines()
-            .find_map(|l| l.strip_prefix("Groups:"))
-            .map(|rest| {
-                rest.split_whitespace()
-                    .filter_map(|g| g.parse().ok())
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
+    platform::peer_of(stream)
 }
 
 /// A connection to the service.
@@ -364,22 +187,9 @@ pub struct Client {
     line: Vec<u8>,
 }
 
-/// Connect to the service for this state directory (or the system one). `None` when no
-/// service is listening: the caller then works in-process.
-///
-/// How the CLI uses it (inside `block_on`):
-/// ```ignore
-/// if let Some(mut c) = rd_agent::agent::ipc::try_connect(global.state_dir.as_deref()).await {
-///     let reply = c.status().await?; // or c.login(force).await?
-/// }
-/// ```
-pub async fn try_connect(state_dir: Option<&Path>) -> Option<Client> {
-    connect(&socket_path(state_dir)).await.ok()
-}
-
 /// Connect to a socket path.
 pub async fn connect(path: &Path) -> Result<Client, IpcError> {
-    let name = to_name(path)?;
+    let name = platform::endpoint_name(path)?;
     let stream = Stream::connect(name)
         .await
         .map_err(|_| IpcError::NotRunning(path.display().to_string()))?;
@@ -504,23 +314,6 @@ mod tests {
         assert!(p.allows(&peer(1001, 1001, vec![27, 500])));
         assert!(!p.allows(&peer(1001, 1001, vec![27])));
         assert!(!p.allows(&Peer::default()));
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn group_membership_from_etc_group_when_proc_is_hidden() {
-        let passwd = "root:x:0:0::/root:/bin/sh\nasha:x:1001:1001::/home/asha:/bin/sh\n";
-        let group = "root:x:0:\nrd-agent:x:998:ravi,asha\nasha:x:1001:\nplugdev:x:46:asha\n";
-        assert_eq!(unix_ids::groups_of_uid(passwd, group, 1001), vec![998, 46]);
-        assert_eq!(unix_ids::groups_of_uid(passwd, group, 0), Vec::<u32>::new());
-        assert_eq!(
-            unix_ids::groups_of_uid(passwd, group, 4242),
-            Vec::<u32>::new()
-        );
-        assert_eq!(
-            unix_ids::groups_of_uid("garbage", "x:y", 1),
-            Vec::<u32>::new()
-        );
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! The service (`rd-agent run`): keeps the day's login state, wakes at midnight IST, on USB
 //! changes, hourly and on request, reminds the operator, and serves the local IPC endpoint the
-//! tray and the one-shot commands use (DESIGN section 2).
+//! tray and the one-shot commands use (docs/architecture.md).
 
 pub mod backend;
 pub mod core;
+pub mod endpoint;
 pub mod ipc;
 pub mod schedule;
 pub mod state;
@@ -14,4 +15,5 @@ pub use state::AgentState;
 pub mod live;
 mod live_login;
 pub mod logging;
+pub mod runtime;
 pub mod usb;

@@ -320,7 +320,7 @@ pub async fn run_checks(
 
 pub fn run(_args: Args, global: &Global) -> CmdResult {
     let paths = super::config::user_paths(global)?;
-    let socket = super::agent::socket_for(None, global);
+    let socket = global.endpoint();
     let checks = super::block_on(run_checks(&paths, &SystemClock, &socket));
     let failed = checks.iter().find(|c| c.verdict == Verdict::Fail);
     if global.json {

@@ -58,7 +58,7 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
 
 /// Log in through the running service; `None` when no service answers on the socket.
 async fn via_service(force: bool, global: &Global) -> Option<CmdResult> {
-    let mut client = crate::agent::ipc::try_connect(global.state_dir.as_deref()).await?;
+    let mut client = crate::agent::ipc::connect(&global.endpoint()).await.ok()?;
     eprintln!(
         "The rd-agent service is running: it does the login. Place your finger on the scanner..."
     );
@@ -160,7 +160,7 @@ fn print_report(report: &LoginReport, global: &Global) {
     }
 }
 
-/// DESIGN section 4: 2 usage/config, 3 device, 4 rejected by the API, 5 network or unknown.
+/// Exit codes (docs/architecture.md): 2 usage/config, 3 device, 4 rejected by the API, 5 network or unknown.
 pub fn exit_code(e: &LoginError) -> Exit {
     match e {
         LoginError::Scan(_) | LoginError::LowQuality { .. } => Exit::Device,

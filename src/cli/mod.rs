@@ -1,4 +1,4 @@
-//! The `rd-agent` command line (DESIGN section 4). One file per command group; this file only
+//! The `rd-agent` command line (docs/architecture.md, "Command line"). One file per command group; this file only
 //! parses, sets up diagnostics and dispatches.
 //!
 //! Contract: `--json` prints one JSON document on stdout and nothing else there; human output
@@ -42,6 +42,17 @@ pub struct Global {
     /// State directory: ledger, secrets file, logs, IPC socket.
     #[arg(long, global = true, env = "RD_AGENT_STATE_DIR", value_name = "DIR")]
     pub state_dir: Option<PathBuf>,
+    /// The service's IPC endpoint (default: the one the service recorded in the state
+    /// directory, else `<state dir>/agent.sock`, else the system one).
+    #[arg(long, global = true, env = "RD_AGENT_SOCKET", value_name = "PATH")]
+    pub socket: Option<PathBuf>,
+}
+
+impl Global {
+    /// Where a client finds the service (one resolver for every command).
+    pub fn endpoint(&self) -> PathBuf {
+        crate::agent::endpoint::for_client(self.socket.as_deref(), self.state_dir.as_deref())
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -76,7 +87,7 @@ pub enum Command {
     Doctor(doctor::Args),
 }
 
-/// Exit codes (DESIGN section 4).
+/// Exit codes (docs/architecture.md, "Command line").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Exit {

@@ -103,27 +103,12 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
             );
             println!("Ctrl-C to stop.");
         }
-        stop_signal().await;
+        // Ctrl-C, or SIGTERM (a supervisor or a test stopping the sandbox).
+        crate::platform::runtime::stop_signal().await;
         rd.shutdown().await;
         api.shutdown().await;
         Ok(())
     })
-}
-
-/// Ctrl-C, or SIGTERM on Unix (a supervisor or a test stopping the sandbox).
-async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }
 
 /// Start the sandbox InstantPay with the demo outlet on `127.0.0.1:port`.

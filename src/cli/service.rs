@@ -47,44 +47,16 @@ pub fn run(cmd: Command, global: &Global) -> CmdResult {
     }
 }
 
-#[cfg(target_os = "linux")]
 fn install(a: InstallArgs, global: &Global) -> CmdResult {
-    let root = a.root.unwrap_or_else(|| PathBuf::from("/"));
-    let done = crate::service::linux::install(&root, &exe()?).map_err(fail)?;
+    let done = crate::service::install(a.root.as_deref(), &exe()?).map_err(fail)?;
     report("installed", &done.files, &done.commands, global);
     Ok(())
 }
 
-#[cfg(target_os = "linux")]
 fn uninstall(a: InstallArgs, global: &Global) -> CmdResult {
-    let root = a.root.unwrap_or_else(|| PathBuf::from("/"));
-    let done = crate::service::linux::uninstall(&root).map_err(fail)?;
+    let done = crate::service::uninstall(a.root.as_deref()).map_err(fail)?;
     report("uninstalled", &done.files, &done.commands, global);
     Ok(())
-}
-
-#[cfg(windows)]
-fn install(_a: InstallArgs, global: &Global) -> CmdResult {
-    let done = crate::service::windows::install(&exe()?).map_err(fail)?;
-    report("installed", &[], &done, global);
-    Ok(())
-}
-
-#[cfg(windows)]
-fn uninstall(_a: InstallArgs, global: &Global) -> CmdResult {
-    let done = crate::service::windows::uninstall().map_err(fail)?;
-    report("uninstalled", &[], &done, global);
-    Ok(())
-}
-
-#[cfg(not(any(target_os = "linux", windows)))]
-fn install(_a: InstallArgs, _global: &Global) -> CmdResult {
-    Err(fail(ServiceError::Unsupported))
-}
-
-#[cfg(not(any(target_os = "linux", windows)))]
-fn uninstall(_a: InstallArgs, _global: &Global) -> CmdResult {
-    Err(fail(ServiceError::Unsupported))
 }
 
 fn report(what: &str, files: &[PathBuf], commands: &[String], global: &Global) {
@@ -104,14 +76,9 @@ fn report(what: &str, files: &[PathBuf], commands: &[String], global: &Global) {
 }
 
 fn status(global: &Global) -> CmdResult {
-    #[cfg(target_os = "linux")]
-    let st = crate::service::linux::status().map_err(fail)?;
-    #[cfg(windows)]
-    let st = crate::service::windows::status().map_err(fail)?;
-    #[cfg(not(any(target_os = "linux", windows)))]
-    let st: crate::service::ServiceStatus = return Err(fail(ServiceError::Unsupported));
+    let st = crate::service::status().map_err(fail)?;
     // And whether it answers on its socket.
-    let socket = super::agent::socket_for(None, global);
+    let socket = global.endpoint();
     let answering = super::block_on(async {
         match crate::agent::ipc::connect(&socket).await {
             Ok(mut c) => c.status().await.ok(),

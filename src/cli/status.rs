@@ -73,7 +73,7 @@ pub fn human(s: &Summary) -> String {
 /// Today's state from the running service; `None` when no service answers.
 async fn from_service(global: &Global) -> Option<CmdResult> {
     use crate::agent::ipc::Message;
-    let mut client = crate::agent::ipc::try_connect(global.state_dir.as_deref()).await?;
+    let mut client = crate::agent::ipc::connect(&global.endpoint()).await.ok()?;
     let reply = match client.status().await {
         Ok(r) => r,
         Err(e) => {

@@ -231,32 +231,18 @@ fn project_dirs(what: &str) -> Result<directories::ProjectDirs, ConfigError> {
 
 fn default_config_dir(scope: Scope) -> Result<PathBuf, ConfigError> {
     match scope {
-        Scope::System if cfg!(windows) => Ok(program_data().join("rd-agent")),
-        Scope::System => Ok(PathBuf::from("/etc/rd-agent")),
+        Scope::System => Ok(crate::platform::fs::system_config_dir()),
         Scope::User => Ok(project_dirs("config file")?.config_dir().to_path_buf()),
     }
 }
 
 fn default_state_dir(scope: Scope) -> Result<PathBuf, ConfigError> {
     match scope {
-        Scope::System if cfg!(windows) => Ok(program_data().join("rd-agent").join("state")),
-        Scope::System => {
-            // systemd's StateDirectory= tells us where it made the directory.
-            match std::env::var_os("STATE_DIRECTORY") {
-                Some(d) if !d.is_empty() => Ok(PathBuf::from(d)),
-                _ => Ok(PathBuf::from("/var/lib/rd-agent")),
-            }
-        }
+        Scope::System => Ok(crate::platform::fs::system_state_dir()),
         Scope::User => Ok(project_dirs("state directory")?
             .data_local_dir()
             .to_path_buf()),
     }
-}
-
-fn program_data() -> PathBuf {
-    std::env::var_os("ProgramData")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(r"C:\ProgramData"))
 }
 
 impl Config {
@@ -591,13 +577,7 @@ pub fn write_file_atomic(path: &Path, text: &str, private: bool) -> Result<(), C
         use std::io::Write;
         let mut opts = std::fs::OpenOptions::new();
         opts.write(true).create(true).truncate(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(if private { 0o600 } else { 0o644 });
-        }
-        #[cfg(not(unix))]
-        let _ = private;
+        crate::platform::fs::file_mode(&mut opts, private);
         let mut f = opts.open(&tmp).map_err(werr)?;
         f.write_all(text.as_bytes()).map_err(werr)?;
         f.sync_all().map_err(werr)?;
@@ -616,12 +596,7 @@ pub fn ensure_state_dir(dir: &Path) -> Result<(), ConfigError> {
         return Ok(());
     }
     let mut b = std::fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
+    crate::platform::fs::private_dir(&mut b);
     b.create(dir).map_err(werr)
 }
 

@@ -1,7 +1,7 @@
-//! The secret store (DESIGN section 8): the client secret, the encryption key and the operator's
+//! The secret store (docs/architecture.md, "Secrets"): the client secret, the encryption key and the operator's
 //! Aadhaar in a 0600 file in the state directory, owned by whoever runs the agent.
 //!
-//! No OS keyring yet: the 0600 file is the store everywhere (it is DESIGN's fallback on a
+//! No OS keyring yet: the 0600 file is the store everywhere (the documented fallback on a
 //! headless machine, and the service's store on Linux). Values are held as [`Secret`] /
 //! [`Aadhaar`], zeroized on drop, and never appear in errors.
 
@@ -221,15 +221,10 @@ fn read_private(path: &Path) -> Result<Option<Zeroizing<String>>, SecretsError> 
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(rerr(e)),
     };
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = file.metadata().map_err(rerr)?.permissions().mode();
-        if mode & 0o077 != 0 {
-            return Err(SecretsError::Permissions {
-                path: path.to_path_buf(),
-            });
-        }
+    if crate::platform::fs::open_to_others(&file).map_err(rerr)? {
+        return Err(SecretsError::Permissions {
+            path: path.to_path_buf(),
+        });
     }
     let mut bytes = Zeroizing::new(Vec::new());
     file.take(MAX_SECRETS_BYTES + 1)
@@ -267,12 +262,8 @@ mod tests {
         s.set(SecretName::EncryptionKey, KEY).unwrap();
         s.set(SecretName::Aadhaar, DEMO_AADHAAR).unwrap();
         s.save(&path).unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
+        let file = std::fs::File::open(&path).unwrap();
+        assert!(!crate::platform::fs::open_to_others(&file).unwrap());
         let back = Secrets::load(&path).unwrap();
         assert_eq!(
             back.client_secret().unwrap().expose(),
@@ -292,20 +283,6 @@ mod tests {
         let e = s.encryption_key().unwrap_err().to_string();
         assert!(e.contains("set-secret instantpay.encryption_key"), "{e}");
         assert_eq!(s.shown(SecretName::Aadhaar), "not set");
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn readable_by_others_is_refused() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join(SECRETS_FILE_NAME);
-        std::fs::write(&path, "").unwrap();
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
-        assert!(matches!(
-            Secrets::load(&path),
-            Err(SecretsError::Permissions { .. })
-        ));
     }
 
     #[test]

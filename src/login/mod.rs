@@ -1,4 +1,4 @@
-//! The daily-login use case (DESIGN sections 6 and 8), pure orchestration over small traits so
+//! The daily-login use case (docs/ledger.md, docs/instantpay.md), pure orchestration over small traits so
 //! tests swap the parts:
 //!
 //! 1. settle any `sending`/`unknown` attempt with outletLoginStatus (never resubmit it);

@@ -2,10 +2,7 @@
 //! on Linux, the Service Control Manager on Windows) and start the tray with each desktop
 //! session (XDG autostart / the all-users Startup folder).
 
-#[cfg(target_os = "linux")]
-pub mod linux;
-#[cfg(windows)]
-pub mod windows;
+pub use crate::platform::service::{install, status, uninstall};
 
 /// The installer files, compiled in so `service install` works from a bare binary.
 pub const UNIT: &str = include_str!("../../installer/linux/rd-agent.service");
@@ -32,6 +29,13 @@ pub enum ServiceError {
     Manager(String),
     #[error("Service registration is not supported on this platform.")]
     Unsupported,
+}
+
+/// What an install or uninstall did, for the command's output.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Installed {
+    pub files: Vec<std::path::PathBuf>,
+    pub commands: Vec<String>,
 }
 
 /// What `service status` reports.
@@ -97,7 +101,7 @@ mod tests {
     }
 
     #[test]
-    fn udev_rules_cover_every_vendor_in_the_design() {
+    fn udev_rules_cover_every_documented_vendor() {
         for vid in ["2c0f", "225d", "079b", "1162", "0bca"] {
             assert!(
                 UDEV_RULES.contains(&format!("ATTR{{idVendor}}==\"{vid}\"")),

@@ -8,6 +8,7 @@ use tray_icon::{Icon, MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, 
 use super::model::{self, Action, IconKind, TrayView};
 use super::{Command, TrayError, TrayOptions, UiEvent, channel_ui, icon};
 use crate::agent::AgentState;
+use crate::platform::tray as platform;
 
 struct Ui {
     tray: TrayIcon,
@@ -74,21 +75,11 @@ impl Ui {
 }
 
 pub fn run(opts: TrayOptions) -> Result<(), TrayError> {
-    // Started from the Startup folder, a console program gets a console window: drop it.
-    #[cfg(windows)]
-    // SAFETY: FreeConsole has no preconditions; failing (no console) is fine.
-    unsafe {
-        windows_sys::Win32::System::Console::FreeConsole();
-    }
+    platform::detach_console();
     let (ui_tx, ui_rx) = mpsc::channel::<UiEvent>();
     let (cmd_tx, cmd_rx) = tokio::sync::mpsc::unbounded_channel::<Command>();
 
-    #[cfg(windows)]
-    let main_thread = win::current_thread_id();
-    let wake_ui = move || {
-        #[cfg(windows)]
-        win::wake(main_thread);
-    };
+    let wake_ui = platform::ui_waker();
 
     // Menu and icon events arrive on tray-icon's threads: forward them into the one channel.
     {
@@ -133,7 +124,7 @@ pub fn run(opts: TrayOptions) -> Result<(), TrayError> {
 
     let mut ui = Ui::new()?;
     tracing::info!(socket = %opts.socket.display(), "tray started");
-    while let Some(ev) = next_event(&ui_rx) {
+    while let Some(ev) = platform::next_event(&ui_rx) {
         let mut next = Some(ev);
         while let Some(ev) = next.take() {
             match ev {
@@ -158,61 +149,4 @@ pub fn run(opts: TrayOptions) -> Result<(), TrayError> {
         }
     }
     Ok(())
-}
-
-/// Block until the next UI event; `None` when the channel or (Windows) the message loop ends.
-#[cfg(not(windows))]
-fn next_event(rx: &mpsc::Receiver<UiEvent>) -> Option<UiEvent> {
-    rx.recv().ok()
-}
-
-/// Windows: the shell tray needs this thread's message loop; channel senders post a wake
-/// message, so the loop sleeps in `GetMessageW` between events.
-#[cfg(windows)]
-fn next_event(rx: &mpsc::Receiver<UiEvent>) -> Option<UiEvent> {
-    loop {
-        if let Ok(e) = rx.try_recv() {
-            return Some(e);
-        }
-        if !win::pump_until_woken() {
-            return None;
-        }
-    }
-}
-
-#[cfg(windows)]
-mod win {
-    use windows_sys::Win32::System::Threading::GetCurrentThreadId;
-    use windows_sys::Win32::UI::WindowsAndMessaging::{
-        DispatchMessageW, GetMessageW, MSG, PostThreadMessageW, TranslateMessage, WM_APP,
-    };
-
-    pub fn current_thread_id() -> u32 {
-        // SAFETY: no preconditions.
-        unsafe { GetCurrentThreadId() }
-    }
-
-    pub fn wake(thread: u32) {
-        // SAFETY: posting a message with no pointers to a thread id is always allowed.
-        unsafe {
-            PostThreadMessageW(thread, WM_APP, 0, 0);
-        }
-    }
-
-    /// Wait for one window message and dispatch it (our wake message needs no dispatch).
-    /// False on WM_QUIT.
-    pub fn pump_until_woken() -> bool {
-        // SAFETY: the standard message loop over a zeroed MSG owned by this frame.
-        unsafe {
-            let mut msg: MSG = std::mem::zeroed();
-            if GetMessageW(&mut msg, std::ptr::null_mut(), 0, 0) <= 0 {
-                return false;
-            }
-            if !(msg.hwnd.is_null() && msg.message == WM_APP) {
-                TranslateMessage(&msg);
-                DispatchMessageW(&msg);
-            }
-            true
-        }
-    }
 }

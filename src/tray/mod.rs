@@ -1,5 +1,5 @@
 //! `rd-agent tray`: the per-user tray icon. It holds no secrets and talks only to the service
-//! over IPC (DESIGN section 2). A background thread keeps a subscription to the service open
+//! over IPC (docs/architecture.md). A background thread keeps a subscription to the service open
 //! (reconnecting when the service restarts) and runs menu actions; the main thread owns the
 //! icon and sleeps on a channel, so an idle tray has no timers.
 
@@ -7,7 +7,6 @@ pub mod icon;
 pub mod model;
 pub mod notify;
 
-#[cfg(any(target_os = "linux", windows))]
 mod app;
 
 use std::path::PathBuf;
@@ -48,16 +47,8 @@ pub enum TrayError {
 }
 
 /// Run the tray until Quit.
-#[cfg(any(target_os = "linux", windows))]
 pub fn run(opts: TrayOptions) -> Result<(), TrayError> {
     app::run(opts)
-}
-
-#[cfg(not(any(target_os = "linux", windows)))]
-pub fn run(_opts: TrayOptions) -> Result<(), TrayError> {
-    Err(TrayError::Icon(
-        "this platform has no tray support in rd-agent".into(),
-    ))
 }
 
 /// Commands from the UI thread to the IPC thread.
@@ -211,11 +202,10 @@ pub fn describe_devices(d: &serde_json::Value) -> String {
 
 fn open_folder(dir: &std::path::Path) {
     let _ = std::fs::create_dir_all(dir);
-    #[cfg(windows)]
-    let prog = "explorer";
-    #[cfg(not(windows))]
-    let prog = "xdg-open";
-    if let Err(e) = std::process::Command::new(prog).arg(dir).spawn() {
+    if let Err(e) = std::process::Command::new(crate::platform::tray::FOLDER_OPENER)
+        .arg(dir)
+        .spawn()
+    {
         tracing::warn!(error = %e, dir = %dir.display(), "could not open the log folder");
     }
 }

@@ -103,37 +103,19 @@ fn secrets_from_env() -> anyhow::Result<(String, ControlKey)> {
 
 /// Warns when the key file can be read by anyone but its owner.
 fn warn_if_shared(path: &std::path::Path) {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        if let Ok(meta) = std::fs::metadata(path)
-            && meta.permissions().mode() & 0o077 != 0
-        {
-            tracing::warn!(
-                "the control key file {} is readable by other users; chmod 600 it",
-                path.display()
-            );
-        }
+    if crate::os::shared_with_others(path) {
+        tracing::warn!(
+            "the control key file {} is readable by other users; chmod 600 it",
+            path.display()
+        );
     }
-    #[cfg(not(unix))]
-    let _ = path;
 }
 
 async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
+    let term = crate::os::terminate();
     tokio::select! {
         _ = ctrl_c => {},
         _ = term => {},

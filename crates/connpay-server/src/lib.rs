@@ -1,4 +1,4 @@
-//! The Connecting Party server for ConnPay mobile card verification (DESIGN section 7).
+//! The Connecting Party server for ConnPay mobile card verification (docs/connpay.md).
 //!
 //! `run` takes its listener, its store, its configuration and a shutdown future (the
 //! mini-redis shape), so tests bind port 0 and stop it cleanly.
@@ -8,6 +8,7 @@ pub mod error;
 mod handlers;
 mod listener;
 pub mod model;
+mod os;
 pub mod ratelimit;
 pub mod signature;
 pub mod store;

@@ -1,5 +1,5 @@
 //! Requests and responses of the three calls, and their validation against the specification's
-//! limits (DESIGN section 7). Parsing never echoes input in an error.
+//! limits (docs/connpay.md). Parsing never echoes input in an error.
 
 use serde::{Deserialize, Serialize};
 use serde_json::error::Category;

@@ -1,4 +1,4 @@
-//! The ConnPay signatures (DESIGN section 7): HMAC-SHA1 over a plain concatenation, keyed with
+//! The ConnPay signatures (docs/connpay.md): HMAC-SHA1 over a plain concatenation, keyed with
 //! the endpoint's control key, written as 40 uppercase hex digits.
 
 use std::fmt;
@@ -110,7 +110,7 @@ mod tests {
     const KEY: &str = "B17F59B4-A7DC-41B4-8FF9-37D986B43D20";
 
     #[test]
-    fn reproduces_the_design_test_vector() {
+    fn reproduces_the_documented_test_vector() {
         let key = ControlKey::parse(KEY).unwrap();
         let sig = key.initiate_signature(
             "tokentokentokentokentokentokentok",

@@ -1,5 +1,5 @@
 //! The Aadhaar number: validation (12 digits, first digit 2-9, Verhoeff check digit), masking,
-//! and the AES-256-CBC encryption InstantPay asks for (DESIGN section 6).
+//! and the AES-256-CBC encryption InstantPay asks for (docs/instantpay.md).
 //!
 //! An [`Aadhaar`] can only be built from a valid number, never shows its digits through `Debug`
 //! or `Display`, and is zeroized on drop.

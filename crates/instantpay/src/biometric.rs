@@ -59,7 +59,7 @@ pub struct BiometricData {
 }
 
 impl BiometricData {
-    /// Build from a parsed capture, as DESIGN section 6 maps it. `encryptedAadhaar` is left empty.
+    /// Build from a parsed capture, as docs/pid-xml.md maps it. `encryptedAadhaar` is left empty.
     pub fn from_pid(pid: &PidData) -> Self {
         BiometricData {
             encrypted_aadhaar: String::new(),

@@ -1,4 +1,4 @@
-//! InstantPay API client (DESIGN section 6). Knows nothing of the agent.
+//! InstantPay API client (docs/instantpay.md). Knows nothing of the agent.
 
 pub mod aadhaar;
 pub mod biometric;

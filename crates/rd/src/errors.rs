@@ -209,7 +209,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_design_code_has_a_sentence() {
+    fn every_documented_code_has_a_sentence() {
         for code in [
             100, 110, 120, 130, 140, 150, 160, 170, 180, 190, 200, 210, 220, 700, 710, 720, 730,
             740, 750, 760, 770, 900, 999,

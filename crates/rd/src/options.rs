@@ -1,4 +1,4 @@
-//! PidOptions: the body of a CAPTURE request (DESIGN section 5), one line, no XML declaration.
+//! PidOptions: the body of a CAPTURE request (docs/rd-service.md), one line, no XML declaration.
 
 use std::time::Duration;
 
@@ -188,7 +188,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn default_is_the_design_line() {
+    fn default_is_the_documented_line() {
         assert_eq!(
             PidOptions::new().to_xml(),
             r#"<PidOptions ver="1.0"><Opts fCount="1" fType="2" iCount="0" pCount="0" format="0" pidVer="2.0" timeout="10000" posh="UNKNOWN" env="P"/></PidOptions>"#

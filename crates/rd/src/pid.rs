@@ -1,7 +1,7 @@
 //! PidData: the RD Service's CAPTURE reply. Every value is kept as the trimmed string the
 //! device sent; a missing optional field is an empty string, not an error.
 //!
-//! [`parse`] reads a document with every quirk of DESIGN section 5 (namespaces, attributes in
+//! [`parse`] reads a document with every quirk docs/pid-xml.md lists (namespaces, attributes in
 //! any order, missing optional attributes or `additional_info`, extra Params, whitespace and
 //! newlines inside values, `srno` on DeviceInfo, `ts` on Resp). Base64 values (Skey, Hmac,
 //! Data, `mc`) lose all whitespace, since devices wrap them; every other value is trimmed.

@@ -21,7 +21,7 @@ const fn dev(vendor_id: u16, product_id: Option<u16>, name: &'static str) -> Kno
     }
 }
 
-/// DESIGN section 5. Exact product matches come before vendor-wide ones.
+/// docs/rd-service.md, "USB presence". Exact product matches come before vendor-wide ones.
 pub const KNOWN: &[KnownDevice] = &[
     dev(0x2c0f, Some(0x1005), "Mantra MFS100"),
     dev(0x225d, Some(0x000a), "Morpho MSO1300-E3"),

@@ -1,5 +1,5 @@
 //! The sandbox InstantPay: an HTTP server on loopback that checks requests as the real API would
-//! (DESIGN section 6) and answers in its envelope with `environment: "SANDBOX"`.
+//! (docs/instantpay.md) and answers in its envelope with `environment: "SANDBOX"`.
 //!
 //! - `outletLoginStatus` answers from today's logins until midnight IST (time from a [`Clock`]).
 //! - `outletLogin` checks the five headers, every `biometricData` field, `type`, the coordinates,

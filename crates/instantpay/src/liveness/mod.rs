@@ -1,5 +1,5 @@
 //! Face liveness: `POST /identity/faceLiveness/createSession` and
-//! `POST /identity/faceLiveness/getSessionResult` (DESIGN section 6), and the result type.
+//! `POST /identity/faceLiveness/getSessionResult` (docs/instantpay.md, "Face liveness"), and the result type.
 //!
 //! The result's field names are unconfirmed. The engine behind it is AWS Rekognition Face
 //! Liveness, so the parser expects that shape (`Status`, `Confidence`, `ReferenceImage {Bytes,
@@ -9,7 +9,7 @@
 //! {Bucket, Name}`) or a URL instead of bytes, missing audit images. Every key it does not know is
 //! kept in `extra`, so an unexpected reply is shown to the operator rather than lost.
 //!
-//! All the key matching goes through [`norm`] and the tables in [`keys`]: change a name there.
+//! All the key matching goes through `norm` and the tables in `keys` (this file): change a name there.
 
 pub mod verdict;
 

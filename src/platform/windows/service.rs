@@ -15,14 +15,12 @@ use windows_service::service_control_handler::{self, ServiceControlHandlerResult
 use windows_service::service_manager::{ServiceManager, ServiceManagerAccess};
 use windows_service::{define_windows_service, service_dispatcher};
 
-use super::{SERVICE_NAME, ServiceError, ServiceStatus};
+use crate::service::{Installed, SERVICE_NAME, ServiceError, ServiceStatus};
 
-type Body = Box<
-    dyn FnOnce(
-            std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
-        ) -> crate::cli::CmdResult
-        + Send,
->;
+/// What the service runs: given the stop future and the "ready" callback, serve until stopped.
+type Body = Box<dyn FnOnce(StopFuture, Box<dyn FnOnce() + Send>) -> Result<(), String> + Send>;
+
+use crate::platform::StopFuture;
 
 /// The service body, handed from `run_as_service` to the SCM's callback thread.
 static BODY: Mutex<Option<Body>> = Mutex::new(None);
@@ -45,7 +43,8 @@ fn startup_shortcut() -> PathBuf {
 }
 
 /// Register the service (automatic start, LocalSystem) and add the tray to Startup.
-pub fn install(exe: &Path) -> Result<Vec<String>, ServiceError> {
+/// `root` is for Linux packaging tests; the SCM has no such thing.
+pub fn install(_root: Option<&Path>, exe: &Path) -> Result<Installed, ServiceError> {
     let m = manager(ServiceManagerAccess::CONNECT | ServiceManagerAccess::CREATE_SERVICE)?;
     let info = ServiceInfo {
         name: OsString::from(SERVICE_NAME),
@@ -86,14 +85,14 @@ pub fn install(exe: &Path) -> Result<Vec<String>, ServiceError> {
             detail: String::from_utf8_lossy(&out.stderr).trim().to_string(),
         });
     }
-    Ok(vec![
-        format!("registered service {SERVICE_NAME}"),
-        format!("created {}", lnk.display()),
-    ])
+    Ok(Installed {
+        files: vec![lnk.clone()],
+        commands: vec![format!("registered service {SERVICE_NAME}")],
+    })
 }
 
 /// Stop and delete the service; remove the Startup shortcut.
-pub fn uninstall() -> Result<Vec<String>, ServiceError> {
+pub fn uninstall(_root: Option<&Path>) -> Result<Installed, ServiceError> {
     let m = manager(ServiceManagerAccess::CONNECT)?;
     let svc = m
         .open_service(
@@ -105,7 +104,10 @@ pub fn uninstall() -> Result<Vec<String>, ServiceError> {
     svc.delete()
         .map_err(|e| ServiceError::Manager(e.to_string()))?;
     let _ = std::fs::remove_file(startup_shortcut());
-    Ok(vec![format!("deleted service {SERVICE_NAME}")])
+    Ok(Installed {
+        files: vec![],
+        commands: vec![format!("deleted service {SERVICE_NAME}")],
+    })
 }
 
 pub fn status() -> Result<ServiceStatus, ServiceError> {
@@ -139,12 +141,9 @@ pub fn status() -> Result<ServiceStatus, ServiceError> {
 define_windows_service!(ffi_service_main, service_main);
 
 /// Hand control to the SCM; `body` runs on its thread with a future that completes on Stop.
+/// The SCM is told Running only when `body` calls its ready callback (after the pipe exists).
 pub fn run_as_service(
-    body: impl FnOnce(
-        std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
-    ) -> crate::cli::CmdResult
-    + Send
-    + 'static,
+    body: impl FnOnce(StopFuture, Box<dyn FnOnce() + Send>) -> Result<(), String> + Send + 'static,
 ) -> Result<(), ServiceError> {
     if let Ok(mut b) = BODY.lock() {
         *b = Some(Box::new(body));
@@ -182,14 +181,23 @@ fn service_main(_args: Vec<OsString>) {
         process_id: None,
     };
     let _ = handle.set_service_status(status(
-        ServiceState::Running,
-        ServiceControlAccept::STOP | ServiceControlAccept::SHUTDOWN,
+        ServiceState::StartPending,
+        ServiceControlAccept::empty(),
     ));
-    let result = body(Box::pin(async move {
-        let _ = rx.await;
-    }));
+    let ready: Box<dyn FnOnce() + Send> = Box::new(move || {
+        let _ = handle.set_service_status(status(
+            ServiceState::Running,
+            ServiceControlAccept::STOP | ServiceControlAccept::SHUTDOWN,
+        ));
+    });
+    let result = body(
+        Box::pin(async move {
+            let _ = rx.await;
+        }),
+        ready,
+    );
     if let Err(e) = &result {
-        tracing::error!(error = %e.message, "service stopped with an error");
+        tracing::error!(error = %e, "service stopped with an error");
     }
     let mut done = status(ServiceState::Stopped, ServiceControlAccept::empty());
     if result.is_err() {

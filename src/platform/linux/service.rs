@@ -4,18 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::{ServiceError, ServiceStatus, UDEV_RULES, autostart_for, unit_for};
+use crate::service::{Installed, ServiceError, ServiceStatus, UDEV_RULES, autostart_for, unit_for};
 
 pub const UNIT_PATH: &str = "etc/systemd/system/rd-agent.service";
 pub const UDEV_PATH: &str = "etc/udev/rules.d/70-rd-agent.rules";
 pub const AUTOSTART_PATH: &str = "etc/xdg/autostart/rd-agent-tray.desktop";
-
-/// What an install did, for the command's output.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Installed {
-    pub files: Vec<PathBuf>,
-    pub commands: Vec<String>,
-}
 
 fn write(root: &Path, rel: &str, text: &str) -> Result<PathBuf, ServiceError> {
     let path = root.join(rel);
@@ -55,7 +48,9 @@ fn is_root() -> bool {
 
 /// Install the unit, the udev rules and the tray's autostart entry; on a live system also
 /// create the rd-agent group and user and enable and start the service.
-pub fn install(root: &Path, exe: &Path) -> Result<Installed, ServiceError> {
+/// `root` is `/` unless a packaging test writes into a temporary root.
+pub fn install(root: Option<&Path>, exe: &Path) -> Result<Installed, ServiceError> {
+    let root = root.unwrap_or(Path::new("/"));
     let live = root == Path::new("/");
     if live && !is_root() {
         return Err(ServiceError::NotPrivileged);
@@ -100,7 +95,8 @@ pub fn install(root: &Path, exe: &Path) -> Result<Installed, ServiceError> {
 
 /// Stop and disable the service and remove what `install` wrote. The state directory (the
 /// ledger) and the group are kept.
-pub fn uninstall(root: &Path) -> Result<Installed, ServiceError> {
+pub fn uninstall(root: Option<&Path>) -> Result<Installed, ServiceError> {
+    let root = root.unwrap_or(Path::new("/"));
     let live = root == Path::new("/");
     if live && !is_root() {
         return Err(ServiceError::NotPrivileged);
@@ -146,4 +142,13 @@ pub fn status() -> Result<ServiceStatus, ServiceError> {
         active: prop("ActiveState") == "active",
         detail: format!("{} ({})", prop("ActiveState"), prop("SubState")),
     })
+}
+
+/// systemd starts `rd-agent run` directly; `--windows-service` means nothing here.
+pub fn run_as_service(
+    _body: impl FnOnce(crate::platform::StopFuture, Box<dyn FnOnce() + Send>) -> Result<(), String>
+    + Send
+    + 'static,
+) -> Result<(), ServiceError> {
+    Err(ServiceError::Unsupported)
 }

@@ -1,0 +1,70 @@
+//! Files on Linux: modes, and where the system service keeps its config and state.
+
+use std::fs::{DirBuilder, File, OpenOptions};
+use std::io;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// 0600 for a private file (secrets), 0644 otherwise.
+pub fn file_mode(opts: &mut OpenOptions, private: bool) {
+    opts.mode(if private { 0o600 } else { 0o644 });
+}
+
+/// 0700: the state directory holds the secrets, the ledger and the logs.
+pub fn private_dir(b: &mut DirBuilder) {
+    b.recursive(true).mode(0o700);
+}
+
+/// 0750 for the log directory: the service's group (support staff) may read the logs.
+pub fn group_readable_dir(dir: &Path) -> io::Result<()> {
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o750))
+}
+
+/// True when group or others may read or write the file.
+pub fn open_to_others(file: &File) -> io::Result<bool> {
+    Ok(file.metadata()?.permissions().mode() & 0o077 != 0)
+}
+
+pub fn system_config_dir() -> PathBuf {
+    PathBuf::from("/etc/rd-agent")
+}
+
+/// systemd's `StateDirectory=` says where it made the directory; else the FHS place.
+pub fn system_state_dir() -> PathBuf {
+    match std::env::var_os("STATE_DIRECTORY") {
+        Some(d) if !d.is_empty() => PathBuf::from(d),
+        _ => PathBuf::from("/var/lib/rd-agent"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_files_are_0600_and_others_are_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("f");
+        let mut opts = OpenOptions::new();
+        opts.write(true).create(true);
+        file_mode(&mut opts, true);
+        let f = opts.open(&path).unwrap();
+        assert_eq!(f.metadata().unwrap().permissions().mode() & 0o777, 0o600);
+        assert!(!open_to_others(&f).unwrap());
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
+        assert!(open_to_others(&File::open(&path).unwrap()).unwrap());
+    }
+
+    #[test]
+    fn readable_by_others_is_refused() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(crate::config::secrets::SECRETS_FILE_NAME);
+        std::fs::write(&path, "").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(matches!(
+            crate::config::Secrets::load(&path),
+            Err(crate::config::SecretsError::Permissions { .. })
+        ));
+    }
+}

@@ -1,0 +1,36 @@
+//! Everything that differs between Linux and Windows, behind one API: the IPC endpoint and
+//! its peer check, file permissions and system locations, readiness and stop signals, service
+//! registration, and the tray's event loop and notifications. The rest of the crate calls
+//! `crate::platform::…` and carries no `cfg` of its own; each OS's code is in `linux/` or
+//! `windows/` beside this file, with the same module and function names.
+
+#[cfg(target_os = "linux")]
+#[path = "linux/mod.rs"]
+mod os;
+#[cfg(windows)]
+#[path = "windows/mod.rs"]
+mod os;
+
+pub use os::*;
+
+/// A future that completes when the service should stop (a signal, or the SCM's Stop).
+pub type StopFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+/// Who is on the other end of an IPC connection, as far as the OS tells.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Peer {
+    pub pid: Option<u32>,
+    pub uid: Option<u32>,
+    pub gid: Option<u32>,
+    /// Supplementary groups (Linux: read from /proc for the peer's pid).
+    pub groups: Vec<u32>,
+}
+
+/// Whom the OS's default policy admits to the service's endpoint.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Admitted {
+    pub uids: Vec<u32>,
+    pub gids: Vec<u32>,
+    /// Everyone the OS let through (Windows, where the pipe's DACL is the check).
+    pub os_checked: bool,
+}

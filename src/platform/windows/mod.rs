@@ -1,0 +1,7 @@
+//! The windows side of [`crate::platform`].
+
+pub mod fs;
+pub mod ipc;
+pub mod runtime;
+pub mod service;
+pub mod tray;
