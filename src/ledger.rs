@@ -67,6 +67,14 @@ pub enum LedgerError {
     Sqlite(#[from] rusqlite::Error),
     #[error("no attempt with externalRef {0} in the ledger")]
     NoSuchAttempt(String),
+    #[error(
+        "the ledger's attempt {external_ref} has an unreadable {column} ({value:?}): the file was changed by something other than rd-agent; keep it for support and do not edit it"
+    )]
+    BadRow {
+        external_ref: String,
+        column: &'static str,
+        value: String,
+    },
 }
 
 /// Where an attempt stands.
@@ -91,12 +99,13 @@ impl AttemptState {
         }
     }
 
-    fn parse(s: &str) -> AttemptState {
+    fn parse(s: &str) -> Option<AttemptState> {
         match s {
-            "sending" => AttemptState::Sending,
-            "loggedin" => AttemptState::LoggedIn,
-            "rejected" => AttemptState::Rejected,
-            _ => AttemptState::Unknown,
+            "sending" => Some(AttemptState::Sending),
+            "loggedin" => Some(AttemptState::LoggedIn),
+            "rejected" => Some(AttemptState::Rejected),
+            "unknown" => Some(AttemptState::Unknown),
+            _ => None,
         }
     }
 }
@@ -246,10 +255,23 @@ fn ts(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
 }
 
-fn parse_ts(s: &str) -> DateTime<Utc> {
+/// A stored time, or the error that names the row: never a default such as 1970.
+fn parse_ts(
+    external_ref: &str,
+    column: &'static str,
+    s: &str,
+) -> Result<DateTime<Utc>, LedgerError> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
-        .unwrap_or_default()
+        .map_err(|_| bad_row(external_ref, column, s))
+}
+
+fn bad_row(external_ref: &str, column: &'static str, value: &str) -> LedgerError {
+    LedgerError::BadRow {
+        external_ref: external_ref.chars().take(40).collect(),
+        column,
+        value: value.chars().take(40).collect(),
+    }
 }
 
 /// Start of an IST day, in UTC.
@@ -496,11 +518,31 @@ impl Ledger {
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let rows = stmt.query_map(p, |r| {
-            Ok(Attempt {
-                external_ref: r.get(0)?,
-                created_at: parse_ts(&r.get::<_, String>(1)?),
-                updated_at: parse_ts(&r.get::<_, String>(2)?),
-                state: AttemptState::parse(&r.get::<_, String>(3)?),
+            let external_ref: String = r.get(0)?;
+            let text = |i: usize| r.get::<_, String>(i);
+            let (created, updated, state) = (text(1)?, text(2)?, text(3)?);
+            let resolved = r.get::<_, Option<String>>(14)?;
+            let parsed = || -> Result<_, LedgerError> {
+                Ok((
+                    parse_ts(&external_ref, "created_at", &created)?,
+                    parse_ts(&external_ref, "updated_at", &updated)?,
+                    AttemptState::parse(&state)
+                        .ok_or_else(|| bad_row(&external_ref, "state", &state))?,
+                    resolved
+                        .as_deref()
+                        .map(|s| parse_ts(&external_ref, "resolved_at", s))
+                        .transpose()?,
+                ))
+            };
+            let (created_at, updated_at, state, resolved_at) = match parsed() {
+                Ok(v) => v,
+                Err(e) => return Ok(Err(e)),
+            };
+            Ok(Ok(Attempt {
+                external_ref,
+                created_at,
+                updated_at,
+                state,
                 statuscode: r.get(4)?,
                 actcode: r.get(5)?,
                 ipay_uuid: r.get(6)?,
@@ -511,11 +553,11 @@ impl Ledger {
                 q_score: r.get(11)?,
                 nm_points: r.get(12)?,
                 charged: r.get(13)?,
-                resolved_at: r.get::<_, Option<String>>(14)?.map(|s| parse_ts(&s)),
+                resolved_at,
                 resolution: r.get(15)?,
-            })
+            }))
         })?;
-        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        rows.map(|row| row?).collect()
     }
 }
 
@@ -635,5 +677,27 @@ mod tests {
         let path = dir.path().join("ledger.sqlite3");
         std::fs::write(&path, b"this is not a database, just some bytes....").unwrap();
         assert!(Ledger::open(&path).is_err());
+    }
+
+    #[test]
+    fn a_row_that_does_not_parse_names_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("ledger.sqlite3");
+        let l = Ledger::open(&path).unwrap();
+        l.begin(&new("R1"), at(22, 3, 0)).unwrap();
+        drop(l);
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute(
+            "UPDATE attempts SET created_at = 'yesterday' WHERE external_ref = 'R1'",
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let l = Ledger::open(&path).unwrap();
+        let e = l.all().unwrap_err().to_string();
+        assert!(
+            e.contains("R1") && e.contains("created_at") && e.contains("yesterday"),
+            "{e}"
+        );
     }
 }
