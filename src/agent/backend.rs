@@ -14,7 +14,7 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// How a login request ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LoginOutcome {
+pub struct LoginSummary {
     /// True only when InstantPay said LOGGEDIN.
     pub ok: bool,
     /// One sentence for the operator (never a secret or a biometric).
@@ -32,7 +32,7 @@ pub trait Backend: Send + Sync + 'static {
     fn check(&self) -> BoxFuture<'_, AgentState>;
 
     /// The daily login. `force` skips only the local "already logged in" check.
-    fn login(&self, force: bool) -> BoxFuture<'_, LoginOutcome>;
+    fn login(&self, force: bool) -> BoxFuture<'_, LoginSummary>;
 
     /// The RD Services found on this machine, as `rd-agent devices --json` shows them.
     fn devices(&self) -> BoxFuture<'_, serde_json::Value>;

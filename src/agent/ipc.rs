@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 use super::AgentState;
-use super::backend::LoginOutcome;
+use super::backend::LoginSummary;
 
 /// A request line is small; anything longer is garbage and the connection is dropped.
 pub const MAX_LINE: usize = 16 * 1024;
@@ -74,7 +74,7 @@ pub enum Message {
         log_dir: Option<String>,
     },
     /// Reply to `login`, and an event to subscribers when any login ends.
-    Login(LoginOutcome),
+    Login(LoginSummary),
     /// Reply to `devices`.
     Devices { devices: serde_json::Value },
     /// A subscription event: the state changed.
@@ -181,27 +181,27 @@ pub fn peer_of(stream: &Stream) -> Peer {
 }
 
 /// A connection to the service.
-pub struct Client {
+pub struct Connection {
     reader: BufReader<tokio::io::ReadHalf<Stream>>,
     writer: tokio::io::WriteHalf<Stream>,
     line: Vec<u8>,
 }
 
 /// Connect to a socket path.
-pub async fn connect(path: &Path) -> Result<Client, IpcError> {
+pub async fn connect(path: &Path) -> Result<Connection, IpcError> {
     let name = platform::endpoint_name(path)?;
     let stream = Stream::connect(name)
         .await
         .map_err(|_| IpcError::NotRunning(path.display().to_string()))?;
     let (r, w) = tokio::io::split(stream);
-    Ok(Client {
+    Ok(Connection {
         reader: BufReader::new(r),
         writer: w,
         line: Vec::new(),
     })
 }
 
-impl Client {
+impl Connection {
     /// Send a request line.
     pub async fn send(&mut self, req: &Request) -> Result<(), IpcError> {
         let mut line = serde_json::to_vec(req).map_err(|_| IpcError::Protocol)?;
@@ -246,7 +246,7 @@ impl Client {
         self.call(&Request::Status).await
     }
 
-    pub async fn login(&mut self, force: bool) -> Result<LoginOutcome, IpcError> {
+    pub async fn login(&mut self, force: bool) -> Result<LoginSummary, IpcError> {
         match self.call(&Request::Login { force }).await? {
             Message::Login(o) => Ok(o),
             _ => Err(IpcError::Protocol),
@@ -260,7 +260,7 @@ impl Client {
         }
     }
 
-    /// Start a subscription; read events with [`Client::next`]. Returns the current status.
+    /// Start a subscription; read events with [`Connection::next`]. Returns the current status.
     pub async fn subscribe(&mut self) -> Result<Message, IpcError> {
         self.call(&Request::Subscribe).await
     }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use super::AgentState;
-use super::backend::{Backend, BoxFuture, LoginOutcome};
+use super::backend::{Backend, BoxFuture, LoginSummary};
 use crate::config::{Config, Paths, Secrets};
 use clock::{Clock, next_ist_midnight};
 use instantpay::Client;
@@ -87,7 +87,7 @@ impl Backend for LiveBackend {
         })
     }
 
-    fn login(&self, force: bool) -> BoxFuture<'_, LoginOutcome> {
+    fn login(&self, force: bool) -> BoxFuture<'_, LoginSummary> {
         Box::pin(async move { super::live_login::login(&self.paths, &*self.clock, force).await })
     }
 

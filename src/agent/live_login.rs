@@ -1,10 +1,10 @@
 //! The service's login: the daily-login use case (`crate::login`) assembled from the config and
 //! the secret store by `crate::login::live`, as `rd-agent login` does, reported as a
-//! [`LoginOutcome`] for IPC. Nothing here formats a secret or a biometric: the messages are the
+//! [`LoginSummary`] for IPC. Nothing here formats a secret or a biometric: the messages are the
 //! use case's operator sentences.
 
 use super::AgentState;
-use super::backend::LoginOutcome;
+use super::backend::LoginSummary;
 use crate::config::{Config, Paths, Secrets, ensure_state_dir};
 use crate::ledger::Ledger;
 use crate::login::live::{self, RdScanner};
@@ -20,8 +20,8 @@ impl Progress for LogProgress {
     }
 }
 
-fn setup_failed(message: String) -> LoginOutcome {
-    LoginOutcome {
+fn setup_failed(message: String) -> LoginSummary {
+    LoginSummary {
         ok: false,
         state: AgentState::ApiProblem {
             reason: message.clone(),
@@ -31,7 +31,7 @@ fn setup_failed(message: String) -> LoginOutcome {
     }
 }
 
-pub async fn login(paths: &Paths, clock: &dyn Clock, force: bool) -> LoginOutcome {
+pub async fn login(paths: &Paths, clock: &dyn Clock, force: bool) -> LoginSummary {
     let cfg = match Config::load(&paths.config_file) {
         Ok(c) => c,
         Err(e) => return setup_failed(e.to_string()),
@@ -69,7 +69,7 @@ pub async fn login(paths: &Paths, clock: &dyn Clock, force: bool) -> LoginOutcom
     )
     .await;
     match result {
-        Ok(report) => LoginOutcome {
+        Ok(report) => LoginSummary {
             ok: true,
             message: match report.result {
                 LoginResult::AlreadyLoggedIn => {
@@ -102,7 +102,7 @@ pub async fn login(paths: &Paths, clock: &dyn Clock, force: bool) -> LoginOutcom
                     reason: message.clone(),
                 },
             };
-            LoginOutcome {
+            LoginSummary {
                 ok: false,
                 message,
                 state,

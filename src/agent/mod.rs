@@ -3,14 +3,14 @@
 //! tray and the one-shot commands use (docs/architecture.md).
 
 pub mod backend;
-pub mod core;
 pub mod endpoint;
 pub mod ipc;
 pub mod schedule;
+pub mod server;
 pub mod state;
 
-pub use backend::{Backend, LoginOutcome};
-pub use core::{Agent, Trigger, run};
+pub use backend::{Backend, LoginSummary};
+pub use server::{Agent, Trigger, run};
 pub use state::AgentState;
 pub mod live;
 mod live_login;

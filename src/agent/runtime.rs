@@ -8,7 +8,7 @@ use std::sync::Arc;
 use clock::SystemClock;
 
 use super::ipc::{self, PeerPolicy};
-use super::schedule::ScheduleConfig;
+use super::schedule::Schedule;
 use super::{Agent, endpoint};
 use crate::config::Paths;
 use crate::platform;
@@ -17,7 +17,7 @@ use crate::platform;
 #[derive(Debug, Clone)]
 pub struct Service {
     pub paths: Paths,
-    pub schedule: ScheduleConfig,
+    pub schedule: Schedule,
     pub socket: PathBuf,
     pub log_dir: PathBuf,
 }

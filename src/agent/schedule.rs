@@ -8,7 +8,7 @@ use clock::{ist, ist_date, next_ist_midnight};
 
 /// The schedule's knobs. Times of day are IST.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ScheduleConfig {
+pub struct Schedule {
     /// First reminder of the day (`schedule.reminder_at`, default 08:00).
     pub reminder_at: NaiveTime,
     /// Repeat the reminder this often while login is required.
@@ -20,9 +20,9 @@ pub struct ScheduleConfig {
     pub recheck_every: Duration,
 }
 
-impl Default for ScheduleConfig {
+impl Default for Schedule {
     fn default() -> Self {
-        ScheduleConfig {
+        Schedule {
             reminder_at: hm(8, 0),
             reminder_every: Duration::minutes(60),
             business_start: hm(8, 0),
@@ -55,7 +55,7 @@ pub enum Due {
 /// The three timers, as absolute UTC instants.
 #[derive(Debug, Clone)]
 pub struct Scheduler {
-    cfg: ScheduleConfig,
+    cfg: Schedule,
     next_midnight: DateTime<Utc>,
     next_recheck: DateTime<Utc>,
     next_reminder: DateTime<Utc>,
@@ -64,7 +64,7 @@ pub struct Scheduler {
 impl Scheduler {
     /// Timers as of `now` (the start-up check is done by the caller, so the first re-check is a
     /// full period away).
-    pub fn new(cfg: ScheduleConfig, now: DateTime<Utc>) -> Self {
+    pub fn new(cfg: Schedule, now: DateTime<Utc>) -> Self {
         let next_reminder = next_reminder_slot(&cfg, now);
         Scheduler {
             next_midnight: next_ist_midnight(now),
@@ -121,7 +121,7 @@ impl Scheduler {
 
 /// The first reminder slot strictly after `after`. A day's slots are `reminder_at`, then every
 /// `reminder_every` after it that falls inside business hours.
-pub fn next_reminder_slot(cfg: &ScheduleConfig, after: DateTime<Utc>) -> DateTime<Utc> {
+pub fn next_reminder_slot(cfg: &Schedule, after: DateTime<Utc>) -> DateTime<Utc> {
     let today = ist_date(after);
     for offset in 0..3 {
         let day = today + Duration::days(offset);
@@ -177,17 +177,17 @@ mod tests {
 
     #[test]
     fn reminder_slots_follow_reminder_at_and_business_hours() {
-        let cfg = ScheduleConfig::default();
+        let cfg = Schedule::default();
         assert_eq!(next_reminder_slot(&cfg, at(22, 6, 0)), at(22, 8, 0));
         assert_eq!(next_reminder_slot(&cfg, at(22, 8, 0)), at(22, 9, 0));
         assert_eq!(next_reminder_slot(&cfg, at(22, 8, 30)), at(22, 9, 0));
         assert_eq!(next_reminder_slot(&cfg, at(22, 19, 0)), at(23, 8, 0));
         assert_eq!(next_reminder_slot(&cfg, at(22, 23, 59)), at(23, 8, 0));
-        let early = ScheduleConfig {
+        let early = Schedule {
             reminder_at: hm(7, 0),
             reminder_every: Duration::minutes(45),
             business_start: hm(9, 0),
-            ..ScheduleConfig::default()
+            ..Schedule::default()
         };
         // 07:00 first; repeats before 09:00 are skipped: 07:45, 08:30 out, 09:15 in.
         assert_eq!(next_reminder_slot(&early, at(22, 7, 0)), at(22, 9, 15));
@@ -197,7 +197,7 @@ mod tests {
     #[test]
     fn midnight_rollover_fires_once_at_ist_midnight() {
         let start = at(22, 23, 0);
-        let mut s = Scheduler::new(ScheduleConfig::default(), start);
+        let mut s = Scheduler::new(Schedule::default(), start);
         assert_eq!(s.next_wake(), at(23, 0, 0));
         assert!(s.due(at(22, 23, 59), false).is_empty());
         assert_eq!(
@@ -210,7 +210,7 @@ mod tests {
 
     #[test]
     fn reminders_only_while_login_required() {
-        let mut s = Scheduler::new(ScheduleConfig::default(), at(22, 7, 30));
+        let mut s = Scheduler::new(Schedule::default(), at(22, 7, 30));
         assert_eq!(s.next_reminder(), at(22, 8, 0));
         // Logged in: the 08:00 slot passes silently.
         assert_eq!(s.due(at(22, 8, 0), false), vec![]);
@@ -229,7 +229,7 @@ mod tests {
 
     #[test]
     fn a_manual_recheck_restarts_the_hour() {
-        let mut s = Scheduler::new(ScheduleConfig::default(), at(22, 10, 0));
+        let mut s = Scheduler::new(Schedule::default(), at(22, 10, 0));
         s.rechecked(at(22, 10, 40));
         assert!(s.due(at(22, 11, 0), false).is_empty());
         assert_eq!(s.due(at(22, 11, 40), false), vec![Due::Recheck]);

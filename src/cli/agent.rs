@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use super::{CliError, CmdResult, Exit, Global};
-use crate::agent::schedule::ScheduleConfig;
+use crate::agent::schedule::Schedule;
 use crate::agent::{endpoint, logging, runtime};
 use crate::config::{Config, Paths, Scope};
 
@@ -22,11 +22,11 @@ fn usage(e: impl std::fmt::Display) -> CliError {
 }
 
 /// The service's schedule from the config (`schedule.reminder_at`); the rest are defaults.
-pub fn schedule_from(config: &Config) -> Result<ScheduleConfig, CliError> {
+pub fn schedule_from(config: &Config) -> Result<Schedule, CliError> {
     let reminder_at = config.schedule.reminder_at.time();
-    Ok(ScheduleConfig {
+    Ok(Schedule {
         reminder_at,
-        ..ScheduleConfig::default()
+        ..Schedule::default()
     })
 }
 

@@ -83,7 +83,7 @@ async fn via_service(force: bool, global: &Global) -> Option<CmdResult> {
 }
 
 /// The exit code for a failed login the service reports.
-fn service_exit(o: &crate::agent::backend::LoginOutcome) -> Exit {
+fn service_exit(o: &crate::agent::backend::LoginSummary) -> Exit {
     use crate::agent::AgentState;
     match (&o.state, o.charged) {
         (AgentState::DeviceProblem { .. }, _) => Exit::Device,

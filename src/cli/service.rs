@@ -48,13 +48,13 @@ pub fn run(cmd: Command, global: &Global) -> CmdResult {
 }
 
 fn install(a: InstallArgs, global: &Global) -> CmdResult {
-    let done = crate::service::install(a.root.as_deref(), &exe()?).map_err(fail)?;
+    let done = crate::platform::service::install(a.root.as_deref(), &exe()?).map_err(fail)?;
     report("installed", &done.files, &done.commands, global);
     Ok(())
 }
 
 fn uninstall(a: InstallArgs, global: &Global) -> CmdResult {
-    let done = crate::service::uninstall(a.root.as_deref()).map_err(fail)?;
+    let done = crate::platform::service::uninstall(a.root.as_deref()).map_err(fail)?;
     report("uninstalled", &done.files, &done.commands, global);
     Ok(())
 }
@@ -76,7 +76,7 @@ fn report(what: &str, files: &[PathBuf], commands: &[String], global: &Global) {
 }
 
 fn status(global: &Global) -> CmdResult {
-    let st = crate::service::status().map_err(fail)?;
+    let st = crate::platform::service::status().map_err(fail)?;
     // And whether it answers on its socket.
     let socket = global.endpoint();
     let answering = super::block_on(async {

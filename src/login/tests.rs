@@ -92,13 +92,8 @@ impl InstantPayApi for FakeApi {
     }
 }
 
-struct FixedClock(DateTime<Utc>);
-
-impl Clock for FixedClock {
-    fn now(&self) -> DateTime<Utc> {
-        self.0
-    }
-}
+/// The one test clock of the workspace.
+type FixedClock = clock::ManualClock;
 
 #[derive(Default)]
 struct Lines(Mutex<Vec<String>>);
@@ -176,7 +171,7 @@ fn run(
         pid: pid_result,
         calls: 0,
     };
-    let clock = FixedClock(now);
+    let clock = FixedClock::new(now);
     let lines = Lines::default();
     let result = crate::cli::block_on(login(
         Deps {

@@ -1,8 +1,7 @@
 //! `rd-agent service install | uninstall | status`: register the service with the OS (systemd
 //! on Linux, the Service Control Manager on Windows) and start the tray with each desktop
-//! session (XDG autostart / the all-users Startup folder).
-
-pub use crate::platform::service::{install, status, uninstall};
+//! session (XDG autostart / the all-users Startup folder). The shared parts live here; each OS's
+//! registration is `crate::platform::service`.
 
 /// The installer files, compiled in so `service install` works from a bare binary.
 pub const UNIT: &str = include_str!("../../installer/linux/rd-agent.service");

@@ -111,15 +111,21 @@ impl fmt::Display for TimeOfDayError {
 
 impl std::error::Error for TimeOfDayError {}
 
-/// A clock that stands still until told to move: one for every test in the workspace.
+/// A clock that stands still until told to move: one for every test in the workspace. Clones
+/// share the time, so a test keeps one handle and gives another to the code under test.
 #[cfg(feature = "test-util")]
-#[derive(Debug)]
-pub struct ManualClock(std::sync::Mutex<DateTime<Utc>>);
+#[derive(Debug, Clone)]
+pub struct ManualClock(std::sync::Arc<std::sync::Mutex<DateTime<Utc>>>);
 
 #[cfg(feature = "test-util")]
 impl ManualClock {
     pub fn new(start: DateTime<Utc>) -> ManualClock {
-        ManualClock(std::sync::Mutex::new(start))
+        ManualClock(std::sync::Arc::new(std::sync::Mutex::new(start)))
+    }
+
+    /// The same, in an `Arc`, for APIs that take `Arc<dyn Clock>`.
+    pub fn at(start: DateTime<Utc>) -> std::sync::Arc<ManualClock> {
+        std::sync::Arc::new(ManualClock::new(start))
     }
 
     pub fn set(&self, t: DateTime<Utc>) {

@@ -19,7 +19,7 @@ pub enum Cause {
 
 /// Every refusal this server gives. Each maps to one HTTP status, one cause and one code.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ApiError {
+pub enum ReplyError {
     #[error("The request body is not well-formed JSON.")]
     MalformedJson,
     #[error("A field has the wrong type or the body has the wrong shape.")]
@@ -54,64 +54,64 @@ pub enum ApiError {
     MethodNotAllowed,
 }
 
-impl ApiError {
+impl ReplyError {
     pub fn status(&self) -> StatusCode {
         match self {
-            ApiError::MalformedJson
-            | ApiError::WrongShape
-            | ApiError::MissingField(_)
-            | ApiError::InvalidField(..) => StatusCode::BAD_REQUEST,
-            ApiError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::AccessDenied => StatusCode::UNAUTHORIZED,
-            ApiError::UnknownInvoice => StatusCode::NOT_FOUND,
-            ApiError::SessionExpired | ApiError::Mismatch => StatusCode::FORBIDDEN,
-            ApiError::TokenConflict => StatusCode::CONFLICT,
-            ApiError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::DeadlineExceeded => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::StoreFailed => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ReplyError::MalformedJson
+            | ReplyError::WrongShape
+            | ReplyError::MissingField(_)
+            | ReplyError::InvalidField(..) => StatusCode::BAD_REQUEST,
+            ReplyError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ReplyError::AccessDenied => StatusCode::UNAUTHORIZED,
+            ReplyError::UnknownInvoice => StatusCode::NOT_FOUND,
+            ReplyError::SessionExpired | ReplyError::Mismatch => StatusCode::FORBIDDEN,
+            ReplyError::TokenConflict => StatusCode::CONFLICT,
+            ReplyError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ReplyError::DeadlineExceeded => StatusCode::SERVICE_UNAVAILABLE,
+            ReplyError::StoreFailed => StatusCode::INTERNAL_SERVER_ERROR,
+            ReplyError::NotFound => StatusCode::NOT_FOUND,
+            ReplyError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
         }
     }
 
     pub fn cause(&self) -> Cause {
         match self {
-            ApiError::MalformedJson
-            | ApiError::WrongShape
-            | ApiError::BodyTooLarge
-            | ApiError::MissingField(_)
-            | ApiError::InvalidField(..)
-            | ApiError::NotFound
-            | ApiError::MethodNotAllowed => Cause::InvalidRequest,
-            ApiError::AccessDenied
-            | ApiError::UnknownInvoice
-            | ApiError::SessionExpired
-            | ApiError::Mismatch
-            | ApiError::TokenConflict
-            | ApiError::RateLimited => Cause::Filtered,
-            ApiError::StoreFailed => Cause::ServerFailed,
-            ApiError::DeadlineExceeded => Cause::ServerUnavailable,
+            ReplyError::MalformedJson
+            | ReplyError::WrongShape
+            | ReplyError::BodyTooLarge
+            | ReplyError::MissingField(_)
+            | ReplyError::InvalidField(..)
+            | ReplyError::NotFound
+            | ReplyError::MethodNotAllowed => Cause::InvalidRequest,
+            ReplyError::AccessDenied
+            | ReplyError::UnknownInvoice
+            | ReplyError::SessionExpired
+            | ReplyError::Mismatch
+            | ReplyError::TokenConflict
+            | ReplyError::RateLimited => Cause::Filtered,
+            ReplyError::StoreFailed => Cause::ServerFailed,
+            ReplyError::DeadlineExceeded => Cause::ServerUnavailable,
         }
     }
 
     /// `error.code`: stable, machine-readable.
     pub fn code(&self) -> &'static str {
         match self {
-            ApiError::MalformedJson => "MALFORMED_JSON",
-            ApiError::WrongShape => "WRONG_SHAPE",
-            ApiError::BodyTooLarge => "BODY_TOO_LARGE",
-            ApiError::MissingField(_) => "MISSING_FIELD",
-            ApiError::InvalidField(..) => "INVALID_FIELD",
-            ApiError::AccessDenied => "ACCESS_DENIED",
-            ApiError::UnknownInvoice => "UNKNOWN_INVOICE",
-            ApiError::SessionExpired => "SESSION_EXPIRED",
-            ApiError::Mismatch => "VERIFICATION_MISMATCH",
-            ApiError::TokenConflict => "TOKEN_CONFLICT",
-            ApiError::RateLimited => "RATE_LIMITED",
-            ApiError::DeadlineExceeded => "DEADLINE_EXCEEDED",
-            ApiError::StoreFailed => "SERVER_FAILED",
-            ApiError::NotFound => "NOT_FOUND",
-            ApiError::MethodNotAllowed => "METHOD_NOT_ALLOWED",
+            ReplyError::MalformedJson => "MALFORMED_JSON",
+            ReplyError::WrongShape => "WRONG_SHAPE",
+            ReplyError::BodyTooLarge => "BODY_TOO_LARGE",
+            ReplyError::MissingField(_) => "MISSING_FIELD",
+            ReplyError::InvalidField(..) => "INVALID_FIELD",
+            ReplyError::AccessDenied => "ACCESS_DENIED",
+            ReplyError::UnknownInvoice => "UNKNOWN_INVOICE",
+            ReplyError::SessionExpired => "SESSION_EXPIRED",
+            ReplyError::Mismatch => "VERIFICATION_MISMATCH",
+            ReplyError::TokenConflict => "TOKEN_CONFLICT",
+            ReplyError::RateLimited => "RATE_LIMITED",
+            ReplyError::DeadlineExceeded => "DEADLINE_EXCEEDED",
+            ReplyError::StoreFailed => "SERVER_FAILED",
+            ReplyError::NotFound => "NOT_FOUND",
+            ReplyError::MethodNotAllowed => "METHOD_NOT_ALLOWED",
         }
     }
 
@@ -129,7 +129,7 @@ impl ApiError {
     }
 }
 
-impl IntoResponse for ApiError {
+impl IntoResponse for ReplyError {
     fn into_response(self) -> Response {
         self.into_response_for(None)
     }
@@ -155,7 +155,7 @@ mod tests {
 
     #[test]
     fn invalid_request_is_400_and_messages_are_fixed() {
-        let e = ApiError::InvalidField("session.nonce", "32 to 128 characters");
+        let e = ReplyError::InvalidField("session.nonce", "32 to 128 characters");
         assert_eq!(e.status(), StatusCode::BAD_REQUEST);
         assert_eq!(e.cause(), Cause::InvalidRequest);
         assert_eq!(

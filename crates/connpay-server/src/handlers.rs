@@ -17,8 +17,8 @@ use rand::RngCore;
 use subtle::ConstantTimeEq;
 
 use super::AppState;
-use super::error::ApiError;
-use super::listener::Peer;
+use super::error::ReplyError;
+use super::listener::RemoteAddr;
 use super::model::{
     AccessTokenRequest, AccessTokenResponse, AccessTokenSession, CheckRequest, CheckResponse,
     CheckSessionOut, HeldData, InitiateRequest, InitiateResponse, InitiateSessionOut,
@@ -35,8 +35,8 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/auth/access-token", post(access_token))
         .route("/verification/initiate-verification", post(initiate))
         .route("/verification/{invoice_id}/check", post(check))
-        .fallback(|| async { ApiError::NotFound })
-        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .fallback(|| async { ReplyError::NotFound })
+        .method_not_allowed_fallback(|| async { ReplyError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(state.clone(), guard))
         .with_state(state)
@@ -53,27 +53,27 @@ fn check_invoice_of(path: &str) -> Option<String> {
 
 async fn guard(
     State(state): Shared,
-    ConnectInfo(Peer(peer)): ConnectInfo<Peer>,
+    ConnectInfo(RemoteAddr(peer)): ConnectInfo<RemoteAddr>,
     request: Request,
     next: Next,
 ) -> Response {
     let invoice = check_invoice_of(request.uri().path());
     if !state.by_address.allow(&address_key(peer.ip())) {
-        return ApiError::RateLimited.into_response_for(invoice.as_deref());
+        return ReplyError::RateLimited.into_response_for(invoice.as_deref());
     }
     match tokio::time::timeout(state.config.deadline, next.run(request)).await {
         Ok(response) => response,
-        Err(_) => ApiError::DeadlineExceeded.into_response_for(invoice.as_deref()),
+        Err(_) => ReplyError::DeadlineExceeded.into_response_for(invoice.as_deref()),
     }
 }
 
-fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
+fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ReplyError> {
     match body {
         Ok(b) => Ok(b),
         Err(BytesRejection::FailedToBufferBody(FailedToBufferBody::LengthLimitError(_))) => {
-            Err(ApiError::BodyTooLarge)
+            Err(ReplyError::BodyTooLarge)
         }
-        Err(_) => Err(ApiError::MalformedJson),
+        Err(_) => Err(ReplyError::MalformedJson),
     }
 }
 
@@ -91,9 +91,9 @@ fn new_invoice_id() -> String {
     format!("INV{}", hex::encode_upper(bytes))
 }
 
-fn store_failed(e: StoreError) -> ApiError {
+fn store_failed(e: StoreError) -> ReplyError {
     tracing::error!("{e}");
-    ApiError::StoreFailed
+    ReplyError::StoreFailed
 }
 
 async fn access_token(State(state): Shared, body: Result<Bytes, BytesRejection>) -> Response {
@@ -106,7 +106,7 @@ async fn access_token(State(state): Shared, body: Result<Bytes, BytesRejection>)
 async fn access_token_inner(
     state: &AppState,
     body: Result<Bytes, BytesRejection>,
-) -> Result<AccessTokenResponse, ApiError> {
+) -> Result<AccessTokenResponse, ReplyError> {
     let body = body_bytes(body)?;
     let serial_number = parse_json::<AccessTokenRequest>(&body)?.validate()?;
     let token = random_token();
@@ -138,7 +138,7 @@ async fn initiate(State(state): Shared, body: Result<Bytes, BytesRejection>) -> 
 async fn initiate_inner(
     state: &AppState,
     body: Result<Bytes, BytesRejection>,
-) -> Result<InitiateResponse, ApiError> {
+) -> Result<InitiateResponse, ReplyError> {
     let body = body_bytes(body)?;
     let req = parse_json::<InitiateRequest>(&body)?.validate()?;
     let hash = token_hash(&req.access_token);
@@ -146,12 +146,12 @@ async fn initiate_inner(
         .by_token
         .allow(&format!("t:{}", hex::encode(&hash[..16])))
     {
-        return Err(ApiError::RateLimited);
+        return Err(ReplyError::RateLimited);
     }
     let now = state.config.clock.now();
     let record = state.store.token(&hash).await.map_err(store_failed)?;
     let Some(record) = record else {
-        return Err(ApiError::AccessDenied);
+        return Err(ReplyError::AccessDenied);
     };
     let same_device: bool = record
         .serial_number
@@ -159,12 +159,12 @@ async fn initiate_inner(
         .ct_eq(req.serial_number.as_bytes())
         .into();
     if record.expires_at <= now || !same_device {
-        return Err(ApiError::AccessDenied);
+        return Err(ReplyError::AccessDenied);
     }
 
     let cfg = &state.config;
     let nonce = random_token();
-    let held = serde_json::to_string(&req.held).map_err(|_| ApiError::StoreFailed)?;
+    let held = serde_json::to_string(&req.held).map_err(|_| ReplyError::StoreFailed)?;
     // A collision of 128 random bits will not happen; the retry only keeps the code total.
     for _ in 0..3 {
         let invoice_id = new_invoice_id();
@@ -202,7 +202,7 @@ async fn initiate_inner(
             Err(e) => return Err(store_failed(e)),
         }
     }
-    Err(ApiError::StoreFailed)
+    Err(ReplyError::StoreFailed)
 }
 
 async fn check(
@@ -216,7 +216,7 @@ async fn check(
     match check_inner(&state, &invoice_id, body).await {
         Ok(r) => Json(r).into_response(),
         Err(e) => {
-            if !matches!(e, ApiError::StoreFailed) {
+            if !matches!(e, ReplyError::StoreFailed) {
                 tracing::info!(invoice_id = %invoice_id, code = e.code(), "check refused");
             }
             e.into_response_for(Some(&invoice_id))
@@ -228,18 +228,18 @@ async fn check_inner(
     state: &AppState,
     invoice_id: &str,
     body: Result<Bytes, BytesRejection>,
-) -> Result<CheckResponse, ApiError> {
+) -> Result<CheckResponse, ReplyError> {
     let body = body_bytes(body)?;
     let req = parse_json::<CheckRequest>(&body)?.validate()?;
     if !state.by_token.allow(&format!("i:{invoice_id}")) {
-        return Err(ApiError::RateLimited);
+        return Err(ReplyError::RateLimited);
     }
     let session = state
         .store
         .session(invoice_id)
         .await
         .map_err(store_failed)?
-        .ok_or(ApiError::UnknownInvoice)?;
+        .ok_or(ReplyError::UnknownInvoice)?;
 
     // Every field is compared, without stopping at the first difference, in constant time.
     let matches = session
@@ -252,11 +252,11 @@ async fn check_inner(
         & session.nonce.as_bytes().ct_eq(req.nonce.as_bytes())
         & session.signature.as_bytes().ct_eq(req.signature.as_bytes());
     if !bool::from(matches) {
-        return Err(ApiError::Mismatch);
+        return Err(ReplyError::Mismatch);
     }
     let now = state.config.clock.now();
     if session.expires_at <= now {
-        return Err(ApiError::SessionExpired);
+        return Err(ReplyError::SessionExpired);
     }
 
     let winner = match &session.token {
@@ -272,16 +272,16 @@ async fn check_inner(
                 req.token.clone()
             }
             Consume::Already(t) => t,
-            Consume::Missing => return Err(ApiError::UnknownInvoice),
+            Consume::Missing => return Err(ReplyError::UnknownInvoice),
         },
     };
     if !bool::from(winner.as_bytes().ct_eq(req.token.as_bytes())) {
-        return Err(ApiError::TokenConflict);
+        return Err(ReplyError::TokenConflict);
     }
 
     let held: HeldData = serde_json::from_str(&session.held).map_err(|_| {
         tracing::error!(invoice_id = %invoice_id, "held data of the session is not valid JSON");
-        ApiError::StoreFailed
+        ReplyError::StoreFailed
     })?;
     let cfg = &state.config;
     Ok(CheckResponse {

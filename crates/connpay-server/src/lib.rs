@@ -18,8 +18,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clock::{Clock, SystemClock};
-pub use error::ApiError;
-use listener::{GuardedListener, Peer};
+pub use error::ReplyError;
+use listener::{GuardedListener, RemoteAddr};
 use ratelimit::RateLimiter;
 pub use signature::ControlKey;
 pub use store::Store;
@@ -119,9 +119,12 @@ pub async fn run(
     );
     let sweeper = tokio::spawn(sweep_loop(state.clone()));
     let app = handlers::router(state);
-    let result = axum::serve(listener, app.into_make_service_with_connect_info::<Peer>())
-        .with_graceful_shutdown(shutdown)
-        .await;
+    let result = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<RemoteAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await;
     sweeper.abort();
     result
 }

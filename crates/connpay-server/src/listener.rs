@@ -20,7 +20,7 @@ use tokio::time::{Instant, Sleep};
 
 /// The client's address, as the rate limiter sees it.
 #[derive(Debug, Clone, Copy)]
-pub struct Peer(pub SocketAddr);
+pub struct RemoteAddr(pub SocketAddr);
 
 pub(crate) struct GuardedListener {
     inner: TcpListener,
@@ -75,9 +75,9 @@ impl Listener for GuardedListener {
     }
 }
 
-impl Connected<IncomingStream<'_, GuardedListener>> for Peer {
+impl Connected<IncomingStream<'_, GuardedListener>> for RemoteAddr {
     fn connect_info(stream: IncomingStream<'_, GuardedListener>) -> Self {
-        Peer(*stream.remote_addr())
+        RemoteAddr(*stream.remote_addr())
     }
 }
 

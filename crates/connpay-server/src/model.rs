@@ -4,18 +4,18 @@
 use serde::{Deserialize, Serialize};
 use serde_json::error::Category;
 
-use super::error::ApiError;
+use super::error::ReplyError;
 
 /// Parses a JSON body into `T`, telling malformed JSON from a wrong shape.
-pub fn parse_json<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, ApiError> {
+pub fn parse_json<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, ReplyError> {
     serde_json::from_slice(body).map_err(|e| match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => ApiError::MalformedJson,
-        Category::Data => ApiError::WrongShape,
+        Category::Syntax | Category::Eof | Category::Io => ReplyError::MalformedJson,
+        Category::Data => ReplyError::WrongShape,
     })
 }
 
-fn required<'a>(value: &'a Option<String>, name: &'static str) -> Result<&'a str, ApiError> {
-    value.as_deref().ok_or(ApiError::MissingField(name))
+fn required<'a>(value: &'a Option<String>, name: &'static str) -> Result<&'a str, ReplyError> {
+    value.as_deref().ok_or(ReplyError::MissingField(name))
 }
 
 fn length(
@@ -24,10 +24,10 @@ fn length(
     max: usize,
     name: &'static str,
     rule: &'static str,
-) -> Result<(), ApiError> {
+) -> Result<(), ReplyError> {
     let n = value.chars().count();
     if n < min || n > max {
-        return Err(ApiError::InvalidField(name, rule));
+        return Err(ReplyError::InvalidField(name, rule));
     }
     Ok(())
 }
@@ -38,21 +38,21 @@ fn optional_length(
     max: usize,
     name: &'static str,
     rule: &'static str,
-) -> Result<(), ApiError> {
+) -> Result<(), ReplyError> {
     match value {
         Some(v) => length(v, min, max, name, rule),
         None => Ok(()),
     }
 }
 
-fn serial_number(value: &Option<String>) -> Result<String, ApiError> {
+fn serial_number(value: &Option<String>) -> Result<String, ReplyError> {
     let name = "consumer.device.serialNumber";
     let v = required(value, name)?;
     length(v, 1, 50, name, "1 to 50 characters")?;
     Ok(v.to_owned())
 }
 
-fn access_token(value: &Option<String>) -> Result<String, ApiError> {
+fn access_token(value: &Option<String>) -> Result<String, ReplyError> {
     let name = "session.accessToken";
     let v = required(value, name)?;
     length(v, 32, 128, name, "32 to 128 characters")?;
@@ -61,7 +61,7 @@ fn access_token(value: &Option<String>) -> Result<String, ApiError> {
 
 /// An invoice id as it appears in the check URL: ours are `INV` and 32 hex digits, but any
 /// short, URL-safe id is looked up (and simply not found).
-pub fn validate_invoice_id(value: &str) -> Result<(), ApiError> {
+pub fn validate_invoice_id(value: &str) -> Result<(), ReplyError> {
     let ok = !value.is_empty()
         && value.len() <= 64
         && value
@@ -70,7 +70,7 @@ pub fn validate_invoice_id(value: &str) -> Result<(), ApiError> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::InvalidField(
+        Err(ReplyError::InvalidField(
             "invoiceId",
             "1 to 64 letters, digits, '-', '_' or '.'",
         ))
@@ -106,7 +106,7 @@ pub struct AccessTokenRequest {
 
 impl AccessTokenRequest {
     /// The serial number the token will be bound to.
-    pub fn validate(&self) -> Result<String, ApiError> {
+    pub fn validate(&self) -> Result<String, ReplyError> {
         let device = self.consumer.as_ref().and_then(|c| c.device.as_ref());
         serial_number(&device.and_then(|d| d.serial_number.clone()))
     }
@@ -215,11 +215,11 @@ pub struct Initiate {
     pub held: HeldData,
 }
 
-fn validate_currency(value: &Option<String>) -> Result<String, ApiError> {
+fn validate_currency(value: &Option<String>) -> Result<String, ReplyError> {
     let name = "transaction.currency";
     let v = required(value, name)?;
     if v.len() != 3 || !v.bytes().all(|b| b.is_ascii_uppercase()) {
-        return Err(ApiError::InvalidField(
+        return Err(ReplyError::InvalidField(
             name,
             "an ISO 4217 code: three upper-case letters",
         ));
@@ -227,7 +227,7 @@ fn validate_currency(value: &Option<String>) -> Result<String, ApiError> {
     Ok(v.to_owned())
 }
 
-fn validate_device_extras(device: &DeviceIn) -> Result<(), ApiError> {
+fn validate_device_extras(device: &DeviceIn) -> Result<(), ReplyError> {
     if let Some(imei) = &device.imei {
         length(imei, 14, 16, "consumer.device.imei", "14 to 16 characters")?;
     }
@@ -235,7 +235,7 @@ fn validate_device_extras(device: &DeviceIn) -> Result<(), ApiError> {
         if let Some(lat) = loc.lat
             && !(-90.0..=90.0).contains(&lat)
         {
-            return Err(ApiError::InvalidField(
+            return Err(ReplyError::InvalidField(
                 "consumer.device.location.lat",
                 "between -90 and 90",
             ));
@@ -243,7 +243,7 @@ fn validate_device_extras(device: &DeviceIn) -> Result<(), ApiError> {
         if let Some(lng) = loc.lng
             && !(-180.0..=180.0).contains(&lng)
         {
-            return Err(ApiError::InvalidField(
+            return Err(ReplyError::InvalidField(
                 "consumer.device.location.lng",
                 "between -180 and 180",
             ));
@@ -252,7 +252,7 @@ fn validate_device_extras(device: &DeviceIn) -> Result<(), ApiError> {
     Ok(())
 }
 
-fn validate_birth_day(value: &str) -> Result<(), ApiError> {
+fn validate_birth_day(value: &str) -> Result<(), ReplyError> {
     let rule = "a date written ddMMyyyy";
     let ok = value.len() == 8
         && value.bytes().all(|b| b.is_ascii_digit())
@@ -260,18 +260,18 @@ fn validate_birth_day(value: &str) -> Result<(), ApiError> {
     if ok {
         Ok(())
     } else {
-        Err(ApiError::InvalidField("consumer.birthDay", rule))
+        Err(ReplyError::InvalidField("consumer.birthDay", rule))
     }
 }
 
-fn validate_consumer_out(c: &ConsumerIn) -> Result<Option<ConsumerOut>, ApiError> {
+fn validate_consumer_out(c: &ConsumerIn) -> Result<Option<ConsumerOut>, ReplyError> {
     optional_length(&c.email, 3, 128, "consumer.email", "3 to 128 characters")?;
     if let Some(b) = &c.birth_day {
         validate_birth_day(b)?;
     }
     if let Some(ips) = &c.ip_addresses {
         if ips.len() > 10 {
-            return Err(ApiError::InvalidField(
+            return Err(ReplyError::InvalidField(
                 "consumer.ipAddresses",
                 "at most 10 addresses",
             ));
@@ -280,7 +280,7 @@ fn validate_consumer_out(c: &ConsumerIn) -> Result<Option<ConsumerOut>, ApiError
             let rule = "IPv4 addresses of 7 to 15 characters";
             length(ip, 7, 15, "consumer.ipAddresses", rule)?;
             if ip.parse::<std::net::Ipv4Addr>().is_err() {
-                return Err(ApiError::InvalidField("consumer.ipAddresses", rule));
+                return Err(ReplyError::InvalidField("consumer.ipAddresses", rule));
             }
         }
     }
@@ -296,7 +296,7 @@ fn validate_consumer_out(c: &ConsumerIn) -> Result<Option<ConsumerOut>, ApiError
     })
 }
 
-fn validate_billing(b: &Billing) -> Result<Option<Billing>, ApiError> {
+fn validate_billing(b: &Billing) -> Result<Option<Billing>, ReplyError> {
     optional_length(&b.phone, 1, 20, "billing.phone", "1 to 20 characters")?;
     let address = match &b.address {
         Some(a) => {
@@ -310,7 +310,7 @@ fn validate_billing(b: &Billing) -> Result<Option<Billing>, ApiError> {
             if let Some(c) = &a.country
                 && (c.len() != 3 || !c.bytes().all(|b| b.is_ascii_uppercase()))
             {
-                return Err(ApiError::InvalidField(
+                return Err(ReplyError::InvalidField(
                     "billing.address.country",
                     "an ISO 3166 alpha-3 code: three upper-case letters",
                 ));
@@ -363,7 +363,7 @@ fn validate_billing(b: &Billing) -> Result<Option<Billing>, ApiError> {
 }
 
 impl InitiateRequest {
-    pub fn validate(&self) -> Result<Initiate, ApiError> {
+    pub fn validate(&self) -> Result<Initiate, ReplyError> {
         let consumer = self.consumer.as_ref();
         let device = consumer.and_then(|c| c.device.as_ref());
         let serial_number = serial_number(&device.and_then(|d| d.serial_number.clone()))?;
@@ -429,7 +429,7 @@ pub struct Check {
 }
 
 impl CheckRequest {
-    pub fn validate(&self) -> Result<Check, ApiError> {
+    pub fn validate(&self) -> Result<Check, ReplyError> {
         let device = self.consumer.as_ref().and_then(|c| c.device.as_ref());
         let serial_number = serial_number(&device.and_then(|d| d.serial_number.clone()))?;
         let s = self.session.as_ref();
@@ -484,7 +484,7 @@ mod tests {
 
     const TOKEN: &str = "abcdefghijklmnopqrstuvwxyz0123456789";
 
-    fn initiate(json: &str) -> Result<Initiate, ApiError> {
+    fn initiate(json: &str) -> Result<Initiate, ReplyError> {
         parse_json::<InitiateRequest>(json.as_bytes())?.validate()
     }
 
@@ -507,23 +507,23 @@ mod tests {
 
     #[test]
     fn garbage_truncation_and_wrong_types() {
-        assert_eq!(initiate("").unwrap_err(), ApiError::MalformedJson);
+        assert_eq!(initiate("").unwrap_err(), ReplyError::MalformedJson);
         assert_eq!(
             initiate("{\"consumer\":").unwrap_err(),
-            ApiError::MalformedJson
+            ReplyError::MalformedJson
         );
         assert_eq!(
             initiate("\u{0}\u{1}garbage").unwrap_err(),
-            ApiError::MalformedJson
+            ReplyError::MalformedJson
         );
-        assert_eq!(initiate("[]").unwrap_err(), ApiError::WrongShape);
+        assert_eq!(initiate("[]").unwrap_err(), ReplyError::WrongShape);
         assert_eq!(
             initiate(r#"{"consumer":{"device":{"serialNumber":5}}}"#).unwrap_err(),
-            ApiError::WrongShape
+            ReplyError::WrongShape
         );
         assert_eq!(
             initiate("{}").unwrap_err(),
-            ApiError::MissingField("consumer.device.serialNumber")
+            ReplyError::MissingField("consumer.device.serialNumber")
         );
     }
 
@@ -565,7 +565,7 @@ mod tests {
             let mut v = minimal();
             *v.pointer_mut(pointer).unwrap() = value;
             match initiate(&v.to_string()) {
-                Err(ApiError::InvalidField(f, _)) => assert_eq!(f, field),
+                Err(ReplyError::InvalidField(f, _)) => assert_eq!(f, field),
                 other => panic!("{pointer}: {other:?}"),
             }
         }
@@ -613,7 +613,7 @@ mod tests {
                 v[k] = val.clone();
             }
             match initiate(&v.to_string()) {
-                Err(ApiError::InvalidField(f, _)) => assert_eq!(f, field),
+                Err(ReplyError::InvalidField(f, _)) => assert_eq!(f, field),
                 other => panic!("{field}: {other:?}"),
             }
         }
@@ -655,7 +655,7 @@ mod tests {
             let mut v = good.clone();
             v["session"][field] = value.into();
             assert!(
-                matches!(parse(&v), Err(ApiError::InvalidField(..))),
+                matches!(parse(&v), Err(ReplyError::InvalidField(..))),
                 "{field}"
             );
         }
@@ -663,7 +663,7 @@ mod tests {
         v["session"].as_object_mut().unwrap().remove("token");
         assert_eq!(
             parse(&v).unwrap_err(),
-            ApiError::MissingField("session.token")
+            ReplyError::MissingField("session.token")
         );
     }
 

@@ -10,10 +10,7 @@ use sandbox::rd::{
     Behaviour, Fault, FaultScope, SimOptions, SimStatus, SimulatedRd, VENDORS, vendor,
 };
 
-fn real(name: &str) -> Vec<u8> {
-    let path = format!("{}/rd-fixtures/real/{name}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+use crate::support::real_sample as real;
 
 // ------------------------------------------------------------------ the real samples
 

@@ -3,9 +3,10 @@
 //! secrets and SQLite files in a temporary directory.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command as StdCommand, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::support::{ChildGuard, rd_agent, rd_agent_std};
 use ::sandbox::instantpay::{
     self as ipay, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY, DEMO_LATITUDE,
     DEMO_LONGITUDE, DEMO_OUTLET_ID, Fault, SandboxConfig, SandboxInstantPay,
@@ -83,14 +84,12 @@ impl Env {
     }
 
     fn cmd(&self) -> Command {
-        let mut c = Command::cargo_bin("rd-agent").unwrap();
+        let mut c = rd_agent();
         c.arg("--config")
             .arg(self.config())
             .arg("--state-dir")
             .arg(self.state())
             .env("RD_AGENT_LOG", "trace")
-            .env_remove("RD_AGENT_CONFIG")
-            .env_remove("RD_AGENT_STATE_DIR")
             .timeout(Duration::from_secs(120));
         c
     }
@@ -123,8 +122,7 @@ fn code(o: &Output) -> i32 {
 #[test]
 fn sandbox_login_prints_the_login_and_the_ledger_line() {
     let dir = tempfile::tempdir().unwrap();
-    let out = Command::cargo_bin("rd-agent")
-        .unwrap()
+    let out = rd_agent()
         .args(["login", "--sandbox"])
         .env("RD_AGENT_STATE_DIR", dir.path())
         .env_remove("RD_AGENT_CONFIG")
@@ -150,8 +148,7 @@ fn sandbox_login_prints_the_login_and_the_ledger_line() {
     assert!(stdout.contains(&rows[0].external_ref));
 
     // --json: one document on stdout.
-    let out = Command::cargo_bin("rd-agent")
-        .unwrap()
+    let out = rd_agent()
         .args(["login", "--sandbox", "--json"])
         .timeout(Duration::from_secs(120))
         .output()
@@ -268,7 +265,7 @@ fn a_process_killed_after_the_ledger_write_leaves_sending_resolved_on_the_next_s
     let env = Env::new();
     env.write_config(600);
     env.set_fault(Some(Fault::Slow(Duration::from_secs(3600))));
-    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("rd-agent"))
+    let mut child = rd_agent_std()
         .arg("--config")
         .arg(env.config())
         .arg("--state-dir")
@@ -364,7 +361,7 @@ fn config_init_show_and_set_secret() {
     let cfg = dir.path().join("c.toml");
     let state = dir.path().join("s");
     let cmd = || {
-        let mut c = Command::cargo_bin("rd-agent").unwrap();
+        let mut c = rd_agent();
         c.arg("--config").arg(&cfg).arg("--state-dir").arg(&state);
         c
     };
@@ -601,22 +598,12 @@ fn no_output_log_or_ledger_contains_the_aadhaar_the_key_or_the_client_secret() {
     );
 }
 
-/// Kills the service if the test fails before stopping it.
-struct Service(std::process::Child);
-
-impl Drop for Service {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 #[test]
 fn login_and_status_go_through_the_service_when_it_runs() {
     let env = Env::new();
     std::fs::create_dir_all(env.state()).unwrap();
-    let mut svc = Service(
-        StdCommand::new(assert_cmd::cargo::cargo_bin("rd-agent"))
+    let mut svc = ChildGuard::new(
+        rd_agent_std()
             .arg("--config")
             .arg(env.config())
             .arg("--state-dir")
@@ -627,11 +614,16 @@ fn login_and_status_go_through_the_service_when_it_runs() {
             .spawn()
             .unwrap(),
     );
+    // Retry the connection (a socket file on Linux, a pipe on Windows, which has no file).
     let sock = rd_agent::agent::ipc::socket_path(Some(&env.state()));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let start = Instant::now();
-    while !sock.exists() {
+    while rt.block_on(rd_agent::agent::ipc::connect(&sock)).is_err() {
         assert!(
-            svc.0.try_wait().unwrap().is_none(),
+            svc.child().try_wait().unwrap().is_none(),
             "rd-agent run ended early"
         );
         assert!(start.elapsed() < Duration::from_secs(60), "no socket");

@@ -2,12 +2,12 @@
 //! field names) and against the sandbox InstantPay (its checks, charges, clock and faults).
 
 use std::collections::BTreeSet;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use aes::cipher::{BlockDecryptMut, KeyIvInit, block_padding::Pkcs7};
 use base64::Engine;
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{TimeZone, Utc};
 use serde_json::{Value, json};
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -16,7 +16,6 @@ use ::sandbox::instantpay::{
     self as sandbox, BIOMETRIC_FIELDS, DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY, DEMO_LATITUDE,
     DEMO_LONGITUDE, DemoOutlet, Fault, SandboxConfig, SandboxInstantPay,
 };
-use clock::Clock;
 use instantpay::aadhaar::Aadhaar;
 use instantpay::client::{PATH_LOGIN, PATH_LOGIN_STATUS};
 use instantpay::secret::Secret;
@@ -455,23 +454,8 @@ async fn invalid_requests_are_refused_before_sending() {
 type ConfigChange = fn(&mut ClientConfig);
 type BodyChange = Box<dyn Fn(&mut Value)>;
 
-/// A clock the tests move.
-struct TestClock(Mutex<DateTime<Utc>>);
-
-impl TestClock {
-    fn at(t: DateTime<Utc>) -> Arc<TestClock> {
-        Arc::new(TestClock(Mutex::new(t)))
-    }
-    fn set(&self, t: DateTime<Utc>) {
-        *self.0.lock().unwrap() = t;
-    }
-}
-
-impl Clock for TestClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap()
-    }
-}
+/// The clock the tests move (`clock::ManualClock`).
+type TestClock = clock::ManualClock;
 
 async fn sandbox_with(clock: Arc<TestClock>) -> SandboxInstantPay {
     sandbox::start(SandboxConfig {

@@ -5,7 +5,6 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use assert_cmd::Command;
 use base64::Engine as _;
 use chrono::Duration;
 use clock::SystemClock;
@@ -399,12 +398,7 @@ async fn malformed_replies_give_errors_that_name_the_problem() {
 
 // ---- the command ----
 
-fn rd_agent() -> Command {
-    let mut c = Command::cargo_bin("rd-agent").unwrap();
-    c.env_remove("RD_AGENT_CONFIG")
-        .env_remove("RD_AGENT_STATE_DIR");
-    c
-}
+use crate::support::rd_agent;
 
 fn read_png(p: &Path) -> RgbImage {
     decode_image(&std::fs::read(p).unwrap()).unwrap()

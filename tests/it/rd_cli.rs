@@ -3,20 +3,10 @@
 
 use std::io::Write;
 
-use assert_cmd::Command;
 use rd::pid;
 use sandbox::rd::{Behaviour, Fault, SimOptions, SimulatedRd, VENDORS, vendor};
 
-fn real(name: &str) -> String {
-    format!("{}/rd-fixtures/real/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn rd_agent() -> Command {
-    let mut cmd = Command::cargo_bin("rd-agent").unwrap();
-    cmd.env_remove("RD_AGENT_CONFIG")
-        .env_remove("RD_AGENT_STATE_DIR");
-    cmd
-}
+use crate::support::{rd_agent, real_sample_path as real};
 
 fn json_of(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(out)))

@@ -2,7 +2,7 @@
 //! discovery, the InstantPay client against the sandbox InstantPay, a SQLite ledger file, and a
 //! clock the test sets (shared with the sandbox, so "today" moves for both).
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use ::sandbox::instantpay::{
     self as ipay, DEMO_ENCRYPTION_KEY, DEMO_LATITUDE, DEMO_LONGITUDE, DEMO_OUTLET_ID,
@@ -18,20 +18,8 @@ use rd_agent::login::live::RdScanner;
 use rd_agent::login::{Deps, LoginError, LoginParams, LoginReport, LoginResult, Silent, login};
 use sandbox::rd::{SimOptions, SimulatedRd, vendor};
 
-#[derive(Clone)]
-struct SetClock(Arc<Mutex<DateTime<Utc>>>);
-
-impl SetClock {
-    fn set(&self, t: DateTime<Utc>) {
-        *self.0.lock().unwrap() = t;
-    }
-}
-
-impl Clock for SetClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap()
-    }
-}
+/// The clock the tests set (one shared handle, `clock::ManualClock`).
+type SetClock = clock::ManualClock;
 
 struct World {
     clock: SetClock,
@@ -43,7 +31,7 @@ struct World {
 }
 
 async fn world(start: DateTime<Utc>) -> World {
-    let clock = SetClock(Arc::new(Mutex::new(start)));
+    let clock = SetClock::new(start);
     let ipay = ipay::start(SandboxConfig {
         clock: Arc::new(clock.clone()),
         ..SandboxConfig::default()

@@ -11,27 +11,11 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use clock::{Clock, ist, next_ist_midnight};
 use rd_agent::agent::backend::BoxFuture;
 use rd_agent::agent::ipc::{self, Message, PeerPolicy};
-use rd_agent::agent::schedule::ScheduleConfig;
-use rd_agent::agent::{Agent, AgentState, Backend, LoginOutcome};
+use rd_agent::agent::schedule::Schedule;
+use rd_agent::agent::{Agent, AgentState, Backend, LoginSummary};
 
-/// A clock the test sets.
-#[derive(Clone)]
-struct SetClock(Arc<Mutex<DateTime<Utc>>>);
-
-impl SetClock {
-    fn at(t: DateTime<Utc>) -> Self {
-        SetClock(Arc::new(Mutex::new(t)))
-    }
-    fn set(&self, t: DateTime<Utc>) {
-        *self.0.lock().unwrap() = t;
-    }
-}
-
-impl Clock for SetClock {
-    fn now(&self) -> DateTime<Utc> {
-        *self.0.lock().unwrap()
-    }
-}
+/// The clock the tests set (one shared handle, `clock::ManualClock`).
+type SetClock = clock::ManualClock;
 
 /// InstantPay and the scanner, reduced to what the agent sees: logged in until some instant.
 struct FakeBackend {
@@ -50,12 +34,12 @@ impl Backend for FakeBackend {
         })
     }
 
-    fn login(&self, _force: bool) -> BoxFuture<'_, LoginOutcome> {
+    fn login(&self, _force: bool) -> BoxFuture<'_, LoginSummary> {
         Box::pin(async move {
             *self.logins.lock().unwrap() += 1;
             let until = next_ist_midnight(self.clock.now());
             *self.until.lock().unwrap() = Some(until);
-            LoginOutcome {
+            LoginSummary {
                 ok: true,
                 message: "Logged in until midnight.".into(),
                 state: AgentState::LoggedIn { until },
@@ -104,7 +88,7 @@ async fn start(clock: SetClock, policy: PeerPolicy) -> (Running, Arc<FakeBackend
         until: Mutex::new(None),
         logins: Mutex::new(0),
     });
-    let agent = Agent::new(backend.clone(), Arc::new(clock), ScheduleConfig::default());
+    let agent = Agent::new(backend.clone(), Arc::new(clock), Schedule::default());
     let listener = ipc::bind(&sock).await.unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(rd_agent::agent::run(
@@ -132,12 +116,12 @@ async fn within<F: std::future::Future>(f: F) -> F::Output {
         .expect("the service answered")
 }
 
-async fn next_event(c: &mut ipc::Client) -> Message {
+async fn next_event(c: &mut ipc::Connection) -> Message {
     within(c.next()).await.unwrap().expect("an event")
 }
 
 /// Subscribe and return once the start-up check has settled the state.
-async fn subscribed(sock: &std::path::Path) -> (ipc::Client, AgentState) {
+async fn subscribed(sock: &std::path::Path) -> (ipc::Connection, AgentState) {
     let mut sub = ipc::connect(sock).await.unwrap();
     let mut state = match within(sub.subscribe()).await.unwrap() {
         Message::Status { state, .. } => state,
@@ -163,7 +147,7 @@ fn own_policy() -> PeerPolicy {
 
 #[tokio::test]
 async fn status_login_subscribe_and_clean_shutdown() {
-    let clock = SetClock::at(ist_at(22, 10, 0));
+    let clock = SetClock::new(ist_at(22, 10, 0));
     let (svc, backend) = start(clock.clone(), own_policy()).await;
     let (mut sub, first) = subscribed(&svc.sock).await;
     assert_eq!(first, AgentState::LoginRequired);
@@ -229,7 +213,7 @@ async fn status_login_subscribe_and_clean_shutdown() {
 
 #[tokio::test]
 async fn midnight_rollover_and_reminders_with_a_set_clock() {
-    let clock = SetClock::at(ist_at(22, 7, 59));
+    let clock = SetClock::new(ist_at(22, 7, 59));
     let (svc, _backend) = start(clock.clone(), own_policy()).await;
     let (mut sub, first) = subscribed(&svc.sock).await;
     assert_eq!(first, AgentState::LoginRequired);
@@ -297,7 +281,7 @@ async fn a_client_failing_the_peer_check_is_refused() {
     } else {
         4_000_000
     };
-    let clock = SetClock::at(ist_at(22, 10, 0));
+    let clock = SetClock::new(ist_at(22, 10, 0));
     let (svc, backend) = start(clock, PeerPolicy::only(vec![other], vec![])).await;
     let mut c = ipc::connect(&svc.sock).await.unwrap();
     match within(c.login(false)).await {
@@ -322,19 +306,9 @@ mod e2e {
     use sandbox::instantpay::{self as ipay, SandboxConfig};
     use sandbox::rd::{SimOptions, SimulatedRd, vendor};
     use std::path::Path;
-    use std::process::{Child, Command, Stdio};
+    use std::process::{Child, Stdio};
 
-    /// Kills the service if the test fails before stopping it.
-    struct Service(Option<Child>);
-
-    impl Drop for Service {
-        fn drop(&mut self) {
-            if let Some(mut c) = self.0.take() {
-                let _ = c.kill();
-                let _ = c.wait();
-            }
-        }
-    }
+    use crate::support::{ChildGuard as Service, rd_agent_std};
 
     fn write_config(dir: &Path, base_url: &str, rd_port: u16) -> std::path::PathBuf {
         let cfg = dir.join("config.toml");
@@ -374,7 +348,7 @@ ports = "{rd_port}-{rd_port}"
         cfg
     }
 
-    async fn wait_for_socket(sock: &Path, child: &mut Child) -> ipc::Client {
+    async fn wait_for_socket(sock: &Path, child: &mut Child) -> ipc::Connection {
         for _ in 0..400 {
             if let Ok(c) = ipc::connect(sock).await {
                 return c;
@@ -397,7 +371,7 @@ ports = "{rd_port}-{rd_port}"
         let cfg = write_config(dir.path(), ipay.base_url(), rd.port());
         let sock = ipc::socket_path(Some(dir.path()));
 
-        let child = Command::new(assert_cmd::cargo::cargo_bin!("rd-agent"))
+        let child = rd_agent_std()
             .arg("--config")
             .arg(&cfg)
             .arg("--state-dir")
@@ -408,8 +382,8 @@ ports = "{rd_port}-{rd_port}"
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let mut svc = Service(Some(child));
-        let mut sub = wait_for_socket(&sock, svc.0.as_mut().unwrap()).await;
+        let mut svc = Service::new(child);
+        let mut sub = wait_for_socket(&sock, svc.child()).await;
         // Subscribe first, so every change below is seen.
         let mut first = match within(sub.subscribe()).await.unwrap() {
             Message::Status { state, .. } => state,
@@ -479,7 +453,7 @@ ports = "{rd_port}-{rd_port}"
         );
 
         // SIGTERM: a clean stop, the socket removed.
-        let mut child = svc.0.take().unwrap();
+        let mut child = svc.take();
         // SAFETY: signalling our own child by its pid.
         unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
         let status = tokio::task::spawn_blocking(move || {
@@ -529,7 +503,7 @@ ports = "{rd_port}-{rd_port}"
             .unwrap();
         let cfg = write_config(state.path(), ipay.base_url(), rd.port());
         let sock = elsewhere.path().join("custom.sock");
-        let child = Command::new(assert_cmd::cargo::cargo_bin!("rd-agent"))
+        let child = rd_agent_std()
             .arg("--config")
             .arg(&cfg)
             .arg("--state-dir")
@@ -541,13 +515,13 @@ ports = "{rd_port}-{rd_port}"
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        let mut svc = Service(Some(child));
-        drop(wait_for_socket(&sock, svc.0.as_mut().unwrap()).await);
+        let mut svc = Service::new(child);
+        drop(wait_for_socket(&sock, svc.child()).await);
 
         // A client with an empty state dir of its own: only the socket can lead it there.
         let empty = tempfile::tempdir().unwrap();
         let cli = |extra: &[&std::ffi::OsStr], env: Option<&Path>| {
-            let mut c = Command::new(assert_cmd::cargo::cargo_bin!("rd-agent"));
+            let mut c = rd_agent_std();
             c.arg("--config").arg(empty.path().join("none.toml"));
             c.arg("--json").args(extra);
             c.env_remove("RD_AGENT_SOCKET");
@@ -618,12 +592,7 @@ ports = "{rd_port}-{rd_port}"
             .unwrap();
         let cfg = write_config(dir.path(), ipay.base_url(), rd.port());
         let run = |args: Vec<std::ffi::OsString>| {
-            tokio::task::spawn_blocking(move || {
-                Command::new(assert_cmd::cargo::cargo_bin!("rd-agent"))
-                    .args(args)
-                    .output()
-                    .unwrap()
-            })
+            tokio::task::spawn_blocking(move || rd_agent_std().args(args).output().unwrap())
         };
         let base: Vec<std::ffi::OsString> = vec![
             "--config".into(),

@@ -13,9 +13,9 @@ use tokio::sync::{Notify, broadcast, mpsc};
 use tokio::task::JoinSet;
 
 use super::AgentState;
-use super::backend::{Backend, LoginOutcome};
+use super::backend::{Backend, LoginSummary};
 use super::ipc::{MAX_LINE, Message, PeerPolicy, Request, parse_request, peer_of};
-use super::schedule::{Due, ScheduleConfig, Scheduler};
+use super::schedule::{Due, Schedule, Scheduler};
 use clock::Clock;
 
 /// The longest the scheduler sleeps in one go. The wall clock can jump (suspend, NTP) while a
@@ -47,16 +47,12 @@ pub struct Agent {
     triggers: mpsc::UnboundedSender<Trigger>,
     trigger_rx: Mutex<Option<mpsc::UnboundedReceiver<Trigger>>>,
     login_lock: tokio::sync::Mutex<()>,
-    schedule: ScheduleConfig,
+    schedule: Schedule,
     log_dir: std::sync::OnceLock<std::path::PathBuf>,
 }
 
 impl Agent {
-    pub fn new(
-        backend: Arc<dyn Backend>,
-        clock: Arc<dyn Clock>,
-        schedule: ScheduleConfig,
-    ) -> Arc<Self> {
+    pub fn new(backend: Arc<dyn Backend>, clock: Arc<dyn Clock>, schedule: Schedule) -> Arc<Self> {
         let (events, _) = broadcast::channel(64);
         let (tx, rx) = mpsc::unbounded_channel();
         let now = clock.now();
@@ -130,9 +126,9 @@ impl Agent {
     }
 
     /// Run the daily login; one at a time.
-    pub async fn login(&self, force: bool) -> LoginOutcome {
+    pub async fn login(&self, force: bool) -> LoginSummary {
         let Ok(_guard) = self.login_lock.try_lock() else {
-            return LoginOutcome {
+            return LoginSummary {
                 ok: false,
                 message: "A login is already in progress: place your finger on the scanner.".into(),
                 state: AgentState::LoggingIn,

@@ -1,0 +1,11 @@
+//! The integration tests of the agent, in one binary (one link instead of seven): each module
+//! is one area, and `support` is what they share.
+
+mod agent;
+mod cli_login;
+mod instantpay;
+mod liveness;
+mod login;
+mod rd;
+mod rd_cli;
+mod support;

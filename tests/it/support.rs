@@ -1,0 +1,60 @@
+//! What every integration test shares: the `rd-agent` command, a guard that kills a child the
+//! test started, and the real RD samples under `rd-fixtures/real/`.
+
+use std::process::Child;
+
+/// `rd-agent` as a test runs it: the environment's config, state dir and socket never leak in.
+pub fn rd_agent() -> assert_cmd::Command {
+    let mut c = assert_cmd::Command::cargo_bin("rd-agent").unwrap();
+    c.env_remove("RD_AGENT_CONFIG")
+        .env_remove("RD_AGENT_STATE_DIR")
+        .env_remove("RD_AGENT_SOCKET");
+    c
+}
+
+/// The same, as a `std` command, for a child the test keeps running (a service).
+pub fn rd_agent_std() -> std::process::Command {
+    let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin!("rd-agent"));
+    c.env_remove("RD_AGENT_CONFIG")
+        .env_remove("RD_AGENT_STATE_DIR")
+        .env_remove("RD_AGENT_SOCKET");
+    c
+}
+
+/// Kills the child when the test ends, also when it fails before stopping it.
+pub struct ChildGuard(pub Option<Child>);
+
+impl ChildGuard {
+    pub fn new(child: Child) -> ChildGuard {
+        ChildGuard(Some(child))
+    }
+
+    pub fn child(&mut self) -> &mut Child {
+        self.0.as_mut().expect("the child is still guarded")
+    }
+
+    /// Stop guarding: the test stops the child itself.
+    pub fn take(&mut self) -> Child {
+        self.0.take().expect("the child is still guarded")
+    }
+}
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        if let Some(mut c) = self.0.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+/// The path of a real RD sample.
+pub fn real_sample_path(name: &str) -> String {
+    format!("{}/rd-fixtures/real/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The bytes of a real RD sample.
+pub fn real_sample(name: &str) -> Vec<u8> {
+    let path = real_sample_path(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
