@@ -70,6 +70,7 @@ fn use_case_in_process(c: &mut Criterion) {
         min_qscore: 40,
         min_nmpoints: 20,
         force: true,
+        settle_window: chrono::Duration::seconds(120),
     };
     let port = rd.port();
     let mut g = c.benchmark_group("login");

@@ -68,6 +68,10 @@ pub enum LedgerError {
     #[error("no attempt with externalRef {0} in the ledger")]
     NoSuchAttempt(String),
     #[error(
+        "attempt {0} of today has no known outcome yet, so no new attempt is sent: run `rd-agent login` again in a few minutes"
+    )]
+    OpenAttempt(String),
+    #[error(
         "the ledger's attempt {external_ref} has an unreadable {column} ({value:?}): the file was changed by something other than rd-agent; keep it for support and do not edit it"
     )]
     BadRow {
@@ -243,6 +247,8 @@ pub struct Summary {
 
 pub struct Ledger {
     conn: Connection,
+    /// The file, or `None` in memory: its directory holds the login lock.
+    path: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for Ledger {
@@ -295,7 +301,14 @@ impl Ledger {
         // The service and a one-shot command may share the file.
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         let _: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
-        Ledger::migrate(conn, &shown)
+        let mut ledger = Ledger::migrate(conn, &shown)?;
+        ledger.path = Some(path.to_path_buf());
+        Ok(ledger)
+    }
+
+    /// The directory the ledger file is in (where the login lock lives); `None` in memory.
+    pub fn dir(&self) -> Option<&Path> {
+        self.path.as_deref().and_then(Path::parent)
     }
 
     /// A ledger in memory, for tests and the in-process benchmark.
@@ -303,8 +316,12 @@ impl Ledger {
         Ledger::migrate(Connection::open_in_memory()?, ":memory:")
     }
 
+    /// Bring the schema up to date. The version is read and every step applied inside one
+    /// write transaction, so two processes creating a new ledger at once both succeed: the
+    /// second waits (busy timeout), then finds the work done.
     fn migrate(mut conn: Connection, shown: &str) -> Result<Ledger, LedgerError> {
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         let known = MIGRATIONS.len() as i64;
         if version > known {
             return Err(LedgerError::TooNew {
@@ -314,21 +331,39 @@ impl Ledger {
             });
         }
         for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = conn.transaction()?;
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-            tx.commit()?;
         }
-        Ok(Ledger { conn })
+        tx.commit()?;
+        Ok(Ledger { conn, path: None })
     }
 
-    /// Record an attempt as `sending`. Call BEFORE the request leaves.
-    pub fn begin(&self, a: &NewAttempt, now: DateTime<Utc>) -> Result<(), LedgerError> {
-        self.conn.execute(
+    /// Record an attempt as `sending`. Call BEFORE the request leaves. Refused while an
+    /// earlier attempt of the same IST day is `sending` or `unknown` and not settled: its
+    /// charge may still land, and a second request could pay twice. The check and the insert
+    /// are one write transaction, so two processes cannot both pass it.
+    pub fn begin(&mut self, a: &NewAttempt, now: DateTime<Utc>) -> Result<(), LedgerError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let open: Option<String> = tx
+            .query_row(
+                "SELECT external_ref FROM attempts
+                 WHERE state IN ('sending','unknown') AND resolved_at IS NULL AND created_at >= ?1
+                 ORDER BY id LIMIT 1",
+                params![ts(ist_day_start(ist_date(now)))],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(external_ref) = open {
+            return Err(LedgerError::OpenAttempt(external_ref));
+        }
+        tx.execute(
             "INSERT INTO attempts (external_ref, created_at, updated_at, state, dp_id, mi, srno, q_score, nm_points)
              VALUES (?1, ?2, ?2, 'sending', ?3, ?4, ?5, ?6, ?7)",
             params![a.external_ref, ts(now), a.dp_id, a.mi, a.srno, a.q_score, a.nm_points],
         )?;
+        tx.commit()?;
         Ok(())
     }
 
@@ -593,7 +628,7 @@ mod tests {
 
     #[test]
     fn attempt_lifecycle_and_summary() {
-        let l = Ledger::open_in_memory().unwrap();
+        let mut l = Ledger::open_in_memory().unwrap();
         // 2026-11-22 04:00 UTC = 09:30 IST.
         let now = at(22, 4, 0);
         assert_eq!(l.day_state(now).unwrap(), DayState::LoginRequired);
@@ -629,13 +664,18 @@ mod tests {
 
     #[test]
     fn resolve_unknown_rows() {
-        let l = Ledger::open_in_memory().unwrap();
+        let mut l = Ledger::open_in_memory().unwrap();
         let now = at(22, 4, 0);
         l.begin(&new("S1"), now).unwrap();
-        l.begin(&new("S2"), now).unwrap();
+        // While S1 is open, no second attempt of the day may begin.
+        assert!(matches!(
+            l.begin(&new("S2"), now),
+            Err(LedgerError::OpenAttempt(r)) if r == "S1"
+        ));
         l.resolve("S1", Resolution::LoggedIn, now).unwrap();
         let a = l.get("S1").unwrap().unwrap();
         assert_eq!((a.state, a.charged), (AttemptState::LoggedIn, Some(true)));
+        l.begin(&new("S2"), now).unwrap();
         l.resolve("S2", Resolution::NotLoggedIn, now).unwrap();
         let b = l.get("S2").unwrap().unwrap();
         assert_eq!((b.state, b.charged), (AttemptState::Unknown, None));
@@ -656,7 +696,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.sqlite3");
         {
-            let l = Ledger::open(&path).unwrap();
+            let mut l = Ledger::open(&path).unwrap();
             l.begin(&new("K1"), at(22, 4, 0)).unwrap();
         }
         let l = Ledger::open(&path).unwrap();
@@ -683,7 +723,7 @@ mod tests {
     fn a_row_that_does_not_parse_names_itself() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("ledger.sqlite3");
-        let l = Ledger::open(&path).unwrap();
+        let mut l = Ledger::open(&path).unwrap();
         l.begin(&new("R1"), at(22, 3, 0)).unwrap();
         drop(l);
         let conn = rusqlite::Connection::open(&path).unwrap();

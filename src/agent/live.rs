@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use super::AgentState;
 use super::backend::{Backend, BoxFuture, LoginSummary};
+use super::live_login::LogProgress;
 use crate::config::{Config, Paths, Secrets};
+use crate::ledger::Ledger;
 use clock::{Clock, next_ist_midnight};
 use instantpay::Client;
 use rd::{DiscoverOptions, Scheme};
@@ -71,11 +73,24 @@ impl Backend for LiveBackend {
                 Ok(a) => a,
                 Err(reason) => return AgentState::ApiProblem { reason },
             };
-            match api.outlet_login_status().await {
+            // The status check also settles what a crashed login left open, under the lock.
+            let window = chrono::Duration::seconds(i64::from(config.instantpay.settle_window_secs));
+            let checked = match crate::config::ensure_state_dir(&self.paths.state_dir)
+                .map_err(|e| e.to_string())
+                .and_then(|()| Ledger::open(&self.paths.ledger_file()).map_err(|e| e.to_string()))
+            {
+                Ok(mut ledger) => {
+                    crate::login::check(&api, &mut ledger, &*self.clock, &LogProgress, window).await
+                }
+                Err(reason) => return AgentState::ApiProblem { reason },
+            };
+            match checked {
                 // The remote state wins over the ledger (a bank can cancel a day's login).
-                Ok(s) if s.logged_in => AgentState::LoggedIn {
+                Ok(c) if c.status.logged_in => AgentState::LoggedIn {
                     until: next_ist_midnight(self.clock.now()),
                 },
+                // An earlier attempt may still be charged: not "login required" yet.
+                Ok(c) if c.waiting.is_some() => AgentState::Unknown,
                 Ok(_) => match Self::device_problem(&config).await {
                     Some(reason) => AgentState::DeviceProblem { reason },
                     None => AgentState::LoginRequired,

@@ -12,7 +12,7 @@ use crate::login::{Deps, LoginError, LoginResult, Progress};
 use clock::Clock;
 
 /// Progress lines go to the service log (they name ports and steps, never data).
-struct LogProgress;
+pub(crate) struct LogProgress;
 
 impl Progress for LogProgress {
     fn say(&self, line: &str) {
@@ -97,7 +97,7 @@ pub async fn login(paths: &Paths, clock: &dyn Clock, force: bool) -> LoginSummar
                 },
                 LoginError::Mismatch(_) | LoginError::LocallyLoggedIn => AgentState::LoginRequired,
                 // The charge may have happened: let the service re-ask InstantPay.
-                LoginError::Unknown { .. } => AgentState::Unknown,
+                LoginError::Unknown { .. } | LoginError::Settling { .. } => AgentState::Unknown,
                 _ => AgentState::ApiProblem {
                     reason: message.clone(),
                 },

@@ -125,16 +125,11 @@ impl Agent {
         self.set_state(state);
     }
 
-    /// Run the daily login; one at a time.
+    /// Run the daily login; one at a time. A second request waits for the first (or for a
+    /// status check) to end, then runs: its own status check sees the first one's result, so
+    /// it never sends a second chargeable request.
     pub async fn login(&self, force: bool) -> LoginSummary {
-        let Ok(_guard) = self.login_lock.try_lock() else {
-            return LoginSummary {
-                ok: false,
-                message: "A login is already in progress: place your finger on the scanner.".into(),
-                state: AgentState::LoggingIn,
-                charged: Some(false),
-            };
-        };
+        let _guard = self.login_lock.lock().await;
         let before = self.state().0;
         self.set_state(AgentState::LoggingIn);
         let outcome = self.backend.login(force).await;
@@ -219,8 +214,13 @@ impl Agent {
     }
 }
 
+/// How long a stop waits for a login in progress: the capture (10 s and its margin) plus the
+/// read timeout (30 s) plus slack. installer/linux/rd-agent.service's TimeoutStopSec is above it.
+pub const LOGIN_DRAIN: StdDuration = StdDuration::from_secs(60);
+
 /// Serve until `shutdown` completes: the scheduler loop and one task per client. On shutdown
-/// the listener is dropped (its socket file removed) and every task is stopped.
+/// a login in progress is let finish, then the listener is dropped (its socket file removed)
+/// and every task is stopped.
 pub async fn run(
     listener: Listener,
     shutdown: impl Future<Output = ()>,
@@ -248,6 +248,18 @@ pub async fn run(
         }
     }
     tracing::info!("shutting down");
+    // A login in flight may have sent its chargeable request: let it finish and record the
+    // outcome first, so a stop never leaves a `sending` row behind (bounded, and inside the
+    // unit's TimeoutStopSec).
+    if agent.login_lock.try_lock().is_err() {
+        tracing::info!("waiting for the login in progress to finish");
+        if tokio::time::timeout(LOGIN_DRAIN, agent.login_lock.lock())
+            .await
+            .is_err()
+        {
+            tracing::warn!("the login in progress did not finish in time; stopping anyway");
+        }
+    }
     tasks.shutdown().await;
     drop(listener);
 }

@@ -172,9 +172,11 @@ pub fn exit_code(e: &LoginError) -> Exit {
             }
         },
         LoginError::Mismatch(_) | LoginError::Rejected { .. } => Exit::Rejected,
-        LoginError::Unknown { .. } | LoginError::NotSent(_) => Exit::Network,
+        LoginError::Unknown { .. } | LoginError::NotSent(_) | LoginError::Settling { .. } => {
+            Exit::Network
+        }
         LoginError::Request(_) | LoginError::Aadhaar(_) => Exit::Usage,
-        LoginError::LocallyLoggedIn | LoginError::Ledger(_) => Exit::Failure,
+        LoginError::LocallyLoggedIn | LoginError::Ledger(_) | LoginError::Lock(_) => Exit::Failure,
     }
 }
 

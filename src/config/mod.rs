@@ -50,6 +50,11 @@ pub struct InstantPayConfig {
     /// How long to wait for a reply once a request is sent. A login with no reply by then is
     /// recorded as `unknown` (never resent).
     pub read_timeout_secs: u32,
+    /// How old an attempt with no known outcome must be before `LOGINREQUIRED` may settle it
+    /// as not logged in. InstantPay may finish a request after our read timeout and says
+    /// `LOGINREQUIRED` until then; at least twice the read timeout plus a minute covers a
+    /// reply lost on the way back and the status call's own time (docs/ledger.md).
+    pub settle_window_secs: u32,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,6 +101,7 @@ impl Default for InstantPayConfig {
             outlet_id: String::new(),
             endpoint_ip: String::new(),
             read_timeout_secs: 30,
+            settle_window_secs: 120,
         }
     }
 }
@@ -290,6 +296,15 @@ impl Config {
             return Err(bad(
                 "instantpay.read_timeout_secs",
                 "must be at least 1 (seconds); 30 is a good value".into(),
+            ));
+        }
+        let floor = 2 * u64::from(self.instantpay.read_timeout_secs) + 60;
+        if u64::from(self.instantpay.settle_window_secs) < floor {
+            return Err(bad(
+                "instantpay.settle_window_secs",
+                format!(
+                    "must be at least twice instantpay.read_timeout_secs plus 60 ({floor}): a shorter window could pay twice for one login"
+                ),
             ));
         }
         if self.rd.host.trim().is_empty() {

@@ -23,6 +23,7 @@ use instantpay::{
 use rd::PidData;
 
 pub mod live;
+pub mod lock;
 
 /// Finds the RD Service and captures one finger.
 pub trait Scanner {
@@ -93,6 +94,10 @@ pub struct LoginParams {
     pub min_nmpoints: u32,
     /// Skip only the local "already logged in today" check.
     pub force: bool,
+    /// How old an attempt with no known outcome must be before a `LOGINREQUIRED` status may
+    /// settle it as not logged in (`instantpay.settle_window_secs`): InstantPay may still be
+    /// processing a request whose reply we never got, and says `LOGINREQUIRED` until it is done.
+    pub settle_window: chrono::Duration,
 }
 
 /// The parts the use case runs over.
@@ -169,6 +174,17 @@ pub enum LoginError {
     },
     #[error("The login was not sent (nothing charged): {0}")]
     NotSent(ApiError),
+    #[error(
+        "The outcome of attempt {external_ref} is not known yet: InstantPay may still be \
+         processing it, and a new login now could be charged twice. Nothing was sent. Run \
+         `rd-agent login` again in {wait_secs} s"
+    )]
+    Settling {
+        external_ref: String,
+        wait_secs: i64,
+    },
+    #[error("{0}")]
+    Lock(#[from] lock::LockError),
     #[error("{0}")]
     Request(RequestError),
     #[error("{0} Fix it with `rd-agent config set-secret`")]
@@ -199,6 +215,89 @@ impl LoginError {
     }
 }
 
+/// What the free status check found, after settling what it could.
+#[derive(Debug)]
+pub struct Checked {
+    pub status: LoginStatus,
+    /// Attempts it settled.
+    pub resolved: Vec<Attempt>,
+    /// An attempt too young to judge, and how long until it can be.
+    pub waiting: Option<(String, chrono::Duration)>,
+    /// When the answer came.
+    pub at: DateTime<Utc>,
+}
+
+/// Ask outletLoginStatus (free) under the login lock, record it, and settle the attempts
+/// left without an outcome (a process that died mid-request leaves one `sending`). The
+/// service runs this at start and on every re-check, so `status` never shows a stale row.
+pub async fn check<A: InstantPayApi>(
+    api: &A,
+    ledger: &mut Ledger,
+    clock: &dyn Clock,
+    progress: &dyn Progress,
+    settle_window: chrono::Duration,
+) -> Result<Checked, LoginError> {
+    let _lock = match ledger.dir() {
+        Some(dir) => lock::LoginLock::acquire(dir, progress).await?,
+        None => lock::LoginLock::none(),
+    };
+    check_locked(api, ledger, clock, progress, settle_window).await
+}
+
+/// [`check`], for a caller that holds the lock. The time is read BEFORE asking: an attempt is
+/// judged by its age when the question left, so a request InstantPay finishes during the
+/// status call cannot be taken for a failed one.
+async fn check_locked<A: InstantPayApi>(
+    api: &A,
+    ledger: &mut Ledger,
+    clock: &dyn Clock,
+    progress: &dyn Progress,
+    settle_window: chrono::Duration,
+) -> Result<Checked, LoginError> {
+    let unresolved = ledger.unresolved()?;
+    if !unresolved.is_empty() {
+        progress.say(&format!(
+            "{} earlier attempt(s) have no known outcome: asking InstantPay before anything else...",
+            unresolved.len()
+        ));
+    } else {
+        progress.say("Asking InstantPay for today's login status...");
+    }
+    let asked_at = clock.now();
+    let status = api.login_status().await.map_err(LoginError::Status)?;
+    let now = clock.now();
+    ledger.record_status(
+        "TXN",
+        if status.logged_in {
+            "LOGGEDIN"
+        } else {
+            "LOGINREQUIRED"
+        },
+        now,
+    )?;
+    let settled = settle(
+        ledger,
+        &unresolved,
+        status.logged_in,
+        asked_at,
+        settle_window,
+        now,
+    )?;
+    for a in &settled.resolved {
+        progress.say(&format!(
+            "Attempt {} settled: {}",
+            a.external_ref,
+            a.resolution.as_deref().unwrap_or("")
+        ));
+    }
+    Ok(Checked {
+        status,
+        resolved: settled.resolved,
+        waiting: settled.waiting,
+        at: now,
+    })
+}
+
 /// Run the daily login.
 pub async fn login<S: Scanner, A: InstantPayApi>(
     deps: Deps<'_, S, A>,
@@ -212,41 +311,29 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
         progress,
     } = deps;
 
+    // 0. One chargeable login at a time per state directory, held until the outcome is
+    // recorded (the guard lives to the end of this function).
+    let _lock = match ledger.dir() {
+        Some(dir) => lock::LoginLock::acquire(dir, progress).await?,
+        None => lock::LoginLock::none(),
+    };
+
     // 1-2. Ask the status (free); it also settles any attempt left without an outcome.
-    let unresolved = ledger.unresolved()?;
-    if !unresolved.is_empty() {
-        progress.say(&format!(
-            "{} earlier attempt(s) have no known outcome: asking InstantPay before anything else...",
-            unresolved.len()
-        ));
-    } else {
-        progress.say("Asking InstantPay for today's login status...");
-    }
-    let status = api.login_status().await.map_err(LoginError::Status)?;
-    let now = clock.now();
-    ledger.record_status(
-        "TXN",
-        if status.logged_in {
-            "LOGGEDIN"
-        } else {
-            "LOGINREQUIRED"
-        },
-        now,
-    )?;
-    let resolved = settle(ledger, &unresolved, status.logged_in, now)?;
-    for a in &resolved {
-        progress.say(&format!(
-            "Attempt {} settled: {}",
-            a.external_ref,
-            a.resolution.as_deref().unwrap_or("")
-        ));
-    }
+    let checked = check_locked(api, ledger, clock, progress, params.settle_window).await?;
+    let (status, resolved, now) = (checked.status, checked.resolved, checked.at);
     if status.logged_in {
         return Ok(LoginReport {
             result: LoginResult::AlreadyLoggedIn,
             expires_at: next_ist_midnight(now),
             attempt: None,
             resolved,
+        });
+    }
+    // An attempt too young to judge: wait, never pay again on a guess (`--force` included).
+    if let Some((external_ref, wait)) = checked.waiting {
+        return Err(LoginError::Settling {
+            external_ref,
+            wait_secs: wait.num_seconds().max(1),
         });
     }
 
@@ -382,32 +469,50 @@ fn logged_in_today_by_attempt(ledger: &Ledger, now: DateTime<Utc>) -> Result<boo
         .any(|a| a.state == AttemptState::LoggedIn))
 }
 
-/// Settle the attempts left without an outcome. Only today's can be judged by today's status;
-/// when it says logged in, the latest of today's is the one that went through.
+/// What settling found: the attempts it settled, and the youngest one it had to leave open,
+/// with how long until it may be judged.
+struct Settled {
+    resolved: Vec<Attempt>,
+    waiting: Option<(String, chrono::Duration)>,
+}
+
+/// Settle the attempts left without an outcome. Only today's can be judged by today's status.
+/// `LOGGEDIN`: the latest of today's is the one that went through (logged in, charged).
+/// `LOGINREQUIRED`: an attempt older than `window` at `asked_at` did not log in (its charge
+/// stays unknown); a younger one is left open, since InstantPay may still finish it.
 fn settle(
     ledger: &mut Ledger,
     unresolved: &[Attempt],
     logged_in: bool,
+    asked_at: DateTime<Utc>,
+    window: chrono::Duration,
     now: DateTime<Utc>,
-) -> Result<Vec<Attempt>, LedgerError> {
+) -> Result<Settled, LedgerError> {
     let today = ist_date(now);
     let latest_today = unresolved
         .iter()
         .rev()
         .find(|a| ist_date(a.created_at) == today)
         .map(|a| a.external_ref.clone());
-    let mut out = Vec::new();
+    let mut out = Settled {
+        resolved: Vec::new(),
+        waiting: None,
+    };
     for a in unresolved {
         let r = if ist_date(a.created_at) != today {
             Resolution::Stale
         } else if logged_in && latest_today.as_deref() == Some(a.external_ref.as_str()) {
             Resolution::LoggedIn
-        } else {
+        } else if logged_in || asked_at - a.created_at >= window {
             Resolution::NotLoggedIn
+        } else {
+            let wait = window - (asked_at - a.created_at);
+            out.waiting = Some((a.external_ref.clone(), wait));
+            continue;
         };
         ledger.resolve(&a.external_ref, r, now)?;
         if let Some(back) = ledger.get(&a.external_ref)? {
-            out.push(back);
+            out.resolved.push(back);
         }
     }
     Ok(out)

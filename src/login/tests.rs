@@ -146,6 +146,7 @@ fn params(force: bool) -> LoginParams {
         min_qscore: 40,
         min_nmpoints: 20,
         force,
+        settle_window: chrono::Duration::seconds(120),
     }
 }
 
@@ -497,14 +498,34 @@ fn a_sending_row_is_settled_before_any_capture() {
     assert_eq!(r.scans, 0);
     assert_eq!(ledger.unresolved().unwrap().len(), 1);
 
-    // The status says login required: the row becomes unknown (settled), then the login runs.
+    // Login required, but the attempt is younger than the settle window: InstantPay may still
+    // be processing it. Nothing is captured or sent, and the wait is named.
     let api = FakeApi::default();
     let r = run(
         &mut ledger,
         &api,
         Ok(pid("70", "40")),
         &params(false),
-        morning(),
+        morning() + chrono::Duration::seconds(20),
+    );
+    assert!(
+        matches!(r.result, Err(LoginError::Settling { ref external_ref, wait_secs: 100 }) if external_ref == "RDACRASHED1"),
+        "{:?}",
+        r.result
+    );
+    assert_eq!(r.scans, 0);
+    assert_eq!(*api.log.lock().unwrap(), vec!["status"]);
+    assert_eq!(ledger.unresolved().unwrap().len(), 1);
+
+    // Past the window, login required settles it (not logged in, charge unknown), then the
+    // login runs.
+    let api = FakeApi::default();
+    let r = run(
+        &mut ledger,
+        &api,
+        Ok(pid("70", "40")),
+        &params(false),
+        morning() + chrono::Duration::minutes(2),
     );
     let report = r.result.unwrap();
     assert_eq!(report.resolved.len(), 1);

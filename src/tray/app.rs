@@ -59,10 +59,10 @@ impl Ui {
         if self.shown.as_ref() == Some(&v) {
             return;
         }
-        if self.shown.as_ref().map(|s| s.icon) != Some(v.icon) {
-            if let Ok(i) = make_icon(v.icon) {
-                let _ = self.tray.set_icon(Some(i));
-            }
+        if self.shown.as_ref().map(|s| s.icon) != Some(v.icon)
+            && let Ok(i) = make_icon(v.icon)
+        {
+            let _ = self.tray.set_icon(Some(i));
         }
         let _ = self.tray.set_tooltip(Some(&v.tooltip));
         for (action, enabled) in &v.menu {

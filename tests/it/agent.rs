@@ -490,6 +490,75 @@ ports = "{rd_port}-{rd_port}"
         ipay.shutdown().await;
     }
 
+    /// A stop (SIGTERM) while the service's chargeable request is in flight: the service
+    /// waits for the reply and records it, so no `sending` row and no unknown charge is left.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sigterm_lets_a_login_in_flight_finish_and_be_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let ipay = ipay::start(SandboxConfig::default()).await.unwrap();
+        let rd = SimulatedRd::start(SimOptions::new(vendor("mantra-mfs100").unwrap()))
+            .await
+            .unwrap();
+        let cfg = write_config(dir.path(), ipay.base_url(), rd.port());
+        let sock = ipc::socket_path(Some(dir.path()));
+        let child = rd_agent_std()
+            .arg("--config")
+            .arg(&cfg)
+            .arg("--state-dir")
+            .arg(dir.path())
+            .arg("run")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut svc = Service::new(child);
+        drop(wait_for_socket(&sock, svc.child()).await);
+        // Let the start-up check finish first (it settles the state).
+        drop(subscribed(&sock).await);
+        ipay.state().set_fault(
+            instantpay::client::PATH_LOGIN,
+            Some(ipay::Fault::Slow(StdDuration::from_secs(3))),
+        );
+        let login = tokio::spawn({
+            let sock = sock.clone();
+            async move { ipc::connect(&sock).await.unwrap().login(false).await }
+        });
+        within(async {
+            while ipay.state().login_requests() == 0 {
+                tokio::time::sleep(StdDuration::from_millis(20)).await;
+            }
+        })
+        .await;
+        let mut child = svc.take();
+        // SAFETY: signalling our own child by its pid.
+        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        let (st, stderr) = within(tokio::task::spawn_blocking(move || {
+            let st = child.wait().unwrap();
+            let mut err = String::new();
+            use std::io::Read;
+            let _ = child.stderr.take().unwrap().read_to_string(&mut err);
+            (st, err)
+        }))
+        .await
+        .unwrap();
+        assert!(st.success(), "exit {st}: {stderr}");
+        assert!(
+            stderr.contains("waiting for the login in progress"),
+            "{stderr}"
+        );
+        let outcome = login.await.unwrap().unwrap();
+        assert!(outcome.ok, "{outcome:?}");
+        let rows = rd_agent::ledger::Ledger::open(&dir.path().join("ledger.sqlite3"))
+            .unwrap()
+            .all()
+            .unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(rows[0].state, rd_agent::ledger::AttemptState::LoggedIn);
+        assert_eq!(ipay.state().login_requests(), 1);
+        rd.shutdown().await;
+        ipay.shutdown().await;
+    }
+
     /// Every command finds the service through the one endpoint resolver: `--socket`,
     /// `RD_AGENT_SOCKET`, and the endpoint the service recorded in its state directory.
     // Multi-threaded: the CLI children are waited for on this thread while the sandbox serves.

@@ -66,9 +66,11 @@ impl Env {
         let text = format!(
             "[instantpay]\nbase_url = \"{}\"\nclient_id = \"{DEMO_CLIENT_ID}\"\noutlet_id = \"{DEMO_OUTLET_ID}\"\n\
              endpoint_ip = \"127.0.0.1\"\nread_timeout_secs = {read_timeout_secs}\n\
+             settle_window_secs = {}\n\
              [outlet]\nlatitude = \"{DEMO_LATITUDE}\"\nlongitude = \"{DEMO_LONGITUDE}\"\n\
              [rd]\nports = \"{}\"\n",
             self.ipay.base_url(),
+            2 * read_timeout_secs + 60,
             self.rd.port()
         );
         std::fs::write(self.config(), text).unwrap();
@@ -94,12 +96,38 @@ impl Env {
         c
     }
 
+    /// The same command as a `std` process, to start several at once.
+    fn cmd_std(&self) -> std::process::Command {
+        let mut c = rd_agent_std();
+        c.arg("--config")
+            .arg(self.config())
+            .arg("--state-dir")
+            .arg(self.state());
+        c
+    }
+
     fn login(&self) -> Output {
         self.cmd().arg("login").output().unwrap()
     }
 
     fn ledger(&self) -> Ledger {
         Ledger::open(&self.state().join("ledger.sqlite3")).unwrap()
+    }
+
+    /// Let time pass for the ledger's attempts (as if they were made `by` earlier).
+    fn age_attempts(&self, by: chrono::Duration) {
+        let rows = self.ledger().all().unwrap();
+        let conn = rusqlite::Connection::open(self.state().join("ledger.sqlite3")).unwrap();
+        for a in rows {
+            let earlier = (a.created_at - by)
+                .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+                .to_string();
+            conn.execute(
+                "UPDATE attempts SET created_at = ?1 WHERE external_ref = ?2",
+                rusqlite::params![earlier, a.external_ref],
+            )
+            .unwrap();
+        }
     }
 
     fn set_fault(&self, fault: Option<Fault>) {
@@ -251,6 +279,14 @@ fn a_dropped_unprocessed_login_is_settled_as_not_logged_in_then_a_new_attempt_ru
     assert_eq!(code(&out), 5, "{}", text(&out));
     assert_eq!(env.ledger().unresolved().unwrap().len(), 1);
     env.set_fault(None);
+    // At once: InstantPay may still be working on it; nothing new is sent.
+    let sent = env.ipay.state().login_requests();
+    let out = env.login();
+    assert_eq!(code(&out), 5, "{}", text(&out));
+    assert!(text(&out).contains("not known yet"), "{}", text(&out));
+    assert_eq!(env.ipay.state().login_requests(), sent);
+    // Past the settle window, login required means it did not log in: a new attempt runs.
+    env.age_attempts(chrono::Duration::minutes(3));
     let out = env.login();
     assert_eq!(code(&out), 0, "{}", text(&out));
     let rows = env.ledger().all().unwrap();
@@ -307,21 +343,39 @@ fn a_process_killed_after_the_ledger_write_leaves_sending_resolved_on_the_next_s
     assert_eq!(row.state, AttemptState::LoggedIn);
 }
 
+/// A `sending` row left by a process that died at `created`, written as the crash left it.
+fn crashed_attempt(env: &Env, created: chrono::DateTime<chrono::Utc>) {
+    std::fs::create_dir_all(env.state()).unwrap();
+    let mut l = env.ledger();
+    l.begin(
+        &rd_agent::ledger::NewAttempt {
+            external_ref: "RDACRASHED0001".into(),
+            ..Default::default()
+        },
+        created,
+    )
+    .unwrap();
+}
+
 #[test]
-fn a_sending_row_written_into_the_ledger_is_settled_before_any_new_attempt() {
+fn a_login_right_after_a_crashed_one_waits_and_sends_nothing() {
+    // The first login died a second ago with its request in flight: InstantPay may still be
+    // processing it and says LOGINREQUIRED until then. A re-run must not pay again.
     let env = Env::new();
-    {
-        std::fs::create_dir_all(env.state()).unwrap();
-        let l = env.ledger();
-        l.begin(
-            &rd_agent::ledger::NewAttempt {
-                external_ref: "RDACRASHED0001".into(),
-                ..Default::default()
-            },
-            chrono::Utc::now(),
-        )
-        .unwrap();
-    }
+    crashed_attempt(&env, chrono::Utc::now());
+    let out = env.login();
+    assert_eq!(code(&out), 5, "{}", text(&out));
+    assert!(text(&out).contains("not known yet"), "{}", text(&out));
+    assert_eq!(env.ipay.state().login_requests(), 0, "nothing sent");
+    let rows = env.ledger().all().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert!(rows[0].is_unresolved(), "left open until it can be judged");
+}
+
+#[test]
+fn a_sending_row_older_than_the_settle_window_is_settled_before_any_new_attempt() {
+    let env = Env::new();
+    crashed_attempt(&env, chrono::Utc::now() - chrono::Duration::minutes(3));
     let out = env.login();
     assert_eq!(code(&out), 0, "{}", text(&out));
     let rows = env.ledger().all().unwrap();
@@ -652,6 +706,77 @@ fn login_and_status_go_through_the_service_when_it_runs() {
         }
         for n in [AADHAAR_DIGITS, DEMO_ENCRYPTION_KEY, DEMO_CLIENT_SECRET] {
             assert!(!contains(&bytes, n), "{n:?} found in {}", p.display());
+        }
+    }
+}
+
+/// The promise that matters most: however many logins start at once on one state dir, one
+/// `outletLogin` is sent. InstantPay here takes two seconds to answer, so the three overlap.
+#[test]
+fn three_logins_started_at_once_send_one_outlet_login() {
+    let mut overlapped = 0;
+    for round in 0..3 {
+        let env = Env::new();
+        env.set_fault(Some(Fault::Slow(Duration::from_secs(4))));
+        let children: Vec<_> = (0..3)
+            .map(|_| {
+                env.cmd_std()
+                    .arg("login")
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let outs: Vec<Output> = children
+            .into_iter()
+            .map(|c| c.wait_with_output().unwrap())
+            .collect();
+        assert_eq!(
+            env.ipay.state().login_requests(),
+            1,
+            "round {round}: {:?}",
+            outs.iter().map(text).collect::<Vec<_>>()
+        );
+        for o in &outs {
+            assert_eq!(code(o), 0, "round {round}: {}", text(o));
+        }
+        overlapped += outs
+            .iter()
+            .filter(|o| text(o).contains("A login is in progress"))
+            .count();
+        let rows = env.ledger().all().unwrap();
+        assert_eq!(rows.len(), 1, "round {round}: one ledger row");
+        assert_eq!(rows[0].state, AttemptState::LoggedIn);
+    }
+    // The logins did run at once (some waited for the lock), or the test proved nothing.
+    assert!(overlapped >= 1, "no login ever waited for another");
+}
+
+/// Two processes opening a ledger that does not exist yet: both succeed (the migration runs
+/// inside one write transaction; the second finds it done).
+#[test]
+fn two_processes_creating_a_ledger_at_once_both_succeed() {
+    for round in 0..10 {
+        let dir = tempfile::tempdir().unwrap();
+        let state = dir.path().join("state");
+        let children: Vec<_> = (0..2)
+            .map(|_| {
+                rd_agent_std()
+                    .arg("--config")
+                    .arg(dir.path().join("none.toml"))
+                    .arg("--state-dir")
+                    .arg(&state)
+                    .args(["status", "--json"])
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for c in children {
+            let o = c.wait_with_output().unwrap();
+            assert_eq!(code(&o), 0, "round {round}: {}", text(&o));
         }
     }
 }

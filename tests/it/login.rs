@@ -63,6 +63,7 @@ fn params(force: bool) -> LoginParams {
         min_qscore: 40,
         min_nmpoints: 20,
         force,
+        settle_window: chrono::Duration::seconds(120),
     }
 }
 
