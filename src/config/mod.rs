@@ -310,6 +310,15 @@ impl Config {
         if self.rd.host.trim().is_empty() {
             return Err(bad("rd.host", "must not be empty; use 127.0.0.1".into()));
         }
+        if !rd::is_loopback(self.rd.host.trim()) {
+            return Err(bad(
+                "rd.host",
+                format!(
+                    "must be a loopback address such as 127.0.0.1, not {:?}: an RD Service runs on this computer, and one elsewhere could hand over a forged capture",
+                    self.rd.host.chars().take(60).collect::<String>()
+                ),
+            ));
+        }
         Ok(())
     }
 
@@ -587,17 +596,34 @@ pub fn write_file_atomic(path: &Path, text: &str, private: bool) -> Result<(), C
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(werr)?;
     }
-    let tmp = path.with_extension("tmp");
-    {
+    // A temporary name of our own, created exclusively: a file or link someone placed there
+    // beforehand makes this fail instead of being written through.
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = path.with_file_name(format!(
+        ".{name}.{}.{:08x}.tmp",
+        std::process::id(),
+        rand::random::<u32>()
+    ));
+    let written = (|| {
         use std::io::Write;
         let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
+        opts.write(true).create_new(true);
         crate::platform::fs::file_mode(&mut opts, private);
-        let mut f = opts.open(&tmp).map_err(werr)?;
-        f.write_all(text.as_bytes()).map_err(werr)?;
-        f.sync_all().map_err(werr)?;
+        let mut f = opts.open(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        drop(f);
+        // The rename replaces a link at `path` itself; it never writes through it.
+        std::fs::rename(&tmp, path)?;
+        crate::platform::fs::sync_dir(path.parent().unwrap_or(Path::new(".")))
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
     }
-    std::fs::rename(&tmp, path).map_err(werr)
+    written.map_err(werr)
 }
 
 /// Create the state directory if missing, private to its owner (0700 on Unix): it holds the
@@ -769,6 +795,24 @@ mod tests {
         assert!(lat("19.0760123").is_err());
         // Unset is allowed at load; `require_login` asks for it.
         assert!(lat("").is_ok());
+    }
+
+    #[test]
+    fn rd_host_must_be_loopback() {
+        for ok in ["127.0.0.1", "::1", "[::1]", "127.0.0.2", "localhost"] {
+            let text = format!("[rd]\nhost = \"{ok}\"\n");
+            assert!(Config::from_sources(&text, "f", env(&[])).is_ok(), "{ok}");
+        }
+        for bad in ["192.168.1.5", "10.0.0.1", "0.0.0.0", "8.8.8.8"] {
+            let text = format!("[rd]\nhost = \"{bad}\"\n");
+            let e = Config::from_sources(&text, "f", env(&[]))
+                .unwrap_err()
+                .to_string();
+            assert!(
+                e.contains("rd.host") && e.contains("loopback"),
+                "{bad}: {e}"
+            );
+        }
     }
 
     #[test]

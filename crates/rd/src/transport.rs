@@ -138,13 +138,22 @@ pub enum XmlReplyError {
     NoStatus,
 }
 
-/// Is this host a loopback address? Only there are self-signed certificates accepted.
+/// Is this host a loopback address? Only there are self-signed certificates accepted, and
+/// only there may an RD Service be. A name is resolved and every address it gives must be
+/// loopback: `localhost` is not trusted by name (a hosts file can point it anywhere).
 pub fn is_loopback(host: &str) -> bool {
-    host == "localhost"
-        || host
-            .trim_matches(|c| c == '[' || c == ']')
-            .parse::<std::net::IpAddr>()
-            .is_ok_and(|ip| ip.is_loopback())
+    let bare = host.trim_matches(|c| c == '[' || c == ']');
+    if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
+        return ip.is_loopback();
+    }
+    use std::net::ToSocketAddrs;
+    match (bare, 0u16).to_socket_addrs() {
+        Ok(addrs) => {
+            let addrs: Vec<_> = addrs.collect();
+            !addrs.is_empty() && addrs.iter().all(|a| a.ip().is_loopback())
+        }
+        Err(_) => false,
+    }
 }
 
 /// An HTTP client for RD Services on `host`: no proxy (a proxy must never see loopback traffic),

@@ -19,6 +19,11 @@ pub fn open_to_others(_file: &File) -> io::Result<bool> {
     Ok(false)
 }
 
+/// Windows has no directory fsync; NTFS journals the rename itself.
+pub fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
 fn program_data() -> PathBuf {
     std::env::var_os("ProgramData")
         .map(PathBuf::from)

@@ -1,0 +1,598 @@
+# rd-agent: every sentence a person reads. English is the reference catalogue.
+#
+# Rules (see ../README.md): every locale has exactly these ids, with the same variables.
+# Values are formatted by the code before they get here: dates and times ({ $until }, { $date })
+# as IST wall time, rupee amounts ({ $amount }) as ₹ with two decimals, ports, codes and
+# attempt references as plain text. A message with no full stop at the end is embedded in
+# another one; keep it that way in every language.
+
+## Common
+
+# The prefix of every command failure on stderr (src/cli/mod.rs).
+cli-error = error: { $message }
+cli-json-encode-failed = error: could not encode the output as JSON: { $error }
+# Shown where a service or device gave no description text.
+no-description = no description
+
+## Tray
+
+tray-menu-login-now = Log in now
+tray-menu-status = Status
+tray-menu-devices = Devices
+tray-menu-open-log-folder = Open log folder
+tray-menu-quit = Quit
+
+# Tooltips: one short sentence each.
+tray-tooltip-checking = Checking today's login.
+tray-tooltip-logging-in = Logging in: place your finger on the scanner.
+tray-tooltip-login-required = Daily login needed: click to scan your finger.
+tray-tooltip-logged-in = Logged in until midnight.
+tray-tooltip-attention = Something needs attention: open Status.
+# Tooltip, and the body of a notification, when the service cannot be reached.
+tray-service-not-running = The rd-agent service is not running: ask for it to be started.
+
+# Notification titles.
+tray-notify-login-needed = Daily login needed
+tray-notify-logged-in = Logged in
+tray-notify-login-failed = Login failed
+tray-notify-status = rd-agent status
+tray-notify-devices = Fingerprint devices
+
+# Notification bodies.
+tray-unexpected-reply = The service sent an unexpected reply.
+# One line per RD Service in the "Devices" notification. $status is READY, NOTREADY or USED.
+tray-device-line = Port { $port }: { $status } { $info }
+tray-no-rd-service = No RD Service found: connect the scanner and start its RD Service.
+
+# Errors of `rd-agent tray`.
+tray-error-icon = Could not show the tray icon ({ $error }). Make sure a desktop session with a system tray (StatusNotifier) is running.
+tray-error-runtime = Could not start the tray's background thread: { $error }
+
+## Agent state
+
+# One sentence per state, as `rd-agent status` and the tray show it.
+state-checking = Checking today's login.
+state-login-required = Daily login needed: scan your finger.
+state-logging-in = Logging in: place your finger on the scanner.
+# $until: the next midnight, "2026-11-23 00:00".
+state-logged-in = Logged in until midnight ({ $until } IST).
+
+## Agent service
+
+agent-login-in-progress = A login is already in progress: place your finger on the scanner.
+agent-reminder = Click the rd-agent icon (or run `rd-agent login`) and scan your finger.
+agent-permission-denied = Permission denied: only root, the service user and members of the rd-agent group may use the service. Ask an administrator to add you to the rd-agent group.
+agent-request-too-long = The request is too long.
+agent-request-not-understood = The request is not understood: send one JSON object per line, such as { "{" }"cmd":"status"{ "}" }.
+agent-scanner-not-connected = Scanner not connected: plug the fingerprint scanner into a USB port.
+agent-status-check-failed = Could not ask InstantPay for today's login: { $error }
+agent-already-logged-in = Already logged in for today: nothing was sent, nothing charged.
+agent-logged-in = Logged in until midnight.
+agent-log-dir-failed = Could not open the log directory { $path }: { $error }. Check its owner and permissions.
+agent-start-failed = Could not start: { $error }
+agent-service-manager-failed = The Windows service manager did not start the service: { $error }
+
+# Talking to the service (src/agent/ipc.rs).
+ipc-not-running = The rd-agent service is not running (no socket at { $path }). Start it with `systemctl start rd-agent` or run `rd-agent run`.
+ipc-refused = The rd-agent service refused this connection: { $reason }
+ipc-connection-lost = Lost the connection to the rd-agent service ({ $error }). Check that it is running.
+ipc-protocol = The rd-agent service sent a reply this program does not understand. Make sure the service and this command are the same version.
+ipc-already-running = Another rd-agent service is already listening on { $path }. Stop it first.
+ipc-closed = the service closed the connection
+
+## Login
+
+# Progress lines (stderr, and the service log).
+login-unresolved-attempts =
+    { $count ->
+        [one] { $count } earlier attempt has no known outcome: asking InstantPay before anything else…
+       *[other] { $count } earlier attempts have no known outcome: asking InstantPay before anything else…
+    }
+login-asking-status = Asking InstantPay for today's login status…
+# One chargeable login at a time (src/login/lock.rs). $holder: login-lock-holder or login-lock-holder-unknown.
+login-lock-waiting = A login is in progress ({ $holder }): waiting for it to finish, then using its result…
+# Written by the process that holds the lock; $time: "08:20".
+login-lock-holder = pid { $pid }, started { $time } IST
+login-lock-holder-unknown = another rd-agent process
+# $resolution is the ledger's code: status_loggedin, status_loginrequired or stale.
+login-attempt-settled =
+    Attempt { $attempt } settled: { $resolution ->
+        [status_loggedin] InstantPay says logged in, so this attempt went through
+        [status_loginrequired] InstantPay says login required, so this attempt did not log in
+       *[stale] it is from an earlier day, its outcome stays unknown
+    }
+login-place-finger = Place your finger on the scanner…
+login-using-rd-service = Using the RD Service on port { $port } ({ $info }).
+login-captured = Captured (quality { $qscore }, minutiae { $nmpoints }).
+login-sending = Sending the daily login (attempt { $attempt })…
+login-via-service = The rd-agent service is running: it does the login. Place your finger on the scanner…
+
+# Results (stdout). $until: "2026-11-23 00:00 IST".
+login-already-logged-in = Already logged in for today (InstantPay says LOGGEDIN), valid until { $until }. Nothing was sent, nothing charged.
+login-logged-in = Logged in: valid until midnight IST ({ $until }).
+# $line: the ledger line of the attempt.
+login-ledger-line = Ledger: { $line }
+login-settled-earlier = Settled earlier attempt: { $line }
+
+# Why a login did not end logged in.
+login-error-scan = { $reason }. Nothing was sent
+login-error-capture-failed = The capture failed (RD error { $code }: { $info })
+login-error-low-quality = The capture quality is too low (qScore { $qscore }, minutiae { $nmpoints }; the floors are { $min_qscore } and { $min_nmpoints }): place the finger again, flat and clean, and run `rd-agent login` again. Nothing was sent, nothing charged
+login-error-locally-logged-in = InstantPay says login is required, but rd-agent logged in today already (the bank may have cancelled it). Run `rd-agent login --force` to log in again: it will be charged
+login-error-status = Could not ask InstantPay for the login status: { $error }
+login-error-mismatch = The fingerprint did not match the operator's registered Aadhaar (charged): run `rd-agent login` again with the registered finger. Attempt { $attempt }
+login-error-rejected = InstantPay refused the login: { $reason }. Attempt { $attempt }
+# The $reason of login-error-rejected. $meaning is one of the ipay-status-* sentences.
+login-rejected-reason = { $statuscode } ({ $meaning }): { $message }
+login-error-unknown = The outcome of attempt { $attempt } is unknown ({ $reason }): it may have been charged. It is NOT resubmitted; run `rd-agent login` later: it first asks InstantPay whether this attempt logged you in
+login-error-settling = The outcome of attempt { $attempt } is not known yet: InstantPay may still be processing it, and a new login now could be charged twice. Nothing was sent. Run `rd-agent login` again in { $seconds } s
+login-error-lock = Could not take the login lock { $path }: { $error }. Check the state directory's permissions
+login-error-not-sent = The login was not sent (nothing charged): { $error }
+login-error-aadhaar = { $error } Fix it with `rd-agent config set-secret`
+login-service-did-not-finish = The rd-agent service did not finish the login: { $error }
+
+## Status
+
+# $until: "2026-11-23 00:00 IST".
+status-logged-in = logged in until midnight IST ({ $until })
+status-login-required = login required: run `rd-agent login`
+status-unknown = unknown: an attempt has no known outcome; run `rd-agent login` (it asks InstantPay first and never resubmits on its own)
+# $date: today's date in IST, "2026-11-22"; $state: one of the three above.
+status-today = Today ({ $date } IST): { $state }
+status-last-attempt = Last attempt: { $line }
+status-last-attempt-none = Last attempt: none
+status-charged = Attempts charged: { $today } today, { $month } this month
+# Appended to status-charged when some charges are unknown.
+status-charge-unknown = (plus { $today } today, { $month } this month whose charge is unknown)
+status-service-sentence = Service: { $sentence }
+status-service-no-answer = The rd-agent service did not answer: { $error }
+status-service-unexpected = The rd-agent service gave an unexpected answer to status: update both to the same version
+
+## Ledger
+
+# The last column of a ledger line.
+ledger-charged = charged
+ledger-not-charged = not charged
+ledger-charge-unknown = charge unknown
+ledger-resolved = (resolved: { $resolution })
+ledger-error-open = cannot open the ledger { $path }: { $reason }. Check the state directory's permissions (--state-dir)
+ledger-error-too-new = the ledger { $path } was written by a newer rd-agent (schema { $found }, this build knows { $known }): upgrade rd-agent
+ledger-error-sqlite = the ledger could not be read or written: { $error }. Check the disk and the state directory
+ledger-error-no-such-attempt = no attempt with externalRef { $attempt } in the ledger
+ledger-error-bad-row = the ledger's attempt { $attempt } has an unreadable { $column } ("{ $value }"): the file was changed by something other than rd-agent; keep it for support and do not edit it
+ledger-error-open-attempt = attempt { $attempt } of today has no known outcome yet, so no new attempt is sent: run `rd-agent login` again in a few minutes
+
+## Doctor
+
+# The verdict tags, four characters wide in the English output.
+doctor-tag-ok = { " ok " }
+doctor-tag-warn = warn
+doctor-tag-fail = FAIL
+doctor-tag-skip = skip
+# $check: the check's name (config, secrets, scanner_usb, rd_service, device_certificate, api, clock, service).
+doctor-needs-attention = doctor: { $check } needs attention
+
+doctor-config-ok = The config { $path } is complete.
+doctor-secrets-ok = The client secret, the encryption key and the operator's Aadhaar are set.
+# $names: the secrets' config keys, comma-separated.
+doctor-secrets-missing = Not set: { $names }. Set each with `rd-agent config set-secret NAME` (the value is read from stdin).
+# $names: scanner models, comma-separated.
+doctor-usb-ok = On USB: { $names }.
+doctor-usb-none = No supported fingerprint scanner on USB: plug the scanner in (try another port or cable).
+doctor-usb-unreadable = USB cannot be read by this user here; if the RD Service check below passes, this does not matter.
+# $url: "http://127.0.0.1:11100".
+doctor-rd-ready = RD Service READY on { $url } ({ $info }).
+doctor-needs-ready-rd = Needs a READY RD Service.
+# $date: "2026-11-22" (IST).
+doctor-cert-expired = The device certificate expired on { $date }: renew the RD service with the scanner's vendor.
+doctor-cert-expires-soon =
+    The device certificate expires on { $date }, in { $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }: renew the RD service with the scanner's vendor now.
+doctor-cert-valid =
+    The device certificate is valid until { $date } ({ $days ->
+        [one] { $days } day
+       *[other] { $days } days
+    }).
+doctor-cert-unreadable = The device certificate could not be read ({ $error }): ask the vendor whether the RD service is registered.
+# $environment: the environment name InstantPay reports in its reply; $today: logged_in or login_required.
+doctor-api-ok =
+    InstantPay ({ $environment }) accepts the credentials; today: { $today ->
+        [logged_in] logged in
+       *[login_required] login required
+    }.
+doctor-needs-api-answer = Needs an answer from InstantPay.
+doctor-needs-config = Needs a complete config and the secrets (see above).
+# $timestamp: the text InstantPay sent.
+doctor-clock-unreadable = InstantPay's timestamp "{ $timestamp }" could not be read, so the clock was not compared.
+# $seconds: the difference, always positive; $direction: ahead or behind.
+doctor-clock-ok =
+    The system clock is { $seconds }s { $direction ->
+        [ahead] ahead of
+       *[behind] behind
+    } InstantPay's.
+doctor-clock-warn =
+    The system clock is { $seconds }s { $direction ->
+        [ahead] ahead of
+       *[behind] behind
+    } InstantPay's: enable time synchronisation (NTP).
+doctor-clock-fail =
+    The system clock is { $seconds }s { $direction ->
+        [ahead] ahead of
+       *[behind] behind
+    } InstantPay's: set the system clock (enable time synchronisation); the RD Service refuses captures when it is off by 10 minutes.
+doctor-service-ok = The rd-agent service is running: { $sentence }
+doctor-service-odd = The rd-agent service answered oddly: restart it.
+doctor-service-down = The rd-agent service is not running: reminders and the tray need it (`rd-agent service install`).
+
+## Devices
+
+devices-port-failure = port { $port }: { $error }
+# $scanner: the scanner model found on USB.
+devices-usb-no-service = A { $scanner } is plugged in: the RD Service is not running or not on these ports.
+devices-no-scanner = No known scanner is plugged in: connect the scanner.
+devices-device = { $dp_id } { $mi } (rds { $rds_id } { $rds_ver }), serial { $serial }
+devices-device-info-error = device info: { $error }
+# $date: RFC 3339 date and time.
+devices-cert-expires =
+    device certificate expires { $date } ({ $days ->
+        [one] { $days } day left
+       *[other] { $days } days left
+    })
+devices-cert-error = device certificate: { $error }
+# $vendor_id, $product_id: four hex digits each.
+devices-usb = USB { $vendor_id }:{ $product_id } { $name } (bus { $bus } address { $address })
+devices-note = note: { $error }
+
+## Capture
+
+# $url: "http://127.0.0.1:11100".
+capture-captured-on = captured on { $url } ({ $info })
+capture-device = device { $dp_id } { $mi } serial { $serial }  rds { $rds_id } { $rds_ver }
+capture-quality = quality qScore { $qscore }  nmPoints { $nmpoints }  fType { $ftype }  fCount { $fcount }
+capture-crypto = crypto: sessionKey { $skey_chars } chars, hmac { $hmac_chars } chars, pidData { $data_chars } chars (type { $data_type })
+capture-cert-expires = device certificate expires { $date }
+
+## Config
+
+# `rd-agent config init`, `show` and `set-secret` (src/cli/config.rs).
+config-setting-up = Setting up { $path } (Enter keeps the value in brackets).
+# Prompts: the answer is typed after them on the same line.
+config-prompt-value = { $key } [{ $current }]:{ " " }
+config-prompt-secret-keep = { $key } [{ $shown }] (hidden, Enter to keep):{ " " }
+config-prompt-secret = { $key } (hidden):{ " " }
+config-cannot-read-terminal = cannot read the terminal: { $error }
+config-cannot-read-stdin = cannot read standard input: { $error }
+config-whole-number = `{ $key }` must be a whole number from 0 up
+config-wrote = Wrote { $path }
+config-ready = Ready for `rd-agent login`.
+config-not-ready = Not ready for a real login yet:
+config-secret-not-set = `{ $key }` is not set: run `rd-agent config set-secret { $key }`
+# `config show`; the code puts "# " in front of each line.
+config-show-file = config file: { $path }
+config-show-file-missing = config file: { $path } (not found: defaults)
+config-show-state-dir = state dir:   { $path }
+config-show-secrets = secrets ({ $path }):
+# How a secret is shown (the Aadhaar is shown masked instead of "set").
+secret-shown-set = set
+secret-shown-not-set = not set
+config-secret-too-long = { $key } is too long: type the value only
+config-secret-not-text = { $key } must be text
+# After set-secret: "instantpay.client_secret set in /path/secrets.toml".
+config-secret-saved = { $key } { $shown } in { $path }
+# The header `config init` writes at the top of the config file; the code puts "# " in front.
+config-file-header-overrides = rd-agent config. Every key can be overridden by RD_AGENT_<SECTION>__<KEY>.
+config-file-header-secrets = Secrets are not kept here: use `rd-agent config set-secret NAME`.
+# The header of the secrets file; the code puts "# " in front.
+secrets-file-header = rd-agent secrets: keep this file private (mode 0600). Edit with `rd-agent config set-secret`.
+
+# Config errors (src/config/mod.rs).
+config-error-read = cannot read the config file { $path }: { $reason }. Check the path, or run `rd-agent config init`
+config-error-too-large = the config file { $path } is larger than { $limit } bytes: is it the right file?
+config-error-syntax = the config file { $path } is not valid TOML: { $reason }. Fix the file, or recreate it with `rd-agent config init --overwrite`
+# $source: the file's path, config-source-env, or config-source-checked.
+config-error-unknown-key = { $source }: unknown key `{ $key }`. Remove it, or check its spelling against `rd-agent config show`
+config-error-invalid = { $source }: `{ $key }` { $reason }
+config-error-missing = `{ $key }` is not set. { $hint }
+config-error-write = cannot write the config file { $path }: { $reason }
+# $what: config (the config file) or state (the state directory).
+config-error-no-location =
+    no home or system directory found for the { $what ->
+        [config] config file
+       *[state] state directory
+    }: pass --config FILE and --state-dir DIR (or set RD_AGENT_CONFIG and RD_AGENT_STATE_DIR)
+# The hint of config-error-missing. $env_var: "RD_AGENT_INSTANTPAY__CLIENT_ID".
+config-missing-hint = Run `rd-agent config init`, or set it in the config file or with { $env_var }
+config-source-env = environment variable { $name }
+config-source-checked = config
+# The $key of config-error-invalid when the whole file is at fault.
+config-key-file = (file)
+# Reasons: they follow the key, as in "`rd.host` must not be empty; use 127.0.0.1".
+config-reason-read-timeout = must be at least 1 (seconds); 30 is a good value
+# $floor: twice instantpay.read_timeout_secs plus 60.
+config-reason-settle-window = must be at least twice instantpay.read_timeout_secs plus 60 ({ $floor }): a shorter window could pay twice for one login
+config-reason-host-empty = must not be empty; use 127.0.0.1
+config-reason-not-utf8 = it is not UTF-8 text
+config-reason-not-section = must be a section `[{ $section }]`, not a single value
+# $expected: one of the config-kind-* texts; $found: the TOML type name (string, integer, ...).
+config-reason-wrong-type = must be { $expected }, not { $found }
+config-reason-must-be = must be { $expected }
+config-kind-string = a quoted string, e.g. "value"
+config-kind-integer = a whole number from 0 up
+config-kind-boolean = true or false
+config-kind-float = a number, e.g. 1.5
+config-kind-other = a value of another kind
+# Values that must have a shape (crates/rd/src/ports.rs, crates/clock/src/lib.rs).
+config-port-range-invalid = "{ $value }" is not a port range; write a port or LOW-HIGH, e.g. 11100-11120
+config-time-of-day-invalid = must be a time HH:MM in IST, e.g. "08:00" (got "{ $value }")
+
+# Secrets errors (src/config/secrets.rs).
+secrets-error-unknown-name = unknown secret "{ $name }": the secrets are instantpay.client_secret, instantpay.encryption_key and operator.aadhaar
+secrets-error-read = cannot read the secrets file { $path }: { $reason }
+secrets-error-permissions = the secrets file { $path } can be read by other users: run `chmod 600 { $path }`
+secrets-error-damaged = the secrets file { $path } is damaged ({ $reason }): set the secrets again with `rd-agent config set-secret NAME`
+secrets-error-write = cannot write the secrets file { $path }: { $reason }
+secrets-error-missing = `{ $key }` is not set: run `rd-agent config set-secret { $key }` and type it (it is read from standard input, never from the command line)
+secrets-error-empty = `{ $key }` is empty: type the value, then Enter
+secrets-error-aadhaar = `operator.aadhaar`: { $error }
+secrets-error-key-length = `instantpay.encryption_key` must be exactly { $expected } bytes (the "Encryption Key" InstantPay issues, not the client secret); this one has { $count } bytes
+secrets-reason-not-toml = it is not valid TOML
+secrets-reason-unknown-entry = unknown entry "{ $key }"
+secrets-reason-not-string = { $key } is not a string
+secrets-reason-too-large = it is far too large
+
+## Service
+
+service-installed = rd-agent service installed.
+service-uninstalled = rd-agent service uninstalled.
+service-ran = ran: { $command }
+# $installed, $enabled, $running: service-yes or service-no; $detail: the service manager's words.
+service-status = installed: { $installed }, enabled: { $enabled }, running: { $running } ({ $detail })
+service-yes = yes
+service-no = no
+service-says = service says: { $sentence }
+service-no-answer = no answer on { $path }
+service-not-running = The rd-agent service is not running: start it with `systemctl start rd-agent` (Linux) or `sc start rd-agent` (Windows).
+service-exe-not-found = Could not find this program's own path: { $error }
+service-error-not-privileged = Installing the service needs administrator rights: run it again with sudo (Linux) or from an elevated prompt (Windows).
+service-error-write = Could not write { $path }: { $error }. Check that the directory exists and is writable.
+service-error-command = `{ $command }` failed: { $detail }
+service-error-manager = The service manager refused: { $error }
+service-error-unsupported = Service registration is not supported on this platform.
+
+## Sandbox
+
+# `rd-agent login --sandbox` (src/cli/login.rs).
+sandbox-banner = Sandbox: simulated RD Service ({ $vendor }) on 127.0.0.1:{ $port }, sandbox InstantPay at { $base_url }, demo outlet { $outlet }, test Aadhaar { $aadhaar }, state in { $state_dir }
+sandbox-instantpay-failed = could not start the sandbox InstantPay: { $error }
+sandbox-rd-failed = could not start the simulated RD Service: { $error }
+sandbox-fixtures-missing = the sandbox fixtures are missing from this build
+# `rd-agent sandbox` (src/cli/sandbox.rs).
+sandbox-rd-line = simulated RD Service: { $vendor } on { $url }
+sandbox-instantpay-line = sandbox InstantPay:   { $base_url } (demo outlet { $outlet }, client id { $client_id }, operator { $aadhaar })
+sandbox-stop-hint = Ctrl-C to stop.
+sandbox-instantpay-port-failed = cannot start the sandbox InstantPay on 127.0.0.1:{ $port }: { $error }; choose another --api-port
+sandbox-unknown-vendor = unknown vendor "{ $vendor }"; choose one of: { $vendors }
+sandbox-rd-port-failed = cannot start the simulated RD Service on 127.0.0.1:{ $port }: { $error }
+
+## RD Service errors
+
+# crates/rd/src/transport.rs. $verb is the RD protocol verb: RDSERVICE, DEVICEINFO or CAPTURE.
+rd-not-found = no RD Service answered on { $host } ports { $ports }. Connect the scanner and start the scanner's RD Service (or check rd.ports and that the scanner's driver is installed)
+rd-refused = could not connect to the RD Service on port { $port }: connection refused. Start the RD Service
+rd-connect = could not connect to the RD Service on port { $port }: { $detail }. Start the RD Service
+rd-timeout = the RD Service on port { $port } did not answer { $verb } within { $ms } ms. Restart the RD Service
+rd-http-status = the RD Service on port { $port } answered { $verb } with HTTP status { $status }. Restart the RD Service
+rd-too-large = the reply to { $verb } on port { $port } is over { $limit } bytes; the port may not hold an RD Service
+rd-not-http = the reply to { $verb } on port { $port } is not valid: the connection failed or the reply is not HTTP ({ $detail })
+rd-malformed = the reply to { $verb } on port { $port } is not valid: { $detail }
+# $status: NOTREADY or USED.
+rd-not-ready = the RD Service on port { $port } is { $status }, not READY. Connect the scanner, or close the application using it
+rd-capture-failed = the capture on port { $port } failed: { $failure }
+rd-options-invalid = the capture options are invalid: { $error }
+rd-client-failed = could not set up the HTTP client: { $error }
+rd-no-scheme = no scheme to probe
+rd-reply-unexpected = expected <{ $expected }>, found <{ $found }>
+rd-reply-no-status = <RDService> has no status attribute
+
+## RD Service replies
+
+# crates/rd/src/pid.rs
+rd-pid-unreadable = the PidData reply could not be read: { $error }. Capture again; if it repeats, restart or reinstall the RD Service
+rd-pid-not-piddata = the reply is <{ $found }>, not <PidData>. Check that the port belongs to an RD Service
+rd-pid-missing = the PidData reply has no <{ $element }> element. Capture again; if it repeats, update the RD Service
+rd-pid-no-errcode = the PidData reply has no errCode on <Resp>. Capture again; if it repeats, update the RD Service
+rd-pid-bad-errcode = the PidData errCode "{ $code }" is not a number. Capture again; if it repeats, update the RD Service
+rd-pid-empty = the PidData <{ $element }> element is empty although errCode is 0. Capture again
+# crates/rd/src/xml.rs: details inside rd-malformed and rd-pid-unreadable.
+rd-xml-empty = the reply is empty
+rd-xml-too-large = the reply is { $size } bytes, over the { $limit }-byte limit
+rd-xml-not-utf8 = the reply is not UTF-8 text (bad byte at offset { $offset })
+rd-xml-syntax = the reply is not well-formed XML at byte { $offset }: { $detail }
+rd-xml-truncated = the reply is truncated: it ends inside <{ $element }>
+rd-xml-no-root = the reply has no root element
+rd-xml-multiple-roots = the reply has more than one root element
+rd-xml-too-deep = the reply nests elements more than { $limit } deep
+rd-xml-too-many-elements = the reply has more than { $limit } elements
+# crates/rd/src/cert.rs
+rd-cert-empty = the device certificate (mc) is empty
+rd-cert-not-base64 = the device certificate (mc) is not base64
+rd-cert-not-x509 = the device certificate (mc) is not an X.509 certificate: { $error }
+rd-cert-bad-date = the device certificate (mc) has a validity date out of range
+# crates/rd/src/usb.rs
+rd-usb-list-failed = could not list USB devices ({ $error }); check that this user may read the USB bus
+# crates/rd/src/options.rs
+rd-option-fcount = fCount must be 1 to 10, not { $value }
+rd-option-ftype = fType must be 0 (FMR), 1 (FIR) or 2 (FMR+FIR), not { $value }
+rd-option-timeout = the capture timeout must be 1000 to 120000 ms, not { $value }
+rd-option-env = env must be P (production), PP (pre-production) or S (staging), not "{ $value }"
+
+## RD error codes
+
+# crates/rd/src/errors.rs. The whole sentence of a failed capture:
+# $info is the service's errInfo, or the code's meaning (rd-error-NNN-meaning) when it sent none;
+# $action is rd-error-NNN or one of the rd-error-999-* refinements.
+rd-capture-failure = the RD Service reported error { $code } ({ $info }). { $action }
+rd-error-unknown = Restart the RD Service and try again; if it repeats, contact the scanner's vendor.
+
+rd-error-100-meaning = invalid PidOptions
+rd-error-100 = Update rd-agent: the RD Service rejected the capture options.
+rd-error-110-meaning = fType not supported
+rd-error-110 = Update the RD Service, or capture with fType 0 (FMR).
+rd-error-120-meaning = invalid fCount
+rd-error-120 = Capture with fCount between 1 and 10.
+rd-error-130-meaning = invalid iType
+rd-error-130 = Capture without iris options.
+rd-error-140-meaning = invalid iCount
+rd-error-140 = Capture with iCount 0.
+rd-error-150-meaning = invalid pidVer
+rd-error-150 = Capture with pidVer 2.0, or update the RD Service.
+rd-error-160-meaning = invalid timeout
+rd-error-160 = Use a capture timeout between 1 and 120 seconds.
+rd-error-170-meaning = invalid posh
+rd-error-170 = Capture with posh UNKNOWN.
+rd-error-180-meaning = face matching not supported
+rd-error-180 = Capture without face options.
+rd-error-190-meaning = invalid format
+rd-error-190 = Capture with format 0 (XML).
+rd-error-200-meaning = invalid Demo structure
+rd-error-200 = Capture without Demo data.
+rd-error-210-meaning = protobuf format not supported
+rd-error-210 = Capture with format 0 (XML).
+rd-error-220-meaning = invalid env
+rd-error-220 = Set rd.env to P, PP or S to match the RD Service's registration.
+rd-error-700-meaning = capture timed out
+rd-error-700 = Place the finger on the scanner again, within the time allowed.
+rd-error-710-meaning = device in use by another application
+rd-error-710 = Close the other application using the scanner, then try again.
+rd-error-720-meaning = device not ready or not connected
+rd-error-720 = Connect the scanner (check the USB cable), then try again.
+rd-error-730-meaning = capture failed, aborted or USB disconnected
+rd-error-730 = Place the finger again and keep the USB cable connected.
+rd-error-740-meaning = device needs to be re-initialised
+rd-error-740 = Unplug the scanner, plug it back in, and try again.
+rd-error-750-meaning = no fingerprint support
+rd-error-750 = Use a fingerprint RD Service for this login.
+rd-error-760-meaning = no iris support
+rd-error-760 = Capture a fingerprint, not an iris.
+rd-error-770-meaning = invalid URL
+rd-error-770 = Restart the RD Service; it rejected the capture address.
+rd-error-900-meaning = device locked to another application
+rd-error-900 = Use a scanner registered for this application, or ask the vendor to unlock it.
+rd-error-999-meaning = internal error of the RD Service
+rd-error-999 = Renew or re-register the RD Service with the vendor, check the internet connection and the clock, then try again.
+# Error 999, refined by the words of the service's errInfo.
+rd-error-999-not-registered = Register the scanner with the vendor's RD Service (connect to the internet and register), then try again.
+rd-error-999-clock = Set the computer's clock to the correct time (automatic time), then try again.
+rd-error-999-certificate = Renew the RD Service: its certificate is invalid or still downloading; connect to the internet and wait.
+rd-error-999-permission = Allow the RD Service to use the USB scanner, then try again.
+rd-error-999-internet = Connect to the internet so the RD Service can reach its management server, then try again.
+rd-error-999-usb = Check the scanner's USB connection, then try again.
+
+## InstantPay errors
+
+# crates/instantpay/src/client.rs
+api-error-config = InstantPay client settings: { $error }
+api-error-request = The login was not sent (nothing charged): { $error }
+api-error-connect = Could not connect to InstantPay at { $base_url } ({ $reason }): check the network and instantpay.base_url. Nothing was sent.
+api-error-no-answer = InstantPay at { $base_url } gave no answer ({ $reason }): the request may have been received; try again later.
+api-error-reply = { $error } (HTTP { $http_status })
+# $meaning: one of the ipay-status-* sentences.
+api-error-rejected = InstantPay refused the request: { $statuscode } ({ $meaning }): { $message }
+# $call: the API call's name (outletLoginStatus).
+api-error-unexpected = InstantPay answered { $statuscode }/{ $actcode } to { $call }, which rd-agent does not understand: quote these codes to InstantPay support.
+# The $error of api-error-config.
+api-base-url-not-url = instantpay.base_url "{ $base_url }" is not a URL (e.g. { $example }).
+api-base-url-not-https = instantpay.base_url "{ $base_url }" must use https (plain http only to a loopback test server).
+api-endpoint-ip-invalid = instantpay.endpoint_ip "{ $value }" is not an IP address: set this machine's public IP as whitelisted with InstantPay.
+# $key: instantpay.client_id, instantpay.endpoint_ip or instantpay.outlet_id.
+api-setting-empty = { $key } is empty: set it in the config.
+api-setting-bad-characters = { $key } contains characters that cannot go in an HTTP header (a newline or non-ASCII?): re-enter it.
+api-client-secret-empty = the client secret is empty: set it with `rd-agent config set-secret instantpay.client_secret`.
+api-client-secret-bad-characters = the client secret contains characters that cannot go in an HTTP header (a newline or non-ASCII?): set it again with `rd-agent config set-secret instantpay.client_secret`.
+api-http-client-failed = the HTTP client could not start: { $error }
+api-request-encode-failed = the request body could not be encoded.
+api-login-encode-failed = the login body could not be encoded.
+# Reasons inside api-error-connect, api-error-no-answer and login-error-unknown.
+api-no-reply-within = no reply within { $seconds } s
+api-timed-out = timed out
+api-reply-unreadable = the reply could not be read: { $error } (HTTP { $http_status })
+api-sent-but = the request was sent but { $reason }
+api-reply-over-limit = the reply was larger than { $limit } bytes (HTTP { $http_status })
+api-txn-unknown-actcode = InstantPay answered TXN with actcode "{ $actcode }", which is neither LOGGEDIN nor LOGINREQUIRED
+api-under-process = InstantPay says the login is under process (TUP)
+# crates/instantpay/src/envelope.rs
+api-reply-empty = InstantPay's reply was empty.
+api-reply-too-large = InstantPay's reply is larger than { $limit } bytes: refused.
+api-reply-malformed = InstantPay's reply is not a JSON envelope ({ $detail }): the server may be down or not InstantPay.
+
+## InstantPay status codes
+
+# crates/instantpay/src/codes.rs: what each statuscode / actcode means and what to do.
+ipay-status-txn = success
+ipay-status-tup = transaction under process: do not resubmit; check the status later
+ipay-status-err = failure reported by the provider or bank: try again later
+ipay-status-rpi = invalid parameters in the request: check the outlet's latitude/longitude and the capture
+ipay-status-iac = invalid credentials: check instantpay.client_id and the client secret
+ipay-status-uad = access denied: check that this machine's IP (instantpay.endpoint_ip) is whitelisted with InstantPay
+ipay-status-iat = invalid token or auth code: check the client credentials
+ipay-status-oui = outlet unauthorised or inactive: re-onboard the outlet if it has not transacted in 6 months
+ipay-status-odi = outlet data incorrect: check instantpay.outlet_id and the operator's Aadhaar
+ipay-status-dtx = duplicate transaction: this externalRef was already used
+ipay-status-did = duplicate request id: this externalRef was already used
+ipay-status-ise = InstantPay internal error: try again later
+ipay-status-ipe = InstantPay internal processing error: try again later
+ipay-status-spd = service provider down: try again later
+ipay-status-spe = service provider error: try again later
+ipay-status-usm = InstantPay is under maintenance: try again later
+ipay-status-sna = service not available for this account: ask InstantPay to enable AePS for the outlet
+ipay-status-unknown = a code rd-agent does not know: quote it to InstantPay support
+ipay-act-loggedin = the outlet is logged in for today
+ipay-act-loginrequired = the outlet must do its daily biometric login
+
+## Login request
+
+# crates/instantpay/src/request.rs. $which: latitude or longitude (also the config key's last part).
+request-coordinate-format =
+    The { $which ->
+        [latitude] latitude
+       *[longitude] longitude
+    } "{ $value }" is not decimal degrees with 4 to 6 decimals (e.g. "28.6139"): fix outlet.{ $which } in the config.
+request-coordinate-range =
+    The { $which ->
+        [latitude] latitude
+       *[longitude] longitude
+    } { $value } lies outside India ({ $min } to { $max }): fix outlet.{ $which } in the config.
+request-external-ref = The externalRef must be 1 to 40 letters and digits; this one is not.
+request-encrypted-aadhaar = encryptedAadhaar is missing or not 44 characters: encrypt the operator's Aadhaar first.
+
+## Aadhaar
+
+# crates/instantpay/src/aadhaar.rs
+aadhaar-length =
+    The Aadhaar number must have exactly 12 digits (spaces allowed); { $count ->
+        [one] this one has { $count } digit.
+       *[other] this one has { $count }.
+    }
+aadhaar-not-digits = The Aadhaar number may contain only digits and spaces.
+aadhaar-first-digit = The Aadhaar number cannot start with 0 or 1: check the number typed.
+aadhaar-check-digit = The Aadhaar number fails its check digit (Verhoeff): check for a mistyped digit.
+aadhaar-key-length = The encryption key must be exactly 32 bytes (the "Encryption Key" InstantPay issues, not the client secret); this one has { $count } bytes.
+aadhaar-encoding = encryptedAadhaar is not 44 characters of standard base64.
+aadhaar-decrypt = encryptedAadhaar could not be decrypted with this key (wrong key or damaged data).
+
+## UIDAI error codes
+
+# Codes UIDAI returns through InstantPay (usually inside the status text of a rejected or
+# mismatched login), with what the operator should do.
+uidai-300 = The fingerprint did not match this Aadhaar (UIDAI 300). Clean the finger, place the finger registered with this Aadhaar flat on the scanner, and log in again. This attempt was charged.
+uidai-330 = The biometrics of this Aadhaar are locked by its holder (UIDAI 330). Unlock them with UIDAI (mAadhaar app or the UIDAI website), then log in again.
+uidai-553 = UIDAI does not accept this RD Service (UIDAI 553: RD not supported). Use an L1 device, and update and re-register its RD Service with the vendor.
+uidai-554 = UIDAI does not accept public devices (UIDAI 554). Use an L1 device registered for this shop, and re-register its RD Service with the vendor.
+uidai-555 = UIDAI does not know this RD Service (UIDAI 555: invalid rdsId); it is usually an old L0 or unregistered device. Use an L1 device, and update and re-register its RD Service with the vendor.
+uidai-556 = UIDAI does not accept this RD Service version (UIDAI 556: invalid rdsVer); it is usually an old L0 or unregistered device. Update and re-register the RD Service with the vendor, or use an L1 device.
+uidai-557 = UIDAI does not know this device provider (UIDAI 557: invalid dpId); it is usually an old L0 or unregistered device. Use an L1 device, and update and re-register its RD Service with the vendor.
+uidai-561 = The request expired (UIDAI 561): the capture is too old by the time it reached UIDAI. Check the computer's clock, then scan the finger again and send it at once.
+uidai-562 = The capture time is in the future (UIDAI 562): the computer's clock is wrong. Set the clock right (automatic time; `rd-agent doctor` checks it), then log in again.
+uidai-563 = UIDAI has already received this capture (UIDAI 563: duplicate request). Scan the finger again: a capture is never sent twice.

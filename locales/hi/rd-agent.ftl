@@ -1,0 +1,598 @@
+# rd-agent: हर वह वाक्य जो कोई व्यक्ति पढ़ता है — हिंदी।
+#
+# नियम (../README.md देखें): ids और variables ठीक वही हैं जो en/rd-agent.ftl में हैं।
+# भाषा: सीधी, आदर वाली (आप), छोटे वाक्य, रोज़ के शब्द। rd-agent, InstantPay, RD Service,
+# UIDAI, AePS, IST जैसे नाम, backticks वाली कमांड और config keys अंग्रेज़ी में ही रहते हैं।
+# जिस अंग्रेज़ी संदेश के अंत में full stop नहीं है, वह किसी दूसरे संदेश के अंदर जुड़ता है:
+# उसके हिंदी रूप के अंत में भी "।" न लगाएँ।
+
+## Common
+
+# The prefix of every command failure on stderr (src/cli/mod.rs).
+cli-error = गड़बड़ी: { $message }
+cli-json-encode-failed = गड़बड़ी: नतीजे को JSON में नहीं बदला जा सका: { $error }
+# Shown where a service or device gave no description text.
+no-description = कोई विवरण नहीं
+
+## Tray
+
+tray-menu-login-now = अभी लॉगिन करें
+tray-menu-status = स्टेटस
+tray-menu-devices = डिवाइस
+tray-menu-open-log-folder = लॉग फ़ोल्डर खोलें
+tray-menu-quit = बंद करें
+
+# Tooltips: one short sentence each.
+tray-tooltip-checking = आज का लॉगिन जाँचा जा रहा है।
+tray-tooltip-logging-in = लॉगिन हो रहा है: स्कैनर पर उंगली रखें।
+tray-tooltip-login-required = आज का लॉगिन बाकी है: क्लिक करें और उंगली स्कैन करें।
+tray-tooltip-logged-in = लॉगिन हो गया है: यह रात 12 बजे तक चलेगा।
+tray-tooltip-attention = कुछ ठीक करना है: स्टेटस खोलकर देखें।
+# Tooltip, and the body of a notification, when the service cannot be reached.
+tray-service-not-running = rd-agent सर्विस नहीं चल रही है: इसे चालू करवाएँ।
+
+# Notification titles.
+tray-notify-login-needed = आज का लॉगिन बाकी है
+tray-notify-logged-in = लॉगिन हो गया
+tray-notify-login-failed = लॉगिन नहीं हुआ
+tray-notify-status = rd-agent स्टेटस
+tray-notify-devices = फ़िंगरप्रिंट डिवाइस
+
+# Notification bodies.
+tray-unexpected-reply = सर्विस ने ऐसा जवाब भेजा जो समझ में नहीं आया।
+# One line per RD Service in the "Devices" notification. $status is READY, NOTREADY or USED.
+tray-device-line = पोर्ट { $port }: { $status } { $info }
+tray-no-rd-service = कोई RD Service नहीं मिली: स्कैनर लगाएँ और उसकी RD Service चालू करें।
+
+# Errors of `rd-agent tray`.
+tray-error-icon = ट्रे आइकन नहीं दिखाया जा सका ({ $error })। देखें कि सिस्टम ट्रे (StatusNotifier) वाला डेस्कटॉप सेशन चल रहा हो।
+tray-error-runtime = ट्रे का बैकग्राउंड थ्रेड शुरू नहीं हो सका: { $error }
+
+## Agent state
+
+# One sentence per state, as `rd-agent status` and the tray show it.
+state-checking = आज का लॉगिन जाँचा जा रहा है।
+state-login-required = आज का लॉगिन बाकी है: उंगली स्कैन करें।
+state-logging-in = लॉगिन हो रहा है: स्कैनर पर उंगली रखें।
+# $until: the next midnight, "2026-11-23 00:00".
+state-logged-in = लॉगिन हो गया है: यह रात 12 बजे तक चलेगा ({ $until } IST)।
+
+## Agent service
+
+agent-login-in-progress = एक लॉगिन पहले से चल रहा है: स्कैनर पर उंगली रखें।
+agent-reminder = rd-agent आइकन पर क्लिक करें (या `rd-agent login` चलाएँ) और उंगली स्कैन करें।
+agent-permission-denied = अनुमति नहीं है: इस सर्विस को सिर्फ़ root, सर्विस यूज़र और rd-agent ग्रुप के सदस्य इस्तेमाल कर सकते हैं। एडमिनिस्ट्रेटर से कहें कि वे आपको rd-agent ग्रुप में जोड़ दें।
+agent-request-too-long = रिक्वेस्ट बहुत लंबी है।
+agent-request-not-understood = रिक्वेस्ट समझ में नहीं आई: हर लाइन में एक JSON ऑब्जेक्ट भेजें, जैसे { "{" }"cmd":"status"{ "}" }।
+agent-scanner-not-connected = स्कैनर जुड़ा नहीं है: फ़िंगरप्रिंट स्कैनर को USB पोर्ट में लगाएँ।
+agent-status-check-failed = InstantPay से आज के लॉगिन के बारे में पूछा नहीं जा सका: { $error }
+agent-already-logged-in = आज का लॉगिन पहले ही हो चुका है: कुछ नहीं भेजा गया, कोई चार्ज नहीं लगा।
+agent-logged-in = लॉगिन हो गया: यह रात 12 बजे तक चलेगा।
+agent-log-dir-failed = लॉग फ़ोल्डर { $path } नहीं खुल सका: { $error }। इसका मालिक (owner) और अनुमतियाँ (permissions) जाँचें।
+agent-start-failed = शुरू नहीं हो सका: { $error }
+agent-service-manager-failed = Windows सर्विस मैनेजर ने सर्विस शुरू नहीं की: { $error }
+
+# Talking to the service (src/agent/ipc.rs).
+ipc-not-running = rd-agent सर्विस नहीं चल रही है ({ $path } पर कोई सॉकेट नहीं है)। इसे `systemctl start rd-agent` से चालू करें या `rd-agent run` चलाएँ।
+ipc-refused = rd-agent सर्विस ने यह कनेक्शन मना कर दिया: { $reason }
+ipc-connection-lost = rd-agent सर्विस से कनेक्शन टूट गया ({ $error })। देखें कि सर्विस चल रही है।
+ipc-protocol = rd-agent सर्विस ने ऐसा जवाब भेजा जो यह प्रोग्राम नहीं समझता। देखें कि सर्विस और यह कमांड एक ही वर्ज़न के हों।
+ipc-already-running = एक और rd-agent सर्विस पहले से { $path } पर चल रही है। पहले उसे बंद करें।
+ipc-closed = सर्विस ने कनेक्शन बंद कर दिया
+
+## Login
+
+# Progress lines (stderr, and the service log).
+login-unresolved-attempts =
+    { $count ->
+        [one] पिछले { $count } प्रयास का नतीजा पता नहीं है: कुछ भी करने से पहले InstantPay से पूछा जा रहा है…
+       *[other] पिछले { $count } प्रयासों का नतीजा पता नहीं है: कुछ भी करने से पहले InstantPay से पूछा जा रहा है…
+    }
+login-asking-status = InstantPay से आज के लॉगिन का स्टेटस पूछा जा रहा है…
+# One chargeable login at a time (src/login/lock.rs). $holder: login-lock-holder or login-lock-holder-unknown.
+login-lock-waiting = एक लॉगिन पहले से चल रहा है ({ $holder }): उसके पूरा होने का इंतज़ार हो रहा है, फिर उसी का नतीजा लिया जाएगा…
+# Written by the process that holds the lock; $time: "08:20".
+login-lock-holder = pid { $pid }, { $time } IST पर शुरू हुआ
+login-lock-holder-unknown = rd-agent का कोई दूसरा प्रोसेस
+# $resolution is the ledger's code: status_loggedin, status_loginrequired or stale.
+login-attempt-settled =
+    प्रयास { $attempt } का नतीजा तय हुआ: { $resolution ->
+        [status_loggedin] InstantPay के हिसाब से लॉगिन है, यानी यह प्रयास सफल रहा
+        [status_loginrequired] InstantPay के हिसाब से लॉगिन बाकी है, यानी इस प्रयास से लॉगिन नहीं हुआ
+       *[stale] यह किसी पिछले दिन का है, इसका नतीजा अब पता नहीं चलेगा
+    }
+login-place-finger = स्कैनर पर उंगली रखें…
+login-using-rd-service = पोर्ट { $port } वाली RD Service इस्तेमाल हो रही है ({ $info })।
+login-captured = फ़िंगरप्रिंट ले लिया गया (क्वालिटी { $qscore }, पॉइंट { $nmpoints })।
+login-sending = आज का लॉगिन भेजा जा रहा है (प्रयास { $attempt })…
+login-via-service = rd-agent सर्विस चल रही है: लॉगिन वही करेगी। स्कैनर पर उंगली रखें…
+
+# Results (stdout). $until: "2026-11-23 00:00 IST".
+login-already-logged-in = आज का लॉगिन पहले ही हो चुका है (InstantPay के हिसाब से LOGGEDIN), यह { $until } तक चलेगा। कुछ नहीं भेजा गया, कोई चार्ज नहीं लगा।
+login-logged-in = लॉगिन हो गया: यह रात 12 बजे IST तक चलेगा ({ $until })।
+# $line: the ledger line of the attempt.
+login-ledger-line = लेजर: { $line }
+login-settled-earlier = पिछले प्रयास का नतीजा तय हुआ: { $line }
+
+# Why a login did not end logged in.
+login-error-scan = { $reason }। कुछ नहीं भेजा गया
+login-error-capture-failed = फ़िंगरप्रिंट नहीं लिया जा सका (RD एरर { $code }: { $info })
+login-error-low-quality = फ़िंगरप्रिंट की क्वालिटी बहुत कम है (qScore { $qscore }, पॉइंट { $nmpoints }; कम से कम { $min_qscore } और { $min_nmpoints } चाहिए): उंगली साफ़ करें, स्कैनर पर सपाट रखें, और `rd-agent login` फिर से चलाएँ। कुछ नहीं भेजा गया, कोई चार्ज नहीं लगा
+login-error-locally-logged-in = InstantPay कह रहा है कि लॉगिन बाकी है, पर rd-agent आज पहले ही लॉगिन कर चुका है (हो सकता है बैंक ने उसे रद्द कर दिया हो)। फिर से लॉगिन करने के लिए `rd-agent login --force` चलाएँ: इसका चार्ज लगेगा
+login-error-status = InstantPay से लॉगिन का स्टेटस पूछा नहीं जा सका: { $error }
+login-error-mismatch = फ़िंगरप्रिंट ऑपरेटर के रजिस्टर किए हुए आधार से मेल नहीं खाया (चार्ज लगा): रजिस्टर की हुई उंगली से `rd-agent login` फिर से चलाएँ। प्रयास { $attempt }
+login-error-rejected = InstantPay ने लॉगिन मना कर दिया: { $reason }। प्रयास { $attempt }
+# The $reason of login-error-rejected. $meaning is one of the ipay-status-* sentences.
+login-rejected-reason = { $statuscode } ({ $meaning }): { $message }
+login-error-unknown = प्रयास { $attempt } का नतीजा पता नहीं है ({ $reason }): हो सकता है इसका चार्ज लगा हो। इसे दोबारा नहीं भेजा गया है; थोड़ी देर बाद `rd-agent login` चलाएँ: वह पहले InstantPay से पूछेगा कि इस प्रयास से आपका लॉगिन हुआ या नहीं
+login-error-settling = प्रयास { $attempt } का नतीजा अभी पता नहीं है: हो सकता है InstantPay अभी उसे प्रोसेस कर रहा हो, और अभी नया लॉगिन करने पर दो बार चार्ज लग सकता है। कुछ नहीं भेजा गया। { $seconds } सेकंड बाद `rd-agent login` फिर से चलाएँ
+login-error-lock = लॉगिन लॉक { $path } नहीं लिया जा सका: { $error }। स्टेट फ़ोल्डर की अनुमतियाँ जाँचें
+login-error-not-sent = लॉगिन नहीं भेजा गया (कोई चार्ज नहीं लगा): { $error }
+login-error-aadhaar = { $error } इसे `rd-agent config set-secret` से ठीक करें
+login-service-did-not-finish = rd-agent सर्विस लॉगिन पूरा नहीं कर पाई: { $error }
+
+## Status
+
+# $until: "2026-11-23 00:00 IST".
+status-logged-in = रात 12 बजे IST तक लॉगिन है ({ $until })
+status-login-required = लॉगिन बाकी है: `rd-agent login` चलाएँ
+status-unknown = पता नहीं: एक प्रयास का नतीजा पता नहीं है; `rd-agent login` चलाएँ (वह पहले InstantPay से पूछता है और अपने-आप कभी दोबारा नहीं भेजता)
+# $date: today's date in IST, "2026-11-22"; $state: one of the three above.
+status-today = आज ({ $date } IST): { $state }
+status-last-attempt = पिछला प्रयास: { $line }
+status-last-attempt-none = पिछला प्रयास: कोई नहीं
+status-charged = चार्ज लगे प्रयास: आज { $today }, इस महीने { $month }
+# Appended to status-charged when some charges are unknown.
+status-charge-unknown = (इनके अलावा आज { $today }, इस महीने { $month } ऐसे प्रयास जिनके चार्ज का पता नहीं)
+status-service-sentence = सर्विस: { $sentence }
+status-service-no-answer = rd-agent सर्विस ने जवाब नहीं दिया: { $error }
+status-service-unexpected = rd-agent सर्विस ने स्टेटस का अनजाना जवाब दिया: दोनों को एक ही वर्ज़न पर अपडेट करें
+
+## Ledger
+
+# The last column of a ledger line.
+ledger-charged = चार्ज लगा
+ledger-not-charged = चार्ज नहीं लगा
+ledger-charge-unknown = चार्ज का पता नहीं
+ledger-resolved = (नतीजा: { $resolution })
+ledger-error-open = लेजर { $path } नहीं खुल सका: { $reason }। स्टेट फ़ोल्डर की अनुमतियाँ जाँचें (--state-dir)
+ledger-error-too-new = लेजर { $path } rd-agent के नए वर्ज़न ने लिखा है (स्कीमा { $found }, यह वर्ज़न { $known } तक जानता है): rd-agent अपडेट करें
+ledger-error-sqlite = लेजर पढ़ा या लिखा नहीं जा सका: { $error }। डिस्क और स्टेट फ़ोल्डर जाँचें
+ledger-error-no-such-attempt = लेजर में externalRef { $attempt } वाला कोई प्रयास नहीं है
+ledger-error-bad-row = लेजर में प्रयास { $attempt } का { $column } पढ़ा नहीं जा सका ("{ $value }"): इस फ़ाइल को rd-agent के अलावा किसी और ने बदला है; इसे सपोर्ट के लिए संभालकर रखें और इसमें कोई बदलाव न करें
+ledger-error-open-attempt = आज के प्रयास { $attempt } का नतीजा अभी पता नहीं है, इसलिए नया प्रयास नहीं भेजा गया: कुछ मिनट बाद `rd-agent login` फिर से चलाएँ
+
+## Doctor
+
+# The verdict tags, four characters wide in the English output.
+doctor-tag-ok = ठीक
+doctor-tag-warn = ध्यान दें
+doctor-tag-fail = गड़बड़
+doctor-tag-skip = छोड़ा
+# $check: the check's name (config, secrets, scanner_usb, rd_service, device_certificate, api, clock, service).
+doctor-needs-attention = doctor: { $check } पर ध्यान देना ज़रूरी है
+
+doctor-config-ok = कॉन्फ़िग फ़ाइल { $path } पूरी है।
+doctor-secrets-ok = क्लाइंट सीक्रेट, एन्क्रिप्शन कुंजी और ऑपरेटर का आधार, तीनों सेट हैं।
+# $names: the secrets' config keys, comma-separated.
+doctor-secrets-missing = सेट नहीं हैं: { $names }। हर एक को `rd-agent config set-secret NAME` से सेट करें (वैल्यू स्टैंडर्ड इनपुट, यानी stdin, से पढ़ी जाती है)।
+# $names: scanner models, comma-separated.
+doctor-usb-ok = USB पर: { $names }।
+doctor-usb-none = USB पर कोई सपोर्टेड फ़िंगरप्रिंट स्कैनर नहीं मिला: स्कैनर लगाएँ (दूसरा पोर्ट या दूसरी केबल आज़माएँ)।
+doctor-usb-unreadable = यह यूज़र यहाँ USB नहीं पढ़ सकता; अगर नीचे RD Service वाली जाँच ठीक है, तो इससे कोई फ़र्क नहीं पड़ता।
+# $url: "http://127.0.0.1:11100".
+doctor-rd-ready = RD Service { $url } पर READY है ({ $info })।
+doctor-needs-ready-rd = इसके लिए READY RD Service चाहिए।
+# $date: "2026-11-22" (IST).
+doctor-cert-expired = डिवाइस सर्टिफ़िकेट { $date } को ख़त्म हो गया: स्कैनर की कंपनी से RD Service रिन्यू करवाएँ।
+doctor-cert-expires-soon =
+    डिवाइस सर्टिफ़िकेट { $date } को, यानी { $days ->
+        [one] { $days } दिन
+       *[other] { $days } दिन
+    } में ख़त्म हो जाएगा: स्कैनर की कंपनी से RD Service अभी रिन्यू करवाएँ।
+doctor-cert-valid =
+    डिवाइस सर्टिफ़िकेट { $date } तक मान्य है ({ $days ->
+        [one] { $days } दिन
+       *[other] { $days } दिन
+    })।
+doctor-cert-unreadable = डिवाइस सर्टिफ़िकेट पढ़ा नहीं जा सका ({ $error }): स्कैनर की कंपनी से पूछें कि RD Service रजिस्टर है या नहीं।
+# $environment: the environment name InstantPay reports in its reply; $today: logged_in or login_required.
+doctor-api-ok =
+    InstantPay ({ $environment }) क्रेडेंशियल मान रहा है; आज: { $today ->
+        [logged_in] लॉगिन है
+       *[login_required] लॉगिन बाकी है
+    }।
+doctor-needs-api-answer = इसके लिए InstantPay का जवाब चाहिए।
+doctor-needs-config = इसके लिए पूरा कॉन्फ़िग और सीक्रेट चाहिए (ऊपर देखें)।
+# $timestamp: the text InstantPay sent.
+doctor-clock-unreadable = InstantPay का समय "{ $timestamp }" पढ़ा नहीं जा सका, इसलिए घड़ी की तुलना नहीं हुई।
+# $seconds: the difference, always positive; $direction: ahead or behind.
+doctor-clock-ok =
+    कंप्यूटर की घड़ी InstantPay की घड़ी से { $seconds } सेकंड { $direction ->
+        [ahead] आगे
+       *[behind] पीछे
+    } है।
+doctor-clock-warn =
+    कंप्यूटर की घड़ी InstantPay की घड़ी से { $seconds } सेकंड { $direction ->
+        [ahead] आगे
+       *[behind] पीछे
+    } है: समय अपने-आप मिलाने वाली सेटिंग (NTP) चालू करें।
+doctor-clock-fail =
+    कंप्यूटर की घड़ी InstantPay की घड़ी से { $seconds } सेकंड { $direction ->
+        [ahead] आगे
+       *[behind] पीछे
+    } है: कंप्यूटर की घड़ी ठीक करें (समय अपने-आप मिलाने वाली सेटिंग चालू करें); घड़ी 10 मिनट आगे-पीछे हो तो RD Service फ़िंगरप्रिंट नहीं लेती।
+doctor-service-ok = rd-agent सर्विस चल रही है: { $sentence }
+doctor-service-odd = rd-agent सर्विस ने अजीब जवाब दिया: इसे रीस्टार्ट करें।
+doctor-service-down = rd-agent सर्विस नहीं चल रही है: रिमाइंडर और ट्रे के लिए यह ज़रूरी है (`rd-agent service install`)।
+
+## Devices
+
+devices-port-failure = पोर्ट { $port }: { $error }
+# $scanner: the scanner model found on USB.
+devices-usb-no-service = { $scanner } लगा हुआ है: पर RD Service नहीं चल रही है, या इन पोर्ट पर नहीं है।
+devices-no-scanner = कोई जाना-पहचाना स्कैनर नहीं लगा है: स्कैनर लगाएँ।
+devices-device = { $dp_id } { $mi } (rds { $rds_id } { $rds_ver }), सीरियल { $serial }
+devices-device-info-error = डिवाइस की जानकारी: { $error }
+# $date: RFC 3339 date and time.
+devices-cert-expires =
+    डिवाइस सर्टिफ़िकेट { $date } को ख़त्म होगा ({ $days ->
+        [one] { $days } दिन बाकी
+       *[other] { $days } दिन बाकी
+    })
+devices-cert-error = डिवाइस सर्टिफ़िकेट: { $error }
+# $vendor_id, $product_id: four hex digits each.
+devices-usb = USB { $vendor_id }:{ $product_id } { $name } (बस { $bus }, एड्रेस { $address })
+devices-note = ध्यान दें: { $error }
+
+## Capture
+
+# $url: "http://127.0.0.1:11100".
+capture-captured-on = { $url } पर फ़िंगरप्रिंट लिया गया ({ $info })
+capture-device = डिवाइस { $dp_id } { $mi } सीरियल { $serial }  rds { $rds_id } { $rds_ver }
+capture-quality = क्वालिटी qScore { $qscore }  nmPoints { $nmpoints }  fType { $ftype }  fCount { $fcount }
+capture-crypto = क्रिप्टो: sessionKey { $skey_chars } अक्षर, hmac { $hmac_chars } अक्षर, pidData { $data_chars } अक्षर (टाइप { $data_type })
+capture-cert-expires = डिवाइस सर्टिफ़िकेट { $date } को ख़त्म होगा
+
+## Config
+
+# `rd-agent config init`, `show` and `set-secret` (src/cli/config.rs).
+config-setting-up = { $path } सेट की जा रही है (Enter दबाने पर ब्रैकेट वाली वैल्यू ही रहेगी)।
+# Prompts: the answer is typed after them on the same line.
+config-prompt-value = { $key } [{ $current }]:{ " " }
+config-prompt-secret-keep = { $key } [{ $shown }] (छिपा रहेगा, पुराना रखने के लिए Enter):{ " " }
+config-prompt-secret = { $key } (छिपा रहेगा):{ " " }
+config-cannot-read-terminal = टर्मिनल से पढ़ा नहीं जा सका: { $error }
+config-cannot-read-stdin = स्टैंडर्ड इनपुट से पढ़ा नहीं जा सका: { $error }
+config-whole-number = `{ $key }` की वैल्यू 0 या उससे बड़ी पूरी संख्या होनी चाहिए
+config-wrote = { $path } सेव हो गई
+config-ready = `rd-agent login` के लिए सब तैयार है।
+config-not-ready = असली लॉगिन के लिए अभी सब तैयार नहीं है:
+config-secret-not-set = `{ $key }` सेट नहीं है: `rd-agent config set-secret { $key }` चलाएँ
+# `config show`; the code puts "# " in front of each line.
+config-show-file = कॉन्फ़िग फ़ाइल: { $path }
+config-show-file-missing = कॉन्फ़िग फ़ाइल: { $path } (नहीं मिली: डिफ़ॉल्ट वैल्यू लागू हैं)
+config-show-state-dir = स्टेट फ़ोल्डर: { $path }
+config-show-secrets = सीक्रेट ({ $path }):
+# How a secret is shown (the Aadhaar is shown masked instead of "set").
+secret-shown-set = सेट है
+secret-shown-not-set = सेट नहीं है
+config-secret-too-long = { $key } बहुत लंबा है: सिर्फ़ वैल्यू टाइप करें
+config-secret-not-text = { $key } टेक्स्ट होना चाहिए
+# After set-secret: "instantpay.client_secret set in /path/secrets.toml".
+config-secret-saved = { $key }: { $shown } ({ $path } में)
+# The header `config init` writes at the top of the config file; the code puts "# " in front.
+config-file-header-overrides = rd-agent कॉन्फ़िग। हर key को RD_AGENT_<SECTION>__<KEY> से बदला जा सकता है।
+config-file-header-secrets = सीक्रेट यहाँ नहीं रखे जाते: `rd-agent config set-secret NAME` इस्तेमाल करें।
+# The header of the secrets file; the code puts "# " in front.
+secrets-file-header = rd-agent सीक्रेट: यह फ़ाइल निजी रखें (mode 0600)। बदलने के लिए `rd-agent config set-secret` इस्तेमाल करें।
+
+# Config errors (src/config/mod.rs).
+config-error-read = कॉन्फ़िग फ़ाइल { $path } पढ़ी नहीं जा सकी: { $reason }। पाथ जाँचें, या `rd-agent config init` चलाएँ
+config-error-too-large = कॉन्फ़िग फ़ाइल { $path } { $limit } बाइट से बड़ी है: क्या यह सही फ़ाइल है?
+config-error-syntax = कॉन्फ़िग फ़ाइल { $path } सही TOML नहीं है: { $reason }। फ़ाइल ठीक करें, या `rd-agent config init --overwrite` से इसे फिर से बनाएँ
+# $source: the file's path, config-source-env, or config-source-checked.
+config-error-unknown-key = { $source }: अनजानी key `{ $key }`। इसे हटाएँ, या `rd-agent config show` से इसकी स्पेलिंग मिलाएँ
+config-error-invalid = { $source }: `{ $key }` { $reason }
+config-error-missing = `{ $key }` सेट नहीं है। { $hint }
+config-error-write = कॉन्फ़िग फ़ाइल { $path } लिखी नहीं जा सकी: { $reason }
+# $what: config (the config file) or state (the state directory).
+config-error-no-location =
+    { $what ->
+        [config] कॉन्फ़िग फ़ाइल
+       *[state] स्टेट फ़ोल्डर
+    } के लिए होम या सिस्टम फ़ोल्डर नहीं मिला: --config FILE और --state-dir DIR दें (या RD_AGENT_CONFIG और RD_AGENT_STATE_DIR सेट करें)
+# The hint of config-error-missing. $env_var: "RD_AGENT_INSTANTPAY__CLIENT_ID".
+config-missing-hint = `rd-agent config init` चलाएँ, या इसे कॉन्फ़िग फ़ाइल में या { $env_var } से सेट करें
+config-source-env = एनवायरनमेंट वेरिएबल { $name }
+config-source-checked = कॉन्फ़िग
+# The $key of config-error-invalid when the whole file is at fault.
+config-key-file = (फ़ाइल)
+# Reasons: they follow the key, as in "`rd.host` must not be empty; use 127.0.0.1".
+config-reason-read-timeout = की वैल्यू कम से कम 1 (सेकंड) होनी चाहिए; 30 ठीक रहेगा
+# $floor: twice instantpay.read_timeout_secs plus 60.
+config-reason-settle-window = की वैल्यू कम से कम { $floor } होनी चाहिए (instantpay.read_timeout_secs का दोगुना, उसमें 60 जोड़कर): इससे कम रखने पर एक ही लॉगिन का दो बार चार्ज लग सकता है
+config-reason-host-empty = की वैल्यू खाली नहीं हो सकती; 127.0.0.1 लिखें
+config-reason-not-utf8 = यह UTF-8 टेक्स्ट नहीं है
+config-reason-not-section = एक सेक्शन `[{ $section }]` होना चाहिए, अकेली वैल्यू नहीं
+# $expected: one of the config-kind-* texts; $found: the TOML type name (string, integer, ...).
+config-reason-wrong-type = की वैल्यू { $expected } होनी चाहिए, { $found } नहीं
+config-reason-must-be = की वैल्यू { $expected } होनी चाहिए
+config-kind-string = कोटेशन में लिखा टेक्स्ट, जैसे "value"
+config-kind-integer = 0 या उससे बड़ी पूरी संख्या
+config-kind-boolean = true या false
+config-kind-float = कोई संख्या, जैसे 1.5
+config-kind-other = किसी और तरह की वैल्यू
+# Values that must have a shape (crates/rd/src/ports.rs, crates/clock/src/lib.rs).
+config-port-range-invalid = "{ $value }" पोर्ट रेंज नहीं है; एक पोर्ट या LOW-HIGH लिखें, जैसे 11100-11120
+config-time-of-day-invalid = की वैल्यू IST में HH:MM समय होनी चाहिए, जैसे "08:00" (लिखा है: "{ $value }")
+
+# Secrets errors (src/config/secrets.rs).
+secrets-error-unknown-name = अनजाना सीक्रेट "{ $name }": सीक्रेट ये हैं: instantpay.client_secret, instantpay.encryption_key और operator.aadhaar
+secrets-error-read = सीक्रेट फ़ाइल { $path } पढ़ी नहीं जा सकी: { $reason }
+secrets-error-permissions = सीक्रेट फ़ाइल { $path } दूसरे यूज़र भी पढ़ सकते हैं: `chmod 600 { $path }` चलाएँ
+secrets-error-damaged = सीक्रेट फ़ाइल { $path } ख़राब है ({ $reason }): `rd-agent config set-secret NAME` से सीक्रेट फिर से सेट करें
+secrets-error-write = सीक्रेट फ़ाइल { $path } लिखी नहीं जा सकी: { $reason }
+secrets-error-missing = `{ $key }` सेट नहीं है: `rd-agent config set-secret { $key }` चलाएँ और इसे टाइप करें (यह स्टैंडर्ड इनपुट से पढ़ा जाता है, कमांड लाइन से कभी नहीं)
+secrets-error-empty = `{ $key }` खाली है: वैल्यू टाइप करें, फिर Enter दबाएँ
+secrets-error-aadhaar = `operator.aadhaar`: { $error }
+secrets-error-key-length = `instantpay.encryption_key` ठीक { $expected } बाइट की होनी चाहिए (InstantPay की दी हुई "Encryption Key", क्लाइंट सीक्रेट नहीं); यह { $count } बाइट की है
+secrets-reason-not-toml = यह सही TOML नहीं है
+secrets-reason-unknown-entry = अनजानी एंट्री "{ $key }"
+secrets-reason-not-string = { $key } टेक्स्ट (string) नहीं है
+secrets-reason-too-large = यह बहुत ज़्यादा बड़ी है
+
+## Service
+
+service-installed = rd-agent सर्विस इंस्टॉल हो गई।
+service-uninstalled = rd-agent सर्विस हटा दी गई।
+service-ran = चलाया: { $command }
+# $installed, $enabled, $running: service-yes or service-no; $detail: the service manager's words.
+service-status = इंस्टॉल है: { $installed }, अपने-आप शुरू होती है: { $enabled }, चल रही है: { $running } ({ $detail })
+service-yes = हाँ
+service-no = नहीं
+service-says = सर्विस का कहना है: { $sentence }
+service-no-answer = { $path } पर कोई जवाब नहीं
+service-not-running = rd-agent सर्विस नहीं चल रही है: इसे `systemctl start rd-agent` (Linux) या `sc start rd-agent` (Windows) से चालू करें।
+service-exe-not-found = इस प्रोग्राम का अपना पाथ नहीं मिला: { $error }
+service-error-not-privileged = सर्विस इंस्टॉल करने के लिए एडमिनिस्ट्रेटर अधिकार चाहिए: इसे sudo के साथ (Linux) या एडमिनिस्ट्रेटर वाले प्रॉम्प्ट से (Windows) फिर से चलाएँ।
+service-error-write = { $path } लिखा नहीं जा सका: { $error }। देखें कि फ़ोल्डर मौजूद है और उसमें लिखा जा सकता है।
+service-error-command = `{ $command }` नहीं चल सका: { $detail }
+service-error-manager = सर्विस मैनेजर ने मना कर दिया: { $error }
+service-error-unsupported = इस प्लैटफ़ॉर्म पर सर्विस रजिस्टर नहीं की जा सकती।
+
+## Sandbox
+
+# `rd-agent login --sandbox` (src/cli/login.rs).
+sandbox-banner = सैंडबॉक्स: डेमो RD Service ({ $vendor }) 127.0.0.1:{ $port } पर, सैंडबॉक्स InstantPay { $base_url } पर, डेमो आउटलेट { $outlet }, टेस्ट आधार { $aadhaar }, स्टेट { $state_dir } में
+sandbox-instantpay-failed = सैंडबॉक्स InstantPay शुरू नहीं हो सका: { $error }
+sandbox-rd-failed = डेमो RD Service शुरू नहीं हो सकी: { $error }
+sandbox-fixtures-missing = इस बिल्ड में सैंडबॉक्स की फ़िक्स्चर फ़ाइलें नहीं हैं
+# `rd-agent sandbox` (src/cli/sandbox.rs).
+sandbox-rd-line = डेमो RD Service: { $vendor }, { $url } पर
+sandbox-instantpay-line = सैंडबॉक्स InstantPay: { $base_url } (डेमो आउटलेट { $outlet }, क्लाइंट id { $client_id }, ऑपरेटर { $aadhaar })
+sandbox-stop-hint = रोकने के लिए Ctrl-C दबाएँ।
+sandbox-instantpay-port-failed = सैंडबॉक्स InstantPay 127.0.0.1:{ $port } पर शुरू नहीं हो सका: { $error }; कोई दूसरा --api-port चुनें
+sandbox-unknown-vendor = अनजाना वेंडर "{ $vendor }"; इनमें से एक चुनें: { $vendors }
+sandbox-rd-port-failed = डेमो RD Service 127.0.0.1:{ $port } पर शुरू नहीं हो सकी: { $error }
+
+## RD Service errors
+
+# crates/rd/src/transport.rs. $verb is the RD protocol verb: RDSERVICE, DEVICEINFO or CAPTURE.
+rd-not-found = { $host } के पोर्ट { $ports } पर किसी RD Service ने जवाब नहीं दिया। स्कैनर लगाएँ और स्कैनर की RD Service चालू करें (या rd.ports जाँचें, और देखें कि स्कैनर का ड्राइवर इंस्टॉल है)
+rd-refused = पोर्ट { $port } पर RD Service से कनेक्ट नहीं हो सका: कनेक्शन मना हो गया (connection refused)। RD Service चालू करें
+rd-connect = पोर्ट { $port } पर RD Service से कनेक्ट नहीं हो सका: { $detail }। RD Service चालू करें
+rd-timeout = पोर्ट { $port } की RD Service ने { $ms } ms में { $verb } का जवाब नहीं दिया। RD Service रीस्टार्ट करें
+rd-http-status = पोर्ट { $port } की RD Service ने { $verb } का जवाब HTTP स्टेटस { $status } के साथ दिया। RD Service रीस्टार्ट करें
+rd-too-large = पोर्ट { $port } पर { $verb } का जवाब { $limit } बाइट से बड़ा है; हो सकता है इस पोर्ट पर RD Service न हो
+rd-not-http = पोर्ट { $port } पर { $verb } का जवाब सही नहीं है: कनेक्शन टूट गया या जवाब HTTP नहीं है ({ $detail })
+rd-malformed = पोर्ट { $port } पर { $verb } का जवाब सही नहीं है: { $detail }
+# $status: NOTREADY or USED.
+rd-not-ready = पोर्ट { $port } की RD Service { $status } है, READY नहीं। स्कैनर लगाएँ, या जो ऐप्लिकेशन स्कैनर इस्तेमाल कर रहा है उसे बंद करें
+rd-capture-failed = पोर्ट { $port } पर फ़िंगरप्रिंट नहीं लिया जा सका: { $failure }
+rd-options-invalid = कैप्चर की सेटिंग सही नहीं है: { $error }
+rd-client-failed = HTTP क्लाइंट तैयार नहीं हो सका: { $error }
+rd-no-scheme = जाँचने के लिए कोई स्कीम (http या https) नहीं है
+rd-reply-unexpected = <{ $expected }> चाहिए था, <{ $found }> मिला
+rd-reply-no-status = <RDService> में status एट्रिब्यूट नहीं है
+
+## RD Service replies
+
+# crates/rd/src/pid.rs
+rd-pid-unreadable = PidData वाला जवाब पढ़ा नहीं जा सका: { $error }। फिर से फ़िंगरप्रिंट लें; बार-बार हो तो RD Service रीस्टार्ट करें या दोबारा इंस्टॉल करें
+rd-pid-not-piddata = जवाब <{ $found }> है, <PidData> नहीं। देखें कि यह पोर्ट RD Service का ही है
+rd-pid-missing = PidData वाले जवाब में <{ $element }> एलिमेंट नहीं है। फिर से फ़िंगरप्रिंट लें; बार-बार हो तो RD Service अपडेट करें
+rd-pid-no-errcode = PidData वाले जवाब के <Resp> में errCode नहीं है। फिर से फ़िंगरप्रिंट लें; बार-बार हो तो RD Service अपडेट करें
+rd-pid-bad-errcode = PidData का errCode "{ $code }" संख्या नहीं है। फिर से फ़िंगरप्रिंट लें; बार-बार हो तो RD Service अपडेट करें
+rd-pid-empty = errCode 0 होने पर भी PidData का <{ $element }> एलिमेंट खाली है। फिर से फ़िंगरप्रिंट लें
+# crates/rd/src/xml.rs: details inside rd-malformed and rd-pid-unreadable.
+rd-xml-empty = जवाब खाली है
+rd-xml-too-large = जवाब { $size } बाइट का है, जो { $limit } बाइट की सीमा से ज़्यादा है
+rd-xml-not-utf8 = जवाब UTF-8 टेक्स्ट नहीं है (ऑफ़सेट { $offset } पर ग़लत बाइट)
+rd-xml-syntax = जवाब बाइट { $offset } पर सही XML नहीं है: { $detail }
+rd-xml-truncated = जवाब अधूरा है: यह <{ $element }> के अंदर ही ख़त्म हो जाता है
+rd-xml-no-root = जवाब में कोई रूट एलिमेंट नहीं है
+rd-xml-multiple-roots = जवाब में एक से ज़्यादा रूट एलिमेंट हैं
+rd-xml-too-deep = जवाब में एलिमेंट { $limit } स्तर से ज़्यादा अंदर तक हैं
+rd-xml-too-many-elements = जवाब में { $limit } से ज़्यादा एलिमेंट हैं
+# crates/rd/src/cert.rs
+rd-cert-empty = डिवाइस सर्टिफ़िकेट (mc) खाली है
+rd-cert-not-base64 = डिवाइस सर्टिफ़िकेट (mc) base64 में नहीं है
+rd-cert-not-x509 = डिवाइस सर्टिफ़िकेट (mc) X.509 सर्टिफ़िकेट नहीं है: { $error }
+rd-cert-bad-date = डिवाइस सर्टिफ़िकेट (mc) की वैधता की तारीख़ सही सीमा में नहीं है
+# crates/rd/src/usb.rs
+rd-usb-list-failed = USB डिवाइस की सूची नहीं मिल सकी ({ $error }); देखें कि इस यूज़र को USB पढ़ने की अनुमति है
+# crates/rd/src/options.rs
+rd-option-fcount = fCount 1 से 10 तक होना चाहिए, { $value } नहीं
+rd-option-ftype = fType 0 (FMR), 1 (FIR) या 2 (FMR+FIR) होना चाहिए, { $value } नहीं
+rd-option-timeout = कैप्चर का टाइमआउट 1000 से 120000 ms तक होना चाहिए, { $value } नहीं
+rd-option-env = env P (production), PP (pre-production) या S (staging) होना चाहिए, "{ $value }" नहीं
+
+## RD error codes
+
+# crates/rd/src/errors.rs. The whole sentence of a failed capture:
+# $info is the service's errInfo, or the code's meaning (rd-error-NNN-meaning) when it sent none;
+# $action is rd-error-NNN or one of the rd-error-999-* refinements.
+rd-capture-failure = RD Service ने एरर { $code } बताया ({ $info })। { $action }
+rd-error-unknown = RD Service रीस्टार्ट करके फिर कोशिश करें; बार-बार हो तो स्कैनर की कंपनी से संपर्क करें।
+
+rd-error-100-meaning = PidOptions सही नहीं हैं
+rd-error-100 = rd-agent अपडेट करें: RD Service ने कैप्चर की सेटिंग नहीं मानी।
+rd-error-110-meaning = यह fType सपोर्ट नहीं है
+rd-error-110 = RD Service अपडेट करें, या fType 0 (FMR) से कैप्चर करें।
+rd-error-120-meaning = fCount सही नहीं है
+rd-error-120 = fCount 1 से 10 के बीच रखकर कैप्चर करें।
+rd-error-130-meaning = iType सही नहीं है
+rd-error-130 = आइरिस (आँख) वाली सेटिंग के बिना कैप्चर करें।
+rd-error-140-meaning = iCount सही नहीं है
+rd-error-140 = iCount 0 रखकर कैप्चर करें।
+rd-error-150-meaning = pidVer सही नहीं है
+rd-error-150 = pidVer 2.0 रखकर कैप्चर करें, या RD Service अपडेट करें।
+rd-error-160-meaning = टाइमआउट सही नहीं है
+rd-error-160 = कैप्चर का टाइमआउट 1 से 120 सेकंड के बीच रखें।
+rd-error-170-meaning = posh सही नहीं है
+rd-error-170 = posh UNKNOWN रखकर कैप्चर करें।
+rd-error-180-meaning = चेहरा मिलाने का सपोर्ट नहीं है
+rd-error-180 = चेहरे वाली सेटिंग के बिना कैप्चर करें।
+rd-error-190-meaning = फ़ॉर्मैट सही नहीं है
+rd-error-190 = format 0 (XML) रखकर कैप्चर करें।
+rd-error-200-meaning = Demo की बनावट सही नहीं है
+rd-error-200 = Demo डेटा के बिना कैप्चर करें।
+rd-error-210-meaning = protobuf फ़ॉर्मैट सपोर्ट नहीं है
+rd-error-210 = format 0 (XML) रखकर कैप्चर करें।
+rd-error-220-meaning = env सही नहीं है
+rd-error-220 = rd.env को P, PP या S रखें, जैसा RD Service का रजिस्ट्रेशन है।
+rd-error-700-meaning = कैप्चर का समय ख़त्म हो गया
+rd-error-700 = तय समय के अंदर स्कैनर पर फिर से उंगली रखें।
+rd-error-710-meaning = डिवाइस कोई दूसरा ऐप्लिकेशन इस्तेमाल कर रहा है
+rd-error-710 = स्कैनर इस्तेमाल कर रहा दूसरा ऐप्लिकेशन बंद करें, फिर कोशिश करें।
+rd-error-720-meaning = डिवाइस तैयार नहीं है या जुड़ा नहीं है
+rd-error-720 = स्कैनर लगाएँ (USB केबल जाँचें), फिर कोशिश करें।
+rd-error-730-meaning = कैप्चर नहीं हुआ, बीच में रुक गया या USB निकल गया
+rd-error-730 = फिर से उंगली रखें और USB केबल लगी रहने दें।
+rd-error-740-meaning = डिवाइस को फिर से शुरू (री-इनिशियलाइज़) करना होगा
+rd-error-740 = स्कैनर निकालें, फिर से लगाएँ, और कोशिश करें।
+rd-error-750-meaning = फ़िंगरप्रिंट का सपोर्ट नहीं है
+rd-error-750 = इस लॉगिन के लिए फ़िंगरप्रिंट वाली RD Service इस्तेमाल करें।
+rd-error-760-meaning = आइरिस का सपोर्ट नहीं है
+rd-error-760 = आइरिस नहीं, फ़िंगरप्रिंट लें।
+rd-error-770-meaning = URL सही नहीं है
+rd-error-770 = RD Service रीस्टार्ट करें; उसने कैप्चर का पता (URL) नहीं माना।
+rd-error-900-meaning = डिवाइस किसी दूसरे ऐप्लिकेशन के लिए लॉक है
+rd-error-900 = इस ऐप्लिकेशन के लिए रजिस्टर किया हुआ स्कैनर इस्तेमाल करें, या स्कैनर की कंपनी से इसे अनलॉक करवाएँ।
+rd-error-999-meaning = RD Service की अंदरूनी गड़बड़ी
+rd-error-999 = स्कैनर की कंपनी से RD Service रिन्यू करवाएँ या फिर से रजिस्टर करवाएँ, इंटरनेट कनेक्शन और घड़ी जाँचें, फिर कोशिश करें।
+# Error 999, refined by the words of the service's errInfo.
+rd-error-999-not-registered = स्कैनर को कंपनी की RD Service में रजिस्टर करें (इंटरनेट से जोड़कर रजिस्टर करें), फिर कोशिश करें।
+rd-error-999-clock = कंप्यूटर की घड़ी सही समय पर करें (ऑटोमैटिक समय चालू करें), फिर कोशिश करें।
+rd-error-999-certificate = RD Service रिन्यू करें: उसका सर्टिफ़िकेट सही नहीं है या अभी डाउनलोड हो रहा है; इंटरनेट से जोड़ें और थोड़ा इंतज़ार करें।
+rd-error-999-permission = RD Service को USB स्कैनर इस्तेमाल करने की अनुमति दें, फिर कोशिश करें।
+rd-error-999-internet = इंटरनेट से जोड़ें ताकि RD Service अपने सर्वर से बात कर सके, फिर कोशिश करें।
+rd-error-999-usb = स्कैनर का USB कनेक्शन जाँचें, फिर कोशिश करें।
+
+## InstantPay errors
+
+# crates/instantpay/src/client.rs
+api-error-config = InstantPay क्लाइंट की सेटिंग: { $error }
+api-error-request = लॉगिन नहीं भेजा गया (कोई चार्ज नहीं लगा): { $error }
+api-error-connect = InstantPay ({ $base_url }) से कनेक्ट नहीं हो सका ({ $reason }): नेटवर्क और instantpay.base_url जाँचें। कुछ नहीं भेजा गया।
+api-error-no-answer = InstantPay ({ $base_url }) से कोई जवाब नहीं आया ({ $reason }): हो सकता है रिक्वेस्ट पहुँच गई हो; थोड़ी देर बाद फिर कोशिश करें।
+api-error-reply = { $error } (HTTP { $http_status })
+# $meaning: one of the ipay-status-* sentences.
+api-error-rejected = InstantPay ने रिक्वेस्ट मना कर दी: { $statuscode } ({ $meaning }): { $message }
+# $call: the API call's name (outletLoginStatus).
+api-error-unexpected = InstantPay ने { $call } का जवाब { $statuscode }/{ $actcode } दिया, जिसे rd-agent नहीं समझता: ये कोड InstantPay सपोर्ट को बताएँ।
+# The $error of api-error-config.
+api-base-url-not-url = instantpay.base_url "{ $base_url }" सही URL नहीं है (जैसे { $example })।
+api-base-url-not-https = instantpay.base_url "{ $base_url }" में https होना चाहिए (सादा http सिर्फ़ इसी कंप्यूटर पर चल रहे टेस्ट सर्वर के लिए)।
+api-endpoint-ip-invalid = instantpay.endpoint_ip "{ $value }" IP एड्रेस नहीं है: इस कंप्यूटर का वह पब्लिक IP डालें जो InstantPay के पास व्हाइटलिस्ट है।
+# $key: instantpay.client_id, instantpay.endpoint_ip or instantpay.outlet_id.
+api-setting-empty = { $key } खाली है: इसे कॉन्फ़िग में सेट करें।
+api-setting-bad-characters = { $key } में ऐसे अक्षर हैं जो HTTP हेडर में नहीं जा सकते (नई लाइन या non-ASCII?): इसे फिर से डालें।
+api-client-secret-empty = क्लाइंट सीक्रेट खाली है: इसे `rd-agent config set-secret instantpay.client_secret` से सेट करें।
+api-client-secret-bad-characters = क्लाइंट सीक्रेट में ऐसे अक्षर हैं जो HTTP हेडर में नहीं जा सकते (नई लाइन या non-ASCII?): इसे `rd-agent config set-secret instantpay.client_secret` से फिर से सेट करें।
+api-http-client-failed = HTTP क्लाइंट शुरू नहीं हो सका: { $error }
+api-request-encode-failed = रिक्वेस्ट की बॉडी तैयार नहीं हो सकी।
+api-login-encode-failed = लॉगिन की बॉडी तैयार नहीं हो सकी।
+# Reasons inside api-error-connect, api-error-no-answer and login-error-unknown.
+api-no-reply-within = { $seconds } सेकंड में कोई जवाब नहीं आया
+api-timed-out = समय ख़त्म हो गया (timeout)
+api-reply-unreadable = जवाब पढ़ा नहीं जा सका: { $error } (HTTP { $http_status })
+api-sent-but = रिक्वेस्ट भेज दी गई, पर { $reason }
+api-reply-over-limit = जवाब { $limit } बाइट से बड़ा था (HTTP { $http_status })
+api-txn-unknown-actcode = InstantPay ने TXN के साथ actcode "{ $actcode }" भेजा, जो न LOGGEDIN है न LOGINREQUIRED
+api-under-process = InstantPay के हिसाब से लॉगिन अभी प्रोसेस में है (TUP)
+# crates/instantpay/src/envelope.rs
+api-reply-empty = InstantPay का जवाब खाली था।
+api-reply-too-large = InstantPay का जवाब { $limit } बाइट से बड़ा है: उसे नहीं लिया गया।
+api-reply-malformed = InstantPay का जवाब JSON एनवेलप नहीं है ({ $detail }): हो सकता है सर्वर बंद हो, या वह InstantPay का सर्वर न हो।
+
+## InstantPay status codes
+
+# crates/instantpay/src/codes.rs: what each statuscode / actcode means and what to do.
+ipay-status-txn = सफल
+ipay-status-tup = ट्रांज़ैक्शन प्रोसेस में है: दोबारा न भेजें; बाद में स्टेटस देखें
+ipay-status-err = प्रोवाइडर या बैंक ने गड़बड़ी बताई: थोड़ी देर बाद फिर कोशिश करें
+ipay-status-rpi = रिक्वेस्ट में ग़लत जानकारी है: आउटलेट की लोकेशन (latitude/longitude) और फ़िंगरप्रिंट जाँचें
+ipay-status-iac = क्रेडेंशियल ग़लत हैं: instantpay.client_id और क्लाइंट सीक्रेट जाँचें
+ipay-status-uad = एक्सेस नहीं मिला: देखें कि इस कंप्यूटर का IP (instantpay.endpoint_ip) InstantPay के पास व्हाइटलिस्ट है
+ipay-status-iat = टोकन या auth कोड ग़लत है: क्लाइंट क्रेडेंशियल जाँचें
+ipay-status-oui = आउटलेट को अनुमति नहीं है या वह बंद (इनएक्टिव) है: अगर 6 महीने से कोई ट्रांज़ैक्शन नहीं हुआ है तो आउटलेट को फिर से ऑनबोर्ड करवाएँ
+ipay-status-odi = आउटलेट की जानकारी ग़लत है: instantpay.outlet_id और ऑपरेटर का आधार जाँचें
+ipay-status-dtx = डुप्लिकेट ट्रांज़ैक्शन: यह externalRef पहले इस्तेमाल हो चुका है
+ipay-status-did = डुप्लिकेट रिक्वेस्ट id: यह externalRef पहले इस्तेमाल हो चुका है
+ipay-status-ise = InstantPay में अंदरूनी गड़बड़ी: थोड़ी देर बाद फिर कोशिश करें
+ipay-status-ipe = InstantPay में प्रोसेसिंग की अंदरूनी गड़बड़ी: थोड़ी देर बाद फिर कोशिश करें
+ipay-status-spd = सर्विस प्रोवाइडर बंद है: थोड़ी देर बाद फिर कोशिश करें
+ipay-status-spe = सर्विस प्रोवाइडर में गड़बड़ी: थोड़ी देर बाद फिर कोशिश करें
+ipay-status-usm = InstantPay पर मेंटेनेंस चल रहा है: थोड़ी देर बाद फिर कोशिश करें
+ipay-status-sna = इस खाते के लिए यह सर्विस उपलब्ध नहीं है: InstantPay से आउटलेट के लिए AePS चालू करवाएँ
+ipay-status-unknown = ऐसा कोड जिसे rd-agent नहीं जानता: यह कोड InstantPay सपोर्ट को बताएँ
+ipay-act-loggedin = आउटलेट का आज का लॉगिन हो चुका है
+ipay-act-loginrequired = आउटलेट को आज का बायोमेट्रिक लॉगिन करना है
+
+## Login request
+
+# crates/instantpay/src/request.rs. $which: latitude or longitude (also the config key's last part).
+request-coordinate-format =
+    { $which ->
+        [latitude] अक्षांश (latitude)
+       *[longitude] देशांतर (longitude)
+    } "{ $value }" सही नहीं है: यह डिग्री में, दशमलव के बाद 4 से 6 अंकों के साथ होना चाहिए (जैसे "28.6139")। कॉन्फ़िग में outlet.{ $which } ठीक करें।
+request-coordinate-range =
+    { $which ->
+        [latitude] अक्षांश (latitude)
+       *[longitude] देशांतर (longitude)
+    } { $value } भारत के बाहर है (यह { $min } से { $max } के बीच होना चाहिए): कॉन्फ़िग में outlet.{ $which } ठीक करें।
+request-external-ref = externalRef में 1 से 40 अक्षर और अंक होने चाहिए; यह वैसा नहीं है।
+request-encrypted-aadhaar = encryptedAadhaar नहीं है या 44 अक्षरों का नहीं है: पहले ऑपरेटर का आधार एन्क्रिप्ट करें।
+
+## Aadhaar
+
+# crates/instantpay/src/aadhaar.rs
+aadhaar-length =
+    आधार नंबर में ठीक 12 अंक होने चाहिए (बीच में स्पेस चल सकते हैं); { $count ->
+        [1] इसमें { $count } अंक है।
+       *[other] इसमें { $count } अंक हैं।
+    }
+aadhaar-not-digits = आधार नंबर में सिर्फ़ अंक और स्पेस हो सकते हैं।
+aadhaar-first-digit = आधार नंबर 0 या 1 से शुरू नहीं होता: टाइप किया हुआ नंबर जाँचें।
+aadhaar-check-digit = आधार नंबर का चेक अंक (Verhoeff) मेल नहीं खाता: देखें कि कोई अंक ग़लत तो टाइप नहीं हुआ।
+aadhaar-key-length = एन्क्रिप्शन कुंजी ठीक 32 बाइट की होनी चाहिए (InstantPay की दी हुई "Encryption Key", क्लाइंट सीक्रेट नहीं); यह { $count } बाइट की है।
+aadhaar-encoding = encryptedAadhaar सही base64 के 44 अक्षरों में नहीं है।
+aadhaar-decrypt = encryptedAadhaar इस कुंजी से डिक्रिप्ट नहीं हो सका (कुंजी ग़लत है या डेटा ख़राब है)।
+
+## UIDAI error codes
+
+# Codes UIDAI returns through InstantPay (usually inside the status text of a rejected or
+# mismatched login), with what the operator should do.
+uidai-300 = फ़िंगरप्रिंट इस आधार से मेल नहीं खाया (UIDAI 300)। उंगली साफ़ करें, इस आधार में रजिस्टर की हुई उंगली स्कैनर पर सपाट रखें, और फिर से लॉगिन करें। इस प्रयास का चार्ज लग चुका है।
+uidai-330 = आधार धारक ने इस आधार के बायोमेट्रिक लॉक किए हुए हैं (UIDAI 330)। mAadhaar ऐप या UIDAI की वेबसाइट पर जाकर इन्हें अनलॉक करें, फिर से लॉगिन करें।
+uidai-553 = UIDAI यह RD Service नहीं मानता (UIDAI 553: RD सपोर्ट नहीं है)। L1 डिवाइस इस्तेमाल करें, और स्कैनर की कंपनी से उसकी RD Service अपडेट करवाकर फिर से रजिस्टर करवाएँ।
+uidai-554 = UIDAI पब्लिक डिवाइस नहीं मानता (UIDAI 554)। इस दुकान के लिए रजिस्टर किया हुआ L1 डिवाइस इस्तेमाल करें, और स्कैनर की कंपनी से उसकी RD Service फिर से रजिस्टर करवाएँ।
+uidai-555 = UIDAI इस RD Service को नहीं पहचानता (UIDAI 555: rdsId ग़लत है); आम तौर पर यह पुराना L0 या बिना रजिस्ट्रेशन वाला डिवाइस होता है। L1 डिवाइस इस्तेमाल करें, और स्कैनर की कंपनी से उसकी RD Service अपडेट करवाकर फिर से रजिस्टर करवाएँ।
+uidai-556 = UIDAI RD Service का यह वर्ज़न नहीं मानता (UIDAI 556: rdsVer ग़लत है); आम तौर पर यह पुराना L0 या बिना रजिस्ट्रेशन वाला डिवाइस होता है। स्कैनर की कंपनी से RD Service अपडेट करवाकर फिर से रजिस्टर करवाएँ, या L1 डिवाइस इस्तेमाल करें।
+uidai-557 = UIDAI इस डिवाइस की कंपनी को नहीं पहचानता (UIDAI 557: dpId ग़लत है); आम तौर पर यह पुराना L0 या बिना रजिस्ट्रेशन वाला डिवाइस होता है। L1 डिवाइस इस्तेमाल करें, और स्कैनर की कंपनी से उसकी RD Service अपडेट करवाकर फिर से रजिस्टर करवाएँ।
+uidai-561 = रिक्वेस्ट का समय निकल गया (UIDAI 561): UIDAI तक पहुँचते-पहुँचते फ़िंगरप्रिंट बहुत पुराना हो गया। कंप्यूटर की घड़ी जाँचें, फिर से उंगली स्कैन करें और तुरंत भेजें।
+uidai-562 = फ़िंगरप्रिंट पर आगे का (भविष्य का) समय लगा है (UIDAI 562): कंप्यूटर की घड़ी ग़लत है। घड़ी सही करें (ऑटोमैटिक समय चालू करें; `rd-agent doctor` इसे जाँचता है), फिर से लॉगिन करें।
+uidai-563 = UIDAI को यह फ़िंगरप्रिंट पहले ही मिल चुका है (UIDAI 563: डुप्लिकेट रिक्वेस्ट)। फिर से उंगली स्कैन करें: एक ही फ़िंगरप्रिंट दो बार नहीं भेजा जाता।
