@@ -218,6 +218,14 @@ impl Agent {
 /// read timeout (30 s) plus slack. installer/linux/rd-agent.service's TimeoutStopSec is above it.
 pub const LOGIN_DRAIN: StdDuration = StdDuration::from_secs(60);
 
+/// Clients served at once: a tray per desktop user and a few commands. Past it a new
+/// connection is told to retry and closed, so idle connections cannot exhaust the service.
+pub const MAX_CLIENTS: usize = 64;
+
+/// How long a client may stay silent before sending its request (a subscription, which only
+/// listens, is exempt). A connection that never speaks is closed.
+pub const IDLE_TIMEOUT: StdDuration = StdDuration::from_secs(30);
+
 /// Serve until `shutdown` completes: the scheduler loop and one task per client. On shutdown
 /// a login in progress is let finish, then the listener is dropped (its socket file removed)
 /// and every task is stopped.
@@ -230,14 +238,25 @@ pub async fn run(
     let mut tasks = JoinSet::new();
     tasks.spawn(agent.clone().schedule_loop());
     let policy = Arc::new(policy);
+    let slots = Arc::new(tokio::sync::Semaphore::new(MAX_CLIENTS));
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
             _ = &mut shutdown => break,
             conn = listener.accept() => match conn {
-                Ok(stream) => {
-                    tasks.spawn(serve_client(stream, agent.clone(), policy.clone()));
-                }
+                Ok(stream) => match slots.clone().try_acquire_owned() {
+                    Ok(slot) => {
+                        let (agent, policy) = (agent.clone(), policy.clone());
+                        tasks.spawn(async move {
+                            serve_client(stream, agent, policy).await;
+                            drop(slot);
+                        });
+                    }
+                    Err(_) => {
+                        tracing::warn!(max = MAX_CLIENTS, "too many IPC clients; refusing one");
+                        tasks.spawn(refuse_busy(stream));
+                    }
+                },
                 Err(e) => {
                     tracing::warn!(error = %e, "accept failed");
                     tokio::time::sleep(StdDuration::from_millis(100)).await;
@@ -278,6 +297,16 @@ async fn read_capped<R: AsyncBufReadExt + Unpin>(
     r.take(MAX_LINE as u64).read_until(b'\n', buf).await
 }
 
+/// Over the cap: say so and hang up (bounded, so a client that does not read cannot hold it).
+async fn refuse_busy(stream: Stream) {
+    let (_r, mut w) = tokio::io::split(stream);
+    let msg = Message::Error {
+        message: "The rd-agent service is busy with too many connections: try again in a moment."
+            .into(),
+    };
+    let _ = tokio::time::timeout(StdDuration::from_secs(2), write_msg(&mut w, &msg)).await;
+}
+
 async fn serve_client(stream: Stream, agent: Arc<Agent>, policy: Arc<PeerPolicy>) {
     let peer = peer_of(&stream);
     let (r, mut w) = tokio::io::split(stream);
@@ -297,13 +326,12 @@ async fn serve_client(stream: Stream, agent: Arc<Agent>, policy: Arc<PeerPolicy>
     let mut line = Vec::new();
     loop {
         line.clear();
-        let n = match (&mut reader)
-            .take(MAX_LINE as u64 + 1)
-            .read_until(b'\n', &mut line)
-            .await
-        {
-            Ok(n) => n,
-            Err(_) => return,
+        let mut capped = (&mut reader).take(MAX_LINE as u64 + 1);
+        let read = capped.read_until(b'\n', &mut line);
+        let n = match tokio::time::timeout(IDLE_TIMEOUT, read).await {
+            Ok(Ok(n)) => n,
+            // Silent too long, or the connection failed.
+            Ok(Err(_)) | Err(_) => return,
         };
         if n == 0 {
             return;

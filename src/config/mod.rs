@@ -75,6 +75,19 @@ pub struct RdConfig {
     pub ports: PortRange,
     /// PidOptions `env`: P, PP or S.
     pub env: RdEnv,
+    /// Users (comma-separated names) besides root and the service's own account whose RD
+    /// Service may be used for a login. Empty: only root's, which is how vendors install them.
+    pub trusted_users: String,
+}
+
+impl RdConfig {
+    pub fn trusted_user_list(&self) -> Vec<String> {
+        self.trusted_users
+            .split(',')
+            .map(|u| u.trim().to_string())
+            .filter(|u| !u.is_empty())
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -112,6 +125,7 @@ impl Default for RdConfig {
             host: "127.0.0.1".to_string(),
             ports: PortRange::default(),
             env: RdEnv::default(),
+            trusted_users: String::new(),
         }
     }
 }

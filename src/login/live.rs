@@ -18,6 +18,8 @@ pub struct RdScanner {
     host: String,
     ports: rd::PortRange,
     env: String,
+    /// Users besides root and this service's own account whose RD Service may be used.
+    trusted_users: Vec<String>,
     service: Option<RdService>,
 }
 
@@ -27,12 +29,15 @@ impl RdScanner {
             host: host.to_string(),
             ports,
             env: env.to_string(),
+            trusted_users: Vec::new(),
             service: None,
         }
     }
 
     pub fn from_config(cfg: &Config) -> RdScanner {
-        RdScanner::new(&cfg.rd.host, cfg.rd.ports, cfg.rd.env.as_str())
+        let mut s = RdScanner::new(&cfg.rd.host, cfg.rd.ports, cfg.rd.env.as_str());
+        s.trusted_users = cfg.rd.trusted_user_list();
+        s
     }
 
     /// Find a READY service, or say what to do.
@@ -48,8 +53,39 @@ impl RdScanner {
         let svc = rd::find_ready(&opts)
             .await
             .map_err(|e| ScanError(e.to_string()))?;
+        trusted(svc.port, &self.trusted_users)?;
         self.service = Some(svc.clone());
         Ok(svc)
+    }
+}
+
+/// May the RD Service on `port` be used for a chargeable capture? Only one run by root (as
+/// vendors install them), by this process's own account, or by a user named in
+/// `rd.trusted_users`: a program another user started on the range could answer first and hand
+/// over a forged capture. An owner that cannot be read is refused, saying so.
+pub fn trusted(port: u16, trusted_users: &[String]) -> Result<(), ScanError> {
+    use crate::platform::PortOwner;
+    match crate::platform::net::port_owner(port) {
+        PortOwner::User {
+            is_system: true, ..
+        }
+        | PortOwner::User { is_self: true, .. } => Ok(()),
+        PortOwner::User {
+            name: Some(name), ..
+        } if trusted_users.contains(&name) => Ok(()),
+        PortOwner::User { uid, name, .. } => {
+            let who = name.unwrap_or_else(|| format!("uid {uid}"));
+            Err(ScanError(format!(
+                "The RD Service on port {port} is run by the user {who}, not by the system: rd-agent will not use it for a chargeable login, since another user's program could hand over a forged fingerprint. If it really is the scanner's RD Service, add {who} to rd.trusted_users in the config"
+            )))
+        }
+        PortOwner::Unknown(why) => Err(ScanError(format!(
+            "rd-agent cannot tell who runs the RD Service on port {port} ({why}), so it will not use it for a chargeable login"
+        ))),
+        PortOwner::NotChecked(why) => {
+            tracing::warn!(port, why, "the RD Service's owner was not checked");
+            Ok(())
+        }
     }
 }
 

@@ -26,6 +26,25 @@ pub struct Peer {
     pub groups: Vec<u32>,
 }
 
+/// Who runs the service listening on a port (an RD Service must be trusted before a
+/// chargeable capture: another user's program on the range could hand over a forged PID).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PortOwner {
+    User {
+        uid: u32,
+        /// From /etc/passwd, when listed there.
+        name: Option<String>,
+        /// root / SYSTEM.
+        is_system: bool,
+        /// The account this process runs as.
+        is_self: bool,
+    },
+    /// It could not be read: the reason.
+    Unknown(String),
+    /// This OS does not read it (yet): the reason.
+    NotChecked(&'static str),
+}
+
 /// Whom the OS's default policy admits to the service's endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Admitted {

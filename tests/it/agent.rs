@@ -272,6 +272,35 @@ async fn midnight_rollover_and_reminders_with_a_set_clock() {
 }
 
 #[tokio::test]
+async fn idle_clients_past_the_cap_are_refused_and_the_service_recovers() {
+    let clock = SetClock::new(ist_at(22, 10, 0));
+    let (svc, _backend) = start(clock, own_policy()).await;
+    let mut held = Vec::new();
+    for _ in 0..rd_agent::agent::server::MAX_CLIENTS {
+        held.push(ipc::connect(&svc.sock).await.unwrap());
+    }
+    // One more: told the service is busy, and nothing else.
+    let mut extra = ipc::connect(&svc.sock).await.unwrap();
+    match within(extra.status()).await {
+        Err(ipc::IpcError::Refused(m)) => assert!(m.contains("busy"), "{m}"),
+        other => panic!("expected busy, got {other:?}"),
+    }
+    // The idle ones hang up: their slots come back and a client is served again.
+    drop(held);
+    within(async {
+        loop {
+            let mut c = ipc::connect(&svc.sock).await.unwrap();
+            if c.status().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(StdDuration::from_millis(20)).await;
+        }
+    })
+    .await;
+    svc.stop().await;
+}
+
+#[tokio::test]
 async fn a_client_failing_the_peer_check_is_refused() {
     // Only root and an unused uid may connect; this test runs as neither (or, as root, the
     // allowed set is some other uid).
@@ -487,6 +516,69 @@ ports = "{rd_port}-{rd_port}"
             assert!(!logs.contains(field), "{field} reached the log");
         }
         rd.shutdown().await;
+        ipay.shutdown().await;
+    }
+
+    /// An RD Service another unprivileged user started on the range (here: `nobody`) is not
+    /// used for a chargeable login, even though it answers READY with a well-formed capture.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_rd_service_run_by_another_user_is_refused_and_nothing_is_sent() {
+        if euid() != 0 {
+            eprintln!("skipped: starting a process as another user needs root (CI runs as root)");
+            return;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let ipay = ipay::start(SandboxConfig::default()).await.unwrap();
+        let free = || {
+            std::net::TcpListener::bind("127.0.0.1:0")
+                .unwrap()
+                .local_addr()
+                .unwrap()
+                .port()
+        };
+        let (port, api_port) = (free(), free());
+        let impostor = std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(assert_cmd::cargo::cargo_bin!("rd-agent"))
+            .args(["sandbox", "--rd-port", &port.to_string()])
+            .args(["--api-port", &api_port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("setpriv (util-linux) starts the impostor as nobody");
+        let _impostor = Service::new(impostor);
+        within(async {
+            while tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_err()
+            {
+                tokio::time::sleep(StdDuration::from_millis(20)).await;
+            }
+        })
+        .await;
+        let cfg = write_config(dir.path(), ipay.base_url(), port);
+        let out = within(tokio::task::spawn_blocking({
+            let (cfg, state) = (cfg.clone(), dir.path().to_path_buf());
+            move || {
+                rd_agent_std()
+                    .arg("--config")
+                    .arg(cfg)
+                    .arg("--state-dir")
+                    .arg(state)
+                    .arg("login")
+                    .output()
+                    .unwrap()
+            }
+        }))
+        .await
+        .unwrap();
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(3), "{text}");
+        assert!(
+            text.contains(&format!("port {port}")) && text.contains("nobody"),
+            "{text}"
+        );
+        assert_eq!(ipay.state().login_requests(), 0, "nothing was sent");
         ipay.shutdown().await;
     }
 

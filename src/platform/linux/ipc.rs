@@ -106,6 +106,15 @@ pub mod ids {
         })
     }
 
+    /// The user name of a uid, from /etc/passwd.
+    pub fn name_of_uid(uid: u32) -> Option<String> {
+        let text = std::fs::read_to_string("/etc/passwd").ok()?;
+        text.lines().find_map(|l| {
+            let f: Vec<_> = l.split(':').collect();
+            (f.len() > 2 && f[2].parse() == Ok(uid)).then(|| f[0].to_string())
+        })
+    }
+
     /// The groups listing the user with this uid as a member (from passwd and group texts).
     pub fn groups_of_uid(passwd: &str, group: &str, uid: u32) -> Vec<u32> {
         let Some(name) = passwd.lines().find_map(|l| {

@@ -2,6 +2,7 @@
 
 pub mod fs;
 pub mod ipc;
+pub mod net;
 pub mod runtime;
 pub mod service;
 pub mod tray;

@@ -1,0 +1,72 @@
+//! Who runs the service listening on a loopback port: the uid column of /proc/net/tcp and
+//! /proc/net/tcp6 (readable under the hardened unit, unlike other users' /proc/PID entries).
+
+use super::ipc::ids;
+use crate::platform::PortOwner;
+
+/// The owner of the TCP socket listening on `port`.
+pub fn port_owner(port: u16) -> PortOwner {
+    let mut found = None;
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let Ok(text) = std::fs::read_to_string(table) else {
+            continue;
+        };
+        if let Some(uid) = listener_uid(&text, port) {
+            found = Some(uid);
+            break;
+        }
+    }
+    match found {
+        Some(uid) => PortOwner::User {
+            uid,
+            name: ids::name_of_uid(uid),
+            is_system: uid == 0,
+            is_self: uid == ids::euid(),
+        },
+        None => PortOwner::Unknown(format!(
+            "no listening socket on port {port} in /proc/net/tcp or /proc/net/tcp6"
+        )),
+    }
+}
+
+/// The uid of the LISTEN entry (state 0A) for `port` in one /proc/net/tcp* text.
+fn listener_uid(text: &str, port: u16) -> Option<u32> {
+    text.lines().skip(1).find_map(|line| {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        let local = f.get(1)?;
+        let (_, hex_port) = local.rsplit_once(':')?;
+        (u16::from_str_radix(hex_port, 16).ok()? == port && *f.get(3)? == "0A")
+            .then(|| f.get(7)?.parse().ok())?
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_listening_entry_for_the_port_gives_the_uid() {
+        let text = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n\
+           0: 0100007F:2B5C 0100007F:D000 01 00000000:00000000 00:00000000 00000000  1000        0 1 1\n\
+           1: 0100007F:2B5C 00000000:0000 0A 00000000:00000000 00:00000000 00000000    65534        0 2 1\n\
+           2: 00000000:07E8 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 3 1\n";
+        assert_eq!(
+            listener_uid(text, 11100),
+            Some(65534),
+            "LISTEN, not the connection"
+        );
+        assert_eq!(listener_uid(text, 2024), Some(0));
+        assert_eq!(listener_uid(text, 11101), None);
+        assert_eq!(listener_uid("garbage\nmore garbage", 11100), None);
+    }
+
+    #[test]
+    fn our_own_listener_is_ours() {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = l.local_addr().unwrap().port();
+        match port_owner(port) {
+            PortOwner::User { is_self, .. } => assert!(is_self),
+            other => panic!("{other:?}"),
+        }
+    }
+}
