@@ -12,6 +12,7 @@ use serde_json::json;
 use super::config::{config_error, secrets_error, user_paths};
 use super::{CliError, CmdResult, Exit, Global, print_json};
 use crate::config::{Config, Secrets, ensure_state_dir};
+use crate::i18n::{Catalog, Lang, Msg};
 use crate::ledger::Ledger;
 use crate::login::live::{self, RdScanner, SetupError};
 use crate::login::{
@@ -52,6 +53,7 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
         &client,
         &mut ledger,
         &params,
+        cfg.language(),
         global,
     ))
 }
@@ -108,6 +110,7 @@ async fn run_flow<A: InstantPayApi>(
     api: &A,
     ledger: &mut Ledger,
     params: &LoginParams,
+    lang: Lang,
     global: &Global,
 ) -> CmdResult {
     let result = login(
@@ -116,28 +119,71 @@ async fn run_flow<A: InstantPayApi>(
             api,
             ledger,
             clock: &SystemClock,
-            progress: &StderrProgress,
+            progress: &StderrProgress(lang),
         },
         params,
     )
     .await;
+    let cat = Catalog::get(lang);
     match result {
         Ok(report) => {
-            print_report(&report, global);
+            print_report(&report, cat, global);
             Ok(())
         }
         Err(e) => {
-            if !global.json
-                && let Some(a) = e.attempt()
-            {
-                println!("Ledger: {}", a.line());
+            if global.json {
+                // --json stays English and machine-keyed in every language.
+                return Err(CliError::new(exit_code(&e), e.to_string()));
             }
-            Err(CliError::new(exit_code(&e), e.to_string()))
+            if let Some(a) = e.attempt() {
+                println!(
+                    "{}",
+                    cat.render(&Msg::new("login-ledger-line").arg("line", a.line()))
+                );
+            }
+            let text = error_msg(&e).map_or_else(|| e.to_string(), |m| cat.render(&m));
+            Err(CliError::new(exit_code(&e), text))
         }
     }
 }
 
-fn print_report(report: &LoginReport, global: &Global) {
+/// The catalogued sentence for a failed login, where there is one (the rest stay English).
+fn error_msg(e: &LoginError) -> Option<Msg> {
+    Some(match e {
+        LoginError::Scan(reason) => Msg::new("login-error-scan").arg("reason", reason.0.clone()),
+        LoginError::LowQuality {
+            q_score,
+            nm_points,
+            min_qscore,
+            min_nmpoints,
+        } => Msg::new("login-error-low-quality")
+            .arg("qscore", q_score.clone())
+            .arg("nmpoints", nm_points.clone())
+            .arg("min_qscore", *min_qscore)
+            .arg("min_nmpoints", *min_nmpoints),
+        LoginError::LocallyLoggedIn => Msg::new("login-error-locally-logged-in"),
+        LoginError::Status(err) => Msg::new("login-error-status").arg("error", err.to_string()),
+        LoginError::Mismatch(a) => {
+            Msg::new("login-error-mismatch").arg("attempt", a.external_ref.clone())
+        }
+        LoginError::Rejected { message, attempt } => Msg::new("login-error-rejected")
+            .arg("reason", message.clone())
+            .arg("attempt", attempt.external_ref.clone()),
+        LoginError::Unknown { reason, attempt } => Msg::new("login-error-unknown")
+            .arg("attempt", attempt.external_ref.clone())
+            .arg("reason", reason.clone()),
+        LoginError::NotSent(err) => Msg::new("login-error-not-sent").arg("error", err.to_string()),
+        LoginError::Settling {
+            external_ref,
+            wait_secs,
+        } => Msg::new("login-error-settling")
+            .arg("attempt", external_ref.clone())
+            .arg("seconds", *wait_secs),
+        _ => return None,
+    })
+}
+
+fn print_report(report: &LoginReport, cat: &Catalog, global: &Global) {
     if global.json {
         print_json(&json!({ "ok": true, "login": report }));
         return;
@@ -145,18 +191,24 @@ fn print_report(report: &LoginReport, global: &Global) {
     let until = report
         .expires_at
         .with_timezone(&ist())
-        .format("%Y-%m-%d %H:%M IST");
+        .format("%Y-%m-%d %H:%M IST")
+        .to_string();
     for a in &report.resolved {
-        println!("Settled earlier attempt: {}", a.line());
+        println!(
+            "{}",
+            cat.render(&Msg::new("login-settled-earlier").arg("line", a.line()))
+        );
     }
-    match report.result {
-        LoginResult::AlreadyLoggedIn => println!(
-            "Already logged in for today (InstantPay says LOGGEDIN), valid until {until}. Nothing was sent, nothing charged."
-        ),
-        LoginResult::LoggedIn => println!("Logged in: valid until midnight IST ({until})."),
-    }
+    let id = match report.result {
+        LoginResult::AlreadyLoggedIn => "login-already-logged-in",
+        LoginResult::LoggedIn => "login-logged-in",
+    };
+    println!("{}", cat.render(&Msg::new(id).arg("until", until)));
     if let Some(a) = &report.attempt {
-        println!("Ledger: {}", a.line());
+        println!(
+            "{}",
+            cat.render(&Msg::new("login-ledger-line").arg("line", a.line()))
+        );
     }
 }
 
@@ -256,19 +308,30 @@ fn run_sandbox(force: bool, global: &Global) -> CmdResult {
             aadhaar: Some(outlet.aadhaar.clone()),
         };
         eprintln!(
-            "Sandbox: simulated RD Service ({}) on 127.0.0.1:{}, sandbox InstantPay at {}, demo outlet {}, test Aadhaar {}, state in {}",
-            fixtures.name,
-            rd.port(),
-            ipay.base_url(),
-            outlet.outlet_id,
-            outlet.aadhaar.masked(),
-            state_dir.display()
+            "{}",
+            Catalog::get(cfg.language()).render(
+                &Msg::new("sandbox-banner")
+                    .arg("vendor", fixtures.name)
+                    .arg("port", rd.port())
+                    .arg("base_url", ipay.base_url().to_string())
+                    .arg("outlet", outlet.outlet_id.clone())
+                    .arg("aadhaar", outlet.aadhaar.masked())
+                    .arg("state_dir", state_dir.display().to_string())
+            )
         );
         let result = async {
             let params = live::params(&cfg, &secrets, force).map_err(setup_error)?;
             let client = live::client(&cfg, &secrets).map_err(setup_error)?;
             let mut scanner = RdScanner::from_config(&cfg);
-            run_flow(&mut scanner, &client, &mut ledger, &params, global).await
+            run_flow(
+                &mut scanner,
+                &client,
+                &mut ledger,
+                &params,
+                cfg.language(),
+                global,
+            )
+            .await
         }
         .await;
         rd.shutdown().await;

@@ -36,6 +36,29 @@ pub struct Config {
     pub rd: RdConfig,
     pub capture: CaptureConfig,
     pub schedule: ScheduleConfig,
+    pub ui: UiConfig,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UiConfig {
+    /// `en`, `hi`, or `auto` (the user's locale). `--json` is English in every language.
+    pub language: String,
+}
+
+impl Default for UiConfig {
+    fn default() -> Self {
+        UiConfig {
+            language: "auto".into(),
+        }
+    }
+}
+
+impl Config {
+    /// The language for a person at this process's terminal.
+    pub fn language(&self) -> crate::i18n::Lang {
+        crate::i18n::Lang::from_setting(&self.ui.language, |k| std::env::var(k).ok())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -560,6 +583,13 @@ fn check_text(key: &str, value: &str) -> Result<(), String> {
         "rd.ports" => parse::<PortRange>(value),
         "rd.env" => parse::<RdEnv>(value),
         "schedule.reminder_at" => parse::<TimeOfDay>(value),
+        "ui.language" => match value {
+            "en" | "hi" | "auto" => Ok(()),
+            _ => Err(format!(
+                "must be en (English), hi (Hindi) or auto (the computer's language), not {:?}",
+                value.chars().take(20).collect::<String>()
+            )),
+        },
         "outlet.latitude" if !value.is_empty() => parse::<Latitude>(value),
         "outlet.longitude" if !value.is_empty() => parse::<Longitude>(value),
         _ => Ok(()),

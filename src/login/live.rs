@@ -92,15 +92,18 @@ pub fn trusted(port: u16, trusted_users: &[String]) -> Result<(), ScanError> {
 impl Scanner for RdScanner {
     async fn capture(&mut self, progress: &dyn Progress) -> Result<PidData, ScanError> {
         let svc = self.find().await?;
-        progress.say(&format!(
-            "Using the RD Service on port {} ({}).",
-            svc.port,
-            if svc.info.is_empty() {
-                "no description"
-            } else {
-                &svc.info
-            }
-        ));
+        progress.step(
+            &crate::i18n::Msg::new("login-using-rd-service")
+                .arg("port", svc.port)
+                .arg(
+                    "info",
+                    if svc.info.is_empty() {
+                        "no description".to_string()
+                    } else {
+                        svc.info.clone()
+                    },
+                ),
+        );
         let opts = PidOptions::new()
             .f_count(1)
             .f_type(2)

@@ -54,10 +54,8 @@ impl LoginLock {
         let file = match file.try_lock() {
             Ok(()) => file,
             Err(TryLockError::WouldBlock) => {
-                progress.say(&format!(
-                    "A login is in progress ({}): waiting for it to finish, then using its result...",
-                    holder(dir)
-                ));
+                progress
+                    .step(&crate::i18n::Msg::new("login-lock-waiting").arg("holder", holder(dir)));
                 tokio::task::spawn_blocking(move || file.lock().map(|()| file))
                     .await
                     .map_err(|e| err(std::io::Error::other(e)))?

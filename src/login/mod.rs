@@ -12,6 +12,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::i18n::{Catalog, Lang, Msg};
 use crate::ledger::{Attempt, AttemptState, Ledger, LedgerError, NewAttempt, Outcome, Resolution};
 use clock::{Clock, ist_date, next_ist_midnight};
 use instantpay::aadhaar::{Aadhaar, AadhaarError};
@@ -57,15 +58,25 @@ impl InstantPayApi for instantpay::Client {
 /// Progress lines for the person at the terminal ("Place your finger on the scanner...").
 pub trait Progress: Sync {
     fn say(&self, line: &str);
+
+    /// A catalogued sentence: a front end with a language renders it in that language; the
+    /// rest get English.
+    fn step(&self, msg: &Msg) {
+        self.say(&msg.english());
+    }
 }
 
 /// Progress to stderr (stdout is kept for the result and `--json`).
 #[derive(Debug, Default)]
-pub struct StderrProgress;
+pub struct StderrProgress(pub Lang);
 
 impl Progress for StderrProgress {
     fn say(&self, line: &str) {
         eprintln!("{line}");
+    }
+
+    fn step(&self, msg: &Msg) {
+        eprintln!("{}", Catalog::get(self.0).render(msg));
     }
 }
 
@@ -256,12 +267,9 @@ async fn check_locked<A: InstantPayApi>(
 ) -> Result<Checked, LoginError> {
     let unresolved = ledger.unresolved()?;
     if !unresolved.is_empty() {
-        progress.say(&format!(
-            "{} earlier attempt(s) have no known outcome: asking InstantPay before anything else...",
-            unresolved.len()
-        ));
+        progress.step(&Msg::new("login-unresolved-attempts").arg("count", unresolved.len()));
     } else {
-        progress.say("Asking InstantPay for today's login status...");
+        progress.step(&Msg::new("login-asking-status"));
     }
     let asked_at = clock.now();
     let status = api.login_status().await.map_err(LoginError::Status)?;
@@ -284,11 +292,11 @@ async fn check_locked<A: InstantPayApi>(
         now,
     )?;
     for a in &settled.resolved {
-        progress.say(&format!(
-            "Attempt {} settled: {}",
-            a.external_ref,
-            a.resolution.as_deref().unwrap_or("")
-        ));
+        progress.step(
+            &Msg::new("login-attempt-settled")
+                .arg("attempt", a.external_ref.clone())
+                .arg("resolution", a.resolution.clone().unwrap_or_default()),
+        );
     }
     Ok(Checked {
         status,
@@ -351,7 +359,7 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
         .map_err(LoginError::Aadhaar)?;
 
     // 4. Capture and the quality gate.
-    progress.say("Place your finger on the scanner...");
+    progress.step(&Msg::new("login-place-finger"));
     let pid = scanner.capture(progress).await.map_err(LoginError::Scan)?;
     if pid.resp.err_code != "0" {
         return Err(LoginError::Scan(ScanError(format!(
@@ -369,10 +377,11 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
             min_nmpoints: params.min_nmpoints,
         });
     }
-    progress.say(&format!(
-        "Captured (quality {}, minutiae {}).",
-        pid.resp.q_score, pid.resp.nm_points
-    ));
+    progress.step(
+        &Msg::new("login-captured")
+            .arg("qscore", pid.resp.q_score.clone())
+            .arg("nmpoints", pid.resp.nm_points.clone()),
+    );
 
     // 5. Encrypt and build.
     let encrypted = params
@@ -397,10 +406,7 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
         nm_points: req.biometric_data.nm_points.clone(),
     };
     ledger.begin(&new, clock.now())?;
-    progress.say(&format!(
-        "Sending the daily login (attempt {})...",
-        new.external_ref
-    ));
+    progress.step(&Msg::new("login-sending").arg("attempt", new.external_ref.clone()));
     let sent = api.login(&req).await;
     drop(req);
     let now = clock.now();

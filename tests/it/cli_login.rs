@@ -780,3 +780,54 @@ fn two_processes_creating_a_ledger_at_once_both_succeed() {
         }
     }
 }
+
+/// The operator's language: the config's ui.language (here through its environment variable)
+/// or the locale. --json is the same document in every language.
+#[test]
+fn login_speaks_hindi_when_asked_and_json_keeps_its_keys() {
+    let run = |envs: &[(&str, &str)], json: bool| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut c = rd_agent();
+        c.arg("--state-dir")
+            .arg(dir.path())
+            .args(["login", "--sandbox"]);
+        if json {
+            c.arg("--json");
+        }
+        for k in ["LC_ALL", "LC_MESSAGES", "LANG", "RD_AGENT_UI__LANGUAGE"] {
+            c.env_remove(k);
+        }
+        for (k, v) in envs {
+            c.env(k, v);
+        }
+        let out = c.timeout(Duration::from_secs(120)).output().unwrap();
+        assert_eq!(code(&out), 0, "{}", text(&out));
+        out
+    };
+    for envs in [
+        &[("RD_AGENT_UI__LANGUAGE", "hi")][..],
+        &[("LANG", "hi_IN.UTF-8")][..],
+    ] {
+        let out = run(envs, false);
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert!(stdout.contains("लॉगिन हो गया"), "{envs:?}: {stdout}");
+        assert!(stderr.contains("स्कैनर पर उंगली रखें"), "{envs:?}: {stderr}");
+        assert!(!stdout.contains("Logged in"), "{stdout}");
+    }
+    let out = run(&[("LANG", "C.UTF-8")], false);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Logged in: valid until"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Place your finger on the scanner"));
+
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        v["login"].as_object().unwrap().keys().cloned().collect()
+    };
+    let hi: serde_json::Value =
+        serde_json::from_slice(&run(&[("RD_AGENT_UI__LANGUAGE", "hi")], true).stdout).unwrap();
+    let en: serde_json::Value =
+        serde_json::from_slice(&run(&[("LANG", "C.UTF-8")], true).stdout).unwrap();
+    assert_eq!(keys(&hi), keys(&en));
+    assert_eq!(hi["login"]["result"], en["login"]["result"]);
+}
