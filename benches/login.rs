@@ -96,6 +96,61 @@ fn use_case_in_process(c: &mut Criterion) {
     g.finish();
 }
 
+/// The same use case with a black hole beside the RD Service in the range: a port that accepts
+/// connections and never answers. Discovery stops at the first READY service, so this should
+/// cost the login next to nothing (compare with `use_case_in_process`).
+fn use_case_with_a_black_hole_port(c: &mut Criterion) {
+    let rt = runtime();
+    let (ipay, rd, hole) = rt.block_on(async {
+        let ipay = ipay::start(SandboxConfig::default()).await.unwrap();
+        loop {
+            let rd = SimulatedRd::start(SimOptions::new(vendor("mantra-mfs100").unwrap()))
+                .await
+                .unwrap();
+            // The kernel accepts into the backlog; nobody ever reads or answers.
+            if let Ok(hole) = std::net::TcpListener::bind(("127.0.0.1", rd.port() - 1)) {
+                break (ipay, rd, hole);
+            }
+            rd.shutdown().await;
+        }
+    });
+    let client = Client::new(ipay.client_config()).unwrap();
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    let params = LoginParams {
+        latitude: DEMO_LATITUDE.into(),
+        longitude: DEMO_LONGITUDE.into(),
+        encryption_key: Secret::new(DEMO_ENCRYPTION_KEY),
+        aadhaar: Aadhaar::demo(),
+        min_qscore: 40,
+        min_nmpoints: 20,
+        force: true,
+        settle_window: chrono::Duration::seconds(120),
+    };
+    let range = rd::PortRange::new(rd.port() - 1, rd.port()).unwrap();
+    let mut g = c.benchmark_group("login");
+    g.bench_function("use_case_with_a_black_hole_port", |b| {
+        b.iter(|| {
+            ipay.state().invalidate_login(DEMO_OUTLET_ID);
+            let mut scanner = RdScanner::new("127.0.0.1", range, "P");
+            let r = rt
+                .block_on(login(
+                    Deps {
+                        scanner: &mut scanner,
+                        api: &client,
+                        ledger: &mut ledger,
+                        clock: &SystemClock,
+                        progress: &Silent,
+                    },
+                    &params,
+                ))
+                .unwrap();
+            assert_eq!(r.result, LoginResult::LoggedIn);
+        })
+    });
+    g.finish();
+    drop(hole);
+}
+
 /// After the capture: encrypt the Aadhaar, build biometricData and the request, submit it to
 /// the sandbox InstantPay on loopback and read the reply.
 fn after_capture(c: &mut Criterion) {
@@ -133,6 +188,7 @@ criterion_group!(
     benches,
     after_capture,
     use_case_in_process,
+    use_case_with_a_black_hole_port,
     sandbox_login_process
 );
 criterion_main!(benches);

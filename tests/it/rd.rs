@@ -444,6 +444,38 @@ async fn a_scan_reports_ready_and_notready_and_skips_a_hanging_port() {
     }
 }
 
+/// A login does not wait for a port that never answers: once one service is READY, the rest of
+/// the scan is dropped. (With an hour's probe deadline, waiting for the hanging port would
+/// never end within the bound below.)
+#[tokio::test]
+async fn find_ready_returns_without_waiting_for_a_hanging_port() {
+    let sims = adjacent(vec![
+        (
+            "startek-fm220u",
+            Behaviour {
+                fault: Fault::Hang,
+                ..Behaviour::default()
+            },
+        ),
+        ("mantra-mfs100", Behaviour::default()),
+    ])
+    .await;
+    let lo = sims[0].port();
+    let opts = DiscoverOptions {
+        ports: rd::PortRange::new(lo, lo + 1).unwrap(),
+        probe_timeout: Duration::from_secs(3600),
+        ..DiscoverOptions::default()
+    };
+    let svc = tokio::time::timeout(Duration::from_secs(60), rd::find_ready(&opts))
+        .await
+        .expect("find_ready waited for the hanging port")
+        .unwrap();
+    assert_eq!((svc.port, svc.status), (lo + 1, RdStatus::Ready));
+    for s in sims {
+        s.shutdown().await;
+    }
+}
+
 #[tokio::test]
 async fn broken_replies_name_the_port_and_what_was_wrong() {
     let cases = [

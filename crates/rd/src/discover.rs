@@ -57,6 +57,12 @@ pub async fn discover(opts: &DiscoverOptions) -> Vec<RdService> {
 
 /// Probe every port concurrently; the scan takes about one probe deadline at most.
 pub async fn discover_report(opts: &DiscoverOptions) -> Discovery {
+    scan(opts, false).await
+}
+
+/// Probe the range concurrently. With `stop_at_ready`, return as soon as a READY service
+/// answers: the other probes are dropped, so a port that never answers costs a login nothing.
+async fn scan(opts: &DiscoverOptions, stop_at_ready: bool) -> Discovery {
     let client = match transport::http_client(&opts.host) {
         Ok(c) => c,
         Err(e) => {
@@ -78,7 +84,13 @@ pub async fn discover_report(opts: &DiscoverOptions) -> Discovery {
     let mut found = Discovery::default();
     while let Some(joined) = set.join_next().await {
         match joined {
-            Ok((_, Ok(svc))) => found.services.push(svc),
+            Ok((_, Ok(svc))) => {
+                let ready = svc.status.is_ready();
+                found.services.push(svc);
+                if ready && stop_at_ready {
+                    break; // dropping `set` aborts the probes still waiting
+                }
+            }
             Ok((port, Err(e))) if !e.is_refused() => found.failures.push(PortFailure {
                 port,
                 error: e.to_string(),
@@ -91,10 +103,11 @@ pub async fn discover_report(opts: &DiscoverOptions) -> Discovery {
     found
 }
 
-/// The first READY service of the range, or the error that says what to do: the one way every
-/// caller (capture, login, the service, doctor) finds the service to capture with.
+/// The first READY service to answer in the range, or the error that says what to do: the one
+/// way every caller (capture, login, the service) finds the service to capture with. It does
+/// not wait for the rest of the range once one is READY; `devices` and `doctor` scan it all.
 pub async fn find_ready(opts: &DiscoverOptions) -> Result<RdService, RdError> {
-    ready_of(&discover(opts).await, opts)
+    ready_of(&scan(opts, true).await.services, opts)
 }
 
 /// The first READY service among `found` (a scan of `opts`), or why there is none.
