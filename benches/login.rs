@@ -48,21 +48,9 @@ fn sandbox_login_process(c: &mut Criterion) {
     g.finish();
 }
 
-/// The use case in-process: status, discovery of one port, capture, quality gate, encrypt,
-/// ledger `sending`, submit, ledger outcome (SQLite in memory). `--force` after the sandbox
-/// forgets the login, so every iteration sends one.
-fn use_case_in_process(c: &mut Criterion) {
-    let rt = runtime();
-    let (ipay, rd) = rt.block_on(async {
-        let ipay = ipay::start(SandboxConfig::default()).await.unwrap();
-        let rd = SimulatedRd::start(SimOptions::new(vendor("mantra-mfs100").unwrap()))
-            .await
-            .unwrap();
-        (ipay, rd)
-    });
-    let client = Client::new(ipay.client_config()).unwrap();
-    let mut ledger = Ledger::open_in_memory().unwrap();
-    let params = LoginParams {
+/// The demo outlet's login parameters; `--force`, since the sandbox forgets each login.
+fn demo_params() -> LoginParams {
+    LoginParams {
         latitude: DEMO_LATITUDE.into(),
         longitude: DEMO_LONGITUDE.into(),
         encryption_key: Secret::new(DEMO_ENCRYPTION_KEY),
@@ -71,13 +59,25 @@ fn use_case_in_process(c: &mut Criterion) {
         min_nmpoints: 20,
         force: true,
         settle_window: chrono::Duration::seconds(120),
-    };
-    let port = rd.port();
+    }
+}
+
+/// One complete in-process login per iteration over the RD Services in `range`.
+fn bench_login(
+    c: &mut Criterion,
+    name: &str,
+    rt: &tokio::runtime::Runtime,
+    ipay: &ipay::SandboxInstantPay,
+    range: rd::PortRange,
+) {
+    let client = Client::new(ipay.client_config()).unwrap();
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    let params = demo_params();
     let mut g = c.benchmark_group("login");
-    g.bench_function("use_case_in_process", |b| {
+    g.bench_function(name, |b| {
         b.iter(|| {
             ipay.state().invalidate_login(DEMO_OUTLET_ID);
-            let mut scanner = RdScanner::new("127.0.0.1", rd::PortRange::single(port), "P");
+            let mut scanner = RdScanner::new("127.0.0.1", range, "P");
             let r = rt
                 .block_on(login(
                     Deps {
@@ -94,6 +94,27 @@ fn use_case_in_process(c: &mut Criterion) {
         })
     });
     g.finish();
+}
+
+/// The use case in-process: status, discovery of one port, capture, quality gate, encrypt,
+/// ledger `sending`, submit, ledger outcome (SQLite in memory). `--force` after the sandbox
+/// forgets the login, so every iteration sends one.
+fn use_case_in_process(c: &mut Criterion) {
+    let rt = runtime();
+    let (ipay, rd) = rt.block_on(async {
+        let ipay = ipay::start(SandboxConfig::default()).await.unwrap();
+        let rd = SimulatedRd::start(SimOptions::new(vendor("mantra-mfs100").unwrap()))
+            .await
+            .unwrap();
+        (ipay, rd)
+    });
+    bench_login(
+        c,
+        "use_case_in_process",
+        &rt,
+        &ipay,
+        rd::PortRange::single(rd.port()),
+    );
 }
 
 /// The same use case with a black hole beside the RD Service in the range: a port that accepts
@@ -114,40 +135,8 @@ fn use_case_with_a_black_hole_port(c: &mut Criterion) {
             rd.shutdown().await;
         }
     });
-    let client = Client::new(ipay.client_config()).unwrap();
-    let mut ledger = Ledger::open_in_memory().unwrap();
-    let params = LoginParams {
-        latitude: DEMO_LATITUDE.into(),
-        longitude: DEMO_LONGITUDE.into(),
-        encryption_key: Secret::new(DEMO_ENCRYPTION_KEY),
-        aadhaar: Aadhaar::demo(),
-        min_qscore: 40,
-        min_nmpoints: 20,
-        force: true,
-        settle_window: chrono::Duration::seconds(120),
-    };
     let range = rd::PortRange::new(rd.port() - 1, rd.port()).unwrap();
-    let mut g = c.benchmark_group("login");
-    g.bench_function("use_case_with_a_black_hole_port", |b| {
-        b.iter(|| {
-            ipay.state().invalidate_login(DEMO_OUTLET_ID);
-            let mut scanner = RdScanner::new("127.0.0.1", range, "P");
-            let r = rt
-                .block_on(login(
-                    Deps {
-                        scanner: &mut scanner,
-                        api: &client,
-                        ledger: &mut ledger,
-                        clock: &SystemClock,
-                        progress: &Silent,
-                    },
-                    &params,
-                ))
-                .unwrap();
-            assert_eq!(r.result, LoginResult::LoggedIn);
-        })
-    });
-    g.finish();
+    bench_login(c, "use_case_with_a_black_hole_port", &rt, &ipay, range);
     drop(hole);
 }
 

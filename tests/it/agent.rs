@@ -390,21 +390,29 @@ ports = "{rd_port}-{rd_port}"
         panic!("rd-agent run never opened {}", sock.display());
     }
 
-    #[tokio::test]
-    async fn rd_agent_run_with_the_sandbox_over_ipc() {
-        let dir = tempfile::tempdir().unwrap();
+    /// Both sandboxes, and a config for them (with the demo secrets) in `dir`.
+    async fn sandboxes(dir: &Path) -> (ipay::SandboxInstantPay, SimulatedRd, std::path::PathBuf) {
         let ipay = ipay::start(SandboxConfig::default()).await.unwrap();
         let rd = SimulatedRd::start(SimOptions::new(vendor("mantra-mfs100").unwrap()))
             .await
             .unwrap();
-        let cfg = write_config(dir.path(), ipay.base_url(), rd.port());
-        let sock = ipc::socket_path(Some(dir.path()));
+        let cfg = write_config(dir, ipay.base_url(), rd.port());
+        (ipay, rd, cfg)
+    }
 
-        let child = rd_agent_std()
-            .arg("--config")
-            .arg(&cfg)
-            .arg("--state-dir")
-            .arg(dir.path())
+    /// `rd-agent run` on `state` (on `socket` when given), stderr piped for the test to read,
+    /// once it answers on its endpoint.
+    async fn start_service(
+        cfg: &Path,
+        state: &Path,
+        socket: Option<&Path>,
+    ) -> (Service, ipc::Connection) {
+        let mut cmd = rd_agent_std();
+        cmd.arg("--config").arg(cfg).arg("--state-dir").arg(state);
+        if let Some(s) = socket {
+            cmd.arg("--socket").arg(s);
+        }
+        let child = cmd
             .arg("run")
             .env("RD_AGENT_LOG", "debug")
             .stdout(Stdio::null())
@@ -412,7 +420,19 @@ ports = "{rd_port}-{rd_port}"
             .spawn()
             .unwrap();
         let mut svc = Service::new(child);
-        let mut sub = wait_for_socket(&sock, svc.child()).await;
+        let sock = socket
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| ipc::socket_path(Some(state)));
+        let conn = wait_for_socket(&sock, svc.child()).await;
+        (svc, conn)
+    }
+
+    #[tokio::test]
+    async fn rd_agent_run_with_the_sandbox_over_ipc() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ipay, rd, cfg) = sandboxes(dir.path()).await;
+        let sock = ipc::socket_path(Some(dir.path()));
+        let (mut svc, mut sub) = start_service(&cfg, dir.path(), None).await;
         // Subscribe first, so every change below is seen.
         let mut first = match within(sub.subscribe()).await.unwrap() {
             Message::Status { state, .. } => state,
@@ -587,24 +607,9 @@ ports = "{rd_port}-{rd_port}"
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sigterm_lets_a_login_in_flight_finish_and_be_recorded() {
         let dir = tempfile::tempdir().unwrap();
-        let ipay = ipay::start(SandboxConfig::default()).await.unwrap();
-        let rd = SimulatedRd::start(SimOptions::new(vendor("mantra-mfs100").unwrap()))
-            .await
-            .unwrap();
-        let cfg = write_config(dir.path(), ipay.base_url(), rd.port());
+        let (ipay, rd, cfg) = sandboxes(dir.path()).await;
         let sock = ipc::socket_path(Some(dir.path()));
-        let child = rd_agent_std()
-            .arg("--config")
-            .arg(&cfg)
-            .arg("--state-dir")
-            .arg(dir.path())
-            .arg("run")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut svc = Service::new(child);
-        drop(wait_for_socket(&sock, svc.child()).await);
+        let (mut svc, _) = start_service(&cfg, dir.path(), None).await;
         // Let the start-up check finish first (it settles the state).
         drop(subscribed(&sock).await);
         ipay.state().set_fault(
@@ -658,26 +663,9 @@ ports = "{rd_port}-{rd_port}"
     async fn clients_reach_a_service_on_an_explicit_socket() {
         let state = tempfile::tempdir().unwrap();
         let elsewhere = tempfile::tempdir().unwrap();
-        let ipay = ipay::start(SandboxConfig::default()).await.unwrap();
-        let rd = SimulatedRd::start(SimOptions::new(vendor("mantra-mfs100").unwrap()))
-            .await
-            .unwrap();
-        let cfg = write_config(state.path(), ipay.base_url(), rd.port());
+        let (ipay, rd, cfg) = sandboxes(state.path()).await;
         let sock = elsewhere.path().join("custom.sock");
-        let child = rd_agent_std()
-            .arg("--config")
-            .arg(&cfg)
-            .arg("--state-dir")
-            .arg(state.path())
-            .arg("--socket")
-            .arg(&sock)
-            .arg("run")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut svc = Service::new(child);
-        drop(wait_for_socket(&sock, svc.child()).await);
+        let (_svc, _) = start_service(&cfg, state.path(), Some(&sock)).await;
 
         // A client with an empty state dir of its own: only the socket can lead it there.
         let empty = tempfile::tempdir().unwrap();
