@@ -74,7 +74,7 @@ impl Backend for LiveBackend {
                 Err(reason) => return AgentState::ApiProblem { reason },
             };
             // The status check also settles what a crashed login left open, under the lock.
-            let window = chrono::Duration::seconds(i64::from(config.instantpay.settle_window_secs));
+            let window = config.instantpay.settle_window();
             let checked = match crate::config::ensure_state_dir(&self.paths.state_dir)
                 .map_err(|e| e.to_string())
                 .and_then(|()| Ledger::open(&self.paths.ledger_file()).map_err(|e| e.to_string()))

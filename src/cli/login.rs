@@ -307,9 +307,10 @@ fn run_sandbox(force: bool, global: &Global) -> CmdResult {
             encryption_key: Some(outlet.encryption_key.clone()),
             aadhaar: Some(outlet.aadhaar.clone()),
         };
+        let lang = cfg.language();
         eprintln!(
             "{}",
-            Catalog::get(cfg.language()).render(
+            Catalog::get(lang).render(
                 &Msg::new("sandbox-banner")
                     .arg("vendor", fixtures.name)
                     .arg("port", rd.port())
@@ -323,15 +324,7 @@ fn run_sandbox(force: bool, global: &Global) -> CmdResult {
             let params = live::params(&cfg, &secrets, force).map_err(setup_error)?;
             let client = live::client(&cfg, &secrets).map_err(setup_error)?;
             let mut scanner = RdScanner::from_config(&cfg);
-            run_flow(
-                &mut scanner,
-                &client,
-                &mut ledger,
-                &params,
-                cfg.language(),
-                global,
-            )
-            .await
+            run_flow(&mut scanner, &client, &mut ledger, &params, lang, global).await
         }
         .await;
         rd.shutdown().await;

@@ -103,6 +103,13 @@ pub struct RdConfig {
     pub trusted_users: String,
 }
 
+impl InstantPayConfig {
+    /// `settle_window_secs` as a duration.
+    pub fn settle_window(&self) -> chrono::Duration {
+        chrono::Duration::seconds(i64::from(self.settle_window_secs))
+    }
+}
+
 impl RdConfig {
     pub fn trusted_user_list(&self) -> Vec<String> {
         self.trusted_users

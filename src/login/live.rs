@@ -156,6 +156,6 @@ pub fn params(cfg: &Config, secrets: &Secrets, force: bool) -> Result<LoginParam
         min_qscore: cfg.capture.min_qscore,
         min_nmpoints: cfg.capture.min_nmpoints,
         force,
-        settle_window: chrono::Duration::seconds(i64::from(cfg.instantpay.settle_window_secs)),
+        settle_window: cfg.instantpay.settle_window(),
     })
 }

@@ -32,9 +32,16 @@ pub struct LockError {
 }
 
 impl LoginLock {
-    /// No lock, for a ledger that lives in memory (tests, the in-process benchmark).
-    pub fn none() -> LoginLock {
-        LoginLock { _file: None }
+    /// The lock of a ledger's state directory (`Ledger::dir`); none for a ledger that lives in
+    /// memory (tests, the in-process benchmark), which no other process can see.
+    pub async fn for_ledger_dir(
+        dir: Option<&Path>,
+        progress: &dyn Progress,
+    ) -> Result<LoginLock, LockError> {
+        match dir {
+            Some(dir) => LoginLock::acquire(dir, progress).await,
+            None => Ok(LoginLock { _file: None }),
+        }
     }
 
     /// Take the lock of the state directory `dir`, waiting for another login to finish.

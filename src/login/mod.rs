@@ -248,10 +248,7 @@ pub async fn check<A: InstantPayApi>(
     progress: &dyn Progress,
     settle_window: chrono::Duration,
 ) -> Result<Checked, LoginError> {
-    let _lock = match ledger.dir() {
-        Some(dir) => lock::LoginLock::acquire(dir, progress).await?,
-        None => lock::LoginLock::none(),
-    };
+    let _lock = lock::LoginLock::for_ledger_dir(ledger.dir(), progress).await?;
     check_locked(api, ledger, clock, progress, settle_window).await
 }
 
@@ -321,10 +318,7 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
 
     // 0. One chargeable login at a time per state directory, held until the outcome is
     // recorded (the guard lives to the end of this function).
-    let _lock = match ledger.dir() {
-        Some(dir) => lock::LoginLock::acquire(dir, progress).await?,
-        None => lock::LoginLock::none(),
-    };
+    let _lock = lock::LoginLock::for_ledger_dir(ledger.dir(), progress).await?;
 
     // 1-2. Ask the status (free); it also settles any attempt left without an outcome.
     let checked = check_locked(api, ledger, clock, progress, params.settle_window).await?;
