@@ -102,6 +102,7 @@ login-attempt-settled =
        *[stale] it is from an earlier day, its outcome stays unknown
     }
 login-place-finger = Place your finger on the scanner...
+login-finger-countdown = Place your finger on the scanner... { $seconds } s left
 login-using-rd-service = Using the RD Service on port { $port } ({ $info }).
 login-captured = Captured (quality { $qscore }, minutiae { $nmpoints }).
 login-sending = Sending the daily login (attempt { $attempt })...

@@ -102,6 +102,7 @@ login-attempt-settled =
        *[stale] यह किसी पिछले दिन का है, इसका नतीजा अब पता नहीं चलेगा
     }
 login-place-finger = स्कैनर पर उंगली रखें...
+login-finger-countdown = स्कैनर पर उंगली रखें... { $seconds } सेकंड बाकी
 login-using-rd-service = पोर्ट { $port } वाली RD Service इस्तेमाल हो रही है ({ $info })।
 login-captured = फ़िंगरप्रिंट ले लिया गया (क्वालिटी { $qscore }, पॉइंट { $nmpoints })।
 login-sending = आज का लॉगिन भेजा जा रहा है (प्रयास { $attempt })...

@@ -8,6 +8,7 @@ use std::pin::Pin;
 use serde::{Deserialize, Serialize};
 
 use super::AgentState;
+use crate::login::Progress;
 
 /// A boxed future, so the trait stays object-safe without an extra crate.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -31,8 +32,9 @@ pub trait Backend: Send + Sync + 'static {
     /// then the scanner if login is required.
     fn check(&self) -> BoxFuture<'_, AgentState>;
 
-    /// The daily login. `force` skips only the local "already logged in" check.
-    fn login(&self, force: bool) -> BoxFuture<'_, LoginSummary>;
+    /// The daily login. `force` skips only the local "already logged in" check; `progress`
+    /// hears its steps and the wait for the finger.
+    fn login<'a>(&'a self, force: bool, progress: &'a dyn Progress) -> BoxFuture<'a, LoginSummary>;
 
     /// The RD Services found on this machine, as `rd-agent devices --json` shows them.
     fn devices(&self) -> BoxFuture<'_, serde_json::Value>;

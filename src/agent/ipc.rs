@@ -85,6 +85,9 @@ pub enum Message {
     },
     /// A subscription event: time to log in.
     Reminder { message: String },
+    /// A subscription event, once a second while the scanner waits for the finger: the
+    /// seconds left, then `None` when the capture ended.
+    Capture { seconds_left: Option<u32> },
     /// Something went wrong with the request; the connection stays usable unless refused.
     Error { message: String },
 }

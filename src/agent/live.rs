@@ -102,8 +102,14 @@ impl Backend for LiveBackend {
         })
     }
 
-    fn login(&self, force: bool) -> BoxFuture<'_, LoginSummary> {
-        Box::pin(async move { super::live_login::login(&self.paths, &*self.clock, force).await })
+    fn login<'a>(
+        &'a self,
+        force: bool,
+        progress: &'a dyn crate::login::Progress,
+    ) -> BoxFuture<'a, LoginSummary> {
+        Box::pin(async move {
+            super::live_login::login(&self.paths, &*self.clock, force, progress).await
+        })
     }
 
     fn devices(&self) -> BoxFuture<'_, serde_json::Value> {

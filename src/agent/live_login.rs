@@ -31,7 +31,12 @@ fn setup_failed(message: String) -> LoginSummary {
     }
 }
 
-pub async fn login(paths: &Paths, clock: &dyn Clock, force: bool) -> LoginSummary {
+pub async fn login(
+    paths: &Paths,
+    clock: &dyn Clock,
+    force: bool,
+    progress: &dyn Progress,
+) -> LoginSummary {
     let cfg = match Config::load(&paths.config_file) {
         Ok(c) => c,
         Err(e) => return setup_failed(e.to_string()),
@@ -63,7 +68,7 @@ pub async fn login(paths: &Paths, clock: &dyn Clock, force: bool) -> LoginSummar
             api: &client,
             ledger: &mut ledger,
             clock,
-            progress: &LogProgress,
+            progress,
         },
         &params,
     )

@@ -17,3 +17,4 @@ mod live_login;
 pub mod logging;
 pub mod runtime;
 pub mod usb;
+pub mod watchdog;

@@ -60,6 +60,13 @@ pub fn serve(svc: Service, stop: Stop, ready: impl FnOnce()) -> Result<(), Runti
         ));
         let agent = Agent::new(backend, clock, svc.schedule);
         agent.set_log_dir(svc.log_dir);
+        if let Some(w) = super::watchdog::Watchdog::from_manager() {
+            tracing::info!(
+                every_secs = w.every().as_secs(),
+                "pinging the service manager's watchdog"
+            );
+            agent.set_watchdog(w);
+        }
         let usb = super::usb::watch(agent.clone());
         tracing::info!(usb, "ready");
         ready();

@@ -16,6 +16,8 @@ use super::AgentState;
 use super::backend::{Backend, LoginSummary};
 use super::ipc::{MAX_LINE, Message, PeerPolicy, Request, parse_request, peer_of};
 use super::schedule::{Due, Schedule, Scheduler};
+use super::watchdog::Watchdog;
+use crate::login::{Countdown, Progress};
 use clock::Clock;
 
 /// The longest the scheduler sleeps in one go. The wall clock can jump (suspend, NTP) while a
@@ -49,6 +51,7 @@ pub struct Agent {
     login_lock: tokio::sync::Mutex<()>,
     schedule: Schedule,
     log_dir: std::sync::OnceLock<std::path::PathBuf>,
+    watchdog: std::sync::OnceLock<Watchdog>,
 }
 
 impl Agent {
@@ -70,12 +73,18 @@ impl Agent {
             login_lock: tokio::sync::Mutex::new(()),
             schedule,
             log_dir: std::sync::OnceLock::new(),
+            watchdog: std::sync::OnceLock::new(),
         })
     }
 
     /// Tell clients where the log is (set once at start).
     pub fn set_log_dir(&self, dir: std::path::PathBuf) {
         let _ = self.log_dir.set(dir);
+    }
+
+    /// Ping `watchdog` from the scheduler loop (set once, before `run`).
+    pub fn set_watchdog(&self, watchdog: Watchdog) {
+        let _ = self.watchdog.set(watchdog);
     }
 
     /// The current state and since when.
@@ -132,7 +141,10 @@ impl Agent {
         let _guard = self.login_lock.lock().await;
         let before = self.state().0;
         self.set_state(AgentState::LoggingIn);
-        let outcome = self.backend.login(force).await;
+        let progress = ServiceProgress {
+            events: &self.events,
+        };
+        let outcome = self.backend.login(force, &progress).await;
         tracing::info!(
             ok = outcome.ok,
             state = outcome.state.name(),
@@ -175,6 +187,10 @@ impl Agent {
         self.recheck().await;
         let mut sched = Scheduler::new(self.schedule.clone(), self.clock.now());
         loop {
+            // Alive: this loop came round. A check that hangs stops the pings (watchdog.rs).
+            if let Some(w) = self.watchdog.get() {
+                w.ping();
+            }
             let now = self.clock.now();
             if let Some(next) = self.state().0.expire(now) {
                 self.set_state(next);
@@ -199,7 +215,8 @@ impl Agent {
             let wait = (sched.next_wake() - self.clock.now())
                 .to_std()
                 .unwrap_or(StdDuration::ZERO)
-                .min(MAX_SLEEP);
+                .min(MAX_SLEEP)
+                .min(self.watchdog.get().map_or(MAX_SLEEP, Watchdog::every));
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
                 _ = self.wake.notified() => {}
@@ -211,6 +228,26 @@ impl Agent {
                 }
             }
         }
+    }
+}
+
+/// The service's login progress: steps go to the log (they name ports and steps, never data),
+/// the wait for the finger to subscribers, whose tray shows it.
+struct ServiceProgress<'a> {
+    events: &'a broadcast::Sender<Message>,
+}
+
+impl Progress for ServiceProgress<'_> {
+    fn say(&self, line: &str) {
+        tracing::info!("{line}");
+    }
+
+    fn countdown(&self, tick: Countdown) {
+        let seconds_left = match tick {
+            Countdown::Left(s) => Some(s),
+            Countdown::Done => None,
+        };
+        let _ = self.events.send(Message::Capture { seconds_left });
     }
 }
 

@@ -70,7 +70,16 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
     };
     let (svc, pid) = super::block_on(async {
         let svc = find_service(&discover, args.port).await?;
-        let pid = client::capture(&svc, &opts).await?;
+        // The countdown only goes to stderr, so `--json` keeps stdout to itself.
+        // No config here: the language is the locale's.
+        let lang = crate::i18n::Lang::from_setting("auto", |k| std::env::var(k).ok());
+        let progress = crate::login::StderrProgress::new(lang);
+        let pid = crate::login::countdown::counting_down(
+            opts.timeout(),
+            &progress,
+            client::capture(&svc, &opts),
+        )
+        .await?;
         Ok::<_, RdError>((svc, pid))
     })
     .map_err(|e| CliError::new(Exit::Device, e.to_string()))?;

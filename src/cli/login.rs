@@ -119,7 +119,7 @@ async fn run_flow<A: InstantPayApi>(
             api,
             ledger,
             clock: &SystemClock,
-            progress: &StderrProgress(lang),
+            progress: &StderrProgress::new(lang),
         },
         params,
     )

@@ -11,11 +11,13 @@ use clap::{Parser, Subcommand};
 
 pub mod agent;
 pub mod capture;
+pub mod completions;
 pub mod config;
 pub mod devices;
 pub mod doctor;
 pub mod liveness;
 pub mod login;
+pub mod man;
 pub mod pid;
 pub mod sandbox;
 pub mod service;
@@ -85,6 +87,10 @@ pub enum Command {
     Config(config::Command),
     /// Check everything a support call would.
     Doctor(doctor::Args),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::Args),
+    /// Print the manual page, or write every command's page into a directory.
+    Man(man::Args),
 }
 
 /// Exit codes (docs/architecture.md, "Command line").
@@ -169,6 +175,8 @@ pub fn main() -> ExitCode {
         Command::Service(c) => service::run(c, &global),
         Command::Config(c) => config::run(c, &global),
         Command::Doctor(a) => doctor::run(a, &global),
+        Command::Completions(a) => completions::run(a),
+        Command::Man(a) => man::run(a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -109,7 +109,10 @@ impl Scanner for RdScanner {
             .f_type(2)
             .timeout_ms(CAPTURE_TIMEOUT_MS)
             .env(self.env.clone());
-        match rd::client::capture(&svc, &opts).await {
+        let wait = Duration::from_millis(CAPTURE_TIMEOUT_MS.into());
+        match super::countdown::counting_down(wait, progress, rd::client::capture(&svc, &opts))
+            .await
+        {
             Ok(pid) => Ok(pid),
             Err(e) => {
                 // The service may have moved or restarted: look again next time.

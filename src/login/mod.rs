@@ -23,8 +23,11 @@ use instantpay::{
 };
 use rd::PidData;
 
+pub mod countdown;
 pub mod live;
 pub mod lock;
+
+pub use countdown::Countdown;
 
 /// Finds the RD Service and captures one finger.
 pub trait Scanner {
@@ -64,11 +67,31 @@ pub trait Progress: Sync {
     fn step(&self, msg: &Msg) {
         self.say(&msg.english());
     }
+
+    /// The wait for the finger (countdown.rs); shown by front ends that can.
+    fn countdown(&self, _tick: Countdown) {}
 }
 
-/// Progress to stderr (stdout is kept for the result and `--json`).
+/// Progress to stderr (stdout is kept for the result and `--json`). On a terminal the
+/// countdown rewrites one line; elsewhere (a log, a pipe) it is a plain line every 5 seconds.
 #[derive(Debug, Default)]
-pub struct StderrProgress(pub Lang);
+pub struct StderrProgress {
+    lang: Lang,
+    terminal: bool,
+    /// A countdown line is open on the terminal (ended by `Done`).
+    counting: std::sync::atomic::AtomicBool,
+}
+
+impl StderrProgress {
+    pub fn new(lang: Lang) -> StderrProgress {
+        use std::io::IsTerminal;
+        StderrProgress {
+            lang,
+            terminal: std::io::stderr().is_terminal(),
+            counting: Default::default(),
+        }
+    }
+}
 
 impl Progress for StderrProgress {
     fn say(&self, line: &str) {
@@ -76,7 +99,29 @@ impl Progress for StderrProgress {
     }
 
     fn step(&self, msg: &Msg) {
-        eprintln!("{}", Catalog::get(self.0).render(msg));
+        eprintln!("{}", Catalog::get(self.lang).render(msg));
+    }
+
+    fn countdown(&self, tick: Countdown) {
+        use std::sync::atomic::Ordering::SeqCst;
+        match tick {
+            Countdown::Left(seconds) => {
+                let first = !self.counting.swap(true, SeqCst);
+                let line = Catalog::get(self.lang)
+                    .render(&Msg::new("login-finger-countdown").arg("seconds", seconds));
+                if self.terminal {
+                    // Back to the line's start, and clear what a longer number left.
+                    eprint!("\r{line}\x1b[K");
+                } else if first || seconds % 5 == 0 {
+                    eprintln!("{line}");
+                }
+            }
+            Countdown::Done => {
+                if self.counting.swap(false, SeqCst) && self.terminal {
+                    eprintln!();
+                }
+            }
+        }
     }
 }
 

@@ -15,6 +15,8 @@ struct Ui {
     items: Vec<(Action, MenuItem)>,
     shown: Option<TrayView>,
     state: Option<AgentState>,
+    /// Seconds left for the finger, while the service's capture waits for it.
+    finger: Option<u32>,
 }
 
 fn make_icon(kind: IconKind) -> Result<Icon, TrayError> {
@@ -50,12 +52,26 @@ impl Ui {
             items,
             shown: Some(start),
             state: None,
+            finger: None,
         })
     }
 
     fn show(&mut self, state: Option<AgentState>) {
-        let v = model::view(state.as_ref());
+        if state != Some(AgentState::LoggingIn) {
+            self.finger = None;
+        }
         self.state = state;
+        self.redraw();
+    }
+
+    /// The seconds left for the finger (`None`: the capture ended).
+    fn countdown(&mut self, seconds_left: Option<u32>) {
+        self.finger = seconds_left;
+        self.redraw();
+    }
+
+    fn redraw(&mut self) {
+        let v = model::view_counting(self.state.as_ref(), self.finger);
         if self.shown.as_ref() == Some(&v) {
             return;
         }
@@ -129,6 +145,7 @@ pub fn run(opts: TrayOptions) -> Result<(), TrayError> {
         while let Some(ev) = next.take() {
             match ev {
                 UiEvent::State(s) => ui.show(s),
+                UiEvent::Capture(s) => ui.countdown(s),
                 UiEvent::Menu(Action::Quit) => {
                     drop(cmd_tx);
                     drop(ui);

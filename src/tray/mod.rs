@@ -22,6 +22,8 @@ use model::{Action, IconKind};
 pub enum UiEvent {
     /// The service's state, or `None` when it is not reachable.
     State(Option<AgentState>),
+    /// Seconds left for the finger while the service captures; `None` when it ended.
+    Capture(Option<u32>),
     /// A menu item or the icon was clicked.
     Menu(Action),
     /// The icon itself was clicked.
@@ -106,6 +108,7 @@ pub(crate) async fn ipc_loop(
             tokio::select! {
                 msg = next => match msg {
                     Ok(Some(Message::State { state, .. })) => ui(UiEvent::State(Some(state))),
+                    Ok(Some(Message::Capture { seconds_left })) => ui(UiEvent::Capture(seconds_left)),
                     Ok(Some(Message::Reminder { message })) => {
                         notify::show(IconKind::LoginRequired, "Daily login needed", &message).await;
                     }

@@ -125,6 +125,18 @@ pub fn view(state: Option<&AgentState>) -> TrayView {
     }
 }
 
+/// The view while the service's capture waits for the finger: logging in, the tooltip
+/// counting the seconds down as the terminal does (`login-finger-countdown`).
+pub fn view_counting(state: Option<&AgentState>, seconds_left: Option<u32>) -> TrayView {
+    let mut v = view(state);
+    if let (Some(AgentState::LoggingIn), Some(s)) = (state, seconds_left) {
+        v.tooltip = crate::i18n::Msg::new("login-finger-countdown")
+            .arg("seconds", s)
+            .english();
+    }
+    v
+}
+
 /// A reason can be long; a tooltip is one sentence.
 fn one_sentence(reason: &str) -> String {
     let r = reason.trim();
@@ -210,6 +222,26 @@ mod tests {
                 ["Log in now", "Status", "Devices", "Open log folder", "Quit"]
             );
         }
+    }
+
+    #[test]
+    fn the_tooltip_counts_down_only_while_logging_in() {
+        let logging_in = Some(AgentState::LoggingIn);
+        let v = view_counting(logging_in.as_ref(), Some(8));
+        assert_eq!(v.tooltip, "Place your finger on the scanner... 8 s left");
+        assert_eq!(v.icon, IconKind::Working);
+        assert!(
+            !enabled(&v, Action::LoginNow),
+            "no second login mid-capture"
+        );
+        // The capture ended (or never counted): the plain logging-in view.
+        assert_eq!(
+            view_counting(logging_in.as_ref(), None),
+            view(logging_in.as_ref())
+        );
+        // A late tick after the state moved on changes nothing.
+        let done = Some(AgentState::LoginRequired);
+        assert_eq!(view_counting(done.as_ref(), Some(3)), view(done.as_ref()));
     }
 
     #[test]

@@ -12,6 +12,7 @@ use clock::{Clock, ist, next_ist_midnight};
 use rd_agent::agent::backend::BoxFuture;
 use rd_agent::agent::ipc::{self, Message, PeerPolicy};
 use rd_agent::agent::schedule::Schedule;
+use rd_agent::agent::watchdog::Watchdog;
 use rd_agent::agent::{Agent, AgentState, Backend, LoginSummary};
 
 /// The clock the tests set (one shared handle, `clock::ManualClock`).
@@ -22,11 +23,18 @@ struct FakeBackend {
     clock: SetClock,
     until: Mutex<Option<DateTime<Utc>>>,
     logins: Mutex<u32>,
+    /// When set, the next check never returns (a hung call), after saying it started.
+    hang: std::sync::atomic::AtomicBool,
+    hung: tokio::sync::Notify,
 }
 
 impl Backend for FakeBackend {
     fn check(&self) -> BoxFuture<'_, AgentState> {
         Box::pin(async move {
+            if self.hang.load(std::sync::atomic::Ordering::SeqCst) {
+                self.hung.notify_one();
+                std::future::pending::<()>().await;
+            }
             match *self.until.lock().unwrap() {
                 Some(until) if self.clock.now() < until => AgentState::LoggedIn { until },
                 _ => AgentState::LoginRequired,
@@ -34,8 +42,15 @@ impl Backend for FakeBackend {
         })
     }
 
-    fn login(&self, _force: bool) -> BoxFuture<'_, LoginSummary> {
+    fn login<'a>(
+        &'a self,
+        _force: bool,
+        progress: &'a dyn rd_agent::login::Progress,
+    ) -> BoxFuture<'a, LoginSummary> {
         Box::pin(async move {
+            // The wait for the finger, as the live scanner reports it.
+            progress.countdown(rd_agent::login::Countdown::Left(10));
+            progress.countdown(rd_agent::login::Countdown::Done);
             *self.logins.lock().unwrap() += 1;
             let until = next_ist_midnight(self.clock.now());
             *self.until.lock().unwrap() = Some(until);
@@ -81,14 +96,27 @@ impl Running {
 }
 
 async fn start(clock: SetClock, policy: PeerPolicy) -> (Running, Arc<FakeBackend>) {
+    start_with(clock, policy, None).await
+}
+
+async fn start_with(
+    clock: SetClock,
+    policy: PeerPolicy,
+    watchdog: Option<Watchdog>,
+) -> (Running, Arc<FakeBackend>) {
     let dir = tempfile::tempdir().unwrap();
     let sock = ipc::socket_path(Some(dir.path()));
     let backend = Arc::new(FakeBackend {
         clock: clock.clone(),
         until: Mutex::new(None),
         logins: Mutex::new(0),
+        hang: Default::default(),
+        hung: Default::default(),
     });
     let agent = Agent::new(backend.clone(), Arc::new(clock), Schedule::default());
+    if let Some(w) = watchdog {
+        agent.set_watchdog(w);
+    }
     let listener = ipc::bind(&sock).await.unwrap();
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(rd_agent::agent::run(
@@ -169,7 +197,8 @@ async fn status_login_subscribe_and_clean_shutdown() {
     assert_eq!(outcome.state, AgentState::LoggedIn { until: midnight });
     assert_eq!(*backend.logins.lock().unwrap(), 1);
 
-    // The subscriber saw each change, in order, then the login result.
+    // The subscriber saw each change, in order, the wait for the finger (the tray's
+    // countdown), then the login result.
     assert!(matches!(
         next_event(&mut sub).await,
         Message::State {
@@ -177,6 +206,16 @@ async fn status_login_subscribe_and_clean_shutdown() {
             ..
         }
     ));
+    assert_eq!(
+        next_event(&mut sub).await,
+        Message::Capture {
+            seconds_left: Some(10)
+        }
+    );
+    assert_eq!(
+        next_event(&mut sub).await,
+        Message::Capture { seconds_left: None }
+    );
     assert!(matches!(next_event(&mut sub).await,
         Message::State { state: AgentState::LoggedIn { until }, .. } if until == midnight));
     assert!(matches!(next_event(&mut sub).await, Message::Login(o) if o.ok));
@@ -239,6 +278,14 @@ async fn midnight_rollover_and_reminders_with_a_set_clock() {
     ));
     assert!(matches!(
         next_event(&mut sub).await,
+        Message::Capture { .. }
+    ));
+    assert!(matches!(
+        next_event(&mut sub).await,
+        Message::Capture { .. }
+    ));
+    assert!(matches!(
+        next_event(&mut sub).await,
         Message::State {
             state: AgentState::LoggedIn { .. },
             ..
@@ -269,6 +316,53 @@ async fn midnight_rollover_and_reminders_with_a_set_clock() {
         Message::Reminder { .. }
     ));
     svc.stop().await;
+}
+
+/// The watchdog's view: pinged at least every `every` while the scheduler loop turns; once a
+/// check hangs the pings stop, so the manager, waiting twice `every` (WatchdogSec), sees a hung
+/// service and restarts it.
+#[tokio::test]
+async fn the_scheduler_loop_pings_the_watchdog_and_a_hung_check_stops_the_pings() {
+    let every = StdDuration::from_millis(20);
+    let pings = Arc::new(Mutex::new(Vec::<std::time::Instant>::new()));
+    let record = pings.clone();
+    let watchdog = Watchdog::new(every, move || {
+        record.lock().unwrap().push(std::time::Instant::now())
+    });
+    let clock = SetClock::new(ist_at(22, 10, 0));
+    let (svc, backend) = start_with(clock, own_policy(), Some(watchdog)).await;
+
+    // Idle (the next scheduled wake is hours away), the loop still comes round to ping.
+    within(async {
+        while pings.lock().unwrap().len() < 10 {
+            tokio::time::sleep(every).await;
+        }
+    })
+    .await;
+
+    // A check that never returns: the loop is stuck inside it and pings no more.
+    backend
+        .hang
+        .store(true, std::sync::atomic::Ordering::SeqCst);
+    svc.agent.trigger(rd_agent::agent::Trigger::Recheck);
+    within(backend.hung.notified()).await;
+    let before = pings.lock().unwrap().len();
+    let last = *pings.lock().unwrap().last().unwrap();
+    tokio::time::sleep(every * 10).await;
+    assert_eq!(
+        pings.lock().unwrap().len(),
+        before,
+        "a hung loop does not ping"
+    );
+    assert!(
+        last.elapsed() > every * 2,
+        "past WatchdogSec without a ping: the manager sees the service as hung"
+    );
+    // IPC still answers (its tasks are not the loop): the hang is only visible to the watchdog.
+    let mut c = ipc::connect(&svc.sock).await.unwrap();
+    assert!(within(c.status()).await.is_ok());
+    // The hung check holds the login lock, so a stop would wait out the login drain: abort.
+    svc.task.abort();
 }
 
 #[tokio::test]
@@ -500,6 +594,16 @@ ports = "{rd_port}-{rd_port}"
             ["logging_in", "logged_in", "logging_in", "logged_in"],
             "{seen:?}"
         );
+        // The first login captured: the tray was told the seconds left, then the end.
+        let capture: Vec<_> = seen
+            .iter()
+            .filter_map(|m| match m {
+                Message::Capture { seconds_left } => Some(*seconds_left),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(capture.first(), Some(&Some(10)), "{seen:?}");
+        assert_eq!(capture.last(), Some(&None), "{seen:?}");
 
         // SIGTERM: a clean stop, the socket removed.
         let mut child = svc.take();

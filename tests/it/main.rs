@@ -8,4 +8,6 @@ mod liveness;
 mod login;
 mod rd;
 mod rd_cli;
+mod shipping;
 mod support;
+mod upgrade;

@@ -58,6 +58,9 @@ struct Args {
     /// Seconds without a byte from the client after which a connection is closed.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3_600))]
     idle_timeout_secs: u64,
+    /// Print this manual page (roff, for `man -l -`) on stdout and exit; packaging uses it.
+    #[arg(long, hide = true)]
+    man: bool,
     /// Open connections at most (keep it below the process's file descriptor limit).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     max_connections: u32,
@@ -135,6 +138,9 @@ fn display_db(db: &str) -> String {
 
 pub fn main() -> ExitCode {
     let args = Args::parse();
+    if args.man {
+        return print_man();
+    }
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
@@ -205,6 +211,23 @@ pub fn main() -> ExitCode {
             }
         }
     })
+}
+
+/// The manual page, from the same definitions as `--help`.
+fn print_man() -> ExitCode {
+    use clap::CommandFactory;
+    let mut page = Vec::new();
+    match clap_mangen::Man::new(Args::command()).render(&mut page) {
+        Ok(()) => {
+            use std::io::Write;
+            let _ = std::io::stdout().write_all(&page);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("connpay-server: could not write the manual page: {e}");
+            ExitCode::from(1)
+        }
+    }
 }
 
 #[cfg(test)]

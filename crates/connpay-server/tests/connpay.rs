@@ -880,3 +880,23 @@ fn binary_runs_and_never_prints_the_key() {
         assert!(!all.contains(&secret), "a secret reached the output");
     }
 }
+
+/// Packaging's manual page: needs no secret, starts nothing, and documents the flags.
+#[test]
+fn man_prints_the_manual_page_without_any_secret() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_connpay-server"))
+        .env_remove("CONNPAY_CONTROL_KEY")
+        .env_remove("CONNPAY_CONTROL_KEY_FILE")
+        .env_remove("CONNPAY_ENDPOINT_ID")
+        .arg("--man")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(page.contains(".TH connpay-server 1"));
+    assert!(page.contains("listen") && page.contains("CONNPAY_CONTROL_KEY"));
+    assert!(
+        !page.contains("\\-\\-man"),
+        "the packaging flag stays out of the page"
+    );
+}

@@ -1,5 +1,6 @@
-//! Who runs the service listening on a loopback port: the uid column of /proc/net/tcp and
-//! /proc/net/tcp6 (readable under the hardened unit, unlike other users' /proc/PID entries).
+//! Who runs the service listening on a loopback port: the uid column of the TCP tables in
+//! /proc/self/net (readable under the hardened unit, unlike other users' /proc/PID entries;
+//! its ProcSubset=pid hides the /proc/net link but not /proc/self).
 
 use super::ipc::ids;
 use crate::platform::PortOwner;
@@ -7,7 +8,7 @@ use crate::platform::PortOwner;
 /// The owner of the TCP socket listening on `port`.
 pub fn port_owner(port: u16) -> PortOwner {
     let mut found = None;
-    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+    for table in ["/proc/self/net/tcp", "/proc/self/net/tcp6"] {
         let Ok(text) = std::fs::read_to_string(table) else {
             continue;
         };
@@ -24,7 +25,7 @@ pub fn port_owner(port: u16) -> PortOwner {
             is_self: uid == ids::euid(),
         },
         None => PortOwner::Unknown(format!(
-            "no listening socket on port {port} in /proc/net/tcp or /proc/net/tcp6"
+            "no listening socket on port {port} in /proc/self/net/tcp or tcp6"
         )),
     }
 }

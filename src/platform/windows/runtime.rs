@@ -5,6 +5,13 @@ pub fn notify_ready() {}
 
 pub fn notify_stopping() {}
 
+/// The SCM has no watchdog.
+pub fn watchdog_timeout() -> Option<std::time::Duration> {
+    None
+}
+
+pub fn notify_watchdog() {}
+
 pub async fn stop_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }

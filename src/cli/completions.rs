@@ -1,0 +1,20 @@
+//! `rd-agent completions SHELL`: the shell's completion script, from the same clap definitions
+//! as `--help`, so it never drifts from the commands. The .deb installs the bash one
+//! (installer/linux/build-deb.sh).
+
+use clap::CommandFactory;
+
+use super::{Cli, CmdResult};
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The shell to write a completion script for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+pub fn run(args: Args) -> CmdResult {
+    let mut cmd = Cli::command();
+    clap_complete::generate(args.shell, &mut cmd, "rd-agent", &mut std::io::stdout());
+    Ok(())
+}
