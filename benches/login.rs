@@ -59,6 +59,7 @@ fn demo_params() -> LoginParams {
         min_nmpoints: 20,
         force: true,
         settle_window: chrono::Duration::seconds(120),
+        accept_new_device: false,
     }
 }
 

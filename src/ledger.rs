@@ -44,6 +44,18 @@ const MIGRATIONS: &[&str] = &[
         actcode    TEXT NOT NULL
     );
     CREATE INDEX status_checks_at ON status_checks(checked_at);",
+    // 2: each attempt's owner (the process that sends it), and the scanner this shop logs
+    // in with, remembered after its first successful login.
+    "ALTER TABLE attempts ADD COLUMN owner_pid INTEGER;
+    ALTER TABLE attempts ADD COLUMN owner_started TEXT;
+    CREATE TABLE pinned_device (
+        id        INTEGER PRIMARY KEY CHECK (id = 1),
+        dp_id     TEXT NOT NULL,
+        mi        TEXT NOT NULL,
+        srno      TEXT NOT NULL,
+        mc_sha256 TEXT NOT NULL,
+        pinned_at TEXT NOT NULL
+    );",
 ];
 
 /// Longest API message text kept (it is shown to the operator, not parsed).
@@ -118,6 +130,9 @@ impl AttemptState {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewAttempt {
     pub external_ref: String,
+    /// The process that sends it: pid and start time (src/platform, `ProcessId`).
+    pub owner_pid: Option<u32>,
+    pub owner_started: Option<String>,
     pub dp_id: String,
     pub mi: String,
     pub srno: String,
@@ -178,6 +193,11 @@ pub struct Attempt {
     pub charged: Option<bool>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub resolution: Option<String>,
+    /// The process that sent it (none for attempts written before schema 2).
+    #[serde(default)]
+    pub owner_pid: Option<u32>,
+    #[serde(default)]
+    pub owner_started: Option<String>,
 }
 
 impl Attempt {
@@ -280,6 +300,38 @@ fn bad_row(external_ref: &str, column: &'static str, value: &str) -> LedgerError
     }
 }
 
+/// The scanner a login used: who made it, the model, its serial and its certificate's
+/// fingerprint (the `mc` of its PID block). A login compares the next capture's device with
+/// the pinned one (src/login/mod.rs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Device {
+    pub dp_id: String,
+    pub mi: String,
+    pub srno: String,
+    /// SHA-256 of the device certificate, hex: it changes when the certificate is renewed.
+    pub mc_sha256: String,
+}
+
+impl Device {
+    /// The same scanner: the same maker and serial. A new certificate alone is a renewal.
+    pub fn same_scanner(&self, other: &Device) -> bool {
+        self.dp_id == other.dp_id && self.srno == other.srno
+    }
+}
+
+impl std::fmt::Display for Device {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {} serial {}", self.dp_id, self.mi, self.srno)
+    }
+}
+
+/// The pinned scanner and since when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pinned {
+    pub device: Device,
+    pub pinned_at: DateTime<Utc>,
+}
+
 /// Start of an IST day, in UTC.
 fn ist_day_start(d: NaiveDate) -> DateTime<Utc> {
     let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
@@ -369,9 +421,20 @@ impl Ledger {
             return Err(LedgerError::OpenAttempt(external_ref));
         }
         tx.execute(
-            "INSERT INTO attempts (external_ref, created_at, updated_at, state, dp_id, mi, srno, q_score, nm_points)
-             VALUES (?1, ?2, ?2, 'sending', ?3, ?4, ?5, ?6, ?7)",
-            params![a.external_ref, ts(now), a.dp_id, a.mi, a.srno, a.q_score, a.nm_points],
+            "INSERT INTO attempts (external_ref, created_at, updated_at, state, dp_id, mi, srno,
+                q_score, nm_points, owner_pid, owner_started)
+             VALUES (?1, ?2, ?2, 'sending', ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                a.external_ref,
+                ts(now),
+                a.dp_id,
+                a.mi,
+                a.srno,
+                a.q_score,
+                a.nm_points,
+                a.owner_pid,
+                a.owner_started
+            ],
         )?;
         tx.commit()?;
         Ok(())
@@ -451,6 +514,53 @@ impl Ledger {
         self.conn.execute(
             "INSERT INTO status_checks (checked_at, statuscode, actcode) VALUES (?1, ?2, ?3)",
             params![ts(now), statuscode, actcode],
+        )?;
+        Ok(())
+    }
+
+    /// The scanner of the last successful login, if one was pinned.
+    pub fn pinned_device(&self) -> Result<Option<Pinned>, LedgerError> {
+        let row = self
+            .conn
+            .query_row(
+                "SELECT dp_id, mi, srno, mc_sha256, pinned_at FROM pinned_device WHERE id = 1",
+                [],
+                |r| {
+                    Ok((
+                        Device {
+                            dp_id: r.get(0)?,
+                            mi: r.get(1)?,
+                            srno: r.get(2)?,
+                            mc_sha256: r.get(3)?,
+                        },
+                        r.get::<_, String>(4)?,
+                    ))
+                },
+            )
+            .optional()?;
+        row.map(|(device, at)| {
+            Ok(Pinned {
+                pinned_at: parse_ts("pinned_device", "pinned_at", &at)?,
+                device,
+            })
+        })
+        .transpose()
+    }
+
+    /// Remember `device` as this shop's scanner (replacing the one before).
+    pub fn pin_device(&self, device: &Device, now: DateTime<Utc>) -> Result<(), LedgerError> {
+        self.conn.execute(
+            "INSERT INTO pinned_device (id, dp_id, mi, srno, mc_sha256, pinned_at)
+             VALUES (1, ?1, ?2, ?3, ?4, ?5)
+             ON CONFLICT (id) DO UPDATE SET dp_id = ?1, mi = ?2, srno = ?3, mc_sha256 = ?4,
+                pinned_at = ?5",
+            params![
+                device.dp_id,
+                device.mi,
+                device.srno,
+                device.mc_sha256,
+                ts(now)
+            ],
         )?;
         Ok(())
     }
@@ -558,7 +668,8 @@ impl Ledger {
     fn query<P: rusqlite::Params>(&self, tail: &str, p: P) -> Result<Vec<Attempt>, LedgerError> {
         let sql = format!(
             "SELECT external_ref, created_at, updated_at, state, statuscode, actcode, ipay_uuid,
-                    message, dp_id, mi, srno, q_score, nm_points, charged, resolved_at, resolution
+                    message, dp_id, mi, srno, q_score, nm_points, charged, resolved_at, resolution,
+                    owner_pid, owner_started
              FROM attempts {tail}"
         );
         let mut stmt = self.conn.prepare(&sql)?;
@@ -600,6 +711,8 @@ impl Ledger {
                 charged: r.get(13)?,
                 resolved_at,
                 resolution: r.get(15)?,
+                owner_pid: r.get(16)?,
+                owner_started: r.get(17)?,
             }))
         })?;
         rows.map(|row| row?).collect()
@@ -622,6 +735,7 @@ mod tests {
             srno: "1234567".into(),
             q_score: "70".into(),
             nm_points: "40".into(),
+            ..NewAttempt::default()
         }
     }
 

@@ -27,14 +27,26 @@ pub struct LoginSummary {
     pub charged: Option<bool>,
 }
 
+/// What a login request asks for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoginFlags {
+    /// Skip only the local "already logged in" check.
+    pub force: bool,
+    /// Use a scanner other than the pinned one, and pin it after the login.
+    pub accept_new_device: bool,
+}
+
 pub trait Backend: Send + Sync + 'static {
     /// Work out today's state: the ledger, then `outletLoginStatus` (the remote state wins),
     /// then the scanner if login is required.
     fn check(&self) -> BoxFuture<'_, AgentState>;
 
-    /// The daily login. `force` skips only the local "already logged in" check; `progress`
-    /// hears its steps and the wait for the finger.
-    fn login<'a>(&'a self, force: bool, progress: &'a dyn Progress) -> BoxFuture<'a, LoginSummary>;
+    /// The daily login; `progress` hears its steps and the wait for the finger.
+    fn login<'a>(
+        &'a self,
+        flags: LoginFlags,
+        progress: &'a dyn Progress,
+    ) -> BoxFuture<'a, LoginSummary>;
 
     /// The RD Services found on this machine, as `rd-agent devices --json` shows them.
     fn devices(&self) -> BoxFuture<'_, serde_json::Value>;

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 use super::AgentState;
-use super::backend::LoginSummary;
+use super::backend::{LoginFlags, LoginSummary};
 
 /// A request line is small; anything longer is garbage and the connection is dropped.
 pub const MAX_LINE: usize = 16 * 1024;
@@ -51,6 +51,9 @@ pub enum Request {
     Login {
         #[serde(default)]
         force: bool,
+        /// Use a scanner other than the pinned one (and pin it after the login).
+        #[serde(default)]
+        accept_new_device: bool,
     },
     Devices,
     Subscribe,
@@ -250,7 +253,19 @@ impl Connection {
     }
 
     pub async fn login(&mut self, force: bool) -> Result<LoginSummary, IpcError> {
-        match self.call(&Request::Login { force }).await? {
+        self.login_with(LoginFlags {
+            force,
+            accept_new_device: false,
+        })
+        .await
+    }
+
+    pub async fn login_with(&mut self, flags: LoginFlags) -> Result<LoginSummary, IpcError> {
+        let req = Request::Login {
+            force: flags.force,
+            accept_new_device: flags.accept_new_device,
+        };
+        match self.call(&req).await? {
             Message::Login(o) => Ok(o),
             _ => Err(IpcError::Protocol),
         }
@@ -280,11 +295,17 @@ mod tests {
         assert_eq!(parse_request(br#"{"cmd":"status"}"#), Ok(Request::Status));
         assert_eq!(
             parse_request(br#"{"cmd":"login"}"#),
-            Ok(Request::Login { force: false })
+            Ok(Request::Login {
+                force: false,
+                accept_new_device: false
+            })
         );
         assert_eq!(
             parse_request(br#"{"cmd":"login","force":true}"#),
-            Ok(Request::Login { force: true })
+            Ok(Request::Login {
+                force: true,
+                accept_new_device: false
+            })
         );
         for bad in [
             &b""[..],

@@ -90,7 +90,9 @@ impl Backend for LiveBackend {
                     until: next_ist_midnight(self.clock.now()),
                 },
                 // An earlier attempt may still be charged: not "login required" yet.
-                Ok(c) if c.waiting.is_some() => AgentState::Unknown,
+                Ok(c) if c.waiting.is_some() => AgentState::Settling {
+                    until: self.clock.now() + c.waiting.map_or(chrono::Duration::zero(), |w| w.1),
+                },
                 Ok(_) => match Self::device_problem(&config).await {
                     Some(reason) => AgentState::DeviceProblem { reason },
                     None => AgentState::LoginRequired,
@@ -104,11 +106,11 @@ impl Backend for LiveBackend {
 
     fn login<'a>(
         &'a self,
-        force: bool,
+        flags: super::backend::LoginFlags,
         progress: &'a dyn crate::login::Progress,
     ) -> BoxFuture<'a, LoginSummary> {
         Box::pin(async move {
-            super::live_login::login(&self.paths, &*self.clock, force, progress).await
+            super::live_login::login(&self.paths, &*self.clock, flags, progress).await
         })
     }
 

@@ -4,7 +4,7 @@
 //! use case's operator sentences.
 
 use super::AgentState;
-use super::backend::LoginSummary;
+use super::backend::{LoginFlags, LoginSummary};
 use crate::config::{Config, Paths, Secrets, ensure_state_dir};
 use crate::ledger::Ledger;
 use crate::login::live::{self, RdScanner};
@@ -34,7 +34,7 @@ fn setup_failed(message: String) -> LoginSummary {
 pub async fn login(
     paths: &Paths,
     clock: &dyn Clock,
-    force: bool,
+    flags: LoginFlags,
     progress: &dyn Progress,
 ) -> LoginSummary {
     let cfg = match Config::load(&paths.config_file) {
@@ -47,10 +47,13 @@ pub async fn login(
             Err(e) => return setup_failed(e.to_string()),
         };
         match (
-            live::params(&cfg, &secrets, force),
+            live::params(&cfg, &secrets, flags.force),
             live::client(&cfg, &secrets),
         ) {
-            (Ok(p), Ok(c)) => (p, c),
+            (Ok(mut p), Ok(c)) => {
+                p.accept_new_device = flags.accept_new_device;
+                (p, c)
+            }
             (Err(e), _) | (_, Err(e)) => return setup_failed(e.to_string()),
         }
     };
@@ -97,12 +100,18 @@ pub async fn login(
                 None
             };
             let state = match &e {
-                LoginError::Scan(_) | LoginError::LowQuality { .. } => AgentState::DeviceProblem {
+                LoginError::Scan(_)
+                | LoginError::LowQuality { .. }
+                | LoginError::NewDevice { .. } => AgentState::DeviceProblem {
                     reason: message.clone(),
                 },
                 LoginError::Mismatch(_) | LoginError::LocallyLoggedIn => AgentState::LoginRequired,
                 // The charge may have happened: let the service re-ask InstantPay.
-                LoginError::Unknown { .. } | LoginError::Settling { .. } => AgentState::Unknown,
+                LoginError::Unknown { .. } => AgentState::Unknown,
+                // Nothing is sent before the earlier attempt's window ends.
+                LoginError::Settling { wait_secs, .. } => AgentState::Settling {
+                    until: clock.now() + chrono::Duration::seconds(*wait_secs),
+                },
                 _ => AgentState::ApiProblem {
                     reason: message.clone(),
                 },

@@ -13,7 +13,7 @@ use tokio::sync::{Notify, broadcast, mpsc};
 use tokio::task::JoinSet;
 
 use super::AgentState;
-use super::backend::{Backend, LoginSummary};
+use super::backend::{Backend, LoginFlags, LoginSummary};
 use super::ipc::{MAX_LINE, Message, PeerPolicy, Request, parse_request, peer_of};
 use super::schedule::{Due, Schedule, Scheduler};
 use super::watchdog::Watchdog;
@@ -137,14 +137,14 @@ impl Agent {
     /// Run the daily login; one at a time. A second request waits for the first (or for a
     /// status check) to end, then runs: its own status check sees the first one's result, so
     /// it never sends a second chargeable request.
-    pub async fn login(&self, force: bool) -> LoginSummary {
+    pub async fn login(&self, flags: LoginFlags) -> LoginSummary {
         let _guard = self.login_lock.lock().await;
         let before = self.state().0;
         self.set_state(AgentState::LoggingIn);
         let progress = ServiceProgress {
             events: &self.events,
         };
-        let outcome = self.backend.login(force, &progress).await;
+        let outcome = self.backend.login(flags, &progress).await;
         tracing::info!(
             ok = outcome.ok,
             state = outcome.state.name(),
@@ -161,6 +161,16 @@ impl Agent {
         self.set_state(after);
         let _ = self.events.send(Message::Login(outcome.clone()));
         outcome
+    }
+
+    /// Until the end of a settle window, when the state is waiting on one.
+    fn settle_wait(&self) -> StdDuration {
+        match self.state().0 {
+            AgentState::Settling { until } => (until - self.clock.now())
+                .to_std()
+                .unwrap_or(StdDuration::ZERO),
+            _ => MAX_SLEEP,
+        }
     }
 
     fn status_message(&self, detail: serde_json::Value) -> Message {
@@ -195,6 +205,13 @@ impl Agent {
             if let Some(next) = self.state().0.expire(now) {
                 self.set_state(next);
             }
+            // The earlier attempt's settle window is over: ask InstantPay how it ended.
+            if let AgentState::Settling { until } = self.state().0
+                && now >= until
+            {
+                self.recheck().await;
+                sched.rechecked(self.clock.now());
+            }
             for due in sched.due(now, self.state().0.needs_login()) {
                 match due {
                     Due::Midnight | Due::Recheck => {
@@ -216,7 +233,8 @@ impl Agent {
                 .to_std()
                 .unwrap_or(StdDuration::ZERO)
                 .min(MAX_SLEEP)
-                .min(self.watchdog.get().map_or(MAX_SLEEP, Watchdog::every));
+                .min(self.watchdog.get().map_or(MAX_SLEEP, Watchdog::every))
+                .min(self.settle_wait());
             tokio::select! {
                 _ = tokio::time::sleep(wait) => {}
                 _ = self.wake.notified() => {}
@@ -397,7 +415,17 @@ async fn serve_client(stream: Stream, agent: Arc<Agent>, policy: Arc<PeerPolicy>
         };
         let reply = match req {
             Request::Status => agent.status_message(agent.backend.detail().await),
-            Request::Login { force } => Message::Login(agent.login(force).await),
+            Request::Login {
+                force,
+                accept_new_device,
+            } => Message::Login(
+                agent
+                    .login(LoginFlags {
+                        force,
+                        accept_new_device,
+                    })
+                    .await,
+            ),
             Request::Devices => Message::Devices {
                 devices: agent.backend.devices().await,
             },

@@ -15,6 +15,10 @@ pub enum AgentState {
     LoggingIn,
     /// Logged in; valid until `until` (the next midnight IST, in UTC).
     LoggedIn { until: DateTime<Utc> },
+    /// An earlier attempt's outcome is still open (its charge may land): no login is sent
+    /// before `until`, the end of its settle window, when the service checks again
+    /// (docs/ledger.md).
+    Settling { until: DateTime<Utc> },
     /// The scanner or the RD Service is not usable; `reason` says what to do.
     DeviceProblem { reason: String },
     /// InstantPay could not be asked or refused us; `reason` says what to do.
@@ -29,6 +33,7 @@ impl AgentState {
             AgentState::LoginRequired => "login_required",
             AgentState::LoggingIn => "logging_in",
             AgentState::LoggedIn { .. } => "logged_in",
+            AgentState::Settling { .. } => "settling",
             AgentState::DeviceProblem { .. } => "device_problem",
             AgentState::ApiProblem { .. } => "api_problem",
         }
@@ -43,6 +48,10 @@ impl AgentState {
             AgentState::LoggedIn { until } => format!(
                 "Logged in until midnight ({} IST).",
                 until.with_timezone(&clock::ist()).format("%Y-%m-%d %H:%M")
+            ),
+            AgentState::Settling { until } => format!(
+                "Checking the earlier login attempt: InstantPay may still be charging it. The next login can be tried after {} IST.",
+                until.with_timezone(&clock::ist()).format("%H:%M")
             ),
             AgentState::DeviceProblem { reason } => reason.clone(),
             AgentState::ApiProblem { reason } => reason.clone(),
@@ -91,5 +100,25 @@ mod tests {
         assert_eq!(s.expire(until), Some(AgentState::LoginRequired));
         assert_eq!(AgentState::LoginRequired.expire(until), None);
         assert!(s.sentence().contains("2026-11-23 00:00"));
+    }
+
+    #[test]
+    fn settling_says_until_when_and_names_itself() {
+        let until = Utc.with_ymd_and_hms(2026, 11, 22, 2, 32, 0).unwrap();
+        let s = AgentState::Settling { until };
+        assert_eq!(s.name(), "settling");
+        assert!(
+            s.sentence().contains("earlier login attempt"),
+            "{}",
+            s.sentence()
+        );
+        assert!(s.sentence().contains("08:02 IST"), "{}", s.sentence());
+        assert!(
+            !s.needs_login(),
+            "no reminder to log in while a charge may land"
+        );
+        let v = serde_json::to_value(&s).unwrap();
+        assert_eq!(v["state"], "settling");
+        assert_eq!(v["until"], "2026-11-22T02:32:00Z");
     }
 }

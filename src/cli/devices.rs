@@ -29,14 +29,31 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
         probe_timeout: Duration::from_millis(args.probe_timeout_ms),
         ..DiscoverOptions::default()
     };
+    // Who may run a usable RD Service (rd.trusted_users) comes from the config, when there is one.
+    let trusted_users = super::config::user_paths(global)
+        .ok()
+        .and_then(|p| crate::config::Config::load(&p.config_file).ok())
+        .map(|c| c.rd.trusted_user_list())
+        .unwrap_or_default();
     let (report, details) = super::block_on(async {
         let report = rd::discover_report(&opts).await;
         let mut details = Vec::new();
         for svc in &report.services {
-            details.push(describe(svc).await);
+            let mut d = describe(svc).await;
+            if let Some(map) = d.as_object_mut() {
+                let standing = crate::login::live::standing(svc.port, &trusted_users);
+                map.insert("owner".into(), json!(standing.owner));
+                map.insert("trusted".into(), json!(standing.trusted));
+                if let Some(r) = standing.reason {
+                    map.insert("trust_reason".into(), json!(r));
+                }
+            }
+            details.push(d);
         }
         (report, details)
     });
+    let warning =
+        crate::login::live::several_ready(&rd::ready_ports(&report.services)).map(|m| m.english());
     let usb = rd::usb::scan();
 
     if report.services.is_empty() {
@@ -64,6 +81,7 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
             "ok": true,
             "services": details,
             "failures": report.failures,
+            "warnings": warning.iter().collect::<Vec<_>>(),
             "usb": usb.as_ref().ok(),
             "usb_error": usb.as_ref().err().map(|e| e.to_string()),
         }));
@@ -105,6 +123,20 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
         if let Some(e) = d["mc_error"].as_str() {
             println!("    device certificate: {e}");
         }
+        match (d["trusted"].as_bool(), d["trust_reason"].as_str()) {
+            (Some(true), _) => println!(
+                "    run by {}: used for the login",
+                d["owner"].as_str().unwrap_or("")
+            ),
+            (_, Some(why)) => println!(
+                "    run by {}: NOT used for the login. {why}",
+                d["owner"].as_str().unwrap_or("")
+            ),
+            _ => {}
+        }
+    }
+    if let Some(w) = &warning {
+        println!("warning: {w}");
     }
     for f in &report.failures {
         println!("port {}: {}", f.port, f.error);

@@ -204,17 +204,23 @@ pub async fn run_checks(
     let found = rd::discover(&opts).await;
     match found.iter().find(|s| s.status.is_ready()) {
         Some(svc) => {
-            out.push(check(
-                "rd_service",
-                Verdict::Ok,
-                format!(
-                    "RD Service READY on {}://{}:{} ({}).",
-                    svc.scheme.as_str(),
-                    svc.host,
-                    svc.port,
-                    svc.info.trim()
-                ),
-            ));
+            let ready = format!(
+                "RD Service READY on {}://{}:{} ({}).",
+                svc.scheme.as_str(),
+                svc.host,
+                svc.port,
+                svc.info.trim()
+            );
+            out.push(
+                match crate::login::live::several_ready(&rd::ready_ports(&found)) {
+                    Some(w) => check(
+                        "rd_service",
+                        Verdict::Warn,
+                        format!("{ready} {}", w.english()),
+                    ),
+                    None => check("rd_service", Verdict::Ok, ready),
+                },
+            );
             match rd::client::device_info(svc).await {
                 Ok(info) => match info.cert() {
                     Ok(cert) => out.push(cert_verdict(cert.not_after, now)),

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::config::{config_error, secrets_error, user_paths};
 use super::{CliError, CmdResult, Exit, Global, print_json};
+use crate::agent::backend::LoginFlags;
 use crate::config::{Config, Secrets, ensure_state_dir};
 use crate::i18n::{Catalog, Lang, Msg};
 use crate::ledger::Ledger;
@@ -29,6 +30,9 @@ pub struct Args {
     /// Skip the local "already logged in" check (never the remote status check).
     #[arg(long)]
     pub force: bool,
+    /// Log in with a scanner other than the one this shop used before, and remember it.
+    #[arg(long)]
+    pub accept_new_device: bool,
 }
 
 pub fn run(args: Args, global: &Global) -> CmdResult {
@@ -36,13 +40,18 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
         return run_sandbox(args.force, global);
     }
     // When the service runs it owns the config, the secrets and the ledger: ask it.
-    if let Some(result) = super::block_on(via_service(args.force, global)) {
+    let flags = LoginFlags {
+        force: args.force,
+        accept_new_device: args.accept_new_device,
+    };
+    if let Some(result) = super::block_on(via_service(flags, global)) {
         return result;
     }
     let paths = user_paths(global)?;
     let cfg = Config::load(&paths.config_file).map_err(config_error)?;
     let secrets = Secrets::load(&paths.secrets_file()).map_err(secrets_error)?;
-    let params = live::params(&cfg, &secrets, args.force).map_err(setup_error)?;
+    let mut params = live::params(&cfg, &secrets, args.force).map_err(setup_error)?;
+    params.accept_new_device = args.accept_new_device;
     let client = live::client(&cfg, &secrets).map_err(setup_error)?;
     drop(secrets);
     let mut scanner = RdScanner::from_config(&cfg);
@@ -59,12 +68,12 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
 }
 
 /// Log in through the running service; `None` when no service answers on the socket.
-async fn via_service(force: bool, global: &Global) -> Option<CmdResult> {
+async fn via_service(flags: LoginFlags, global: &Global) -> Option<CmdResult> {
     let mut client = crate::agent::ipc::connect(&global.endpoint()).await.ok()?;
     eprintln!(
         "The rd-agent service is running: it does the login. Place your finger on the scanner..."
     );
-    let outcome = match client.login(force).await {
+    let outcome = match client.login_with(flags).await {
         Ok(o) => o,
         Err(e) => {
             return Some(Err(CliError::new(
@@ -89,7 +98,7 @@ fn service_exit(o: &crate::agent::backend::LoginSummary) -> Exit {
     use crate::agent::AgentState;
     match (&o.state, o.charged) {
         (AgentState::DeviceProblem { .. }, _) => Exit::Device,
-        (AgentState::Unknown, _) | (_, None) => Exit::Network,
+        (AgentState::Unknown | AgentState::Settling { .. }, _) | (_, None) => Exit::Network,
         (_, Some(true)) => Exit::Rejected,
         (AgentState::ApiProblem { .. }, _) => Exit::Network,
         _ => Exit::Failure,
@@ -179,6 +188,9 @@ fn error_msg(e: &LoginError) -> Option<Msg> {
         } => Msg::new("login-error-settling")
             .arg("attempt", external_ref.clone())
             .arg("seconds", *wait_secs),
+        LoginError::NewDevice { pinned, found } => Msg::new("login-error-new-device")
+            .arg("pinned", pinned.clone())
+            .arg("found", found.clone()),
         _ => return None,
     })
 }
@@ -215,7 +227,9 @@ fn print_report(report: &LoginReport, cat: &Catalog, global: &Global) {
 /// Exit codes (docs/architecture.md): 2 usage/config, 3 device, 4 rejected by the API, 5 network or unknown.
 pub fn exit_code(e: &LoginError) -> Exit {
     match e {
-        LoginError::Scan(_) | LoginError::LowQuality { .. } => Exit::Device,
+        LoginError::Scan(_) | LoginError::LowQuality { .. } | LoginError::NewDevice { .. } => {
+            Exit::Device
+        }
         LoginError::Status(api) => match api {
             ApiError::Config(_) | ApiError::Request(_) => Exit::Usage,
             ApiError::Rejected { .. } | ApiError::Unexpected { .. } => Exit::Rejected,

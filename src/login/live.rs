@@ -89,6 +89,49 @@ pub fn trusted(port: u16, trusted_users: &[String]) -> Result<(), ScanError> {
     }
 }
 
+/// Who runs the RD Service on a port, and whether a chargeable login would use it, for
+/// `devices` (the login itself asks [`trusted`]).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Standing {
+    /// "root (uid 0)", "alice (uid 1001)", "uid 1001", or "unknown" / "not checked".
+    pub owner: String,
+    pub trusted: bool,
+    /// Why not, or what was not checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+pub fn standing(port: u16, trusted_users: &[String]) -> Standing {
+    use crate::platform::PortOwner;
+    let owner = match crate::platform::net::port_owner(port) {
+        PortOwner::User {
+            uid,
+            name: Some(name),
+            ..
+        } => format!("{name} (uid {uid})"),
+        PortOwner::User { uid, .. } => format!("uid {uid}"),
+        PortOwner::Unknown(_) => "unknown".into(),
+        PortOwner::NotChecked(_) => "not checked".into(),
+    };
+    let verdict = trusted(port, trusted_users);
+    Standing {
+        owner,
+        trusted: verdict.is_ok(),
+        reason: verdict.err().map(|e| e.0),
+    }
+}
+
+/// The warning for more than one READY RD Service: a login takes the first that answers, so
+/// which scanner it uses is up to chance. `None` for one or none.
+pub fn several_ready(ready_ports: &[u16]) -> Option<crate::i18n::Msg> {
+    (ready_ports.len() > 1).then(|| {
+        let ports: Vec<String> = ready_ports.iter().map(u16::to_string).collect();
+        crate::i18n::Msg::new("rd-several-ready")
+            .arg("count", ready_ports.len())
+            .arg("ports", ports.join(", "))
+    })
+}
+
 impl Scanner for RdScanner {
     async fn capture(&mut self, progress: &dyn Progress) -> Result<PidData, ScanError> {
         let svc = self.find().await?;
@@ -160,5 +203,6 @@ pub fn params(cfg: &Config, secrets: &Secrets, force: bool) -> Result<LoginParam
         min_nmpoints: cfg.capture.min_nmpoints,
         force,
         settle_window: cfg.instantpay.settle_window(),
+        accept_new_device: false,
     })
 }

@@ -13,7 +13,9 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::i18n::{Catalog, Lang, Msg};
-use crate::ledger::{Attempt, AttemptState, Ledger, LedgerError, NewAttempt, Outcome, Resolution};
+use crate::ledger::{
+    Attempt, AttemptState, Device, Ledger, LedgerError, NewAttempt, Outcome, Resolution,
+};
 use clock::{Clock, ist_date, next_ist_midnight};
 use instantpay::aadhaar::{Aadhaar, AadhaarError};
 use instantpay::secret::Secret;
@@ -70,6 +72,12 @@ pub trait Progress: Sync {
 
     /// The wait for the finger (countdown.rs); shown by front ends that can.
     fn countdown(&self, _tick: Countdown) {}
+
+    /// Ask the person a yes/no question; `false` where no one can answer (a pipe, the
+    /// service), so the cautious answer is the default.
+    fn confirm(&self, _question: &Msg) -> bool {
+        false
+    }
 }
 
 /// Progress to stderr (stdout is kept for the result and `--json`). On a terminal the
@@ -100,6 +108,23 @@ impl Progress for StderrProgress {
 
     fn step(&self, msg: &Msg) {
         eprintln!("{}", Catalog::get(self.lang).render(msg));
+    }
+
+    /// Only with a person at a terminal on both ends: stdin to answer, stderr to read.
+    fn confirm(&self, question: &Msg) -> bool {
+        use std::io::IsTerminal;
+        if !(self.terminal && std::io::stdin().is_terminal()) {
+            return false;
+        }
+        let catalog = Catalog::get(self.lang);
+        eprint!("{} ", catalog.render(question));
+        let mut answer = String::new();
+        if std::io::stdin().read_line(&mut answer).is_err() {
+            return false;
+        }
+        let yes = catalog.tr("answer-yes");
+        let a = answer.trim().to_lowercase();
+        a == "y" || a == "yes" || a == yes.to_lowercase()
     }
 
     fn countdown(&self, tick: Countdown) {
@@ -154,6 +179,8 @@ pub struct LoginParams {
     /// settle it as not logged in (`instantpay.settle_window_secs`): InstantPay may still be
     /// processing a request whose reply we never got, and says `LOGINREQUIRED` until it is done.
     pub settle_window: chrono::Duration,
+    /// Use a scanner other than the pinned one, and pin it after the login.
+    pub accept_new_device: bool,
 }
 
 /// The parts the use case runs over.
@@ -239,6 +266,13 @@ pub enum LoginError {
         external_ref: String,
         wait_secs: i64,
     },
+    #[error(
+        "This scanner ({found}) is not the one this shop logged in with before ({pinned}). \
+         Nothing was sent. If the shop now uses this scanner, run `rd-agent login \
+         --accept-new-device` (or answer yes when asked on a terminal); if not, connect the \
+         shop's own scanner"
+    )]
+    NewDevice { pinned: String, found: String },
     #[error("{0}")]
     Lock(#[from] lock::LockError),
     #[error("{0}")]
@@ -422,6 +456,25 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
             .arg("nmpoints", pid.resp.nm_points.clone()),
     );
 
+    // The scanner: the one this shop logged in with before, or one accepted as new. (The
+    // capture is free; nothing goes to InstantPay from a scanner nobody accepted.)
+    let device = device_of(&pid);
+    let pinned = ledger.pinned_device()?;
+    if let Some(p) = &pinned
+        && !p.device.same_scanner(&device)
+        && !params.accept_new_device
+        && !progress.confirm(
+            &Msg::new("login-new-device-question")
+                .arg("found", device.to_string())
+                .arg("pinned", p.device.to_string()),
+        )
+    {
+        return Err(LoginError::NewDevice {
+            pinned: p.device.to_string(),
+            found: device.to_string(),
+        });
+    }
+
     // 5. Encrypt and build.
     let encrypted = params
         .aadhaar
@@ -436,8 +489,11 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
     drop(pid);
 
     // 6. Ledger first, then the chargeable call.
+    let owner = crate::platform::process::identity(std::process::id());
     let new = NewAttempt {
         external_ref: req.external_ref.clone(),
+        owner_pid: owner.as_ref().map(|o| o.pid),
+        owner_started: owner.map(|o| o.started),
         dp_id: req.biometric_data.dp_id.clone(),
         mi: req.biometric_data.mi.clone(),
         srno: req.biometric_data.srno.clone(),
@@ -474,6 +530,12 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
     let attempt = ledger
         .get(&new.external_ref)?
         .ok_or_else(|| LedgerError::NoSuchAttempt(new.external_ref.clone()))?;
+    if matches!(outcome, LoginOutcome::LoggedIn { .. })
+        && pinned.as_ref().map(|p| &p.device) != Some(&device)
+    {
+        ledger.pin_device(&device, now)?;
+        progress.step(&Msg::new("login-device-pinned").arg("device", device.to_string()));
+    }
     match outcome {
         LoginOutcome::LoggedIn { .. } => Ok(LoginReport {
             result: LoginResult::LoggedIn,
@@ -494,6 +556,18 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
             reason,
             attempt: Box::new(attempt),
         }),
+    }
+}
+
+/// The device a capture came from, as the ledger pins it.
+fn device_of(pid: &PidData) -> Device {
+    use sha2::Digest;
+    let di = &pid.device_info;
+    Device {
+        dp_id: di.dp_id.trim().to_string(),
+        mi: di.mi.trim().to_string(),
+        srno: pid.srno().trim().to_string(),
+        mc_sha256: hex::encode(sha2::Sha256::digest(di.mc.trim().as_bytes())),
     }
 }
 
@@ -548,10 +622,11 @@ fn settle(
             Resolution::Stale
         } else if logged_in && latest_today.as_deref() == Some(a.external_ref.as_str()) {
             Resolution::LoggedIn
-        } else if logged_in || asked_at - a.created_at >= window {
+        } else if (logged_in || asked_at - a.created_at >= window) && !sender_runs(a) {
             Resolution::NotLoggedIn
         } else {
-            let wait = window - (asked_at - a.created_at);
+            // A live sender past the window: look again shortly.
+            let wait = (window - (asked_at - a.created_at)).max(chrono::Duration::seconds(10));
             out.waiting = Some((a.external_ref.clone(), wait));
             continue;
         };
@@ -561,6 +636,24 @@ fn settle(
         }
     }
     Ok(out)
+}
+
+/// An attempt still `sending` whose process runs is mid-request: its outcome is its own to
+/// record, whatever InstantPay says meanwhile. (Under the login lock this cannot happen for
+/// another process; it guards against a lock that failed to hold.)
+fn sender_runs(a: &Attempt) -> bool {
+    if a.state != AttemptState::Sending {
+        return false;
+    }
+    match (a.owner_pid, &a.owner_started) {
+        (Some(pid), Some(started)) if pid != std::process::id() => {
+            crate::platform::process::alive(&crate::platform::ProcessId {
+                pid,
+                started: started.clone(),
+            })
+        }
+        _ => false,
+    }
 }
 
 /// The ledger's record of an outcome.

@@ -16,6 +16,14 @@ pub use os::*;
 /// A future that completes when the service should stop (a signal, or the SCM's Stop).
 pub type StopFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
+/// A process, told apart from a later one given the same pid by its start time (an opaque
+/// OS-specific text, only ever compared). An attempt records its owner (src/ledger.rs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProcessId {
+    pub pid: u32,
+    pub started: String,
+}
+
 /// Who is on the other end of an IPC connection, as far as the OS tells.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Peer {

@@ -189,16 +189,27 @@ pub fn describe_devices(d: &serde_json::Value) -> String {
         .unwrap_or(d)
         .as_array();
     match list {
-        Some(items) if !items.is_empty() => items
-            .iter()
-            .map(|s| {
-                let port = s.get("port").map(|p| p.to_string()).unwrap_or_default();
-                let status = s.get("status").and_then(|v| v.as_str()).unwrap_or("?");
-                let info = s.get("info").and_then(|v| v.as_str()).unwrap_or("");
-                format!("Port {port}: {status} {info}").trim().to_string()
-            })
-            .collect::<Vec<_>>()
-            .join("\n"),
+        Some(items) if !items.is_empty() => {
+            let mut lines: Vec<String> = items
+                .iter()
+                .map(|s| {
+                    let port = s.get("port").map(|p| p.to_string()).unwrap_or_default();
+                    let status = s.get("status").and_then(|v| v.as_str()).unwrap_or("?");
+                    let info = s.get("info").and_then(|v| v.as_str()).unwrap_or("");
+                    format!("Port {port}: {status} {info}").trim().to_string()
+                })
+                .collect();
+            let ready: Vec<u16> = items
+                .iter()
+                .filter(|s| s.get("status").and_then(|v| v.as_str()) == Some("READY"))
+                .filter_map(|s| s.get("port").and_then(|p| p.as_u64()))
+                .filter_map(|p| u16::try_from(p).ok())
+                .collect();
+            if let Some(w) = crate::login::live::several_ready(&ready) {
+                lines.push(w.english());
+            }
+            lines.join("\n")
+        }
         _ => "No RD Service found: connect the scanner and start its RD Service.".into(),
     }
 }

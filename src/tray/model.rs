@@ -90,6 +90,15 @@ pub fn view(state: Option<&AgentState>) -> TrayView {
             "Logging in: place your finger on the scanner.".to_string(),
             false,
         ),
+        Some(AgentState::Settling { until }) => (
+            IconKind::Working,
+            format!(
+                "Checking the earlier login attempt: try again after {} IST.",
+                until.with_timezone(&clock::ist()).format("%H:%M")
+            ),
+            // A login now would be refused: nothing is sent before the window ends.
+            false,
+        ),
         Some(AgentState::LoginRequired) => (
             IconKind::LoginRequired,
             "Daily login needed: click to scan your finger.".to_string(),
@@ -177,6 +186,14 @@ mod tests {
                 Some(AgentState::LoggingIn),
                 IconKind::Working,
                 "place your finger",
+                false,
+            ),
+            (
+                Some(AgentState::Settling {
+                    until: until - chrono::Duration::hours(10),
+                }),
+                IconKind::Working,
+                "Checking the earlier login attempt: try again after 14:00 IST.",
                 false,
             ),
             (

@@ -44,7 +44,7 @@ impl Backend for FakeBackend {
 
     fn login<'a>(
         &'a self,
-        _force: bool,
+        _flags: rd_agent::agent::backend::LoginFlags,
         progress: &'a dyn rd_agent::login::Progress,
     ) -> BoxFuture<'a, LoginSummary> {
         Box::pin(async move {
@@ -519,6 +519,58 @@ ports = "{rd_port}-{rd_port}"
             .unwrap_or_else(|| ipc::socket_path(Some(state)));
         let conn = wait_for_socket(&sock, svc.child()).await;
         (svc, conn)
+    }
+
+    /// A login died a moment ago with its request in flight: the service shows it is checking
+    /// that attempt (the tray's "checking the earlier attempt"), refuses to send another, and
+    /// names the time after which it will ask again.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_service_shows_it_is_settling_an_earlier_attempt_and_sends_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ipay, _rd, cfg) = sandboxes(dir.path()).await;
+        {
+            let mut l = rd_agent::ledger::Ledger::open(&dir.path().join("ledger.sqlite3")).unwrap();
+            l.begin(
+                &rd_agent::ledger::NewAttempt {
+                    external_ref: "RDACRASHED0002".into(),
+                    ..Default::default()
+                },
+                chrono::Utc::now(),
+            )
+            .unwrap();
+        }
+        let (_svc, _first) = start_service(&cfg, dir.path(), None).await;
+        let (_sub, state) = subscribed(&ipc::socket_path(Some(dir.path()))).await;
+        let AgentState::Settling { until } = state else {
+            panic!("expected settling, got {state:?}");
+        };
+        // The default window is 120 s from the attempt.
+        assert!(
+            until > chrono::Utc::now() + Duration::seconds(60),
+            "{until}"
+        );
+        let view = rd_agent::tray::model::view(Some(&state));
+        assert!(
+            view.tooltip
+                .starts_with("Checking the earlier login attempt"),
+            "{}",
+            view.tooltip
+        );
+
+        let mut c = ipc::connect(&ipc::socket_path(Some(dir.path())))
+            .await
+            .unwrap();
+        let outcome = within(c.login(false)).await.unwrap();
+        assert!(!outcome.ok);
+        assert!(
+            matches!(outcome.state, AgentState::Settling { .. }),
+            "{outcome:?}"
+        );
+        assert_eq!(
+            ipay.state().login_requests(),
+            0,
+            "nothing sent while it may be charged"
+        );
     }
 
     #[tokio::test]

@@ -21,15 +21,20 @@ use sandbox::rd::{SimOptions, SimulatedRd, vendor};
 const AADHAAR_DIGITS: &str = "999941057058";
 
 /// Both sandboxes on free ports, a config and a secrets file pointing at them.
-struct Env {
+pub(crate) struct Env {
     dir: tempfile::TempDir,
-    ipay: SandboxInstantPay,
+    pub(crate) ipay: SandboxInstantPay,
     rd: SimulatedRd,
     _rt: tokio::runtime::Runtime,
 }
 
 impl Env {
-    fn new() -> Env {
+    pub(crate) fn new() -> Env {
+        Env::with_rd(SimOptions::new(vendor("mantra-mfs100").unwrap()))
+    }
+
+    /// Both sandboxes, the RD Service behaving as `rd` says.
+    pub(crate) fn with_rd(rd: SimOptions) -> Env {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -37,9 +42,7 @@ impl Env {
             .unwrap();
         let (ipay, rd) = rt.block_on(async {
             let ipay = ipay::start(SandboxConfig::default()).await.unwrap();
-            let rd = SimulatedRd::start(SimOptions::new(vendor("mantra-mfs100").unwrap()))
-                .await
-                .unwrap();
+            let rd = SimulatedRd::start(rd).await.unwrap();
             (ipay, rd)
         });
         let dir = tempfile::tempdir().unwrap();
@@ -54,11 +57,11 @@ impl Env {
         env
     }
 
-    fn state(&self) -> PathBuf {
+    pub(crate) fn state(&self) -> PathBuf {
         self.dir.path().join("state")
     }
 
-    fn config(&self) -> PathBuf {
+    pub(crate) fn config(&self) -> PathBuf {
         self.dir.path().join("config.toml")
     }
 
@@ -97,7 +100,7 @@ impl Env {
     }
 
     /// The same command as a `std` process, to start several at once.
-    fn cmd_std(&self) -> std::process::Command {
+    pub(crate) fn cmd_std(&self) -> std::process::Command {
         let mut c = rd_agent_std();
         c.arg("--config")
             .arg(self.config())
@@ -106,11 +109,11 @@ impl Env {
         c
     }
 
-    fn login(&self) -> Output {
+    pub(crate) fn login(&self) -> Output {
         self.cmd().arg("login").output().unwrap()
     }
 
-    fn ledger(&self) -> Ledger {
+    pub(crate) fn ledger(&self) -> Ledger {
         Ledger::open(&self.state().join("ledger.sqlite3")).unwrap()
     }
 
@@ -130,12 +133,12 @@ impl Env {
         }
     }
 
-    fn set_fault(&self, fault: Option<Fault>) {
+    pub(crate) fn set_fault(&self, fault: Option<Fault>) {
         self.ipay.state().set_fault(PATH_LOGIN, fault);
     }
 }
 
-fn text(o: &Output) -> String {
+pub(crate) fn text(o: &Output) -> String {
     format!(
         "{}\n{}",
         String::from_utf8_lossy(&o.stdout),
@@ -830,4 +833,104 @@ fn login_speaks_hindi_when_asked_and_json_keeps_its_keys() {
         serde_json::from_slice(&run(&[("LANG", "C.UTF-8")], true).stdout).unwrap();
     assert_eq!(keys(&hi), keys(&en));
     assert_eq!(hi["login"]["result"], en["login"]["result"]);
+}
+
+/// The shop's scanner is remembered after its first login; a login from another scanner is
+/// refused (exit 3, nothing sent) until `--accept-new-device`, which then pins the new one.
+#[test]
+fn another_scanner_is_refused_until_accepted() {
+    let env = Env::new();
+    assert_eq!(code(&env.login()), 0);
+    let first = env.ledger().pinned_device().unwrap().unwrap();
+    assert_eq!(first.device.mi, "MFS100");
+
+    // The next "day" (the bank cancelled today's login), on another vendor's scanner.
+    let other = env
+        ._rt
+        .block_on(SimulatedRd::start(SimOptions::new(
+            vendor("startek-fm220u").unwrap(),
+        )))
+        .unwrap();
+    let text_cfg = std::fs::read_to_string(env.config()).unwrap().replace(
+        &format!("ports = \"{}\"", env.rd.port()),
+        &format!("ports = \"{}\"", other.port()),
+    );
+    std::fs::write(env.config(), text_cfg).unwrap();
+    env.ipay.state().invalidate_login(DEMO_OUTLET_ID);
+    let sent_before = env.ipay.state().login_requests();
+
+    let out = env.cmd().args(["login", "--force"]).output().unwrap();
+    assert_eq!(code(&out), 3, "{}", text(&out));
+    assert!(
+        text(&out).contains("is not the one this shop logged in with before"),
+        "{}",
+        text(&out)
+    );
+    assert!(text(&out).contains("--accept-new-device"), "{}", text(&out));
+    assert_eq!(
+        env.ipay.state().login_requests(),
+        sent_before,
+        "nothing sent"
+    );
+    assert_eq!(env.ledger().pinned_device().unwrap().unwrap(), first);
+
+    let out = env
+        .cmd()
+        .args(["login", "--force", "--accept-new-device"])
+        .output()
+        .unwrap();
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let now = env.ledger().pinned_device().unwrap().unwrap();
+    assert_ne!(now.device.srno, first.device.srno);
+    assert_ne!(now.device.dp_id, first.device.dp_id);
+}
+
+/// An attempt records the process that sends it; a `sending` row whose process still runs is
+/// never settled by someone else, however old, and is settled once that process is gone.
+#[cfg(unix)]
+#[test]
+fn a_sending_row_of_a_live_process_is_left_to_it_and_settled_once_it_is_gone() {
+    let env = Env::new();
+    let mut sender = std::process::Command::new("sleep")
+        .arg("600")
+        .spawn()
+        .unwrap();
+    let owner = rd_agent::platform::process::identity(sender.id()).unwrap();
+    std::fs::create_dir_all(env.state()).unwrap();
+    env.ledger()
+        .begin(
+            &rd_agent::ledger::NewAttempt {
+                external_ref: "RDALIVESENDER01".into(),
+                owner_pid: Some(owner.pid),
+                owner_started: Some(owner.started.clone()),
+                ..Default::default()
+            },
+            chrono::Utc::now() - chrono::Duration::minutes(10),
+        )
+        .unwrap();
+    let out = env.login();
+    assert_eq!(code(&out), 5, "{}", text(&out));
+    assert!(text(&out).contains("RDALIVESENDER01"), "{}", text(&out));
+    assert_eq!(
+        env.ipay.state().login_requests(),
+        0,
+        "nothing sent beside a live sender"
+    );
+    assert!(
+        env.ledger()
+            .get("RDALIVESENDER01")
+            .unwrap()
+            .unwrap()
+            .is_unresolved()
+    );
+
+    sender.kill().unwrap();
+    sender.wait().unwrap();
+    let out = env.login();
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let rows = env.ledger().all().unwrap();
+    assert_eq!(rows[0].resolution.as_deref(), Some("status_loginrequired"));
+    assert_eq!(rows[1].state, AttemptState::LoggedIn);
+    // The new attempt names this login's process (gone now): pid and start time.
+    assert!(rows[1].owner_pid.is_some() && rows[1].owner_started.is_some());
 }

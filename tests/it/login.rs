@@ -64,6 +64,7 @@ fn params(force: bool) -> LoginParams {
         min_nmpoints: 20,
         force,
         settle_window: chrono::Duration::seconds(120),
+        accept_new_device: false,
     }
 }
 

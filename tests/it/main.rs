@@ -3,6 +3,7 @@
 
 mod agent;
 mod cli_login;
+mod fault_run;
 mod instantpay;
 mod liveness;
 mod login;

@@ -182,6 +182,12 @@ async fn devices_and_capture_work_for_every_vendor() {
         assert_eq!(svc["status"], "READY");
         assert_eq!(svc["scheme"], s.scheme().as_str());
         assert!(svc["mc_expires"].is_string(), "{}: {svc}", v.id);
+        // This test runs the simulator: its own account, so a login would use it.
+        if cfg!(unix) {
+            assert_eq!(svc["trusted"], true, "{svc}");
+            assert!(svc["owner"].as_str().unwrap().contains("uid"), "{svc}");
+        }
+        assert_eq!(d["warnings"], serde_json::json!([]));
         let fixture = pid::parse(v.pid_ok.as_bytes()).unwrap();
         assert_eq!(svc["device_info"]["mi"], fixture.device_info.mi.as_str());
 
@@ -268,6 +274,47 @@ async fn broken_services_give_exit_3_and_name_the_port() {
         "{msg}"
     );
     s.shutdown().await;
+}
+
+/// Two RD Services answering READY: `devices` warns that a login takes whichever answers
+/// first, naming both ports, in its text and its JSON.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_ready_services_are_warned_about() {
+    // Two simulators on neighbouring ports, so one short range covers both.
+    let (a, b) = loop {
+        let first = sim("mantra-mfs100", Behaviour::default()).await;
+        let mut opts = SimOptions::new(vendor("startek-fm220u").unwrap());
+        opts.port = first.port() + 1;
+        if let Ok(second) = SimulatedRd::start(opts).await {
+            break (first, second);
+        }
+        first.shutdown().await;
+    };
+    let range = format!("{}-{}", a.port(), b.port());
+    let out = run(vec![
+        "devices".into(),
+        "--ports".into(),
+        range.clone(),
+        "--json".into(),
+    ])
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let d = json_of(&out.stdout);
+    let w = d["warnings"][0].as_str().unwrap();
+    assert!(w.contains("2 RD Services answer READY"), "{w}");
+    assert!(w.contains(&format!("{}, {}", a.port(), b.port())), "{w}");
+    let out = run(vec!["devices".into(), "--ports".into(), range]).await;
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("warning: 2 RD Services answer READY"),
+        "{text}"
+    );
+    a.shutdown().await;
+    b.shutdown().await;
 }
 
 #[test]

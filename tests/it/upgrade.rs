@@ -60,7 +60,14 @@ fn this_build_reads_every_attempt_setting_and_secret_of_the_previous_release() {
             ("MANTRA.MSIPL", "MFS100", "2990123")
         );
         assert!(!a.is_unresolved());
+        assert_eq!(
+            (a.owner_pid, a.owner_started.as_deref()),
+            (None, None),
+            "0.1.0 kept no owner"
+        );
     }
+    // 0.1.0 pinned no scanner; the migration adds the table, empty, so the next login pins.
+    assert!(ledger.pinned_device().unwrap().is_none());
     drop(ledger);
 
     // The secrets, each one (the sandbox's public test values).

@@ -55,6 +55,16 @@ pub async fn discover(opts: &DiscoverOptions) -> Vec<RdService> {
     discover_report(opts).await.services
 }
 
+/// The ports of the services that answered READY. More than one means a login would use
+/// whichever answers first: worth a warning, never a wait (`find_ready` stops at the first).
+pub fn ready_ports(services: &[RdService]) -> Vec<u16> {
+    services
+        .iter()
+        .filter(|s| s.status.is_ready())
+        .map(|s| s.port)
+        .collect()
+}
+
 /// Probe every port concurrently; the scan takes about one probe deadline at most.
 pub async fn discover_report(opts: &DiscoverOptions) -> Discovery {
     scan(opts, false).await

@@ -176,6 +176,8 @@ struct Inner {
     /// Outlet id -> the IST day of its last successful login.
     logins: HashMap<String, NaiveDate>,
     charges: u64,
+    /// The externalRef of each processed (charged) login, in order.
+    processed: Vec<String>,
     login_requests: u64,
     status_requests: u64,
     faults: HashMap<String, Fault>,
@@ -216,6 +218,11 @@ impl SandboxState {
     /// Chargeable login attempts processed so far (matches and mismatches).
     pub fn charges(&self) -> u64 {
         self.lock().charges
+    }
+
+    /// The externalRef of each chargeable login processed so far, in order.
+    pub fn processed_refs(&self) -> Vec<String> {
+        self.lock().processed.clone()
     }
 
     /// `outletLogin` requests received, processed or not.
@@ -533,6 +540,7 @@ async fn login(
     }
     // Processed from here: the bank was asked, the attempt is charged.
     inner.charges += 1;
+    inner.processed.push(ext.to_string());
     if submitted == outlet.aadhaar {
         inner
             .logins

@@ -3,6 +3,7 @@
 pub mod fs;
 pub mod ipc;
 pub mod net;
+pub mod process;
 pub mod runtime;
 pub mod service;
 pub mod tray;

@@ -1,0 +1,52 @@
+//! A process's identity on Linux: its pid and its start time (field 22 of /proc/PID/stat,
+//! clock ticks since boot), so a later process that is given the same pid is not taken for it.
+
+use crate::platform::ProcessId;
+
+/// The identity of the process `pid`, while it runs.
+pub fn identity(pid: u32) -> Option<ProcessId> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    Some(ProcessId {
+        pid,
+        started: format!("ticks:{}", start_ticks(&stat)?),
+    })
+}
+
+/// Whether the process `id` names still runs. A hardened unit's ProtectProc=invisible hides
+/// other users' processes: one of those reads as gone (the login lock, not this check, is what
+/// keeps two logins apart: src/login/lock.rs).
+pub fn alive(id: &ProcessId) -> bool {
+    identity(id.pid).is_some_and(|now| now.started == id.started)
+}
+
+/// Field 22 of a stat line. The name (field 2) is in parentheses and may hold spaces or
+/// parentheses itself, so the count starts after its last ')'.
+fn start_ticks(stat: &str) -> Option<u64> {
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    // Fields 3.. follow; field 22 is the 20th of them.
+    after_name.split_whitespace().nth(19)?.parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_start_time_is_read_past_a_name_with_spaces_and_parentheses() {
+        let stat = "4242 (rd (agent) x) S 1 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 3 0 987654 12345 678";
+        assert_eq!(start_ticks(stat), Some(987654));
+        assert_eq!(start_ticks("4242 (short) S 1 2"), None);
+        assert_eq!(start_ticks("garbage"), None);
+    }
+
+    #[test]
+    fn this_process_is_alive_and_a_changed_start_time_is_not() {
+        let me = identity(std::process::id()).unwrap();
+        assert!(alive(&me));
+        let reused = ProcessId {
+            started: "ticks:1".into(),
+            ..me.clone()
+        };
+        assert!(!alive(&reused));
+    }
+}

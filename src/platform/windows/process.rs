@@ -1,0 +1,81 @@
+//! A process's identity on Windows: its pid and its creation time (GetProcessTimes), so a
+//! later process that is given the same pid is not taken for it.
+
+use windows_sys::Win32::Foundation::{CloseHandle, FILETIME, HANDLE};
+use windows_sys::Win32::System::Threading::{
+    GetExitCodeProcess, GetProcessTimes, OpenProcess, PROCESS_QUERY_LIMITED_INFORMATION,
+};
+
+use crate::platform::ProcessId;
+
+/// GetExitCodeProcess's answer for a process that has not exited.
+const STILL_ACTIVE: u32 = 259;
+
+/// The identity of the process `pid`, while it runs.
+pub fn identity(pid: u32) -> Option<ProcessId> {
+    let h = Handle::open(pid)?;
+    if !h.running() {
+        return None;
+    }
+    Some(ProcessId {
+        pid,
+        started: format!("filetime:{}", h.created()?),
+    })
+}
+
+/// Whether the process `id` names still runs.
+pub fn alive(id: &ProcessId) -> bool {
+    identity(id.pid).is_some_and(|now| now.started == id.started)
+}
+
+struct Handle(HANDLE);
+
+impl Handle {
+    fn open(pid: u32) -> Option<Handle> {
+        // SAFETY: OpenProcess has no preconditions; a null handle is checked below.
+        let h = unsafe { OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid) };
+        (!h.is_null()).then_some(Handle(h))
+    }
+
+    fn running(&self) -> bool {
+        let mut code = 0u32;
+        // SAFETY: a valid process handle and a writable u32.
+        unsafe { GetExitCodeProcess(self.0, &mut code) != 0 && code == STILL_ACTIVE }
+    }
+
+    fn created(&self) -> Option<u64> {
+        let zero = FILETIME {
+            dwLowDateTime: 0,
+            dwHighDateTime: 0,
+        };
+        let (mut created, mut exited, mut kernel, mut user) = (zero, zero, zero, zero);
+        // SAFETY: a valid process handle and four writable FILETIMEs.
+        let ok = unsafe {
+            GetProcessTimes(self.0, &mut created, &mut exited, &mut kernel, &mut user) != 0
+        };
+        ok.then(|| (u64::from(created.dwHighDateTime) << 32) | u64::from(created.dwLowDateTime))
+    }
+}
+
+impl Drop for Handle {
+    fn drop(&mut self) {
+        // SAFETY: the handle came from OpenProcess and is closed once.
+        unsafe { CloseHandle(self.0) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn this_process_is_alive_and_a_changed_start_time_is_not() {
+        let me = identity(std::process::id()).unwrap();
+        assert!(alive(&me));
+        let reused = ProcessId {
+            started: "filetime:1".into(),
+            ..me.clone()
+        };
+        assert!(!alive(&reused));
+    }
+}
