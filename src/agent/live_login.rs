@@ -100,9 +100,11 @@ pub async fn login(
                 None
             };
             let state = match &e {
-                LoginError::Scan(_)
-                | LoginError::LowQuality { .. }
-                | LoginError::NewDevice { .. } => AgentState::DeviceProblem {
+                LoginError::NewDevice { pinned, found } => AgentState::NewScanner {
+                    pinned: pinned.clone(),
+                    found: found.clone(),
+                },
+                LoginError::Scan(_) | LoginError::LowQuality { .. } => AgentState::DeviceProblem {
                     reason: message.clone(),
                 },
                 LoginError::Mismatch(_) | LoginError::LocallyLoggedIn => AgentState::LoginRequired,

@@ -21,6 +21,9 @@ pub enum AgentState {
     Settling { until: DateTime<Utc> },
     /// The scanner or the RD Service is not usable; `reason` says what to do.
     DeviceProblem { reason: String },
+    /// The last capture came from a scanner other than the shop's pinned one: nothing was
+    /// sent; the operator chooses to use it (a login that accepts it) or connects theirs.
+    NewScanner { pinned: String, found: String },
     /// InstantPay could not be asked or refused us; `reason` says what to do.
     ApiProblem { reason: String },
 }
@@ -35,6 +38,7 @@ impl AgentState {
             AgentState::LoggedIn { .. } => "logged_in",
             AgentState::Settling { .. } => "settling",
             AgentState::DeviceProblem { .. } => "device_problem",
+            AgentState::NewScanner { .. } => "new_scanner",
             AgentState::ApiProblem { .. } => "api_problem",
         }
     }
@@ -54,6 +58,10 @@ impl AgentState {
                 until.with_timezone(&clock::ist()).format("%H:%M")
             ),
             AgentState::DeviceProblem { reason } => reason.clone(),
+            AgentState::NewScanner { pinned, found } => format!(
+                "This scanner ({found}) is not the shop's usual one ({pinned}): log in with it \
+                 only if the shop now uses it, or connect the usual scanner."
+            ),
             AgentState::ApiProblem { reason } => reason.clone(),
         }
     }

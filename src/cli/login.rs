@@ -17,7 +17,8 @@ use crate::i18n::{Catalog, Lang, Msg};
 use crate::ledger::Ledger;
 use crate::login::live::{self, RdScanner, SetupError};
 use crate::login::{
-    Deps, InstantPayApi, LoginError, LoginParams, LoginReport, LoginResult, StderrProgress, login,
+    Deps, InstantPayApi, LoginError, LoginParams, LoginReport, LoginResult, Progress,
+    StderrProgress, login,
 };
 use clock::{SystemClock, ist};
 use instantpay::ApiError;
@@ -73,15 +74,34 @@ async fn via_service(flags: LoginFlags, global: &Global) -> Option<CmdResult> {
     eprintln!(
         "The rd-agent service is running: it does the login. Place your finger on the scanner..."
     );
-    let outcome = match client.login_with(flags).await {
-        Ok(o) => o,
-        Err(e) => {
-            return Some(Err(CliError::new(
-                Exit::Failure,
-                format!("The rd-agent service did not finish the login: {e}"),
-            )));
-        }
+    let failed = |e: crate::agent::ipc::IpcError| {
+        CliError::new(
+            Exit::Failure,
+            format!("The rd-agent service did not finish the login: {e}"),
+        )
     };
+    let mut outcome = match client.login_with(flags).await {
+        Ok(o) => o,
+        Err(e) => return Some(Err(failed(e))),
+    };
+    // Another scanner than the shop's: the service cannot ask, the person at this terminal can
+    // (then the finger is placed once more, on the scanner they chose).
+    if let crate::agent::AgentState::NewScanner { pinned, found } = &outcome.state {
+        let progress = StderrProgress::new(Lang::from_setting("auto", |k| std::env::var(k).ok()));
+        let question = Msg::new("login-new-device-question")
+            .arg("found", found.clone())
+            .arg("pinned", pinned.clone());
+        if !global.json && progress.confirm(&question) {
+            let accept = LoginFlags {
+                accept_new_device: true,
+                ..flags
+            };
+            outcome = match client.login_with(accept).await {
+                Ok(o) => o,
+                Err(e) => return Some(Err(failed(e))),
+            };
+        }
+    }
     if outcome.ok {
         if global.json {
             print_json(&json!({ "ok": true, "via": "service", "outcome": outcome }));
@@ -97,7 +117,7 @@ async fn via_service(flags: LoginFlags, global: &Global) -> Option<CmdResult> {
 fn service_exit(o: &crate::agent::backend::LoginSummary) -> Exit {
     use crate::agent::AgentState;
     match (&o.state, o.charged) {
-        (AgentState::DeviceProblem { .. }, _) => Exit::Device,
+        (AgentState::DeviceProblem { .. } | AgentState::NewScanner { .. }, _) => Exit::Device,
         (AgentState::Unknown | AgentState::Settling { .. }, _) | (_, None) => Exit::Network,
         (_, Some(true)) => Exit::Rejected,
         (AgentState::ApiProblem { .. }, _) => Exit::Network,

@@ -25,7 +25,13 @@ pub async fn counting_down<T>(
 ) -> T {
     tokio::pin!(capture);
     let start = tokio::time::Instant::now();
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    // The full wait is told at once, whatever the capture does first; then once a second.
+    let whole = timeout.as_secs() + u64::from(timeout.subsec_nanos() > 0);
+    if whole > 0 {
+        progress.countdown(Countdown::Left(whole.min(u64::from(u32::MAX)) as u32));
+    }
+    let second = Duration::from_secs(1);
+    let mut tick = tokio::time::interval_at(start + second, second);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let out = loop {
         tokio::select! {
@@ -88,9 +94,12 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn an_immediate_answer_is_only_done() {
+    async fn an_immediate_answer_still_tells_the_wait_then_done() {
         let seen = Seen::default();
         counting_down(Duration::from_secs(10), &seen, async {}).await;
-        assert_eq!(*seen.0.lock().unwrap(), vec![Countdown::Done]);
+        assert_eq!(
+            *seen.0.lock().unwrap(),
+            vec![Countdown::Left(10), Countdown::Done]
+        );
     }
 }

@@ -81,10 +81,10 @@ impl Ui {
             let _ = self.tray.set_icon(Some(i));
         }
         let _ = self.tray.set_tooltip(Some(&v.tooltip));
-        for (action, enabled) in &v.menu {
-            if let Some((_, item)) = self.items.iter().find(|(a, _)| a == action) {
-                item.set_enabled(*enabled);
-            }
+        // Entries by position: the first one's action (and label) depends on the state.
+        for ((action, enabled), (_, item)) in v.menu.iter().zip(&self.items) {
+            item.set_enabled(*enabled);
+            item.set_text(action.label());
         }
         self.shown = Some(v);
     }
@@ -151,6 +151,10 @@ pub fn run(opts: TrayOptions) -> Result<(), TrayError> {
                     drop(ui);
                     let _ = ipc.join();
                     return Ok(());
+                }
+                UiEvent::Menu(Action::LoginNow) => {
+                    let a = model::login_action(ui.state.as_ref());
+                    let _ = cmd_tx.send(Command::Run(a));
                 }
                 UiEvent::Menu(a) => {
                     let _ = cmd_tx.send(Command::Run(a));

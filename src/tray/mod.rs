@@ -155,6 +155,18 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
             }
             Err(_) => notify::show(IconKind::ServiceDown, "Login failed", down).await,
         },
+        Action::UseNewScanner => match ipc::connect(&opts.socket).await {
+            Ok(mut c) => {
+                let flags = crate::agent::backend::LoginFlags {
+                    force: false,
+                    accept_new_device: true,
+                };
+                if let Err(e) = c.login_with(flags).await {
+                    notify::show(IconKind::Problem, "Login failed", &e.to_string()).await;
+                }
+            }
+            Err(_) => notify::show(IconKind::ServiceDown, "Login failed", down).await,
+        },
         Action::Status => {
             let text = match ipc::connect(&opts.socket).await {
                 Ok(mut c) => match c.status().await {

@@ -22,6 +22,9 @@ pub enum IconKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     LoginNow,
+    /// "Log in now" while a new scanner waits to be accepted: a login that accepts it (the
+    /// first menu entry, relabelled; not an entry of its own).
+    UseNewScanner,
     Status,
     Devices,
     OpenLogFolder,
@@ -40,6 +43,7 @@ impl Action {
     pub fn id(self) -> &'static str {
         match self {
             Action::LoginNow => "login",
+            Action::UseNewScanner => "login-new-scanner",
             Action::Status => "status",
             Action::Devices => "devices",
             Action::OpenLogFolder => "logs",
@@ -50,6 +54,7 @@ impl Action {
     pub fn label(self) -> &'static str {
         match self {
             Action::LoginNow => "Log in now",
+            Action::UseNewScanner => "Log in with this new scanner",
             Action::Status => "Status",
             Action::Devices => "Devices",
             Action::OpenLogFolder => "Open log folder",
@@ -113,14 +118,25 @@ pub fn view(state: Option<&AgentState>) -> TrayView {
         Some(AgentState::DeviceProblem { reason }) => {
             (IconKind::Problem, one_sentence(reason), true)
         }
+        Some(AgentState::NewScanner { .. }) => (
+            IconKind::Problem,
+            "A different scanner is connected: use it from the menu, or connect the usual one."
+                .to_string(),
+            true,
+        ),
         Some(AgentState::ApiProblem { reason }) => (IconKind::Problem, one_sentence(reason), true),
     };
     let service_up = state.is_some();
     let menu = Action::ALL
         .into_iter()
         .map(|a| {
+            let a = if a == Action::LoginNow {
+                login_action(state)
+            } else {
+                a
+            };
             let enabled = match a {
-                Action::LoginNow => login_enabled,
+                Action::LoginNow | Action::UseNewScanner => login_enabled,
                 Action::Status | Action::Devices => service_up,
                 Action::OpenLogFolder | Action::Quit => true,
             };
@@ -131,6 +147,15 @@ pub fn view(state: Option<&AgentState>) -> TrayView {
         icon,
         tooltip,
         menu,
+    }
+}
+
+/// What the first menu entry does: a plain login, or, while a new scanner waits to be
+/// accepted, a login that accepts it (the operator chose it by its label).
+pub fn login_action(state: Option<&AgentState>) -> Action {
+    match state {
+        Some(AgentState::NewScanner { .. }) => Action::UseNewScanner,
+        _ => Action::LoginNow,
     }
 }
 
@@ -259,6 +284,34 @@ mod tests {
         // A late tick after the state moved on changes nothing.
         let done = Some(AgentState::LoginRequired);
         assert_eq!(view_counting(done.as_ref(), Some(3)), view(done.as_ref()));
+    }
+
+    #[test]
+    fn a_new_scanner_turns_the_first_entry_into_a_login_that_accepts_it() {
+        let new_scanner = AgentState::NewScanner {
+            pinned: "MANTRA.MSIPL MFS100 serial 2990123".into(),
+            found: "STARTEK.ACPL FM220U serial 123".into(),
+        };
+        let state = Some(new_scanner.clone());
+        let v = view(state.as_ref());
+        assert_eq!(v.icon, IconKind::Problem);
+        assert!(
+            v.tooltip.starts_with("A different scanner is connected"),
+            "{}",
+            v.tooltip
+        );
+        assert_eq!(v.menu[0], (Action::UseNewScanner, true));
+        assert_eq!(v.menu[0].0.label(), "Log in with this new scanner");
+        assert_eq!(login_action(state.as_ref()), Action::UseNewScanner);
+        // Every other state keeps the plain login.
+        let plain = Some(AgentState::LoginRequired);
+        assert_eq!(view(plain.as_ref()).menu[0].0, Action::LoginNow);
+        assert_eq!(login_action(plain.as_ref()), Action::LoginNow);
+        assert!(
+            new_scanner
+                .sentence()
+                .contains("STARTEK.ACPL FM220U serial 123")
+        );
     }
 
     #[test]

@@ -573,6 +573,62 @@ ports = "{rd_port}-{rd_port}"
         );
     }
 
+    /// The shop's pinned scanner is another one: a login over IPC (the tray's "Log in now")
+    /// sends nothing and leaves the service in `new_scanner`; the tray's "Log in with this new
+    /// scanner" (a login that accepts it) logs in and pins the scanner it used.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_new_scanner_is_refused_over_ipc_until_the_tray_accepts_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let (ipay, _rd, cfg) = sandboxes(dir.path()).await;
+        let usual = rd_agent::ledger::Device {
+            dp_id: "STARTEK.ACPL".into(),
+            mi: "FM220U".into(),
+            srno: "S0001".into(),
+            mc_sha256: "00".repeat(32),
+        };
+        rd_agent::ledger::Ledger::open(&dir.path().join("ledger.sqlite3"))
+            .unwrap()
+            .pin_device(&usual, chrono::Utc::now() - Duration::days(3))
+            .unwrap();
+        let (_svc, _first) = start_service(&cfg, dir.path(), None).await;
+        let sock = ipc::socket_path(Some(dir.path()));
+        let (_sub, state) = subscribed(&sock).await;
+        assert_eq!(state, AgentState::LoginRequired);
+
+        let mut c = ipc::connect(&sock).await.unwrap();
+        let refused = within(c.login(false)).await.unwrap();
+        assert!(!refused.ok);
+        let AgentState::NewScanner { pinned, found } = &refused.state else {
+            panic!("expected new_scanner, got {refused:?}");
+        };
+        assert!(
+            pinned.contains("serial S0001") && found.contains("MFS100"),
+            "{refused:?}"
+        );
+        assert_eq!(
+            ipay.state().login_requests(),
+            0,
+            "nothing sent from an unaccepted scanner"
+        );
+        let view = rd_agent::tray::model::view(Some(&refused.state));
+        assert_eq!(view.menu[0].0, rd_agent::tray::model::Action::UseNewScanner);
+
+        let accepted = within(c.login_with(rd_agent::agent::backend::LoginFlags {
+            force: false,
+            accept_new_device: true,
+        }))
+        .await
+        .unwrap();
+        assert!(accepted.ok, "{accepted:?}");
+        assert_eq!(ipay.state().login_requests(), 1);
+        let now = rd_agent::ledger::Ledger::open(&dir.path().join("ledger.sqlite3"))
+            .unwrap()
+            .pinned_device()
+            .unwrap()
+            .unwrap();
+        assert_eq!(now.device.mi, "MFS100");
+    }
+
     #[tokio::test]
     async fn rd_agent_run_with_the_sandbox_over_ipc() {
         let dir = tempfile::tempdir().unwrap();
