@@ -352,16 +352,10 @@ impl Ledger {
         })?;
         // The service and a one-shot command may share the file.
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
-        // A ledger from a newer rd-agent is refused before anything is written to it (not
-        // even the journal mode); `migrate` checks again under its write lock.
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version > MIGRATIONS.len() as i64 {
-            return Err(LedgerError::TooNew {
-                path: shown,
-                found: version,
-                known: MIGRATIONS.len() as i64,
-            });
-        }
+        // WAL first, before any read: a read before the switch let a process opening a new
+        // ledger beside others fail with "database is locked". On a ledger already in WAL (every
+        // ledger rd-agent wrote) this writes nothing; `migrate` refuses a newer schema before
+        // it writes anything.
         let _: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
         let mut ledger = Ledger::migrate(conn, &shown)?;
         ledger.path = Some(path.to_path_buf());

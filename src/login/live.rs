@@ -70,11 +70,17 @@ pub fn trusted(port: u16, trusted_users: &[String]) -> Result<(), ScanError> {
             is_system: true, ..
         }
         | PortOwner::User { is_self: true, .. } => Ok(()),
+        // A Windows name is DOMAIN\user: either form may be listed.
         PortOwner::User {
             name: Some(name), ..
-        } if trusted_users.contains(&name) => Ok(()),
-        PortOwner::User { uid, name, .. } => {
-            let who = name.unwrap_or_else(|| format!("uid {uid}"));
+        } if trusted_users
+            .iter()
+            .any(|u| *u == name || name.rsplit('\\').next() == Some(u.as_str())) =>
+        {
+            Ok(())
+        }
+        PortOwner::User { account, name, .. } => {
+            let who = name.unwrap_or(account);
             Err(ScanError(format!(
                 "The RD Service on port {port} is run by the user {who}, not by the system: rd-agent will not use it for a chargeable login, since another user's program could hand over a forged fingerprint. If it really is the scanner's RD Service, add {who} to rd.trusted_users in the config"
             )))
@@ -93,7 +99,8 @@ pub fn trusted(port: u16, trusted_users: &[String]) -> Result<(), ScanError> {
 /// `devices` (the login itself asks [`trusted`]).
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Standing {
-    /// "root (uid 0)", "alice (uid 1001)", "uid 1001", or "unknown" / "not checked".
+    /// "root (uid 0)", "alice (uid 1001)", "uid 1001", "NT AUTHORITY\SYSTEM (S-1-5-18)", or
+    /// "unknown" / "not checked" (Wine).
     pub owner: String,
     pub trusted: bool,
     /// Why not, or what was not checked.
@@ -105,11 +112,11 @@ pub fn standing(port: u16, trusted_users: &[String]) -> Standing {
     use crate::platform::PortOwner;
     let owner = match crate::platform::net::port_owner(port) {
         PortOwner::User {
-            uid,
+            account,
             name: Some(name),
             ..
-        } => format!("{name} (uid {uid})"),
-        PortOwner::User { uid, .. } => format!("uid {uid}"),
+        } => format!("{name} ({account})"),
+        PortOwner::User { account, .. } => account,
         PortOwner::Unknown(_) => "unknown".into(),
         PortOwner::NotChecked(_) => "not checked".into(),
     };

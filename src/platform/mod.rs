@@ -39,17 +39,19 @@ pub struct Peer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PortOwner {
     User {
-        uid: u32,
-        /// From /etc/passwd, when listed there.
+        /// The account as the OS knows it: "uid 1001" on Linux, a SID on Windows.
+        account: String,
+        /// Its name, when the OS has one (/etc/passwd; LookupAccountSid's DOMAIN\name).
         name: Option<String>,
-        /// root / SYSTEM.
+        /// root; on Windows SYSTEM, LOCAL SERVICE or NETWORK SERVICE, as vendors' RD
+        /// Services run.
         is_system: bool,
         /// The account this process runs as.
         is_self: bool,
     },
     /// It could not be read: the reason.
     Unknown(String),
-    /// This OS does not read it (yet): the reason.
+    /// The OS does not tell (Wine's TCP tables carry no process): the reason.
     NotChecked(&'static str),
 }
 

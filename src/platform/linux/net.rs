@@ -19,7 +19,7 @@ pub fn port_owner(port: u16) -> PortOwner {
     }
     match found {
         Some(uid) => PortOwner::User {
-            uid,
+            account: format!("uid {uid}"),
             name: ids::name_of_uid(uid),
             is_system: uid == 0,
             is_self: uid == ids::euid(),
