@@ -81,8 +81,13 @@ pub fn trusted(port: u16, trusted_users: &[String]) -> Result<(), ScanError> {
         }
         PortOwner::User { account, name, .. } => {
             let who = name.unwrap_or(account);
+            // Which program it is, where the OS shows it (not under the hardened unit).
+            let shown = match crate::platform::net::port_process(port) {
+                Some(p) => format!("{who} ({p})"),
+                None => who.clone(),
+            };
             Err(ScanError(format!(
-                "The RD Service on port {port} is run by the user {who}, not by the system: rd-agent will not use it for a chargeable login, since another user's program could hand over a forged fingerprint. If it really is the scanner's RD Service, add {who} to rd.trusted_users in the config"
+                "The RD Service on port {port} is run by the user {shown}, not by the system: rd-agent will not use it for a chargeable login, since another user's program could hand over a forged fingerprint. If it really is the scanner's RD Service, add {who} to rd.trusted_users in the config"
             )))
         }
         PortOwner::Unknown(why) => Err(ScanError(format!(
@@ -100,7 +105,7 @@ pub fn trusted(port: u16, trusted_users: &[String]) -> Result<(), ScanError> {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Standing {
     /// "root (uid 0)", "alice (uid 1001)", "uid 1001", "NT AUTHORITY\SYSTEM (S-1-5-18)", or
-    /// "unknown" / "not checked" (Wine).
+    /// "unknown" / "not checked" (Wine); then ", pid N, /path/to/exe" where the OS shows it.
     pub owner: String,
     pub trusted: bool,
     /// Why not, or what was not checked.
@@ -121,6 +126,10 @@ pub fn standing(port: u16, trusted_users: &[String]) -> Standing {
         PortOwner::NotChecked(_) => "not checked".into(),
     };
     let verdict = trusted(port, trusted_users);
+    let owner = match crate::platform::net::port_process(port) {
+        Some(p) => format!("{owner}, {p}"),
+        None => owner,
+    };
     Standing {
         owner,
         trusted: verdict.is_ok(),

@@ -810,6 +810,12 @@ ports = "{rd_port}-{rd_port}"
             text.contains(&format!("port {port}")) && text.contains("nobody"),
             "{text}"
         );
+        // Root sees which program it is: the impostor's pid and executable.
+        assert!(
+            text.contains("(pid ") && text.contains("rd-agent"),
+            "{text}"
+        );
+        assert!(text.contains("add nobody to rd.trusted_users"), "{text}");
         assert_eq!(ipay.state().login_requests(), 0, "nothing was sent");
         ipay.shutdown().await;
     }

@@ -186,6 +186,9 @@ async fn devices_and_capture_work_for_every_vendor() {
         if cfg!(unix) {
             assert_eq!(svc["trusted"], true, "{svc}");
             assert!(svc["owner"].as_str().unwrap().contains("uid"), "{svc}");
+            // And which program: this test's process, which runs the simulator.
+            let pid = format!("pid {}, ", std::process::id());
+            assert!(svc["owner"].as_str().unwrap().contains(&pid), "{svc}");
         }
         assert_eq!(d["warnings"], serde_json::json!([]));
         let fixture = pid::parse(v.pid_ok.as_bytes()).unwrap();

@@ -57,6 +57,32 @@ pub fn port_owner(port: u16) -> PortOwner {
     }
 }
 
+/// The process listening on `port`, as "pid N, C:\path\to.exe", for what a person reads
+/// (trust is the account's). None where the table gives no process (Wine).
+pub fn port_process(port: u16) -> Option<String> {
+    use windows_sys::Win32::System::Threading::{PROCESS_NAME_WIN32, QueryFullProcessImageNameW};
+    let pid = listener_pid(port).ok().flatten().filter(|&p| p != 0)?;
+    // SAFETY: the handle is checked and closed; the buffer holds `len` u16s.
+    unsafe {
+        let h = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, 0, pid);
+        if h.is_null() {
+            return Some(format!("pid {pid}"));
+        }
+        let mut buf = vec![0u16; 1024];
+        let mut len = buf.len() as u32;
+        let ok = QueryFullProcessImageNameW(h, PROCESS_NAME_WIN32, buf.as_mut_ptr(), &mut len) != 0;
+        CloseHandle(h);
+        Some(if ok {
+            format!(
+                "pid {pid}, {}",
+                String::from_utf16_lossy(&buf[..len as usize])
+            )
+        } else {
+            format!("pid {pid}")
+        })
+    }
+}
+
 /// The pid listening on `port`, from the IPv4 then the IPv6 listener table.
 fn listener_pid(port: u16) -> Result<Option<u32>, String> {
     for family in [AF_INET, AF_INET6] {
