@@ -53,6 +53,11 @@ impl Lang {
         }
     }
 
+    /// [`Lang::from_setting`] over this process's environment.
+    pub fn from_setting_here(setting: &str) -> Lang {
+        Lang::from_setting(setting, |k| std::env::var(k).ok())
+    }
+
     /// `ui.language`: `en`, `hi`, or `auto` (the user's locale: `LC_ALL`, then `LC_MESSAGES`,
     /// then `LANG`, the first that is set; English when none names a language we speak).
     pub fn from_setting(setting: &str, env: impl Fn(&str) -> Option<String>) -> Lang {

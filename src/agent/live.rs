@@ -90,8 +90,11 @@ impl Backend for LiveBackend {
                     until: next_ist_midnight(self.clock.now()),
                 },
                 // An earlier attempt may still be charged: not "login required" yet.
-                Ok(c) if c.waiting.is_some() => AgentState::Settling {
-                    until: self.clock.now() + c.waiting.map_or(chrono::Duration::zero(), |w| w.1),
+                Ok(crate::login::Checked {
+                    waiting: Some((_, wait)),
+                    ..
+                }) => AgentState::Settling {
+                    until: self.clock.now() + wait,
                 },
                 Ok(_) => match Self::device_problem(&config).await {
                     Some(reason) => AgentState::DeviceProblem { reason },

@@ -87,7 +87,7 @@ async fn via_service(flags: LoginFlags, global: &Global) -> Option<CmdResult> {
     // Another scanner than the shop's: the service cannot ask, the person at this terminal can
     // (then the finger is placed once more, on the scanner they chose).
     if let crate::agent::AgentState::NewScanner { pinned, found } = &outcome.state {
-        let progress = StderrProgress::new(Lang::from_setting("auto", |k| std::env::var(k).ok()));
+        let progress = StderrProgress::new(Lang::from_setting_here("auto"));
         let question = Msg::new("login-new-device-question")
             .arg("found", found.clone())
             .arg("pinned", pinned.clone());

@@ -57,7 +57,7 @@ impl Default for UiConfig {
 impl Config {
     /// The language for a person at this process's terminal.
     pub fn language(&self) -> crate::i18n::Lang {
-        crate::i18n::Lang::from_setting(&self.ui.language, |k| std::env::var(k).ok())
+        crate::i18n::Lang::from_setting_here(&self.ui.language)
     }
 }
 

@@ -64,8 +64,17 @@ impl RdScanner {
 /// `rd.trusted_users`: a program another user started on the range could answer first and hand
 /// over a forged capture. An owner that cannot be read is refused, saying so.
 pub fn trusted(port: u16, trusted_users: &[String]) -> Result<(), ScanError> {
+    judge(port, crate::platform::net::port_owner(port), trusted_users)
+}
+
+/// [`trusted`] for an owner already read.
+fn judge(
+    port: u16,
+    owner: crate::platform::PortOwner,
+    trusted_users: &[String],
+) -> Result<(), ScanError> {
     use crate::platform::PortOwner;
-    match crate::platform::net::port_owner(port) {
+    match owner {
         PortOwner::User {
             is_system: true, ..
         }
@@ -115,17 +124,19 @@ pub struct Standing {
 
 pub fn standing(port: u16, trusted_users: &[String]) -> Standing {
     use crate::platform::PortOwner;
-    let owner = match crate::platform::net::port_owner(port) {
+    let read = crate::platform::net::port_owner(port);
+    let owner = match &read {
         PortOwner::User {
             account,
             name: Some(name),
             ..
         } => format!("{name} ({account})"),
-        PortOwner::User { account, .. } => account,
+        PortOwner::User { account, .. } => account.clone(),
         PortOwner::Unknown(_) => "unknown".into(),
         PortOwner::NotChecked(_) => "not checked".into(),
     };
-    let verdict = trusted(port, trusted_users);
+    // The owner is read once: the verdict judges the same reading the label shows.
+    let verdict = judge(port, read, trusted_users);
     let owner = match crate::platform::net::port_process(port) {
         Some(p) => format!("{owner}, {p}"),
         None => owner,
