@@ -80,6 +80,9 @@ fn start_server(args: &Args) -> (ServerProcess, String) {
             "0",
             "--db-connections",
             &args.db_connections.to_string(),
+            // Every client of this run comes from 127.0.0.1.
+            "--max-connections-per-address",
+            "1000",
         ])
         .stdout(Stdio::piped())
         .spawn()

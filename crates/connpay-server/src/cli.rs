@@ -1,15 +1,33 @@
 //! `connpay-server` command line. The endpoint id and the control key come from the
 //! environment (`CONNPAY_ENDPOINT_ID`, `CONNPAY_CONTROL_KEY` or `CONNPAY_CONTROL_KEY_FILE`), never
-//! from argv, and the key is never logged.
+//! from argv, and the key is never logged. The database URL may carry a password, so it can
+//! come from `CONNPAY_DB_URL` or `CONNPAY_DB_URL_FILE` instead of `--db`.
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
-use clap::Parser;
+use clap::{Parser, ValueEnum};
 
-use super::{Config, ControlKey, Store};
+use super::store::StoreOptions;
+use super::{AddressList, Config, ControlKey, Store, Tls};
+
+/// The database when none is given.
+const DEFAULT_DB: &str = "connpay.sqlite3";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum LogFormat {
+    /// Lines for people.
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
+fn address_list(text: &str) -> Result<AddressList, String> {
+    AddressList::parse(text)
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -18,18 +36,47 @@ use super::{Config, ControlKey, Store};
     about = "The Connecting Party server for ConnPay mobile card verification",
     after_help = "Environment: CONNPAY_ENDPOINT_ID (required), and CONNPAY_CONTROL_KEY or \
                   CONNPAY_CONTROL_KEY_FILE (a file holding the key; one of the two is required). \
-                  RUST_LOG sets the log level (default info)."
+                  CONNPAY_DB_URL or CONNPAY_DB_URL_FILE give the store instead of --db, so that a \
+                  database password never appears in the process list. \
+                  RUST_LOG sets the log level (default info). SIGHUP reads the TLS certificate \
+                  and key again."
 )]
 struct Args {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
-    /// Session store: a SQLite file path, or postgres://user@host/db for a shared PostgreSQL.
-    #[arg(long, default_value = "connpay.sqlite3")]
-    db: String,
+    /// Session store: a SQLite file path (default connpay.sqlite3), or
+    /// postgres://user@host/db for a shared PostgreSQL. Put a URL with a password in
+    /// CONNPAY_DB_URL_FILE instead.
+    #[arg(long)]
+    db: Option<String>,
     /// Connections to PostgreSQL per instance (ignored for SQLite).
     #[arg(long, default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=256))]
     db_connections: u32,
+    /// CA certificates (PEM) that vouch for the PostgreSQL server, instead of the Mozilla roots.
+    #[arg(long, env = "CONNPAY_DB_CA_FILE")]
+    db_ca_file: Option<PathBuf>,
+    /// Serve HTTPS with this certificate chain (PEM, the server's own first); needs --tls-key.
+    #[arg(long, requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM, unencrypted; keep it chmod 600).
+    #[arg(long, requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Only these networks may call check (ConnPay's addresses): CIDR[,CIDR...]. Without it
+    /// check is open to every address.
+    #[arg(long, env = "CONNPAY_CHECK_ALLOW", value_parser = address_list)]
+    check_allow: Option<AddressList>,
+    /// Reverse proxies in front of this server (CIDR[,CIDR...]): their X-Forwarded-For names the
+    /// client, for --check-allow and the limits per address. Never list addresses that clients
+    /// can connect from directly.
+    #[arg(long, env = "CONNPAY_TRUST_PROXY", value_parser = address_list)]
+    trust_proxy: Option<AddressList>,
+    /// Who may read /healthz and /metrics (CIDR[,CIDR...]).
+    #[arg(long, default_value = "127.0.0.0/8,::1", value_parser = address_list)]
+    ops_allow: AddressList,
+    /// Log lines for people (text) or one JSON object per line (json).
+    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     /// Seconds a verification session stays valid after initiate.
     #[arg(long, default_value_t = 1800, value_parser = clap::value_parser!(u32).range(1..=86_400))]
     session_ttl_secs: u32,
@@ -61,9 +108,16 @@ struct Args {
     /// Print this manual page (roff, for `man -l -`) on stdout and exit; packaging uses it.
     #[arg(long, hide = true)]
     man: bool,
+    /// Seconds a request's headers (and a TLS handshake) may take to arrive.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    header_timeout_secs: u64,
     /// Open connections at most (keep it below the process's file descriptor limit).
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     max_connections: u32,
+    /// Open connections per client address at most (IPv6: per /64); more are closed at once.
+    /// Trusted proxies are not held to it.
+    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    max_connections_per_address: u32,
     /// Seconds between sweeps of expired sessions.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     sweep_secs: u64,
@@ -88,7 +142,7 @@ fn secrets_from_env() -> anyhow::Result<(String, ControlKey)> {
         }
         (Some(k), None) => k,
         (None, Some(path)) => {
-            warn_if_shared(std::path::Path::new(&path));
+            warn_if_shared(std::path::Path::new(&path), "control key file");
             std::fs::read_to_string(&path).with_context(|| {
             format!(
                 "Cannot read the control key file {}; check CONNPAY_CONTROL_KEY_FILE and its permissions",
@@ -104,11 +158,60 @@ fn secrets_from_env() -> anyhow::Result<(String, ControlKey)> {
     Ok((endpoint_id, key))
 }
 
-/// Warns when the key file can be read by anyone but its owner.
-fn warn_if_shared(path: &std::path::Path) {
+/// The store's URL: `--db`, `CONNPAY_DB_URL` or the file named by `CONNPAY_DB_URL_FILE` (at
+/// most one of them), else the default SQLite file.
+fn db_url(flag: Option<String>) -> anyhow::Result<zeroize::Zeroizing<String>> {
+    let inline = std::env::var("CONNPAY_DB_URL").ok();
+    let file = std::env::var_os("CONNPAY_DB_URL_FILE");
+    let given =
+        usize::from(flag.is_some()) + usize::from(inline.is_some()) + usize::from(file.is_some());
+    if given > 1 {
+        bail!("Give the store only once: --db, CONNPAY_DB_URL or CONNPAY_DB_URL_FILE");
+    }
+    let url = if let Some(url) = flag {
+        if has_password(&url) {
+            tracing::warn!(
+                "the --db URL holds a password, which other users can see in the process list; \
+                 put the URL in a file and name it in CONNPAY_DB_URL_FILE"
+            );
+        }
+        url
+    } else if let Some(url) = inline {
+        url
+    } else if let Some(path) = file {
+        let path = std::path::Path::new(&path);
+        warn_if_shared(path, "database URL file");
+        std::fs::read_to_string(path)
+            .with_context(|| {
+                format!(
+                    "Cannot read the database URL file {}; check CONNPAY_DB_URL_FILE and its permissions",
+                    path.display()
+                )
+            })?
+            .trim()
+            .to_owned()
+    } else {
+        DEFAULT_DB.to_owned()
+    };
+    if url.is_empty() {
+        bail!("The database URL is empty; give a SQLite file path or a postgres:// URL");
+    }
+    Ok(zeroize::Zeroizing::new(url))
+}
+
+/// A `scheme://user:password@host` URL.
+fn has_password(url: &str) -> bool {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => url[scheme + 3..at].contains(':'),
+        _ => false,
+    }
+}
+
+/// Warns when a file of secrets can be read by anyone but its owner.
+fn warn_if_shared(path: &std::path::Path, what: &str) {
     if crate::os::shared_with_others(path) {
         tracing::warn!(
-            "the control key file {} is readable by other users; chmod 600 it",
+            "the {what} {} is readable by other users; chmod 600 it",
             path.display()
         );
     }
@@ -126,6 +229,25 @@ async fn shutdown_signal() {
     tracing::info!("shutting down");
 }
 
+/// Reads the certificate again on every SIGHUP.
+fn reload_on_hangup(tls: Option<Tls>) {
+    let mut hangups = crate::os::Hangups::listen();
+    tokio::spawn(async move {
+        loop {
+            hangups.next().await;
+            match &tls {
+                Some(tls) => match tls.reload() {
+                    Ok(()) => tracing::info!("SIGHUP: TLS certificate and key read again"),
+                    Err(e) => {
+                        tracing::error!("SIGHUP: {e}; still serving the previous certificate")
+                    }
+                },
+                None => tracing::info!("SIGHUP: nothing to reload (no --tls-cert)"),
+            }
+        }
+    });
+}
+
 /// Hides the password of a database URL before it is shown.
 fn display_db(db: &str) -> String {
     match (db.find("://"), db.rfind('@')) {
@@ -141,13 +263,15 @@ pub fn main() -> ExitCode {
     if args.man {
         return print_man();
     }
-    tracing_subscriber::fmt()
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
-        )
-        .init();
+        .with_env_filter(filter);
+    match args.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
 
     let (endpoint_id, control_key) = match secrets_from_env() {
         Ok(v) => v,
@@ -166,6 +290,38 @@ pub fn main() -> ExitCode {
     config.sweep_every = Duration::from_secs(args.sweep_secs);
     config.idle_timeout = Duration::from_secs(args.idle_timeout_secs);
     config.max_connections = args.max_connections as usize;
+    config.max_connections_per_address = args.max_connections_per_address as usize;
+    config.header_read_timeout = Duration::from_secs(args.header_timeout_secs);
+    config.check_allow = args.check_allow.clone();
+    config.trust_proxy = args.trust_proxy.clone().unwrap_or_default();
+    config.ops_allow = args.ops_allow.clone();
+    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
+        warn_if_shared(key, "TLS key file");
+        match Tls::load(cert, key) {
+            Ok(tls) => config.tls = Some(tls),
+            Err(e) => {
+                eprintln!("connpay-server: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let db = match db_url(args.db.clone()) {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("connpay-server: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let store_options = StoreOptions {
+        pg_connections: args.db_connections as usize,
+        pg_ca_file: args.db_ca_file.clone(),
+    };
+    match &config.check_allow {
+        Some(list) => tracing::info!("check is accepted only from {list}"),
+        None => tracing::warn!(
+            "check is accepted from every address; set --check-allow to ConnPay's addresses"
+        ),
+    }
 
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
@@ -175,7 +331,7 @@ pub fn main() -> ExitCode {
         }
     };
     runtime.block_on(async move {
-        let store = match Store::open_with_pool(&args.db, args.db_connections as usize).await {
+        let store = match Store::open_with(&db, &store_options).await {
             Ok(s) => s,
             Err(e) => {
                 eprintln!("connpay-server: {e}");
@@ -198,11 +354,17 @@ pub fn main() -> ExitCode {
             .unwrap_or_default();
         // One line on stdout, so scripts and tests that bind port 0 learn the port.
         println!("listening on {local}");
+        let scheme = if config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         tracing::info!(
-            "connpay-server listening on {local}, store {} ({})",
+            "connpay-server listening on {scheme}://{local}, store {} ({})",
             store.kind(),
-            display_db(&args.db)
+            display_db(&db)
         );
+        reload_on_hangup(config.tls.clone());
         match super::run(listener, store, config, shutdown_signal()).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
@@ -246,7 +408,25 @@ mod tests {
     #[test]
     fn args_parse() {
         let a = Args::try_parse_from(["connpay-server", "--listen", "127.0.0.1:0"]).unwrap();
-        assert_eq!(a.db, "connpay.sqlite3");
+        assert_eq!(a.db, None);
+        assert_eq!(a.ops_allow, AddressList::loopback());
         assert!(Args::try_parse_from(["connpay-server", "--control-key", "x"]).is_err());
+        // A certificate needs its key, and lists must parse.
+        assert!(Args::try_parse_from(["connpay-server", "--tls-cert", "c.pem"]).is_err());
+        assert!(Args::try_parse_from(["connpay-server", "--check-allow", "10.0.0.0/99"]).is_err());
+        let a = Args::try_parse_from(["connpay-server", "--check-allow", "10.0.0.0/8,127.0.0.1"])
+            .unwrap();
+        assert!(
+            a.check_allow
+                .unwrap()
+                .contains("127.0.0.1".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn passwords_in_urls_are_seen() {
+        assert!(has_password("postgres://u:pw@host/db"));
+        assert!(!has_password("postgres://u@host/db"));
+        assert!(!has_password("connpay.sqlite3"));
     }
 }

@@ -24,6 +24,8 @@ pub enum ReplyError {
     MalformedJson,
     #[error("A field has the wrong type or the body has the wrong shape.")]
     WrongShape,
+    #[error("A text field holds a NUL character, which is not accepted.")]
+    NulCharacter,
     #[error("The request body is larger than this server accepts.")]
     BodyTooLarge,
     /// The name of the missing field (a fixed path such as `session.nonce`, never input).
@@ -44,13 +46,16 @@ pub enum ReplyError {
     TokenConflict,
     #[error("Too many requests; slow down and retry later.")]
     RateLimited,
+    /// `--check-allow` or `--ops-allow` does not include the caller.
+    #[error("This call is not accepted from your address.")]
+    AddressNotAllowed,
     #[error("The request took too long; retry later.")]
     DeadlineExceeded,
     #[error("The server could not complete the request; retry later.")]
     StoreFailed,
     #[error("No such endpoint.")]
     NotFound,
-    #[error("This endpoint accepts only POST.")]
+    #[error("This endpoint does not accept this method.")]
     MethodNotAllowed,
 }
 
@@ -59,12 +64,15 @@ impl ReplyError {
         match self {
             ReplyError::MalformedJson
             | ReplyError::WrongShape
+            | ReplyError::NulCharacter
             | ReplyError::MissingField(_)
             | ReplyError::InvalidField(..) => StatusCode::BAD_REQUEST,
             ReplyError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ReplyError::AccessDenied => StatusCode::UNAUTHORIZED,
             ReplyError::UnknownInvoice => StatusCode::NOT_FOUND,
-            ReplyError::SessionExpired | ReplyError::Mismatch => StatusCode::FORBIDDEN,
+            ReplyError::SessionExpired | ReplyError::Mismatch | ReplyError::AddressNotAllowed => {
+                StatusCode::FORBIDDEN
+            }
             ReplyError::TokenConflict => StatusCode::CONFLICT,
             ReplyError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ReplyError::DeadlineExceeded => StatusCode::SERVICE_UNAVAILABLE,
@@ -78,6 +86,7 @@ impl ReplyError {
         match self {
             ReplyError::MalformedJson
             | ReplyError::WrongShape
+            | ReplyError::NulCharacter
             | ReplyError::BodyTooLarge
             | ReplyError::MissingField(_)
             | ReplyError::InvalidField(..)
@@ -88,7 +97,8 @@ impl ReplyError {
             | ReplyError::SessionExpired
             | ReplyError::Mismatch
             | ReplyError::TokenConflict
-            | ReplyError::RateLimited => Cause::Filtered,
+            | ReplyError::RateLimited
+            | ReplyError::AddressNotAllowed => Cause::Filtered,
             ReplyError::StoreFailed => Cause::ServerFailed,
             ReplyError::DeadlineExceeded => Cause::ServerUnavailable,
         }
@@ -101,13 +111,14 @@ impl ReplyError {
             ReplyError::WrongShape => "WRONG_SHAPE",
             ReplyError::BodyTooLarge => "BODY_TOO_LARGE",
             ReplyError::MissingField(_) => "MISSING_FIELD",
-            ReplyError::InvalidField(..) => "INVALID_FIELD",
+            ReplyError::InvalidField(..) | ReplyError::NulCharacter => "INVALID_FIELD",
             ReplyError::AccessDenied => "ACCESS_DENIED",
             ReplyError::UnknownInvoice => "UNKNOWN_INVOICE",
             ReplyError::SessionExpired => "SESSION_EXPIRED",
             ReplyError::Mismatch => "VERIFICATION_MISMATCH",
             ReplyError::TokenConflict => "TOKEN_CONFLICT",
             ReplyError::RateLimited => "RATE_LIMITED",
+            ReplyError::AddressNotAllowed => "ADDRESS_NOT_ALLOWED",
             ReplyError::DeadlineExceeded => "DEADLINE_EXCEEDED",
             ReplyError::StoreFailed => "SERVER_FAILED",
             ReplyError::NotFound => "NOT_FOUND",

@@ -1,31 +1,50 @@
-//! The three calls, the fallbacks, and the guard every request passes: a rate limit per client
-//! address and a deadline.
+//! The three calls, the operations endpoints, the fallbacks, and the guard every request
+//! passes: who the client is, whether its address may make this call, a rate limit per client
+//! host, the body read under the size limit, and a deadline.
 
 use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, FailedToBufferBody};
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::{BytesRejection, FailedToBufferBody, PathRejection};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Request, State};
+use axum::http::header::{CONNECTION, CONTENT_TYPE};
+use axum::http::{HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use subtle::ConstantTimeEq;
+use tokio::time::Instant;
 
-use super::AppState;
+use super::body::{self, Read};
+use super::client::client_address;
+use super::config::Config;
 use super::error::ReplyError;
-use super::listener::RemoteAddr;
+use super::metrics::Metrics;
+use super::metrics::Route;
 use super::model::{
     AccessTokenRequest, AccessTokenResponse, AccessTokenSession, CheckRequest, CheckResponse,
     CheckSessionOut, HeldData, InitiateRequest, InitiateResponse, InitiateSessionOut,
     TransactionOut, parse_json, validate_invoice_id,
 };
+use super::ratelimit::RateLimiter;
 use super::ratelimit::address_key;
+use super::serve::RemoteAddr;
+use super::store::Store;
 use super::store::{Consume, SessionRecord, StoreError, TokenRecord, token_hash};
+
+/// What every handler shares.
+pub(crate) struct AppState {
+    pub config: Config,
+    pub store: Store,
+    pub by_address: RateLimiter,
+    pub by_token: RateLimiter,
+    pub metrics: Arc<Metrics>,
+}
 
 type Shared = State<Arc<AppState>>;
 
@@ -35,6 +54,8 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/auth/access-token", post(access_token))
         .route("/verification/initiate-verification", post(initiate))
         .route("/verification/{invoice_id}/check", post(check))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
         .fallback(|| async { ReplyError::NotFound })
         .method_not_allowed_fallback(|| async { ReplyError::MethodNotAllowed })
         .layer(DefaultBodyLimit::max(max_body))
@@ -57,14 +78,94 @@ async fn guard(
     request: Request,
     next: Next,
 ) -> Response {
-    let invoice = check_invoice_of(request.uri().path());
-    if !state.by_address.allow(&address_key(peer.ip())) {
-        return ReplyError::RateLimited.into_response_for(invoice.as_deref());
+    let started = Instant::now();
+    let route = Route::of(request.uri().path());
+    let response = guarded(&state, route, peer.ip(), request, next).await;
+    let status = response.status().as_u16();
+    state.metrics.request(route, status, started.elapsed());
+    tracing::debug!(route = ?route, status, took_us = started.elapsed().as_micros() as u64, "request");
+    response
+}
+
+async fn guarded(
+    state: &AppState,
+    route: Route,
+    peer: std::net::IpAddr,
+    request: Request,
+    next: Next,
+) -> Response {
+    let cfg = &state.config;
+    let client = client_address(peer, request.headers(), &cfg.trust_proxy);
+    let invoice = match route {
+        Route::Check => check_invoice_of(request.uri().path()),
+        _ => None,
+    };
+    let refuse = |e: ReplyError| e.into_response_for(invoice.as_deref());
+    let allowed = match route {
+        Route::Check => cfg.check_allow.as_ref().is_none_or(|l| l.contains(client)),
+        Route::Health | Route::Metrics => cfg.ops_allow.contains(client),
+        _ => true,
+    };
+    if !allowed {
+        // Before the body is read: nothing of the request is looked at, nothing consumed.
+        return refuse(ReplyError::AddressNotAllowed);
     }
-    match tokio::time::timeout(state.config.deadline, next.run(request)).await {
+    if !state.by_address.allow(&address_key(client)) {
+        return refuse(ReplyError::RateLimited);
+    }
+    let deadline = Instant::now() + cfg.deadline;
+    let (parts, body) = request.into_parts();
+    let read = tokio::time::timeout_at(deadline, body::read(&parts.headers, body, cfg.max_body));
+    let bytes = match read.await {
+        Err(_) => return refuse(ReplyError::DeadlineExceeded),
+        Ok(Read::Broken) => return refuse(ReplyError::MalformedJson),
+        Ok(Read::TooLarge(rest)) => {
+            body::drain(&parts.headers, rest).await;
+            let mut response = refuse(ReplyError::BodyTooLarge);
+            response
+                .headers_mut()
+                .insert(CONNECTION, HeaderValue::from_static("close"));
+            return response;
+        }
+        Ok(Read::Full(bytes)) => bytes,
+    };
+    let request = Request::from_parts(parts, Body::from(bytes));
+    match tokio::time::timeout_at(deadline, next.run(request)).await {
         Ok(response) => response,
-        Err(_) => ReplyError::DeadlineExceeded.into_response_for(invoice.as_deref()),
+        Err(_) => refuse(ReplyError::DeadlineExceeded),
     }
+}
+
+/// 200 when the store answers a query, 503 when it does not.
+async fn healthz(State(state): Shared) -> Response {
+    match state.store.ping().await {
+        Ok(()) => Json(serde_json::json!({"status": "ok"})).into_response(),
+        Err(e) => {
+            state.metrics.store_error();
+            tracing::warn!("health check: {e}");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "unavailable"})),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn metrics(State(state): Shared) -> Response {
+    let counts = match state.store.counts().await {
+        Ok(c) => Some(c),
+        Err(e) => {
+            state.metrics.store_error();
+            tracing::warn!("counting sessions for /metrics: {e}");
+            None
+        }
+    };
+    (
+        [(CONTENT_TYPE, super::metrics::CONTENT_TYPE)],
+        state.metrics.render(counts),
+    )
+        .into_response()
 }
 
 fn body_bytes(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ReplyError> {
@@ -91,9 +192,12 @@ fn new_invoice_id() -> String {
     format!("INV{}", hex::encode_upper(bytes))
 }
 
-fn store_failed(e: StoreError) -> ReplyError {
-    tracing::error!("{e}");
-    ReplyError::StoreFailed
+fn store_failed(state: &AppState) -> impl Fn(StoreError) -> ReplyError + '_ {
+    move |e| {
+        state.metrics.store_error();
+        tracing::error!("{e}");
+        ReplyError::StoreFailed
+    }
 }
 
 async fn access_token(State(state): Shared, body: Result<Bytes, BytesRejection>) -> Response {
@@ -119,7 +223,7 @@ async fn access_token_inner(
             expires_at,
         })
         .await
-        .map_err(store_failed)?;
+        .map_err(store_failed(state))?;
     Ok(AccessTokenResponse {
         session: AccessTokenSession {
             access_token: token,
@@ -142,17 +246,22 @@ async fn initiate_inner(
     let body = body_bytes(body)?;
     let req = parse_json::<InitiateRequest>(&body)?.validate()?;
     let hash = token_hash(&req.access_token);
+    let now = state.config.clock.now();
+    let record = state
+        .store
+        .token(&hash)
+        .await
+        .map_err(store_failed(state))?;
+    let Some(record) = record else {
+        return Err(ReplyError::AccessDenied);
+    };
+    // Keyed on a token the store knows, so made-up tokens cannot fill or churn the limiter.
     if !state
         .by_token
         .allow(&format!("t:{}", hex::encode(&hash[..16])))
     {
         return Err(ReplyError::RateLimited);
     }
-    let now = state.config.clock.now();
-    let record = state.store.token(&hash).await.map_err(store_failed)?;
-    let Some(record) = record else {
-        return Err(ReplyError::AccessDenied);
-    };
     let same_device: bool = record
         .serial_number
         .as_bytes()
@@ -199,7 +308,7 @@ async fn initiate_inner(
                 });
             }
             Err(StoreError::Duplicate) => continue,
-            Err(e) => return Err(store_failed(e)),
+            Err(e) => return Err(store_failed(state)(e)),
         }
     }
     Err(ReplyError::StoreFailed)
@@ -207,9 +316,11 @@ async fn initiate_inner(
 
 async fn check(
     State(state): Shared,
-    Path(invoice_id): Path<String>,
+    invoice_id: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    // An id that is not even UTF-8 gets the same answer as any other malformed id.
+    let invoice_id = invoice_id.map_or_else(|_| "\u{FFFD}".to_owned(), |Path(id)| id);
     if let Err(e) = validate_invoice_id(&invoice_id) {
         return e.into_response();
     }
@@ -231,15 +342,16 @@ async fn check_inner(
 ) -> Result<CheckResponse, ReplyError> {
     let body = body_bytes(body)?;
     let req = parse_json::<CheckRequest>(&body)?.validate()?;
-    if !state.by_token.allow(&format!("i:{invoice_id}")) {
-        return Err(ReplyError::RateLimited);
-    }
     let session = state
         .store
         .session(invoice_id)
         .await
-        .map_err(store_failed)?
+        .map_err(store_failed(state))?
         .ok_or(ReplyError::UnknownInvoice)?;
+    // Keyed on an invoice that exists, before its fields are compared.
+    if !state.by_token.allow(&format!("i:{invoice_id}")) {
+        return Err(ReplyError::RateLimited);
+    }
 
     // Every field is compared, without stopping at the first difference, in constant time.
     let matches = session
@@ -265,7 +377,7 @@ async fn check_inner(
             .store
             .consume(invoice_id, &req.token, now)
             .await
-            .map_err(store_failed)?
+            .map_err(store_failed(state))?
         {
             Consume::Consumed => {
                 tracing::info!(invoice_id = %invoice_id, "verification checked; nonce consumed");

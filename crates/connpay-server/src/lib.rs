@@ -3,101 +3,34 @@
 //! `run` takes its listener, its store, its configuration and a shutdown future (the
 //! mini-redis shape), so tests bind port 0 and stop it cleanly.
 
+mod body;
 pub mod cli;
+pub mod client;
+mod config;
 pub mod error;
 mod handlers;
-mod listener;
+pub mod metrics;
 pub mod model;
 mod os;
 pub mod ratelimit;
+mod serve;
 pub mod signature;
 pub mod store;
+pub mod tls;
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-use clock::{Clock, SystemClock};
+pub use client::AddressList;
+pub use config::Config;
 pub use error::ReplyError;
-use listener::{GuardedListener, RemoteAddr};
+use handlers::AppState;
+use metrics::Metrics;
 use ratelimit::RateLimiter;
 pub use signature::ControlKey;
 pub use store::Store;
-
-/// Everything the server needs besides its listener and store.
-#[derive(Clone)]
-pub struct Config {
-    /// Our ConnPay endpoint id, answered on initiate and part of both signatures.
-    pub endpoint_id: String,
-    pub control_key: ControlKey,
-    /// How long a verification session (and its nonce) stays valid after initiate.
-    pub session_ttl: chrono::Duration,
-    /// How long an access token stays valid.
-    pub token_ttl: chrono::Duration,
-    /// Largest request body accepted, in bytes.
-    pub max_body: usize,
-    /// Deadline for one request, reading the body included.
-    pub deadline: Duration,
-    /// Requests per second and burst per client address (0 turns the limit off).
-    pub rate_per_address: (f64, f64),
-    /// Requests per second and burst per access token (initiate) and per invoice (check).
-    pub rate_per_token: (f64, f64),
-    /// How often expired sessions and tokens are swept.
-    pub sweep_every: Duration,
-    /// A connection on which no byte arrives for this long is closed (idle keep-alive
-    /// connections included).
-    pub idle_timeout: Duration,
-    /// Open connections at most; further clients wait in the accept queue.
-    pub max_connections: usize,
-    pub clock: Arc<dyn Clock>,
-}
-
-impl Config {
-    /// The defaults: 30-minute sessions and tokens, 16 KiB bodies, 10 s deadline,
-    /// 100 requests/s (burst 200) per address, 5/s (burst 10) per token, sweep every minute,
-    /// connections closed after 30 s without a byte, 1000 connections at most.
-    pub fn new(endpoint_id: impl Into<String>, control_key: ControlKey) -> Config {
-        Config {
-            endpoint_id: endpoint_id.into(),
-            control_key,
-            session_ttl: chrono::Duration::minutes(30),
-            token_ttl: chrono::Duration::minutes(30),
-            max_body: 16 * 1024,
-            deadline: Duration::from_secs(10),
-            rate_per_address: (100.0, 200.0),
-            rate_per_token: (5.0, 10.0),
-            sweep_every: Duration::from_secs(60),
-            idle_timeout: Duration::from_secs(30),
-            max_connections: 1000,
-            clock: Arc::new(SystemClock),
-        }
-    }
-}
-
-impl std::fmt::Debug for Config {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Config")
-            .field("endpoint_id", &self.endpoint_id)
-            .field("control_key", &self.control_key)
-            .field("session_ttl", &self.session_ttl)
-            .field("token_ttl", &self.token_ttl)
-            .field("max_body", &self.max_body)
-            .field("deadline", &self.deadline)
-            .field("rate_per_address", &self.rate_per_address)
-            .field("rate_per_token", &self.rate_per_token)
-            .field("sweep_every", &self.sweep_every)
-            .field("idle_timeout", &self.idle_timeout)
-            .field("max_connections", &self.max_connections)
-            .finish_non_exhaustive()
-    }
-}
-
-pub(crate) struct AppState {
-    pub config: Config,
-    pub store: Store,
-    pub by_address: RateLimiter,
-    pub by_token: RateLimiter,
-}
+pub use tls::Tls;
 
 /// Serves until `shutdown` completes, then lets requests in flight finish.
 pub async fn run(
@@ -106,27 +39,53 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let metrics = Arc::new(Metrics::new());
+    let limits = limits(&config);
+    let tls = config.tls.clone();
     let state = Arc::new(AppState {
         by_address: RateLimiter::new(config.rate_per_address.0, config.rate_per_address.1),
         by_token: RateLimiter::new(config.rate_per_token.0, config.rate_per_token.1),
         config,
         store,
+        metrics: metrics.clone(),
     });
-    let listener = GuardedListener::new(
-        listener,
-        state.config.max_connections,
-        state.config.idle_timeout,
-    );
     let sweeper = tokio::spawn(sweep_loop(state.clone()));
     let app = handlers::router(state);
-    let result = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<RemoteAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    let result = serve::serve(listener, app, limits, tls, metrics, shutdown).await;
     sweeper.abort();
     result
+}
+
+/// Serves `app` with this server's connection handling (TLS, the header and idle deadlines, the
+/// connection caps) as `config` sets it, but none of its calls or store: for measuring what the
+/// HTTP stack alone costs (examples/connpay_noop.rs).
+pub async fn serve_router(
+    listener: tokio::net::TcpListener,
+    app: axum::Router,
+    config: &Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let metrics = Arc::new(Metrics::new());
+    serve::serve(
+        listener,
+        app,
+        limits(config),
+        config.tls.clone(),
+        metrics,
+        shutdown,
+    )
+    .await
+}
+
+fn limits(config: &Config) -> serve::Limits {
+    serve::Limits {
+        max_connections: config.max_connections,
+        per_address: config.max_connections_per_address,
+        unlimited: config.trust_proxy.clone(),
+        idle: config.idle_timeout,
+        header_read: config.header_read_timeout,
+        drain: config.deadline + Duration::from_secs(1),
+    }
 }
 
 async fn sweep_loop(state: Arc<AppState>) {

@@ -1,17 +1,90 @@
 //! Requests and responses of the three calls, and their validation against the specification's
 //! limits (docs/connpay.md). Parsing never echoes input in an error.
 
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use serde_json::error::Category;
 
 use super::error::ReplyError;
 
 /// Parses a JSON body into `T`, telling malformed JSON from a wrong shape.
-pub fn parse_json<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, ReplyError> {
-    serde_json::from_slice(body).map_err(|e| match e.classify() {
+///
+/// The body is read as JSON values first, and refused when it holds what serde's derived
+/// structs would accept but the specification does not: one of the specification's objects
+/// written as an array of its fields in order, or a NUL character in one of its texts
+/// (PostgreSQL cannot store one). Fields the specification does not know are ignored, as serde
+/// ignores them.
+pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ReplyError> {
+    let value: Value = serde_json::from_slice(body).map_err(|e| match e.classify() {
         Category::Syntax | Category::Eof | Category::Io => ReplyError::MalformedJson,
         Category::Data => ReplyError::WrongShape,
-    })
+    })?;
+    if value.is_array() {
+        return Err(ReplyError::WrongShape);
+    }
+    plain_json(&value)?;
+    T::deserialize(&value).map_err(|_| ReplyError::WrongShape)
+}
+
+/// The specification's objects, by field name (the names are unique across the three calls).
+const OBJECT_FIELDS: &[&str] = &[
+    "consumer",
+    "device",
+    "location",
+    "session",
+    "transaction",
+    "billing",
+    "address",
+];
+
+/// The specification's texts that are stored.
+const TEXT_FIELDS: &[&str] = &[
+    "serialNumber",
+    "imei",
+    "email",
+    "birthDay",
+    "ipAddresses",
+    "accessToken",
+    "nonce",
+    "signature",
+    "token",
+    "currency",
+    "phone",
+    "city",
+    "country",
+    "postcodeZip",
+    "state",
+    "street",
+    "street2",
+];
+
+/// Walks the specification's fields of an object. serde_json stops nesting at 128 levels, so
+/// the recursion is bounded.
+fn plain_json(value: &Value) -> Result<(), ReplyError> {
+    let Value::Object(fields) = value else {
+        return Ok(());
+    };
+    for (key, v) in fields {
+        if OBJECT_FIELDS.contains(&key.as_str()) {
+            if v.is_array() {
+                return Err(ReplyError::WrongShape);
+            }
+            plain_json(v)?;
+        } else if TEXT_FIELDS.contains(&key.as_str()) {
+            let texts: Vec<&Value> = match v {
+                Value::Array(items) => items.iter().collect(),
+                other => vec![other],
+            };
+            if texts
+                .iter()
+                .any(|t| t.as_str().is_some_and(|t| t.contains('\0')))
+            {
+                return Err(ReplyError::NulCharacter);
+            }
+        }
+    }
+    Ok(())
 }
 
 fn required<'a>(value: &'a Option<String>, name: &'static str) -> Result<&'a str, ReplyError> {
@@ -525,6 +598,43 @@ mod tests {
             initiate("{}").unwrap_err(),
             ReplyError::MissingField("consumer.device.serialNumber")
         );
+    }
+
+    #[test]
+    fn objects_written_as_arrays_and_nul_characters_are_refused() {
+        // serde's derived structs would take these positionally.
+        for body in [
+            r#"[[["SN1",null,null]],["tok"],["EUR"],null]"#,
+            r#"{"consumer":{"device":{"serialNumber":"SN1","location":[null,null]}},
+                "session":{"accessToken":"0123456789012345678901234567890123456789"},
+                "transaction":{"currency":"EUR"}}"#,
+            r#"{"consumer":[["SN1"]]}"#,
+        ] {
+            assert_eq!(
+                initiate(body).unwrap_err(),
+                ReplyError::WrongShape,
+                "{body}"
+            );
+        }
+        // Fields the specification does not know are ignored, whatever they hold.
+        let mut extra = minimal();
+        extra["consumer"]["x-extra"] = serde_json::json!([["a\u{0}"], {"y": []}]);
+        extra["other"] = serde_json::json!([1, 2]);
+        assert!(initiate(&extra.to_string()).is_ok());
+        for body in [
+            r#"{"consumer":{"device":{"serialNumber":"SN\u0000X"}}}"#,
+            r#"{"consumer":{"device":{"serialNumber":"SN1"},"ipAddresses":["1.2.3.4\u0000"]}}"#,
+        ] {
+            assert_eq!(
+                initiate(body).unwrap_err(),
+                ReplyError::NulCharacter,
+                "{body}"
+            );
+        }
+        // The one array of the specification is still read.
+        let mut ok = minimal();
+        ok["consumer"]["ipAddresses"] = serde_json::json!(["192.0.2.1"]);
+        assert!(initiate(&ok.to_string()).is_ok());
     }
 
     #[test]

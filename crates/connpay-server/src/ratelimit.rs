@@ -1,13 +1,20 @@
-//! Token-bucket rate limits, kept in memory per key (a client address, an access token, an
-//! invoice). Per instance: with several instances behind a balancer each enforces its own share.
+//! Token-bucket rate limits, kept in memory per key (a client host, a verified access token, an
+//! invoice that exists). Per instance: with several instances behind a balancer each enforces
+//! its own share.
+//!
+//! At most `MAX_KEYS` buckets are kept; past that the least recently used is forgotten, so a
+//! flood of new keys costs bounded memory and never refuses a real client. Forgetting a bucket
+//! only gives its key a fresh burst, and the keys that matter (tokens, invoices) exist only after
+//! the store has vouched for them.
 
-use std::collections::HashMap;
 use std::net::IpAddr;
+use std::num::NonZeroUsize;
 use std::sync::Mutex;
 use std::time::Instant;
 
-/// How many keys one limiter tracks before it refuses newcomers (after pruning idle ones), so a
-/// flood of addresses cannot grow memory without bound.
+use lru::LruCache;
+
+/// Buckets kept per limiter (about 100 bytes each).
 const MAX_KEYS: usize = 100_000;
 
 #[derive(Debug, Clone, Copy)]
@@ -22,15 +29,21 @@ struct Bucket {
 pub struct RateLimiter {
     rate: f64,
     burst: f64,
-    buckets: Mutex<HashMap<String, Bucket>>,
+    buckets: Mutex<LruCache<String, Bucket>>,
 }
 
 impl RateLimiter {
     pub fn new(rate_per_sec: f64, burst: f64) -> Self {
+        RateLimiter::with_capacity(rate_per_sec, burst, MAX_KEYS)
+    }
+
+    fn with_capacity(rate_per_sec: f64, burst: f64, keys: usize) -> Self {
         RateLimiter {
             rate: rate_per_sec.max(0.0),
             burst: burst.max(1.0),
-            buckets: Mutex::new(HashMap::new()),
+            buckets: Mutex::new(LruCache::new(
+                NonZeroUsize::new(keys).unwrap_or(NonZeroUsize::MIN),
+            )),
         }
     }
 
@@ -48,18 +61,23 @@ impl RateLimiter {
             return true;
         }
         let mut map = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        if !map.contains_key(key) && map.len() >= MAX_KEYS {
-            self.prune_locked(&mut map, now);
-            if map.len() >= MAX_KEYS {
-                return false;
+        let b = match map.get_mut(key) {
+            Some(b) => {
+                let elapsed = now.saturating_duration_since(b.last).as_secs_f64();
+                b.tokens = (b.tokens + elapsed * self.rate).min(self.burst);
+                b
             }
-        }
-        let b = map.entry(key.to_owned()).or_insert(Bucket {
-            tokens: self.burst,
-            last: now,
-        });
-        let elapsed = now.saturating_duration_since(b.last).as_secs_f64();
-        b.tokens = (b.tokens + elapsed * self.rate).min(self.burst);
+            None => {
+                map.push(
+                    key.to_owned(),
+                    Bucket {
+                        tokens: self.burst,
+                        last: now,
+                    },
+                );
+                map.get_mut(key).expect("just pushed")
+            }
+        };
         b.last = now;
         if b.tokens >= 1.0 {
             b.tokens -= 1.0;
@@ -71,13 +89,16 @@ impl RateLimiter {
 
     /// Forgets keys whose bucket has refilled: they carry no state worth keeping.
     pub fn prune(&self) {
-        let mut map = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
-        self.prune_locked(&mut map, Instant::now());
-    }
-
-    fn prune_locked(&self, map: &mut HashMap<String, Bucket>, now: Instant) {
+        let now = Instant::now();
         let refill = self.burst / self.rate.max(f64::MIN_POSITIVE);
-        map.retain(|_, b| now.saturating_duration_since(b.last).as_secs_f64() < refill);
+        let mut map = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        // Least recently used first: stop at the first bucket still refilling.
+        while let Some((_, b)) = map.peek_lru() {
+            if now.saturating_duration_since(b.last).as_secs_f64() < refill {
+                break;
+            }
+            map.pop_lru();
+        }
     }
 
     pub fn tracked(&self) -> usize {
@@ -85,19 +106,9 @@ impl RateLimiter {
     }
 }
 
-/// The key for a client address: the address itself for IPv4, its /64 for IPv6 (one host
-/// usually owns a whole /64).
+/// The key for a client address: its host (`client::host`).
 pub fn address_key(ip: IpAddr) -> String {
-    match ip {
-        IpAddr::V4(v4) => v4.to_string(),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => v4.to_string(),
-            None => {
-                let s = v6.segments();
-                format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
-            }
-        },
-    }
+    crate::client::host(ip).to_string()
 }
 
 #[cfg(test)]
@@ -145,5 +156,25 @@ mod tests {
         assert_eq!(address_key(a), address_key(b));
         assert_eq!(address_key("127.0.0.1".parse().unwrap()), "127.0.0.1");
         assert_eq!(address_key("::ffff:10.0.0.1".parse().unwrap()), "10.0.0.1");
+    }
+
+    #[test]
+    fn a_flood_of_new_keys_evicts_the_oldest_and_refuses_no_one() {
+        let l = RateLimiter::with_capacity(1.0, 2.0, 3);
+        let t0 = Instant::now();
+        assert!(l.allow_at("real", t0));
+        assert!(l.allow_at("real", t0));
+        assert!(!l.allow_at("real", t0));
+        for i in 0..1000 {
+            assert!(l.allow_at(&format!("made-up-{i}"), t0), "key {i} refused");
+        }
+        assert_eq!(l.tracked(), 3);
+        // A key in use stays: touching it keeps it most recently used.
+        let l = RateLimiter::with_capacity(1.0, 1.0, 2);
+        assert!(l.allow_at("kept", t0));
+        assert!(l.allow_at("x", t0));
+        assert!(!l.allow_at("kept", t0));
+        assert!(l.allow_at("y", t0));
+        assert!(!l.allow_at("kept", t0), "the bucket in use was evicted");
     }
 }

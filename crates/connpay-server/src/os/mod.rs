@@ -1,4 +1,5 @@
-//! What differs between Unix and Windows for the server: file permissions and the stop signal.
+//! What differs between Unix and Windows for the server: file permissions and the stop
+//! and reload signals.
 
 #[cfg(unix)]
 #[path = "unix.rs"]

@@ -1,4 +1,4 @@
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
 /// Group or others may read the file (the control key file should be 0600).
@@ -14,5 +14,43 @@ pub async fn terminate() {
             s.recv().await;
         }
         Err(_) => std::future::pending::<()>().await,
+    }
+}
+
+/// Creates `path` (if missing) readable and writable by its owner only, or takes the group's and
+/// others' access away if it has any; true when an existing file was tightened. SQLite creates
+/// a database's WAL and shared-memory files with the database file's mode.
+pub fn make_private(path: &Path) -> std::io::Result<bool> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(path)?;
+    let mode = std::fs::metadata(path)?.permissions().mode();
+    if mode & 0o077 == 0 {
+        return Ok(false);
+    }
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & 0o700))?;
+    Ok(true)
+}
+
+/// SIGHUP, which asks the server to read its certificate again. Listening replaces the default
+/// action (ending the process), so a stray SIGHUP never stops the server.
+pub struct Hangups(Option<tokio::signal::unix::Signal>);
+
+impl Hangups {
+    pub fn listen() -> Hangups {
+        use tokio::signal::unix::{SignalKind, signal};
+        Hangups(signal(SignalKind::hangup()).ok())
+    }
+
+    pub async fn next(&mut self) {
+        match &mut self.0 {
+            Some(s) => {
+                s.recv().await;
+            }
+            None => std::future::pending::<()>().await,
+        }
     }
 }

@@ -9,3 +9,21 @@ pub fn shared_with_others(_path: &Path) -> bool {
 pub async fn terminate() {
     std::future::pending::<()>().await
 }
+
+/// The database's folder's ACL decides who may read it on Windows.
+pub fn make_private(_path: &Path) -> std::io::Result<bool> {
+    Ok(false)
+}
+
+/// No SIGHUP on Windows: restart the service to read a new certificate.
+pub struct Hangups;
+
+impl Hangups {
+    pub fn listen() -> Hangups {
+        Hangups
+    }
+
+    pub async fn next(&mut self) {
+        std::future::pending::<()>().await
+    }
+}

@@ -79,6 +79,24 @@ pub(crate) fn from_millis(ms: i64) -> DateTime<Utc> {
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
 }
 
+/// How to open a PostgreSQL store (SQLite needs nothing more than its path).
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// Connections per instance.
+    pub pg_connections: usize,
+    /// CA certificates (PEM) that vouch for the PostgreSQL server, instead of the Mozilla roots.
+    pub pg_ca_file: Option<std::path::PathBuf>,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            pg_connections: postgres::DEFAULT_POOL,
+            pg_ca_file: None,
+        }
+    }
+}
+
 /// The store behind the server.
 #[derive(Clone)]
 pub enum Store {
@@ -90,14 +108,15 @@ impl Store {
     /// Opens `url`: `postgres://` or `postgresql://` for PostgreSQL, anything else is a SQLite
     /// file path (an optional `sqlite://` prefix is accepted). Creates the tables if needed.
     pub async fn open(url: &str) -> Result<Store, StoreError> {
-        Store::open_with_pool(url, postgres::DEFAULT_POOL).await
+        Store::open_with(url, &StoreOptions::default()).await
     }
 
-    /// As `open`, with `pg_connections` connections when the store is PostgreSQL.
-    pub async fn open_with_pool(url: &str, pg_connections: usize) -> Result<Store, StoreError> {
+    /// As `open`, with the PostgreSQL settings of `options`.
+    pub async fn open_with(url: &str, options: &StoreOptions) -> Result<Store, StoreError> {
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             Ok(Store::Postgres(
-                PgStore::connect(url, pg_connections).await?,
+                PgStore::connect(url, options.pg_connections, options.pg_ca_file.as_deref())
+                    .await?,
             ))
         } else {
             let path = url.strip_prefix("sqlite://").unwrap_or(url);
@@ -152,6 +171,14 @@ impl Store {
         match self {
             Store::Sqlite(s) => s.consume(invoice_id, token, now).await,
             Store::Postgres(s) => s.consume(invoice_id, token, now).await,
+        }
+    }
+
+    /// Whether the store answers (for `/healthz`).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        match self {
+            Store::Sqlite(s) => s.ping().await,
+            Store::Postgres(s) => s.ping().await,
         }
     }
 

@@ -74,6 +74,31 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
+/// The database holds consumers' e-mail, birthday and billing data: owner only. Files already
+/// there (from an older version, or a WAL left behind) are tightened.
+fn make_private(path: &Path) -> Result<(), StoreError> {
+    let mut files = vec![path.to_path_buf()];
+    for suffix in ["-wal", "-shm"] {
+        let mut name = path.as_os_str().to_owned();
+        name.push(suffix);
+        let side = std::path::PathBuf::from(name);
+        if side.exists() {
+            files.push(side);
+        }
+    }
+    for file in &files {
+        match crate::os::make_private(file) {
+            Ok(true) => tracing::warn!(
+                "{} could be read by other users; it is now readable by its owner only",
+                file.display()
+            ),
+            Ok(false) => {}
+            Err(e) => return Err(StoreError::Open(format!("{}: {e}", file.display()))),
+        }
+    }
+    Ok(())
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     // A panic while holding the lock cannot leave SQLite half-written (it has its own
     // transactions), so a poisoned lock is still usable.
@@ -134,6 +159,7 @@ impl SqliteStore {
         let path = path.to_owned();
         tokio::task::spawn_blocking(move || {
             let path = Path::new(&path);
+            make_private(path)?;
             let writer = open_connection(path)?;
             writer
                 .execute_batch(SCHEMA)
@@ -157,6 +183,13 @@ impl SqliteStore {
         })
         .await
         .map_err(backend)?
+    }
+
+    /// Whether both the readers and the writer thread answer.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        self.read(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(backend))
+            .await?;
+        self.write(|_| Ok(())).await
     }
 
     /// Queues a write for the writer thread and waits until its batch has committed.

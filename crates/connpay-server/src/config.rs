@@ -1,0 +1,110 @@
+//! What the server is told: its ConnPay identity and key, its limits and deadlines, who may call
+//! what, and TLS.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use clock::{Clock, SystemClock};
+
+use super::client::AddressList;
+use super::signature::ControlKey;
+use super::tls::Tls;
+
+/// Everything the server needs besides its listener and store.
+#[derive(Clone)]
+pub struct Config {
+    /// Our ConnPay endpoint id, answered on initiate and part of both signatures.
+    pub endpoint_id: String,
+    pub control_key: ControlKey,
+    /// How long a verification session (and its nonce) stays valid after initiate.
+    pub session_ttl: chrono::Duration,
+    /// How long an access token stays valid.
+    pub token_ttl: chrono::Duration,
+    /// Largest request body accepted, in bytes.
+    pub max_body: usize,
+    /// Deadline for one request, reading the body included.
+    pub deadline: Duration,
+    /// Requests per second and burst per client address (0 turns the limit off).
+    pub rate_per_address: (f64, f64),
+    /// Requests per second and burst per access token (initiate) and per invoice (check).
+    pub rate_per_token: (f64, f64),
+    /// How often expired sessions and tokens are swept.
+    pub sweep_every: Duration,
+    /// A connection on which no byte arrives for this long is closed (idle keep-alive
+    /// connections included).
+    pub idle_timeout: Duration,
+    /// A request's headers must have arrived this long after its first byte (and a TLS
+    /// handshake must finish this long after the connection opened), however slowly the
+    /// client dribbles them.
+    pub header_read_timeout: Duration,
+    /// Open connections at most; further clients wait in the accept queue.
+    pub max_connections: usize,
+    /// Open connections per client host at most; more are closed at once. Trusted proxies
+    /// are not held to it.
+    pub max_connections_per_address: usize,
+    /// Who may call check (ConnPay's addresses); `None` lets every address call it.
+    pub check_allow: Option<AddressList>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trust_proxy: AddressList,
+    /// Who may read `/healthz` and `/metrics`.
+    pub ops_allow: AddressList,
+    /// HTTPS with this certificate; plain HTTP when `None`.
+    pub tls: Option<Tls>,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Config {
+    /// The defaults: 30-minute sessions and tokens, 16 KiB bodies, 10 s deadline,
+    /// 100 requests/s (burst 200) per address, 5/s (burst 10) per token, sweep every minute,
+    /// connections closed after 30 s without a byte, headers within 10 s, 1000 connections at
+    /// most and 64 per client host, check open to all, operations endpoints to loopback only.
+    pub fn new(endpoint_id: impl Into<String>, control_key: ControlKey) -> Config {
+        Config {
+            endpoint_id: endpoint_id.into(),
+            control_key,
+            session_ttl: chrono::Duration::minutes(30),
+            token_ttl: chrono::Duration::minutes(30),
+            max_body: 16 * 1024,
+            deadline: Duration::from_secs(10),
+            rate_per_address: (100.0, 200.0),
+            rate_per_token: (5.0, 10.0),
+            sweep_every: Duration::from_secs(60),
+            idle_timeout: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 1000,
+            max_connections_per_address: 64,
+            check_allow: None,
+            trust_proxy: AddressList::default(),
+            ops_allow: AddressList::loopback(),
+            tls: None,
+            clock: Arc::new(SystemClock),
+        }
+    }
+}
+
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("endpoint_id", &self.endpoint_id)
+            .field("control_key", &self.control_key)
+            .field("session_ttl", &self.session_ttl)
+            .field("token_ttl", &self.token_ttl)
+            .field("max_body", &self.max_body)
+            .field("deadline", &self.deadline)
+            .field("rate_per_address", &self.rate_per_address)
+            .field("rate_per_token", &self.rate_per_token)
+            .field("sweep_every", &self.sweep_every)
+            .field("idle_timeout", &self.idle_timeout)
+            .field("header_read_timeout", &self.header_read_timeout)
+            .field("max_connections", &self.max_connections)
+            .field(
+                "max_connections_per_address",
+                &self.max_connections_per_address,
+            )
+            .field("check_allow", &self.check_allow)
+            .field("trust_proxy", &self.trust_proxy)
+            .field("ops_allow", &self.ops_allow)
+            .field("tls", &self.tls)
+            .finish_non_exhaustive()
+    }
+}

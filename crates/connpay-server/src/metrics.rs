@@ -1,0 +1,243 @@
+//! The server's own series for `/metrics`, in the Prometheus text format (0.0.4): requests by
+//! route and status, request latency by route, open and refused connections, store failures,
+//! and the sessions and access tokens held (counted when scraped).
+
+use std::time::Duration;
+
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+
+pub use prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
+
+/// What a request was for; a fixed set, so a stranger's paths cannot grow the series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Route {
+    AccessToken,
+    Initiate,
+    Check,
+    Health,
+    Metrics,
+    Other,
+}
+
+impl Route {
+    pub fn of(path: &str) -> Route {
+        match path {
+            "/auth/access-token" => Route::AccessToken,
+            "/verification/initiate-verification" => Route::Initiate,
+            "/healthz" => Route::Health,
+            "/metrics" => Route::Metrics,
+            p if p.starts_with("/verification/") && p.ends_with("/check") => Route::Check,
+            _ => Route::Other,
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Route::AccessToken => "access_token",
+            Route::Initiate => "initiate",
+            Route::Check => "check",
+            Route::Health => "healthz",
+            Route::Metrics => "metrics",
+            Route::Other => "other",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct RequestLabels {
+    route: &'static str,
+    status: u16,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct RouteLabels {
+    route: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct ReasonLabels {
+    reason: &'static str,
+}
+
+/// Why a connection was closed without being served.
+#[derive(Debug, Clone, Copy)]
+pub enum Refusal {
+    /// The client's address already holds `--max-connections-per-address` connections.
+    PerAddress,
+    /// The TLS handshake failed or did not finish in time.
+    Handshake,
+}
+
+fn latency_histogram() -> Histogram {
+    // 0.25 ms to about 2 s.
+    Histogram::new(exponential_buckets(0.000_25, 2.0, 14))
+}
+
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
+    open_connections: Gauge,
+    refused: Family<ReasonLabels, Counter>,
+    store_errors: Counter,
+    sessions: Gauge,
+    access_tokens: Gauge,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let mut registry = Registry::with_prefix("connpay");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let latency = Family::<RouteLabels, Histogram, fn() -> Histogram>::new_with_constructor(
+            latency_histogram,
+        );
+        let open_connections = Gauge::default();
+        let refused = Family::<ReasonLabels, Counter>::default();
+        // Both reasons from the start, so the series exist (at 0) before the first refusal.
+        for reason in ["per_address", "handshake"] {
+            let _ = refused.get_or_create(&ReasonLabels { reason });
+        }
+        let store_errors = Counter::default();
+        let sessions = Gauge::default();
+        let access_tokens = Gauge::default();
+        registry.register(
+            "http_requests",
+            "Requests answered, by route and HTTP status",
+            requests.clone(),
+        );
+        registry.register(
+            "http_request_duration_seconds",
+            "Time from the request's headers to its response, by route",
+            latency.clone(),
+        );
+        registry.register(
+            "open_connections",
+            "Client connections open now",
+            open_connections.clone(),
+        );
+        registry.register(
+            "refused_connections",
+            "Connections closed unserved, by reason (per_address, handshake)",
+            refused.clone(),
+        );
+        registry.register(
+            "store_errors",
+            "Failures of the session store",
+            store_errors.clone(),
+        );
+        registry.register(
+            "sessions",
+            "Verification sessions held in the store (live or not yet swept)",
+            sessions.clone(),
+        );
+        registry.register(
+            "access_tokens",
+            "Access tokens held in the store (live or not yet swept)",
+            access_tokens.clone(),
+        );
+        Metrics {
+            registry,
+            requests,
+            latency,
+            open_connections,
+            refused,
+            store_errors,
+            sessions,
+            access_tokens,
+        }
+    }
+
+    pub fn request(&self, route: Route, status: u16, took: Duration) {
+        let route = route.label();
+        self.requests
+            .get_or_create(&RequestLabels { route, status })
+            .inc();
+        self.latency
+            .get_or_create(&RouteLabels { route })
+            .observe(took.as_secs_f64());
+    }
+
+    pub fn connection_opened(&self) {
+        self.open_connections.inc();
+    }
+
+    pub fn connection_closed(&self) {
+        self.open_connections.dec();
+    }
+
+    pub fn refused(&self, why: Refusal) {
+        let reason = match why {
+            Refusal::PerAddress => "per_address",
+            Refusal::Handshake => "handshake",
+        };
+        self.refused.get_or_create(&ReasonLabels { reason }).inc();
+    }
+
+    pub fn store_error(&self) {
+        self.store_errors.inc();
+    }
+
+    /// The text for a scrape, with the store's counts as of now (`None` when it did not answer).
+    pub fn render(&self, counts: Option<(u64, u64)>) -> String {
+        if let Some((tokens, sessions)) = counts {
+            self.access_tokens
+                .set(i64::try_from(tokens).unwrap_or(i64::MAX));
+            self.sessions
+                .set(i64::try_from(sessions).unwrap_or(i64::MAX));
+        }
+        let mut text = String::new();
+        // Writing to a String cannot fail.
+        let _ = prometheus_client::encoding::prometheus_text::encode(&mut text, &self.registry);
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_are_a_fixed_set() {
+        assert_eq!(Route::of("/verification/INV1/check"), Route::Check);
+        assert_eq!(
+            Route::of("/verification/initiate-verification"),
+            Route::Initiate
+        );
+        assert_eq!(Route::of("/wp-admin"), Route::Other);
+        assert_eq!(Route::of("/healthz"), Route::Health);
+    }
+
+    #[test]
+    fn text_has_types_and_values() {
+        let m = Metrics::new();
+        m.request(Route::Check, 200, Duration::from_millis(2));
+        m.refused(Refusal::PerAddress);
+        m.connection_opened();
+        let text = m.render(Some((3, 5)));
+        for line in [
+            "# TYPE connpay_http_requests_total counter",
+            "connpay_http_requests_total{route=\"check\",status=\"200\"} 1",
+            "# TYPE connpay_http_request_duration_seconds histogram",
+            "connpay_refused_connections_total{reason=\"per_address\"} 1",
+            "connpay_open_connections 1",
+            "connpay_sessions 5",
+            "connpay_access_tokens 3",
+        ] {
+            assert!(
+                text.lines().any(|l| l == line),
+                "missing {line:?} in\n{text}"
+            );
+        }
+    }
+}

@@ -1,0 +1,306 @@
+//! What the connpay-server tests share: the test key and endpoint, a fresh store per test
+//! (SQLite in a temp dir, or a schema of its own in the PostgreSQL named by
+//! RD_AGENT_TEST_POSTGRES_URL), a server on port 0, and the calls of an exchange.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use chrono::{TimeZone, Utc};
+use clock::ManualClock;
+use connpay_server::store::{Store, StoreOptions};
+use connpay_server::{Config, ControlKey, run};
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha1::Sha1;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub const CONTROL_KEY: &str = "B17F59B4-A7DC-41B4-8FF9-37D986B43D20";
+/// The same key as raw bytes, written out by hand: the independent side of the signature
+/// checks does not go through `ControlKey::parse`.
+pub const KEY_BYTES: [u8; 16] = [
+    0xB1, 0x7F, 0x59, 0xB4, 0xA7, 0xDC, 0x41, 0xB4, 0x8F, 0xF9, 0x37, 0xD9, 0x86, 0xB4, 0x3D, 0x20,
+];
+pub const ENDPOINT: &str = "1111";
+pub const SERIAL: &str = "SN-4242-ABCD";
+pub const PG_ENV: &str = "RD_AGENT_TEST_POSTGRES_URL";
+
+/// HMAC-SHA1 in upper-case hex, computed here from the raw key bytes.
+pub fn independent_hmac(message: &str) -> String {
+    let mut mac = Hmac::<Sha1>::new_from_slice(&KEY_BYTES).unwrap();
+    mac.update(message.as_bytes());
+    mac.finalize()
+        .into_bytes()
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect()
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A fresh, empty database for one test.
+pub struct Db {
+    pub url: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+pub async fn fresh_db(backend: Backend) -> Option<Db> {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().unwrap();
+            let url = dir.path().join("connpay.sqlite3").display().to_string();
+            Some(Db {
+                url,
+                _dir: Some(dir),
+            })
+        }
+        Backend::Postgres => {
+            let Ok(base) = std::env::var(PG_ENV) else {
+                eprintln!("NOTICE: {PG_ENV} is not set; skipping the PostgreSQL run of this test");
+                return None;
+            };
+            // Each test gets its own schema, so sweeps and counts see only its rows.
+            let schema = format!("t_{}", hex::encode(rand::random::<[u8; 8]>()));
+            let (client, conn) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
+                .await
+                .expect("connect to the test PostgreSQL");
+            tokio::spawn(conn);
+            client
+                .batch_execute(&format!("CREATE SCHEMA {schema}"))
+                .await
+                .unwrap();
+            let sep = if base.contains('?') { '&' } else { '?' };
+            Some(Db {
+                url: format!("{base}{sep}options=-csearch_path%3D{schema}"),
+                _dir: None,
+            })
+        }
+    }
+}
+
+pub struct Server {
+    pub addr: SocketAddr,
+    pub store: Store,
+    pub clock: Arc<ManualClock>,
+    stop: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+pub fn base_config(clock: Arc<ManualClock>) -> Config {
+    let mut config = Config::new(ENDPOINT, ControlKey::parse(CONTROL_KEY).unwrap());
+    config.clock = clock;
+    // Generous limits: only the rate-limit test wants them tight.
+    config.rate_per_address = (0.0, 1.0);
+    config.rate_per_token = (0.0, 1.0);
+    config
+}
+
+pub async fn start_with(
+    db: &Db,
+    clock: Arc<ManualClock>,
+    tweak: impl FnOnce(&mut Config),
+) -> Server {
+    let options = StoreOptions {
+        pg_connections: 2,
+        pg_ca_file: None,
+    };
+    let store = Store::open_with(&db.url, &options)
+        .await
+        .expect("open the store");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let mut config = base_config(clock.clone());
+    tweak(&mut config);
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(run(listener, store.clone(), config, async {
+        let _ = rx.await;
+    }));
+    Server {
+        addr,
+        store,
+        clock,
+        stop: Some(tx),
+        task,
+    }
+}
+
+pub fn t0() -> Arc<ManualClock> {
+    Arc::new(ManualClock::new(
+        Utc.with_ymd_and_hms(2026, 11, 22, 6, 0, 0).unwrap(),
+    ))
+}
+
+impl Server {
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        self.task.await.unwrap().unwrap();
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        self.post_raw(path, body.to_string().into_bytes()).await
+    }
+
+    pub async fn post_raw(&self, path: &str, body: Vec<u8>) -> (u16, Value) {
+        let resp = client()
+            .post(self.url(path))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        let text = resp.text().await.unwrap();
+        let value = serde_json::from_str(&text)
+            .unwrap_or_else(|_| panic!("every answer is JSON, got {status}: {text}"));
+        (status, value)
+    }
+
+    pub async fn access_token(&self, serial: &str) -> String {
+        let (status, body) = self
+            .post(
+                "/auth/access-token",
+                &json!({"consumer": {"device": {"serialNumber": serial}}}),
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        let token = body["session"]["accessToken"].as_str().unwrap().to_owned();
+        assert!((32..=128).contains(&token.len()));
+        chrono::DateTime::parse_from_rfc3339(body["session"]["expiresAt"].as_str().unwrap())
+            .expect("expiresAt is RFC 3339");
+        token
+    }
+
+    pub async fn initiate(&self, token: &str, extra: Value) -> Value {
+        let mut req = json!({
+            "consumer": {"device": {"serialNumber": SERIAL}},
+            "session": {"accessToken": token},
+            "transaction": {"currency": "EUR"}
+        });
+        if let Value::Object(m) = extra {
+            for (k, v) in m {
+                req[k] = v;
+            }
+        }
+        let (status, body) = self.post("/verification/initiate-verification", &req).await;
+        assert_eq!(status, 200, "{body}");
+        body
+    }
+
+    pub async fn check(&self, invoice: &str, req: &Value) -> (u16, Value) {
+        self.post(&format!("/verification/{invoice}/check"), req)
+            .await
+    }
+
+    pub async fn session_token(&self, invoice: &str) -> Option<String> {
+        self.store
+            .session(invoice)
+            .await
+            .unwrap()
+            .expect("session exists")
+            .token
+    }
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
+/// What ConnPay sends on check for an initiate answer.
+pub fn check_request(token: &str, init: &Value, connpay_token: &str) -> Value {
+    json!({
+        "consumer": {"device": {"serialNumber": SERIAL}},
+        "session": {
+            "accessToken": token,
+            "nonce": init["session"]["nonce"],
+            "signature": init["session"]["signature"],
+            "token": connpay_token
+        }
+    })
+}
+
+pub fn assert_error(status: u16, body: &Value, want_status: u16, cause: &str, code: &str) {
+    assert_eq!(status, want_status, "{body}");
+    assert_eq!(body["error"]["cause"], cause, "{body}");
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().ends_with('.'));
+}
+
+/// The real `connpay-server` binary, started on port 0 with the test key and endpoint in its
+/// environment; stderr goes to a file in `dir`, so it can be read while the server runs.
+pub struct Binary {
+    pub child: std::process::Child,
+    /// `127.0.0.1:PORT`, from the one line the binary prints on stdout.
+    pub addr: String,
+    stderr: std::path::PathBuf,
+}
+
+impl Binary {
+    pub fn start(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Binary {
+        Binary::try_start(dir, args, env).unwrap_or_else(|log| panic!("did not start: {log}"))
+    }
+
+    /// As `start`; the stderr text when the binary exits instead of listening.
+    pub fn try_start(
+        dir: &std::path::Path,
+        args: &[&str],
+        env: &[(&str, &str)],
+    ) -> Result<Binary, String> {
+        use std::io::BufRead;
+        let stderr = dir.join(format!("stderr-{}.log", rand::random::<u32>()));
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_connpay-server"));
+        cmd.env_remove("CONNPAY_CONTROL_KEY_FILE")
+            .env_remove("CONNPAY_DB_URL")
+            .env_remove("CONNPAY_DB_URL_FILE")
+            .env("CONNPAY_CONTROL_KEY", CONTROL_KEY)
+            .env("CONNPAY_ENDPOINT_ID", ENDPOINT)
+            .args(["--listen", "127.0.0.1:0"])
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::fs::File::create(&stderr).unwrap());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        match line.trim().strip_prefix("listening on ") {
+            Some(addr) => Ok(Binary {
+                addr: addr.to_owned(),
+                child,
+                stderr,
+            }),
+            None => {
+                let _ = child.wait();
+                Err(std::fs::read_to_string(&stderr).unwrap_or_default())
+            }
+        }
+    }
+
+    pub fn stderr(&self) -> String {
+        std::fs::read_to_string(&self.stderr).unwrap_or_default()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+}
+
+impl Drop for Binary {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
