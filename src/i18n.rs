@@ -164,6 +164,29 @@ impl Catalog {
     }
 }
 
+/// An amount as people in India write it: `₹1,23,456.78` (the last three digits of rupees,
+/// then groups of two), always two decimals.
+pub fn rupees(amount: &instantpay::Amount) -> String {
+    let paise = amount.paise();
+    let abs = paise.unsigned_abs();
+    let digits = (abs / 100).to_string();
+    let (head, last3) = digits.split_at(digits.len().saturating_sub(3));
+    let mut groups: Vec<&str> = Vec::new();
+    let mut rest = head;
+    while rest.len() > 2 {
+        let (h, t) = rest.split_at(rest.len() - 2);
+        groups.push(t);
+        rest = h;
+    }
+    if !rest.is_empty() {
+        groups.push(rest);
+    }
+    groups.reverse();
+    groups.push(last3);
+    let sign = if paise < 0 { "-" } else { "" };
+    format!("{sign}₹{}.{:02}", groups.join(","), abs % 100)
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::{BTreeMap, BTreeSet};
@@ -326,5 +349,16 @@ mod tests {
             two.english()
         );
         assert_eq!(Catalog::get(Lang::En).tr("no-such-id"), "no-such-id");
+    }
+
+    #[test]
+    fn rupees_are_grouped_as_in_india() {
+        let r = |p: i64| rupees(&instantpay::Amount::from_paise(p));
+        assert_eq!(r(118), "₹1.18");
+        assert_eq!(r(0), "₹0.00");
+        assert_eq!(r(499_882), "₹4,998.82");
+        assert_eq!(r(12_345_678), "₹1,23,456.78");
+        assert_eq!(r(12_345_678_900), "₹12,34,56,789.00");
+        assert_eq!(r(-500_000), "-₹5,000.00");
     }
 }

@@ -13,6 +13,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 
 use clock::{ist, ist_date, next_ist_midnight};
+use instantpay::{Amount, Pool};
 
 /// Migrations, applied in order; `PRAGMA user_version` counts how many ran.
 const MIGRATIONS: &[&str] = &[
@@ -56,6 +57,12 @@ const MIGRATIONS: &[&str] = &[
         mc_sha256 TEXT NOT NULL,
         pinned_at TEXT NOT NULL
     );",
+    // 3: what a charged attempt cost, when InstantPay's reply said (`data.pool`), as decimal
+    // text (crates/instantpay/src/pool.rs).
+    "ALTER TABLE attempts ADD COLUMN opening_balance TEXT;
+    ALTER TABLE attempts ADD COLUMN transaction_value TEXT;
+    ALTER TABLE attempts ADD COLUMN payable TEXT;
+    ALTER TABLE attempts ADD COLUMN closing_balance TEXT;",
 ];
 
 /// Longest API message text kept (it is shown to the operator, not parsed).
@@ -150,6 +157,8 @@ pub struct Outcome {
     pub message: Option<String>,
     /// `None`: not known whether InstantPay charged it.
     pub charged: Option<bool>,
+    /// What it cost, when the reply said.
+    pub pool: Option<Pool>,
 }
 
 /// How an unresolved (`sending`/`unknown`) attempt was settled by outletLoginStatus.
@@ -198,6 +207,9 @@ pub struct Attempt {
     pub owner_pid: Option<u32>,
     #[serde(default)]
     pub owner_started: Option<String>,
+    /// What it cost, when InstantPay's reply said (schema 3).
+    #[serde(default)]
+    pub pool: Option<Pool>,
 }
 
 impl Attempt {
@@ -209,10 +221,12 @@ impl Attempt {
 
     /// One line for the terminal.
     pub fn line(&self) -> String {
-        let charged = match self.charged {
-            Some(true) => "charged",
-            Some(false) => "not charged",
-            None => "charge unknown",
+        let payable = self.pool.as_ref().and_then(|p| p.payable_value.as_ref());
+        let charged = match (self.charged, payable) {
+            (Some(true), Some(a)) => format!("charged ₹{a}"),
+            (Some(true), None) => "charged".to_string(),
+            (Some(false), _) => "not charged".to_string(),
+            (None, _) => "charge unknown".to_string(),
         };
         let mut s = format!(
             "{}  {}  {}  {}/{}  device {} {}  qScore {}  {}",
@@ -263,6 +277,19 @@ pub struct Summary {
     /// Attempts whose charge is unknown (no reply), today and this IST month.
     pub charge_unknown_today: u32,
     pub charge_unknown_this_month: u32,
+    /// What the charged attempts cost, as far as InstantPay's replies said.
+    #[serde(default)]
+    pub paid_today: Amount,
+    #[serde(default)]
+    pub paid_this_month: Amount,
+    /// Charged attempts whose reply gave no amount (not in `paid_*`).
+    #[serde(default)]
+    pub amount_unknown_today: u32,
+    #[serde(default)]
+    pub amount_unknown_this_month: u32,
+    /// The platform wallet after the last charge that reported it.
+    #[serde(default)]
+    pub wallet_balance: Option<Amount>,
 }
 
 pub struct Ledger {
@@ -445,9 +472,12 @@ impl Ledger {
             .message
             .as_deref()
             .map(|m| m.chars().take(MAX_MESSAGE).collect::<String>());
+        let pool = o.pool.clone().unwrap_or_default();
+        let text = |a: &Option<Amount>| a.as_ref().map(Amount::to_string);
         let n = self.conn.execute(
             "UPDATE attempts SET state = ?2, statuscode = ?3, actcode = ?4, ipay_uuid = ?5,
-                message = ?6, charged = ?7, updated_at = ?8
+                message = ?6, charged = ?7, updated_at = ?8, opening_balance = ?9,
+                transaction_value = ?10, payable = ?11, closing_balance = ?12
              WHERE external_ref = ?1",
             params![
                 external_ref,
@@ -457,7 +487,11 @@ impl Ledger {
                 o.ipay_uuid,
                 message,
                 o.charged,
-                ts(now)
+                ts(now),
+                text(&pool.opening_balance),
+                text(&pool.transaction_value),
+                text(&pool.payable_value),
+                text(&pool.closing_balance),
             ],
         )?;
         if n == 0 {
@@ -647,7 +681,14 @@ impl Ledger {
                 .conn
                 .query_row(&sql, [ts(from), ts(day_end)], |r| r.get::<_, u32>(0))?)
         };
+        let (paid_today, amount_unknown_today) = self.paid(day_start, day_end)?;
+        let (paid_this_month, amount_unknown_this_month) = self.paid(month_start, day_end)?;
         Ok(Summary {
+            paid_today,
+            paid_this_month,
+            amount_unknown_today,
+            amount_unknown_this_month,
+            wallet_balance: self.wallet_balance()?,
             ist_date: today,
             state: self.day_state(now)?,
             expires_at: day_end,
@@ -659,11 +700,54 @@ impl Ledger {
         })
     }
 
+    /// The sum of what charged attempts in `[from, to)` cost, and how many gave no amount.
+    /// Added in paise: never floats.
+    fn paid(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<(Amount, u32), LedgerError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT external_ref, payable FROM attempts
+             WHERE created_at >= ?1 AND created_at < ?2 AND charged = 1",
+        )?;
+        let rows = stmt.query_map([ts(from), ts(to)], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })?;
+        let (mut paise, mut unknown) = (0i64, 0u32);
+        for row in rows {
+            let (external_ref, payable) = row?;
+            match payable {
+                Some(text) => {
+                    let a = Amount::parse(&text)
+                        .ok_or_else(|| bad_row(&external_ref, "payable", &text))?;
+                    paise = paise.saturating_add(a.paise());
+                }
+                None => unknown += 1,
+            }
+        }
+        Ok((Amount::from_paise(paise), unknown))
+    }
+
+    /// The wallet balance the latest reply that gave one reported.
+    fn wallet_balance(&self) -> Result<Option<Amount>, LedgerError> {
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT external_ref, closing_balance FROM attempts
+                 WHERE closing_balance IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        row.map(|(external_ref, text)| {
+            Amount::parse(&text).ok_or_else(|| bad_row(&external_ref, "closing_balance", &text))
+        })
+        .transpose()
+    }
+
     fn query<P: rusqlite::Params>(&self, tail: &str, p: P) -> Result<Vec<Attempt>, LedgerError> {
         let sql = format!(
             "SELECT external_ref, created_at, updated_at, state, statuscode, actcode, ipay_uuid,
                     message, dp_id, mi, srno, q_score, nm_points, charged, resolved_at, resolution,
-                    owner_pid, owner_started
+                    owner_pid, owner_started, opening_balance, transaction_value, payable,
+                    closing_balance
              FROM attempts {tail}"
         );
         let mut stmt = self.conn.prepare(&sql)?;
@@ -688,6 +772,31 @@ impl Ledger {
                 Ok(v) => v,
                 Err(e) => return Ok(Err(e)),
             };
+            let mut amounts = Vec::with_capacity(4);
+            for (i, column) in [
+                (18, "opening_balance"),
+                (19, "transaction_value"),
+                (20, "payable"),
+                (21, "closing_balance"),
+            ] {
+                let text: Option<String> = r.get(i)?;
+                match text
+                    .map(|t| Amount::parse(&t).ok_or_else(|| bad_row(&external_ref, column, &t)))
+                {
+                    Some(Err(e)) => return Ok(Err(e)),
+                    Some(Ok(a)) => amounts.push(Some(a)),
+                    None => amounts.push(None),
+                }
+            }
+            let mut amounts = amounts.into_iter();
+            let mut next = || amounts.next().flatten();
+            let pool = Pool {
+                opening_balance: next(),
+                transaction_value: next(),
+                payable_value: next(),
+                closing_balance: next(),
+            };
+            let pool = (pool != Pool::default()).then_some(pool);
             Ok(Ok(Attempt {
                 external_ref,
                 created_at,
@@ -707,6 +816,7 @@ impl Ledger {
                 resolution: r.get(15)?,
                 owner_pid: r.get(16)?,
                 owner_started: r.get(17)?,
+                pool,
             }))
         })?;
         rows.map(|row| row?).collect()
@@ -741,6 +851,7 @@ mod tests {
             ipay_uuid: Some("u1".into()),
             message: Some("x".repeat(500)),
             charged,
+            pool: None,
         }
     }
 
@@ -778,6 +889,64 @@ mod tests {
         assert_eq!(l.day_state(at(22, 5, 1)).unwrap(), DayState::LoginRequired);
         l.record_status("TXN", "LOGGEDIN", at(22, 6, 0)).unwrap();
         assert_eq!(l.day_state(at(22, 6, 1)).unwrap(), DayState::LoggedIn);
+    }
+
+    fn pool(payable: i64, closing: i64) -> Option<Pool> {
+        Some(Pool {
+            opening_balance: Some(Amount::from_paise(closing + payable)),
+            transaction_value: Some(Amount::from_paise(100)),
+            payable_value: Some(Amount::from_paise(payable)),
+            closing_balance: Some(Amount::from_paise(closing)),
+        })
+    }
+
+    #[test]
+    fn amounts_are_kept_and_added_in_paise() {
+        let mut l = Ledger::open_in_memory().unwrap();
+        // Yesterday (the 21st): ₹1.18, wallet 5000.00 after.
+        l.begin(&new("M1"), at(21, 4, 0)).unwrap();
+        let mut o = outcome(AttemptState::LoggedIn, Some(true));
+        o.pool = pool(118, 500_000);
+        l.finish("M1", &o, at(21, 4, 0)).unwrap();
+        // Today: one charged without an amount, one with ₹1.18 and 4998.82 after.
+        l.begin(&new("M2"), at(22, 3, 0)).unwrap();
+        l.finish(
+            "M2",
+            &outcome(AttemptState::Rejected, Some(true)),
+            at(22, 3, 0),
+        )
+        .unwrap();
+        l.begin(&new("M3"), at(22, 4, 0)).unwrap();
+        let mut o = outcome(AttemptState::LoggedIn, Some(true));
+        o.pool = pool(118, 499_882);
+        l.finish("M3", &o, at(22, 4, 0)).unwrap();
+
+        let s = l.summary(at(22, 5, 0)).unwrap();
+        assert_eq!(s.paid_today.to_string(), "1.18");
+        assert_eq!(s.amount_unknown_today, 1);
+        assert_eq!(s.paid_this_month.to_string(), "2.36");
+        assert_eq!(s.amount_unknown_this_month, 1);
+        assert_eq!(
+            s.wallet_balance.as_ref().map(Amount::to_string).as_deref(),
+            Some("4998.82")
+        );
+        let a = l.get("M3").unwrap().unwrap();
+        assert_eq!(a.pool, pool(118, 499_882));
+        assert!(a.line().contains("charged ₹1.18"), "{}", a.line());
+        // The JSON keeps them as text.
+        let json = serde_json::to_value(&s).unwrap();
+        assert_eq!(json["paid_today"], "1.18");
+        assert_eq!(json["wallet_balance"], "4998.82");
+
+        // A stored amount that is not one is an error naming the row, not a wrong sum.
+        l.conn
+            .execute(
+                "UPDATE attempts SET payable = '1.1x' WHERE external_ref = 'M3'",
+                [],
+            )
+            .unwrap();
+        let e = l.summary(at(22, 5, 0)).unwrap_err().to_string();
+        assert!(e.contains("M3") && e.contains("payable"), "{e}");
     }
 
     #[test]

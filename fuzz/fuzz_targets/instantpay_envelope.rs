@@ -1,11 +1,12 @@
 //! Fuzz InstantPay's reply parsing: the envelope, then what it means to a login and to a status
-//! check, and the Aadhaar decryption the sandbox applies to `encryptedAadhaar`. None may panic.
+//! check, what a charged call cost (`data.pool`), and the Aadhaar decryption the sandbox applies
+//! to `encryptedAadhaar`. None may panic, and every amount read prints back to itself.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use instantpay::aadhaar::Aadhaar;
 use instantpay::client::{interpret_login, interpret_status, scrub_text};
-use instantpay::parse_envelope;
+use instantpay::{Amount, parse_envelope};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(env) = parse_envelope(data) {
@@ -13,9 +14,20 @@ fuzz_target!(|data: &[u8]| {
         let _ = outcome.charged();
         let _ = interpret_status(&env);
         let _ = scrub_text(&env.status, "secret-value");
+        if let Some(pool) = env.meta().pool {
+            for a in [pool.opening_balance, pool.transaction_value, pool.payable_value, pool.closing_balance]
+                .into_iter()
+                .flatten()
+            {
+                assert_eq!(Amount::parse(&a.to_string()), Some(a));
+            }
+        }
     }
     if let Ok(text) = std::str::from_utf8(data) {
         let _ = Aadhaar::parse(text);
+        if let Some(a) = Amount::parse(text) {
+            assert_eq!(Amount::parse(&a.to_string()).map(|b| b.paise()), Some(a.paise()));
+        }
         let _ = Aadhaar::decrypt(text, b"SandboxEncryptionKey0123456789AB");
     }
 });

@@ -588,6 +588,14 @@ aadhaar-key-length = The encryption key must be exactly 32 bytes (the "Encryptio
 aadhaar-encoding = encryptedAadhaar is not 44 characters of standard base64.
 aadhaar-decrypt = encryptedAadhaar could not be decrypted with this key (wrong key or damaged data).
 
+## Device generation
+
+# A scanner's generation, from crates/rd/src/generation.rs; $device is its provider, model and
+# RD Service.
+device-generation-l1 = { $device } is an L1 registered device.
+device-generation-l0 = { $device } is an L0 device: UIDAI was to switch L0 devices off after 30 June 2025. Replace it with an L1 device before UIDAI refuses it (error 553-557).
+device-generation-unknown = { $device }: its generation (L0 or L1) is not in rd-agent's table; ask the vendor if unsure.
+
 ## UIDAI error codes
 
 # Codes UIDAI returns through InstantPay (usually inside the status text of a rejected or
@@ -602,3 +610,5 @@ uidai-557 = UIDAI does not know this device provider (UIDAI 557: invalid dpId); 
 uidai-561 = The request expired (UIDAI 561): the capture is too old by the time it reached UIDAI. Check the computer's clock, then scan the finger again and send it at once.
 uidai-562 = The capture time is in the future (UIDAI 562): the computer's clock is wrong. Set the clock right (automatic time; `rd-agent doctor` checks it), then log in again.
 uidai-563 = UIDAI has already received this capture (UIDAI 563: duplicate request). Scan the finger again: a capture is never sent twice.
+# The reply's own text, kept under the explanation for support.
+uidai-reply = InstantPay's reply, word for word: "{ $message }"

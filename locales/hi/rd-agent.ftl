@@ -588,6 +588,14 @@ aadhaar-key-length = एन्क्रिप्शन कुंजी ठीक
 aadhaar-encoding = encryptedAadhaar सही base64 के 44 अक्षरों में नहीं है।
 aadhaar-decrypt = encryptedAadhaar इस कुंजी से डिक्रिप्ट नहीं हो सका (कुंजी ग़लत है या डेटा ख़राब है)।
 
+## Device generation
+
+# A scanner's generation, from crates/rd/src/generation.rs; $device is its provider, model and
+# RD Service.
+device-generation-l1 = { $device } एक L1 रजिस्टर्ड डिवाइस है।
+device-generation-l0 = { $device } एक L0 डिवाइस है: UIDAI ने L0 डिवाइस 30 जून 2025 के बाद बंद करने को कहा था। UIDAI के मना करने (एरर 553-557) से पहले इसकी जगह L1 डिवाइस लगवा लें।
+device-generation-unknown = { $device }: यह L0 है या L1, यह rd-agent की सूची में नहीं है; पक्का न हो तो स्कैनर की कंपनी से पूछें।
+
 ## UIDAI error codes
 
 # Codes UIDAI returns through InstantPay (usually inside the status text of a rejected or
@@ -602,3 +610,5 @@ uidai-557 = UIDAI इस डिवाइस की कंपनी को नह
 uidai-561 = रिक्वेस्ट का समय निकल गया (UIDAI 561): UIDAI तक पहुँचते-पहुँचते फ़िंगरप्रिंट बहुत पुराना हो गया। कंप्यूटर की घड़ी जाँचें, फिर से उंगली स्कैन करें और तुरंत भेजें।
 uidai-562 = फ़िंगरप्रिंट पर आगे का (भविष्य का) समय लगा है (UIDAI 562): कंप्यूटर की घड़ी ग़लत है। घड़ी सही करें (ऑटोमैटिक समय चालू करें; `rd-agent doctor` इसे जाँचता है), फिर से लॉगिन करें।
 uidai-563 = UIDAI को यह फ़िंगरप्रिंट पहले ही मिल चुका है (UIDAI 563: डुप्लिकेट रिक्वेस्ट)। फिर से उंगली स्कैन करें: एक ही फ़िंगरप्रिंट दो बार नहीं भेजा जाता।
+# The reply's own text, kept under the explanation for support.
+uidai-reply = InstantPay का जवाब, जैसा आया: "{ $message }"

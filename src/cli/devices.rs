@@ -110,6 +110,20 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
                 di["rdsVer"].as_str().unwrap_or(""),
                 di["srno"].as_str().unwrap_or(""),
             );
+            let id = match di["generation"].as_str().unwrap_or("unknown") {
+                "l1" => "device-generation-l1",
+                "l0" => "device-generation-l0",
+                _ => "device-generation-unknown",
+            };
+            let device = format!(
+                "{} {}",
+                di["dpId"].as_str().unwrap_or(""),
+                di["mi"].as_str().unwrap_or("")
+            );
+            println!(
+                "    {}",
+                crate::i18n::Msg::new(id).arg("device", device).english()
+            );
         }
         if let Some(e) = d["device_info_error"].as_str() {
             println!("    device info: {e}");
@@ -173,6 +187,7 @@ async fn describe(svc: &RdService) -> Value {
                 json!({
                     "dpId": di.dp_id, "rdsId": di.rds_id, "rdsVer": di.rds_ver, "mi": di.mi,
                     "dc": di.dc, "srno": srno, "error": reply.error,
+                    "generation": rd::generation::of(di),
                 }),
             );
             match reply.cert() {

@@ -106,6 +106,34 @@ pub fn clock_verdict(api_timestamp: &str, now: DateTime<Utc>) -> Check {
     )
 }
 
+/// The sentence for a scanner's generation (crates/rd/src/generation.rs).
+pub fn generation_msg(di: &rd::pid::DeviceInfo) -> (rd::generation::Generation, crate::i18n::Msg) {
+    use rd::generation::Generation;
+    let g = rd::generation::of(di);
+    let id = match g {
+        Generation::L1 => "device-generation-l1",
+        Generation::L0 => "device-generation-l0",
+        Generation::Unknown => "device-generation-unknown",
+    };
+    let device = format!(
+        "{} {} (RD Service {} {})",
+        di.dp_id, di.mi, di.rds_id, di.rds_ver
+    );
+    (g, crate::i18n::Msg::new(id).arg("device", device))
+}
+
+/// The scanner's model and generation. An L0 device is a warning, not a failure: UIDAI
+/// decides, and a refusal comes back as 553-557.
+pub fn generation_check(di: &rd::pid::DeviceInfo) -> Check {
+    let (g, msg) = generation_msg(di);
+    let verdict = match g {
+        rd::generation::Generation::L0 => Verdict::Warn,
+        _ => Verdict::Ok,
+    };
+    // doctor speaks English for now, as the rest of its checks.
+    check("device_generation", verdict, msg.english())
+}
+
 /// Run every check. Later checks that need an earlier one are skipped when it failed.
 pub async fn run_checks(
     paths: &crate::config::Paths,
@@ -222,14 +250,17 @@ pub async fn run_checks(
                 },
             );
             match rd::client::device_info(svc).await {
-                Ok(info) => match info.cert() {
-                    Ok(cert) => out.push(cert_verdict(cert.not_after, now)),
-                    Err(e) => out.push(check(
-                        "device_certificate",
-                        Verdict::Warn,
-                        format!("The device certificate could not be read ({e}): ask the vendor whether the RD service is registered."),
-                    )),
-                },
+                Ok(info) => {
+                    out.push(generation_check(&info.device_info));
+                    match info.cert() {
+                        Ok(cert) => out.push(cert_verdict(cert.not_after, now)),
+                        Err(e) => out.push(check(
+                            "device_certificate",
+                            Verdict::Warn,
+                            format!("The device certificate could not be read ({e}): ask the vendor whether the RD service is registered."),
+                        )),
+                    }
+                }
                 Err(e) => out.push(check("device_certificate", Verdict::Fail, e.to_string())),
             }
         }
@@ -321,7 +352,40 @@ pub async fn run_checks(
         ),
     };
     out.push(svc);
+    if let Some(c) = last_attempt_check(&paths.ledger_file()) {
+        out.push(c);
+    }
     out
+}
+
+/// What UIDAI said about the last login attempt, when its reply named a UIDAI code: the
+/// sentence that says what to do, and the reply's words. `None` without a ledger or attempt.
+fn last_attempt_check(ledger_file: &std::path::Path) -> Option<Check> {
+    use crate::i18n::{Catalog, Lang};
+    if !ledger_file.is_file() {
+        return None;
+    }
+    let ledger = match crate::ledger::Ledger::open(ledger_file) {
+        Ok(l) => l,
+        Err(e) => return Some(check("last_login", Verdict::Fail, e.to_string())),
+    };
+    let a = ledger.last_attempt().ok().flatten()?;
+    // doctor speaks English for now, as the rest of its checks.
+    Some(match super::uidai::explain(&a, Catalog::get(Lang::En)) {
+        Some(explained) => check(
+            "last_login",
+            Verdict::Warn,
+            format!("Attempt {}: {explained}", a.external_ref),
+        ),
+        None => check(
+            "last_login",
+            Verdict::Ok,
+            format!(
+                "The last login attempt ({}) reported no UIDAI error.",
+                a.external_ref
+            ),
+        ),
+    })
 }
 
 pub fn run(_args: Args, global: &Global) -> CmdResult {

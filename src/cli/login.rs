@@ -170,7 +170,14 @@ async fn run_flow<A: InstantPayApi>(
                     cat.render(&Msg::new("login-ledger-line").arg("line", a.line()))
                 );
             }
-            let text = error_msg(&e).map_or_else(|| e.to_string(), |m| cat.render(&m));
+            let mut text = error_msg(&e).map_or_else(|| e.to_string(), |m| cat.render(&m));
+            // UIDAI's code in a refused or mismatched login's reply says what to do.
+            if let LoginError::Rejected { attempt, .. } | LoginError::Mismatch(attempt) = &e
+                && let Some(explained) = super::uidai::explain(attempt, cat)
+            {
+                text.push('\n');
+                text.push_str(&explained);
+            }
             Err(CliError::new(exit_code(&e), text))
         }
     }

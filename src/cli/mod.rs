@@ -22,6 +22,7 @@ pub mod pid;
 pub mod sandbox;
 pub mod service;
 pub mod status;
+pub mod uidai;
 
 #[derive(Debug, Parser)]
 #[command(name = "rd-agent", version, about = "Daily AePS biometric login agent")]

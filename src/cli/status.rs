@@ -67,6 +67,39 @@ pub fn human(s: &Summary) -> String {
         ));
     }
     out.push('\n');
+    out.push_str(&paid(s));
+    out
+}
+
+/// What today's and this month's charges cost, as far as InstantPay's replies said.
+fn paid(s: &Summary) -> String {
+    use crate::i18n::rupees;
+    if s.charged_this_month == 0 {
+        return String::new();
+    }
+    let reported_month =
+        s.charged_this_month - s.amount_unknown_this_month.min(s.charged_this_month);
+    if reported_month == 0 {
+        return "Paid: charged, amount not reported\n".to_string();
+    }
+    let mut out = format!(
+        "Paid: {} today, {} this month",
+        rupees(&s.paid_today),
+        rupees(&s.paid_this_month)
+    );
+    if s.amount_unknown_this_month > 0 {
+        out.push_str(&format!(
+            " (plus {} charged today, {} this month, amount not reported)",
+            s.amount_unknown_today, s.amount_unknown_this_month
+        ));
+    }
+    out.push('\n');
+    if let Some(balance) = &s.wallet_balance {
+        out.push_str(&format!(
+            "Wallet balance after the last charge: {}\n",
+            rupees(balance)
+        ));
+    }
     out
 }
 

@@ -517,6 +517,7 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
                     ipay_uuid: None,
                     message: Some(format!("not sent: {e}")),
                     charged: Some(false),
+                    pool: None,
                 },
                 now,
             )?;
@@ -694,6 +695,7 @@ pub fn ledger_outcome(o: &LoginOutcome) -> Outcome {
         ipay_uuid: meta.map(|m| m.ipay_uuid.clone()).filter(|u| !u.is_empty()),
         message,
         charged: o.charged(),
+        pool: meta.and_then(|m| m.pool.clone()),
     }
 }
 

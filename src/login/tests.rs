@@ -53,6 +53,7 @@ fn meta() -> EnvelopeMeta {
         ipay_uuid: "uuid-1".into(),
         orderid: "o1".into(),
         environment: "SANDBOX".into(),
+        pool: None,
     }
 }
 

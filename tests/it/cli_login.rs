@@ -215,9 +215,27 @@ fn second_login_the_same_day_sends_no_chargeable_request() {
     assert_eq!(v["summary"]["state"], "logged_in");
     assert_eq!(v["summary"]["charged_today"], 1);
     assert_eq!(v["summary"]["charged_this_month"], 1);
+    // What the charge cost, from the sandbox's data.pool, as text: never a float.
+    assert_eq!(v["summary"]["paid_today"], "0.94");
+    assert_eq!(v["summary"]["paid_this_month"], "0.94");
+    assert_eq!(v["summary"]["wallet_balance"], "4999.06");
+    assert_eq!(
+        v["summary"]["last_attempt"]["pool"]["payable_value"],
+        "0.94"
+    );
     let human = env.cmd().arg("status").output().unwrap();
+    let human = String::from_utf8_lossy(&human.stdout);
     assert!(
-        String::from_utf8_lossy(&human.stdout).contains("Attempts charged: 1 today, 1 this month")
+        human.contains("Attempts charged: 1 today, 1 this month"),
+        "{human}"
+    );
+    assert!(
+        human.contains("Paid: ₹0.94 today, ₹0.94 this month"),
+        "{human}"
+    );
+    assert!(
+        human.contains("Wallet balance after the last charge: ₹4,999.06"),
+        "{human}"
     );
 }
 

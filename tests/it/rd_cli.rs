@@ -193,6 +193,13 @@ async fn devices_and_capture_work_for_every_vendor() {
         assert_eq!(d["warnings"], serde_json::json!([]));
         let fixture = pid::parse(v.pid_ok.as_bytes()).unwrap();
         assert_eq!(svc["device_info"]["mi"], fixture.device_info.mi.as_str());
+        // The generation from the table: Mantra's MFS100 is L0 and MFS110 L1; the rest unknown.
+        let want = match v.id {
+            "mantra-mfs100" => "l0",
+            "mantra-mfs110-l1" => "l1",
+            _ => "unknown",
+        };
+        assert_eq!(svc["device_info"]["generation"], want, "{}", v.id);
 
         let out = run(vec![
             "capture".into(),

@@ -7,6 +7,7 @@
 use serde::{Deserialize, Deserializer, Serialize};
 
 use super::codes::{ActCode, StatusCode};
+use super::pool::Pool;
 
 /// Largest reply body read. InstantPay's envelopes are a few hundred bytes; a face-liveness
 /// result with images is the largest we expect.
@@ -43,6 +44,9 @@ pub struct EnvelopeMeta {
     pub orderid: String,
     /// `LIVE` or `SANDBOX`.
     pub environment: String,
+    /// What the call cost, when the reply says (`data.pool`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pool: Option<Pool>,
 }
 
 impl Envelope {
@@ -52,6 +56,7 @@ impl Envelope {
             ipay_uuid: self.ipay_uuid.clone(),
             orderid: self.orderid.clone(),
             environment: self.environment.clone(),
+            pool: Pool::of(self.data.as_ref()),
         }
     }
 }

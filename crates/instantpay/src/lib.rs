@@ -7,12 +7,15 @@ pub mod codes;
 pub mod coordinate;
 pub mod envelope;
 pub mod liveness;
+pub mod pool;
 pub mod request;
 pub mod secret;
+pub mod uidai;
 
 pub use biometric::BiometricData;
 pub use client::{ApiError, Client, ClientConfig, LoginOutcome, LoginStatus};
 pub use codes::{ActCode, StatusCode};
 pub use coordinate::{Latitude, Longitude};
 pub use envelope::{Envelope, EnvelopeError, EnvelopeMeta, parse_envelope};
+pub use pool::{Amount, Pool};
 pub use request::{OutletLoginRequest, RequestError, new_external_ref, validate_coordinates};

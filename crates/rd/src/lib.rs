@@ -35,6 +35,7 @@ pub mod cert;
 pub mod client;
 pub mod discover;
 pub mod errors;
+pub mod generation;
 pub mod options;
 pub mod pid;
 pub mod ports;

@@ -5,7 +5,8 @@
 //! - `outletLogin` checks the five headers, every `biometricData` field, `type`, the coordinates,
 //!   `externalRef` (alphanumeric, never reused: `DTX`) and `errCode`, decrypts `encryptedAadhaar`
 //!   with the outlet's key and compares it with the registered Aadhaar: a mismatch is
-//!   `TXN`/`LOGINREQUIRED` and charged, a match `TXN`/`LOGGEDIN` and charged.
+//!   `TXN`/`LOGINREQUIRED` and charged, a match `TXN`/`LOGGEDIN` and charged; a charged reply
+//!   carries `data.pool` (₹0.94 from a ₹5,000.00 wallet, less at each charge).
 //! - Fault modes per path, settable while running, for the failure tests ([`Fault`]).
 //! - The face-liveness routes of [`crate::liveness`] are merged in, checked by the same
 //!   header check.
@@ -170,12 +171,31 @@ pub enum Fault {
     DropAfterProcessing,
 }
 
+/// The sandbox wallet's opening balance, ₹5,000.00, and what a daily login costs: ₹0.80 plus
+/// 18% GST, as `data.pool` reports it on a charged call.
+const WALLET_START_PAISE: i64 = 500_000;
+const LOGIN_PRICE_PAISE: i64 = 80;
+const LOGIN_PAYABLE_PAISE: i64 = 94;
+
+/// `data.pool` of a charged call, in InstantPay's shape (amounts as text with two decimals).
+fn pool(opening_paise: i64) -> Value {
+    let text = |p: i64| format!("{}.{:02}", p / 100, p % 100);
+    json!({"pool": {
+        "openingBalance": text(opening_paise),
+        "transactionValue": text(LOGIN_PRICE_PAISE),
+        "payableValue": text(LOGIN_PAYABLE_PAISE),
+        "closingBalance": text(opening_paise - LOGIN_PAYABLE_PAISE),
+    }})
+}
+
 #[derive(Default)]
 struct Inner {
     used_refs: HashSet<String>,
     /// Outlet id -> the IST day of its last successful login.
     logins: HashMap<String, NaiveDate>,
     charges: u64,
+    /// The platform wallet's debits so far, in paise (the balance is `WALLET_START_PAISE` less).
+    debited_paise: i64,
     /// The externalRef of each processed (charged) login, in order.
     processed: Vec<String>,
     login_requests: u64,
@@ -541,6 +561,8 @@ async fn login(
     // Processed from here: the bank was asked, the attempt is charged.
     inner.charges += 1;
     inner.processed.push(ext.to_string());
+    let charged = pool(WALLET_START_PAISE - inner.debited_paise);
+    inner.debited_paise += LOGIN_PAYABLE_PAISE;
     if submitted == outlet.aadhaar {
         inner
             .logins
@@ -550,7 +572,7 @@ async fn login(
             "TXN",
             Some("LOGGEDIN"),
             "Outlet login successful",
-            Value::Null,
+            charged,
             Some(&orderid),
         )
     } else {
@@ -559,7 +581,7 @@ async fn login(
             "TXN",
             Some("LOGINREQUIRED"),
             "Biometric authentication failed: the finger does not match the outlet's Aadhaar",
-            Value::Null,
+            charged,
             Some(&orderid),
         )
     }
