@@ -199,12 +199,10 @@ fn db_url(flag: Option<String>) -> anyhow::Result<zeroize::Zeroizing<String>> {
     Ok(zeroize::Zeroizing::new(url))
 }
 
-/// A `scheme://user:password@host` URL.
+/// A PostgreSQL URL that carries a password (`user:password@` or `?password=`).
 fn has_password(url: &str) -> bool {
-    match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => url[scheme + 3..at].contains(':'),
-        _ => false,
-    }
+    url.parse::<tokio_postgres::Config>()
+        .is_ok_and(|c| c.get_password().is_some())
 }
 
 /// Warns when a file of secrets can be read by anyone but its owner.
@@ -248,13 +246,42 @@ fn reload_on_hangup(tls: Option<Tls>) {
     });
 }
 
-/// Hides the password of a database URL before it is shown.
+/// What of a database URL may be shown: a SQLite path as it is; for PostgreSQL only the
+/// user, hosts, port and database (a password may sit in the authority or in `?password=`).
 fn display_db(db: &str) -> String {
-    match (db.find("://"), db.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => {
-            format!("{}://***@{}", &db[..scheme], &db[at + 1..])
+    if !(db.starts_with("postgres://") || db.starts_with("postgresql://")) {
+        return db.to_owned();
+    }
+    // An unescaped `@` in a password would be shown as part of the host.
+    let authority = db
+        .split("://")
+        .nth(1)
+        .and_then(|r| r.split('/').next())
+        .unwrap_or("");
+    if authority.matches('@').count() > 1 {
+        return "postgres://(a URL with more than one @: escape a password's @ as %40)".to_owned();
+    }
+    match db.parse::<tokio_postgres::Config>() {
+        Ok(c) => {
+            let hosts: Vec<String> = c
+                .get_hosts()
+                .iter()
+                .map(|h| match h {
+                    tokio_postgres::config::Host::Tcp(name) => name.clone(),
+                    #[cfg(unix)]
+                    tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
+                })
+                .collect();
+            let ports: Vec<String> = c.get_ports().iter().map(u16::to_string).collect();
+            format!(
+                "postgres://{}@{}:{}/{}",
+                c.get_user().unwrap_or(""),
+                hosts.join(","),
+                ports.join(","),
+                c.get_dbname().unwrap_or("")
+            )
         }
-        _ => db.to_owned(),
+        Err(_) => "postgres://(a URL that does not parse)".to_owned(),
     }
 }
 
@@ -400,8 +427,11 @@ mod tests {
     fn db_password_is_hidden() {
         assert_eq!(
             display_db("postgres://u:pw@localhost/db"),
-            "postgres://***@localhost/db"
+            "postgres://u@localhost:5432/db"
         );
+        let shown = display_db("postgres://u@h/db?password=s3cret&sslmode=require");
+        assert!(!shown.contains("s3cret"), "{shown}");
+        assert!(!display_db("postgres://u:p@ss@h/db").contains("ss@"));
         assert_eq!(display_db("connpay.sqlite3"), "connpay.sqlite3");
     }
 
@@ -426,6 +456,7 @@ mod tests {
     #[test]
     fn passwords_in_urls_are_seen() {
         assert!(has_password("postgres://u:pw@host/db"));
+        assert!(has_password("postgres://u@host/db?password=pw"));
         assert!(!has_password("postgres://u@host/db"));
         assert!(!has_password("connpay.sqlite3"));
     }

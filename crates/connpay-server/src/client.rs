@@ -75,42 +75,49 @@ pub fn host(ip: IpAddr) -> IpAddr {
     }
 }
 
-/// Longest `X-Forwarded-For` we read; a longer one is treated as unreadable.
-const MAX_FORWARDED: usize = 1024;
+/// Most hops read from the right of `X-Forwarded-For`: our own proxies are a few.
+const MAX_HOPS: usize = 8;
 
-/// The client's address. The peer's own unless the peer is a trusted proxy; then the
-/// `X-Forwarded-For` chain is walked from the right (the hop our proxy appended) past our other
-/// proxies, and the first address that is not one of them is the client. An entry that cannot be
-/// read stops the walk at the last address known: what a client writes on the left of the chain
-/// is never believed.
-pub fn client_address(peer: IpAddr, headers: &HeaderMap, proxies: &AddressList) -> IpAddr {
+/// The client's address; `None` when it cannot be known (a trusted proxy's header that cannot
+/// be read), which no address list accepts.
+///
+/// The peer's own address unless the peer is a trusted proxy; then the `X-Forwarded-For`
+/// entries are read from the right (the one our proxy appended) past our other proxies, and the
+/// first address that is not one of them is the client. What a client wrote further left is
+/// never read, so nothing it writes can make it look like one of our proxies.
+pub fn client_address(peer: IpAddr, headers: &HeaderMap, proxies: &AddressList) -> Option<IpAddr> {
     let peer = unmapped(peer);
     if proxies.is_empty() || !proxies.contains(peer) {
-        return peer;
+        return Some(peer);
     }
-    let mut chain: Vec<&str> = Vec::new();
-    let mut length = 0;
-    for value in headers.get_all("x-forwarded-for") {
-        let Ok(text) = value.to_str() else {
-            return peer;
-        };
-        length += text.len();
-        if length > MAX_FORWARDED {
-            return peer;
+    let lines: Vec<&[u8]> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(|v| v.as_bytes())
+        .collect();
+    if lines.is_empty() {
+        // The proxy's own request (a health check, say).
+        return Some(peer);
+    }
+    let hops = lines
+        .iter()
+        .rev()
+        .flat_map(|line| line.rsplit(|b| *b == b','));
+    let mut last = peer;
+    for (i, hop) in hops.enumerate() {
+        if i == MAX_HOPS {
+            return None;
         }
-        chain.extend(text.split(','));
-    }
-    let mut client = peer;
-    for entry in chain.iter().rev() {
-        let Some(ip) = parse_hop(entry.trim()) else {
-            return client;
-        };
-        client = ip;
+        let ip = std::str::from_utf8(hop)
+            .ok()
+            .and_then(|h| parse_hop(h.trim()))?;
         if !proxies.contains(ip) {
-            return ip;
+            return Some(ip);
         }
+        last = ip;
     }
-    client
+    // Every hop is one of ours: the request started at our own proxy.
+    Some(last)
 }
 
 /// One hop: `203.0.113.7`, `203.0.113.7:5123`, `2001:db8::1` or `[2001:db8::1]:5123`.
@@ -168,54 +175,69 @@ mod tests {
         let h = forwarded(&["1.2.3.4"]);
         assert_eq!(
             client_address(ip("203.0.113.9"), &h, &AddressList::default()),
-            ip("203.0.113.9")
+            Some(ip("203.0.113.9"))
         );
         let proxies = AddressList::parse("10.0.0.1").unwrap();
         assert_eq!(
             client_address(ip("203.0.113.9"), &h, &proxies),
-            ip("203.0.113.9")
+            Some(ip("203.0.113.9"))
         );
     }
 
     #[test]
     fn trusted_proxy_chain_is_walked_from_the_right() {
         let proxies = AddressList::parse("10.0.0.0/24").unwrap();
+        let client = |h: &HeaderMap| client_address(ip("10.0.0.1"), h, &proxies);
         // The client forged the leftmost entry; our proxy appended the real one.
         let h = forwarded(&["6.6.6.6, 198.51.100.4"]);
-        assert_eq!(
-            client_address(ip("10.0.0.1"), &h, &proxies),
-            ip("198.51.100.4")
-        );
+        assert_eq!(client(&h), Some(ip("198.51.100.4")));
         // Two of our proxies in a row, headers split over two lines, a port on one hop.
         let h = forwarded(&["6.6.6.6", "198.51.100.4:5555, 10.0.0.2"]);
-        assert_eq!(
-            client_address(ip("10.0.0.1"), &h, &proxies),
-            ip("198.51.100.4")
-        );
+        assert_eq!(client(&h), Some(ip("198.51.100.4")));
         let h = forwarded(&["[2001:db8::5]:443"]);
-        assert_eq!(
-            client_address(ip("10.0.0.1"), &h, &proxies),
-            ip("2001:db8::5")
-        );
+        assert_eq!(client(&h), Some(ip("2001:db8::5")));
+        // Whatever the client writes on the left, however long, is never read.
+        let long = format!("{}198.51.100.4", "junk,".repeat(5000));
+        assert_eq!(client(&forwarded(&[&long])), Some(ip("198.51.100.4")));
+        let h = forwarded(&["garbage, 10.0.0.9, 198.51.100.4"]);
+        assert_eq!(client(&h), Some(ip("198.51.100.4")));
     }
 
     #[test]
-    fn unreadable_chains_stop_at_the_last_known_hop() {
+    fn unreadable_chains_are_unknown_never_the_proxy() {
         let proxies = AddressList::parse("10.0.0.0/24").unwrap();
+        let client = |h: &HeaderMap| client_address(ip("10.0.0.1"), h, &proxies);
         for h in [
             forwarded(&["garbage"]),
             forwarded(&[""]),
             forwarded(&["1.2.3.4, , "]),
-            forwarded(&[&"1.1.1.1,".repeat(400)]),
+            // A bad entry left of our proxies' hops.
+            forwarded(&["198.51.100.4, junk, 10.0.0.2"]),
+            // More of our hops than any real chain has.
+            forwarded(&[&"10.0.0.3,".repeat(20)]),
         ] {
-            assert_eq!(client_address(ip("10.0.0.1"), &h, &proxies), ip("10.0.0.1"));
+            assert_eq!(client(&h), None, "{h:?}");
         }
-        let h = forwarded(&["198.51.100.4, junk, 10.0.0.2"]);
-        assert_eq!(client_address(ip("10.0.0.1"), &h, &proxies), ip("10.0.0.2"));
-        // No header at all: the proxy itself.
+        let mut h = HeaderMap::new();
+        h.append(
+            "x-forwarded-for",
+            HeaderValue::from_bytes("198.51.100.4\u{e9}".as_bytes()).unwrap(),
+        );
+        assert_eq!(client(&h), None);
+        // A non-ASCII line left of the proxy's own line is never reached.
+        let mut h = HeaderMap::new();
+        h.append(
+            "x-forwarded-for",
+            HeaderValue::from_bytes("\u{e9}".as_bytes()).unwrap(),
+        );
+        h.append("x-forwarded-for", HeaderValue::from_static("198.51.100.4"));
+        assert_eq!(client(&h), Some(ip("198.51.100.4")));
+        // No header at all: the proxy's own request.
+        assert_eq!(client(&HeaderMap::new()), Some(ip("10.0.0.1")));
+        // Only our proxies: the first of them.
         assert_eq!(
-            client_address(ip("10.0.0.1"), &HeaderMap::new(), &proxies),
-            ip("10.0.0.1")
+            client(&forwarded(&["10.0.0.7, 10.0.0.2"])),
+            Some(ip("10.0.0.7"))
         );
     }
 

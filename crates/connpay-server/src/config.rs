@@ -33,9 +33,9 @@ pub struct Config {
     /// A connection on which no byte arrives for this long is closed (idle keep-alive
     /// connections included).
     pub idle_timeout: Duration,
-    /// A request's headers must have arrived this long after its first byte (and a TLS
-    /// handshake must finish this long after the connection opened), however slowly the
-    /// client dribbles them.
+    /// A request's headers must have arrived this long after the server starts waiting for
+    /// them (the connection's opening, or the previous answer), however slowly the client
+    /// dribbles them; a TLS handshake has the same bound before that.
     pub header_read_timeout: Duration,
     /// Open connections at most; further clients wait in the accept queue.
     pub max_connections: usize,

@@ -21,7 +21,7 @@ use subtle::ConstantTimeEq;
 use tokio::time::Instant;
 
 use super::body::{self, Read};
-use super::client::client_address;
+use super::client::{AddressList, client_address};
 use super::config::Config;
 use super::error::ReplyError;
 use super::metrics::Metrics;
@@ -101,16 +101,20 @@ async fn guarded(
         _ => None,
     };
     let refuse = |e: ReplyError| e.into_response_for(invoice.as_deref());
+    // An unknown client (a trusted proxy's header that cannot be read) is in no list.
+    let listed = |l: &AddressList| client.is_some_and(|c| l.contains(c));
     let allowed = match route {
-        Route::Check => cfg.check_allow.as_ref().is_none_or(|l| l.contains(client)),
-        Route::Health | Route::Metrics => cfg.ops_allow.contains(client),
+        Route::Check => cfg.check_allow.as_ref().is_none_or(listed),
+        Route::Health | Route::Metrics => listed(&cfg.ops_allow),
         _ => true,
     };
     if !allowed {
         // Before the body is read: nothing of the request is looked at, nothing consumed.
         return refuse(ReplyError::AddressNotAllowed);
     }
-    if !state.by_address.allow(&address_key(client)) {
+    // Unknown clients share one bucket.
+    let key = client.map_or_else(|| "unknown".to_owned(), address_key);
+    if !state.by_address.allow(&key) {
         return refuse(ReplyError::RateLimited);
     }
     let deadline = Instant::now() + cfg.deadline;

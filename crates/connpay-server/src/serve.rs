@@ -59,8 +59,12 @@ pub(crate) async fn serve(
     let hosts = Arc::new(HostCounts::new(limits.per_address));
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut http = hyper::server::conn::http1::Builder::new();
+    // Bounded header buffers: hyper's default (about 400 KiB per connection) times the
+    // connection cap would be hundreds of MB; our calls' headers are well under 1 KiB.
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_read)
+        .max_buf_size(32 * 1024)
+        .max_headers(48)
         .keep_alive(true);
     let limits = Arc::new(limits);
     tokio::pin!(shutdown);
@@ -132,7 +136,8 @@ pub(crate) async fn serve(
     drop(listener);
     let _ = stop_tx.send(true);
     // Every open connection holds a slot: all slots back means all connections closed.
-    let drained = tokio::time::timeout(limits.drain, slots.acquire_many(max as u32)).await;
+    let all = u32::try_from(max).unwrap_or(u32::MAX);
+    let drained = tokio::time::timeout(limits.drain, slots.acquire_many(all)).await;
     if drained.is_err() {
         tracing::warn!("some connections were still open when shutdown stopped waiting");
     }

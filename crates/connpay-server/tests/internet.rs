@@ -232,6 +232,27 @@ async fn forwarded_addresses_only_from_trusted_proxies() {
         check("127.0.0.5", "198.51.100.7").await,
         (403, "ADDRESS_NOT_ALLOWED".into())
     );
+    // A header the walk cannot read makes the client unknown, never the proxy itself (which
+    // the default --ops-allow, loopback, would let read /metrics).
+    for forwarded in ["junk", "198.51.100.7, not-an-ip, 127.0.0.5"] {
+        let r = client_from("127.0.0.5")
+            .get(s.url("/metrics"))
+            .header("x-forwarded-for", forwarded)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 403, "{forwarded}");
+    }
+    let r = client_from("127.0.0.5")
+        .get(s.url("/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status().as_u16(),
+        200,
+        "the proxy's own request, without a header"
+    );
     s.shutdown().await;
 }
 

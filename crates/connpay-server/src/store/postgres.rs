@@ -1,9 +1,9 @@
 //! The PostgreSQL store, for several instances behind one load balancer. A few connections,
 //! each with its statements prepared once; a connection that dies is replaced on next use.
 //!
-//! TLS (rustls): `sslmode=require` in the URL insists on it; the default, `prefer`, uses it
+//! TLS (rustls): `sslmode=require` in the URL insists on it, and so does the default, `prefer`,
 //! whenever the server is not on this machine (a Unix socket, localhost or a loopback address
-//! stays plain) and the server offers it; `sslmode=disable` never does. The server's certificate
+//! stays plain); `sslmode=disable` never uses it. The server's certificate
 //! is always verified, with its host name, against the CA file given (`--db-ca-file`) or else
 //! the Mozilla roots: what libpq calls `verify-full`.
 
@@ -90,10 +90,17 @@ impl Target {
         if config.get_application_name().is_none() {
             config.application_name("connpay-server");
         }
+        let local = config.get_hosts().iter().all(is_local);
         let wants_tls = match config.get_ssl_mode() {
             SslMode::Disable => false,
             SslMode::Require => true,
-            _ => !config.get_hosts().iter().all(is_local),
+            // Off this machine, `prefer` would fall back to plain text when the server (or
+            // someone on the path) says it has no TLS: insist instead.
+            _ if !local => {
+                config.ssl_mode(SslMode::Require);
+                true
+            }
+            _ => false,
         };
         let tls = if wants_tls {
             Some(connector(ca_file)?)
