@@ -359,6 +359,13 @@ pub struct Pinned {
     pub pinned_at: DateTime<Utc>,
 }
 
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
+}
+
 /// Start of an IST day, in UTC.
 fn ist_day_start(d: NaiveDate) -> DateTime<Utc> {
     let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();
@@ -372,6 +379,22 @@ fn ist_day_start(d: NaiveDate) -> DateTime<Utc> {
 impl Ledger {
     /// Open (creating) the ledger file and run any pending migrations.
     pub fn open(path: &Path) -> Result<Ledger, LedgerError> {
+        // SQLite answers "database is locked" without calling the busy handler in a few places
+        // (switching a new file to WAL, or reading the WAL index while another process is
+        // creating it), so processes opening a new ledger at once retry, for at most 5 s.
+        let mut tries = 0;
+        loop {
+            match Ledger::open_once(path) {
+                Err(LedgerError::Sqlite(e)) if is_busy(&e) && tries < 50 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<Ledger, LedgerError> {
         let shown = path.display().to_string();
         let conn = Connection::open(path).map_err(|e| LedgerError::Open {
             path: shown.clone(),
