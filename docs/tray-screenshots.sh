@@ -2,8 +2,16 @@
 # Retakes the README's tray screenshots with the real pieces: `rd-agent sandbox`, `rd-agent run`
 # on it, and `rd-agent tray` under Xvfb, a D-Bus session and xfce4-panel's StatusNotifier tray;
 # then clicks "Log in now" in the tray's menu. Needs Debian's xvfb, dbus-x11, xfce4-panel,
-# imagemagick and xdotool. The click positions fit xfce4-panel's default layout at 480x300.
+# imagemagick and xdotool (and a Devanagari font, fonts-lohit-deva, for Hindi). The click
+# positions fit xfce4-panel's default layout at 480x300.
+#
+# `docs/tray-screenshots.sh hi` runs the tray in a Hindi locale (LANG=hi_IN.UTF-8) and saves the
+# pictures as tray-*-hi.png.
 set -u
+L=${1:-}
+SUFFIX=${L:+-$L}
+TRAY_LANG=${L:+${L}_IN.UTF-8}
+export SUFFIX TRAY_LANG
 cd "$(dirname "$0")/.."
 cargo build -q
 B=$PWD/target/debug/rd-agent
@@ -32,18 +40,18 @@ dbus-run-session -- bash -c '
   xfce4-panel --disable-wm-check >$W/panel.log 2>&1 &
   PP=$!
   sleep 4
-  '"$B $G"' tray >$W/tray.log 2>&1 &
+  env ${TRAY_LANG:+LANG=$TRAY_LANG} '"$B $G"' tray >$W/tray.log 2>&1 &
   TP=$!
   sleep 4
   import -window root $W/before.png
   xdotool mousemove 329 12; sleep 3
-  import -window root $OUT/tray-tooltip.png
+  import -window root $OUT/tray-tooltip$SUFFIX.png
   xdotool mousemove 329 12 click 3; sleep 2
-  import -window root $OUT/tray-menu.png
+  import -window root $OUT/tray-menu$SUFFIX.png
   xdotool search --name . getwindowgeometry > $W/windows.txt 2>/dev/null
   xdotool mousemove_relative 30 22 click 1; sleep 4
   xdotool mousemove 200 200; sleep 1; xdotool mousemove 329 12; sleep 3
-  import -window root $OUT/tray-logged-in.png
+  import -window root $OUT/tray-logged-in$SUFFIX.png
   kill $TP; sleep 1; kill $PP 2>/dev/null; sleep 1
 '
 kill $RP; sleep 1; kill $SP $XPID 2>/dev/null

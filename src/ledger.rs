@@ -63,6 +63,9 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE attempts ADD COLUMN transaction_value TEXT;
     ALTER TABLE attempts ADD COLUMN payable TEXT;
     ALTER TABLE attempts ADD COLUMN closing_balance TEXT;",
+    // 4: the port the shop's scanner's RD Service answered on at its last login, tried first
+    // next time (src/login/live.rs).
+    "ALTER TABLE pinned_device ADD COLUMN rd_port INTEGER;",
 ];
 
 /// Longest API message text kept (it is shown to the operator, not parsed).
@@ -357,6 +360,8 @@ impl std::fmt::Display for Device {
 pub struct Pinned {
     pub device: Device,
     pub pinned_at: DateTime<Utc>,
+    /// Where its RD Service answered at the last login, when known.
+    pub rd_port: Option<u16>,
 }
 
 fn is_busy(e: &rusqlite::Error) -> bool {
@@ -574,7 +579,8 @@ impl Ledger {
         let row = self
             .conn
             .query_row(
-                "SELECT dp_id, mi, srno, mc_sha256, pinned_at FROM pinned_device WHERE id = 1",
+                "SELECT dp_id, mi, srno, mc_sha256, pinned_at, rd_port FROM pinned_device
+                 WHERE id = 1",
                 [],
                 |r| {
                     Ok((
@@ -585,14 +591,17 @@ impl Ledger {
                             mc_sha256: r.get(3)?,
                         },
                         r.get::<_, String>(4)?,
+                        r.get::<_, Option<i64>>(5)?,
                     ))
                 },
             )
             .optional()?;
-        row.map(|(device, at)| {
+        row.map(|(device, at, port)| {
             Ok(Pinned {
                 pinned_at: parse_ts("pinned_device", "pinned_at", &at)?,
                 device,
+                // A port out of range is a hint lost, not an error: the range is scanned.
+                rd_port: port.and_then(|p| u16::try_from(p).ok()),
             })
         })
         .transpose()
@@ -612,6 +621,15 @@ impl Ledger {
                 device.mc_sha256,
                 ts(now)
             ],
+        )?;
+        Ok(())
+    }
+
+    /// Remember where the pinned scanner's RD Service answered (nothing without a pinned one).
+    pub fn set_pinned_port(&self, port: u16) -> Result<(), LedgerError> {
+        self.conn.execute(
+            "UPDATE pinned_device SET rd_port = ?1 WHERE id = 1",
+            params![i64::from(port)],
         )?;
         Ok(())
     }

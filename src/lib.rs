@@ -6,6 +6,7 @@
 pub mod agent;
 pub mod cli;
 pub mod config;
+pub mod devices;
 pub mod i18n;
 pub mod ledger;
 pub mod login;

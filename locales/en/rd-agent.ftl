@@ -13,6 +13,8 @@ cli-error = error: { $message }
 cli-json-encode-failed = error: could not encode the output as JSON: { $error }
 # Shown where a service or device gave no description text.
 no-description = no description
+# Text from outside shown as it is (an OS error, a reply's words).
+verbatim = { $text }
 
 ## Tray
 
@@ -21,6 +23,8 @@ tray-menu-status = Status
 tray-menu-devices = Devices
 tray-menu-open-log-folder = Open log folder
 tray-menu-quit = Quit
+# The first entry while a scanner other than the shop's usual one waits to be accepted.
+tray-menu-use-new-scanner = Log in with this new scanner
 
 # Tooltips: one short sentence each.
 tray-tooltip-checking = Checking today's login.
@@ -28,6 +32,9 @@ tray-tooltip-logging-in = Logging in: place your finger on the scanner.
 tray-tooltip-login-required = Daily login needed: click to scan your finger.
 tray-tooltip-logged-in = Logged in until midnight.
 tray-tooltip-attention = Something needs attention: open Status.
+# $time: when the earlier attempt's settle window ends, "14:00".
+tray-tooltip-settling = Checking the earlier login attempt: try again after { $time } IST.
+tray-tooltip-new-scanner = A different scanner is connected: use it from the menu, or connect the usual one.
 # Tooltip, and the body of a notification, when the service cannot be reached.
 tray-service-not-running = The rd-agent service is not running: ask for it to be started.
 
@@ -56,12 +63,17 @@ state-login-required = Daily login needed: scan your finger.
 state-logging-in = Logging in: place your finger on the scanner.
 # $until: the next midnight, "2026-11-23 00:00".
 state-logged-in = Logged in until midnight ({ $until } IST).
+# $time: when the earlier attempt's settle window ends, "14:00".
+state-settling = Checking the earlier login attempt: InstantPay may still be charging it. The next login can be tried after { $time } IST.
+# $found, $pinned: a scanner's provider, model and serial.
+state-new-scanner = This scanner ({ $found }) is not the shop's usual one ({ $pinned }): log in with it only if the shop now uses it, or connect the usual scanner.
 
 ## Agent service
 
 agent-login-in-progress = A login is already in progress: place your finger on the scanner.
 agent-reminder = Click the rd-agent icon (or run `rd-agent login`) and scan your finger.
 agent-permission-denied = Permission denied: only root, the service user and members of the rd-agent group may use the service. Ask an administrator to add you to the rd-agent group.
+agent-busy = The rd-agent service is busy with too many connections: try again in a moment.
 agent-request-too-long = The request is too long.
 agent-request-not-understood = The request is not understood: send one JSON object per line, such as { "{" }"cmd":"status"{ "}" }.
 agent-scanner-not-connected = Scanner not connected: plug the fingerprint scanner into a USB port.
@@ -122,6 +134,10 @@ login-settled-earlier = Settled earlier attempt: { $line }
 # Why a login did not end logged in.
 login-error-scan = { $reason }. Nothing was sent
 login-error-capture-failed = The capture failed (RD error { $code }: { $info })
+# $port: the RD Service's port; $who: the account running it, "alice (uid 1001)"; $shown: the same with its program where the OS shows it.
+login-rd-untrusted = The RD Service on port { $port } is run by the user { $shown }, not by the system: rd-agent will not use it for a chargeable login, since another user's program could hand over a forged fingerprint. If it really is the scanner's RD Service, add { $who } to rd.trusted_users in the config
+# $why: why the owner could not be read (an OS error).
+login-rd-owner-unknown = rd-agent cannot tell who runs the RD Service on port { $port } ({ $why }), so it will not use it for a chargeable login
 login-error-low-quality = The capture quality is too low (qScore { $qscore }, minutiae { $nmpoints }; the floors are { $min_qscore } and { $min_nmpoints }): place the finger again, flat and clean, and run `rd-agent login` again. Nothing was sent, nothing charged
 login-error-locally-logged-in = InstantPay says login is required, but rd-agent logged in today already (the bank may have cancelled it). Run `rd-agent login --force` to log in again: it will be charged
 login-error-status = Could not ask InstantPay for the login status: { $error }
@@ -150,6 +166,13 @@ status-last-attempt-none = Last attempt: none
 status-charged = Attempts charged: { $today } today, { $month } this month
 # Appended to status-charged when some charges are unknown.
 status-charge-unknown = (plus { $today } today, { $month } this month whose charge is unknown)
+# $today, $month: rupee amounts, already written as ₹ with two decimals.
+status-paid = Paid: { $today } today, { $month } this month
+status-paid-not-reported = Paid: charged, amount not reported
+# Appended to status-paid; $today, $month: counts of charged attempts.
+status-paid-plus-unknown = (plus { $today } charged today, { $month } this month, amount not reported)
+# $amount: ₹ with two decimals.
+status-wallet-balance = Wallet balance after the last charge: { $amount }
 status-service-sentence = Service: { $sentence }
 status-service-no-answer = The rd-agent service did not answer: { $error }
 status-service-unexpected = The rd-agent service gave an unexpected answer to status: update both to the same version
@@ -210,6 +233,8 @@ doctor-api-ok =
     }.
 doctor-needs-api-answer = Needs an answer from InstantPay.
 doctor-needs-config = Needs a complete config and the secrets (see above).
+# Two sentences of one check, one after the other.
+doctor-two-sentences = { $first } { $second }
 # $timestamp: the text InstantPay sent.
 doctor-clock-unreadable = InstantPay's timestamp "{ $timestamp }" could not be read, so the clock was not compared.
 # $seconds: the difference, always positive; $direction: ahead or behind.
@@ -231,6 +256,9 @@ doctor-clock-fail =
 doctor-service-ok = The rd-agent service is running: { $sentence }
 doctor-service-odd = The rd-agent service answered oddly: restart it.
 doctor-service-down = The rd-agent service is not running: reminders and the tray need it (`rd-agent service install`).
+# $attempt: the attempt's reference; $explained: what UIDAI's code means (uidai-*), then the reply.
+doctor-last-login-uidai = Attempt { $attempt }: { $explained }
+doctor-last-login-ok = The last login attempt ({ $attempt }) reported no UIDAI error.
 
 ## Devices
 
@@ -250,6 +278,11 @@ devices-cert-error = device certificate: { $error }
 # $vendor_id, $product_id: four hex digits each.
 devices-usb = USB { $vendor_id }:{ $product_id } { $name } (bus { $bus } address { $address })
 devices-note = note: { $error }
+# $owner: the account running the RD Service, "root (uid 0), pid 812, /opt/mantra/rdservice".
+devices-trusted = run by { $owner }: used for the login
+# $why: login-rd-untrusted or login-rd-owner-unknown.
+devices-not-trusted = run by { $owner }: NOT used for the login. { $why }
+devices-warning = warning: { $warning }
 
 ## Capture
 
@@ -612,3 +645,7 @@ uidai-562 = The capture time is in the future (UIDAI 562): the computer's clock 
 uidai-563 = UIDAI has already received this capture (UIDAI 563: duplicate request). Scan the finger again: a capture is never sent twice.
 # The reply's own text, kept under the explanation for support.
 uidai-reply = InstantPay's reply, word for word: "{ $message }"
+# A UIDAI code's sentence, then InstantPay's reply on the next line.
+uidai-explained =
+    { $sentence }
+    { $reply }

@@ -13,6 +13,8 @@ cli-error = गड़बड़ी: { $message }
 cli-json-encode-failed = गड़बड़ी: नतीजे को JSON में नहीं बदला जा सका: { $error }
 # Shown where a service or device gave no description text.
 no-description = कोई विवरण नहीं
+# Text from outside shown as it is (an OS error, a reply's words).
+verbatim = { $text }
 
 ## Tray
 
@@ -21,6 +23,8 @@ tray-menu-status = स्टेटस
 tray-menu-devices = डिवाइस
 tray-menu-open-log-folder = लॉग फ़ोल्डर खोलें
 tray-menu-quit = बंद करें
+# The first entry while a scanner other than the shop's usual one waits to be accepted.
+tray-menu-use-new-scanner = इस नए स्कैनर से लॉगिन करें
 
 # Tooltips: one short sentence each.
 tray-tooltip-checking = आज का लॉगिन जाँचा जा रहा है।
@@ -28,6 +32,9 @@ tray-tooltip-logging-in = लॉगिन हो रहा है: स्कै�
 tray-tooltip-login-required = आज का लॉगिन बाकी है: क्लिक करें और उंगली स्कैन करें।
 tray-tooltip-logged-in = लॉगिन हो गया है: यह रात 12 बजे तक चलेगा।
 tray-tooltip-attention = कुछ ठीक करना है: स्टेटस खोलकर देखें।
+# $time: when the earlier attempt's settle window ends, "14:00".
+tray-tooltip-settling = पिछले लॉगिन की जाँच चल रही है: { $time } IST के बाद फिर कोशिश करें।
+tray-tooltip-new-scanner = कोई दूसरा स्कैनर लगा है: मेन्यू से इसी से लॉगिन करें, या अपना हमेशा वाला स्कैनर लगाएँ।
 # Tooltip, and the body of a notification, when the service cannot be reached.
 tray-service-not-running = rd-agent सर्विस नहीं चल रही है: इसे चालू करवाएँ।
 
@@ -56,12 +63,17 @@ state-login-required = आज का लॉगिन बाकी है: उं
 state-logging-in = लॉगिन हो रहा है: स्कैनर पर उंगली रखें।
 # $until: the next midnight, "2026-11-23 00:00".
 state-logged-in = लॉगिन हो गया है: यह रात 12 बजे तक चलेगा ({ $until } IST)।
+# $time: when the earlier attempt's settle window ends, "14:00".
+state-settling = पिछले लॉगिन की जाँच चल रही है: हो सकता है InstantPay अभी उसका चार्ज ले रहा हो। अगला लॉगिन { $time } IST के बाद किया जा सकता है।
+# $found, $pinned: a scanner's provider, model and serial.
+state-new-scanner = यह स्कैनर ({ $found }) दुकान का हमेशा वाला स्कैनर ({ $pinned }) नहीं है: इससे लॉगिन तभी करें जब दुकान अब यही स्कैनर इस्तेमाल करती हो, नहीं तो हमेशा वाला स्कैनर लगाएँ।
 
 ## Agent service
 
 agent-login-in-progress = एक लॉगिन पहले से चल रहा है: स्कैनर पर उंगली रखें।
 agent-reminder = rd-agent आइकन पर क्लिक करें (या `rd-agent login` चलाएँ) और उंगली स्कैन करें।
 agent-permission-denied = अनुमति नहीं है: इस सर्विस को सिर्फ़ root, सर्विस यूज़र और rd-agent ग्रुप के सदस्य इस्तेमाल कर सकते हैं। एडमिनिस्ट्रेटर से कहें कि वे आपको rd-agent ग्रुप में जोड़ दें।
+agent-busy = rd-agent सर्विस पर अभी बहुत सारे कनेक्शन हैं: थोड़ी देर बाद फिर कोशिश करें।
 agent-request-too-long = रिक्वेस्ट बहुत लंबी है।
 agent-request-not-understood = रिक्वेस्ट समझ में नहीं आई: हर लाइन में एक JSON ऑब्जेक्ट भेजें, जैसे { "{" }"cmd":"status"{ "}" }।
 agent-scanner-not-connected = स्कैनर जुड़ा नहीं है: फ़िंगरप्रिंट स्कैनर को USB पोर्ट में लगाएँ।
@@ -122,6 +134,10 @@ login-settled-earlier = पिछले प्रयास का नतीज�
 # Why a login did not end logged in.
 login-error-scan = { $reason }। कुछ नहीं भेजा गया
 login-error-capture-failed = फ़िंगरप्रिंट नहीं लिया जा सका (RD एरर { $code }: { $info })
+# $port: the RD Service's port; $who: the account running it, "alice (uid 1001)"; $shown: the same with its program where the OS shows it.
+login-rd-untrusted = पोर्ट { $port } की RD Service को सिस्टम नहीं, यूज़र { $shown } चला रहा है: चार्ज वाले लॉगिन के लिए rd-agent इसका इस्तेमाल नहीं करेगा, क्योंकि किसी दूसरे यूज़र का प्रोग्राम नकली फ़िंगरप्रिंट दे सकता है। अगर यह सच में स्कैनर की RD Service है, तो config में rd.trusted_users में { $who } जोड़ें
+# $why: why the owner could not be read (an OS error).
+login-rd-owner-unknown = rd-agent यह पता नहीं कर पा रहा कि पोर्ट { $port } की RD Service कौन चला रहा है ({ $why }), इसलिए चार्ज वाले लॉगिन के लिए इसका इस्तेमाल नहीं करेगा
 login-error-low-quality = फ़िंगरप्रिंट की क्वालिटी बहुत कम है (qScore { $qscore }, पॉइंट { $nmpoints }; कम से कम { $min_qscore } और { $min_nmpoints } चाहिए): उंगली साफ़ करें, स्कैनर पर सपाट रखें, और `rd-agent login` फिर से चलाएँ। कुछ नहीं भेजा गया, कोई चार्ज नहीं लगा
 login-error-locally-logged-in = InstantPay कह रहा है कि लॉगिन बाकी है, पर rd-agent आज पहले ही लॉगिन कर चुका है (हो सकता है बैंक ने उसे रद्द कर दिया हो)। फिर से लॉगिन करने के लिए `rd-agent login --force` चलाएँ: इसका चार्ज लगेगा
 login-error-status = InstantPay से लॉगिन का स्टेटस पूछा नहीं जा सका: { $error }
@@ -150,6 +166,13 @@ status-last-attempt-none = पिछला प्रयास: कोई नह�
 status-charged = चार्ज लगे प्रयास: आज { $today }, इस महीने { $month }
 # Appended to status-charged when some charges are unknown.
 status-charge-unknown = (इनके अलावा आज { $today }, इस महीने { $month } ऐसे प्रयास जिनके चार्ज का पता नहीं)
+# $today, $month: rupee amounts, already written as ₹ with two decimals.
+status-paid = भुगतान: आज { $today }, इस महीने { $month }
+status-paid-not-reported = भुगतान: चार्ज लगा है, पर रकम नहीं बताई गई
+# Appended to status-paid; $today, $month: counts of charged attempts.
+status-paid-plus-unknown = (इनके अलावा आज { $today } और इस महीने { $month } चार्ज ऐसे हैं जिनकी रकम नहीं बताई गई)
+# $amount: ₹ with two decimals.
+status-wallet-balance = आखिरी चार्ज के बाद वॉलेट में बाकी: { $amount }
 status-service-sentence = सर्विस: { $sentence }
 status-service-no-answer = rd-agent सर्विस ने जवाब नहीं दिया: { $error }
 status-service-unexpected = rd-agent सर्विस ने स्टेटस का अनजाना जवाब दिया: दोनों को एक ही वर्ज़न पर अपडेट करें
@@ -210,6 +233,8 @@ doctor-api-ok =
     }।
 doctor-needs-api-answer = इसके लिए InstantPay का जवाब चाहिए।
 doctor-needs-config = इसके लिए पूरा कॉन्फ़िग और सीक्रेट चाहिए (ऊपर देखें)।
+# Two sentences of one check, one after the other.
+doctor-two-sentences = { $first } { $second }
 # $timestamp: the text InstantPay sent.
 doctor-clock-unreadable = InstantPay का समय "{ $timestamp }" पढ़ा नहीं जा सका, इसलिए घड़ी की तुलना नहीं हुई।
 # $seconds: the difference, always positive; $direction: ahead or behind.
@@ -231,6 +256,9 @@ doctor-clock-fail =
 doctor-service-ok = rd-agent सर्विस चल रही है: { $sentence }
 doctor-service-odd = rd-agent सर्विस ने अजीब जवाब दिया: इसे रीस्टार्ट करें।
 doctor-service-down = rd-agent सर्विस नहीं चल रही है: रिमाइंडर और ट्रे के लिए यह ज़रूरी है (`rd-agent service install`)।
+# $attempt: the attempt's reference; $explained: what UIDAI's code means (uidai-*), then the reply.
+doctor-last-login-uidai = प्रयास { $attempt }: { $explained }
+doctor-last-login-ok = पिछले लॉगिन प्रयास ({ $attempt }) में UIDAI की कोई गड़बड़ी नहीं बताई गई।
 
 ## Devices
 
@@ -250,6 +278,11 @@ devices-cert-error = डिवाइस सर्टिफ़िकेट: { $er
 # $vendor_id, $product_id: four hex digits each.
 devices-usb = USB { $vendor_id }:{ $product_id } { $name } (बस { $bus }, एड्रेस { $address })
 devices-note = ध्यान दें: { $error }
+# $owner: the account running the RD Service, "root (uid 0), pid 812, /opt/mantra/rdservice".
+devices-trusted = { $owner } इसे चला रहा है: लॉगिन में इसी का इस्तेमाल होगा
+# $why: login-rd-untrusted or login-rd-owner-unknown.
+devices-not-trusted = { $owner } इसे चला रहा है: लॉगिन में इसका इस्तेमाल नहीं होगा। { $why }
+devices-warning = चेतावनी: { $warning }
 
 ## Capture
 
@@ -612,3 +645,7 @@ uidai-562 = फ़िंगरप्रिंट पर आगे का (भव
 uidai-563 = UIDAI को यह फ़िंगरप्रिंट पहले ही मिल चुका है (UIDAI 563: डुप्लिकेट रिक्वेस्ट)। फिर से उंगली स्कैन करें: एक ही फ़िंगरप्रिंट दो बार नहीं भेजा जाता।
 # The reply's own text, kept under the explanation for support.
 uidai-reply = InstantPay का जवाब, जैसा आया: "{ $message }"
+# A UIDAI code's sentence, then InstantPay's reply on the next line.
+uidai-explained =
+    { $sentence }
+    { $reply }

@@ -8,6 +8,7 @@ use std::pin::Pin;
 use serde::{Deserialize, Serialize};
 
 use super::AgentState;
+use crate::i18n::Msg;
 use crate::login::Progress;
 
 /// A boxed future, so the trait stays object-safe without an extra crate.
@@ -18,13 +19,36 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub struct LoginSummary {
     /// True only when InstantPay said LOGGEDIN.
     pub ok: bool,
-    /// One sentence for the operator (never a secret or a biometric).
+    /// One sentence for the operator, in English (never a secret or a biometric).
     pub message: String,
+    /// The same sentence as a catalogue message, for clients that speak another language.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub said: Option<Msg>,
     /// The state the service is in afterwards.
     pub state: AgentState,
     /// Whether the attempt was charged (sent to `outletLogin`), if known.
     #[serde(default)]
     pub charged: Option<bool>,
+}
+
+impl LoginSummary {
+    pub fn new(ok: bool, said: Msg, state: AgentState, charged: Option<bool>) -> LoginSummary {
+        LoginSummary {
+            ok,
+            message: said.english(),
+            said: Some(said),
+            state,
+            charged,
+        }
+    }
+
+    /// The sentence as a client shows it: from the catalogue where the service sent the
+    /// message, else the English text.
+    pub fn said(&self) -> Msg {
+        self.said
+            .clone()
+            .unwrap_or_else(|| Msg::verbatim(self.message.clone()))
+    }
 }
 
 /// What a login request asks for.

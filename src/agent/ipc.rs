@@ -18,6 +18,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 use super::AgentState;
 use super::backend::{LoginFlags, LoginSummary};
+use crate::i18n::Msg;
 
 /// A request line is small; anything longer is garbage and the connection is dropped.
 pub const MAX_LINE: usize = 16 * 1024;
@@ -32,7 +33,7 @@ pub enum IpcError {
     )]
     NotRunning(String),
     #[error("The rd-agent service refused this connection: {0}")]
-    Refused(String),
+    Refused(Msg),
     #[error("Lost the connection to the rd-agent service ({0}). Check that it is running.")]
     Io(#[from] std::io::Error),
     #[error(
@@ -41,6 +42,21 @@ pub enum IpcError {
     Protocol,
     #[error("Another rd-agent service is already listening on {0}. Stop it first.")]
     AlreadyRunning(String),
+}
+
+impl IpcError {
+    /// The sentence in the catalogue (`Display` is its English).
+    pub fn msg(&self) -> Msg {
+        match self {
+            IpcError::NotRunning(path) => Msg::new("ipc-not-running").arg("path", path.as_str()),
+            IpcError::Refused(why) => Msg::new("ipc-refused").arg("reason", why.clone()),
+            IpcError::Io(e) => Msg::new("ipc-connection-lost").arg("error", e.to_string()),
+            IpcError::Protocol => Msg::new("ipc-protocol"),
+            IpcError::AlreadyRunning(path) => {
+                Msg::new("ipc-already-running").arg("path", path.as_str())
+            }
+        }
+    }
 }
 
 /// What a client asks.
@@ -86,24 +102,49 @@ pub enum Message {
         since: DateTime<Utc>,
         sentence: String,
     },
-    /// A subscription event: time to log in.
-    Reminder { message: String },
+    /// A subscription event: time to log in. `message` is English; `said` the same sentence
+    /// for clients that render their own language.
+    Reminder {
+        message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        said: Option<Msg>,
+    },
     /// A subscription event, once a second while the scanner waits for the finger: the
     /// seconds left, then `None` when the capture ended.
     Capture { seconds_left: Option<u32> },
     /// Something went wrong with the request; the connection stays usable unless refused.
-    Error { message: String },
+    Error {
+        message: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        said: Option<Msg>,
+    },
+}
+
+impl Message {
+    /// An error for the client, in English and as a catalogue message.
+    pub fn error(said: Msg) -> Message {
+        Message::Error {
+            message: said.english(),
+            said: Some(said),
+        }
+    }
+
+    /// The reminder to log in.
+    pub fn reminder() -> Message {
+        let said = Msg::new("agent-reminder");
+        Message::Reminder {
+            message: said.english(),
+            said: Some(said),
+        }
+    }
 }
 
 /// Parse one request line. Errors are sentences for the client.
-pub fn parse_request(line: &[u8]) -> Result<Request, String> {
+pub fn parse_request(line: &[u8]) -> Result<Request, Msg> {
     if line.len() > MAX_LINE {
-        return Err("The request is too long.".into());
+        return Err(Msg::new("agent-request-too-long"));
     }
-    serde_json::from_slice(line).map_err(|_| {
-        "The request is not understood: send one JSON object per line, such as {\"cmd\":\"status\"}."
-            .to_string()
-    })
+    serde_json::from_slice(line).map_err(|_| Msg::new("agent-request-not-understood"))
 }
 
 /// Parse one line from the service (the client side).
@@ -240,11 +281,11 @@ impl Connection {
     async fn call(&mut self, req: &Request) -> Result<Message, IpcError> {
         self.send(req).await?;
         match self.next().await? {
-            Some(Message::Error { message }) => Err(IpcError::Refused(message)),
-            Some(m) => Ok(m),
-            None => Err(IpcError::Refused(
-                "the service closed the connection".into(),
+            Some(Message::Error { message, said }) => Err(IpcError::Refused(
+                said.unwrap_or_else(|| Msg::verbatim(message)),
             )),
+            Some(m) => Ok(m),
+            None => Err(IpcError::Refused(Msg::new("ipc-closed"))),
         }
     }
 
@@ -320,7 +361,10 @@ mod tests {
             assert!(parse_request(bad).is_err(), "{bad:?}");
         }
         let long = vec![b' '; MAX_LINE + 1];
-        assert_eq!(parse_request(&long), Err("The request is too long.".into()));
+        assert_eq!(
+            parse_request(&long),
+            Err(Msg::new("agent-request-too-long"))
+        );
     }
 
     #[test]
@@ -342,12 +386,19 @@ mod tests {
 
     #[test]
     fn messages_round_trip() {
-        let m = Message::Reminder {
-            message: "Daily login needed.".into(),
-        };
+        let m = Message::reminder();
         let s = serde_json::to_string(&m).unwrap();
-        assert_eq!(s, r#"{"type":"reminder","message":"Daily login needed."}"#);
+        assert_eq!(
+            s,
+            r#"{"type":"reminder","message":"Click the rd-agent icon (or run `rd-agent login`) and scan your finger.","said":{"id":"agent-reminder"}}"#
+        );
         assert_eq!(serde_json::from_str::<Message>(&s).unwrap(), m);
+        // A service that sends only the English text is still understood.
+        let old = r#"{"type":"reminder","message":"Daily login needed."}"#;
+        assert!(matches!(
+            serde_json::from_str::<Message>(old).unwrap(),
+            Message::Reminder { said: None, .. }
+        ));
     }
 
     #[test]

@@ -9,6 +9,7 @@ use super::AgentState;
 use super::backend::{Backend, BoxFuture, LoginSummary};
 use super::live_login::LogProgress;
 use crate::config::{Config, Paths, Secrets};
+use crate::i18n::Msg;
 use crate::ledger::Ledger;
 use clock::{Clock, next_ist_midnight};
 use instantpay::Client;
@@ -24,19 +25,19 @@ impl LiveBackend {
         LiveBackend { paths, clock }
     }
 
-    fn config(&self) -> Result<Config, String> {
-        let c = Config::load(&self.paths.config_file).map_err(|e| e.to_string())?;
-        c.require_login().map_err(|e| e.to_string())?;
+    fn config(&self) -> Result<Config, Msg> {
+        let c = Config::load(&self.paths.config_file).map_err(|e| e.msg())?;
+        c.require_login().map_err(|e| e.msg())?;
         Ok(c)
     }
 
-    fn api(&self, config: &Config) -> Result<Client, String> {
-        let secrets = Secrets::load(&self.paths.secrets_file()).map_err(|e| e.to_string())?;
-        crate::login::live::client(config, &secrets).map_err(|e| e.to_string())
+    fn api(&self, config: &Config) -> Result<Client, Msg> {
+        let secrets = Secrets::load(&self.paths.secrets_file()).map_err(|e| e.msg())?;
+        crate::login::live::client(config, &secrets).map_err(|e| e.msg())
     }
 
     /// Why login cannot work now on the device side, or `None` if an RD Service is READY.
-    async fn device_problem(config: &Config) -> Option<String> {
+    async fn device_problem(config: &Config) -> Option<Msg> {
         let e = rd::find_ready(&discover_options(config)).await.err()?;
         // Before blaming the RD Service, see whether the scanner is even plugged in.
         let usb = tokio::task::spawn_blocking(super::usb::scan)
@@ -44,12 +45,15 @@ impl LiveBackend {
             .ok()
             .flatten();
         Some(match usb {
-            Some(v) if v.is_empty() => {
-                "Scanner not connected: plug the fingerprint scanner into a USB port.".into()
-            }
-            _ => e.to_string(),
+            Some(v) if v.is_empty() => Msg::new("agent-scanner-not-connected"),
+            _ => crate::i18n::errors::rd_error(&e),
         })
     }
+}
+
+/// An error that has no catalogue message of its own yet, as its English text.
+fn verbatim(e: impl std::fmt::Display) -> Msg {
+    Msg::verbatim(e.to_string())
 }
 
 /// Discovery as the config says (host, port range), both schemes.
@@ -76,8 +80,8 @@ impl Backend for LiveBackend {
             // The status check also settles what a crashed login left open, under the lock.
             let window = config.instantpay.settle_window();
             let checked = match crate::config::ensure_state_dir(&self.paths.state_dir)
-                .map_err(|e| e.to_string())
-                .and_then(|()| Ledger::open(&self.paths.ledger_file()).map_err(|e| e.to_string()))
+                .map_err(|e| e.msg())
+                .and_then(|()| Ledger::open(&self.paths.ledger_file()).map_err(verbatim))
             {
                 Ok(mut ledger) => {
                     crate::login::check(&api, &mut ledger, &*self.clock, &LogProgress, window).await
@@ -101,7 +105,7 @@ impl Backend for LiveBackend {
                     None => AgentState::LoginRequired,
                 },
                 Err(e) => AgentState::ApiProblem {
-                    reason: format!("Could not ask InstantPay for today's login: {e}"),
+                    reason: Msg::new("agent-status-check-failed").arg("error", e.msg()),
                 },
             }
         })
@@ -123,8 +127,12 @@ impl Backend for LiveBackend {
                 Ok(c) => c,
                 Err(e) => return serde_json::json!({ "error": e.to_string() }),
             };
-            let report = rd::discover_report(&discover_options(&config)).await;
-            serde_json::to_value(&report).unwrap_or(serde_json::Value::Null)
+            // The whole range with each device's model, serial and generation (for the tray).
+            let trusted = config.rd.trusted_user_list();
+            let (report, described) =
+                crate::devices::scan(&discover_options(&config), &trusted).await;
+            let services: Vec<_> = described.into_iter().map(|d| d.json).collect();
+            serde_json::json!({ "services": services, "failures": report.failures })
         })
     }
 

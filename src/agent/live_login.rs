@@ -6,6 +6,7 @@
 use super::AgentState;
 use super::backend::{LoginFlags, LoginSummary};
 use crate::config::{Config, Paths, Secrets, ensure_state_dir};
+use crate::i18n::Msg;
 use crate::ledger::Ledger;
 use crate::login::live::{self, RdScanner};
 use crate::login::{Deps, LoginError, LoginResult, Progress};
@@ -20,15 +21,15 @@ impl Progress for LogProgress {
     }
 }
 
-fn setup_failed(message: String) -> LoginSummary {
-    LoginSummary {
-        ok: false,
-        state: AgentState::ApiProblem {
-            reason: message.clone(),
+fn setup_failed(e: impl std::fmt::Display) -> LoginSummary {
+    LoginSummary::new(
+        false,
+        Msg::verbatim(e.to_string()),
+        AgentState::ApiProblem {
+            reason: Msg::verbatim(e.to_string()),
         },
-        message,
-        charged: Some(false),
-    }
+        Some(false),
+    )
 }
 
 pub async fn login(
@@ -39,12 +40,12 @@ pub async fn login(
 ) -> LoginSummary {
     let cfg = match Config::load(&paths.config_file) {
         Ok(c) => c,
-        Err(e) => return setup_failed(e.to_string()),
+        Err(e) => return setup_failed(e),
     };
     let (params, client) = {
         let secrets = match Secrets::load(&paths.secrets_file()) {
             Ok(s) => s,
-            Err(e) => return setup_failed(e.to_string()),
+            Err(e) => return setup_failed(e),
         };
         match (
             live::params(&cfg, &secrets, flags.force),
@@ -54,15 +55,15 @@ pub async fn login(
                 p.accept_new_device = flags.accept_new_device;
                 (p, c)
             }
-            (Err(e), _) | (_, Err(e)) => return setup_failed(e.to_string()),
+            (Err(e), _) | (_, Err(e)) => return setup_failed(e),
         }
     };
     if let Err(e) = ensure_state_dir(&paths.state_dir) {
-        return setup_failed(e.to_string());
+        return setup_failed(e);
     }
     let mut ledger = match Ledger::open(&paths.ledger_file()) {
         Ok(l) => l,
-        Err(e) => return setup_failed(e.to_string()),
+        Err(e) => return setup_failed(e),
     };
     let mut scanner = RdScanner::from_config(&cfg);
     let result = crate::login::login(
@@ -77,21 +78,19 @@ pub async fn login(
     )
     .await;
     match result {
-        Ok(report) => LoginSummary {
-            ok: true,
-            message: match report.result {
-                LoginResult::AlreadyLoggedIn => {
-                    "Already logged in for today: nothing was sent, nothing charged.".into()
-                }
-                LoginResult::LoggedIn => "Logged in until midnight.".into(),
-            },
-            state: AgentState::LoggedIn {
+        Ok(report) => LoginSummary::new(
+            true,
+            Msg::new(match report.result {
+                LoginResult::AlreadyLoggedIn => "agent-already-logged-in",
+                LoginResult::LoggedIn => "agent-logged-in",
+            }),
+            AgentState::LoggedIn {
                 until: report.expires_at,
             },
-            charged: Some(report.attempt.is_some()),
-        },
+            Some(report.attempt.is_some()),
+        ),
         Err(e) => {
-            let message = e.to_string();
+            let message = e.msg();
             let charged = if e.nothing_charged() {
                 Some(false)
             } else if matches!(e, LoginError::Mismatch(_)) {
@@ -118,12 +117,7 @@ pub async fn login(
                     reason: message.clone(),
                 },
             };
-            LoginSummary {
-                ok: false,
-                message,
-                state,
-                charged,
-            }
+            LoginSummary::new(false, message, state, charged)
         }
     }
 }

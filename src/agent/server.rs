@@ -17,6 +17,7 @@ use super::backend::{Backend, LoginFlags, LoginSummary};
 use super::ipc::{MAX_LINE, Message, PeerPolicy, Request, parse_request, peer_of};
 use super::schedule::{Due, Schedule, Scheduler};
 use super::watchdog::Watchdog;
+use crate::i18n::Msg;
 use crate::login::{Countdown, Progress};
 use clock::Clock;
 
@@ -221,11 +222,7 @@ impl Agent {
                     }
                     Due::Reminder => {
                         tracing::info!("reminding the operator to log in");
-                        let _ = self.events.send(Message::Reminder {
-                            message:
-                                "Click the rd-agent icon (or run `rd-agent login`) and scan your finger."
-                                    .into(),
-                        });
+                        let _ = self.events.send(Message::reminder());
                     }
                 }
             }
@@ -355,10 +352,7 @@ async fn read_capped<R: AsyncBufReadExt + Unpin>(
 /// Over the cap: say so and hang up (bounded, so a client that does not read cannot hold it).
 async fn refuse_busy(stream: Stream) {
     let (_r, mut w) = tokio::io::split(stream);
-    let msg = Message::Error {
-        message: "The rd-agent service is busy with too many connections: try again in a moment."
-            .into(),
-    };
+    let msg = Message::error(Msg::new("agent-busy"));
     let _ = tokio::time::timeout(StdDuration::from_secs(2), write_msg(&mut w, &msg)).await;
 }
 
@@ -367,13 +361,7 @@ async fn serve_client(stream: Stream, agent: Arc<Agent>, policy: Arc<PeerPolicy>
     let (r, mut w) = tokio::io::split(stream);
     if !policy.allows(&peer) {
         tracing::warn!(uid = ?peer.uid, pid = ?peer.pid, "refused an IPC client");
-        let _ = write_msg(
-            &mut w,
-            &Message::Error {
-                message: "Permission denied: only root, the service user and members of the rd-agent group may use the service. Ask an administrator to add you to the rd-agent group.".into(),
-            },
-        )
-        .await;
+        let _ = write_msg(&mut w, &Message::error(Msg::new("agent-permission-denied"))).await;
         return;
     }
     tracing::debug!(uid = ?peer.uid, pid = ?peer.pid, "IPC client connected");
@@ -392,22 +380,13 @@ async fn serve_client(stream: Stream, agent: Arc<Agent>, policy: Arc<PeerPolicy>
             return;
         }
         if line.len() > MAX_LINE {
-            let _ = write_msg(
-                &mut w,
-                &Message::Error {
-                    message: "The request is too long.".into(),
-                },
-            )
-            .await;
+            let _ = write_msg(&mut w, &Message::error(Msg::new("agent-request-too-long"))).await;
             return;
         }
         let req = match parse_request(line.trim_ascii()) {
             Ok(r) => r,
-            Err(message) => {
-                if write_msg(&mut w, &Message::Error { message })
-                    .await
-                    .is_err()
-                {
+            Err(said) => {
+                if write_msg(&mut w, &Message::error(said)).await.is_err() {
                     return;
                 }
                 continue;

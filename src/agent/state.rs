@@ -3,6 +3,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::i18n::Msg;
+
 /// What the service believes about today's daily login. The tray draws one icon per variant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
@@ -19,13 +21,14 @@ pub enum AgentState {
     /// before `until`, the end of its settle window, when the service checks again
     /// (docs/ledger.md).
     Settling { until: DateTime<Utc> },
-    /// The scanner or the RD Service is not usable; `reason` says what to do.
-    DeviceProblem { reason: String },
+    /// The scanner or the RD Service is not usable; `reason` says what to do (a catalogue
+    /// message: each client renders it in its own language).
+    DeviceProblem { reason: Msg },
     /// The last capture came from a scanner other than the shop's pinned one: nothing was
     /// sent; the operator chooses to use it (a login that accepts it) or connects theirs.
     NewScanner { pinned: String, found: String },
     /// InstantPay could not be asked or refused us; `reason` says what to do.
-    ApiProblem { reason: String },
+    ApiProblem { reason: Msg },
 }
 
 impl AgentState {
@@ -43,27 +46,32 @@ impl AgentState {
         }
     }
 
-    /// One sentence for a person.
-    pub fn sentence(&self) -> String {
+    /// One sentence for a person, as a catalogue message.
+    pub fn msg(&self) -> Msg {
+        let ist =
+            |t: &DateTime<Utc>, fmt: &str| t.with_timezone(&clock::ist()).format(fmt).to_string();
         match self {
-            AgentState::Unknown => "Checking today's login.".into(),
-            AgentState::LoginRequired => "Daily login needed: scan your finger.".into(),
-            AgentState::LoggingIn => "Logging in: place your finger on the scanner.".into(),
-            AgentState::LoggedIn { until } => format!(
-                "Logged in until midnight ({} IST).",
-                until.with_timezone(&clock::ist()).format("%Y-%m-%d %H:%M")
-            ),
-            AgentState::Settling { until } => format!(
-                "Checking the earlier login attempt: InstantPay may still be charging it. The next login can be tried after {} IST.",
-                until.with_timezone(&clock::ist()).format("%H:%M")
-            ),
-            AgentState::DeviceProblem { reason } => reason.clone(),
-            AgentState::NewScanner { pinned, found } => format!(
-                "This scanner ({found}) is not the shop's usual one ({pinned}): log in with it \
-                 only if the shop now uses it, or connect the usual scanner."
-            ),
-            AgentState::ApiProblem { reason } => reason.clone(),
+            AgentState::Unknown => Msg::new("state-checking"),
+            AgentState::LoginRequired => Msg::new("state-login-required"),
+            AgentState::LoggingIn => Msg::new("state-logging-in"),
+            AgentState::LoggedIn { until } => {
+                Msg::new("state-logged-in").arg("until", ist(until, "%Y-%m-%d %H:%M"))
+            }
+            AgentState::Settling { until } => {
+                Msg::new("state-settling").arg("time", ist(until, "%H:%M"))
+            }
+            AgentState::DeviceProblem { reason } | AgentState::ApiProblem { reason } => {
+                reason.clone()
+            }
+            AgentState::NewScanner { pinned, found } => Msg::new("state-new-scanner")
+                .arg("pinned", pinned.as_str())
+                .arg("found", found.as_str()),
         }
+    }
+
+    /// The sentence in English (logs, `--json`).
+    pub fn sentence(&self) -> String {
+        self.msg().english()
     }
 
     /// True when the operator has something to do today.
@@ -92,10 +100,11 @@ mod tests {
         assert_eq!(s["state"], "logged_in");
         assert_eq!(s["until"], "2026-11-22T18:30:00Z");
         let d = serde_json::to_value(AgentState::DeviceProblem {
-            reason: "Connect the scanner.".into(),
+            reason: Msg::new("agent-scanner-not-connected"),
         })
         .unwrap();
         assert_eq!(d["state"], "device_problem");
+        assert_eq!(d["reason"]["id"], "agent-scanner-not-connected");
         let back: AgentState = serde_json::from_value(d).unwrap();
         assert_eq!(back.name(), "device_problem");
     }

@@ -93,6 +93,8 @@ pub fn tray(_args: TrayArgs, global: &Global) -> CmdResult {
     crate::tray::run(crate::tray::TrayOptions {
         socket,
         fallback_log_dir,
+        // The tray speaks its user's language (the service's config is not theirs to read).
+        lang: crate::i18n::Lang::from_setting_here("auto"),
     })
     .map_err(|e| CliError::new(Exit::Failure, e.to_string()))
 }

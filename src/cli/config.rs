@@ -70,11 +70,11 @@ pub(crate) fn user_paths(global: &Global) -> Result<Paths, CliError> {
 }
 
 pub(crate) fn config_error(e: ConfigError) -> CliError {
-    CliError::new(Exit::Usage, e.to_string())
+    CliError::said(Exit::Usage, e.msg())
 }
 
 pub(crate) fn secrets_error(e: crate::config::SecretsError) -> CliError {
-    CliError::new(Exit::Usage, e.to_string())
+    CliError::said(Exit::Usage, e.msg())
 }
 
 pub fn run(cmd: Command, global: &Global) -> CmdResult {

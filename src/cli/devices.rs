@@ -6,7 +6,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::{CliError, CmdResult, Exit, Global};
-use rd::{self, DiscoverOptions, RdService, client};
+use crate::i18n::{Catalog, Lang, Msg};
+use rd::{self, DiscoverOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
@@ -35,177 +36,142 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
         .and_then(|p| crate::config::Config::load(&p.config_file).ok())
         .map(|c| c.rd.trusted_user_list())
         .unwrap_or_default();
-    let (report, details) = super::block_on(async {
-        let report = rd::discover_report(&opts).await;
-        let mut details = Vec::new();
-        for svc in &report.services {
-            let mut d = describe(svc).await;
-            if let Some(map) = d.as_object_mut() {
-                let standing = crate::login::live::standing(svc.port, &trusted_users);
-                map.insert("owner".into(), json!(standing.owner));
-                map.insert("trusted".into(), json!(standing.trusted));
-                if let Some(r) = standing.reason {
-                    map.insert("trust_reason".into(), json!(r));
-                }
-            }
-            details.push(d);
-        }
-        (report, details)
-    });
-    let warning =
-        crate::login::live::several_ready(&rd::ready_ports(&report.services)).map(|m| m.english());
+    let (report, described) = super::block_on(crate::devices::scan(&opts, &trusted_users));
+    let warning = crate::login::live::several_ready(&rd::ready_ports(&report.services));
     let usb = rd::usb::scan();
+    let cat = Catalog::get(super::language(global));
 
     if report.services.is_empty() {
-        let mut message = rd::RdError::NotFound {
+        let not_found = rd::RdError::NotFound {
             host: args.host.clone(),
             ports: args.ports.to_string(),
-        }
-        .to_string();
+        };
+        // --json is English in every language.
+        let cat = if global.json {
+            Catalog::get(Lang::En)
+        } else {
+            cat
+        };
+        let mut lines = vec![cat.render(&crate::i18n::errors::rd_error(&not_found))];
         for f in &report.failures {
-            message.push_str(&format!("\n  port {}: {}", f.port, f.error));
+            lines.push(format!("  {}", cat.render(&port_failure(f))));
         }
         match &usb {
-            Ok(found) if !found.is_empty() => message.push_str(&format!(
-                "\nA {} is plugged in: the RD Service is not running or not on these ports.",
-                found[0].name
-            )),
-            Ok(_) => message.push_str("\nNo known scanner is plugged in: connect the scanner."),
+            Ok(found) if !found.is_empty() => lines.push(
+                cat.render(&Msg::new("devices-usb-no-service").arg("scanner", found[0].name)),
+            ),
+            Ok(_) => lines.push(cat.tr("devices-no-scanner")),
             Err(_) => {}
         }
-        return Err(CliError::new(Exit::Device, message));
+        return Err(CliError::new(Exit::Device, lines.join("\n")));
     }
 
     if global.json {
+        let details: Vec<&Value> = described.iter().map(|d| &d.json).collect();
         super::print_json(&json!({
             "ok": true,
             "services": details,
             "failures": report.failures,
-            "warnings": warning.iter().collect::<Vec<_>>(),
+            "warnings": warning.iter().map(Msg::english).collect::<Vec<_>>(),
             "usb": usb.as_ref().ok(),
             "usb_error": usb.as_ref().err().map(|e| e.to_string()),
         }));
         return Ok(());
     }
-    for d in &details {
+    for described in &described {
+        let d = &described.json;
+        let text = |v: &Value| v.as_str().unwrap_or("").to_string();
         println!(
             "{}://{}:{}  {}  {}",
-            d["scheme"].as_str().unwrap_or(""),
-            d["host"].as_str().unwrap_or(""),
+            text(&d["scheme"]),
+            text(&d["host"]),
             d["port"],
-            d["status"].as_str().unwrap_or(""),
-            d["info"].as_str().unwrap_or("")
+            text(&d["status"]),
+            text(&d["info"])
         );
         println!(
             "    DEVICEINFO {}  CAPTURE {}",
-            d["device_info_path"].as_str().unwrap_or(""),
-            d["capture_path"].as_str().unwrap_or("")
+            text(&d["device_info_path"]),
+            text(&d["capture_path"])
         );
         if let Some(di) = d["device_info"].as_object() {
-            println!(
-                "    {} {} (rds {} {}), serial {}",
-                di["dpId"].as_str().unwrap_or(""),
-                di["mi"].as_str().unwrap_or(""),
-                di["rdsId"].as_str().unwrap_or(""),
-                di["rdsVer"].as_str().unwrap_or(""),
-                di["srno"].as_str().unwrap_or(""),
-            );
-            let id = match di["generation"].as_str().unwrap_or("unknown") {
-                "l1" => "device-generation-l1",
-                "l0" => "device-generation-l0",
-                _ => "device-generation-unknown",
-            };
-            let device = format!(
-                "{} {}",
-                di["dpId"].as_str().unwrap_or(""),
-                di["mi"].as_str().unwrap_or("")
-            );
-            println!(
-                "    {}",
-                crate::i18n::Msg::new(id).arg("device", device).english()
-            );
+            let field = |k: &str| di.get(k).map(text).unwrap_or_default();
+            let line = Msg::new("devices-device")
+                .arg("dp_id", field("dpId"))
+                .arg("mi", field("mi"))
+                .arg("rds_id", field("rdsId"))
+                .arg("rds_ver", field("rdsVer"))
+                .arg("serial", field("srno"));
+            println!("    {}", cat.render(&line));
+        }
+        if let Some(g) = crate::devices::generation_msg(&d["device_info"]) {
+            println!("    {}", cat.render(&g));
         }
         if let Some(e) = d["device_info_error"].as_str() {
-            println!("    device info: {e}");
-        }
-        if let Some(exp) = d["mc_expires"].as_str() {
             println!(
-                "    device certificate expires {exp} ({} days left)",
-                d["mc_days_left"]
+                "    {}",
+                cat.render(&Msg::new("devices-device-info-error").arg("error", e))
             );
         }
-        if let Some(e) = d["mc_error"].as_str() {
-            println!("    device certificate: {e}");
+        if let Some(exp) = d["mc_expires"].as_str() {
+            let days = d["mc_days_left"].as_i64().unwrap_or_default();
+            let m = Msg::new("devices-cert-expires")
+                .arg("date", exp)
+                .arg("days", days);
+            println!("    {}", cat.render(&m));
         }
-        match (d["trusted"].as_bool(), d["trust_reason"].as_str()) {
-            (Some(true), _) => println!(
-                "    run by {}: used for the login",
-                d["owner"].as_str().unwrap_or("")
-            ),
-            (_, Some(why)) => println!(
-                "    run by {}: NOT used for the login. {why}",
-                d["owner"].as_str().unwrap_or("")
-            ),
+        if let Some(e) = d["mc_error"].as_str() {
+            println!(
+                "    {}",
+                cat.render(&Msg::new("devices-cert-error").arg("error", e))
+            );
+        }
+        let owner = text(&d["owner"]);
+        match (d["trusted"].as_bool(), &described.untrusted) {
+            (Some(true), _) => {
+                let m = Msg::new("devices-trusted").arg("owner", owner);
+                println!("    {}", cat.render(&m));
+            }
+            (_, Some(why)) => {
+                let m = Msg::new("devices-not-trusted")
+                    .arg("owner", owner)
+                    .arg("why", why.clone());
+                println!("    {}", cat.render(&m));
+            }
             _ => {}
         }
     }
-    if let Some(w) = &warning {
-        println!("warning: {w}");
+    if let Some(w) = warning {
+        println!(
+            "{}",
+            cat.render(&Msg::new("devices-warning").arg("warning", w))
+        );
     }
     for f in &report.failures {
-        println!("port {}: {}", f.port, f.error);
+        println!("{}", cat.render(&port_failure(f)));
     }
     match &usb {
         Ok(found) => {
             for s in found {
-                println!(
-                    "USB {:04x}:{:04x} {} (bus {} address {})",
-                    s.vendor_id, s.product_id, s.name, s.bus, s.address
-                );
+                let m = Msg::new("devices-usb")
+                    .arg("vendor_id", format!("{:04x}", s.vendor_id))
+                    .arg("product_id", format!("{:04x}", s.product_id))
+                    .arg("name", s.name)
+                    .arg("bus", s.bus)
+                    .arg("address", s.address);
+                println!("{}", cat.render(&m));
             }
         }
-        Err(e) => eprintln!("note: {e}"),
+        Err(e) => eprintln!(
+            "{}",
+            cat.render(&Msg::new("devices-note").arg("error", e.to_string()))
+        ),
     }
     Ok(())
 }
 
-/// One service with its DEVICEINFO and certificate dates, as JSON.
-async fn describe(svc: &RdService) -> Value {
-    let mut v = serde_json::to_value(svc).unwrap_or(Value::Null);
-    let Some(map) = v.as_object_mut() else {
-        return v;
-    };
-    match client::device_info(svc).await {
-        Ok(reply) => {
-            let di = &reply.device_info;
-            let srno = di
-                .param("srno")
-                .filter(|s| !s.is_empty())
-                .unwrap_or(&di.srno_attr);
-            map.insert(
-                "device_info".into(),
-                json!({
-                    "dpId": di.dp_id, "rdsId": di.rds_id, "rdsVer": di.rds_ver, "mi": di.mi,
-                    "dc": di.dc, "srno": srno, "error": reply.error,
-                    "generation": rd::generation::of(di),
-                }),
-            );
-            match reply.cert() {
-                Ok(cert) => {
-                    map.insert("mc_expires".into(), json!(cert.not_after.to_rfc3339()));
-                    map.insert(
-                        "mc_days_left".into(),
-                        json!(cert.days_left(chrono::Utc::now())),
-                    );
-                }
-                Err(e) => {
-                    map.insert("mc_error".into(), json!(e.to_string()));
-                }
-            }
-        }
-        Err(e) => {
-            map.insert("device_info_error".into(), json!(e.to_string()));
-        }
-    }
-    v
+fn port_failure(f: &rd::PortFailure) -> Msg {
+    Msg::new("devices-port-failure")
+        .arg("port", f.port)
+        .arg("error", f.error.as_str())
 }

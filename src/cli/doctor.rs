@@ -6,6 +6,8 @@ use serde::Serialize;
 
 use super::{CliError, CmdResult, Exit, Global, print_json};
 use crate::config::{Config, SecretName, Secrets};
+use crate::i18n::errors::{api_error, rd_error};
+use crate::i18n::{Catalog, Lang, Msg};
 use clock::{Clock, SystemClock, ist};
 
 #[derive(Debug, clap::Args)]
@@ -31,45 +33,46 @@ pub enum Verdict {
 pub struct Check {
     pub name: &'static str,
     pub verdict: Verdict,
-    /// What was found and, unless it is fine, what to do.
+    /// What was found and, unless it is fine, what to do: in English (`--json`).
     pub message: String,
+    /// The same in the catalogue, for the human output in the operator's language.
+    #[serde(skip)]
+    pub said: Msg,
 }
 
-fn check(name: &'static str, verdict: Verdict, message: impl Into<String>) -> Check {
+fn check(name: &'static str, verdict: Verdict, said: Msg) -> Check {
     Check {
         name,
         verdict,
-        message: message.into(),
+        message: said.english(),
+        said,
     }
+}
+
+/// An error with no catalogue message of its own yet (config and ledger errors), as it is.
+fn verbatim(e: impl std::fmt::Display) -> Msg {
+    Msg::verbatim(e.to_string())
 }
 
 /// The certificate verdict for `not_after` at `now`.
 pub fn cert_verdict(not_after: DateTime<Utc>, now: DateTime<Utc>) -> Check {
     let days = (not_after - now).num_days();
-    let date = not_after.with_timezone(&ist()).format("%Y-%m-%d");
-    if not_after <= now {
-        check(
-            "device_certificate",
-            Verdict::Fail,
-            format!(
-                "The device certificate expired on {date}: renew the RD service with the scanner's vendor."
-            ),
-        )
+    let date = not_after
+        .with_timezone(&ist())
+        .format("%Y-%m-%d")
+        .to_string();
+    let (verdict, id) = if not_after <= now {
+        (Verdict::Fail, "doctor-cert-expired")
     } else if days < CERT_WARN_DAYS {
-        check(
-            "device_certificate",
-            Verdict::Warn,
-            format!(
-                "The device certificate expires on {date}, in {days} days: renew the RD service with the scanner's vendor now."
-            ),
-        )
+        (Verdict::Warn, "doctor-cert-expires-soon")
     } else {
-        check(
-            "device_certificate",
-            Verdict::Ok,
-            format!("The device certificate is valid until {date} ({days} days)."),
-        )
-    }
+        (Verdict::Ok, "doctor-cert-valid")
+    };
+    check(
+        "device_certificate",
+        verdict,
+        Msg::new(id).arg("date", date).arg("days", days),
+    )
 }
 
 /// The clock verdict: this machine's `now` against the API's `timestamp` (IST wall time).
@@ -81,33 +84,27 @@ pub fn clock_verdict(api_timestamp: &str, now: DateTime<Utc>) -> Check {
         return check(
             "clock",
             Verdict::Warn,
-            format!(
-                "InstantPay's timestamp {api_timestamp:?} could not be read, so the clock was not compared."
-            ),
+            Msg::new("doctor-clock-unreadable").arg("timestamp", api_timestamp),
         );
     };
     let skew = (now - api.with_timezone(&Utc)).num_seconds();
-    let (verdict, advice) = match skew.abs() {
-        s if s > CLOCK_FAIL_SECS => (
-            Verdict::Fail,
-            ": set the system clock (enable time synchronisation); the RD Service refuses captures when it is off by 10 minutes",
-        ),
-        s if s > CLOCK_WARN_SECS => (Verdict::Warn, ": enable time synchronisation (NTP)"),
-        _ => (Verdict::Ok, ""),
+    let (verdict, id) = match skew.abs() {
+        s if s > CLOCK_FAIL_SECS => (Verdict::Fail, "doctor-clock-fail"),
+        s if s > CLOCK_WARN_SECS => (Verdict::Warn, "doctor-clock-warn"),
+        _ => (Verdict::Ok, "doctor-clock-ok"),
     };
-    let dir = if skew >= 0 { "ahead of" } else { "behind" };
+    let direction = if skew >= 0 { "ahead" } else { "behind" };
     check(
         "clock",
         verdict,
-        format!(
-            "The system clock is {}s {dir} InstantPay's{advice}.",
-            skew.abs()
-        ),
+        Msg::new(id)
+            .arg("seconds", skew.abs())
+            .arg("direction", direction),
     )
 }
 
 /// The sentence for a scanner's generation (crates/rd/src/generation.rs).
-pub fn generation_msg(di: &rd::pid::DeviceInfo) -> (rd::generation::Generation, crate::i18n::Msg) {
+pub fn generation_msg(di: &rd::pid::DeviceInfo) -> (rd::generation::Generation, Msg) {
     use rd::generation::Generation;
     let g = rd::generation::of(di);
     let id = match g {
@@ -119,7 +116,7 @@ pub fn generation_msg(di: &rd::pid::DeviceInfo) -> (rd::generation::Generation, 
         "{} {} (RD Service {} {})",
         di.dp_id, di.mi, di.rds_id, di.rds_ver
     );
-    (g, crate::i18n::Msg::new(id).arg("device", device))
+    (g, Msg::new(id).arg("device", device))
 }
 
 /// The scanner's model and generation. An L0 device is a warning, not a failure: UIDAI
@@ -130,8 +127,7 @@ pub fn generation_check(di: &rd::pid::DeviceInfo) -> Check {
         rd::generation::Generation::L0 => Verdict::Warn,
         _ => Verdict::Ok,
     };
-    // doctor speaks English for now, as the rest of its checks.
-    check("device_generation", verdict, msg.english())
+    check("device_generation", verdict, msg)
 }
 
 /// Run every check. Later checks that need an earlier one are skipped when it failed.
@@ -150,17 +146,18 @@ pub async fn run_checks(
                 out.push(check(
                     "config",
                     Verdict::Ok,
-                    format!("The config {} is complete.", paths.config_file.display()),
+                    Msg::new("doctor-config-ok")
+                        .arg("path", paths.config_file.display().to_string()),
                 ));
                 Some(c)
             }
             Err(e) => {
-                out.push(check("config", Verdict::Fail, e.to_string()));
+                out.push(check("config", Verdict::Fail, e.msg()));
                 Some(c)
             }
         },
         Err(e) => {
-            out.push(check("config", Verdict::Fail, e.to_string()));
+            out.push(check("config", Verdict::Fail, e.msg()));
             None
         }
     };
@@ -175,26 +172,19 @@ pub async fn run_checks(
                 .map(|n| n.key())
                 .collect();
             if missing.is_empty() {
-                out.push(check(
-                    "secrets",
-                    Verdict::Ok,
-                    "The client secret, the encryption key and the operator's Aadhaar are set.",
-                ));
+                out.push(check("secrets", Verdict::Ok, Msg::new("doctor-secrets-ok")));
                 Some(s)
             } else {
                 out.push(check(
                     "secrets",
                     Verdict::Fail,
-                    format!(
-                        "Not set: {}. Set each with `rd-agent config set-secret NAME` (the value is read from stdin).",
-                        missing.join(", ")
-                    ),
+                    Msg::new("doctor-secrets-missing").arg("names", missing.join(", ")),
                 ));
                 None
             }
         }
         Err(e) => {
-            out.push(check("secrets", Verdict::Fail, e.to_string()));
+            out.push(check("secrets", Verdict::Fail, e.msg()));
             None
         }
     };
@@ -210,18 +200,18 @@ pub async fn run_checks(
             out.push(check(
                 "scanner_usb",
                 Verdict::Ok,
-                format!("On USB: {}.", names.join(", ")),
+                Msg::new("doctor-usb-ok").arg("names", names.join(", ")),
             ));
         }
         Some(_) => out.push(check(
             "scanner_usb",
             Verdict::Fail,
-            "No supported fingerprint scanner on USB: plug the scanner in (try another port or cable).",
+            Msg::new("doctor-usb-none"),
         )),
         None => out.push(check(
             "scanner_usb",
             Verdict::Warn,
-            "USB cannot be read by this user here; if the RD Service check below passes, this does not matter.",
+            Msg::new("doctor-usb-unreadable"),
         )),
     }
 
@@ -232,19 +222,20 @@ pub async fn run_checks(
     let found = rd::discover(&opts).await;
     match found.iter().find(|s| s.status.is_ready()) {
         Some(svc) => {
-            let ready = format!(
-                "RD Service READY on {}://{}:{} ({}).",
-                svc.scheme.as_str(),
-                svc.host,
-                svc.port,
-                svc.info.trim()
-            );
+            let ready = Msg::new("doctor-rd-ready")
+                .arg(
+                    "url",
+                    format!("{}://{}:{}", svc.scheme.as_str(), svc.host, svc.port),
+                )
+                .arg("info", svc.info.trim());
             out.push(
                 match crate::login::live::several_ready(&rd::ready_ports(&found)) {
                     Some(w) => check(
                         "rd_service",
                         Verdict::Warn,
-                        format!("{ready} {}", w.english()),
+                        Msg::new("doctor-two-sentences")
+                            .arg("first", ready)
+                            .arg("second", w),
                     ),
                     None => check("rd_service", Verdict::Ok, ready),
                 },
@@ -257,23 +248,23 @@ pub async fn run_checks(
                         Err(e) => out.push(check(
                             "device_certificate",
                             Verdict::Warn,
-                            format!("The device certificate could not be read ({e}): ask the vendor whether the RD service is registered."),
+                            Msg::new("doctor-cert-unreadable").arg("error", e.to_string()),
                         )),
                     }
                 }
-                Err(e) => out.push(check("device_certificate", Verdict::Fail, e.to_string())),
+                Err(e) => out.push(check("device_certificate", Verdict::Fail, rd_error(&e))),
             }
         }
         None => {
-            let msg = rd::ready_of(&found, &opts)
-                .err()
-                .map(|e| e.to_string())
-                .unwrap_or_default();
+            let msg = match rd::ready_of(&found, &opts) {
+                Err(e) => rd_error(&e),
+                Ok(_) => Msg::verbatim(""),
+            };
             out.push(check("rd_service", Verdict::Fail, msg));
             out.push(check(
                 "device_certificate",
                 Verdict::Skipped,
-                "Needs a READY RD Service.",
+                Msg::new("doctor-needs-ready-rd"),
             ));
         }
     }
@@ -286,33 +277,34 @@ pub async fn run_checks(
                     out.push(check(
                         "api",
                         Verdict::Ok,
-                        format!(
-                            "InstantPay ({}) accepts the credentials; today: {}.",
-                            st.meta.environment,
-                            if st.logged_in {
-                                "logged in"
-                            } else {
-                                "login required"
-                            }
-                        ),
+                        Msg::new("doctor-api-ok")
+                            .arg("environment", st.meta.environment.as_str())
+                            .arg(
+                                "today",
+                                if st.logged_in {
+                                    "logged_in"
+                                } else {
+                                    "login_required"
+                                },
+                            ),
                     ));
                     out.push(clock_verdict(&st.meta.timestamp, clock.now()));
                 }
                 Err(e) => {
-                    out.push(check("api", Verdict::Fail, e.to_string()));
+                    out.push(check("api", Verdict::Fail, api_error(&e)));
                     out.push(check(
                         "clock",
                         Verdict::Skipped,
-                        "Needs an answer from InstantPay.",
+                        Msg::new("doctor-needs-api-answer"),
                     ));
                 }
             },
             Err(e) => {
-                out.push(check("api", Verdict::Fail, e.to_string()));
+                out.push(check("api", Verdict::Fail, e.msg()));
                 out.push(check(
                     "clock",
                     Verdict::Skipped,
-                    "Needs an answer from InstantPay.",
+                    Msg::new("doctor-needs-api-answer"),
                 ));
             }
         },
@@ -320,12 +312,12 @@ pub async fn run_checks(
             out.push(check(
                 "api",
                 Verdict::Skipped,
-                "Needs a complete config and the secrets (see above).",
+                Msg::new("doctor-needs-config"),
             ));
             out.push(check(
                 "clock",
                 Verdict::Skipped,
-                "Needs an answer from InstantPay.",
+                Msg::new("doctor-needs-api-answer"),
             ));
         }
     }
@@ -333,23 +325,15 @@ pub async fn run_checks(
     // The service (not needed for one-shot commands, but the tray and reminders need it).
     let svc = match crate::agent::ipc::connect(service_socket).await {
         Ok(mut c) => match c.status().await {
-            Ok(crate::agent::ipc::Message::Status { sentence, .. }) => check(
+            Ok(crate::agent::ipc::Message::Status { state, .. }) => check(
                 "service",
                 Verdict::Ok,
-                format!("The rd-agent service is running: {sentence}"),
+                Msg::new("doctor-service-ok").arg("sentence", state.msg()),
             ),
-            Ok(_) => check(
-                "service",
-                Verdict::Warn,
-                "The rd-agent service answered oddly: restart it.",
-            ),
-            Err(e) => check("service", Verdict::Warn, e.to_string()),
+            Ok(_) => check("service", Verdict::Warn, Msg::new("doctor-service-odd")),
+            Err(e) => check("service", Verdict::Warn, e.msg()),
         },
-        Err(_) => check(
-            "service",
-            Verdict::Warn,
-            "The rd-agent service is not running: reminders and the tray need it (`rd-agent service install`).",
-        ),
+        Err(_) => check("service", Verdict::Warn, Msg::new("doctor-service-down")),
     };
     out.push(svc);
     if let Some(c) = last_attempt_check(&paths.ledger_file()) {
@@ -361,29 +345,26 @@ pub async fn run_checks(
 /// What UIDAI said about the last login attempt, when its reply named a UIDAI code: the
 /// sentence that says what to do, and the reply's words. `None` without a ledger or attempt.
 fn last_attempt_check(ledger_file: &std::path::Path) -> Option<Check> {
-    use crate::i18n::{Catalog, Lang};
     if !ledger_file.is_file() {
         return None;
     }
     let ledger = match crate::ledger::Ledger::open(ledger_file) {
         Ok(l) => l,
-        Err(e) => return Some(check("last_login", Verdict::Fail, e.to_string())),
+        Err(e) => return Some(check("last_login", Verdict::Fail, verbatim(e))),
     };
     let a = ledger.last_attempt().ok().flatten()?;
-    // doctor speaks English for now, as the rest of its checks.
-    Some(match super::uidai::explain(&a, Catalog::get(Lang::En)) {
+    Some(match super::uidai::explain_msg(&a) {
         Some(explained) => check(
             "last_login",
             Verdict::Warn,
-            format!("Attempt {}: {explained}", a.external_ref),
+            Msg::new("doctor-last-login-uidai")
+                .arg("attempt", a.external_ref.as_str())
+                .arg("explained", explained),
         ),
         None => check(
             "last_login",
             Verdict::Ok,
-            format!(
-                "The last login attempt ({}) reported no UIDAI error.",
-                a.external_ref
-            ),
+            Msg::new("doctor-last-login-ok").arg("attempt", a.external_ref.as_str()),
         ),
     })
 }
@@ -394,16 +375,29 @@ pub fn run(_args: Args, global: &Global) -> CmdResult {
     let checks = super::block_on(run_checks(&paths, &SystemClock, &socket));
     let failed = checks.iter().find(|c| c.verdict == Verdict::Fail);
     if global.json {
-        print_json(&serde_json::json!({ "ok": failed.is_none(), "checks": checks }));
+        // A failure's document is printed with its error (one document on stdout).
+        if failed.is_none() {
+            print_json(&serde_json::json!({ "ok": true, "checks": checks }));
+        }
     } else {
+        let cat = Catalog::get(super::language(global));
+        let tags = [
+            "doctor-tag-ok",
+            "doctor-tag-warn",
+            "doctor-tag-fail",
+            "doctor-tag-skip",
+        ]
+        .map(|id| cat.tr(id));
+        // One width for the tags, in characters as the terminal shows them.
+        let width = tags.iter().map(|t| t.chars().count()).max().unwrap_or(4);
         for c in &checks {
-            let tag = match c.verdict {
-                Verdict::Ok => " ok ",
-                Verdict::Warn => "warn",
-                Verdict::Fail => "FAIL",
-                Verdict::Skipped => "skip",
-            };
-            println!("[{tag}] {:<18} {}", c.name, c.message);
+            let tag = &tags[match c.verdict {
+                Verdict::Ok => 0,
+                Verdict::Warn => 1,
+                Verdict::Fail => 2,
+                Verdict::Skipped => 3,
+            }];
+            println!("[{tag:^width$}] {:<18} {}", c.name, cat.render(&c.said));
         }
     }
     match failed {
@@ -416,10 +410,21 @@ pub fn run(_args: Args, global: &Global) -> CmdResult {
                 _ => Exit::Failure,
             };
             // The lines above already say what to do; `--json` callers read `checks`.
-            Err(CliError::new(
+            let cat = Catalog::get(if global.json {
+                Lang::En
+            } else {
+                super::language(global)
+            });
+            let mut e = CliError::new(
                 exit,
-                format!("doctor: {} needs attention", c.name),
-            ))
+                cat.render(&Msg::new("doctor-needs-attention").arg("check", c.name)),
+            );
+            if global.json {
+                let mut doc = serde_json::Map::new();
+                doc.insert("checks".into(), serde_json::json!(checks));
+                e.json = Some(doc);
+            }
+            Err(e)
         }
     }
 }

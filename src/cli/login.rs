@@ -71,13 +71,14 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
 /// Log in through the running service; `None` when no service answers on the socket.
 async fn via_service(flags: LoginFlags, global: &Global) -> Option<CmdResult> {
     let mut client = crate::agent::ipc::connect(&global.endpoint()).await.ok()?;
-    eprintln!(
-        "The rd-agent service is running: it does the login. Place your finger on the scanner..."
-    );
+    let lang = super::language(global);
+    // --json stays English in every language.
+    let cat = Catalog::get(if global.json { Lang::En } else { lang });
+    eprintln!("{}", cat.tr("login-via-service"));
     let failed = |e: crate::agent::ipc::IpcError| {
         CliError::new(
             Exit::Failure,
-            format!("The rd-agent service did not finish the login: {e}"),
+            cat.render(&Msg::new("login-service-did-not-finish").arg("error", e.msg())),
         )
     };
     let mut outcome = match client.login_with(flags).await {
@@ -87,7 +88,7 @@ async fn via_service(flags: LoginFlags, global: &Global) -> Option<CmdResult> {
     // Another scanner than the shop's: the service cannot ask, the person at this terminal can
     // (then the finger is placed once more, on the scanner they chose).
     if let crate::agent::AgentState::NewScanner { pinned, found } = &outcome.state {
-        let progress = StderrProgress::new(Lang::from_setting_here("auto"));
+        let progress = StderrProgress::new(lang);
         let question = Msg::new("login-new-device-question")
             .arg("found", found.clone())
             .arg("pinned", pinned.clone());
@@ -106,11 +107,14 @@ async fn via_service(flags: LoginFlags, global: &Global) -> Option<CmdResult> {
         if global.json {
             print_json(&json!({ "ok": true, "via": "service", "outcome": outcome }));
         } else {
-            println!("{}", outcome.message);
+            println!("{}", cat.render(&outcome.said()));
         }
         return Some(Ok(()));
     }
-    Some(Err(CliError::new(service_exit(&outcome), outcome.message)))
+    Some(Err(CliError::new(
+        service_exit(&outcome),
+        cat.render(&outcome.said()),
+    )))
 }
 
 /// The exit code for a failed login the service reports.
@@ -126,7 +130,7 @@ fn service_exit(o: &crate::agent::backend::LoginSummary) -> Exit {
 }
 
 fn setup_error(e: SetupError) -> CliError {
-    CliError::new(Exit::Usage, e.to_string())
+    CliError::said(Exit::Usage, e.msg())
 }
 
 fn open_ledger(path: &Path) -> Result<Ledger, CliError> {
@@ -170,7 +174,7 @@ async fn run_flow<A: InstantPayApi>(
                     cat.render(&Msg::new("login-ledger-line").arg("line", a.line()))
                 );
             }
-            let mut text = error_msg(&e).map_or_else(|| e.to_string(), |m| cat.render(&m));
+            let mut text = cat.render(&e.msg());
             // UIDAI's code in a refused or mismatched login's reply says what to do.
             if let LoginError::Rejected { attempt, .. } | LoginError::Mismatch(attempt) = &e
                 && let Some(explained) = super::uidai::explain(attempt, cat)
@@ -181,45 +185,6 @@ async fn run_flow<A: InstantPayApi>(
             Err(CliError::new(exit_code(&e), text))
         }
     }
-}
-
-/// The catalogued sentence for a failed login, where there is one (the rest stay English).
-fn error_msg(e: &LoginError) -> Option<Msg> {
-    Some(match e {
-        LoginError::Scan(reason) => Msg::new("login-error-scan").arg("reason", reason.0.clone()),
-        LoginError::LowQuality {
-            q_score,
-            nm_points,
-            min_qscore,
-            min_nmpoints,
-        } => Msg::new("login-error-low-quality")
-            .arg("qscore", q_score.clone())
-            .arg("nmpoints", nm_points.clone())
-            .arg("min_qscore", *min_qscore)
-            .arg("min_nmpoints", *min_nmpoints),
-        LoginError::LocallyLoggedIn => Msg::new("login-error-locally-logged-in"),
-        LoginError::Status(err) => Msg::new("login-error-status").arg("error", err.to_string()),
-        LoginError::Mismatch(a) => {
-            Msg::new("login-error-mismatch").arg("attempt", a.external_ref.clone())
-        }
-        LoginError::Rejected { message, attempt } => Msg::new("login-error-rejected")
-            .arg("reason", message.clone())
-            .arg("attempt", attempt.external_ref.clone()),
-        LoginError::Unknown { reason, attempt } => Msg::new("login-error-unknown")
-            .arg("attempt", attempt.external_ref.clone())
-            .arg("reason", reason.clone()),
-        LoginError::NotSent(err) => Msg::new("login-error-not-sent").arg("error", err.to_string()),
-        LoginError::Settling {
-            external_ref,
-            wait_secs,
-        } => Msg::new("login-error-settling")
-            .arg("attempt", external_ref.clone())
-            .arg("seconds", *wait_secs),
-        LoginError::NewDevice { pinned, found } => Msg::new("login-error-new-device")
-            .arg("pinned", pinned.clone())
-            .arg("found", found.clone()),
-        _ => return None,
-    })
 }
 
 fn print_report(report: &LoginReport, cat: &Catalog, global: &Global) {
@@ -380,7 +345,7 @@ mod tests {
 
     #[test]
     fn exit_codes_follow_the_contract() {
-        let scan = LoginError::Scan(crate::login::ScanError("x".into()));
+        let scan = LoginError::Scan(crate::login::ScanError(crate::i18n::Msg::verbatim("x")));
         assert_eq!(exit_code(&scan), Exit::Device);
         let st = LoginError::Status(ApiError::Connect {
             base_url: "u".into(),

@@ -94,6 +94,17 @@ pub enum Command {
     Man(man::Args),
 }
 
+/// The language of a command's human output: `ui.language` from the config where one can be
+/// read, else the user's locale. `--json` is English whatever this says.
+pub fn language(global: &Global) -> crate::i18n::Lang {
+    let setting = config::user_paths(global)
+        .ok()
+        .and_then(|p| crate::config::Config::load(&p.config_file).ok())
+        .map(|c| c.ui.language)
+        .unwrap_or_else(|| "auto".into());
+    crate::i18n::Lang::from_setting_here(&setting)
+}
+
 /// Exit codes (docs/architecture.md, "Command line").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -114,7 +125,15 @@ pub enum Exit {
 #[derive(Debug)]
 pub struct CliError {
     pub exit: Exit,
+    /// The sentence as it is shown (already in the person's language), or English where
+    /// `said` is set.
     pub message: String,
+    /// The sentence as a catalogue message, rendered in the person's language at the end
+    /// (English under `--json`).
+    pub said: Option<crate::i18n::Msg>,
+    /// Under `--json`, more of the command's document to print beside `ok` and `error` (so
+    /// stdout still holds one document).
+    pub json: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl CliError {
@@ -122,6 +141,18 @@ impl CliError {
         CliError {
             exit,
             message: message.into(),
+            said: None,
+            json: None,
+        }
+    }
+
+    /// A failure whose sentence is in the catalogue.
+    pub fn said(exit: Exit, said: crate::i18n::Msg) -> Self {
+        CliError {
+            exit,
+            message: said.english(),
+            said: Some(said),
+            json: None,
         }
     }
 }
@@ -182,13 +213,28 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
+            use crate::i18n::{Catalog, Lang, Msg};
+            // --json (the document and stderr) is English in every language.
+            let lang = if global.json {
+                Lang::En
+            } else {
+                language(&global)
+            };
+            let cat = Catalog::get(lang);
             if global.json {
-                print_json(&serde_json::json!({
-                    "ok": false,
-                    "error": { "kind": e.exit, "message": e.message },
-                }));
+                let mut doc = e.json.unwrap_or_default();
+                doc.insert("ok".into(), false.into());
+                doc.insert(
+                    "error".into(),
+                    serde_json::json!({ "kind": e.exit, "message": e.message }),
+                );
+                print_json(&doc);
             }
-            eprintln!("error: {}", e.message);
+            let message = e.said.map_or(e.message, |m| cat.render(&m));
+            eprintln!(
+                "{}",
+                cat.render(&Msg::new("cli-error").arg("message", message))
+            );
             ExitCode::from(e.exit as u8)
         }
     }

@@ -3,6 +3,7 @@
 
 use super::config::user_paths;
 use super::{CliError, CmdResult, Exit, Global, print_json};
+use crate::i18n::{Catalog, Lang, Msg, rupees};
 use crate::ledger::{DayState, Ledger, Summary};
 use clock::{Clock, SystemClock, ist};
 
@@ -33,72 +34,81 @@ pub fn run(_args: Args, global: &Global) -> CmdResult {
             "summary": summary,
         }));
     } else {
-        print!("{}", human(&summary));
+        print!("{}", human(&summary, Catalog::get(super::language(global))));
     }
     Ok(())
 }
 
 /// The human text of a summary.
-pub fn human(s: &Summary) -> String {
+pub fn human(s: &Summary, cat: &Catalog) -> String {
     let expiry = s.expires_at.with_timezone(&ist());
     let state = match s.state {
-        DayState::LoggedIn => format!(
-            "logged in until midnight IST ({})",
-            expiry.format("%Y-%m-%d %H:%M IST")
-        ),
-        DayState::LoginRequired => "login required: run `rd-agent login`".to_string(),
-        DayState::Unknown => {
-            "unknown: an attempt has no known outcome; run `rd-agent login` (it asks InstantPay first and never resubmits on its own)".to_string()
-        }
+        DayState::LoggedIn => Msg::new("status-logged-in")
+            .arg("until", expiry.format("%Y-%m-%d %H:%M IST").to_string()),
+        DayState::LoginRequired => Msg::new("status-login-required"),
+        DayState::Unknown => Msg::new("status-unknown"),
     };
-    let mut out = format!("Today ({} IST): {state}\n", s.ist_date);
-    match &s.last_attempt {
-        Some(a) => out.push_str(&format!("Last attempt: {}\n", a.line())),
-        None => out.push_str("Last attempt: none\n"),
-    }
-    out.push_str(&format!(
-        "Attempts charged: {} today, {} this month",
-        s.charged_today, s.charged_this_month
-    ));
+    let mut lines = vec![
+        cat.render(
+            &Msg::new("status-today")
+                .arg("date", s.ist_date.to_string())
+                .arg("state", state),
+        ),
+    ];
+    lines.push(match &s.last_attempt {
+        Some(a) => cat.render(&Msg::new("status-last-attempt").arg("line", a.line())),
+        None => cat.tr("status-last-attempt-none"),
+    });
+    let mut charged = cat.render(
+        &Msg::new("status-charged")
+            .arg("today", s.charged_today)
+            .arg("month", s.charged_this_month),
+    );
     if s.charge_unknown_this_month > 0 {
-        out.push_str(&format!(
-            " (plus {} today, {} this month whose charge is unknown)",
-            s.charge_unknown_today, s.charge_unknown_this_month
-        ));
+        charged.push(' ');
+        charged.push_str(
+            &cat.render(
+                &Msg::new("status-charge-unknown")
+                    .arg("today", s.charge_unknown_today)
+                    .arg("month", s.charge_unknown_this_month),
+            ),
+        );
     }
+    lines.push(charged);
+    lines.extend(paid(s, cat));
+    let mut out = lines.join("\n");
     out.push('\n');
-    out.push_str(&paid(s));
     out
 }
 
 /// What today's and this month's charges cost, as far as InstantPay's replies said.
-fn paid(s: &Summary) -> String {
-    use crate::i18n::rupees;
+fn paid(s: &Summary, cat: &Catalog) -> Vec<String> {
     if s.charged_this_month == 0 {
-        return String::new();
+        return Vec::new();
     }
     let reported_month =
         s.charged_this_month - s.amount_unknown_this_month.min(s.charged_this_month);
     if reported_month == 0 {
-        return "Paid: charged, amount not reported\n".to_string();
+        return vec![cat.tr("status-paid-not-reported")];
     }
-    let mut out = format!(
-        "Paid: {} today, {} this month",
-        rupees(&s.paid_today),
-        rupees(&s.paid_this_month)
+    let mut paid = cat.render(
+        &Msg::new("status-paid")
+            .arg("today", rupees(&s.paid_today))
+            .arg("month", rupees(&s.paid_this_month)),
     );
     if s.amount_unknown_this_month > 0 {
-        out.push_str(&format!(
-            " (plus {} charged today, {} this month, amount not reported)",
-            s.amount_unknown_today, s.amount_unknown_this_month
-        ));
+        paid.push(' ');
+        paid.push_str(
+            &cat.render(
+                &Msg::new("status-paid-plus-unknown")
+                    .arg("today", s.amount_unknown_today)
+                    .arg("month", s.amount_unknown_this_month),
+            ),
+        );
     }
-    out.push('\n');
+    let mut out = vec![paid];
     if let Some(balance) = &s.wallet_balance {
-        out.push_str(&format!(
-            "Wallet balance after the last charge: {}\n",
-            rupees(balance)
-        ));
+        out.push(cat.render(&Msg::new("status-wallet-balance").arg("amount", rupees(balance))));
     }
     out
 }
@@ -107,12 +117,18 @@ fn paid(s: &Summary) -> String {
 async fn from_service(global: &Global) -> Option<CmdResult> {
     use crate::agent::ipc::Message;
     let mut client = crate::agent::ipc::connect(&global.endpoint()).await.ok()?;
+    // --json stays English in every language.
+    let cat = Catalog::get(if global.json {
+        Lang::En
+    } else {
+        super::language(global)
+    });
     let reply = match client.status().await {
         Ok(r) => r,
         Err(e) => {
             return Some(Err(CliError::new(
                 Exit::Failure,
-                format!("The rd-agent service did not answer: {e}"),
+                cat.render(&Msg::new("status-service-no-answer").arg("error", e.msg())),
             )));
         }
     };
@@ -125,7 +141,7 @@ async fn from_service(global: &Global) -> Option<CmdResult> {
     else {
         return Some(Err(CliError::new(
             Exit::Failure,
-            "The rd-agent service gave an unexpected answer to status: update both to the same version",
+            cat.tr("status-service-unexpected"),
         )));
     };
     let summary: Option<Summary> = serde_json::from_value(detail.clone()).ok();
@@ -138,9 +154,12 @@ async fn from_service(global: &Global) -> Option<CmdResult> {
             "summary": detail,
         }));
     } else {
-        println!("Service: {sentence}");
+        println!(
+            "{}",
+            cat.render(&Msg::new("status-service-sentence").arg("sentence", state.msg()))
+        );
         if let Some(s) = summary {
-            print!("{}", human(&s));
+            print!("{}", human(&s, cat));
         }
     }
     Some(Ok(()))
@@ -156,15 +175,21 @@ mod tests {
         let l = Ledger::open_in_memory().unwrap();
         let now = Utc.with_ymd_and_hms(2026, 11, 22, 4, 0, 0).unwrap();
         let s = l.summary(now).unwrap();
-        let t = human(&s);
+        let en = Catalog::get(Lang::En);
+        let t = human(&s, en);
         assert!(t.contains("2026-11-22 IST): login required"), "{t}");
         assert!(t.contains("Last attempt: none"), "{t}");
         assert!(t.contains("0 today, 0 this month"), "{t}");
         l.record_status("TXN", "LOGGEDIN", now).unwrap();
-        let t = human(&l.summary(now).unwrap());
+        let t = human(&l.summary(now).unwrap(), en);
         assert!(
             t.contains("logged in until midnight IST (2026-11-23 00:00 IST)"),
             "{t}"
+        );
+        let hi = human(&l.summary(now).unwrap(), Catalog::get(Lang::Hi));
+        assert!(
+            hi.contains("2026-11-23 00:00 IST") && hi.contains("लॉगिन"),
+            "{hi}"
         );
     }
 }

@@ -29,14 +29,19 @@ pub fn code_of(a: &Attempt) -> Option<UidaiCode> {
 }
 
 /// What the code means and what to do, then the reply word for word; `None` without a code.
+pub fn explain_msg(a: &Attempt) -> Option<Msg> {
+    let sentence = Msg::new(sentence_id(code_of(a)?));
+    Some(match a.message.as_deref().filter(|m| !m.is_empty()) {
+        Some(message) => Msg::new("uidai-explained")
+            .arg("sentence", sentence)
+            .arg("reply", Msg::new("uidai-reply").arg("message", message)),
+        None => sentence,
+    })
+}
+
+/// [`explain_msg`] in `cat`'s language.
 pub fn explain(a: &Attempt, cat: &Catalog) -> Option<String> {
-    let code = code_of(a)?;
-    let mut out = cat.tr(sentence_id(code));
-    if let Some(message) = a.message.as_deref().filter(|m| !m.is_empty()) {
-        out.push('\n');
-        out.push_str(&cat.render(&Msg::new("uidai-reply").arg("message", message.to_owned())));
-    }
-    Some(out)
+    explain_msg(a).map(|m| cat.render(&m))
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@
 //! operator sets up. The command that needs a value asks [`Config::require_login`], which names
 //! every missing or invalid key and how to fix it.
 
+use crate::i18n::Msg;
 use std::path::{Path, PathBuf};
 
 use clock::TimeOfDay;
@@ -212,6 +213,48 @@ pub enum ConfigError {
         "no home or system directory found for the {what}: pass --config FILE and --state-dir DIR (or set RD_AGENT_CONFIG and RD_AGENT_STATE_DIR)"
     )]
     NoLocation { what: String },
+}
+
+impl ConfigError {
+    /// The sentence in the catalogue (`Display` is its English). A `reason` from the TOML
+    /// parser or the OS stays as they wrote it.
+    pub fn msg(&self) -> Msg {
+        let path = |p: &Path| p.display().to_string();
+        match self {
+            ConfigError::Read { path: p, reason } => Msg::new("config-error-read")
+                .arg("path", path(p))
+                .arg("reason", reason.as_str()),
+            ConfigError::TooLarge { path: p } => Msg::new("config-error-too-large")
+                .arg("path", path(p))
+                .arg("limit", MAX_CONFIG_BYTES),
+            ConfigError::Syntax { path: p, reason } => Msg::new("config-error-syntax")
+                .arg("path", path(p))
+                .arg("reason", reason.as_str()),
+            ConfigError::UnknownKey { source_name, key } => Msg::new("config-error-unknown-key")
+                .arg("source", source_name.as_str())
+                .arg("key", key.as_str()),
+            ConfigError::Invalid {
+                source_name,
+                key,
+                reason,
+            } => Msg::new("config-error-invalid")
+                .arg("source", source_name.as_str())
+                .arg("key", key.as_str())
+                .arg("reason", reason.as_str()),
+            ConfigError::Missing { key, .. } => Msg::new("config-error-missing")
+                .arg("key", key.as_str())
+                .arg(
+                    "hint",
+                    Msg::new("config-missing-hint").arg("env_var", env_var_name(key)),
+                ),
+            ConfigError::Write { path: p, reason } => Msg::new("config-error-write")
+                .arg("path", path(p))
+                .arg("reason", reason.as_str()),
+            ConfigError::NoLocation { what } => {
+                Msg::new("config-error-no-location").arg("what", what.as_str())
+            }
+        }
+    }
 }
 
 /// Who is running: the service uses the system locations, a person their own.

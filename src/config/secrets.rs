@@ -5,6 +5,7 @@
 //! headless machine, and the service's store on Linux). Values are held as [`Secret`] /
 //! [`Aadhaar`], zeroized on drop, and never appear in errors.
 
+use crate::i18n::Msg;
 use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
@@ -75,6 +76,39 @@ pub enum SecretsError {
         "`instantpay.encryption_key` must be exactly {KEY_LEN} bytes (the \"Encryption Key\" InstantPay issues, not the client secret); this one has {0} bytes"
     )]
     KeyLength(usize),
+}
+
+impl SecretsError {
+    /// The sentence in the catalogue (`Display` is its English). It names keys and paths,
+    /// never a value.
+    pub fn msg(&self) -> Msg {
+        let path = |p: &std::path::Path| p.display().to_string();
+        match self {
+            SecretsError::UnknownName(name) => {
+                Msg::new("secrets-error-unknown-name").arg("name", name.as_str())
+            }
+            SecretsError::Read { path: p, reason } => Msg::new("secrets-error-read")
+                .arg("path", path(p))
+                .arg("reason", reason.as_str()),
+            SecretsError::Permissions { path: p } => {
+                Msg::new("secrets-error-permissions").arg("path", path(p))
+            }
+            SecretsError::Damaged { path: p, reason } => Msg::new("secrets-error-damaged")
+                .arg("path", path(p))
+                .arg("reason", reason.as_str()),
+            SecretsError::Write { path: p, reason } => Msg::new("secrets-error-write")
+                .arg("path", path(p))
+                .arg("reason", reason.as_str()),
+            SecretsError::Missing { key } => Msg::new("secrets-error-missing").arg("key", *key),
+            SecretsError::Empty { key } => Msg::new("secrets-error-empty").arg("key", *key),
+            SecretsError::Aadhaar(e) => {
+                Msg::new("secrets-error-aadhaar").arg("error", e.to_string())
+            }
+            SecretsError::KeyLength(n) => Msg::new("secrets-error-key-length")
+                .arg("expected", KEY_LEN)
+                .arg("count", *n),
+        }
+    }
 }
 
 /// The secrets that are set. `Debug` shows only whether each is set.

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::{LoginParams, Progress, ScanError, Scanner};
 use crate::config::{Config, ConfigError, Secrets, SecretsError};
+use crate::i18n::Msg;
 use instantpay::{ApiError, Client, ClientConfig};
 use rd::{DiscoverOptions, PidData, PidOptions, RdService};
 
@@ -40,8 +41,10 @@ impl RdScanner {
         s
     }
 
-    /// Find a READY service, or say what to do.
-    async fn find(&mut self) -> Result<RdService, ScanError> {
+    /// Find a READY service a login may use (trusted, see [`trusted`]), `prefer` first, or
+    /// say what to do. The first such service ends the search: a port that never answers
+    /// costs nothing (crates/rd/src/discover.rs).
+    async fn find(&mut self, prefer: Option<u16>) -> Result<RdService, ScanError> {
         if let Some(s) = &self.service {
             return Ok(s.clone());
         }
@@ -50,10 +53,23 @@ impl RdScanner {
             ports: self.ports,
             ..DiscoverOptions::default()
         };
-        let svc = rd::find_ready(&opts)
-            .await
-            .map_err(|e| ScanError(e.to_string()))?;
-        trusted(svc.port, &self.trusted_users)?;
+        let users = &self.trusted_users;
+        let svc = match rd::first_ready(&opts, prefer, &|s| trusted(s.port, users).is_ok()).await {
+            Ok(svc) => svc,
+            Err(found) => {
+                // Why none would do: the first READY one's owner, else what the scan saw.
+                if let Some(ready) = found.iter().find(|s| s.status.is_ready()) {
+                    trusted(ready.port, users)?;
+                }
+                let e = rd::ready_of(&found, &opts)
+                    .err()
+                    .unwrap_or(rd::RdError::NotFound {
+                        host: opts.host.clone(),
+                        ports: opts.ports.to_string(),
+                    });
+                return Err(ScanError(crate::i18n::errors::rd_error(&e)));
+            }
+        };
         self.service = Some(svc.clone());
         Ok(svc)
     }
@@ -95,13 +111,18 @@ fn judge(
                 Some(p) => format!("{who} ({p})"),
                 None => who.clone(),
             };
-            Err(ScanError(format!(
-                "The RD Service on port {port} is run by the user {shown}, not by the system: rd-agent will not use it for a chargeable login, since another user's program could hand over a forged fingerprint. If it really is the scanner's RD Service, add {who} to rd.trusted_users in the config"
-            )))
+            Err(ScanError(
+                Msg::new("login-rd-untrusted")
+                    .arg("port", port)
+                    .arg("shown", shown)
+                    .arg("who", who),
+            ))
         }
-        PortOwner::Unknown(why) => Err(ScanError(format!(
-            "rd-agent cannot tell who runs the RD Service on port {port} ({why}), so it will not use it for a chargeable login"
-        ))),
+        PortOwner::Unknown(why) => Err(ScanError(
+            Msg::new("login-rd-owner-unknown")
+                .arg("port", port)
+                .arg("why", why),
+        )),
         PortOwner::NotChecked(why) => {
             tracing::warn!(port, why, "the RD Service's owner was not checked");
             Ok(())
@@ -111,15 +132,14 @@ fn judge(
 
 /// Who runs the RD Service on a port, and whether a chargeable login would use it, for
 /// `devices` (the login itself asks [`trusted`]).
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Standing {
     /// "root (uid 0)", "alice (uid 1001)", "uid 1001", "NT AUTHORITY\SYSTEM (S-1-5-18)", or
     /// "unknown" / "not checked" (Wine); then ", pid N, /path/to/exe" where the OS shows it.
     pub owner: String,
     pub trusted: bool,
-    /// Why not, or what was not checked.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    /// Why not.
+    pub reason: Option<Msg>,
 }
 
 pub fn standing(port: u16, trusted_users: &[String]) -> Standing {
@@ -160,8 +180,18 @@ pub fn several_ready(ready_ports: &[u16]) -> Option<crate::i18n::Msg> {
 }
 
 impl Scanner for RdScanner {
+    async fn prepare(&mut self, prefer: Option<u16>) {
+        if let Err(e) = self.find(prefer).await {
+            tracing::debug!(error = %e, "no RD Service yet; the capture looks again");
+        }
+    }
+
+    fn port(&self) -> Option<u16> {
+        self.service.as_ref().map(|s| s.port)
+    }
+
     async fn capture(&mut self, progress: &dyn Progress) -> Result<PidData, ScanError> {
-        let svc = self.find().await?;
+        let svc = self.find(None).await?;
         progress.step(
             &crate::i18n::Msg::new("login-using-rd-service")
                 .arg("port", svc.port)
@@ -187,7 +217,7 @@ impl Scanner for RdScanner {
             Err(e) => {
                 // The service may have moved or restarted: look again next time.
                 self.service = None;
-                Err(ScanError(e.to_string()))
+                Err(ScanError(crate::i18n::errors::rd_error(&e)))
             }
         }
     }
@@ -202,6 +232,17 @@ pub enum SetupError {
     Secrets(#[from] SecretsError),
     #[error("{0}")]
     Client(ApiError),
+}
+
+impl SetupError {
+    /// The sentence in the catalogue (`Display` is its English).
+    pub fn msg(&self) -> Msg {
+        match self {
+            SetupError::Config(e) => e.msg(),
+            SetupError::Secrets(e) => e.msg(),
+            SetupError::Client(e) => crate::i18n::errors::api_error(e),
+        }
+    }
 }
 
 /// The InstantPay client for the configured outlet.

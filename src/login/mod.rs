@@ -33,10 +33,22 @@ pub use countdown::Countdown;
 
 /// Finds the RD Service and captures one finger.
 pub trait Scanner {
+    /// Look for the device ahead of the capture, while InstantPay is asked about today,
+    /// trying `prefer` (where the shop's scanner answered last time) first. Finding nothing is
+    /// not an error here: the capture looks again and says why.
+    fn prepare(&mut self, _prefer: Option<u16>) -> impl Future<Output = ()> + Send {
+        async {}
+    }
+
     fn capture(
         &mut self,
         progress: &dyn Progress,
     ) -> impl Future<Output = Result<PidData, ScanError>> + Send;
+
+    /// The port of the device the last capture used, where there is one.
+    fn port(&self) -> Option<u16> {
+        None
+    }
 }
 
 /// The two InstantPay calls the login makes.
@@ -162,7 +174,7 @@ impl Progress for Silent {
 /// is the operator's sentence ("Connect the scanner").
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
-pub struct ScanError(pub String);
+pub struct ScanError(pub Msg);
 
 /// What the login needs besides its parts. Built from the config and the secret store.
 #[derive(Debug, Clone)]
@@ -284,6 +296,54 @@ pub enum LoginError {
 }
 
 impl LoginError {
+    /// The operator's sentence, in the catalogue (the service sends it to its clients as it
+    /// is; `Display` is its English).
+    pub fn msg(&self) -> Msg {
+        use crate::i18n::errors::api_error;
+        match self {
+            LoginError::Scan(reason) => {
+                Msg::new("login-error-scan").arg("reason", reason.0.clone())
+            }
+            LoginError::LowQuality {
+                q_score,
+                nm_points,
+                min_qscore,
+                min_nmpoints,
+            } => Msg::new("login-error-low-quality")
+                .arg("qscore", q_score.clone())
+                .arg("nmpoints", nm_points.clone())
+                .arg("min_qscore", *min_qscore)
+                .arg("min_nmpoints", *min_nmpoints),
+            LoginError::LocallyLoggedIn => Msg::new("login-error-locally-logged-in"),
+            LoginError::Status(err) => Msg::new("login-error-status").arg("error", api_error(err)),
+            LoginError::Mismatch(a) => {
+                Msg::new("login-error-mismatch").arg("attempt", a.external_ref.clone())
+            }
+            LoginError::Rejected { message, attempt } => Msg::new("login-error-rejected")
+                .arg("reason", message.clone())
+                .arg("attempt", attempt.external_ref.clone()),
+            LoginError::Unknown { reason, attempt } => Msg::new("login-error-unknown")
+                .arg("attempt", attempt.external_ref.clone())
+                .arg("reason", reason.clone()),
+            LoginError::NotSent(err) => {
+                Msg::new("login-error-not-sent").arg("error", api_error(err))
+            }
+            LoginError::Settling {
+                external_ref,
+                wait_secs,
+            } => Msg::new("login-error-settling")
+                .arg("attempt", external_ref.clone())
+                .arg("seconds", *wait_secs),
+            LoginError::NewDevice { pinned, found } => Msg::new("login-error-new-device")
+                .arg("pinned", pinned.clone())
+                .arg("found", found.clone()),
+            LoginError::Lock(_)
+            | LoginError::Request(_)
+            | LoginError::Aadhaar(_)
+            | LoginError::Ledger(_) => Msg::verbatim(self.to_string()),
+        }
+    }
+
     /// The attempt this error is about, for printing the ledger line.
     pub fn attempt(&self) -> Option<&Attempt> {
         match self {
@@ -399,8 +459,14 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
     // recorded (the guard lives to the end of this function).
     let _lock = lock::LoginLock::for_ledger_dir(ledger.dir(), progress).await?;
 
-    // 1-2. Ask the status (free); it also settles any attempt left without an outcome.
-    let checked = check_locked(api, ledger, clock, progress, params.settle_window).await?;
+    // 1-2. Ask the status (free); it also settles any attempt left without an outcome. The
+    // RD Service is looked for meanwhile, so the capture does not wait for a scan.
+    let prefer = ledger.pinned_device()?.and_then(|p| p.rd_port);
+    let (checked, ()) = tokio::join!(
+        check_locked(api, ledger, clock, progress, params.settle_window),
+        scanner.prepare(prefer),
+    );
+    let checked = checked?;
     let (status, resolved, now) = (checked.status, checked.resolved, checked.at);
     if status.logged_in {
         return Ok(LoginReport {
@@ -435,10 +501,11 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
     progress.step(&Msg::new("login-place-finger"));
     let pid = scanner.capture(progress).await.map_err(LoginError::Scan)?;
     if pid.resp.err_code != "0" {
-        return Err(LoginError::Scan(ScanError(format!(
-            "The capture failed (RD error {}: {})",
-            pid.resp.err_code, pid.resp.err_info
-        ))));
+        return Err(LoginError::Scan(ScanError(
+            Msg::new("login-error-capture-failed")
+                .arg("code", pid.resp.err_code.clone())
+                .arg("info", pid.resp.err_info.clone()),
+        )));
     }
     if below_floor(pid.q_score(), params.min_qscore)
         || below_floor(pid.nm_points(), params.min_nmpoints)
@@ -531,11 +598,17 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
     let attempt = ledger
         .get(&new.external_ref)?
         .ok_or_else(|| LedgerError::NoSuchAttempt(new.external_ref.clone()))?;
-    if matches!(outcome, LoginOutcome::LoggedIn { .. })
-        && pinned.as_ref().map(|p| &p.device) != Some(&device)
-    {
-        ledger.pin_device(&device, now)?;
-        progress.step(&Msg::new("login-device-pinned").arg("device", device.to_string()));
+    if matches!(outcome, LoginOutcome::LoggedIn { .. }) {
+        if pinned.as_ref().map(|p| &p.device) != Some(&device) {
+            ledger.pin_device(&device, now)?;
+            progress.step(&Msg::new("login-device-pinned").arg("device", device.to_string()));
+        }
+        // Where it answered: tried first tomorrow.
+        if let Some(port) = scanner.port()
+            && pinned.as_ref().and_then(|p| p.rd_port) != Some(port)
+        {
+            ledger.set_pinned_port(port)?;
+        }
     }
     match outcome {
         LoginOutcome::LoggedIn { .. } => Ok(LoginReport {

@@ -16,12 +16,41 @@ const KEY: &str = "0123456789abcdef0123456789abcdef";
 struct FakeScanner {
     pid: Result<PidData, ScanError>,
     calls: usize,
+    /// The port `prepare` was asked to try first, once it was called.
+    prepared: Option<Option<u16>>,
+    /// The port the capture "used".
+    port: Option<u16>,
+    /// Told when `prepare` starts (see `the_scanner_is_looked_for_while_instantpay_is_asked`).
+    preparing: Option<std::sync::Arc<tokio::sync::Notify>>,
+}
+
+impl FakeScanner {
+    fn new(pid: Result<PidData, ScanError>) -> FakeScanner {
+        FakeScanner {
+            pid,
+            calls: 0,
+            prepared: None,
+            port: None,
+            preparing: None,
+        }
+    }
 }
 
 impl Scanner for FakeScanner {
+    async fn prepare(&mut self, prefer: Option<u16>) {
+        self.prepared = Some(prefer);
+        if let Some(n) = &self.preparing {
+            n.notify_one();
+        }
+    }
+
     async fn capture(&mut self, _progress: &dyn Progress) -> Result<PidData, ScanError> {
         self.calls += 1;
         self.pid.clone()
+    }
+
+    fn port(&self) -> Option<u16> {
+        self.port
     }
 }
 
@@ -35,6 +64,8 @@ struct FakeApi {
     sent: Mutex<Vec<OutletLoginRequest>>,
     /// Calls in order, to check the status is asked first.
     log: Mutex<Vec<&'static str>>,
+    /// outletLoginStatus answers only once this is told (by the scanner's `prepare`).
+    answer_after: Option<std::sync::Arc<tokio::sync::Notify>>,
 }
 
 fn status(logged_in: bool) -> LoginStatus {
@@ -71,6 +102,9 @@ impl FakeApi {
 
 impl InstantPayApi for FakeApi {
     async fn login_status(&self) -> Result<LoginStatus, ApiError> {
+        if let Some(n) = &self.answer_after {
+            n.notified().await;
+        }
         self.status_calls.fetch_add(1, Ordering::SeqCst);
         self.log.lock().unwrap().push("status");
         let mut q = self.statuses.lock().unwrap();
@@ -170,10 +204,7 @@ fn run(
     p: &LoginParams,
     now: DateTime<Utc>,
 ) -> Run {
-    let mut scanner = FakeScanner {
-        pid: pid_result,
-        calls: 0,
-    };
+    let mut scanner = FakeScanner::new(pid_result);
     let clock = FixedClock::new(now);
     let lines = Lines::default();
     let result = crate::cli::block_on(login(
@@ -375,7 +406,7 @@ fn failed_capture_sends_nothing() {
     let r = run(
         &mut ledger,
         &api,
-        Err(ScanError("Connect the scanner".into())),
+        Err(ScanError(crate::i18n::Msg::verbatim("Connect the scanner"))),
         &params(false),
         morning(),
     );
@@ -656,10 +687,7 @@ fn run_answering(
     now: DateTime<Utc>,
     answer: bool,
 ) -> (Result<LoginReport, LoginError>, usize) {
-    let mut scanner = FakeScanner {
-        pid: Ok(pid),
-        calls: 0,
-    };
+    let mut scanner = FakeScanner::new(Ok(pid));
     let clock = FixedClock::new(now);
     let progress = Answering {
         answer,
@@ -799,4 +827,81 @@ fn a_failed_login_pins_nothing() {
     );
     assert!(r.result.is_err());
     assert!(ledger.pinned_device().unwrap().is_none());
+}
+
+/// The RD Service is looked for while InstantPay is asked, not after: here InstantPay answers
+/// only once the scanner has started looking, so a use case that asked first and looked
+/// second would never finish (the test's bound is a deadlock guard, not a speed limit).
+#[test]
+fn the_scanner_is_looked_for_while_instantpay_is_asked() {
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    let notify = std::sync::Arc::new(tokio::sync::Notify::new());
+    let api = FakeApi {
+        answer_after: Some(notify.clone()),
+        ..FakeApi::default()
+    };
+    let mut scanner = FakeScanner::new(Ok(pid("74", "41")));
+    scanner.preparing = Some(notify);
+    let clock = FixedClock::new(morning());
+    let lines = Lines::default();
+    let result = crate::cli::block_on(async {
+        tokio::time::timeout(
+            std::time::Duration::from_secs(60),
+            login(
+                Deps {
+                    scanner: &mut scanner,
+                    api: &api,
+                    ledger: &mut ledger,
+                    clock: &clock,
+                    progress: &lines,
+                },
+                &params(false),
+            ),
+        )
+        .await
+    });
+    let report = result.expect("the status waited for a scan that never started");
+    assert_eq!(report.unwrap().result, LoginResult::LoggedIn);
+    assert_eq!(
+        scanner.prepared,
+        Some(None),
+        "no port known before the first login"
+    );
+}
+
+/// Where the shop's scanner answered is kept with the pinned scanner and tried first at the
+/// next login; a login on another port moves it.
+#[test]
+fn the_port_of_a_login_is_tried_first_next_time() {
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    let api = FakeApi::default();
+    let clock = FixedClock::new(morning());
+    let lines = Lines::default();
+    let login_on = |ledger: &mut Ledger, port: u16, force: bool| {
+        let mut scanner = FakeScanner::new(Ok(pid("74", "41")));
+        scanner.port = Some(port);
+        let r = crate::cli::block_on(login(
+            Deps {
+                scanner: &mut scanner,
+                api: &api,
+                ledger,
+                clock: &clock,
+                progress: &lines,
+            },
+            &params(force),
+        ));
+        r.unwrap();
+        scanner.prepared.expect("prepare was called")
+    };
+    assert_eq!(login_on(&mut ledger, 11_101, false), None);
+    assert_eq!(
+        ledger.pinned_device().unwrap().unwrap().rd_port,
+        Some(11_101)
+    );
+    assert_eq!(login_on(&mut ledger, 11_105, true), Some(11_101));
+    assert_eq!(
+        ledger.pinned_device().unwrap().unwrap().rd_port,
+        Some(11_105)
+    );
+    assert_eq!(login_on(&mut ledger, 11_105, true), Some(11_105));
 }

@@ -8,9 +8,11 @@ use tray_icon::{Icon, MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, 
 use super::model::{self, Action, IconKind, TrayView};
 use super::{Command, TrayError, TrayOptions, UiEvent, channel_ui, icon};
 use crate::agent::AgentState;
+use crate::i18n::Lang;
 use crate::platform::tray as platform;
 
 struct Ui {
+    lang: Lang,
     tray: TrayIcon,
     items: Vec<(Action, MenuItem)>,
     shown: Option<TrayView>,
@@ -25,15 +27,15 @@ fn make_icon(kind: IconKind) -> Result<Icon, TrayError> {
 }
 
 impl Ui {
-    fn new() -> Result<Self, TrayError> {
+    fn new(lang: Lang) -> Result<Self, TrayError> {
         let menu = Menu::new();
-        let start = model::view(None);
+        let start = model::view(None, lang);
         let mut items = Vec::new();
         for (action, enabled) in &start.menu {
             if *action == Action::OpenLogFolder {
                 let _ = menu.append(&PredefinedMenuItem::separator());
             }
-            let item = MenuItem::with_id(action.id(), action.label(), *enabled, None);
+            let item = MenuItem::with_id(action.id(), action.label(lang), *enabled, None);
             menu.append(&item)
                 .map_err(|e| TrayError::Icon(e.to_string()))?;
             items.push((*action, item));
@@ -48,6 +50,7 @@ impl Ui {
             .build()
             .map_err(|e| TrayError::Icon(e.to_string()))?;
         Ok(Ui {
+            lang,
             tray,
             items,
             shown: Some(start),
@@ -71,7 +74,7 @@ impl Ui {
     }
 
     fn redraw(&mut self) {
-        let v = model::view_counting(self.state.as_ref(), self.finger);
+        let v = model::view_counting(self.state.as_ref(), self.finger, self.lang);
         if self.shown.as_ref() == Some(&v) {
             return;
         }
@@ -84,7 +87,7 @@ impl Ui {
         // Entries by position: the first one's action (and label) depends on the state.
         for ((action, enabled), (_, item)) in v.menu.iter().zip(&self.items) {
             item.set_enabled(*enabled);
-            item.set_text(action.label());
+            item.set_text(action.label(self.lang));
         }
         self.shown = Some(v);
     }
@@ -138,7 +141,7 @@ pub fn run(opts: TrayOptions) -> Result<(), TrayError> {
         })
         .map_err(|e| TrayError::Runtime(e.to_string()))?;
 
-    let mut ui = Ui::new()?;
+    let mut ui = Ui::new(opts.lang)?;
     tracing::info!(socket = %opts.socket.display(), "tray started");
     while let Some(ev) = platform::next_event(&ui_rx) {
         let mut next = Some(ev);

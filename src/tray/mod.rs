@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use crate::agent::AgentState;
 use crate::agent::ipc::{self, Message};
+use crate::i18n::{Catalog, Lang, Msg};
 use model::{Action, IconKind};
 
 /// What the UI thread is told.
@@ -36,6 +37,8 @@ pub struct TrayOptions {
     pub socket: PathBuf,
     /// Used for "Open log folder" when the service does not say where its logs are.
     pub fallback_log_dir: PathBuf,
+    /// The language of everything it shows: its user's, not the service's.
+    pub lang: Lang,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -67,6 +70,7 @@ pub(crate) async fn ipc_loop(
     mut commands: tokio::sync::mpsc::UnboundedReceiver<Command>,
 ) {
     let ui = std::sync::Arc::new(ui);
+    let cat = Catalog::get(opts.lang);
     let mut backoff = Duration::from_secs(1);
     let mut log_dir = opts.fallback_log_dir.clone();
     let mut was_up = None;
@@ -109,16 +113,21 @@ pub(crate) async fn ipc_loop(
                 msg = next => match msg {
                     Ok(Some(Message::State { state, .. })) => ui(UiEvent::State(Some(state))),
                     Ok(Some(Message::Capture { seconds_left })) => ui(UiEvent::Capture(seconds_left)),
-                    Ok(Some(Message::Reminder { message })) => {
-                        notify::show(IconKind::LoginRequired, "Daily login needed", &message).await;
+                    Ok(Some(Message::Reminder { .. })) => {
+                        notify::show(
+                            IconKind::LoginRequired,
+                            &cat.tr("tray-notify-login-needed"),
+                            &cat.tr("agent-reminder"),
+                        )
+                        .await;
                     }
                     Ok(Some(Message::Login(o))) => {
                         let (kind, title) = if o.ok {
-                            (IconKind::LoggedIn, "Logged in")
+                            (IconKind::LoggedIn, "tray-notify-logged-in")
                         } else {
-                            (IconKind::Problem, "Login failed")
+                            (IconKind::Problem, "tray-notify-login-failed")
                         };
-                        notify::show(kind, title, &o.message).await;
+                        notify::show(kind, &cat.tr(title), &cat.render(&o.said())).await;
                     }
                     Ok(Some(_)) => {}
                     // The service went away: show it, then reconnect.
@@ -144,49 +153,51 @@ pub(crate) async fn ipc_loop(
 
 /// Run one menu action against the service; report through a notification.
 async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Path) {
-    let down = "The rd-agent service is not running: ask for it to be started.";
-    match action {
-        Action::LoginNow => match ipc::connect(&opts.socket).await {
+    let cat = Catalog::get(opts.lang);
+    let down = cat.tr("tray-service-not-running");
+    let failed = cat.tr("tray-notify-login-failed");
+    let (down_ref, failed_ref) = (&down, &failed);
+    let login = |flags: crate::agent::backend::LoginFlags| async move {
+        let (down, failed) = (down_ref, failed_ref);
+        match ipc::connect(&opts.socket).await {
             // The result arrives as a Login event on the subscription and is shown there.
             Ok(mut c) => {
-                if let Err(e) = c.login(false).await {
-                    notify::show(IconKind::Problem, "Login failed", &e.to_string()).await;
-                }
-            }
-            Err(_) => notify::show(IconKind::ServiceDown, "Login failed", down).await,
-        },
-        Action::UseNewScanner => match ipc::connect(&opts.socket).await {
-            Ok(mut c) => {
-                let flags = crate::agent::backend::LoginFlags {
-                    force: false,
-                    accept_new_device: true,
-                };
                 if let Err(e) = c.login_with(flags).await {
-                    notify::show(IconKind::Problem, "Login failed", &e.to_string()).await;
+                    notify::show(IconKind::Problem, failed, &cat.render(&e.msg())).await;
                 }
             }
-            Err(_) => notify::show(IconKind::ServiceDown, "Login failed", down).await,
-        },
+            Err(_) => notify::show(IconKind::ServiceDown, failed, down).await,
+        }
+    };
+    match action {
+        Action::LoginNow => login(Default::default()).await,
+        Action::UseNewScanner => {
+            login(crate::agent::backend::LoginFlags {
+                force: false,
+                accept_new_device: true,
+            })
+            .await
+        }
         Action::Status => {
             let text = match ipc::connect(&opts.socket).await {
                 Ok(mut c) => match c.status().await {
-                    Ok(Message::Status { sentence, .. }) => sentence,
-                    Ok(_) => "The service sent an unexpected reply.".into(),
-                    Err(e) => e.to_string(),
+                    Ok(Message::Status { state, .. }) => cat.render(&state.msg()),
+                    Ok(_) => cat.tr("tray-unexpected-reply"),
+                    Err(e) => cat.render(&e.msg()),
                 },
-                Err(_) => down.into(),
+                Err(_) => down.clone(),
             };
-            notify::show(IconKind::Working, "rd-agent status", &text).await;
+            notify::show(IconKind::Working, &cat.tr("tray-notify-status"), &text).await;
         }
         Action::Devices => {
             let text = match ipc::connect(&opts.socket).await {
                 Ok(mut c) => match c.devices().await {
-                    Ok(d) => describe_devices(&d),
-                    Err(e) => e.to_string(),
+                    Ok(d) => describe_devices(&d, cat),
+                    Err(e) => cat.render(&e.msg()),
                 },
-                Err(_) => down.into(),
+                Err(_) => down.clone(),
             };
-            notify::show(IconKind::Working, "Fingerprint devices", &text).await;
+            notify::show(IconKind::Working, &cat.tr("tray-notify-devices"), &text).await;
         }
         Action::OpenLogFolder => open_folder(log_dir),
         Action::Quit => {}
@@ -194,7 +205,7 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
 }
 
 /// A short human summary of the service's device list.
-pub fn describe_devices(d: &serde_json::Value) -> String {
+pub fn describe_devices(d: &serde_json::Value, cat: &Catalog) -> String {
     let list = d
         .get("services")
         .or_else(|| d.get("devices"))
@@ -205,10 +216,27 @@ pub fn describe_devices(d: &serde_json::Value) -> String {
             let mut lines: Vec<String> = items
                 .iter()
                 .map(|s| {
-                    let port = s.get("port").map(|p| p.to_string()).unwrap_or_default();
+                    let port = s.get("port").and_then(|p| p.as_u64()).unwrap_or_default();
                     let status = s.get("status").and_then(|v| v.as_str()).unwrap_or("?");
                     let info = s.get("info").and_then(|v| v.as_str()).unwrap_or("");
-                    format!("Port {port}: {status} {info}").trim().to_string()
+                    let mut line = cat
+                        .render(
+                            &Msg::new("tray-device-line")
+                                .arg("port", port)
+                                .arg("status", status)
+                                .arg("info", info),
+                        )
+                        .trim()
+                        .to_string();
+                    // The scanner's model and generation, where its DEVICEINFO said.
+                    if let Some(g) = s
+                        .get("device_info")
+                        .and_then(crate::devices::generation_msg)
+                    {
+                        line.push('\n');
+                        line.push_str(&cat.render(&g));
+                    }
+                    line
                 })
                 .collect();
             let ready: Vec<u16> = items
@@ -218,11 +246,11 @@ pub fn describe_devices(d: &serde_json::Value) -> String {
                 .filter_map(|p| u16::try_from(p).ok())
                 .collect();
             if let Some(w) = crate::login::live::several_ready(&ready) {
-                lines.push(w.english());
+                lines.push(cat.render(&w));
             }
             lines.join("\n")
         }
-        _ => "No RD Service found: connect the scanner and start its RD Service.".into(),
+        _ => cat.tr("tray-no-rd-service"),
     }
 }
 

@@ -2,6 +2,7 @@
 //! the mapping is unit-tested without a desktop.
 
 use crate::agent::AgentState;
+use crate::i18n::{Catalog, Lang, Msg};
 
 /// One icon per situation the operator must tell apart at a glance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -51,15 +52,16 @@ impl Action {
         }
     }
 
-    pub fn label(self) -> &'static str {
-        match self {
-            Action::LoginNow => "Log in now",
-            Action::UseNewScanner => "Log in with this new scanner",
-            Action::Status => "Status",
-            Action::Devices => "Devices",
-            Action::OpenLogFolder => "Open log folder",
-            Action::Quit => "Quit",
-        }
+    /// The entry's words in `lang`.
+    pub fn label(self, lang: Lang) -> String {
+        Catalog::get(lang).tr(match self {
+            Action::LoginNow => "tray-menu-login-now",
+            Action::UseNewScanner => "tray-menu-use-new-scanner",
+            Action::Status => "tray-menu-status",
+            Action::Devices => "tray-menu-devices",
+            Action::OpenLogFolder => "tray-menu-open-log-folder",
+            Action::Quit => "tray-menu-quit",
+        })
     }
 
     pub fn from_id(id: &str) -> Option<Action> {
@@ -77,54 +79,52 @@ pub struct TrayView {
     pub menu: Vec<(Action, bool)>,
 }
 
-/// The view for a state; `None` means the service is not reachable.
-pub fn view(state: Option<&AgentState>) -> TrayView {
+/// The view for a state, in `lang`; `None` means the service is not reachable.
+pub fn view(state: Option<&AgentState>, lang: Lang) -> TrayView {
+    let cat = Catalog::get(lang);
     let (icon, tooltip, login_enabled) = match state {
         None => (
             IconKind::ServiceDown,
-            "The rd-agent service is not running: ask for it to be started.".to_string(),
+            cat.tr("tray-service-not-running"),
             false,
         ),
-        Some(AgentState::Unknown) => (
-            IconKind::Working,
-            "Checking today's login.".to_string(),
-            false,
-        ),
-        Some(AgentState::LoggingIn) => (
-            IconKind::Working,
-            "Logging in: place your finger on the scanner.".to_string(),
-            false,
-        ),
+        Some(AgentState::Unknown) => (IconKind::Working, cat.tr("tray-tooltip-checking"), false),
+        Some(AgentState::LoggingIn) => {
+            (IconKind::Working, cat.tr("tray-tooltip-logging-in"), false)
+        }
         Some(AgentState::Settling { until }) => (
             IconKind::Working,
-            format!(
-                "Checking the earlier login attempt: try again after {} IST.",
-                until.with_timezone(&clock::ist()).format("%H:%M")
+            cat.render(
+                &Msg::new("tray-tooltip-settling").arg(
+                    "time",
+                    until
+                        .with_timezone(&clock::ist())
+                        .format("%H:%M")
+                        .to_string(),
+                ),
             ),
             // A login now would be refused: nothing is sent before the window ends.
             false,
         ),
         Some(AgentState::LoginRequired) => (
             IconKind::LoginRequired,
-            "Daily login needed: click to scan your finger.".to_string(),
+            cat.tr("tray-tooltip-login-required"),
             true,
         ),
         Some(AgentState::LoggedIn { .. }) => (
             IconKind::LoggedIn,
-            "Logged in until midnight.".to_string(),
+            cat.tr("tray-tooltip-logged-in"),
             // Allowed (the service refuses a duplicate charge); useful after a bank reset.
             true,
         ),
-        Some(AgentState::DeviceProblem { reason }) => {
-            (IconKind::Problem, one_sentence(reason), true)
-        }
-        Some(AgentState::NewScanner { .. }) => (
+        Some(AgentState::DeviceProblem { reason } | AgentState::ApiProblem { reason }) => (
             IconKind::Problem,
-            "A different scanner is connected: use it from the menu, or connect the usual one."
-                .to_string(),
+            one_sentence(&cat.render(reason), cat),
             true,
         ),
-        Some(AgentState::ApiProblem { reason }) => (IconKind::Problem, one_sentence(reason), true),
+        Some(AgentState::NewScanner { .. }) => {
+            (IconKind::Problem, cat.tr("tray-tooltip-new-scanner"), true)
+        }
     };
     let service_up = state.is_some();
     let menu = Action::ALL
@@ -161,27 +161,31 @@ pub fn login_action(state: Option<&AgentState>) -> Action {
 
 /// The view while the service's capture waits for the finger: logging in, the tooltip
 /// counting the seconds down as the terminal does (`login-finger-countdown`).
-pub fn view_counting(state: Option<&AgentState>, seconds_left: Option<u32>) -> TrayView {
-    let mut v = view(state);
+pub fn view_counting(
+    state: Option<&AgentState>,
+    seconds_left: Option<u32>,
+    lang: Lang,
+) -> TrayView {
+    let mut v = view(state, lang);
     if let (Some(AgentState::LoggingIn), Some(s)) = (state, seconds_left) {
-        v.tooltip = crate::i18n::Msg::new("login-finger-countdown")
-            .arg("seconds", s)
-            .english();
+        v.tooltip =
+            Catalog::get(lang).render(&Msg::new("login-finger-countdown").arg("seconds", s));
     }
     v
 }
 
-/// A reason can be long; a tooltip is one sentence.
-fn one_sentence(reason: &str) -> String {
+/// A reason can be long; a tooltip is one sentence (ending in "." and a space, or in the
+/// Devanagari full stop "।").
+fn one_sentence(reason: &str, cat: &Catalog) -> String {
     let r = reason.trim();
     let end = r
         .char_indices()
-        .find(|&(i, c)| c == '.' && r[i + 1..].starts_with(' '))
-        .map(|(i, _)| i + 1)
+        .find(|&(i, c)| (c == '.' && r[i + 1..].starts_with(' ')) || c == '।')
+        .map(|(i, c)| i + c.len_utf8())
         .unwrap_or(r.len());
     let s: String = r[..end].chars().take(120).collect();
     if s.is_empty() {
-        "Something needs attention: open Status.".into()
+        cat.tr("tray-tooltip-attention")
     } else {
         s
     }
@@ -235,7 +239,7 @@ mod tests {
             ),
             (
                 Some(AgentState::DeviceProblem {
-                    reason: "Scanner not connected. Plug it in and wait.".into(),
+                    reason: Msg::verbatim("Scanner not connected. Plug it in and wait."),
                 }),
                 IconKind::Problem,
                 "Scanner not connected.",
@@ -243,7 +247,7 @@ mod tests {
             ),
             (
                 Some(AgentState::ApiProblem {
-                    reason: "InstantPay is down for maintenance.".into(),
+                    reason: Msg::verbatim("InstantPay is down for maintenance."),
                 }),
                 IconKind::Problem,
                 "maintenance",
@@ -251,14 +255,14 @@ mod tests {
             ),
         ];
         for (state, icon, tip, login) in cases {
-            let v = view(state.as_ref());
+            let v = view(state.as_ref(), Lang::En);
             assert_eq!(v.icon, icon, "{state:?}");
             assert!(v.tooltip.contains(tip), "{state:?}: {}", v.tooltip);
             assert_eq!(enabled(&v, Action::LoginNow), login, "{state:?}");
             assert!(enabled(&v, Action::Quit));
             assert!(enabled(&v, Action::OpenLogFolder));
             assert_eq!(enabled(&v, Action::Status), state.is_some());
-            let labels: Vec<_> = v.menu.iter().map(|(a, _)| a.label()).collect();
+            let labels: Vec<_> = v.menu.iter().map(|(a, _)| a.label(Lang::En)).collect();
             assert_eq!(
                 labels,
                 ["Log in now", "Status", "Devices", "Open log folder", "Quit"]
@@ -269,7 +273,7 @@ mod tests {
     #[test]
     fn the_tooltip_counts_down_only_while_logging_in() {
         let logging_in = Some(AgentState::LoggingIn);
-        let v = view_counting(logging_in.as_ref(), Some(8));
+        let v = view_counting(logging_in.as_ref(), Some(8), Lang::En);
         assert_eq!(v.tooltip, "Place your finger on the scanner... 8 s left");
         assert_eq!(v.icon, IconKind::Working);
         assert!(
@@ -278,12 +282,15 @@ mod tests {
         );
         // The capture ended (or never counted): the plain logging-in view.
         assert_eq!(
-            view_counting(logging_in.as_ref(), None),
-            view(logging_in.as_ref())
+            view_counting(logging_in.as_ref(), None, Lang::En),
+            view(logging_in.as_ref(), Lang::En)
         );
         // A late tick after the state moved on changes nothing.
         let done = Some(AgentState::LoginRequired);
-        assert_eq!(view_counting(done.as_ref(), Some(3)), view(done.as_ref()));
+        assert_eq!(
+            view_counting(done.as_ref(), Some(3), Lang::En),
+            view(done.as_ref(), Lang::En)
+        );
     }
 
     #[test]
@@ -293,7 +300,7 @@ mod tests {
             found: "STARTEK.ACPL FM220U serial 123".into(),
         };
         let state = Some(new_scanner.clone());
-        let v = view(state.as_ref());
+        let v = view(state.as_ref(), Lang::En);
         assert_eq!(v.icon, IconKind::Problem);
         assert!(
             v.tooltip.starts_with("A different scanner is connected"),
@@ -301,11 +308,11 @@ mod tests {
             v.tooltip
         );
         assert_eq!(v.menu[0], (Action::UseNewScanner, true));
-        assert_eq!(v.menu[0].0.label(), "Log in with this new scanner");
+        assert_eq!(v.menu[0].0.label(Lang::En), "Log in with this new scanner");
         assert_eq!(login_action(state.as_ref()), Action::UseNewScanner);
         // Every other state keeps the plain login.
         let plain = Some(AgentState::LoginRequired);
-        assert_eq!(view(plain.as_ref()).menu[0].0, Action::LoginNow);
+        assert_eq!(view(plain.as_ref(), Lang::En).menu[0].0, Action::LoginNow);
         assert_eq!(login_action(plain.as_ref()), Action::LoginNow);
         assert!(
             new_scanner
@@ -316,16 +323,56 @@ mod tests {
 
     #[test]
     fn tooltips_are_one_sentence() {
+        let en = Catalog::get(Lang::En);
         assert_eq!(
-            one_sentence("Connect the scanner. Then retry. Or call."),
+            one_sentence("Connect the scanner. Then retry. Or call.", en),
             "Connect the scanner."
         );
         assert_eq!(
-            one_sentence("  "),
+            one_sentence("  ", en),
             "Something needs attention: open Status."
         );
-        assert_eq!(one_sentence(&"x".repeat(500)).len(), 120);
-        assert_eq!(one_sentence("Version 2.0.1 is old"), "Version 2.0.1 is old");
+        assert_eq!(one_sentence(&"x".repeat(500), en).len(), 120);
+        assert_eq!(
+            one_sentence("Version 2.0.1 is old", en),
+            "Version 2.0.1 is old"
+        );
+        assert_eq!(one_sentence("स्कैनर लगाएँ। फिर कोशिश करें।", en), "स्कैनर लगाएँ।");
+    }
+
+    #[test]
+    fn in_hindi_every_state_and_entry_is_hindi() {
+        let devanagari = |t: &str| t.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c));
+        let until = Utc.with_ymd_and_hms(2026, 11, 22, 18, 30, 0).unwrap();
+        let states = [
+            None,
+            Some(AgentState::Unknown),
+            Some(AgentState::LoggingIn),
+            Some(AgentState::Settling { until }),
+            Some(AgentState::LoginRequired),
+            Some(AgentState::LoggedIn { until }),
+            Some(AgentState::DeviceProblem {
+                reason: Msg::new("agent-scanner-not-connected"),
+            }),
+            Some(AgentState::NewScanner {
+                pinned: "MANTRA.MSIPL MFS100 serial 1".into(),
+                found: "STARTEK.ACPL FM220U serial 2".into(),
+            }),
+        ];
+        for state in states {
+            let v = view(state.as_ref(), Lang::Hi);
+            assert!(devanagari(&v.tooltip), "{state:?}: {}", v.tooltip);
+            assert_ne!(v.tooltip, view(state.as_ref(), Lang::En).tooltip);
+            for (a, _) in &v.menu {
+                assert!(devanagari(&a.label(Lang::Hi)), "{a:?}");
+            }
+        }
+        let v = view_counting(Some(&AgentState::LoggingIn), Some(8), Lang::Hi);
+        assert!(
+            devanagari(&v.tooltip) && v.tooltip.contains('8'),
+            "{}",
+            v.tooltip
+        );
     }
 
     #[test]

@@ -54,12 +54,12 @@ impl Backend for FakeBackend {
             *self.logins.lock().unwrap() += 1;
             let until = next_ist_midnight(self.clock.now());
             *self.until.lock().unwrap() = Some(until);
-            LoginSummary {
-                ok: true,
-                message: "Logged in until midnight.".into(),
-                state: AgentState::LoggedIn { until },
-                charged: Some(true),
-            }
+            LoginSummary::new(
+                true,
+                rd_agent::i18n::Msg::new("agent-logged-in"),
+                AgentState::LoggedIn { until },
+                Some(true),
+            )
         })
     }
 
@@ -376,7 +376,7 @@ async fn idle_clients_past_the_cap_are_refused_and_the_service_recovers() {
     // One more: told the service is busy, and nothing else.
     let mut extra = ipc::connect(&svc.sock).await.unwrap();
     match within(extra.status()).await {
-        Err(ipc::IpcError::Refused(m)) => assert!(m.contains("busy"), "{m}"),
+        Err(ipc::IpcError::Refused(m)) => assert!(m.english().contains("busy"), "{m}"),
         other => panic!("expected busy, got {other:?}"),
     }
     // The idle ones hang up: their slots come back and a client is served again.
@@ -408,7 +408,7 @@ async fn a_client_failing_the_peer_check_is_refused() {
     let (svc, backend) = start(clock, PeerPolicy::only(vec![other], vec![])).await;
     let mut c = ipc::connect(&svc.sock).await.unwrap();
     match within(c.login(false)).await {
-        Err(ipc::IpcError::Refused(m)) => assert!(m.contains("rd-agent group"), "{m}"),
+        Err(ipc::IpcError::Refused(m)) => assert!(m.english().contains("rd-agent group"), "{m}"),
         other => panic!("expected a refusal, got {other:?}"),
     }
     assert_eq!(
@@ -521,6 +521,60 @@ ports = "{rd_port}-{rd_port}"
         (svc, conn)
     }
 
+    /// The service says what is wrong as a message id and its values; each client renders it
+    /// in its own language: the tray in Hindi, `rd-agent status` in Hindi, `--json` in English.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_device_problem_reaches_each_client_in_its_own_language() {
+        use rd_agent::i18n::{Catalog, Lang};
+        let dir = tempfile::tempdir().unwrap();
+        let (_ipay, rd, cfg) = sandboxes(dir.path()).await;
+        rd.shutdown().await;
+        let (_svc, _first) = start_service(&cfg, dir.path(), None).await;
+        let sock = ipc::socket_path(Some(dir.path()));
+        let (_sub, state) = subscribed(&sock).await;
+        let AgentState::DeviceProblem { reason } = &state else {
+            panic!("expected device_problem, got {state:?}");
+        };
+        // No RD Service answers; which sentence depends on whether USB can be read here.
+        assert!(
+            ["rd-not-found", "agent-scanner-not-connected"].contains(&reason.id.as_ref()),
+            "{reason:?}"
+        );
+        let hi = rd_agent::tray::model::view(Some(&state), Lang::Hi);
+        let en = rd_agent::tray::model::view(Some(&state), Lang::En);
+        let devanagari = |t: &str| t.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c));
+        assert!(devanagari(&hi.tooltip), "{}", hi.tooltip);
+        assert!(!devanagari(&en.tooltip), "{}", en.tooltip);
+        assert_eq!(Catalog::get(Lang::En).render(reason), state.sentence());
+
+        let status = |lang: &str, json: bool| {
+            let mut c = rd_agent_std();
+            c.arg("--config")
+                .arg(&cfg)
+                .arg("--state-dir")
+                .arg(dir.path());
+            c.arg("status");
+            if json {
+                c.arg("--json");
+            }
+            c.env_remove("LC_ALL")
+                .env_remove("LC_MESSAGES")
+                .env("LANG", lang);
+            c.output().unwrap()
+        };
+        let out = status("hi_IN.UTF-8", false);
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(text.starts_with("सर्विस: "), "{text}");
+        assert!(devanagari(text.lines().next().unwrap_or("")), "{text}");
+        let hi: serde_json::Value =
+            serde_json::from_slice(&status("hi_IN.UTF-8", true).stdout).unwrap();
+        let en: serde_json::Value =
+            serde_json::from_slice(&status("C.UTF-8", true).stdout).unwrap();
+        assert_eq!(hi, en);
+        assert_eq!(hi["via"], "service");
+        assert!(!devanagari(&hi.to_string()), "{hi}");
+    }
+
     /// A login died a moment ago with its request in flight: the service shows it is checking
     /// that attempt (the tray's "checking the earlier attempt"), refuses to send another, and
     /// names the time after which it will ask again.
@@ -549,7 +603,7 @@ ports = "{rd_port}-{rd_port}"
             until > chrono::Utc::now() + Duration::seconds(60),
             "{until}"
         );
-        let view = rd_agent::tray::model::view(Some(&state));
+        let view = rd_agent::tray::model::view(Some(&state), rd_agent::i18n::Lang::En);
         assert!(
             view.tooltip
                 .starts_with("Checking the earlier login attempt"),
@@ -610,7 +664,7 @@ ports = "{rd_port}-{rd_port}"
             0,
             "nothing sent from an unaccepted scanner"
         );
-        let view = rd_agent::tray::model::view(Some(&refused.state));
+        let view = rd_agent::tray::model::view(Some(&refused.state), rd_agent::i18n::Lang::En);
         assert_eq!(view.menu[0].0, rd_agent::tray::model::Action::UseNewScanner);
 
         let accepted = within(c.login_with(rd_agent::agent::backend::LoginFlags {

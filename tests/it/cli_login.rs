@@ -952,3 +952,57 @@ fn a_sending_row_of_a_live_process_is_left_to_it_and_settled_once_it_is_gone() {
     // The new attempt names this login's process (gone now): pid and start time.
     assert!(rows[1].owner_pid.is_some() && rows[1].owner_started.is_some());
 }
+
+/// `status` and `doctor` speak the operator's language too, from the same ledger; their
+/// `--json` documents are the same in every language.
+#[test]
+fn status_and_doctor_speak_hindi_and_their_json_does_not_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state");
+    let with_lang = |lang: &str, args: &[&str]| {
+        let mut c = rd_agent();
+        c.arg("--state-dir")
+            .arg(&state)
+            .arg("--config")
+            .arg(dir.path().join("absent.toml"))
+            .args(args);
+        for k in ["LC_ALL", "LC_MESSAGES", "RD_AGENT_UI__LANGUAGE"] {
+            c.env_remove(k);
+        }
+        c.env("LANG", lang)
+            .env("RD_AGENT_SOCKET", dir.path().join("no.sock"));
+        c.timeout(Duration::from_secs(120)).output().unwrap()
+    };
+    let out = with_lang("C.UTF-8", &["login", "--sandbox"]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+
+    let hi = with_lang("hi_IN.UTF-8", &["status"]);
+    let hi_text = String::from_utf8_lossy(&hi.stdout).to_string();
+    assert!(hi_text.contains("चार्ज लगे प्रयास: आज 1"), "{hi_text}");
+    assert!(hi_text.contains("भुगतान: आज ₹0.94"), "{hi_text}");
+    let en = with_lang("C.UTF-8", &["status"]);
+    let en_text = String::from_utf8_lossy(&en.stdout).to_string();
+    assert!(en_text.contains("Attempts charged: 1 today"), "{en_text}");
+    assert!(
+        !en_text
+            .chars()
+            .any(|c| ('\u{0900}'..='\u{097F}').contains(&c))
+    );
+
+    // doctor fails here (no config): its lines and its last error are in Hindi.
+    let hi = with_lang("hi_IN.UTF-8", &["doctor"]);
+    assert_eq!(code(&hi), 2, "{}", text(&hi));
+    let out = String::from_utf8_lossy(&hi.stdout);
+    assert!(out.contains("सेट नहीं है"), "{out}");
+    let err = String::from_utf8_lossy(&hi.stderr);
+    assert!(err.starts_with("गड़बड़ी: doctor: config"), "{err}");
+
+    for args in [&["status", "--json"][..], &["doctor", "--json"][..]] {
+        let hi = with_lang("hi_IN.UTF-8", args);
+        let en = with_lang("C.UTF-8", args);
+        assert_eq!(code(&hi), code(&en));
+        let hi: serde_json::Value = serde_json::from_slice(&hi.stdout).unwrap();
+        let en: serde_json::Value = serde_json::from_slice(&en.stdout).unwrap();
+        assert_eq!(hi, en, "{args:?}");
+    }
+}

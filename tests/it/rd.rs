@@ -476,6 +476,72 @@ async fn find_ready_returns_without_waiting_for_a_hanging_port() {
     }
 }
 
+/// Two READY services: the one a login may not use (`accept` refuses it, as the trust check
+/// refuses another user's program) is passed over for the next; the port used last time is
+/// taken first even when another one answers too; a preferred port that no longer answers costs
+/// only its own probe before the range is scanned.
+#[tokio::test]
+async fn first_ready_prefers_the_last_port_and_skips_what_it_may_not_use() {
+    let sims = adjacent(vec![
+        ("mantra-mfs100", Behaviour::default()),
+        ("startek-fm220u", Behaviour::default()),
+        (
+            "secugen-hamster-pro",
+            Behaviour {
+                fault: Fault::Hang,
+                ..Behaviour::default()
+            },
+        ),
+    ])
+    .await;
+    let lo = sims[0].port();
+    let opts = DiscoverOptions {
+        ports: rd::PortRange::new(lo, lo + 2).unwrap(),
+        probe_timeout: Duration::from_secs(3600),
+        ..DiscoverOptions::default()
+    };
+    let any = |_: &rd::RdService| true;
+    let within = |f| tokio::time::timeout(Duration::from_secs(60), f);
+
+    let svc = within(rd::first_ready(&opts, Some(lo + 1), &any))
+        .await
+        .expect("the preferred port answers at once")
+        .unwrap();
+    assert_eq!(svc.port, lo + 1);
+
+    let not_first = |s: &rd::RdService| s.port != lo;
+    let svc = within(rd::first_ready(&opts, None, &not_first))
+        .await
+        .expect("stops at the accepted one")
+        .unwrap();
+    assert_eq!(svc.port, lo + 1);
+
+    // Preferred but refused, or not in the range: the range decides.
+    let only_first = |s: &rd::RdService| s.port == lo;
+    let svc = within(rd::first_ready(&opts, Some(lo + 1), &only_first))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(svc.port, lo);
+    let svc = within(rd::first_ready(&opts, Some(1), &any))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(svc.port == lo || svc.port == lo + 1);
+
+    // None it may use: every service found comes back, for the caller to say why.
+    let short = DiscoverOptions {
+        probe_timeout: Duration::from_millis(300),
+        ..opts.clone()
+    };
+    let found = rd::first_ready(&short, None, &|_| false).await.unwrap_err();
+    let ports: Vec<u16> = found.iter().map(|s| s.port).collect();
+    assert_eq!(ports, [lo, lo + 1]);
+    for s in sims {
+        s.shutdown().await;
+    }
+}
+
 #[tokio::test]
 async fn broken_replies_name_the_port_and_what_was_wrong() {
     let cases = [

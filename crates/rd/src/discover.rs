@@ -67,22 +67,28 @@ pub fn ready_ports(services: &[RdService]) -> Vec<u16> {
 
 /// Probe every port concurrently; the scan takes about one probe deadline at most.
 pub async fn discover_report(opts: &DiscoverOptions) -> Discovery {
-    scan(opts, false).await
+    scan(opts, None).await.0
 }
 
-/// Probe the range concurrently. With `stop_at_ready`, return as soon as a READY service
+/// Probe the range concurrently. With `stop_at`, return as soon as a READY service it accepts
 /// answers: the other probes are dropped, so a port that never answers costs a login nothing.
-async fn scan(opts: &DiscoverOptions, stop_at_ready: bool) -> Discovery {
+/// The second value is the service it stopped at.
+async fn scan(
+    opts: &DiscoverOptions,
+    stop_at: Option<&(dyn Fn(&RdService) -> bool + Sync)>,
+) -> (Discovery, Option<RdService>) {
     let client = match transport::http_client(&opts.host) {
         Ok(c) => c,
         Err(e) => {
-            return Discovery {
+            let failures = vec![PortFailure {
+                port: opts.ports.low(),
+                error: e.to_string(),
+            }];
+            let found = Discovery {
                 services: Vec::new(),
-                failures: vec![PortFailure {
-                    port: opts.ports.low(),
-                    error: e.to_string(),
-                }],
+                failures,
             };
+            return (found, None);
         }
     };
     let mut set = tokio::task::JoinSet::new();
@@ -92,12 +98,14 @@ async fn scan(opts: &DiscoverOptions, stop_at_ready: bool) -> Discovery {
         set.spawn(async move { (port, probe_with(&client, &opts, port).await) });
     }
     let mut found = Discovery::default();
+    let mut accepted = None;
     while let Some(joined) = set.join_next().await {
         match joined {
             Ok((_, Ok(svc))) => {
-                let ready = svc.status.is_ready();
-                found.services.push(svc);
-                if ready && stop_at_ready {
+                let stop = svc.status.is_ready() && stop_at.is_some_and(|accept| accept(&svc));
+                found.services.push(svc.clone());
+                if stop {
+                    accepted = Some(svc);
                     break; // dropping `set` aborts the probes still waiting
                 }
             }
@@ -110,14 +118,46 @@ async fn scan(opts: &DiscoverOptions, stop_at_ready: bool) -> Discovery {
     }
     found.services.sort_by_key(|s| s.port);
     found.failures.sort_by_key(|f| f.port);
-    found
+    (found, accepted)
 }
 
 /// The first READY service to answer in the range, or the error that says what to do: the one
 /// way every caller (capture, login, the service) finds the service to capture with. It does
 /// not wait for the rest of the range once one is READY; `devices` and `doctor` scan it all.
 pub async fn find_ready(opts: &DiscoverOptions) -> Result<RdService, RdError> {
-    ready_of(&scan(opts, true).await.services, opts)
+    first_ready(opts, None, &|_| true)
+        .await
+        .map_err(|found| ready_of(&found, opts).err().unwrap_or(no_service(opts)))
+}
+
+/// The first READY service that `accept` takes (the login's trust check), trying `prefer`
+/// (the port the shop's scanner answered on last time) on its own first: it answers in a few
+/// milliseconds and the range is not scanned at all. Else the whole range, stopping at the
+/// first accepted READY service. `Err` holds every service found, for the caller to say why
+/// none would do.
+pub async fn first_ready(
+    opts: &DiscoverOptions,
+    prefer: Option<u16>,
+    accept: &(dyn Fn(&RdService) -> bool + Sync),
+) -> Result<RdService, Vec<RdService>> {
+    if let Some(port) = prefer.filter(|p| opts.ports.contains(*p))
+        && let Ok(svc) = probe(opts, port).await
+        && svc.status.is_ready()
+        && accept(&svc)
+    {
+        return Ok(svc);
+    }
+    match scan(opts, Some(accept)).await {
+        (_, Some(svc)) => Ok(svc),
+        (found, None) => Err(found.services),
+    }
+}
+
+fn no_service(opts: &DiscoverOptions) -> RdError {
+    RdError::NotFound {
+        host: opts.host.clone(),
+        ports: opts.ports.to_string(),
+    }
 }
 
 /// The first READY service among `found` (a scan of `opts`), or why there is none.
@@ -130,10 +170,7 @@ pub fn ready_of(found: &[RdService], opts: &DiscoverOptions) -> Result<RdService
             port: svc.port,
             status: svc.status.to_string(),
         }),
-        None => Err(RdError::NotFound {
-            host: opts.host.clone(),
-            ports: opts.ports.to_string(),
-        }),
+        None => Err(no_service(opts)),
     }
 }
 

@@ -46,8 +46,8 @@ mod xml;
 
 pub use client::{DeviceInfoReply, parse_device_info};
 pub use discover::{
-    DiscoverOptions, Discovery, PortFailure, discover, discover_report, find_ready, probe,
-    ready_of, ready_ports,
+    DiscoverOptions, Discovery, PortFailure, discover, discover_report, find_ready, first_ready,
+    probe, ready_of, ready_ports,
 };
 pub use errors::CaptureFailure;
 pub use options::{OptionsError, PidOptions, RdEnv};

@@ -2,6 +2,7 @@
 
 pub mod fs;
 pub mod ipc;
+pub mod locale;
 pub mod net;
 pub mod process;
 pub mod runtime;

@@ -5,13 +5,22 @@
 //! The use case says what happened as a [`Msg`] (a message id and its arguments); each front
 //! end renders it with its own [`Catalog`].
 
+use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use serde::{Deserialize, Serialize};
 
-const EN: &str = include_str!("../locales/en/rd-agent.ftl");
-const HI: &str = include_str!("../locales/hi/rd-agent.ftl");
+pub mod errors;
+
+const EN: &str = include_str!("../../locales/en/rd-agent.ftl");
+const HI: &str = include_str!("../../locales/hi/rd-agent.ftl");
+
+/// The name under which [`Lang::from_setting`] asks for the OS's UI language, after the
+/// locale variables.
+pub const UI_LANGUAGE: &str = "(ui language)";
 
 /// A language rd-agent speaks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -53,18 +62,22 @@ impl Lang {
         }
     }
 
-    /// [`Lang::from_setting`] over this process's environment.
+    /// [`Lang::from_setting`] over this process's environment and the OS's UI language.
     pub fn from_setting_here(setting: &str) -> Lang {
-        Lang::from_setting(setting, |k| std::env::var(k).ok())
+        Lang::from_setting(setting, |k| match k {
+            UI_LANGUAGE => crate::platform::locale::ui_language(),
+            _ => std::env::var(k).ok(),
+        })
     }
 
     /// `ui.language`: `en`, `hi`, or `auto` (the user's locale: `LC_ALL`, then `LC_MESSAGES`,
-    /// then `LANG`, the first that is set; English when none names a language we speak).
+    /// then `LANG`, the first that is set, then the OS's UI language (Windows); English when
+    /// none names a language we speak).
     pub fn from_setting(setting: &str, env: impl Fn(&str) -> Option<String>) -> Lang {
         match setting {
             "hi" => Lang::Hi,
             "en" => Lang::En,
-            _ => ["LC_ALL", "LC_MESSAGES", "LANG"]
+            _ => ["LC_ALL", "LC_MESSAGES", "LANG", UI_LANGUAGE]
                 .iter()
                 .find_map(|k| env(k).filter(|v| !v.is_empty()))
                 .and_then(|v| Lang::from_locale(&v))
@@ -73,30 +86,84 @@ impl Lang {
     }
 }
 
-/// A sentence to show: a catalogue id and its arguments.
-#[derive(Debug, Clone)]
+/// A sentence to show: a catalogue id and its arguments. It is data, not text: the service
+/// sends it over IPC as it is (`{"id": ..., "args": {...}}`) and each client renders it in its
+/// own language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Msg {
-    pub id: &'static str,
-    pub args: Vec<(&'static str, FluentValue<'static>)>,
+    pub id: Cow<'static, str>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<String, Arg>,
+}
+
+/// One argument of a [`Msg`]: a number (plural forms select on numbers), a text passed through
+/// as it is (a port's reply, an OS error), or another message rendered in the same language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Arg {
+    Number(i64),
+    Text(String),
+    Msg(Box<Msg>),
+}
+
+macro_rules! number_arg {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Arg {
+            fn from(n: $t) -> Arg {
+                Arg::Number(i64::try_from(n).unwrap_or(i64::MAX))
+            }
+        }
+    )*};
+}
+number_arg!(u8, u16, u32, u64, usize, i32, i64);
+
+impl From<String> for Arg {
+    fn from(s: String) -> Arg {
+        Arg::Text(s)
+    }
+}
+
+impl From<&str> for Arg {
+    fn from(s: &str) -> Arg {
+        Arg::Text(s.to_string())
+    }
+}
+
+impl From<Msg> for Arg {
+    fn from(m: Msg) -> Arg {
+        Arg::Msg(Box::new(m))
+    }
 }
 
 impl Msg {
     pub fn new(id: &'static str) -> Msg {
         Msg {
-            id,
-            args: Vec::new(),
+            id: Cow::Borrowed(id),
+            args: BTreeMap::new(),
         }
     }
 
-    /// Add an argument: text, or a number (plural forms select on numbers).
-    pub fn arg(mut self, name: &'static str, value: impl Into<FluentValue<'static>>) -> Msg {
-        self.args.push((name, value.into()));
+    /// Text from outside that has no message of its own (an OS error, a reply's words), shown
+    /// as it is in every language.
+    pub fn verbatim(text: impl Into<String>) -> Msg {
+        Msg::new("verbatim").arg("text", text.into())
+    }
+
+    /// Add an argument: a number, a text, or another message.
+    pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Msg {
+        self.args.insert(name.to_string(), value.into());
         self
     }
 
-    /// The English sentence (logs, and sinks that have no language of their own).
+    /// The English sentence (logs, `--json`, and sinks that have no language of their own).
     pub fn english(&self) -> String {
         Catalog::get(Lang::En).render(self)
+    }
+}
+
+impl std::fmt::Display for Msg {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.english())
     }
 }
 
@@ -132,20 +199,33 @@ impl Catalog {
     /// `msg` in this language; English when this catalogue lacks the id, the id itself when
     /// English does too (never a panic, never an empty line).
     pub fn render(&self, msg: &Msg) -> String {
+        // Nested messages are rendered first, in this language.
+        let nested: BTreeMap<&str, String> = msg
+            .args
+            .iter()
+            .filter_map(|(k, v)| match v {
+                Arg::Msg(m) => Some((k.as_str(), self.render(m))),
+                _ => None,
+            })
+            .collect();
         let mut args = FluentArgs::new();
         for (k, v) in &msg.args {
-            args.set(*k, v.clone());
+            let value = match v {
+                Arg::Number(n) => FluentValue::from(*n),
+                Arg::Text(t) => FluentValue::from(t.as_str()),
+                Arg::Msg(_) => FluentValue::from(nested[k.as_str()].as_str()),
+            };
+            args.set(k.as_str(), value);
         }
+        let id = msg.id.as_ref();
         let pattern = self
             .bundle
-            .get_message(msg.id)
+            .get_message(id)
             .and_then(|m| m.value())
             .map(|p| (&self.bundle, p))
             .or_else(|| {
                 let en = &Catalog::get(Lang::En).bundle;
-                en.get_message(msg.id)
-                    .and_then(|m| m.value())
-                    .map(|p| (en, p))
+                en.get_message(id).and_then(|m| m.value()).map(|p| (en, p))
             });
         match pattern {
             Some((bundle, p)) => {
@@ -154,7 +234,7 @@ impl Catalog {
                     .format_pattern(p, Some(&args), &mut errors)
                     .into_owned()
             }
-            None => msg.id.to_string(),
+            None => id.to_string(),
         }
     }
 
@@ -268,6 +348,9 @@ mod tests {
     fn the_hindi_is_hindi_not_english_left_untranslated() {
         // Messages that are only a layout around variables and names.
         let layout_only = [
+            "verbatim",
+            "uidai-explained",
+            "doctor-two-sentences",
             "login-rejected-reason",
             "config-prompt-value",
             "config-error-invalid",
@@ -327,6 +410,15 @@ mod tests {
             Lang::En
         );
         assert_eq!(Lang::from_setting("auto", env(&[])), Lang::En);
+        // Windows: no locale variables, the user's display language.
+        assert_eq!(
+            Lang::from_setting("auto", env(&[(UI_LANGUAGE, "hi")])),
+            Lang::Hi
+        );
+        assert_eq!(
+            Lang::from_setting("auto", env(&[("LANG", "C"), (UI_LANGUAGE, "hi")])),
+            Lang::En
+        );
     }
 
     #[test]
@@ -349,6 +441,41 @@ mod tests {
             two.english()
         );
         assert_eq!(Catalog::get(Lang::En).tr("no-such-id"), "no-such-id");
+    }
+
+    /// A message from a broken or older service: an unknown id, missing or surplus values,
+    /// values of the wrong shape, deep nesting. Each renders or is refused; none panics.
+    #[test]
+    fn messages_from_outside_render_or_are_refused() {
+        let hi = Catalog::get(Lang::Hi);
+        let parse = |t: &str| serde_json::from_str::<Msg>(t);
+        assert_eq!(
+            hi.render(&parse(r#"{"id":"no-such-id"}"#).unwrap()),
+            "no-such-id"
+        );
+        let missing = hi.render(&parse(r#"{"id":"ipc-not-running"}"#).unwrap());
+        assert!(missing.contains("rd-agent"), "{missing}");
+        let extra = parse(r#"{"id":"agent-busy","args":{"x":1,"y":"z"}}"#).unwrap();
+        assert_eq!(hi.render(&extra), hi.tr("agent-busy"));
+        for bad in [
+            r#"{"args":{}}"#,
+            r#"{"id":7}"#,
+            r#"{"id":"verbatim","args":{"text":[1,2]}}"#,
+            r#"{"id":"verbatim","args":{"text":{"no":"id"}}}"#,
+            r#"{"id":"verbatim","args":{"text":1.5}}"#,
+            r#"{"id":"verbatim","args":"text"}"#,
+        ] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+        // Nesting beyond serde_json's recursion limit is refused, not overflowed.
+        let deep = format!(
+            "{}\"x\"{}",
+            r#"{"id":"verbatim","args":{"text":"#.repeat(200),
+            "}}".repeat(200)
+        );
+        assert!(parse(&deep).is_err());
+        let nested = Msg::verbatim("a").arg("text", Msg::verbatim("b"));
+        assert_eq!(hi.render(&nested), "b");
     }
 
     #[test]

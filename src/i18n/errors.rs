@@ -1,0 +1,223 @@
+//! The protocol crates' errors as catalogue messages. `crates/rd` and `crates/instantpay` know
+//! nothing of languages: their `Display` is the English of the same ids (locales/INVENTORY.md
+//! lists which variant is which message), and this file is the one place that maps a variant to
+//! its id and arguments, so a Hindi reader gets the same sentence.
+
+use std::borrow::Cow;
+
+use instantpay::{ApiError, StatusCode};
+use rd::RdError;
+use rd::errors::CaptureFailure;
+
+use super::Msg;
+
+/// An id built at run time (`rd-error-553`, `ipay-status-iac`); the caller checks it exists.
+fn owned(id: String) -> Msg {
+    let mut m = Msg::new("");
+    m.id = Cow::Owned(id);
+    m
+}
+
+/// What an RD Service error says, in the catalogue.
+pub fn rd_error(e: &RdError) -> Msg {
+    match e {
+        RdError::NotFound { host, ports } => Msg::new("rd-not-found")
+            .arg("host", host.as_str())
+            .arg("ports", ports.as_str()),
+        RdError::Refused { port } => Msg::new("rd-refused").arg("port", *port),
+        RdError::Connect { port, detail } => Msg::new("rd-connect")
+            .arg("port", *port)
+            .arg("detail", detail.as_str()),
+        RdError::Timeout { port, verb, ms } => Msg::new("rd-timeout")
+            .arg("port", *port)
+            .arg("verb", *verb)
+            .arg("ms", u64::try_from(*ms).unwrap_or(u64::MAX)),
+        RdError::Status { port, verb, status } => Msg::new("rd-http-status")
+            .arg("port", *port)
+            .arg("verb", *verb)
+            .arg("status", *status),
+        RdError::TooLarge { port, verb, limit } => Msg::new("rd-too-large")
+            .arg("port", *port)
+            .arg("verb", *verb)
+            .arg("limit", *limit),
+        RdError::NotHttp { port, verb, detail } => Msg::new("rd-not-http")
+            .arg("port", *port)
+            .arg("verb", *verb)
+            .arg("detail", detail.as_str()),
+        RdError::Malformed { port, verb, detail } => Msg::new("rd-malformed")
+            .arg("port", *port)
+            .arg("verb", *verb)
+            .arg("detail", detail.as_str()),
+        RdError::NotReady { port, status } => Msg::new("rd-not-ready")
+            .arg("port", *port)
+            .arg("status", status.as_str()),
+        RdError::Capture { port, failure } => Msg::new("rd-capture-failed")
+            .arg("port", *port)
+            .arg("failure", capture_failure(failure)),
+        RdError::Options(o) => Msg::new("rd-options-invalid").arg("error", o.to_string()),
+        RdError::Client(c) => Msg::new("rd-client-failed").arg("error", c.as_str()),
+    }
+}
+
+/// An RD error code: the service's words (or the code's meaning), then what to do.
+pub fn capture_failure(f: &CaptureFailure) -> Msg {
+    let known = f.code_number().and_then(rd::errors::lookup).map(|r| r.code);
+    let info = match known {
+        _ if !f.info.is_empty() => Msg::verbatim(f.info.as_str()),
+        Some(code) => owned(format!("rd-error-{code}-meaning")),
+        None => Msg::new("no-description"),
+    };
+    // 999's sentence depends on the service's words (crates/rd/src/errors.rs); it stays as the
+    // table chose it.
+    let action = match known {
+        Some(code) if code != 999 => owned(format!("rd-error-{code}")),
+        _ => Msg::verbatim(f.sentence),
+    };
+    Msg::new("rd-capture-failure")
+        .arg("code", f.code.as_str())
+        .arg("info", info)
+        .arg("action", action)
+}
+
+/// What an InstantPay status code means, in the catalogue.
+pub fn status_meaning(code: &StatusCode) -> Msg {
+    match code {
+        StatusCode::Other(_) => Msg::new("ipay-status-unknown"),
+        known => owned(format!(
+            "ipay-status-{}",
+            known.as_str().to_ascii_lowercase()
+        )),
+    }
+}
+
+/// What an InstantPay error says, in the catalogue. Inner texts (a transport error, a reply's
+/// fault) stay as the lower layers wrote them.
+pub fn api_error(e: &ApiError) -> Msg {
+    match e {
+        ApiError::Config(c) => Msg::new("api-error-config").arg("error", c.as_str()),
+        ApiError::Request(r) => Msg::new("api-error-request").arg("error", r.to_string()),
+        ApiError::Connect { base_url, reason } => Msg::new("api-error-connect")
+            .arg("base_url", base_url.as_str())
+            .arg("reason", reason.as_str()),
+        ApiError::NoAnswer { base_url, reason } => Msg::new("api-error-no-answer")
+            .arg("base_url", base_url.as_str())
+            .arg("reason", reason.as_str()),
+        ApiError::Reply { http_status, error } => Msg::new("api-error-reply")
+            .arg("http_status", *http_status)
+            .arg("error", error.to_string()),
+        ApiError::Rejected {
+            statuscode,
+            message,
+            ..
+        } => Msg::new("api-error-rejected")
+            .arg("statuscode", statuscode.as_str())
+            .arg("meaning", status_meaning(statuscode))
+            .arg("message", message.as_str()),
+        ApiError::Unexpected {
+            call,
+            statuscode,
+            actcode,
+        } => Msg::new("api-error-unexpected")
+            .arg("statuscode", statuscode.as_str())
+            .arg("actcode", actcode.as_str())
+            .arg("call", *call),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Catalog, Lang};
+
+    /// The catalogue's English is the protocol crates' `Display`: one sentence, two places.
+    #[test]
+    fn english_is_the_errors_own_text() {
+        let rd = [
+            RdError::NotFound {
+                host: "127.0.0.1".into(),
+                ports: "11100-11120".into(),
+            },
+            RdError::Refused { port: 11100 },
+            RdError::Timeout {
+                port: 11101,
+                verb: "CAPTURE",
+                ms: 400,
+            },
+            RdError::NotReady {
+                port: 11100,
+                status: "NOTREADY".into(),
+            },
+            RdError::Capture {
+                port: 11100,
+                failure: CaptureFailure::new("720", ""),
+            },
+            RdError::Capture {
+                port: 11100,
+                failure: CaptureFailure::new("999", "Device not registered"),
+            },
+        ];
+        for e in rd {
+            assert_eq!(rd_error(&e).english(), e.to_string());
+        }
+        let api = [
+            ApiError::Connect {
+                base_url: "https://api.instantpay.in".into(),
+                reason: "connection refused".into(),
+            },
+            ApiError::Rejected {
+                statuscode: StatusCode::parse("IAC"),
+                actcode: None,
+                message: "Invalid credentials".into(),
+            },
+            ApiError::Rejected {
+                statuscode: StatusCode::parse("ZZZ"),
+                actcode: None,
+                message: "?".into(),
+            },
+        ];
+        for e in api {
+            assert_eq!(api_error(&e).english(), e.to_string());
+        }
+    }
+
+    #[test]
+    fn hindi_renders_the_frame_and_the_nested_meaning() {
+        let e = ApiError::Rejected {
+            statuscode: StatusCode::parse("IAC"),
+            actcode: None,
+            message: "Invalid credentials".into(),
+        };
+        let hi = Catalog::get(Lang::Hi).render(&api_error(&e));
+        assert!(
+            hi.contains("IAC") && hi.contains("Invalid credentials"),
+            "{hi}"
+        );
+        let en_meaning = StatusCode::parse("IAC").meaning();
+        assert!(
+            !hi.contains(en_meaning),
+            "the meaning is in Hindi too: {hi}"
+        );
+        let nf = rd_error(&RdError::NotFound {
+            host: "127.0.0.1".into(),
+            ports: "11100-11120".into(),
+        });
+        let hi = Catalog::get(Lang::Hi).render(&nf);
+        assert!(hi.contains("11100-11120"), "{hi}");
+        assert!(hi.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)));
+    }
+
+    #[test]
+    fn a_message_survives_the_wire() {
+        let m = rd_error(&RdError::Capture {
+            port: 11100,
+            failure: CaptureFailure::new("720", ""),
+        });
+        let wire = serde_json::to_string(&m).unwrap();
+        let back: Msg = serde_json::from_str(&wire).unwrap();
+        assert_eq!(back, m);
+        assert_eq!(
+            Catalog::get(Lang::Hi).render(&back),
+            Catalog::get(Lang::Hi).render(&m)
+        );
+    }
+}
