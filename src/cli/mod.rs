@@ -189,7 +189,18 @@ fn init_diagnostics() {
 
 /// Entry point of the `rd-agent` binary.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    run(Cli::parse())
+}
+
+/// Entry point of a binary that is one command of `rd-agent` (`rd-agent-tray`): its
+/// arguments are that command's.
+pub fn main_with_command(command: &str) -> ExitCode {
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    args.insert(1.min(args.len()), command.into());
+    run(Cli::parse_from(args))
+}
+
+fn run(cli: Cli) -> ExitCode {
     let global = cli.global;
     if !matches!(cli.command, Command::Run(_) | Command::Tray(_)) {
         init_diagnostics();

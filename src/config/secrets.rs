@@ -1,9 +1,10 @@
 //! The secret store (docs/architecture.md, "Secrets"): the client secret, the encryption key and the operator's
 //! Aadhaar in a 0600 file in the state directory, owned by whoever runs the agent.
 //!
-//! No OS keyring yet: the 0600 file is the store everywhere (the documented fallback on a
-//! headless machine, and the service's store on Linux). Values are held as [`Secret`] /
-//! [`Aadhaar`], zeroized on drop, and never appear in errors.
+//! On Windows each value is sealed with DPAPI before it is written (`crate::platform::seal`),
+//! and a store from before that is rewritten sealed the first time it is read; on Linux the
+//! 0600 file is the protection. Values are held as [`Secret`] / [`Aadhaar`], zeroized on drop,
+//! and never appear in errors.
 
 use crate::i18n::Msg;
 use std::path::{Path, PathBuf};
@@ -136,26 +137,46 @@ impl Secrets {
             Some(t) => t,
             None => return Ok(Secrets::default()),
         };
-        Secrets::parse(&text).map_err(|reason| SecretsError::Damaged {
-            path: path.to_path_buf(),
-            reason,
-        })
+        let (secrets, in_the_clear) =
+            Secrets::parse_stored(&text).map_err(|reason| SecretsError::Damaged {
+                path: path.to_path_buf(),
+                reason,
+            })?;
+        if in_the_clear {
+            // A Windows store from before DPAPI: rewrite it sealed, so no value stays in the
+            // clear. One that cannot be written now (a reader without write access) is
+            // rewritten by the next one who can.
+            match secrets.save(path) {
+                Ok(()) => tracing::info!(path = %path.display(), "sealed the secrets with DPAPI"),
+                Err(e) => tracing::warn!(error = %e, "could not seal the secrets file yet"),
+            }
+        }
+        Ok(secrets)
     }
 
     /// Parse the file's text. The error text names keys, never values.
     pub fn parse(text: &str) -> Result<Secrets, String> {
+        Secrets::parse_stored(text).map(|(s, _)| s)
+    }
+
+    /// [`Secrets::parse`], and whether a value was in the clear where the OS seals them.
+    fn parse_stored(text: &str) -> Result<(Secrets, bool), String> {
         let table: toml::Table = text
             .parse()
             .map_err(|_| "it is not valid TOML".to_string())?;
         let mut out = Secrets::default();
+        let mut in_the_clear = false;
         for (key, value) in &table {
             let name = SecretName::parse(key).map_err(|_| format!("unknown entry {key:?}"))?;
             let toml::Value::String(v) = value else {
                 return Err(format!("{key} is not a string"));
             };
-            out.set(name, v).map_err(|e| e.to_string())?;
+            let (v, clear) =
+                crate::platform::seal::unseal(v).map_err(|why| format!("{key}: {why}"))?;
+            in_the_clear |= clear;
+            out.set(name, &v).map_err(|e| e.to_string())?;
         }
-        Ok(out)
+        Ok((out, in_the_clear))
     }
 
     /// Validate and set one secret from what the person typed (surrounding whitespace trimmed).
@@ -217,24 +238,31 @@ impl Secrets {
         })
     }
 
-    /// Write the store with mode 0600 (through a temporary file and a rename).
+    /// Write the store with mode 0600 (through a temporary file and a rename), each value
+    /// sealed where the OS seals them.
     pub fn save(&self, path: &Path) -> Result<(), SecretsError> {
+        let werr = |e: std::io::Error| SecretsError::Write {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        };
         let mut text = Zeroizing::new(String::from(
             "# rd-agent secrets: keep this file private (mode 0600). Edit with `rd-agent config set-secret`.\n",
         ));
-        let mut put = |key: &str, value: &str| {
+        let mut put = |key: &str, value: &str| -> Result<(), SecretsError> {
+            let stored = Zeroizing::new(crate::platform::seal::seal(value, path).map_err(werr)?);
             // toml's string encoder escapes quotes and control characters.
-            let v = Zeroizing::new(toml::Value::String(value.to_string()).to_string());
+            let v = Zeroizing::new(toml::Value::String(stored.to_string()).to_string());
             text.push_str(&format!("\"{key}\" = {}\n", v.as_str()));
+            Ok(())
         };
         if let Some(s) = &self.client_secret {
-            put(SecretName::ClientSecret.key(), s.expose());
+            put(SecretName::ClientSecret.key(), s.expose())?;
         }
         if let Some(s) = &self.encryption_key {
-            put(SecretName::EncryptionKey.key(), s.expose());
+            put(SecretName::EncryptionKey.key(), s.expose())?;
         }
         if let Some(a) = &self.aadhaar {
-            put(SecretName::Aadhaar.key(), a.expose_digits());
+            put(SecretName::Aadhaar.key(), a.expose_digits())?;
         }
         super::write_file_atomic(path, &text, true).map_err(|e| SecretsError::Write {
             path: path.to_path_buf(),
@@ -308,6 +336,45 @@ mod tests {
         assert_eq!(back.shown(SecretName::ClientSecret), "set");
         let dbg = format!("{back:?}");
         assert!(!dbg.contains(KEY) && !dbg.contains("9999"), "{dbg}");
+        // On Windows nothing of a value is in the file in the clear (DPAPI).
+        let written = std::fs::read_to_string(&path).unwrap();
+        let digits = DEMO_AADHAAR.replace(' ', "");
+        assert_eq!(
+            written.contains(KEY) || written.contains(&digits),
+            !cfg!(windows),
+            "{written}"
+        );
+    }
+
+    /// A store written before values were sealed is read as it is, and on Windows rewritten
+    /// sealed at once: afterwards no value is in the file in the clear.
+    #[test]
+    fn a_store_in_the_clear_is_read_and_on_windows_sealed_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SECRETS_FILE_NAME);
+        let old = format!(
+            "\"instantpay.client_secret\" = \"cs-old-plain\"\n\"instantpay.encryption_key\" = \"{KEY}\"\n\"operator.aadhaar\" = \"{DEMO_AADHAAR}\"\n"
+        );
+        crate::config::write_file_atomic(&path, &old, true).unwrap();
+        let s = Secrets::load(&path).unwrap();
+        assert_eq!(s.client_secret().unwrap().expose(), "cs-old-plain");
+        let after = std::fs::read_to_string(&path).unwrap();
+        if cfg!(windows) {
+            assert!(
+                !after.contains("cs-old-plain") && !after.contains(KEY),
+                "{after}"
+            );
+            assert!(after.contains(crate::platform::SEALED_PREFIX), "{after}");
+            let again = Secrets::load(&path).unwrap();
+            assert_eq!(again.encryption_key().unwrap().expose(), KEY);
+            assert_eq!(
+                std::fs::read_to_string(&path).unwrap(),
+                after,
+                "sealed once"
+            );
+        } else {
+            assert_eq!(after, old, "Linux keeps the 0600 file as it is");
+        }
     }
 
     #[test]
@@ -342,6 +409,8 @@ mod tests {
             "x = \"y\"",
             "\"instantpay.client_secret\" = \"unterminated",
             "[[[",
+            "\"instantpay.client_secret\" = \"dpapi:not-base64-1234\"",
+            "\"instantpay.client_secret\" = \"dpapi:AAAA\"",
         ] {
             let e = Secrets::parse(text).unwrap_err();
             assert!(!e.contains("1234"), "{e}");

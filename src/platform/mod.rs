@@ -13,6 +13,9 @@ mod os;
 
 pub use os::*;
 
+/// How a secret value sealed by the OS (Windows DPAPI) starts in the secrets file.
+pub const SEALED_PREFIX: &str = "dpapi:";
+
 /// A future that completes when the service should stop (a signal, or the SCM's Stop).
 pub type StopFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 

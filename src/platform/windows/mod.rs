@@ -6,5 +6,6 @@ pub mod locale;
 pub mod net;
 pub mod process;
 pub mod runtime;
+pub mod seal;
 pub mod service;
 pub mod tray;

@@ -65,12 +65,19 @@ pub fn install(_root: Option<&Path>, exe: &Path) -> Result<Installed, ServiceErr
         "Keeps the day's AePS biometric login state, reminds the operator and logs in.",
     );
     let _ = svc.start::<&str>(&[]);
-    // A .lnk needs the shell's COM object; PowerShell has it on every supported Windows.
+    // A .lnk needs the shell's COM object; PowerShell has it on every supported Windows. The
+    // tray's own GUI-subsystem program when it is beside this one (no console at logon).
     let lnk = startup_shortcut();
+    let tray = exe.with_file_name("rd-agent-tray.exe");
+    let (target, arguments) = if tray.is_file() {
+        (tray, "")
+    } else {
+        (exe.to_path_buf(), "tray")
+    };
     let script = format!(
-        "$s=(New-Object -ComObject WScript.Shell).CreateShortcut('{}');$s.TargetPath='{}';$s.Arguments='tray';$s.Save()",
+        "$s=(New-Object -ComObject WScript.Shell).CreateShortcut('{}');$s.TargetPath='{}';$s.Arguments='{arguments}';$s.Save()",
         lnk.display(),
-        exe.display()
+        target.display()
     );
     let out = std::process::Command::new("powershell")
         .args(["-NoProfile", "-NonInteractive", "-Command", &script])
@@ -79,10 +86,15 @@ pub fn install(_root: Option<&Path>, exe: &Path) -> Result<Installed, ServiceErr
             command: "powershell".into(),
             detail: e.to_string(),
         })?;
-    if !out.status.success() {
+    // PowerShell's exit code is not enough (a stub one "succeeds"): the file must be there.
+    if !out.status.success() || !lnk.is_file() {
         return Err(ServiceError::Command {
             command: "powershell CreateShortcut".into(),
-            detail: String::from_utf8_lossy(&out.stderr).trim().to_string(),
+            detail: format!(
+                "{} (the shortcut {} was not created)",
+                String::from_utf8_lossy(&out.stderr).trim(),
+                lnk.display()
+            ),
         });
     }
     Ok(Installed {
