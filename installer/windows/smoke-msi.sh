@@ -15,7 +15,7 @@ set -euo pipefail
 
 die() {
     echo "smoke-msi: error: $*" >&2
-    [ -f "${log:-}" ] && iconv -f UTF-16LE -t UTF-8 "$log" 2>/dev/null | tail -n 40 >&2
+    [ -f "${log:-}" ] && tr -d "\000\r" <"$log" | tail -n 20 >&2
     exit 1
 }
 
@@ -41,6 +41,9 @@ for _ in 1 2 3 4 5 6 7 8 9 10; do
     sleep 1
 done
 grep -q '"via": "service"' <<<"$status" || die "status was not answered by the service: $status"
+# Not checked here: the failure actions the service sets at its first start (wixl cannot).
+# Under Wine 8 `service status` reports restarts_on_failure false after that start, and Wine's
+# sc.exe has no qfailure to tell whether the SCM kept them; it needs a real Windows.
 echo "smoke-msi: installed; the service runs and answers status over its pipe"
 
 log=$drive_c/rd-agent-uninstall.log

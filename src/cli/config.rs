@@ -4,6 +4,7 @@
 //! where other users could read them in the process list.
 
 use std::io::{IsTerminal, Read, Write};
+use std::path::Path;
 
 use serde_json::json;
 
@@ -11,6 +12,7 @@ use super::{CliError, CmdResult, Exit, Global, print_json};
 use crate::config::{
     Config, ConfigError, Paths, Scope, SecretName, Secrets, ensure_state_dir, write_file_atomic,
 };
+use crate::i18n::{Catalog, Lang, Msg};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -107,16 +109,19 @@ fn init(a: InitArgs, paths: &Paths, global: &Global) -> CmdResult {
         ),
     ];
     let interactive = !a.no_input && !global.json && std::io::stdin().is_terminal();
+    let cat = Catalog::get(if global.json {
+        Lang::En
+    } else {
+        super::language(global)
+    });
     if interactive {
-        println!(
-            "Setting up {} (Enter keeps the value in brackets).",
-            paths.config_file.display()
-        );
+        let m = Msg::new("config-setting-up").arg("path", paths.config_file.display().to_string());
+        println!("{}", cat.render(&m));
     }
     for (key, flag) in flags {
         let value = match flag {
             Some(v) => Some(v),
-            None if interactive => ask(key, &get(&cfg, key))?,
+            None if interactive => ask(key, &get(&cfg, key), cat)?,
             None => None,
         };
         if let Some(v) = value {
@@ -131,15 +136,14 @@ fn init(a: InitArgs, paths: &Paths, global: &Global) -> CmdResult {
         let file = paths.secrets_file();
         let mut secrets = Secrets::load(&file).map_err(secrets_error)?;
         for name in SecretName::ALL {
-            let prompt = format!(
-                "{} [{}] (hidden, Enter to keep): ",
-                name.key(),
-                secrets.shown(name)
+            let prompt = cat.render(
+                &Msg::new("config-prompt-secret-keep")
+                    .arg("key", name.key())
+                    .arg("shown", shown(&secrets, name)),
             );
-            let typed =
-                zeroize::Zeroizing::new(rpassword::prompt_password(prompt).map_err(|e| {
-                    CliError::new(Exit::Failure, format!("cannot read the terminal: {e}"))
-                })?);
+            let typed = zeroize::Zeroizing::new(
+                rpassword::prompt_password(prompt).map_err(|e| terminal_error(&e))?,
+            );
             if !typed.trim().is_empty() {
                 secrets.set(name, &typed).map_err(secrets_error)?;
             }
@@ -152,23 +156,47 @@ fn init(a: InitArgs, paths: &Paths, global: &Global) -> CmdResult {
         print_json(&json!({
             "ok": true,
             "config_file": paths.config_file,
-            "problems": problems,
+            "problems": english(&problems),
         }));
     } else {
-        println!("Wrote {}", paths.config_file.display());
-        print_problems(&problems);
+        let m = Msg::new("config-wrote").arg("path", paths.config_file.display().to_string());
+        println!("{}", cat.render(&m));
+        print_problems(&problems, cat);
     }
     Ok(())
 }
 
+fn terminal_error(e: &std::io::Error) -> CliError {
+    CliError::said(
+        Exit::Failure,
+        Msg::new("config-cannot-read-terminal").arg("error", e.to_string()),
+    )
+}
+
+/// What `config show` and the prompts say about a secret: set / not set, the Aadhaar masked.
+fn shown(secrets: &Secrets, name: SecretName) -> Msg {
+    match (name, &secrets.aadhaar) {
+        (SecretName::Aadhaar, Some(a)) => Msg::verbatim(a.masked()),
+        _ if secrets.is_set(name) => Msg::new("secret-shown-set"),
+        _ => Msg::new("secret-shown-not-set"),
+    }
+}
+
+fn english(msgs: &[Msg]) -> Vec<String> {
+    msgs.iter().map(Msg::english).collect()
+}
+
 /// Ask one value on the terminal; `None` keeps the current one.
-fn ask(key: &str, current: &str) -> Result<Option<String>, CliError> {
-    print!("{key} [{current}]: ");
+fn ask(key: &str, current: &str, cat: &Catalog) -> Result<Option<String>, CliError> {
+    let prompt = Msg::new("config-prompt-value")
+        .arg("key", key)
+        .arg("current", current);
+    print!("{}", cat.render(&prompt));
     let _ = std::io::stdout().flush();
     let mut line = String::new();
     std::io::stdin()
         .read_line(&mut line)
-        .map_err(|e| CliError::new(Exit::Failure, format!("cannot read the terminal: {e}")))?;
+        .map_err(|e| terminal_error(&e))?;
     let line = line.trim();
     Ok((!line.is_empty()).then(|| line.to_string()))
 }
@@ -200,9 +228,9 @@ where
 fn set(cfg: &mut Config, key: &str, v: &str) -> Result<(), CliError> {
     let number = |v: &str| {
         v.parse::<u32>().map_err(|_| {
-            CliError::new(
+            CliError::said(
                 Exit::Usage,
-                format!("`{key}` must be a whole number from 0 up"),
+                Msg::new("config-whole-number").arg("key", key.to_string()),
             )
         })
     };
@@ -231,35 +259,31 @@ fn config_text(cfg: &Config) -> String {
 }
 
 /// Everything still missing for a real login, as operator sentences.
-fn problems(cfg: &Config, paths: &Paths) -> Vec<String> {
+fn problems(cfg: &Config, paths: &Paths) -> Vec<Msg> {
     let mut out = Vec::new();
     if let Err(e) = cfg.require_login() {
-        out.push(e.to_string());
+        out.push(e.msg());
     }
     match Secrets::load(&paths.secrets_file()) {
         Ok(s) => {
             for name in SecretName::ALL {
                 if !s.is_set(name) {
-                    out.push(format!(
-                        "`{}` is not set: run `rd-agent config set-secret {}`",
-                        name.key(),
-                        name.key()
-                    ));
+                    out.push(Msg::new("config-secret-not-set").arg("key", name.key()));
                 }
             }
         }
-        Err(e) => out.push(e.to_string()),
+        Err(e) => out.push(e.msg()),
     }
     out
 }
 
-fn print_problems(problems: &[String]) {
+fn print_problems(problems: &[Msg], cat: &Catalog) {
     if problems.is_empty() {
-        println!("Ready for `rd-agent login`.");
+        println!("{}", cat.tr("config-ready"));
     } else {
-        println!("Not ready for a real login yet:");
+        println!("{}", cat.tr("config-not-ready"));
         for p in problems {
-            println!("  - {p}");
+            println!("  - {}", cat.render(p));
         }
     }
 }
@@ -268,7 +292,7 @@ fn show(paths: &Paths, global: &Global) -> CmdResult {
     let cfg = Config::load(&paths.config_file).map_err(config_error)?;
     let secrets_file = paths.secrets_file();
     let secrets = Secrets::load(&secrets_file).map_err(secrets_error)?;
-    let shown: serde_json::Map<String, serde_json::Value> = SecretName::ALL
+    let shown_json: serde_json::Map<String, serde_json::Value> = SecretName::ALL
         .iter()
         .map(|n| (n.key().to_string(), json!(secrets.shown(*n))))
         .collect();
@@ -281,24 +305,30 @@ fn show(paths: &Paths, global: &Global) -> CmdResult {
             "state_dir": paths.state_dir,
             "secrets_file": secrets_file,
             "config": cfg,
-            "secrets": shown,
+            "secrets": shown_json,
             "ready": problems.is_empty(),
-            "problems": problems,
+            "problems": english(&problems),
         }));
         return Ok(());
     }
-    println!(
-        "# config file: {}{}",
-        paths.config_file.display(),
-        if exists { "" } else { " (not found: defaults)" }
-    );
-    println!("# state dir:   {}", paths.state_dir.display());
+    let cat = Catalog::get(super::language(global));
+    let path = |p: &Path| p.display().to_string();
+    let file = Msg::new(if exists {
+        "config-show-file"
+    } else {
+        "config-show-file-missing"
+    })
+    .arg("path", path(&paths.config_file));
+    println!("# {}", cat.render(&file));
+    let dir = Msg::new("config-show-state-dir").arg("path", path(&paths.state_dir));
+    println!("# {}", cat.render(&dir));
     println!("{}", cfg.to_toml());
-    println!("# secrets ({}):", secrets_file.display());
+    let secrets_line = Msg::new("config-show-secrets").arg("path", path(&secrets_file));
+    println!("# {}", cat.render(&secrets_line));
     for n in SecretName::ALL {
-        println!("#   {:<27} {}", n.key(), secrets.shown(n));
+        println!("#   {:<27} {}", n.key(), cat.render(&shown(&secrets, n)));
     }
-    print_problems(&problems);
+    print_problems(&problems, cat);
     Ok(())
 }
 
@@ -307,13 +337,15 @@ const MAX_SECRET_INPUT: u64 = 4096;
 
 fn set_secret(name: &str, paths: &Paths, global: &Global) -> CmdResult {
     let name = SecretName::parse(name).map_err(secrets_error)?;
+    let cat = Catalog::get(if global.json {
+        Lang::En
+    } else {
+        super::language(global)
+    });
     let stdin = std::io::stdin();
     let typed = if stdin.is_terminal() {
-        zeroize::Zeroizing::new(
-            rpassword::prompt_password(format!("{} (hidden): ", name.key())).map_err(|e| {
-                CliError::new(Exit::Failure, format!("cannot read the terminal: {e}"))
-            })?,
-        )
+        let prompt = cat.render(&Msg::new("config-prompt-secret").arg("key", name.key()));
+        zeroize::Zeroizing::new(rpassword::prompt_password(prompt).map_err(|e| terminal_error(&e))?)
     } else {
         let mut buf = zeroize::Zeroizing::new(Vec::new());
         stdin
@@ -321,16 +353,23 @@ fn set_secret(name: &str, paths: &Paths, global: &Global) -> CmdResult {
             .take(MAX_SECRET_INPUT + 1)
             .read_to_end(&mut buf)
             .map_err(|e| {
-                CliError::new(Exit::Failure, format!("cannot read standard input: {e}"))
+                CliError::said(
+                    Exit::Failure,
+                    Msg::new("config-cannot-read-stdin").arg("error", e.to_string()),
+                )
             })?;
         if buf.len() as u64 > MAX_SECRET_INPUT {
-            return Err(CliError::new(
+            return Err(CliError::said(
                 Exit::Usage,
-                format!("{} is too long: type the value only", name.key()),
+                Msg::new("config-secret-too-long").arg("key", name.key()),
             ));
         }
-        let text = std::str::from_utf8(&buf)
-            .map_err(|_| CliError::new(Exit::Usage, format!("{} must be text", name.key())))?;
+        let text = std::str::from_utf8(&buf).map_err(|_| {
+            CliError::said(
+                Exit::Usage,
+                Msg::new("config-secret-not-text").arg("key", name.key()),
+            )
+        })?;
         zeroize::Zeroizing::new(text.to_string())
     };
     ensure_state_dir(&paths.state_dir).map_err(config_error)?;
@@ -346,12 +385,11 @@ fn set_secret(name: &str, paths: &Paths, global: &Global) -> CmdResult {
             "secrets_file": file,
         }));
     } else {
-        println!(
-            "{} {} in {}",
-            name.key(),
-            secrets.shown(name),
-            file.display()
-        );
+        let saved = Msg::new("config-secret-saved")
+            .arg("key", name.key())
+            .arg("shown", shown(&secrets, name))
+            .arg("path", file.display().to_string());
+        println!("{}", cat.render(&saved));
     }
     Ok(())
 }

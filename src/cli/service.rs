@@ -3,7 +3,8 @@
 use std::path::PathBuf;
 
 use super::{CliError, CmdResult, Exit, Global, print_json};
-use crate::service::ServiceError;
+use crate::i18n::{Catalog, Lang, Msg};
+use crate::service::{Installed, ServiceError};
 
 #[derive(Debug, clap::Subcommand)]
 pub enum Command {
@@ -27,14 +28,14 @@ fn fail(e: ServiceError) -> CliError {
         ServiceError::NotPrivileged => Exit::Usage,
         _ => Exit::Failure,
     };
-    CliError::new(exit, e.to_string())
+    CliError::said(exit, e.msg())
 }
 
 fn exe() -> Result<PathBuf, CliError> {
     std::env::current_exe().map_err(|e| {
-        CliError::new(
+        CliError::said(
             Exit::Failure,
-            format!("Could not find this program's own path: {e}"),
+            Msg::new("service-exe-not-found").arg("error", e.to_string()),
         )
     })
 }
@@ -49,29 +50,33 @@ pub fn run(cmd: Command, global: &Global) -> CmdResult {
 
 fn install(a: InstallArgs, global: &Global) -> CmdResult {
     let done = crate::platform::service::install(a.root.as_deref(), &exe()?).map_err(fail)?;
-    report("installed", &done.files, &done.commands, global);
+    report("installed", "service-installed", &done, global);
     Ok(())
 }
 
 fn uninstall(a: InstallArgs, global: &Global) -> CmdResult {
     let done = crate::platform::service::uninstall(a.root.as_deref()).map_err(fail)?;
-    report("uninstalled", &done.files, &done.commands, global);
+    report("uninstalled", "service-uninstalled", &done, global);
     Ok(())
 }
 
-fn report(what: &str, files: &[PathBuf], commands: &[String], global: &Global) {
+fn report(what: &str, id: &'static str, done: &Installed, global: &Global) {
     if global.json {
         print_json(&serde_json::json!({
-            "ok": true, "action": what, "files": files, "commands": commands,
+            "ok": true, "action": what, "files": done.files, "commands": done.commands,
         }));
         return;
     }
-    println!("rd-agent service {what}.");
-    for f in files {
+    let cat = Catalog::get(super::language(global));
+    println!("{}", cat.tr(id));
+    for f in &done.files {
         println!("  {}", f.display());
     }
-    for c in commands {
-        println!("  ran: {c}");
+    for c in &done.commands {
+        println!(
+            "  {}",
+            cat.render(&Msg::new("service-ran").arg("command", c.as_str()))
+        );
     }
 }
 
@@ -86,41 +91,41 @@ fn status(global: &Global) -> CmdResult {
         }
     });
     let state = match &answering {
-        Some(crate::agent::ipc::Message::Status {
-            state, sentence, ..
-        }) => Some((state.clone(), sentence.clone())),
+        Some(crate::agent::ipc::Message::Status { state, .. }) => Some(state.clone()),
         _ => None,
     };
+    let cat = Catalog::get(if global.json {
+        Lang::En
+    } else {
+        super::language(global)
+    });
     if global.json {
         print_json(&serde_json::json!({
             "ok": true,
             "service": st,
             "socket": socket,
-            "state": state.as_ref().map(|s| &s.0),
+            "state": state,
         }));
     } else {
-        println!(
-            "installed: {}, enabled: {}, running: {} ({})",
-            yes(st.installed),
-            yes(st.enabled),
-            yes(st.active),
-            st.detail
-        );
-        match state {
-            Some((_, sentence)) => println!("service says: {sentence}"),
-            None => println!("no answer on {}", socket.display()),
-        }
+        let yes = |b: bool| cat.tr(if b { "service-yes" } else { "service-no" });
+        let line = Msg::new("service-status")
+            .arg("installed", yes(st.installed))
+            .arg("enabled", yes(st.enabled))
+            .arg("running", yes(st.active))
+            .arg("detail", st.detail.as_str());
+        println!("{}", cat.render(&line));
+        let said = match state {
+            Some(state) => Msg::new("service-says").arg("sentence", state.msg()),
+            None => Msg::new("service-no-answer").arg("path", socket.display().to_string()),
+        };
+        println!("{}", cat.render(&said));
     }
     if st.active {
         Ok(())
     } else {
-        Err(CliError::new(
+        Err(CliError::said(
             Exit::Failure,
-            "The rd-agent service is not running: start it with `systemctl start rd-agent` (Linux) or `sc start rd-agent` (Windows).",
+            Msg::new("service-not-running"),
         ))
     }
-}
-
-fn yes(b: bool) -> &'static str {
-    if b { "yes" } else { "no" }
 }

@@ -30,6 +30,24 @@ pub enum ServiceError {
     Unsupported,
 }
 
+impl ServiceError {
+    /// The sentence in the catalogue (`Display` is its English).
+    pub fn msg(&self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            ServiceError::NotPrivileged => Msg::new("service-error-not-privileged"),
+            ServiceError::Write { path, source } => Msg::new("service-error-write")
+                .arg("path", path.as_str())
+                .arg("error", source.to_string()),
+            ServiceError::Command { command, detail } => Msg::new("service-error-command")
+                .arg("command", command.as_str())
+                .arg("detail", detail.as_str()),
+            ServiceError::Manager(e) => Msg::new("service-error-manager").arg("error", e.as_str()),
+            ServiceError::Unsupported => Msg::new("service-error-unsupported"),
+        }
+    }
+}
+
 /// What an install or uninstall did, for the command's output.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Installed {
@@ -48,6 +66,8 @@ pub struct ServiceStatus {
     pub active: bool,
     /// The manager's own words, e.g. `active (running)`.
     pub detail: String,
+    /// The manager restarts it when it fails (systemd `Restart=`, the SCM's failure actions).
+    pub restarts_on_failure: bool,
 }
 
 /// Replace the unit's ExecStart binary with `exe` (for a binary not in /usr/bin).

@@ -999,7 +999,20 @@ fn status_and_doctor_speak_hindi_and_their_json_does_not_change() {
     let err = String::from_utf8_lossy(&hi.stderr);
     assert!(err.starts_with("गड़बड़ी: doctor: config"), "{err}");
 
-    for args in [&["status", "--json"][..], &["doctor", "--json"][..]] {
+    // config show too: its lines in Hindi, the TOML itself as it is.
+    let hi = with_lang("hi_IN.UTF-8", &["config", "show"]);
+    let out = String::from_utf8_lossy(&hi.stdout);
+    assert!(out.starts_with("# कॉन्फ़िग फ़ाइल:"), "{out}");
+    assert!(
+        out.contains("[instantpay]") && out.contains("सेट नहीं है"),
+        "{out}"
+    );
+
+    for args in [
+        &["status", "--json"][..],
+        &["doctor", "--json"][..],
+        &["config", "show", "--json"][..],
+    ] {
         let hi = with_lang("hi_IN.UTF-8", args);
         let en = with_lang("C.UTF-8", args);
         assert_eq!(code(&hi), code(&en));

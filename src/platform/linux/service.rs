@@ -127,7 +127,7 @@ pub fn status() -> Result<ServiceStatus, ServiceError> {
         &[
             "show",
             "rd-agent.service",
-            "--property=LoadState,ActiveState,SubState,UnitFileState",
+            "--property=LoadState,ActiveState,SubState,UnitFileState,Restart",
         ],
     )?;
     let prop = |k: &str| {
@@ -141,6 +141,7 @@ pub fn status() -> Result<ServiceStatus, ServiceError> {
         enabled: prop("UnitFileState") == "enabled",
         active: prop("ActiveState") == "active",
         detail: format!("{} ({})", prop("ActiveState"), prop("SubState")),
+        restarts_on_failure: !matches!(prop("Restart").as_str(), "" | "no"),
     })
 }
 

@@ -8,7 +8,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use windows_service::service::{
-    ServiceAccess, ServiceControl, ServiceControlAccept, ServiceErrorControl, ServiceExitCode,
+    Service, ServiceAccess, ServiceAction, ServiceActionType, ServiceControl, ServiceControlAccept,
+    ServiceErrorControl, ServiceExitCode, ServiceFailureActions, ServiceFailureResetPeriod,
     ServiceInfo, ServiceStartType, ServiceState, ServiceStatus as WinStatus, ServiceType,
 };
 use windows_service::service_control_handler::{self, ServiceControlHandlerResult};
@@ -42,6 +43,53 @@ fn startup_shortcut() -> PathBuf {
         .join("rd-agent tray.lnk")
 }
 
+/// Restart after a failure: in 10 s, then 60 s, then every 5 minutes; the count starts again
+/// after a day without one. Also when the service stops with an error of its own (a broken
+/// config, reported as a service-specific exit code), so a fixed config is picked up.
+fn restart_on_failure(svc: &Service) -> windows_service::Result<()> {
+    let restart = |secs| ServiceAction {
+        action_type: ServiceActionType::Restart,
+        delay: Duration::from_secs(secs),
+    };
+    svc.update_failure_actions(ServiceFailureActions {
+        reset_period: ServiceFailureResetPeriod::After(Duration::from_secs(86_400)),
+        reboot_msg: None,
+        command: None,
+        actions: Some(vec![restart(10), restart(60), restart(300)]),
+    })?;
+    svc.set_failure_actions_on_non_crash_failures(true)
+}
+
+fn restarts(svc: &Service) -> bool {
+    svc.get_failure_actions()
+        .ok()
+        .and_then(|f| f.actions)
+        .is_some_and(|a| {
+            a.iter()
+                .any(|a| a.action_type == ServiceActionType::Restart)
+        })
+}
+
+/// The MSI cannot set failure actions (wixl has no util:ServiceConfig): the service sets its
+/// own at start when they are missing.
+fn ensure_restart_on_failure() {
+    let set = manager(ServiceManagerAccess::CONNECT).ok().and_then(|m| {
+        m.open_service(
+            SERVICE_NAME,
+            ServiceAccess::QUERY_CONFIG | ServiceAccess::CHANGE_CONFIG,
+        )
+        .ok()
+    });
+    match set {
+        Some(svc) if restarts(&svc) => {}
+        Some(svc) => match restart_on_failure(&svc) {
+            Ok(()) => tracing::info!("set the service to restart on failure"),
+            Err(e) => tracing::warn!(error = %e, "could not set restart on failure"),
+        },
+        None => tracing::warn!("could not open the service to set restart on failure"),
+    }
+}
+
 /// Register the service (automatic start, LocalSystem) and add the tray to Startup.
 /// `root` is for Linux packaging tests; the SCM has no such thing.
 pub fn install(_root: Option<&Path>, exe: &Path) -> Result<Installed, ServiceError> {
@@ -61,6 +109,7 @@ pub fn install(_root: Option<&Path>, exe: &Path) -> Result<Installed, ServiceErr
     let svc = m
         .create_service(&info, ServiceAccess::CHANGE_CONFIG | ServiceAccess::START)
         .map_err(|e| ServiceError::Manager(e.to_string()))?;
+    restart_on_failure(&svc).map_err(|e| ServiceError::Manager(e.to_string()))?;
     let _ = svc.set_description(
         "Keeps the day's AePS biometric login state, reminds the operator and logs in.",
     );
@@ -133,6 +182,7 @@ pub fn status() -> Result<ServiceStatus, ServiceError> {
             enabled: false,
             active: false,
             detail: "not installed".into(),
+            restarts_on_failure: false,
         });
     };
     let st = svc
@@ -147,6 +197,7 @@ pub fn status() -> Result<ServiceStatus, ServiceError> {
         enabled,
         active: st.current_state == ServiceState::Running,
         detail: format!("{:?}", st.current_state),
+        restarts_on_failure: restarts(&svc),
     })
 }
 
@@ -183,6 +234,7 @@ fn service_main(_args: Vec<OsString>) {
     let Ok(handle) = service_control_handler::register(SERVICE_NAME, handler) else {
         return;
     };
+    ensure_restart_on_failure();
     let status = |state, accept| WinStatus {
         service_type: ServiceType::OWN_PROCESS,
         current_state: state,
