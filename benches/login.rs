@@ -13,7 +13,7 @@ use instantpay::aadhaar::Aadhaar;
 use instantpay::secret::Secret;
 use instantpay::{BiometricData, Client, LoginOutcome, OutletLoginRequest, new_external_ref};
 use rd_agent::ledger::Ledger;
-use rd_agent::login::live::RdScanner;
+use rd_agent::login::live::{Direct, RdScanner};
 use rd_agent::login::{Deps, LoginParams, LoginResult, Silent, login};
 use sandbox::instantpay::{
     self as ipay, DEMO_ENCRYPTION_KEY, DEMO_LATITUDE, DEMO_LONGITUDE, DEMO_OUTLET_ID, SandboxConfig,
@@ -53,7 +53,6 @@ fn demo_params() -> LoginParams {
     LoginParams {
         latitude: DEMO_LATITUDE.into(),
         longitude: DEMO_LONGITUDE.into(),
-        encryption_key: Secret::new(DEMO_ENCRYPTION_KEY),
         aadhaar: Aadhaar::demo(),
         min_qscore: 40,
         min_nmpoints: 20,
@@ -75,7 +74,10 @@ fn bench_login(
     range: rd::PortRange,
     first_login: bool,
 ) {
-    let client = Client::new(ipay.client_config()).unwrap();
+    let client = Direct {
+        client: Client::new(ipay.client_config()).unwrap(),
+        key: Secret::new(DEMO_ENCRYPTION_KEY),
+    };
     let mut ledger = Ledger::open_in_memory().unwrap();
     let params = demo_params();
     let mut g = c.benchmark_group("login");
@@ -164,7 +166,10 @@ fn use_case_with_a_black_hole_port(c: &mut Criterion) {
 fn after_capture(c: &mut Criterion) {
     let rt = runtime();
     let ipay = rt.block_on(ipay::start(SandboxConfig::default())).unwrap();
-    let client = Client::new(ipay.client_config()).unwrap();
+    let client = Direct {
+        client: Client::new(ipay.client_config()).unwrap(),
+        key: Secret::new(DEMO_ENCRYPTION_KEY),
+    };
     let pid = rd::pid::parse(vendor("mantra-mfs100").unwrap().pid_ok.as_bytes()).unwrap();
     let aadhaar = Aadhaar::demo();
     let key = Secret::new(DEMO_ENCRYPTION_KEY);
@@ -179,7 +184,7 @@ fn after_capture(c: &mut Criterion) {
                 biometric_data: BiometricData::from_pid(black_box(&pid))
                     .with_encrypted_aadhaar(encrypted),
             };
-            let out = rt.block_on(client.outlet_login(&req)).unwrap();
+            let out = rt.block_on(client.client.outlet_login(&req)).unwrap();
             assert!(matches!(out, LoginOutcome::LoggedIn { .. }));
         })
     });

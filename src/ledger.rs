@@ -528,6 +528,22 @@ impl Ledger {
         Ok(())
     }
 
+    /// Record the outcome of an unresolved attempt as the relay that forwarded it recorded it
+    /// (`GET /v1/attempts/{ref}`, docs/relay.md): its real outcome, marked settled by the relay.
+    pub fn finish_from_relay(
+        &self,
+        external_ref: &str,
+        o: &Outcome,
+        now: DateTime<Utc>,
+    ) -> Result<(), LedgerError> {
+        self.finish(external_ref, o, now)?;
+        self.conn.execute(
+            "UPDATE attempts SET resolved_at = ?2, resolution = 'relay_record' WHERE external_ref = ?1",
+            params![external_ref, ts(now)],
+        )?;
+        Ok(())
+    }
+
     /// Attempts still `sending` or `unknown` and not yet settled, oldest first.
     pub fn unresolved(&self) -> Result<Vec<Attempt>, LedgerError> {
         self.query(

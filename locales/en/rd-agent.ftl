@@ -367,7 +367,7 @@ config-port-range-invalid = "{ $value }" is not a port range; write a port or LO
 config-time-of-day-invalid = must be a time HH:MM in IST, e.g. "08:00" (got "{ $value }")
 
 # Secrets errors (src/config/secrets.rs).
-secrets-error-unknown-name = unknown secret "{ $name }": the secrets are instantpay.client_secret, instantpay.encryption_key and operator.aadhaar
+secrets-error-unknown-name = unknown secret "{ $name }": the secrets are instantpay.client_secret, instantpay.encryption_key, operator.aadhaar and relay.token
 secrets-error-read = cannot read the secrets file { $path }: { $reason }
 secrets-error-permissions = the secrets file { $path } can be read by other users: run `chmod 600 { $path }`
 secrets-error-damaged = the secrets file { $path } is damaged ({ $reason }): set the secrets again with `rd-agent config set-secret NAME`
@@ -649,3 +649,15 @@ uidai-reply = InstantPay's reply, word for word: "{ $message }"
 uidai-explained =
     { $sentence }
     { $reply }
+
+## The login relay (src/cli/enroll.rs, src/i18n/errors.rs)
+enroll-done = Enrolled: this computer logs in outlet { $outlet } through the login relay at { $url } (device { $device }). It holds no InstantPay secret.
+enroll-next = Next: run `rd-agent login` for today's login.
+enroll-bad-reply = The relay's enrolment reply has no usable { $what }: tell the platform's support. This computer's settings were not changed.
+relay-device-revoked = The platform has withdrawn this computer's access to the login relay. Nothing was sent. Ask the platform for a new enrolment code, then run `rd-agent enroll` again.
+relay-device-unknown = The login relay does not know this computer (its enrolment was removed, or the token is wrong). Nothing was sent. Ask the platform for a new enrolment code, then run `rd-agent enroll` again.
+relay-rate-limited = The login relay is receiving too many requests from this outlet. Nothing was sent. Wait a minute, then try again.
+relay-outlet-busy = Another computer of this outlet is logging in right now. Nothing was sent. Try again in a minute: if it logged in, this computer is logged in too.
+relay-settling = The outcome of an earlier login of this outlet is not known yet, and a new one now could be charged twice. Nothing was sent. Try again in a few minutes.
+relay-code-invalid = This enrolment code is unknown, already used or expired. Ask the platform for a new one.
+api-error-relay = The login relay refused the call ({ $code }): { $message } Nothing was sent.

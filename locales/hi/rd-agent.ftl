@@ -367,7 +367,7 @@ config-port-range-invalid = "{ $value }" पोर्ट रेंज नही�
 config-time-of-day-invalid = की वैल्यू IST में HH:MM समय होनी चाहिए, जैसे "08:00" (लिखा है: "{ $value }")
 
 # Secrets errors (src/config/secrets.rs).
-secrets-error-unknown-name = अनजाना सीक्रेट "{ $name }": सीक्रेट ये हैं: instantpay.client_secret, instantpay.encryption_key और operator.aadhaar
+secrets-error-unknown-name = अनजाना सीक्रेट "{ $name }": सीक्रेट ये हैं: instantpay.client_secret, instantpay.encryption_key, operator.aadhaar और relay.token
 secrets-error-read = सीक्रेट फ़ाइल { $path } पढ़ी नहीं जा सकी: { $reason }
 secrets-error-permissions = सीक्रेट फ़ाइल { $path } दूसरे यूज़र भी पढ़ सकते हैं: `chmod 600 { $path }` चलाएँ
 secrets-error-damaged = सीक्रेट फ़ाइल { $path } ख़राब है ({ $reason }): `rd-agent config set-secret NAME` से सीक्रेट फिर से सेट करें
@@ -649,3 +649,15 @@ uidai-reply = InstantPay का जवाब, जैसा आया: "{ $messag
 uidai-explained =
     { $sentence }
     { $reply }
+
+## The login relay (src/cli/enroll.rs, src/i18n/errors.rs)
+enroll-done = जुड़ गया: यह कंप्यूटर आउटलेट { $outlet } का लॉगिन { $url } वाले लॉगिन रिले से करेगा (डिवाइस { $device })। इसमें InstantPay का कोई सीक्रेट नहीं है।
+enroll-next = अगला क़दम: आज के लॉगिन के लिए `rd-agent login` चलाएँ।
+enroll-bad-reply = रिले के जवाब में काम का { $what } नहीं है: प्लेटफ़ॉर्म के सपोर्ट को बताएँ। इस कंप्यूटर की सेटिंग नहीं बदली गई।
+relay-device-revoked = प्लेटफ़ॉर्म ने इस कंप्यूटर की लॉगिन रिले तक पहुँच हटा दी है। कुछ नहीं भेजा गया। प्लेटफ़ॉर्म से नया एनरोलमेंट कोड लें, फिर `rd-agent enroll` दोबारा चलाएँ।
+relay-device-unknown = लॉगिन रिले इस कंप्यूटर को नहीं पहचानता (इसका एनरोलमेंट हटा दिया गया, या टोकन ग़लत है)। कुछ नहीं भेजा गया। प्लेटफ़ॉर्म से नया एनरोलमेंट कोड लें, फिर `rd-agent enroll` दोबारा चलाएँ।
+relay-rate-limited = लॉगिन रिले को इस आउटलेट से बहुत ज़्यादा अनुरोध मिल रहे हैं। कुछ नहीं भेजा गया। एक मिनट रुकें, फिर दोबारा कोशिश करें।
+relay-outlet-busy = इस आउटलेट का दूसरा कंप्यूटर अभी लॉगिन कर रहा है। कुछ नहीं भेजा गया। एक मिनट बाद दोबारा कोशिश करें: अगर उसका लॉगिन हो गया, तो यह कंप्यूटर भी लॉगिन है।
+relay-settling = इस आउटलेट के पिछले लॉगिन का नतीजा अभी पता नहीं है, और अभी नया लॉगिन करने पर दो बार पैसे कट सकते हैं। कुछ नहीं भेजा गया। कुछ मिनट बाद दोबारा कोशिश करें।
+relay-code-invalid = यह एनरोलमेंट कोड अनजाना है, पहले इस्तेमाल हो चुका है या इसकी मियाद ख़त्म हो गई है। प्लेटफ़ॉर्म से नया कोड लें।
+api-error-relay = लॉगिन रिले ने अनुरोध मना कर दिया ({ $code }): { $message } कुछ नहीं भेजा गया।

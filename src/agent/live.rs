@@ -11,8 +11,8 @@ use super::live_login::LogProgress;
 use crate::config::{Config, Paths, Secrets};
 use crate::i18n::Msg;
 use crate::ledger::Ledger;
+use crate::login::live::Api;
 use clock::{Clock, next_ist_midnight};
-use instantpay::Client;
 use rd::{DiscoverOptions, Scheme};
 
 pub struct LiveBackend {
@@ -31,7 +31,7 @@ impl LiveBackend {
         Ok(c)
     }
 
-    fn api(&self, config: &Config) -> Result<Client, Msg> {
+    fn api(&self, config: &Config) -> Result<Api, Msg> {
         let secrets = Secrets::load(&self.paths.secrets_file()).map_err(|e| e.msg())?;
         crate::login::live::client(config, &secrets).map_err(|e| e.msg())
     }

@@ -94,7 +94,7 @@ pub fn tray(_args: TrayArgs, global: &Global) -> CmdResult {
         socket,
         fallback_log_dir,
         // The tray speaks its user's language (the service's config is not theirs to read).
-        lang: crate::i18n::Lang::from_setting_here("auto"),
+        lang: crate::platform::language("auto"),
     })
     .map_err(|e| CliError::new(Exit::Failure, e.to_string()))
 }

@@ -72,7 +72,7 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
         let svc = find_service(&discover, args.port).await?;
         // The countdown only goes to stderr, so `--json` keeps stdout to itself.
         // No config here: the language is the locale's.
-        let lang = crate::i18n::Lang::from_setting_here("auto");
+        let lang = crate::platform::language("auto");
         let progress = crate::login::StderrProgress::new(lang);
         let pid = crate::login::countdown::counting_down(
             opts.timeout(),

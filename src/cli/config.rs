@@ -135,7 +135,7 @@ fn init(a: InitArgs, paths: &Paths, global: &Global) -> CmdResult {
         ensure_state_dir(&paths.state_dir).map_err(config_error)?;
         let file = paths.secrets_file();
         let mut secrets = Secrets::load(&file).map_err(secrets_error)?;
-        for name in SecretName::ALL {
+        for &name in cfg.required_secrets() {
             let prompt = cat.render(
                 &Msg::new("config-prompt-secret-keep")
                     .arg("key", name.key())
@@ -250,7 +250,7 @@ fn set(cfg: &mut Config, key: &str, v: &str) -> Result<(), CliError> {
 }
 
 /// The file `config init` writes: the values, with a header saying where secrets go.
-fn config_text(cfg: &Config) -> String {
+pub(crate) fn config_text(cfg: &Config) -> String {
     format!(
         "# rd-agent config. Every key can be overridden by RD_AGENT_<SECTION>__<KEY>.\n\
          # Secrets are not kept here: use `rd-agent config set-secret NAME`.\n\n{}",
@@ -266,7 +266,7 @@ fn problems(cfg: &Config, paths: &Paths) -> Vec<Msg> {
     }
     match Secrets::load(&paths.secrets_file()) {
         Ok(s) => {
-            for name in SecretName::ALL {
+            for &name in cfg.required_secrets() {
                 if !s.is_set(name) {
                     out.push(Msg::new("config-secret-not-set").arg("key", name.key()));
                 }
@@ -292,7 +292,8 @@ fn show(paths: &Paths, global: &Global) -> CmdResult {
     let cfg = Config::load(&paths.config_file).map_err(config_error)?;
     let secrets_file = paths.secrets_file();
     let secrets = Secrets::load(&secrets_file).map_err(secrets_error)?;
-    let shown_json: serde_json::Map<String, serde_json::Value> = SecretName::ALL
+    let shown_json: serde_json::Map<String, serde_json::Value> = cfg
+        .required_secrets()
         .iter()
         .map(|n| (n.key().to_string(), json!(secrets.shown(*n))))
         .collect();
@@ -325,25 +326,20 @@ fn show(paths: &Paths, global: &Global) -> CmdResult {
     println!("{}", cfg.to_toml());
     let secrets_line = Msg::new("config-show-secrets").arg("path", path(&secrets_file));
     println!("# {}", cat.render(&secrets_line));
-    for n in SecretName::ALL {
+    for &n in cfg.required_secrets() {
         println!("#   {:<27} {}", n.key(), cat.render(&shown(&secrets, n)));
     }
     print_problems(&problems, cat);
     Ok(())
 }
 
-/// Longest secret accepted on stdin.
-const MAX_SECRET_INPUT: u64 = 4096;
-
-fn set_secret(name: &str, paths: &Paths, global: &Global) -> CmdResult {
-    let name = SecretName::parse(name).map_err(secrets_error)?;
-    let cat = Catalog::get(if global.json {
-        Lang::En
-    } else {
-        super::language(global)
-    });
+/// One secret from standard input: hidden on a terminal, else all of stdin (bounded).
+pub(crate) fn read_secret(
+    name: SecretName,
+    cat: &Catalog,
+) -> Result<zeroize::Zeroizing<String>, CliError> {
     let stdin = std::io::stdin();
-    let typed = if stdin.is_terminal() {
+    Ok(if stdin.is_terminal() {
         let prompt = cat.render(&Msg::new("config-prompt-secret").arg("key", name.key()));
         zeroize::Zeroizing::new(rpassword::prompt_password(prompt).map_err(|e| terminal_error(&e))?)
     } else {
@@ -371,7 +367,20 @@ fn set_secret(name: &str, paths: &Paths, global: &Global) -> CmdResult {
             )
         })?;
         zeroize::Zeroizing::new(text.to_string())
-    };
+    })
+}
+
+/// Longest secret accepted on stdin.
+const MAX_SECRET_INPUT: u64 = 4096;
+
+fn set_secret(name: &str, paths: &Paths, global: &Global) -> CmdResult {
+    let name = SecretName::parse(name).map_err(secrets_error)?;
+    let cat = Catalog::get(if global.json {
+        Lang::En
+    } else {
+        super::language(global)
+    });
+    let typed = read_secret(name, cat)?;
     ensure_state_dir(&paths.state_dir).map_err(config_error)?;
     let file = paths.secrets_file();
     let mut secrets = Secrets::load(&file).map_err(secrets_error)?;

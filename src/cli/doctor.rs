@@ -5,7 +5,7 @@ use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
 use serde::Serialize;
 
 use super::{CliError, CmdResult, Exit, Global, print_json};
-use crate::config::{Config, SecretName, Secrets};
+use crate::config::{Config, Secrets};
 use crate::i18n::errors::{api_error, rd_error};
 use crate::i18n::{Catalog, Lang, Msg};
 use clock::{Clock, SystemClock, ist};
@@ -166,9 +166,14 @@ pub async fn run_checks(
     // Secrets: set or not, never shown.
     let secrets = match Secrets::load(&paths.secrets_file()) {
         Ok(s) => {
-            let missing: Vec<_> = SecretName::ALL
-                .into_iter()
-                .filter(|n| !s.is_set(*n))
+            let needed = config
+                .as_ref()
+                .map_or(Config::default().required_secrets(), |c| {
+                    c.required_secrets()
+                });
+            let missing: Vec<_> = needed
+                .iter()
+                .filter(|n| !s.is_set(**n))
                 .map(|n| n.key())
                 .collect();
             if missing.is_empty() {
@@ -272,7 +277,7 @@ pub async fn run_checks(
     // API with the credentials, and the clock against its timestamp.
     match (config.as_ref(), secrets.as_ref()) {
         (Some(c), Some(s)) if config_ok => match crate::login::live::client(c, s) {
-            Ok(api) => match api.outlet_login_status().await {
+            Ok(api) => match crate::login::InstantPayApi::login_status(&api).await {
                 Ok(st) => {
                     out.push(check(
                         "api",

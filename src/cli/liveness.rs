@@ -180,7 +180,7 @@ fn api_error(e: ApiError) -> CliError {
         ApiError::Config(_) | ApiError::Request(_) => Exit::Usage,
         ApiError::Connect { .. } | ApiError::NoAnswer { .. } => Exit::Network,
         ApiError::Reply { .. } | ApiError::Unexpected { .. } => Exit::Network,
-        ApiError::Rejected { .. } => Exit::Rejected,
+        ApiError::Rejected { .. } | ApiError::Relay { .. } => Exit::Rejected,
     };
     CliError::new(exit, e.to_string())
 }

@@ -224,7 +224,9 @@ pub fn exit_code(e: &LoginError) -> Exit {
         }
         LoginError::Status(api) => match api {
             ApiError::Config(_) | ApiError::Request(_) => Exit::Usage,
-            ApiError::Rejected { .. } | ApiError::Unexpected { .. } => Exit::Rejected,
+            ApiError::Rejected { .. } | ApiError::Unexpected { .. } | ApiError::Relay { .. } => {
+                Exit::Rejected
+            }
             ApiError::Connect { .. } | ApiError::NoAnswer { .. } | ApiError::Reply { .. } => {
                 Exit::Network
             }
@@ -312,6 +314,7 @@ fn run_sandbox(force: bool, global: &Global) -> CmdResult {
             client_secret: Some(outlet.client_secret.clone()),
             encryption_key: Some(outlet.encryption_key.clone()),
             aadhaar: Some(outlet.aadhaar.clone()),
+            relay_token: None,
         };
         let lang = cfg.language();
         eprintln!(

@@ -15,6 +15,7 @@ pub mod completions;
 pub mod config;
 pub mod devices;
 pub mod doctor;
+pub mod enroll;
 pub mod liveness;
 pub mod login;
 pub mod man;
@@ -86,6 +87,8 @@ pub enum Command {
     /// Create, show and fill in the config.
     #[command(subcommand)]
     Config(config::Command),
+    /// Join the platform's login relay with a one-time code (no InstantPay secret on this PC).
+    Enroll(enroll::Args),
     /// Check everything a support call would.
     Doctor(doctor::Args),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
@@ -102,7 +105,7 @@ pub fn language(global: &Global) -> crate::i18n::Lang {
         .and_then(|p| crate::config::Config::load(&p.config_file).ok())
         .map(|c| c.ui.language)
         .unwrap_or_else(|| "auto".into());
-    crate::i18n::Lang::from_setting_here(&setting)
+    crate::platform::language(&setting)
 }
 
 /// Exit codes (docs/architecture.md, "Command line").
@@ -217,6 +220,7 @@ fn run(cli: Cli) -> ExitCode {
         Command::Tray(a) => agent::tray(a, &global),
         Command::Service(c) => service::run(c, &global),
         Command::Config(c) => config::run(c, &global),
+        Command::Enroll(a) => enroll::run(a, &global),
         Command::Doctor(a) => doctor::run(a, &global),
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => man::run(a),

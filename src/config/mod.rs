@@ -38,6 +38,24 @@ pub struct Config {
     pub capture: CaptureConfig,
     pub schedule: ScheduleConfig,
     pub ui: UiConfig,
+    pub relay: RelayConfig,
+}
+
+/// How this PC reaches InstantPay: with the platform's credentials itself, or through the
+/// platform's login relay (docs/relay.md), holding only a device token.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    #[default]
+    Direct,
+    Relay,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RelayConfig {
+    /// The relay's URL (https; plain http only to loopback), written by `rd-agent enroll`.
+    pub url: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,13 +76,15 @@ impl Default for UiConfig {
 impl Config {
     /// The language for a person at this process's terminal.
     pub fn language(&self) -> crate::i18n::Lang {
-        crate::i18n::Lang::from_setting_here(&self.ui.language)
+        crate::platform::language(&self.ui.language)
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct InstantPayConfig {
+    /// `direct` (this PC holds the client secret and the key) or `relay`.
+    pub mode: Mode,
     /// API root; the sandbox and staging servers set their own.
     pub base_url: String,
     pub client_id: String,
@@ -140,6 +160,7 @@ pub struct ScheduleConfig {
 impl Default for InstantPayConfig {
     fn default() -> Self {
         InstantPayConfig {
+            mode: Mode::Direct,
             base_url: DEFAULT_BASE_URL.to_string(),
             client_id: String::new(),
             outlet_id: String::new(),
@@ -394,6 +415,10 @@ impl Config {
                 ),
             ));
         }
+        if !self.relay.url.is_empty() {
+            instantpay::client::check_url(&self.relay.url, "relay.url")
+                .map_err(|e| bad("relay.url", e.to_string()))?;
+        }
         if self.rd.host.trim().is_empty() {
             return Err(bad("rd.host", "must not be empty; use 127.0.0.1".into()));
         }
@@ -410,12 +435,20 @@ impl Config {
     }
 
     /// Everything a real daily login needs, or the first missing key with how to set it.
+    /// Through a relay, the relay holds the client id and the endpoint IP.
     pub fn require_login(&self) -> Result<(), ConfigError> {
-        for (key, value) in [
-            ("instantpay.client_id", &self.instantpay.client_id),
-            ("instantpay.outlet_id", &self.instantpay.outlet_id),
-            ("instantpay.endpoint_ip", &self.instantpay.endpoint_ip),
-        ] {
+        let required: &[(&str, &String)] = match self.instantpay.mode {
+            Mode::Direct => &[
+                ("instantpay.client_id", &self.instantpay.client_id),
+                ("instantpay.outlet_id", &self.instantpay.outlet_id),
+                ("instantpay.endpoint_ip", &self.instantpay.endpoint_ip),
+            ],
+            Mode::Relay => &[
+                ("relay.url", &self.relay.url),
+                ("instantpay.outlet_id", &self.instantpay.outlet_id),
+            ],
+        };
+        for &(key, value) in required {
             if value.trim().is_empty() {
                 return Err(missing(key));
             }
@@ -427,6 +460,19 @@ impl Config {
             return Err(missing("outlet.longitude"));
         }
         Ok(())
+    }
+
+    /// The secrets a login needs in this mode: through a relay, the PC holds no client
+    /// secret and no encryption key.
+    pub fn required_secrets(&self) -> &'static [SecretName] {
+        match self.instantpay.mode {
+            Mode::Direct => &[
+                SecretName::ClientSecret,
+                SecretName::EncryptionKey,
+                SecretName::Aadhaar,
+            ],
+            Mode::Relay => &[SecretName::RelayToken, SecretName::Aadhaar],
+        }
     }
 
     /// The config as TOML, for `config init` and `config show`.
@@ -633,6 +679,13 @@ fn check_text(key: &str, value: &str) -> Result<(), String> {
         "rd.ports" => parse::<PortRange>(value),
         "rd.env" => parse::<RdEnv>(value),
         "schedule.reminder_at" => parse::<TimeOfDay>(value),
+        "instantpay.mode" => match value {
+            "direct" | "relay" => Ok(()),
+            _ => Err(format!(
+                "must be direct (this computer holds the InstantPay credentials) or relay (the platform's login relay holds them), not {:?}",
+                value.chars().take(20).collect::<String>()
+            )),
+        },
         "ui.language" => match value {
             "en" | "hi" | "auto" => Ok(()),
             _ => Err(format!(

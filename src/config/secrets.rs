@@ -17,19 +17,22 @@ use instantpay::secret::Secret;
 pub const SECRETS_FILE_NAME: &str = "secrets.toml";
 const MAX_SECRETS_BYTES: u64 = 64 * 1024;
 
-/// The three secrets, by the names `config set-secret` takes.
+/// The secrets, by the names `config set-secret` takes. In relay mode (docs/relay.md) the PC
+/// holds only the relay token and the Aadhaar; the client secret and the key stay with the relay.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SecretName {
     ClientSecret,
     EncryptionKey,
     Aadhaar,
+    RelayToken,
 }
 
 impl SecretName {
-    pub const ALL: [SecretName; 3] = [
+    pub const ALL: [SecretName; 4] = [
         SecretName::ClientSecret,
         SecretName::EncryptionKey,
         SecretName::Aadhaar,
+        SecretName::RelayToken,
     ];
 
     pub fn key(self) -> &'static str {
@@ -37,6 +40,7 @@ impl SecretName {
             SecretName::ClientSecret => "instantpay.client_secret",
             SecretName::EncryptionKey => "instantpay.encryption_key",
             SecretName::Aadhaar => "operator.aadhaar",
+            SecretName::RelayToken => "relay.token",
         }
     }
 
@@ -52,7 +56,7 @@ impl SecretName {
 #[derive(Debug, thiserror::Error)]
 pub enum SecretsError {
     #[error(
-        "unknown secret {0:?}: the secrets are instantpay.client_secret, instantpay.encryption_key and operator.aadhaar"
+        "unknown secret {0:?}: the secrets are instantpay.client_secret, instantpay.encryption_key, operator.aadhaar and relay.token"
     )]
     UnknownName(String),
     #[error("cannot read the secrets file {path}: {reason}")]
@@ -118,6 +122,8 @@ pub struct Secrets {
     pub client_secret: Option<Secret>,
     pub encryption_key: Option<Secret>,
     pub aadhaar: Option<Aadhaar>,
+    /// The device credential `rd-agent enroll` got from the relay.
+    pub relay_token: Option<Secret>,
 }
 
 impl std::fmt::Debug for Secrets {
@@ -126,6 +132,7 @@ impl std::fmt::Debug for Secrets {
             .field("client_secret", &self.client_secret.is_some())
             .field("encryption_key", &self.encryption_key.is_some())
             .field("aadhaar", &self.aadhaar.is_some())
+            .field("relay_token", &self.relay_token.is_some())
             .finish()
     }
 }
@@ -196,6 +203,7 @@ impl Secrets {
             SecretName::Aadhaar => {
                 self.aadhaar = Some(Aadhaar::parse(value).map_err(SecretsError::Aadhaar)?);
             }
+            SecretName::RelayToken => self.relay_token = Some(Secret::new(value)),
         }
         Ok(())
     }
@@ -205,6 +213,7 @@ impl Secrets {
             SecretName::ClientSecret => self.client_secret.is_some(),
             SecretName::EncryptionKey => self.encryption_key.is_some(),
             SecretName::Aadhaar => self.aadhaar.is_some(),
+            SecretName::RelayToken => self.relay_token.is_some(),
         }
     }
 
@@ -229,6 +238,12 @@ impl Secrets {
     pub fn encryption_key(&self) -> Result<&Secret, SecretsError> {
         self.encryption_key.as_ref().ok_or(SecretsError::Missing {
             key: SecretName::EncryptionKey.key(),
+        })
+    }
+
+    pub fn relay_token(&self) -> Result<&Secret, SecretsError> {
+        self.relay_token.as_ref().ok_or(SecretsError::Missing {
+            key: SecretName::RelayToken.key(),
         })
     }
 
@@ -263,6 +278,9 @@ impl Secrets {
         }
         if let Some(a) = &self.aadhaar {
             put(SecretName::Aadhaar.key(), a.expose_digits())?;
+        }
+        if let Some(t) = &self.relay_token {
+            put(SecretName::RelayToken.key(), t.expose())?;
         }
         super::write_file_atomic(path, &text, true).map_err(|e| SecretsError::Write {
             path: path.to_path_buf(),

@@ -121,6 +121,24 @@ pub fn api_error(e: &ApiError) -> Msg {
             .arg("statuscode", statuscode.as_str())
             .arg("actcode", actcode.as_str())
             .arg("call", *call),
+        ApiError::Relay { code, message } => relay_refusal(code, message),
+    }
+}
+
+/// A relay's refusal (crates/relay-api/src/wire.rs `codes`): the known ones in our own words,
+/// since what to do about them is ours to say; any other as the relay put it.
+fn relay_refusal(code: &str, message: &str) -> Msg {
+    use relay_api::codes;
+    match code {
+        codes::DEVICE_REVOKED => Msg::new("relay-device-revoked"),
+        codes::DEVICE_UNKNOWN => Msg::new("relay-device-unknown"),
+        codes::RATE_LIMITED => Msg::new("relay-rate-limited"),
+        codes::OUTLET_BUSY => Msg::new("relay-outlet-busy"),
+        codes::SETTLING => Msg::new("relay-settling"),
+        codes::CODE_INVALID => Msg::new("relay-code-invalid"),
+        _ => Msg::new("api-error-relay")
+            .arg("code", code)
+            .arg("message", message),
     }
 }
 
@@ -174,9 +192,38 @@ mod tests {
                 actcode: None,
                 message: "?".into(),
             },
+            // A relay's refusal this build has no words of its own for.
+            ApiError::Relay {
+                code: "MAINTENANCE".into(),
+                message: "back at 10:00.".into(),
+            },
         ];
         for e in api {
             assert_eq!(api_error(&e).english(), e.to_string());
+        }
+    }
+
+    #[test]
+    fn every_relay_refusal_code_has_its_own_sentence_in_both_languages() {
+        use relay_api::codes;
+        for code in [
+            codes::DEVICE_REVOKED,
+            codes::DEVICE_UNKNOWN,
+            codes::RATE_LIMITED,
+            codes::OUTLET_BUSY,
+            codes::SETTLING,
+            codes::CODE_INVALID,
+        ] {
+            let m = api_error(&ApiError::Relay {
+                code: code.into(),
+                message: "the relay's English".into(),
+            });
+            assert_ne!(m.id, "api-error-relay", "{code}");
+            let hi = Catalog::get(Lang::Hi).render(&m);
+            assert!(
+                hi.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)),
+                "{code}: {hi}"
+            );
         }
     }
 

@@ -62,14 +62,6 @@ impl Lang {
         }
     }
 
-    /// [`Lang::from_setting`] over this process's environment and the OS's UI language.
-    pub fn from_setting_here(setting: &str) -> Lang {
-        Lang::from_setting(setting, |k| match k {
-            UI_LANGUAGE => crate::platform::locale::ui_language(),
-            _ => std::env::var(k).ok(),
-        })
-    }
-
     /// `ui.language`: `en`, `hi`, or `auto` (the user's locale: `LC_ALL`, then `LC_MESSAGES`,
     /// then `LANG`, the first that is set, then the OS's UI language (Windows); English when
     /// none names a language we speak).

@@ -1,13 +1,15 @@
-//! The real parts of the login: the local RD Service as a [`Scanner`], and the InstantPay
-//! client and [`LoginParams`] built from the config and the secret store. The service and the
+//! The real parts of the login: the local RD Service as a [`Scanner`], InstantPay (directly or
+//! through the platform's relay) and [`LoginParams`] built from the config and the secret store. The service and the
 //! `login` command both assemble the use case through here.
 
 use std::time::Duration;
 
-use super::{LoginParams, Progress, ScanError, Scanner};
-use crate::config::{Config, ConfigError, Secrets, SecretsError};
+use super::{InstantPayApi, LoginParams, Progress, ScanError, Scanner};
+use crate::config::{Config, ConfigError, Mode, Secrets, SecretsError};
 use crate::i18n::Msg;
-use instantpay::{ApiError, Client, ClientConfig};
+use instantpay::aadhaar::{Aadhaar, AadhaarError};
+use instantpay::secret::Secret;
+use instantpay::{ApiError, Client, ClientConfig, LoginOutcome, LoginStatus, OutletLoginRequest};
 use rd::{DiscoverOptions, PidData, PidOptions, RdService};
 
 /// Capture deadline asked of the RD Service (the finger placement), in milliseconds.
@@ -245,9 +247,142 @@ impl SetupError {
     }
 }
 
-/// The InstantPay client for the configured outlet.
-pub fn client(cfg: &Config, secrets: &Secrets) -> Result<Client, SetupError> {
+/// InstantPay with this PC's own credentials: the client and the key that encrypts the Aadhaar.
+#[derive(Debug, Clone)]
+pub struct Direct {
+    pub client: Client,
+    pub key: Secret,
+}
+
+impl InstantPayApi for Direct {
+    async fn login_status(&self) -> Result<LoginStatus, ApiError> {
+        self.client.outlet_login_status().await
+    }
+
+    fn check_aadhaar(&self, aadhaar: &Aadhaar) -> Result<(), AadhaarError> {
+        aadhaar.encrypt(self.key.expose().as_bytes()).map(drop)
+    }
+
+    async fn login(
+        &self,
+        req: &OutletLoginRequest,
+        aadhaar: &Aadhaar,
+    ) -> Result<LoginOutcome, ApiError> {
+        let encrypted = aadhaar
+            .encrypt(self.key.expose().as_bytes())
+            .map_err(|_| ApiError::Request(instantpay::RequestError::EncryptedAadhaar))?;
+        let mut req = req.clone();
+        req.biometric_data.encrypted_aadhaar = encrypted;
+        self.client.outlet_login(&req).await
+    }
+}
+
+/// InstantPay through the platform's login relay (docs/relay.md): this PC holds a device
+/// token, the relay the credentials and the key. The relay uses the outlet's coordinates from
+/// its registry; `req`'s are ours, from enrolment.
+#[derive(Debug, Clone)]
+pub struct Relayed {
+    pub client: relay_api::RelayClient,
+}
+
+impl InstantPayApi for Relayed {
+    async fn login_status(&self) -> Result<LoginStatus, ApiError> {
+        self.client.status().await
+    }
+
+    fn check_aadhaar(&self, _aadhaar: &Aadhaar) -> Result<(), AadhaarError> {
+        Ok(())
+    }
+
+    async fn login(
+        &self,
+        req: &OutletLoginRequest,
+        aadhaar: &Aadhaar,
+    ) -> Result<LoginOutcome, ApiError> {
+        let body = relay_api::LoginRequest {
+            external_ref: req.external_ref.clone(),
+            biometric_data: req.biometric_data.clone(),
+            aadhaar: aadhaar.expose_digits().to_string(),
+        };
+        let reply = self.client.login(&body).await?;
+        if let Some(first) = &reply.shared_from {
+            tracing::info!(
+                attempt = %req.external_ref,
+                first = %first,
+                "another PC of this outlet logged it in today: nothing charged for this one"
+            );
+        }
+        Ok(reply.outcome)
+    }
+
+    async fn outcome_of(&self, external_ref: &str) -> Option<LoginOutcome> {
+        match self.client.attempt(external_ref).await {
+            Ok(reply) => reply.outcome,
+            Err(e) => {
+                tracing::debug!(error = %e, "the relay could not say what became of the attempt");
+                None
+            }
+        }
+    }
+}
+
+/// The InstantPay side of the login as the config says: direct or through the relay.
+#[derive(Debug, Clone)]
+pub enum Api {
+    Direct(Direct),
+    Relayed(Relayed),
+}
+
+impl InstantPayApi for Api {
+    async fn login_status(&self) -> Result<LoginStatus, ApiError> {
+        match self {
+            Api::Direct(a) => a.login_status().await,
+            Api::Relayed(a) => a.login_status().await,
+        }
+    }
+
+    fn check_aadhaar(&self, aadhaar: &Aadhaar) -> Result<(), AadhaarError> {
+        match self {
+            Api::Direct(a) => a.check_aadhaar(aadhaar),
+            Api::Relayed(a) => a.check_aadhaar(aadhaar),
+        }
+    }
+
+    async fn login(
+        &self,
+        req: &OutletLoginRequest,
+        aadhaar: &Aadhaar,
+    ) -> Result<LoginOutcome, ApiError> {
+        match self {
+            Api::Direct(a) => a.login(req, aadhaar).await,
+            Api::Relayed(a) => a.login(req, aadhaar).await,
+        }
+    }
+
+    async fn outcome_of(&self, external_ref: &str) -> Option<LoginOutcome> {
+        match self {
+            Api::Direct(a) => a.outcome_of(external_ref).await,
+            Api::Relayed(a) => a.outcome_of(external_ref).await,
+        }
+    }
+}
+
+/// How much longer than InstantPay itself the relay is given to answer.
+pub const RELAY_EXTRA_WAIT: Duration = Duration::from_secs(30);
+
+/// The InstantPay side for the configured outlet: this PC's credentials, or the relay's.
+pub fn client(cfg: &Config, secrets: &Secrets) -> Result<Api, SetupError> {
     cfg.require_login()?;
+    let read_timeout = Duration::from_secs(u64::from(cfg.instantpay.read_timeout_secs));
+    if cfg.instantpay.mode == Mode::Relay {
+        // The relay may first wait for another PC of the outlet (crates/rd-relay/src/relay.rs,
+        // BUSY_WAIT) before its own call to InstantPay.
+        let relay_wait = read_timeout + RELAY_EXTRA_WAIT;
+        let client =
+            relay_api::RelayClient::new(&cfg.relay.url, secrets.relay_token()?.clone(), relay_wait)
+                .map_err(SetupError::Client)?;
+        return Ok(Api::Relayed(Relayed { client }));
+    }
     let mut cc = ClientConfig::new(
         cfg.instantpay.base_url.clone(),
         cfg.instantpay.client_id.clone(),
@@ -255,8 +390,11 @@ pub fn client(cfg: &Config, secrets: &Secrets) -> Result<Client, SetupError> {
         cfg.instantpay.outlet_id.clone(),
         cfg.instantpay.endpoint_ip.clone(),
     );
-    cc.read_timeout = Duration::from_secs(u64::from(cfg.instantpay.read_timeout_secs));
-    Client::new(cc).map_err(SetupError::Client)
+    cc.read_timeout = read_timeout;
+    Ok(Api::Direct(Direct {
+        client: Client::new(cc).map_err(SetupError::Client)?,
+        key: secrets.encryption_key()?.clone(),
+    }))
 }
 
 /// What the use case needs besides its parts.
@@ -265,7 +403,6 @@ pub fn params(cfg: &Config, secrets: &Secrets, force: bool) -> Result<LoginParam
     Ok(LoginParams {
         latitude: crate::config::text_or_empty(&cfg.outlet.latitude),
         longitude: crate::config::text_or_empty(&cfg.outlet.longitude),
-        encryption_key: secrets.encryption_key()?.clone(),
         aadhaar: secrets.aadhaar()?.clone(),
         min_qscore: cfg.capture.min_qscore,
         min_nmpoints: cfg.capture.min_nmpoints,

@@ -18,7 +18,6 @@ use crate::ledger::{
 };
 use clock::{Clock, ist_date, next_ist_midnight};
 use instantpay::aadhaar::{Aadhaar, AadhaarError};
-use instantpay::secret::Secret;
 use instantpay::{
     ApiError, BiometricData, LoginOutcome, LoginStatus, OutletLoginRequest, RequestError,
     new_external_ref, validate_coordinates,
@@ -51,24 +50,29 @@ pub trait Scanner {
     }
 }
 
-/// The two InstantPay calls the login makes.
+/// The two InstantPay calls the login makes, straight to InstantPay ([`live::Direct`]) or
+/// through the platform's relay ([`live::Relayed`]).
 pub trait InstantPayApi {
     /// outletLoginStatus: free.
     fn login_status(&self) -> impl Future<Output = Result<LoginStatus, ApiError>> + Send;
-    /// outletLogin: chargeable. `Err` only when nothing was sent.
+
+    /// Whether `aadhaar` can be sent: asked before a finger is, so a bad key costs no capture.
+    /// (Direct mode encrypts it here; a relay encrypts it with the platform's key.)
+    fn check_aadhaar(&self, aadhaar: &Aadhaar) -> Result<(), AadhaarError>;
+
+    /// outletLogin: chargeable. `req.biometric_data.encrypted_aadhaar` is empty: this side
+    /// encrypts `aadhaar` (or has the relay do it). `Err` only when nothing was sent.
     fn login(
         &self,
         req: &OutletLoginRequest,
+        aadhaar: &Aadhaar,
     ) -> impl Future<Output = Result<LoginOutcome, ApiError>> + Send;
-}
 
-impl InstantPayApi for instantpay::Client {
-    async fn login_status(&self) -> Result<LoginStatus, ApiError> {
-        self.outlet_login_status().await
-    }
-
-    async fn login(&self, req: &OutletLoginRequest) -> Result<LoginOutcome, ApiError> {
-        self.outlet_login(req).await
+    /// What became of an attempt whose reply never came, where the other side keeps a record
+    /// of each attempt (a relay does; InstantPay does not, so the status settles it instead).
+    /// `None`: not known here.
+    fn outcome_of(&self, _external_ref: &str) -> impl Future<Output = Option<LoginOutcome>> + Send {
+        async { None }
     }
 }
 
@@ -181,7 +185,6 @@ pub struct ScanError(pub Msg);
 pub struct LoginParams {
     pub latitude: String,
     pub longitude: String,
-    pub encryption_key: Secret,
     pub aadhaar: Aadhaar,
     pub min_qscore: u32,
     pub min_nmpoints: u32,
@@ -401,12 +404,25 @@ async fn check_locked<A: InstantPayApi>(
     progress: &dyn Progress,
     settle_window: chrono::Duration,
 ) -> Result<Checked, LoginError> {
-    let unresolved = ledger.unresolved()?;
+    let mut unresolved = ledger.unresolved()?;
     if !unresolved.is_empty() {
         progress.step(&Msg::new("login-unresolved-attempts").arg("count", unresolved.len()));
     } else {
         progress.step(&Msg::new("login-asking-status"));
     }
+    // Where the other side kept a record of the attempt (a relay), its outcome settles it.
+    let mut from_record = Vec::new();
+    for a in &unresolved {
+        if let Some(o) = api.outcome_of(&a.external_ref).await
+            && !matches!(o, LoginOutcome::Unknown { .. })
+        {
+            ledger.finish_from_relay(&a.external_ref, &ledger_outcome(&o), clock.now())?;
+            if let Some(back) = ledger.get(&a.external_ref)? {
+                from_record.push(back);
+            }
+        }
+    }
+    unresolved.retain(|a| !from_record.iter().any(|r| r.external_ref == a.external_ref));
     let asked_at = clock.now();
     let status = api.login_status().await.map_err(LoginError::Status)?;
     let now = clock.now();
@@ -419,7 +435,7 @@ async fn check_locked<A: InstantPayApi>(
         },
         now,
     )?;
-    let settled = settle(
+    let mut settled = settle(
         ledger,
         &unresolved,
         status.logged_in,
@@ -427,6 +443,7 @@ async fn check_locked<A: InstantPayApi>(
         settle_window,
         now,
     )?;
+    settled.resolved.splice(0..0, from_record);
     for a in &settled.resolved {
         progress.step(
             &Msg::new("login-attempt-settled")
@@ -492,9 +509,7 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
     // Checks that need no finger come first, so a bad config costs no capture.
     validate_coordinates(&params.latitude, &params.longitude).map_err(LoginError::Request)?;
     // An encryption now proves the key before the finger is asked for.
-    params
-        .aadhaar
-        .encrypt(params.encryption_key.expose().as_bytes())
+    api.check_aadhaar(&params.aadhaar)
         .map_err(LoginError::Aadhaar)?;
 
     // 4. Capture and the quality gate.
@@ -542,16 +557,12 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
         });
     }
 
-    // 5. Encrypt and build.
-    let encrypted = params
-        .aadhaar
-        .encrypt(params.encryption_key.expose().as_bytes())
-        .map_err(LoginError::Aadhaar)?;
+    // 5. Build (the API encrypts the Aadhaar as it sends).
     let req = OutletLoginRequest {
         latitude: params.latitude.clone(),
         longitude: params.longitude.clone(),
         external_ref: new_external_ref(),
-        biometric_data: BiometricData::from_pid(&pid).with_encrypted_aadhaar(encrypted),
+        biometric_data: BiometricData::from_pid(&pid),
     };
     drop(pid);
 
@@ -569,7 +580,7 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
     };
     ledger.begin(&new, clock.now())?;
     progress.step(&Msg::new("login-sending").arg("attempt", new.external_ref.clone()));
-    let sent = api.login(&req).await;
+    let sent = api.login(&req, &params.aadhaar).await;
     drop(req);
     let now = clock.now();
     let outcome = match sent {

@@ -66,6 +66,16 @@ struct FakeApi {
     log: Mutex<Vec<&'static str>>,
     /// outletLoginStatus answers only once this is told (by the scanner's `prepare`).
     answer_after: Option<std::sync::Arc<tokio::sync::Notify>>,
+    /// The encryption key, as the direct API holds it; `None` is [`KEY`].
+    key: Option<String>,
+    /// What `outcome_of` answers (a relay's record of an attempt).
+    records: Mutex<Vec<(String, LoginOutcome)>>,
+}
+
+impl FakeApi {
+    fn key(&self) -> &str {
+        self.key.as_deref().unwrap_or(KEY)
+    }
 }
 
 fn status(logged_in: bool) -> LoginStatus {
@@ -115,15 +125,34 @@ impl InstantPayApi for FakeApi {
         }
     }
 
-    async fn login(&self, req: &OutletLoginRequest) -> Result<LoginOutcome, ApiError> {
+    fn check_aadhaar(&self, aadhaar: &Aadhaar) -> Result<(), AadhaarError> {
+        aadhaar.encrypt(self.key().as_bytes()).map(drop)
+    }
+
+    async fn login(
+        &self,
+        req: &OutletLoginRequest,
+        aadhaar: &Aadhaar,
+    ) -> Result<LoginOutcome, ApiError> {
         self.login_calls.fetch_add(1, Ordering::SeqCst);
         self.log.lock().unwrap().push("login");
-        self.sent.lock().unwrap().push(req.clone());
+        let mut req = req.clone();
+        req.biometric_data.encrypted_aadhaar = aadhaar.encrypt(self.key().as_bytes()).unwrap();
+        self.sent.lock().unwrap().push(req);
         self.login_reply
             .lock()
             .unwrap()
             .clone()
             .unwrap_or(Ok(LoginOutcome::LoggedIn { meta: meta() }))
+    }
+
+    async fn outcome_of(&self, external_ref: &str) -> Option<LoginOutcome> {
+        self.records
+            .lock()
+            .unwrap()
+            .iter()
+            .find(|(r, _)| r == external_ref)
+            .map(|(_, o)| o.clone())
     }
 }
 
@@ -176,7 +205,6 @@ fn params(force: bool) -> LoginParams {
     LoginParams {
         latitude: "19.0760".into(),
         longitude: "72.8777".into(),
-        encryption_key: Secret::new(KEY),
         aadhaar: Aadhaar::parse(DEMO_AADHAAR).unwrap(),
         min_qscore: 40,
         min_nmpoints: 20,
@@ -597,9 +625,11 @@ fn not_sent_is_recorded_as_not_charged() {
 #[test]
 fn bad_key_or_coordinates_fail_before_the_finger_is_asked() {
     let mut ledger = Ledger::open_in_memory().unwrap();
-    let api = FakeApi::default();
-    let mut p = params(false);
-    p.encryption_key = Secret::new("too-short");
+    let api = FakeApi {
+        key: Some("too-short".into()),
+        ..FakeApi::default()
+    };
+    let p = params(false);
     let r = run(&mut ledger, &api, Ok(pid("70", "40")), &p, morning());
     let e = r.result.unwrap_err();
     assert!(matches!(e, LoginError::Aadhaar(_)), "{e}");
@@ -904,4 +934,73 @@ fn the_port_of_a_login_is_tried_first_next_time() {
         Some(11_105)
     );
     assert_eq!(login_on(&mut ledger, 11_105, true), Some(11_105));
+}
+
+/// An attempt whose reply never came, written this morning.
+fn left_unresolved(ledger: &mut Ledger, external_ref: &str) {
+    ledger
+        .begin(
+            &NewAttempt {
+                external_ref: external_ref.into(),
+                ..NewAttempt::default()
+            },
+            morning(),
+        )
+        .unwrap();
+}
+
+/// A run at 20 s past `morning()`, inside the settle window.
+fn run_20s_later(ledger: &mut Ledger, api: &FakeApi) -> Run {
+    run(
+        ledger,
+        api,
+        Ok(pid("70", "40")),
+        &params(false),
+        morning() + chrono::Duration::seconds(20),
+    )
+}
+
+#[test]
+fn an_attempt_the_relay_recorded_is_settled_by_its_record_even_inside_the_window() {
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    left_unresolved(&mut ledger, "RDARELAYED1");
+    // The relay says the attempt was refused (charged), though the status alone could not
+    // judge it for another 100 s: its record settles it now, and the login runs.
+    let api = FakeApi::default();
+    api.records.lock().unwrap().push((
+        "RDARELAYED1".into(),
+        LoginOutcome::LoginRequired {
+            message: "finger did not match".into(),
+            meta: meta(),
+        },
+    ));
+    let r = run_20s_later(&mut ledger, &api);
+    let report = r.result.unwrap();
+    assert_eq!(report.resolved.len(), 1);
+    assert_eq!(report.resolved[0].external_ref, "RDARELAYED1");
+    assert_eq!(report.resolved[0].state, AttemptState::Rejected);
+    assert_eq!(report.resolved[0].charged, Some(true));
+    assert_eq!(
+        report.resolved[0].resolution.as_deref(),
+        Some("relay_record")
+    );
+    assert_eq!(*api.log.lock().unwrap(), vec!["status", "login"]);
+
+    // A record that is itself unknown settles nothing: the status rules apply.
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    left_unresolved(&mut ledger, "RDARELAYED2");
+    let api = FakeApi::default();
+    api.records.lock().unwrap().push((
+        "RDARELAYED2".into(),
+        LoginOutcome::Unknown {
+            reason: "no answer".into(),
+        },
+    ));
+    let r = run_20s_later(&mut ledger, &api);
+    assert!(
+        matches!(r.result, Err(LoginError::Settling { .. })),
+        "{:?}",
+        r.result
+    );
+    assert_eq!(api.login_calls.load(Ordering::SeqCst), 0);
 }

@@ -13,6 +13,15 @@ mod os;
 
 pub use os::*;
 
+/// The language for `setting` (`ui.language`) here: [`crate::i18n::Lang::from_setting`] over
+/// this process's environment and the OS's UI language (`os::locale`).
+pub fn language(setting: &str) -> crate::i18n::Lang {
+    crate::i18n::Lang::from_setting(setting, |k| match k {
+        crate::i18n::UI_LANGUAGE => os::locale::ui_language(),
+        _ => std::env::var(k).ok(),
+    })
+}
+
 /// How a secret value sealed by the OS (Windows DPAPI) starts in the secrets file.
 pub const SEALED_PREFIX: &str = "dpapi:";
 

@@ -465,6 +465,7 @@ ports = "{rd_port}-{rd_port}"
             client_secret: Some(outlet.client_secret.clone()),
             encryption_key: Some(outlet.encryption_key.clone()),
             aadhaar: Some(outlet.aadhaar.clone()),
+            relay_token: None,
         }
         .save(&dir.join("secrets.toml"))
         .unwrap();

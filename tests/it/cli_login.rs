@@ -2,11 +2,11 @@
 //! and the sandbox InstantPay running in this test process on loopback ports, with real config,
 //! secrets and SQLite files in a temporary directory.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::support::{ChildGuard, rd_agent, rd_agent_std};
+use crate::support::{ChildGuard, contains, files_under, rd_agent, rd_agent_std};
 use ::sandbox::instantpay::{
     self as ipay, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY, DEMO_LATITUDE,
     DEMO_LONGITUDE, DEMO_OUTLET_ID, Fault, SandboxConfig, SandboxInstantPay,
@@ -557,24 +557,6 @@ fn config_init_show_and_set_secret() {
         "{}",
         text(&out)
     );
-}
-
-/// Every file under `dir`, recursively, as bytes.
-fn files_under(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
-    for e in std::fs::read_dir(dir).unwrap() {
-        let p = e.unwrap().path();
-        if p.is_dir() {
-            files_under(&p, out);
-        } else if p.is_file() {
-            // Regular files only (the service's socket may be left behind).
-            let bytes = std::fs::read(&p).unwrap();
-            out.push((p, bytes));
-        }
-    }
-}
-
-fn contains(hay: &[u8], needle: &str) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
 #[test]

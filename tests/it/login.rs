@@ -14,7 +14,7 @@ use instantpay::Client;
 use instantpay::aadhaar::Aadhaar;
 use instantpay::secret::Secret;
 use rd_agent::ledger::{AttemptState, DayState, Ledger};
-use rd_agent::login::live::RdScanner;
+use rd_agent::login::live::{Direct, RdScanner};
 use rd_agent::login::{Deps, LoginError, LoginParams, LoginReport, LoginResult, Silent, login};
 use sandbox::rd::{SimOptions, SimulatedRd, vendor};
 
@@ -25,7 +25,7 @@ struct World {
     clock: SetClock,
     ipay: SandboxInstantPay,
     rd: SimulatedRd,
-    client: Client,
+    client: Direct,
     ledger: Ledger,
     _dir: tempfile::TempDir,
 }
@@ -41,7 +41,10 @@ async fn world(start: DateTime<Utc>) -> World {
     let rd = SimulatedRd::start(SimOptions::new(vendor("mantra-mfs100").unwrap()))
         .await
         .unwrap();
-    let client = Client::new(ipay.client_config()).unwrap();
+    let client = Direct {
+        client: Client::new(ipay.client_config()).unwrap(),
+        key: Secret::new(DEMO_ENCRYPTION_KEY),
+    };
     let dir = tempfile::tempdir().unwrap();
     let ledger = Ledger::open(&dir.path().join("ledger.sqlite3")).unwrap();
     World {
@@ -58,7 +61,6 @@ fn params(force: bool) -> LoginParams {
     LoginParams {
         latitude: DEMO_LATITUDE.into(),
         longitude: DEMO_LONGITUDE.into(),
-        encryption_key: Secret::new(DEMO_ENCRYPTION_KEY),
         aadhaar: Aadhaar::demo(),
         min_qscore: 40,
         min_nmpoints: 20,

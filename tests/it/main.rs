@@ -9,6 +9,7 @@ mod liveness;
 mod login;
 mod rd;
 mod rd_cli;
+mod relay;
 mod shipping;
 mod support;
 mod upgrade;

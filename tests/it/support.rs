@@ -1,6 +1,7 @@
 //! What every integration test shares: the `rd-agent` command, a guard that kills a child the
-//! test started, and the real RD samples under `rd-fixtures/real/`.
+//! test started, the real RD samples under `rd-fixtures/real/`, and a search of written files.
 
+use std::path::{Path, PathBuf};
 use std::process::Child;
 
 /// `rd-agent` as a test runs it: the environment's config, state dir and socket never leak in.
@@ -59,4 +60,22 @@ pub fn real_sample_path(name: &str) -> String {
 pub fn real_sample(name: &str) -> Vec<u8> {
     let path = real_sample_path(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Every file under `dir`, recursively, as bytes.
+pub(crate) fn files_under(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            files_under(&p, out);
+        } else if p.is_file() {
+            // Regular files only (the service's socket may be left behind).
+            let bytes = std::fs::read(&p).unwrap();
+            out.push((p, bytes));
+        }
+    }
+}
+
+pub(crate) fn contains(hay: &[u8], needle: &str) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle.as_bytes())
 }

@@ -31,11 +31,10 @@ use super::model::{
     CheckSessionOut, HeldData, InitiateRequest, InitiateResponse, InitiateSessionOut,
     TransactionOut, parse_json, validate_invoice_id,
 };
-use super::ratelimit::RateLimiter;
-use super::ratelimit::address_key;
 use super::serve::RemoteAddr;
 use super::store::Store;
 use super::store::{Consume, SessionRecord, StoreError, TokenRecord, token_hash};
+use ratelimit::RateLimiter;
 
 /// What every handler shares.
 pub(crate) struct AppState {
@@ -418,6 +417,11 @@ async fn check_inner(
         billing: held.billing,
         consumer: held.consumer,
     })
+}
+
+/// The rate-limit key for a client address: its host (`client::host`).
+fn address_key(ip: std::net::IpAddr) -> String {
+    super::client::host(ip).to_string()
 }
 
 #[cfg(test)]

@@ -12,7 +12,6 @@ mod handlers;
 pub mod metrics;
 pub mod model;
 mod os;
-pub mod ratelimit;
 mod serve;
 pub mod signature;
 pub mod store;

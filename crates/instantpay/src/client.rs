@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::codes::{ActCode, StatusCode};
 use super::envelope::{
@@ -66,8 +66,8 @@ impl ClientConfig {
     }
 }
 
-/// `outletLoginStatus`, decoded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// `outletLoginStatus`, decoded. (Deserialize: a login relay passes it on as it is.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginStatus {
     pub logged_in: bool,
     /// `aadhaarLastFour`, when the API gives it.
@@ -78,7 +78,7 @@ pub struct LoginStatus {
 }
 
 /// The outcome of a sent `outletLogin`: exactly one of these.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub enum LoginOutcome {
     /// `TXN` / `LOGGEDIN`: logged in until midnight IST. Charged.
@@ -148,6 +148,10 @@ pub enum ApiError {
         actcode: Option<ActCode>,
         message: String,
     },
+    /// A login relay (docs/relay.md) between this machine and InstantPay refused the call
+    /// before forwarding it: `code` is the relay's (`DEVICE_REVOKED`, `RATE_LIMITED`, ...).
+    #[error("The login relay refused the call ({code}): {message} Nothing was sent.")]
+    Relay { code: String, message: String },
     #[error(
         "InstantPay answered {statuscode}/{actcode} to {call}, which rd-agent does not \
          understand: quote these codes to InstantPay support."
@@ -164,7 +168,10 @@ impl ApiError {
     pub fn nothing_sent(&self) -> bool {
         matches!(
             self,
-            ApiError::Config(_) | ApiError::Request(_) | ApiError::Connect { .. }
+            ApiError::Config(_)
+                | ApiError::Request(_)
+                | ApiError::Connect { .. }
+                | ApiError::Relay { .. }
         )
     }
 }
@@ -197,17 +204,23 @@ impl std::fmt::Debug for Client {
 /// `instantpay.base_url` as the client uses it (no trailing `/`): a URL, https, or plain http
 /// to a loopback test server only. The config checks its value with this too.
 pub fn check_base_url(raw: &str) -> Result<String, ApiError> {
+    check_url(raw, "instantpay.base_url")
+}
+
+/// A server URL as a client of ours uses it (no trailing `/`): https, or plain http to a
+/// loopback test server only. `key` names the setting in the error.
+pub fn check_url(raw: &str, key: &str) -> Result<String, ApiError> {
     let base_url = raw.trim_end_matches('/').to_string();
     let url = reqwest::Url::parse(&base_url).map_err(|_| {
         ApiError::Config(format!(
-            "instantpay.base_url \"{base_url}\" is not a URL (e.g. {DEFAULT_BASE_URL})."
+            "{key} \"{base_url}\" is not a URL (e.g. {DEFAULT_BASE_URL})."
         ))
     })?;
     match url.scheme() {
         "https" => Ok(base_url),
         "http" if is_loopback_host(&url) => Ok(base_url),
         _ => Err(ApiError::Config(format!(
-            "instantpay.base_url \"{base_url}\" must use https (plain http only to a loopback test server)."
+            "{key} \"{base_url}\" must use https (plain http only to a loopback test server)."
         ))),
     }
 }
@@ -299,6 +312,18 @@ impl Client {
             headers,
             secret: cfg.client_secret,
             read_timeout: cfg.read_timeout,
+        })
+    }
+
+    /// The same client (credentials, connection pool) acting for another outlet: a relay
+    /// holds one platform client and sends each outlet's calls under its own id.
+    pub fn for_outlet(&self, outlet_id: &str) -> Result<Client, ApiError> {
+        let (name, value) = header(HEADER_OUTLET_ID, outlet_id, "the outlet id")?;
+        let mut headers = self.headers.clone();
+        headers.insert(name, value);
+        Ok(Client {
+            headers,
+            ..self.clone()
         })
     }
 

@@ -1,27 +1,14 @@
 //! The PostgreSQL store, for several instances behind one load balancer. A few connections,
 //! each with its statements prepared once; a connection that dies is replaced on next use.
 //!
-//! TLS (rustls): `sslmode=require` in the URL insists on it, and so does the default, `prefer`,
-//! whenever the server is not on this machine (a Unix socket, localhost or a loopback address
-//! stays plain); `sslmode=disable` never uses it. The server's certificate
-//! is always verified, with its host name, against the CA file given (`--db-ca-file`) or else
-//! the Mozilla roots: what libpq calls `verify-full`.
+//! TLS and the certificate check are crates/pgconn's.
 
-use std::future::Future;
-use std::net::IpAddr;
 use std::path::Path;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use tokio_postgres::config::{Host, SslMode};
 use tokio_postgres::error::SqlState;
-use tokio_postgres::{Client, NoTls, Row, Statement};
-use tokio_postgres_rustls::MakeRustlsConnect;
-use tokio_rustls::rustls::crypto::ring;
-use tokio_rustls::rustls::pki_types::CertificateDer;
-use tokio_rustls::rustls::pki_types::pem::PemObject;
-use tokio_rustls::rustls::{ClientConfig, RootCertStore};
+use tokio_postgres::{Client, Row, Statement};
 
 use super::{Consume, SessionRecord, StoreError, TokenRecord, from_millis, to_millis};
 
@@ -74,125 +61,9 @@ fn backend(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(e.to_string())
 }
 
-/// Where to connect, and with what TLS.
-#[derive(Clone)]
-struct Target {
-    config: tokio_postgres::Config,
-    tls: Option<MakeRustlsConnect>,
-}
-
-impl Target {
-    fn new(url: &str, ca_file: Option<&Path>) -> Result<Target, StoreError> {
-        // The parser's messages name the option at fault, never the password.
-        let mut config: tokio_postgres::Config = url
-            .parse()
-            .map_err(|e| StoreError::Open(format!("the PostgreSQL URL is not valid ({e})")))?;
-        if config.get_application_name().is_none() {
-            config.application_name("connpay-server");
-        }
-        let local = config.get_hosts().iter().all(is_local);
-        let wants_tls = match config.get_ssl_mode() {
-            SslMode::Disable => false,
-            SslMode::Require => true,
-            // Off this machine, `prefer` would fall back to plain text when the server (or
-            // someone on the path) says it has no TLS: insist instead.
-            _ if !local => {
-                config.ssl_mode(SslMode::Require);
-                true
-            }
-            _ => false,
-        };
-        let tls = if wants_tls {
-            Some(connector(ca_file)?)
-        } else {
-            None
-        };
-        Ok(Target { config, tls })
-    }
-}
-
-fn is_local(host: &Host) -> bool {
-    match host {
-        Host::Tcp(name) => {
-            name == "localhost" || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-        }
-        #[cfg(unix)]
-        Host::Unix(_) => true,
-    }
-}
-
-fn connector(ca_file: Option<&Path>) -> Result<MakeRustlsConnect, StoreError> {
-    let mut roots = RootCertStore::empty();
-    match ca_file {
-        Some(path) => {
-            let unreadable = |e: String| {
-                StoreError::Open(format!(
-                    "cannot read the CA certificates in {} ({e}); give --db-ca-file a PEM file",
-                    path.display()
-                ))
-            };
-            let certs = CertificateDer::pem_file_iter(path)
-                .map_err(|e| unreadable(e.to_string()))?
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| unreadable(e.to_string()))?;
-            let (added, _) = roots.add_parsable_certificates(certs);
-            if added == 0 {
-                return Err(unreadable("no usable CERTIFICATE block".into()));
-            }
-        }
-        None => roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned()),
-    }
-    let config = ClientConfig::builder_with_provider(Arc::new(ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(|e| StoreError::Open(e.to_string()))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(MakeRustlsConnect::new(config))
-}
-
-fn keep_running<E: std::fmt::Display>(
-    connection: impl Future<Output = Result<(), E>> + Send + 'static,
-) {
-    tokio::spawn(async move {
-        if let Err(e) = connection.await {
-            tracing::warn!("PostgreSQL connection closed: {e}");
-        }
-    });
-}
-
-/// The error with its causes: tokio-postgres puts the reason (a refused certificate, a
-/// password) in the source, and "error performing TLS handshake" alone helps no one.
-fn with_causes(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
-        text.push_str(": ");
-        text.push_str(&c.to_string());
-        cause = c.source();
-    }
-    text
-}
-
-async fn raw_client(target: &Target) -> Result<Client, StoreError> {
-    let open = |e: tokio_postgres::Error| StoreError::Open(with_causes(&e));
-    let client = match &target.tls {
-        Some(tls) => {
-            let (client, connection) = target.config.connect(tls.clone()).await.map_err(open)?;
-            keep_running(connection);
-            client
-        }
-        None => {
-            let (client, connection) = target.config.connect(NoTls).await.map_err(open)?;
-            keep_running(connection);
-            client
-        }
-    };
-    Ok(client)
-}
-
 impl Conn {
-    async fn connect(target: &Target) -> Result<Conn, StoreError> {
-        let client = raw_client(target).await?;
+    async fn connect(target: pgconn::Target) -> Result<Conn, StoreError> {
+        let client = pgconn::connect(&target).await.map_err(StoreError::Open)?;
         let p = |sql: String| {
             let client = &client;
             async move {
@@ -240,15 +111,15 @@ impl Conn {
     }
 }
 
-struct Inner {
-    target: Target,
-    slots: Vec<RwLock<Arc<Conn>>>,
-    next: AtomicUsize,
+impl pgconn::Pooled for Conn {
+    fn client(&self) -> &Client {
+        &self.client
+    }
 }
 
 #[derive(Clone)]
 pub struct PgStore {
-    inner: Arc<Inner>,
+    pool: Arc<pgconn::Pool<Conn>>,
 }
 
 fn session_from_row(row: &Row) -> SessionRecord {
@@ -275,36 +146,22 @@ impl PgStore {
         ca_file: Option<&Path>,
     ) -> Result<PgStore, StoreError> {
         let pool = pool.max(1);
-        let target = Target::new(url, ca_file)?;
+        let target =
+            pgconn::Target::new(url, ca_file, "connpay-server").map_err(StoreError::Open)?;
         // The tables must exist before the statements on them can be prepared.
-        raw_client(&target)
-            .await?
+        pgconn::connect(&target)
+            .await
+            .map_err(StoreError::Open)?
             .batch_execute(SCHEMA)
             .await
             .map_err(|e| StoreError::Open(e.to_string()))?;
-        let mut slots = Vec::with_capacity(pool);
-        for _ in 0..pool {
-            slots.push(RwLock::new(Arc::new(Conn::connect(&target).await?)));
-        }
         Ok(PgStore {
-            inner: Arc::new(Inner {
-                target,
-                slots,
-                next: AtomicUsize::new(0),
-            }),
+            pool: Arc::new(pgconn::Pool::new(target, pool, Conn::connect).await?),
         })
     }
 
     async fn conn(&self) -> Result<Arc<Conn>, StoreError> {
-        let i = self.inner.next.fetch_add(1, Ordering::Relaxed) % self.inner.slots.len();
-        let slot = &self.inner.slots[i];
-        let current = slot.read().unwrap_or_else(|p| p.into_inner()).clone();
-        if !current.client.is_closed() {
-            return Ok(current);
-        }
-        let fresh = Arc::new(Conn::connect(&self.inner.target).await?);
-        *slot.write().unwrap_or_else(|p| p.into_inner()) = fresh.clone();
-        Ok(fresh)
+        self.pool.get(Conn::connect).await
     }
 
     pub async fn put_token(&self, t: &TokenRecord) -> Result<(), StoreError> {

@@ -65,18 +65,8 @@ pub async fn fresh_db(backend: Backend) -> Option<Db> {
                 return None;
             };
             // Each test gets its own schema, so sweeps and counts see only its rows.
-            let schema = format!("t_{}", hex::encode(rand::random::<[u8; 8]>()));
-            let (client, conn) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
-                .await
-                .expect("connect to the test PostgreSQL");
-            tokio::spawn(conn);
-            client
-                .batch_execute(&format!("CREATE SCHEMA {schema}"))
-                .await
-                .unwrap();
-            let sep = if base.contains('?') { '&' } else { '?' };
             Some(Db {
-                url: format!("{base}{sep}options=-csearch_path%3D{schema}"),
+                url: pgconn::fresh_schema(&base, "t").await,
                 _dir: None,
             })
         }

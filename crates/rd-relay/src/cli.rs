@@ -1,0 +1,406 @@
+//! `rd-relay`: serve (the default), and the platform admin's commands on the same database.
+//!
+//! The platform's InstantPay credentials come from the environment or from files named there,
+//! never from the command line (other users can read a process's arguments):
+//! `RD_RELAY_CLIENT_ID`, `RD_RELAY_ENDPOINT_IP`, `RD_RELAY_INSTANTPAY_URL`, and
+//! `RD_RELAY_CLIENT_SECRET` / `RD_RELAY_CLIENT_SECRET_FILE`, `RD_RELAY_ENCRYPTION_KEY` /
+//! `RD_RELAY_ENCRYPTION_KEY_FILE`. `--sandbox` needs none of them.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::{Context, bail};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use clock::{Clock, SystemClock};
+use instantpay::secret::Secret;
+use ipnet::IpNet;
+
+use sandbox::instantpay::DEMO_OUTLET_ID;
+
+use crate::store::{Outlet, Store};
+use crate::{Relay, Settings};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "rd-relay",
+    version,
+    about = "The platform's login relay for rd-agent: one charge per outlet per day, no platform secret on shop PCs"
+)]
+pub struct Cli {
+    /// The database: a SQLite file path, or a postgres:// URL for several instances.
+    /// Without it, `--sandbox` uses a temporary SQLite file.
+    #[arg(long, env = "RD_RELAY_DB", global = true)]
+    pub db: Option<String>,
+    /// CA certificates (PEM) that vouch for a remote PostgreSQL, instead of the Mozilla roots.
+    #[arg(long, env = "RD_RELAY_DB_CA_FILE", global = true)]
+    pub db_ca_file: Option<PathBuf>,
+    /// PostgreSQL connections per instance.
+    #[arg(long, default_value_t = crate::store::DEFAULT_POOL, global = true)]
+    pub db_connections: usize,
+    #[command(flatten)]
+    pub serve: ServeArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address to listen on (put a TLS proxy in front of it: docs/relay.md).
+    #[arg(long, env = "RD_RELAY_LISTEN", default_value = "127.0.0.1:8700")]
+    pub listen: SocketAddr,
+    /// Run against an embedded sandbox InstantPay with a demo outlet, and print an
+    /// enrolment code for it.
+    #[arg(long)]
+    pub sandbox: bool,
+    /// Who may read /fleet/today and /metrics (comma-separated CIDRs).
+    #[arg(
+        long,
+        env = "RD_RELAY_OPS_ALLOW",
+        value_delimiter = ',',
+        default_value = "127.0.0.0/8,::1/128"
+    )]
+    pub ops_allow: Vec<IpNet>,
+    /// Calls per minute allowed per device.
+    #[arg(long, default_value_t = 20.0)]
+    pub device_per_minute: f64,
+    /// Calls per minute allowed per outlet (all its devices).
+    #[arg(long, default_value_t = 60.0)]
+    pub outlet_per_minute: f64,
+    /// InstantPay's read timeout, in seconds.
+    #[arg(long, default_value_t = 30)]
+    pub read_timeout_secs: u64,
+    /// How old an attempt with no known outcome must be before "login required" settles it
+    /// (at least twice the read timeout plus 60).
+    #[arg(long, default_value_t = 180)]
+    pub settle_window_secs: i64,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the relay (what `rd-relay` does without a command).
+    Serve,
+    /// Add an outlet to the registry, or update its coordinates.
+    OutletAdd {
+        #[arg(long)]
+        outlet: String,
+        /// Decimal degrees, 4 to 6 decimals.
+        #[arg(long)]
+        latitude: String,
+        #[arg(long)]
+        longitude: String,
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+    /// Create a one-time enrolment code for an outlet, for `rd-agent enroll`.
+    EnrollCode {
+        #[arg(long)]
+        outlet: String,
+        /// Hours the code stays valid.
+        #[arg(long, default_value_t = 24)]
+        valid_hours: i64,
+    },
+    /// List the enrolled devices, with their last use.
+    Devices {
+        #[arg(long)]
+        outlet: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a device: its next call is refused.
+    Revoke {
+        #[arg(long)]
+        device: String,
+    },
+    /// Every attempt of an IST day, as CSV (the record of charges).
+    Report {
+        /// YYYY-MM-DD (IST); today if left out.
+        #[arg(long)]
+        date: Option<NaiveDate>,
+    },
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("RD_RELAY_LOG")
+                .unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match rt.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Where the database is and how to reach it.
+struct Db {
+    url: Option<String>,
+    ca_file: Option<PathBuf>,
+    connections: usize,
+}
+
+impl Db {
+    async fn open_url(&self, url: &str) -> anyhow::Result<Store> {
+        Ok(Store::open_with(url, self.connections, self.ca_file.as_deref()).await?)
+    }
+
+    async fn open(&self) -> anyhow::Result<Store> {
+        let Some(url) = &self.url else {
+            bail!("no database: pass --db FILE (SQLite) or --db postgres://… (or set RD_RELAY_DB)");
+        };
+        self.open_url(url).await
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let db = Db {
+        url: cli.db,
+        ca_file: cli.db_ca_file,
+        connections: cli.db_connections,
+    };
+    match cli.command {
+        None | Some(Command::Serve) => serve(db, cli.serve, clock).await,
+        Some(Command::OutletAdd {
+            outlet,
+            latitude,
+            longitude,
+            name,
+        }) => {
+            instantpay::validate_coordinates(&latitude, &longitude)?;
+            let store = db.open().await?;
+            store
+                .put_outlet(
+                    &Outlet {
+                        outlet_id: outlet.clone(),
+                        latitude,
+                        longitude,
+                        name,
+                    },
+                    clock.now(),
+                )
+                .await?;
+            println!("outlet {outlet} registered");
+            Ok(())
+        }
+        Some(Command::EnrollCode {
+            outlet,
+            valid_hours,
+        }) => {
+            let store = db.open().await?;
+            let now = clock.now();
+            if store.outlet(&outlet).await?.is_none() {
+                bail!(
+                    "outlet {outlet} is not registered: add it with `rd-relay outlet-add --outlet {outlet} --latitude … --longitude …`"
+                );
+            }
+            let code = crate::enrol::new_code();
+            store
+                .put_code(
+                    &crate::store::digest(&crate::enrol::normalise_code(&code)),
+                    &outlet,
+                    now,
+                    now + chrono::Duration::hours(valid_hours.clamp(1, 24 * 30)),
+                )
+                .await?;
+            println!("enrolment code: {code}");
+            Ok(())
+        }
+        Some(Command::Devices { outlet, json }) => {
+            let store = db.open().await?;
+            let devices = store.devices(outlet.as_deref()).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&devices)?);
+            } else {
+                let ist = |t: chrono::DateTime<chrono::Utc>| {
+                    t.with_timezone(&clock::ist())
+                        .format("%Y-%m-%d %H:%M IST")
+                        .to_string()
+                };
+                for d in devices {
+                    println!(
+                        "{}  outlet {}  {:<20}  enrolled {}  last used {}{}",
+                        d.device_id,
+                        d.outlet_id,
+                        d.label,
+                        ist(d.created_at),
+                        d.last_used_at.map_or("never".into(), ist),
+                        d.revoked_at
+                            .map_or(String::new(), |t| format!("  REVOKED {}", ist(t))),
+                    );
+                }
+            }
+            Ok(())
+        }
+        Some(Command::Revoke { device }) => {
+            let store = db.open().await?;
+            if !store.revoke(&device, clock.now()).await? {
+                bail!("no device {device}: see `rd-relay devices`");
+            }
+            println!("device {device} revoked");
+            Ok(())
+        }
+        Some(Command::Report { date }) => {
+            let store = db.open().await?;
+            let day = date.unwrap_or_else(|| clock::ist_date(clock.now()));
+            print!("{}", crate::fleet::report(&store, day).await?);
+            Ok(())
+        }
+    }
+}
+
+/// A secret from `NAME`, or from the file `NAME_FILE` names.
+fn secret_from_env(name: &str) -> anyhow::Result<Secret> {
+    if let Ok(v) = std::env::var(name)
+        && !v.is_empty()
+    {
+        return Ok(Secret::new(v.trim()));
+    }
+    let file_var = format!("{name}_FILE");
+    let Ok(path) = std::env::var(&file_var) else {
+        bail!("{name} is not set: set it, or {file_var} to a file holding it");
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {file_var} ({path})"))?;
+    Ok(Secret::new(text.trim()))
+}
+
+fn env_or(name: &str, default: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| default.to_string())
+}
+
+/// The platform's InstantPay client settings and encryption key, from the environment.
+fn platform_credentials(settings: &Settings) -> anyhow::Result<(instantpay::ClientConfig, Secret)> {
+    let mut cc = instantpay::ClientConfig::new(
+        env_or(
+            "RD_RELAY_INSTANTPAY_URL",
+            instantpay::client::DEFAULT_BASE_URL,
+        ),
+        env_or("RD_RELAY_CLIENT_ID", ""),
+        secret_from_env("RD_RELAY_CLIENT_SECRET")?,
+        // Every call names its outlet (Client::for_outlet); this one is never sent.
+        "0",
+        env_or("RD_RELAY_ENDPOINT_IP", ""),
+    );
+    cc.read_timeout = settings.read_timeout;
+    if cc.client_id.is_empty() {
+        bail!("RD_RELAY_CLIENT_ID is not set: the platform's InstantPay client id");
+    }
+    let key = secret_from_env("RD_RELAY_ENCRYPTION_KEY")?;
+    if key.len() != instantpay::aadhaar::KEY_LEN {
+        bail!(
+            "RD_RELAY_ENCRYPTION_KEY must be exactly {} bytes (InstantPay's Encryption Key); this one has {}",
+            instantpay::aadhaar::KEY_LEN,
+            key.len()
+        );
+    }
+    Ok((cc, key))
+}
+
+async fn serve(db: Db, args: ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
+    let floor = 2 * args.read_timeout_secs as i64 + 60;
+    if args.settle_window_secs < floor {
+        bail!(
+            "--settle-window-secs must be at least twice --read-timeout-secs plus 60 ({floor}): a shorter window could pay twice for one login"
+        );
+    }
+    let settings = Settings {
+        ops_allow: args.ops_allow,
+        device_per_minute: args.device_per_minute,
+        outlet_per_minute: args.outlet_per_minute,
+        read_timeout: std::time::Duration::from_secs(args.read_timeout_secs),
+        settle_window: chrono::Duration::seconds(args.settle_window_secs),
+        ..Settings::default()
+    };
+    let mut temp_db: Option<PathBuf> = None;
+    let url = match db.url.clone() {
+        Some(url) => url,
+        None if args.sandbox => {
+            let path = std::env::temp_dir()
+                .join(format!("rd-relay-sandbox-{}.sqlite3", std::process::id()));
+            temp_db = Some(path.clone());
+            path.display().to_string()
+        }
+        None => {
+            bail!("no database: pass --db FILE (SQLite) or --db postgres://… (or set RD_RELAY_DB)")
+        }
+    };
+    let mut sandbox = None;
+    let relay = if args.sandbox {
+        let store = db.open_url(&url).await?;
+        let s = crate::demo::start(store, settings, clock.clone()).await?;
+        let relay = s.relay.clone();
+        let code = crate::enrol::issue_code(&relay, DEMO_OUTLET_ID, chrono::Duration::hours(24))
+            .await?
+            .context("the demo outlet is registered")?;
+        eprintln!(
+            "rd-relay sandbox: sandbox InstantPay at {}, demo outlet {DEMO_OUTLET_ID}",
+            s.instantpay.base_url(),
+        );
+        if let Some(p) = &temp_db {
+            eprintln!(
+                "rd-relay sandbox: database {} (removed at exit)",
+                p.display()
+            );
+        }
+        println!("enrolment code: {code}");
+        sandbox = Some(s.instantpay);
+        relay
+    } else {
+        let (client_config, key) = platform_credentials(&settings)?;
+        let store = db.open_url(&url).await?;
+        let instantpay = instantpay::Client::new(client_config)?;
+        Arc::new(Relay::new(store, instantpay, key, clock.clone(), settings))
+    };
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.listen))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, db = relay.store.kind(), "rd-relay listening");
+    println!("listening on http://{addr}");
+    let served = crate::http::serve(relay, listener, shutdown_signal()).await;
+    if let Some(s) = sandbox {
+        s.shutdown().await;
+    }
+    if let Some(p) = temp_db {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", p.display()));
+        }
+    }
+    Ok(served?)
+}
+
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    let term = async {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing the calls in flight");
+}

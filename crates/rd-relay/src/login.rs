@@ -1,0 +1,461 @@
+//! One charge per outlet per IST day, across every relay instance (docs/relay.md).
+//!
+//! A login first claims its outlet's day row (one statement). The holder asks
+//! outletLoginStatus, records its attempt as `sending`, and only then sends outletLogin; no
+//! transaction or connection is held across either call. Everyone else waits for the holder's
+//! outcome: a login answers them all (`shared_from`, nothing charged), a refusal opens the
+//! day again for the next capture, and an unknown outcome is settled the way the agent settles
+//! its own (src/login/mod.rs): ask the status; logged in settles it; login required settles it
+//! only once the attempt is older than the settle window. Nothing unknown is ever resent.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use instantpay::aadhaar::Aadhaar;
+use instantpay::{ApiError, BiometricData, LoginOutcome, LoginStatus, OutletLoginRequest};
+use relay_api::{LoginReply, LoginRequest, codes};
+
+use crate::Relay;
+use crate::refusal::Refuse;
+use crate::store::{AttemptRecord, Claim, DayState, Device, Finish};
+
+const POLL: Duration = Duration::from_millis(200);
+
+/// The outlet's IST day, as the rows key it.
+pub fn day_of(t: DateTime<Utc>) -> String {
+    clock::ist_date(t).format("%Y-%m-%d").to_string()
+}
+
+fn finish_of(o: &LoginOutcome) -> Finish {
+    let meta = o.meta();
+    let (state, statuscode, actcode) = match o {
+        LoginOutcome::LoggedIn { .. } => ("loggedin", Some("TXN".into()), Some("LOGGEDIN".into())),
+        LoginOutcome::LoginRequired { .. } => {
+            ("rejected", Some("TXN".into()), Some("LOGINREQUIRED".into()))
+        }
+        LoginOutcome::Rejected {
+            statuscode,
+            actcode,
+            ..
+        } => (
+            "rejected",
+            Some(statuscode.as_str().to_string()),
+            actcode.as_ref().map(|a| a.as_str().to_string()),
+        ),
+        LoginOutcome::Unknown { .. } => ("unknown", None, None),
+    };
+    Finish {
+        state,
+        charged: o.charged(),
+        statuscode,
+        actcode,
+        ipay_uuid: meta.map(|m| m.ipay_uuid.clone()).filter(|u| !u.is_empty()),
+        outcome: serde_json::to_string(o).ok(),
+    }
+}
+
+/// The outcome an attempt's record holds, once final.
+pub fn recorded_outcome(a: &AttemptRecord) -> Option<LoginOutcome> {
+    let o: LoginOutcome = serde_json::from_str(a.outcome.as_deref()?).ok()?;
+    (!matches!(o, LoginOutcome::Unknown { .. })).then_some(o)
+}
+
+impl Relay {
+    /// outletLoginStatus for the device's outlet: free.
+    pub async fn status(&self, device: &Device) -> Result<LoginStatus, Refuse> {
+        self.metrics.status_calls.inc();
+        self.upstream(&device.outlet_id)?
+            .outlet_login_status()
+            .await
+            .map_err(upstream_refusal)
+    }
+
+    fn upstream(&self, outlet_id: &str) -> Result<instantpay::Client, Refuse> {
+        self.instantpay
+            .for_outlet(outlet_id)
+            .map_err(|_| Refuse::bad_request("the outlet id cannot be sent to InstantPay"))
+    }
+
+    /// A device's login (`POST /v1/login`).
+    pub async fn login(
+        &self,
+        device: &Device,
+        mut req: LoginRequest,
+    ) -> Result<LoginReply, Refuse> {
+        let aadhaar = check_request(&req)?;
+        let outlet = self.store.outlet(&device.outlet_id).await?.ok_or_else(|| {
+            Refuse::new(
+                codes::DEVICE_UNKNOWN,
+                "this device's outlet is no longer registered",
+            )
+        })?;
+
+        // The idempotency key: an attempt seen before is answered from its record, never resent.
+        if let Some(a) = self.store.attempt(&req.external_ref).await? {
+            if a.device_id != device.device_id {
+                return Err(Refuse::bad_request(
+                    "this external_ref belongs to another attempt",
+                ));
+            }
+            return Ok(self.answer_recorded(&a));
+        }
+
+        let ext = req.external_ref.clone();
+        let deadline = tokio::time::Instant::now() + self.settings.busy_wait;
+        loop {
+            let now = self.clock.now();
+            let day = day_of(now);
+            match self.store.claim(&outlet.outlet_id, &day, &ext, now).await? {
+                Claim::Mine => break,
+                Claim::Taken(d) if d.state == DayState::LoggedIn => {
+                    // Logged in today by another attempt, unless the bank has cancelled it
+                    // since: then the day is open again (the status is free to ask).
+                    let status = self
+                        .upstream(&outlet.outlet_id)?
+                        .outlet_login_status()
+                        .await
+                        .map_err(upstream_refusal)?;
+                    if status.logged_in {
+                        return self.share(device, &ext, &day, &d.holder).await;
+                    }
+                    self.store
+                        .reopen(&outlet.outlet_id, &day, &d.holder, self.clock.now())
+                        .await?;
+                    continue;
+                }
+                Claim::Taken(d) => {
+                    let stale = d.state == DayState::Claimed
+                        && now - d.claimed_at > self.settings.stale_after();
+                    if d.state == DayState::Unknown || stale {
+                        self.settle(&outlet.outlet_id, &day, &d.holder).await?;
+                        continue;
+                    }
+                }
+            }
+            if tokio::time::Instant::now() >= deadline {
+                return Err(Refuse::new(
+                    codes::OUTLET_BUSY,
+                    "another computer of this outlet is logging in; try again in a minute",
+                ));
+            }
+            tokio::time::sleep(POLL).await;
+        }
+
+        // This attempt holds the day. Ask first (free): logged in already costs nothing.
+        let now = self.clock.now();
+        let day = day_of(now);
+        let upstream = self.upstream(&outlet.outlet_id)?;
+        let release = |state| {
+            self.store
+                .set_day(&outlet.outlet_id, &day, &ext, state, self.clock.now())
+        };
+        let status = match upstream.outlet_login_status().await {
+            Ok(s) => s,
+            Err(e) => {
+                release(DayState::Open).await?;
+                return Err(upstream_refusal(e));
+            }
+        };
+        if status.logged_in {
+            release(DayState::LoggedIn).await?;
+            let outcome = LoginOutcome::LoggedIn { meta: status.meta };
+            self.record(
+                device,
+                &ext,
+                &day,
+                "shared",
+                Some(false),
+                Some("outletLoginStatus"),
+                &outcome,
+            )
+            .await?;
+            self.metrics.login("already_logged_in");
+            return Ok(LoginReply {
+                outcome,
+                shared_from: Some("outletLoginStatus".into()),
+            });
+        }
+
+        let encrypted = aadhaar.encrypt(self.key.expose().as_bytes()).map_err(|_| {
+            Refuse::new(
+                codes::RELAY_FAILED,
+                "the relay's encryption key is unusable",
+            )
+        });
+        let encrypted = match encrypted {
+            Ok(e) => e,
+            Err(r) => {
+                release(DayState::Open).await?;
+                return Err(r);
+            }
+        };
+        let biometric = std::mem::take(&mut req.biometric_data);
+        let send = OutletLoginRequest {
+            latitude: outlet.latitude.clone(),
+            longitude: outlet.longitude.clone(),
+            external_ref: ext.clone(),
+            biometric_data: BiometricData {
+                encrypted_aadhaar: encrypted,
+                ..biometric
+            },
+        };
+        // The record first, then the chargeable call.
+        let begun = self
+            .store
+            .insert_attempt(&AttemptRecord {
+                external_ref: ext.clone(),
+                outlet_id: outlet.outlet_id.clone(),
+                day: day.clone(),
+                device_id: device.device_id.clone(),
+                created_at: now,
+                updated_at: now,
+                state: "sending".into(),
+                charged: None,
+                statuscode: None,
+                actcode: None,
+                ipay_uuid: None,
+                shared_from: None,
+                outcome: None,
+            })
+            .await;
+        if let Err(e) = begun {
+            release(DayState::Open).await?;
+            return Err(e.into());
+        }
+        let started = std::time::Instant::now();
+        let sent = upstream.outlet_login(&send).await;
+        drop(send);
+        self.metrics
+            .upstream_seconds
+            .observe(started.elapsed().as_secs_f64());
+        let now = self.clock.now();
+        let outcome = match sent {
+            Ok(o) => o,
+            Err(e) => {
+                // Certainly not sent: nothing charged, the day is free again.
+                self.store
+                    .finish_attempt(
+                        &ext,
+                        &Finish {
+                            state: "not_sent",
+                            charged: Some(false),
+                            ..Finish::default()
+                        },
+                        now,
+                    )
+                    .await?;
+                release(DayState::Open).await?;
+                self.metrics.login("not_sent");
+                return Err(upstream_refusal(e));
+            }
+        };
+        self.store
+            .finish_attempt(&ext, &finish_of(&outcome), now)
+            .await?;
+        let (next, label) = match &outcome {
+            LoginOutcome::LoggedIn { .. } => (DayState::LoggedIn, "loggedin"),
+            LoginOutcome::LoginRequired { .. } => (DayState::Open, "login_required"),
+            LoginOutcome::Rejected { .. } => (DayState::Open, "rejected"),
+            LoginOutcome::Unknown { .. } => (DayState::Unknown, "unknown"),
+        };
+        release(next).await?;
+        self.metrics.login(label);
+        Ok(LoginReply {
+            outcome,
+            shared_from: None,
+        })
+    }
+
+    /// Answer from an attempt's record (a retry with the same id).
+    fn answer_recorded(&self, a: &AttemptRecord) -> LoginReply {
+        let outcome = recorded_outcome(a).unwrap_or_else(|| LoginOutcome::Unknown {
+            reason: "the relay has no outcome for this attempt yet; it is not resent".into(),
+        });
+        LoginReply {
+            outcome,
+            shared_from: a.shared_from.clone(),
+        }
+    }
+
+    /// Another attempt logged the outlet in today: answer with its login, charge nothing.
+    async fn share(
+        &self,
+        device: &Device,
+        ext: &str,
+        day: &str,
+        holder: &str,
+    ) -> Result<LoginReply, Refuse> {
+        let meta = match self.store.attempt(holder).await? {
+            Some(first) => match recorded_outcome(&first) {
+                Some(LoginOutcome::LoggedIn { meta }) => meta,
+                _ => Default::default(),
+            },
+            None => Default::default(),
+        };
+        let outcome = LoginOutcome::LoggedIn { meta };
+        self.record(
+            device,
+            ext,
+            day,
+            "shared",
+            Some(false),
+            Some(holder),
+            &outcome,
+        )
+        .await?;
+        self.metrics.login("shared");
+        Ok(LoginReply {
+            outcome,
+            shared_from: Some(holder.to_string()),
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    async fn record(
+        &self,
+        device: &Device,
+        ext: &str,
+        day: &str,
+        state: &str,
+        charged: Option<bool>,
+        shared_from: Option<&str>,
+        outcome: &LoginOutcome,
+    ) -> Result<(), Refuse> {
+        let now = self.clock.now();
+        let f = finish_of(outcome);
+        self.store
+            .insert_attempt(&AttemptRecord {
+                external_ref: ext.to_string(),
+                outlet_id: device.outlet_id.clone(),
+                day: day.to_string(),
+                device_id: device.device_id.clone(),
+                created_at: now,
+                updated_at: now,
+                state: state.to_string(),
+                charged,
+                statuscode: f.statuscode,
+                actcode: f.actcode,
+                ipay_uuid: f.ipay_uuid,
+                shared_from: shared_from.map(str::to_string),
+                outcome: f.outcome,
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// Settle the day `holder` left without a known outcome: logged in by the status, or
+    /// opened again once the attempt is older than the settle window. Refuses with SETTLING
+    /// while it is too young to judge.
+    pub async fn settle(
+        &self,
+        outlet_id: &str,
+        day: &str,
+        holder: &str,
+    ) -> Result<DayState, Refuse> {
+        let asked_at = self.clock.now();
+        let status = self
+            .upstream(outlet_id)?
+            .outlet_login_status()
+            .await
+            .map_err(upstream_refusal)?;
+        let now = self.clock.now();
+        let attempt = self.store.attempt(holder).await?;
+        if status.logged_in {
+            if let Some(a) = &attempt
+                && recorded_outcome(a).is_none()
+            {
+                let outcome = LoginOutcome::LoggedIn { meta: status.meta };
+                let mut f = finish_of(&outcome);
+                f.charged = Some(true);
+                self.store.finish_attempt(holder, &f, now).await?;
+            }
+            self.store
+                .set_day(outlet_id, day, holder, DayState::LoggedIn, now)
+                .await?;
+            return Ok(DayState::LoggedIn);
+        }
+        let born = attempt.as_ref().map_or(asked_at, |a| a.created_at);
+        let age = asked_at - born;
+        if attempt.is_some() && age < self.settings.settle_window {
+            let wait = (self.settings.settle_window - age).num_seconds().max(10);
+            return Err(Refuse::new(
+                codes::SETTLING,
+                &format!(
+                    "an earlier login of this outlet is not settled yet; try again in {wait} s"
+                ),
+            ));
+        }
+        if let Some(a) = &attempt
+            && recorded_outcome(a).is_none()
+        {
+            self.store
+                .finish_attempt(
+                    holder,
+                    &Finish {
+                        state: "not_logged_in",
+                        charged: a.charged,
+                        outcome: a.outcome.clone(),
+                        ..Finish::default()
+                    },
+                    now,
+                )
+                .await?;
+        }
+        self.store
+            .set_day(outlet_id, day, holder, DayState::Open, now)
+            .await?;
+        Ok(DayState::Open)
+    }
+
+    /// `GET /v1/attempts/{ref}`: the recorded outcome, settling an unknown one first.
+    pub async fn attempt(
+        &self,
+        device: &Device,
+        ext: &str,
+    ) -> Result<Option<LoginOutcome>, Refuse> {
+        let Some(a) = self.store.attempt(ext).await? else {
+            return Ok(None);
+        };
+        if a.outlet_id != device.outlet_id {
+            return Ok(None);
+        }
+        if let Some(o) = recorded_outcome(&a) {
+            return Ok(Some(o));
+        }
+        let unsettled = a.state == "unknown"
+            || (a.state == "sending"
+                && self.clock.now() - a.updated_at > self.settings.stale_after());
+        if !unsettled {
+            return Ok(None);
+        }
+        match self.settle(&a.outlet_id, &a.day, ext).await {
+            Ok(DayState::LoggedIn) => Ok(self
+                .store
+                .attempt(ext)
+                .await?
+                .as_ref()
+                .and_then(recorded_outcome)),
+            Ok(_) => Ok(None),
+            Err(r) if r.code == codes::SETTLING => Ok(None),
+            Err(r) => Err(r),
+        }
+    }
+}
+
+/// A login body's own checks, before anything is looked up: the attempt id InstantPay will
+/// take, and a valid Aadhaar (which is never quoted back).
+pub fn check_request(req: &LoginRequest) -> Result<Aadhaar, Refuse> {
+    if !instantpay::request::valid_external_ref(&req.external_ref) {
+        return Err(Refuse::bad_request(
+            "external_ref must be 1 to 40 letters and digits",
+        ));
+    }
+    Aadhaar::parse(&req.aadhaar)
+        .map_err(|_| Refuse::bad_request("aadhaar is not a valid 12-digit Aadhaar number"))
+}
+
+/// InstantPay could not be asked or the login was certainly not sent: the agent is told so,
+/// in InstantPay's words where InstantPay answered.
+fn upstream_refusal(e: ApiError) -> Refuse {
+    Refuse::new(codes::UPSTREAM, &e.to_string())
+}

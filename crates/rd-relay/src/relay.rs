@@ -1,0 +1,95 @@
+//! The relay itself: its database, the platform's InstantPay client and key, its settings and
+//! its limits. The calls it answers are in `login` and `enrol`, its HTTP face in `http`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use clock::Clock;
+use instantpay::secret::Secret;
+use ipnet::IpNet;
+use ratelimit::RateLimiter;
+
+/// How long a second PC's login waits for the first one's outcome before being told to
+/// try again (nothing sent). Well inside the agent's wait for the relay (src/login/live.rs).
+pub const BUSY_WAIT: Duration = Duration::from_secs(20);
+
+/// What the relay does besides its parts; the defaults suit a real platform.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// How long a second PC's login waits for the first one's outcome.
+    pub busy_wait: Duration,
+    /// InstantPay's read timeout: a claim older than twice this (plus a margin) belongs to an
+    /// instance that died mid-call.
+    pub read_timeout: Duration,
+    /// How old an attempt with no known outcome must be before `LOGINREQUIRED` settles it as
+    /// not logged in (as the agent's `instantpay.settle_window_secs`).
+    pub settle_window: chrono::Duration,
+    /// Only `--sandbox`: the demo outlet's public test Aadhaar, sent with enrolment.
+    pub sandbox_aadhaar: Option<String>,
+    /// Who may read `/fleet/today` and `/metrics`.
+    pub ops_allow: Vec<IpNet>,
+    /// Calls per minute per device and per outlet (0: no limit).
+    pub device_per_minute: f64,
+    pub outlet_per_minute: f64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            busy_wait: BUSY_WAIT,
+            read_timeout: Duration::from_secs(30),
+            settle_window: chrono::Duration::seconds(180),
+            sandbox_aadhaar: None,
+            ops_allow: vec![
+                "127.0.0.0/8".parse().expect("a CIDR"),
+                "::1/128".parse().expect("a CIDR"),
+            ],
+            device_per_minute: 20.0,
+            outlet_per_minute: 60.0,
+        }
+    }
+}
+
+impl Settings {
+    pub fn stale_after(&self) -> chrono::Duration {
+        chrono::Duration::from_std(self.read_timeout * 2 + Duration::from_secs(15))
+            .unwrap_or(chrono::Duration::seconds(75))
+    }
+}
+
+/// The relay: its database, the platform's InstantPay client and key, and its settings.
+pub struct Relay {
+    pub store: crate::store::Store,
+    pub instantpay: instantpay::Client,
+    pub key: Secret,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Settings,
+    pub metrics: crate::metrics::Metrics,
+    pub(crate) device_limit: RateLimiter,
+    pub(crate) outlet_limit: RateLimiter,
+    pub(crate) enroll_limit: RateLimiter,
+}
+
+impl Relay {
+    pub fn new(
+        store: crate::store::Store,
+        instantpay: instantpay::Client,
+        key: Secret,
+        clock: Arc<dyn Clock>,
+        settings: Settings,
+    ) -> Relay {
+        let per_minute = |n: f64| RateLimiter::new(n / 60.0, (n / 2.0).max(1.0));
+        Relay {
+            device_limit: per_minute(settings.device_per_minute),
+            outlet_limit: per_minute(settings.outlet_per_minute),
+            // Codes carry about 60 bits; this only keeps a flood from costing the database.
+            enroll_limit: RateLimiter::new(20.0, 100.0),
+            store,
+            instantpay,
+            key,
+            clock,
+            settings,
+            metrics: crate::metrics::Metrics::default(),
+        }
+    }
+}

@@ -1,0 +1,100 @@
+//! SQLite for a relay on one machine (a trial, a small platform): WAL, a busy timeout, one
+//! connection used from blocking threads.
+
+use std::sync::{Arc, Mutex};
+
+use rusqlite::types::ValueRef;
+
+use super::{Backend, Row, SCHEMA, StoreError, Value};
+
+#[derive(Clone)]
+pub struct Sqlite {
+    conn: Arc<Mutex<rusqlite::Connection>>,
+}
+
+fn backend(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+fn bind(params: &[Value]) -> Vec<rusqlite::types::Value> {
+    params
+        .iter()
+        .map(|v| match v {
+            Value::Null => rusqlite::types::Value::Null,
+            Value::Int(n) => rusqlite::types::Value::Integer(*n),
+            Value::Text(s) => rusqlite::types::Value::Text(s.clone()),
+        })
+        .collect()
+}
+
+impl Sqlite {
+    pub async fn open(path: &str) -> Result<Sqlite, StoreError> {
+        let path = path.to_string();
+        tokio::task::spawn_blocking(move || {
+            let open = |e: rusqlite::Error| StoreError::Open(format!("{path}: {e}"));
+            let conn = rusqlite::Connection::open(&path).map_err(open)?;
+            conn.busy_timeout(std::time::Duration::from_secs(5))
+                .map_err(open)?;
+            conn.pragma_update(None, "journal_mode", "WAL")
+                .map_err(open)?;
+            conn.pragma_update(None, "synchronous", "NORMAL")
+                .map_err(open)?;
+            for stmt in SCHEMA {
+                conn.execute(stmt, []).map_err(open)?;
+            }
+            Ok(Sqlite {
+                conn: Arc::new(Mutex::new(conn)),
+            })
+        })
+        .await
+        .map_err(backend)?
+    }
+
+    async fn with<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&rusqlite::Connection) -> Result<T, rusqlite::Error> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        let conn = self.conn.clone();
+        tokio::task::spawn_blocking(move || {
+            let c = conn.lock().unwrap_or_else(|p| p.into_inner());
+            f(&c).map_err(backend)
+        })
+        .await
+        .map_err(backend)?
+    }
+}
+
+impl Backend for Sqlite {
+    async fn execute(&self, sql: &'static str, params: Vec<Value>) -> Result<u64, StoreError> {
+        self.with(move |c| {
+            let mut stmt = c.prepare_cached(sql)?;
+            let n = stmt.execute(rusqlite::params_from_iter(bind(&params)))?;
+            Ok(n as u64)
+        })
+        .await
+    }
+
+    async fn query(&self, sql: &'static str, params: Vec<Value>) -> Result<Vec<Row>, StoreError> {
+        self.with(move |c| {
+            let mut stmt = c.prepare_cached(sql)?;
+            let n = stmt.column_count();
+            let mut rows = stmt.query(rusqlite::params_from_iter(bind(&params)))?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                let mut row = Vec::with_capacity(n);
+                for i in 0..n {
+                    row.push(match r.get_ref(i)? {
+                        ValueRef::Null => Value::Null,
+                        ValueRef::Integer(v) => Value::Int(v),
+                        ValueRef::Real(v) => Value::Int(v as i64),
+                        ValueRef::Text(t) => Value::Text(String::from_utf8_lossy(t).into_owned()),
+                        ValueRef::Blob(b) => Value::Text(hex::encode(b)),
+                    });
+                }
+                out.push(Row(row));
+            }
+            Ok(out)
+        })
+        .await
+    }
+}

@@ -1,0 +1,299 @@
+//! The relay over real HTTP on loopback, a SQLite file in a temp dir, the sandbox InstantPay
+//! behind it, and the agent's own client (crates/relay-api).
+
+mod common;
+
+use std::time::Duration;
+
+use common::{AADHAAR, login_request, postgres_url, world, world_on};
+use instantpay::client::PATH_LOGIN;
+use instantpay::secret::Secret;
+use instantpay::{ApiError, LoginOutcome};
+use rd_relay::Settings;
+use relay_api::{RelayClient, codes};
+use sandbox::instantpay::{DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY, DEMO_OUTLET_ID, Fault};
+
+fn refusal_code(e: &ApiError) -> &str {
+    match e {
+        ApiError::Relay { code, .. } => code,
+        other => panic!("not a relay refusal: {other}"),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_devices_at_once_one_charge_the_second_shares_the_first() {
+    two_devices_at_once(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_devices_at_once_one_charge_on_postgres() {
+    if let Some(db) = postgres_url().await {
+        two_devices_at_once(Some(db)).await;
+    }
+}
+
+async fn two_devices_at_once(db: Option<String>) {
+    let w = world_on(db, Settings::default()).await;
+    let (a, b) = (w.device().await, w.device().await);
+    w.ipay
+        .state()
+        .set_fault(PATH_LOGIN, Some(Fault::Slow(Duration::from_millis(600))));
+    let (ra, rb) = (login_request(), login_request());
+    let first = {
+        let a = a.clone();
+        tokio::spawn(async move { a.login(&ra).await })
+    };
+    // The second arrives while the first is with InstantPay.
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    let second = b.login(&rb).await.unwrap();
+    let first = first.await.unwrap().unwrap();
+    assert!(
+        matches!(first.outcome, LoginOutcome::LoggedIn { .. }),
+        "{first:?}"
+    );
+    assert_eq!(first.shared_from, None);
+    assert!(
+        matches!(second.outcome, LoginOutcome::LoggedIn { .. }),
+        "{second:?}"
+    );
+    assert!(second.shared_from.is_some(), "{second:?}");
+    assert_eq!(w.ipay.state().login_requests(), 1);
+    assert_eq!(w.ipay.charges(), 1);
+
+    // The fleet view and the report say the same.
+    let view = rd_relay::fleet::today(&w.relay.store, clock::ist_date(chrono::Utc::now()))
+        .await
+        .unwrap();
+    assert_eq!(view.totals.logged_in, 1);
+    assert_eq!(view.totals.charges_today, 1);
+    assert_eq!(view.totals.attempts_today, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_with_the_same_attempt_id_is_answered_from_the_record_never_resent() {
+    let w = world(Settings::default()).await;
+    let d = w.device().await;
+    let req = login_request();
+    let once = d.login(&req).await.unwrap();
+    let again = d.login(&req).await.unwrap();
+    assert_eq!(once.outcome, again.outcome);
+    assert_eq!(w.ipay.state().login_requests(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unanswered_login_is_settled_by_asking_the_relay_about_its_id() {
+    unanswered_login(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unanswered_login_is_settled_on_postgres() {
+    if let Some(db) = postgres_url().await {
+        unanswered_login(Some(db)).await;
+    }
+}
+
+async fn unanswered_login(db: Option<String>) {
+    let w = world_on(db, Settings::default()).await;
+    let d = w.device().await;
+    // InstantPay processes (and charges) the login, then drops the connection.
+    w.ipay
+        .state()
+        .set_fault(PATH_LOGIN, Some(Fault::DropAfterProcessing));
+    let req = login_request();
+    let reply = d.login(&req).await.unwrap();
+    assert!(
+        matches!(reply.outcome, LoginOutcome::Unknown { .. }),
+        "{reply:?}"
+    );
+    w.ipay.state().set_fault(PATH_LOGIN, None);
+
+    // Another device of the outlet now: the day is settled by the status (logged in), not
+    // paid for again.
+    let other = w.device().await;
+    let shared = other.login(&login_request()).await.unwrap();
+    assert!(
+        matches!(shared.outcome, LoginOutcome::LoggedIn { .. }),
+        "{shared:?}"
+    );
+    assert_eq!(w.ipay.state().login_requests(), 1);
+
+    // And the first device learns what became of its attempt.
+    let settled = d.attempt(&req.external_ref).await.unwrap();
+    assert!(
+        matches!(settled.outcome, Some(LoginOutcome::LoggedIn { .. })),
+        "{settled:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_outcome_younger_than_the_settle_window_blocks_a_new_login() {
+    let w = world(Settings::default()).await;
+    let d = w.device().await;
+    // Dropped before processing: InstantPay says login required, but the relay cannot know
+    // that the request will not still be processed.
+    w.ipay
+        .state()
+        .set_fault(PATH_LOGIN, Some(Fault::DropConnection));
+    let reply = d.login(&login_request()).await.unwrap();
+    assert!(matches!(reply.outcome, LoginOutcome::Unknown { .. }));
+    w.ipay.state().set_fault(PATH_LOGIN, None);
+    let before = w.ipay.state().login_requests();
+    let e = w.device().await.login(&login_request()).await.unwrap_err();
+    assert_eq!(refusal_code(&e), codes::SETTLING);
+    assert!(e.nothing_sent());
+    assert_eq!(w.ipay.state().login_requests(), before);
+    assert_eq!(w.ipay.charges(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_revoked_and_rate_limited_devices_are_refused_before_instantpay() {
+    let w = world(Settings {
+        device_per_minute: 4.0,
+        ..Settings::default()
+    })
+    .await;
+    let stranger = RelayClient::new(
+        &w.url,
+        Secret::new(format!("rdr_{}", "0".repeat(64))),
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    assert_eq!(
+        refusal_code(&stranger.status().await.unwrap_err()),
+        codes::DEVICE_UNKNOWN
+    );
+
+    let d = w.device().await;
+    let mut refused = None;
+    for _ in 0..10 {
+        if let Err(e) = d.status().await {
+            refused = Some(e);
+            break;
+        }
+    }
+    assert_eq!(refusal_code(&refused.unwrap()), codes::RATE_LIMITED);
+
+    let devices = w.relay.store.devices(None).await.unwrap();
+    w.relay
+        .store
+        .revoke(&devices[0].device_id, chrono::Utc::now())
+        .await
+        .unwrap();
+    let e = d.login(&login_request()).await.unwrap_err();
+    assert_eq!(refusal_code(&e), codes::DEVICE_REVOKED);
+    assert_eq!(w.ipay.state().login_requests(), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn garbage_truncated_oversized_and_mistyped_bodies_are_refused_and_change_nothing() {
+    let w = world(Settings::default()).await;
+    let token = {
+        let code =
+            rd_relay::enrol::issue_code(&w.relay, DEMO_OUTLET_ID, chrono::Duration::hours(1))
+                .await
+                .unwrap()
+                .unwrap();
+        relay_api::enroll(&w.url, &code, "pc").await.unwrap().token
+    };
+    let good = serde_json::to_string(&login_request()).unwrap();
+    let bodies: Vec<(&str, String)> = vec![
+        ("garbage", "\u{1}\u{2}not json at all".into()),
+        ("truncated", good[..good.len() / 2].to_string()),
+        (
+            "oversized",
+            format!("{{\"pad\":\"{}\"}}", "x".repeat(200 * 1024)),
+        ),
+        (
+            "wrong types",
+            r#"{"external_ref":7,"biometric_data":[],"aadhaar":true}"#.into(),
+        ),
+        ("bad aadhaar", good.replace(AADHAAR, "123456789012")),
+        ("empty", String::new()),
+    ];
+    let http = reqwest::Client::new();
+    for (what, body) in bodies {
+        let r = http
+            .post(format!("{}/v1/login", w.url))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await;
+        let r = match r {
+            Ok(r) => r,
+            // Past the cap the relay may answer and close before the body is all sent: the
+            // sender then sees the connection go. Refused either way; checked below.
+            Err(e) if what == "oversized" => {
+                assert!(e.is_request() || e.is_body(), "{what}: {e}");
+                continue;
+            }
+            Err(e) => panic!("{what}: {e}"),
+        };
+        let status = r.status().as_u16();
+        let text = r.text().await.unwrap();
+        assert!((400..500).contains(&status), "{what}: HTTP {status}");
+        let refusal: relay_api::Refusal = serde_json::from_str(&text).unwrap_or_else(|_| {
+            panic!("{what}: not a refusal: {text}");
+        });
+        assert_eq!(refusal.code, codes::BAD_REQUEST, "{what}");
+        assert!(
+            !text.contains(AADHAAR) && !text.contains("PIDBLOCK"),
+            "{what}: {text}"
+        );
+    }
+    assert_eq!(w.ipay.state().login_requests(), 0);
+    let day = clock::ist_date(chrono::Utc::now());
+    assert_eq!(
+        rd_relay::fleet::today(&w.relay.store, day)
+            .await
+            .unwrap()
+            .totals
+            .attempts_today,
+        0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_database_holds_no_aadhaar_no_biometrics_no_token_and_no_platform_secret() {
+    let w = world(Settings::default()).await;
+    let code = rd_relay::enrol::issue_code(&w.relay, DEMO_OUTLET_ID, chrono::Duration::hours(1))
+        .await
+        .unwrap()
+        .unwrap();
+    let reply = relay_api::enroll(&w.url, &code, "pc").await.unwrap();
+    let d = RelayClient::new(
+        &w.url,
+        Secret::new(reply.token.clone()),
+        Duration::from_secs(5),
+    )
+    .unwrap();
+    d.login(&login_request()).await.unwrap();
+    // A mismatch too, whose message comes from InstantPay.
+    w.ipay.state().invalidate_login(DEMO_OUTLET_ID);
+    let mut other = login_request();
+    other.aadhaar = "234123412346".into();
+    let _ = w.device().await.login(&other).await;
+
+    let mut bytes = Vec::new();
+    for e in std::fs::read_dir(w.dir.path()).unwrap() {
+        bytes.extend(std::fs::read(e.unwrap().path()).unwrap());
+    }
+    let has = |needle: &str| {
+        bytes
+            .windows(needle.len())
+            .any(|win| win == needle.as_bytes())
+    };
+    for needle in [
+        AADHAAR,
+        "234123412346",
+        "PIDBLOCKPIDBLOCK",
+        "SESSIONKEY",
+        "HMACHMAC",
+        reply.token.as_str(),
+        code.as_str(),
+        DEMO_CLIENT_SECRET,
+        DEMO_ENCRYPTION_KEY,
+    ] {
+        assert!(!has(needle), "the relay's database holds {needle}");
+    }
+}
