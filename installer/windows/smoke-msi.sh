@@ -9,6 +9,10 @@
 #   - the rd-agent service is registered and RUNNING (the install starts it);
 #   - `rd-agent.exe status --json` is answered by that service over its named pipe
 #     ("via": "service");
+#   - with the service's config pointed at `rd-agent.exe sandbox` (a simulated scanner and the
+#     sandbox InstantPay), `rd-agent.exe login --json` is done by the service: logged in;
+#   - stopped, then started with a broken config, the service stops at once with the config's
+#     service-specific exit code (2) and the reason in its log; mended, it runs again;
 #   - `msiexec /x` removes the files and the service.
 # On failure it prints msiexec's log.
 set -euo pipefail
@@ -45,6 +49,63 @@ grep -q '"via": "service"' <<<"$status" || die "status was not answered by the s
 # Under Wine 8 `service status` reports restarts_on_failure false after that start, and Wine's
 # sc.exe has no qfailure to tell whether the SCM kept them; it needs a real Windows.
 echo "smoke-msi: installed; the service runs and answers status over its pipe"
+
+exe='C:\Program Files\rd-agent\rd-agent.exe'
+# Where the service keeps its config and state: %ProgramData%\rd-agent as the service sees it.
+# Wine 8 gives a service C:\users\Public for %ProgramData% (a shell's wine gets C:\ProgramData,
+# where the MSI made the folder), so it is found by the endpoint file the service wrote.
+endpoint=$(find "$drive_c" -path '*/rd-agent/state/endpoint' -newer "$drive_c/rd-agent.msi" | head -n 1)
+[ -n "$endpoint" ] || die "the service wrote no state/endpoint file"
+state_unix=$(dirname "$endpoint")
+config_file=$(dirname "$state_unix")/config.toml
+service_log_dir=$state_unix/logs
+state=$(winepath -w "$state_unix" 2>/dev/null | tr -d '\r')
+cfg=$(winepath -w "$config_file" 2>/dev/null | tr -d '\r')
+as_service() { wine "$exe" --config "$cfg" --state-dir "$state" "$@"; }
+state_of() { wine sc query rd-agent 2>&1 | tr -d '\r'; }
+wait_for() {
+    for _ in $(seq 1 30); do
+        state_of | grep -q "$1" && return 0
+        sleep 1
+    done
+    die "the service did not reach $1: $(state_of)"
+}
+
+# A login done by the service, against the sandbox in a process of its own.
+wine "$exe" sandbox --rd-port 11150 --api-port 18080 >/dev/null 2>&1 &
+sandbox_pid=$!
+trap 'kill $sandbox_pid 2>/dev/null || true' EXIT
+as_service config init --no-input --base-url http://127.0.0.1:18080 --client-id SBXCLIENT0001 \
+    --outlet-id 100001 --endpoint-ip 127.0.0.1 --latitude 28.6139 --longitude 77.2090 \
+    --rd-ports 11150-11150 >/dev/null || die "config init for the service failed"
+printf 'sandbox-client-secret-not-real' | as_service config set-secret instantpay.client_secret >/dev/null
+printf 'SandboxEncryptionKey0123456789AB' | as_service config set-secret instantpay.encryption_key >/dev/null
+printf '999941057058' | as_service config set-secret operator.aadhaar >/dev/null
+login=""
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+    login=$(wine "$exe" login --json 2>/dev/null | tr -d '\r') || true
+    grep -q '"ok": true' <<<"$login" && break
+    sleep 1
+done
+grep -q '"ok": true' <<<"$login" || die "the service did not log in: $login"
+grep -q '"via": "service"' <<<"$login" || die "the login was not done by the service: $login"
+kill $sandbox_pid 2>/dev/null || true
+echo "smoke-msi: the service logged in against the sandbox, asked over its pipe"
+
+# A broken config: the SCM hears why at once (no start timeout), and so does the log.
+wine sc stop rd-agent >/dev/null 2>&1 || true
+wait_for STOPPED
+cp "$config_file" "$config_file.good"
+printf 'this is [not toml\n' >"$config_file"
+wine sc start rd-agent >/dev/null 2>&1 || true
+wait_for STOPPED
+query=$(state_of)
+grep -Eq "SERVICE_EXIT_CODE *: *2 " <<<"$query" || die "no service-specific exit code 2: $query"
+grep -rqs "not valid TOML" "$service_log_dir" || die "the service's log does not say why it stopped"
+mv "$config_file.good" "$config_file"
+wine sc start rd-agent >/dev/null 2>&1 || true
+wait_for RUNNING
+echo "smoke-msi: a broken config stops the service with exit code 2 and a reason; mended, it runs"
 
 log=$drive_c/rd-agent-uninstall.log
 wine msiexec /x 'C:\rd-agent.msi' /qn /l*v 'C:\rd-agent-uninstall.log' || die "msiexec /x failed ($?)"

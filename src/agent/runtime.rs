@@ -83,7 +83,22 @@ pub fn serve(svc: Service, stop: Stop, ready: impl FnOnce()) -> Result<(), Runti
 /// Elsewhere there is no such manager to hand control to.
 pub fn run_under_service_manager(svc: Service) -> Result<(), RuntimeError> {
     platform::service::run_as_service(move |stop, ready| {
-        serve(svc, stop, ready).map_err(|e| e.to_string())
+        serve(svc, stop, ready).map_err(|e| platform::ServiceFailure {
+            code: platform::ServiceFailure::RUNTIME,
+            reason: e.to_string(),
+        })
+    })
+    .map_err(|e| RuntimeError::ServiceManager(e.to_string()))
+}
+
+/// Started by the service manager with a config that cannot be used: tell it so (stopped,
+/// with the config's exit code and `reason`), rather than leaving it to time the start out.
+pub fn refuse_under_service_manager(reason: String) -> Result<(), RuntimeError> {
+    platform::service::run_as_service(move |_stop, _ready| {
+        Err(platform::ServiceFailure {
+            code: platform::ServiceFailure::CONFIG,
+            reason,
+        })
     })
     .map_err(|e| RuntimeError::ServiceManager(e.to_string()))
 }

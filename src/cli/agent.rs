@@ -51,8 +51,22 @@ pub fn run(args: RunArgs, global: &Global) -> CmdResult {
             ),
         )
     })?;
-    let config = Config::load(&paths.config_file).map_err(usage)?;
-    let schedule = schedule_from(&config)?;
+    let loaded = Config::load(&paths.config_file)
+        .map_err(usage)
+        .and_then(|c| schedule_from(&c));
+    let schedule = match loaded {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(config = %paths.config_file.display(), "{}", e.message);
+            // Under the SCM the refusal goes through the dispatcher, so the SCM sees it.
+            if args.windows_service
+                && let Err(r) = runtime::refuse_under_service_manager(e.message.clone())
+            {
+                tracing::error!(error = %r, "could not report to the service manager");
+            }
+            return Err(e);
+        }
+    };
     let socket = endpoint::for_service(global.socket.as_deref(), global.state_dir.as_deref());
     tracing::info!(
         version = env!("CARGO_PKG_VERSION"),

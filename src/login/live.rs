@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use super::{InstantPayApi, LoginParams, Progress, ScanError, Scanner};
+use super::{InstantPayApi, LoginParams, Progress, ScanError, Scanner, Sent};
 use crate::config::{Config, ConfigError, Mode, Secrets, SecretsError};
 use crate::i18n::Msg;
 use instantpay::aadhaar::{Aadhaar, AadhaarError};
@@ -263,17 +263,13 @@ impl InstantPayApi for Direct {
         aadhaar.encrypt(self.key.expose().as_bytes()).map(drop)
     }
 
-    async fn login(
-        &self,
-        req: &OutletLoginRequest,
-        aadhaar: &Aadhaar,
-    ) -> Result<LoginOutcome, ApiError> {
+    async fn login(&self, req: &OutletLoginRequest, aadhaar: &Aadhaar) -> Result<Sent, ApiError> {
         let encrypted = aadhaar
             .encrypt(self.key.expose().as_bytes())
             .map_err(|_| ApiError::Request(instantpay::RequestError::EncryptedAadhaar))?;
         let mut req = req.clone();
         req.biometric_data.encrypted_aadhaar = encrypted;
-        self.client.outlet_login(&req).await
+        self.client.outlet_login(&req).await.map(Sent::from)
     }
 }
 
@@ -294,11 +290,7 @@ impl InstantPayApi for Relayed {
         Ok(())
     }
 
-    async fn login(
-        &self,
-        req: &OutletLoginRequest,
-        aadhaar: &Aadhaar,
-    ) -> Result<LoginOutcome, ApiError> {
+    async fn login(&self, req: &OutletLoginRequest, aadhaar: &Aadhaar) -> Result<Sent, ApiError> {
         let body = relay_api::LoginRequest {
             external_ref: req.external_ref.clone(),
             biometric_data: req.biometric_data.clone(),
@@ -312,7 +304,10 @@ impl InstantPayApi for Relayed {
                 "another PC of this outlet logged it in today: nothing charged for this one"
             );
         }
-        Ok(reply.outcome)
+        Ok(Sent {
+            outcome: reply.outcome,
+            shared_from: reply.shared_from,
+        })
     }
 
     async fn outcome_of(&self, external_ref: &str) -> Option<LoginOutcome> {
@@ -348,11 +343,7 @@ impl InstantPayApi for Api {
         }
     }
 
-    async fn login(
-        &self,
-        req: &OutletLoginRequest,
-        aadhaar: &Aadhaar,
-    ) -> Result<LoginOutcome, ApiError> {
+    async fn login(&self, req: &OutletLoginRequest, aadhaar: &Aadhaar) -> Result<Sent, ApiError> {
         match self {
             Api::Direct(a) => a.login(req, aadhaar).await,
             Api::Relayed(a) => a.login(req, aadhaar).await,

@@ -66,13 +66,31 @@ pub trait InstantPayApi {
         &self,
         req: &OutletLoginRequest,
         aadhaar: &Aadhaar,
-    ) -> impl Future<Output = Result<LoginOutcome, ApiError>> + Send;
+    ) -> impl Future<Output = Result<Sent, ApiError>> + Send;
 
     /// What became of an attempt whose reply never came, where the other side keeps a record
     /// of each attempt (a relay does; InstantPay does not, so the status settles it instead).
     /// `None`: not known here.
     fn outcome_of(&self, _external_ref: &str) -> impl Future<Output = Option<LoginOutcome>> + Send {
         async { None }
+    }
+}
+
+/// What a sent login came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sent {
+    pub outcome: LoginOutcome,
+    /// The relay answered with another PC's login of this outlet today (that attempt's id):
+    /// this attempt was not charged (docs/relay.md).
+    pub shared_from: Option<String>,
+}
+
+impl From<LoginOutcome> for Sent {
+    fn from(outcome: LoginOutcome) -> Sent {
+        Sent {
+            outcome,
+            shared_from: None,
+        }
     }
 }
 
@@ -583,8 +601,8 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
     let sent = api.login(&req, &params.aadhaar).await;
     drop(req);
     let now = clock.now();
-    let outcome = match sent {
-        Ok(o) => o,
+    let (outcome, shared_from) = match sent {
+        Ok(s) => (s.outcome, s.shared_from),
         Err(e) if e.nothing_sent() => {
             ledger.finish(
                 &new.external_ref,
@@ -601,11 +619,22 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
             )?;
             return Err(LoginError::NotSent(e));
         }
-        Err(e) => LoginOutcome::Unknown {
-            reason: e.to_string(),
-        },
+        Err(e) => (
+            LoginOutcome::Unknown {
+                reason: e.to_string(),
+            },
+            None,
+        ),
     };
-    ledger.finish(&new.external_ref, &ledger_outcome(&outcome), now)?;
+    let mut recorded = ledger_outcome(&outcome);
+    if let Some(first) = &shared_from {
+        recorded.charged = Some(false);
+        recorded.pool = None;
+        recorded.message = Some(format!(
+            "logged in by another computer of this outlet (attempt {first}); not charged"
+        ));
+    }
+    ledger.finish(&new.external_ref, &recorded, now)?;
     let attempt = ledger
         .get(&new.external_ref)?
         .ok_or_else(|| LedgerError::NoSuchAttempt(new.external_ref.clone()))?;

@@ -70,6 +70,8 @@ struct FakeApi {
     key: Option<String>,
     /// What `outcome_of` answers (a relay's record of an attempt).
     records: Mutex<Vec<(String, LoginOutcome)>>,
+    /// A relay answering with another PC's login.
+    shared_from: Option<String>,
 }
 
 impl FakeApi {
@@ -129,11 +131,7 @@ impl InstantPayApi for FakeApi {
         aadhaar.encrypt(self.key().as_bytes()).map(drop)
     }
 
-    async fn login(
-        &self,
-        req: &OutletLoginRequest,
-        aadhaar: &Aadhaar,
-    ) -> Result<LoginOutcome, ApiError> {
+    async fn login(&self, req: &OutletLoginRequest, aadhaar: &Aadhaar) -> Result<Sent, ApiError> {
         self.login_calls.fetch_add(1, Ordering::SeqCst);
         self.log.lock().unwrap().push("login");
         let mut req = req.clone();
@@ -144,6 +142,10 @@ impl InstantPayApi for FakeApi {
             .unwrap()
             .clone()
             .unwrap_or(Ok(LoginOutcome::LoggedIn { meta: meta() }))
+            .map(|outcome| Sent {
+                outcome,
+                shared_from: self.shared_from.clone(),
+            })
     }
 
     async fn outcome_of(&self, external_ref: &str) -> Option<LoginOutcome> {
@@ -1003,4 +1005,28 @@ fn an_attempt_the_relay_recorded_is_settled_by_its_record_even_inside_the_window
         r.result
     );
     assert_eq!(api.login_calls.load(Ordering::SeqCst), 0);
+}
+
+#[test]
+fn a_login_the_relay_shared_from_another_pc_is_recorded_as_not_charged() {
+    let mut ledger = Ledger::open_in_memory().unwrap();
+    let api = FakeApi {
+        shared_from: Some("RDAFIRSTPC1".into()),
+        ..FakeApi::default()
+    };
+    let report = run(
+        &mut ledger,
+        &api,
+        Ok(pid("70", "40")),
+        &params(false),
+        morning(),
+    )
+    .result
+    .unwrap();
+    assert_eq!(report.result, LoginResult::LoggedIn);
+    let a = report.attempt.unwrap();
+    assert_eq!(a.state, AttemptState::LoggedIn);
+    assert_eq!(a.charged, Some(false));
+    assert!(a.message.unwrap().contains("RDAFIRSTPC1"));
+    assert_eq!(ledger.summary(morning()).unwrap().charged_today, 0);
 }

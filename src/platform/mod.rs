@@ -25,6 +25,21 @@ pub fn language(setting: &str) -> crate::i18n::Lang {
 /// How a secret value sealed by the OS (Windows DPAPI) starts in the secrets file.
 pub const SEALED_PREFIX: &str = "dpapi:";
 
+/// Why the service stopped, as the service manager is told: a code of our own
+/// ([`ServiceFailure::CONFIG`], else [`ServiceFailure::RUNTIME`]) and the operator's sentence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceFailure {
+    pub code: u32,
+    pub reason: String,
+}
+
+impl ServiceFailure {
+    /// It stopped while running, or could not bind its endpoint.
+    pub const RUNTIME: u32 = 1;
+    /// The config could not be read or used: it never started.
+    pub const CONFIG: u32 = 2;
+}
+
 /// A future that completes when the service should stop (a signal, or the SCM's Stop).
 pub type StopFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 

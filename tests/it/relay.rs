@@ -137,11 +137,16 @@ fn two_pcs_of_one_outlet_logging_in_at_once_pay_once_and_both_are_logged_in() {
     // Exactly one chargeable request reached InstantPay.
     assert_eq!(fleet.ipay.state().login_requests(), 1);
     assert_eq!(fleet.ipay.charges(), 1);
+    // Both PCs show the day logged in, and their ledgers count the one charge between them
+    // (a PC answered with the other's login records its attempt as not charged).
+    let mut charged = 0;
     for pc in ["counter", "backoffice"] {
         let o = fleet.agent(pc).args(["status", "--json"]).output().unwrap();
         let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         assert_eq!(v["summary"]["state"], "logged_in", "{pc}: {v}");
+        charged += v["summary"]["charged_today"].as_u64().unwrap();
     }
+    assert_eq!(charged, 1);
     // The relay's record: one charge for the outlet today.
     let report = fleet
         .rt

@@ -147,7 +147,10 @@ pub fn status() -> Result<ServiceStatus, ServiceError> {
 
 /// systemd starts `rd-agent run` directly; `--windows-service` means nothing here.
 pub fn run_as_service(
-    _body: impl FnOnce(crate::platform::StopFuture, Box<dyn FnOnce() + Send>) -> Result<(), String>
+    _body: impl FnOnce(
+        crate::platform::StopFuture,
+        Box<dyn FnOnce() + Send>,
+    ) -> Result<(), crate::platform::ServiceFailure>
     + Send
     + 'static,
 ) -> Result<(), ServiceError> {

@@ -1,5 +1,6 @@
 //! The windows side of [`crate::platform`].
 
+mod eventlog;
 pub mod fs;
 pub mod ipc;
 pub mod locale;

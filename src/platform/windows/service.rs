@@ -19,9 +19,10 @@ use windows_service::{define_windows_service, service_dispatcher};
 use crate::service::{Installed, SERVICE_NAME, ServiceError, ServiceStatus};
 
 /// What the service runs: given the stop future and the "ready" callback, serve until stopped.
-type Body = Box<dyn FnOnce(StopFuture, Box<dyn FnOnce() + Send>) -> Result<(), String> + Send>;
+type Body =
+    Box<dyn FnOnce(StopFuture, Box<dyn FnOnce() + Send>) -> Result<(), ServiceFailure> + Send>;
 
-use crate::platform::StopFuture;
+use crate::platform::{ServiceFailure, StopFuture};
 
 /// The service body, handed from `run_as_service` to the SCM's callback thread.
 static BODY: Mutex<Option<Body>> = Mutex::new(None);
@@ -204,9 +205,12 @@ pub fn status() -> Result<ServiceStatus, ServiceError> {
 define_windows_service!(ffi_service_main, service_main);
 
 /// Hand control to the SCM; `body` runs on its thread with a future that completes on Stop.
-/// The SCM is told Running only when `body` calls its ready callback (after the pipe exists).
+/// The SCM is told Running only when `body` calls its ready callback (after the pipe exists);
+/// a body's failure becomes the service-specific exit code the SCM shows (`sc query`).
 pub fn run_as_service(
-    body: impl FnOnce(StopFuture, Box<dyn FnOnce() + Send>) -> Result<(), String> + Send + 'static,
+    body: impl FnOnce(StopFuture, Box<dyn FnOnce() + Send>) -> Result<(), ServiceFailure>
+    + Send
+    + 'static,
 ) -> Result<(), ServiceError> {
     if let Ok(mut b) = BODY.lock() {
         *b = Some(Box::new(body));
@@ -260,12 +264,12 @@ fn service_main(_args: Vec<OsString>) {
         }),
         ready,
     );
-    if let Err(e) = &result {
-        tracing::error!(error = %e, "service stopped with an error");
-    }
     let mut done = status(ServiceState::Stopped, ServiceControlAccept::empty());
-    if result.is_err() {
-        done.exit_code = ServiceExitCode::ServiceSpecific(1);
+    if let Err(f) = &result {
+        // The log, the event log (where support looks first) and the SCM's exit code.
+        tracing::error!(code = f.code, reason = %f.reason, "service stopped with an error");
+        super::eventlog::report_error(&format!("rd-agent stopped: {}", f.reason));
+        done.exit_code = ServiceExitCode::ServiceSpecific(f.code);
     }
     let _ = handle.set_service_status(done);
 }
