@@ -218,9 +218,27 @@ impl Relay {
                 outcome: None,
             })
             .await;
-        if let Err(e) = begun {
-            release(DayState::Open).await?;
-            return Err(e.into());
+        match begun {
+            Ok(true) => {}
+            // The same attempt id arrived twice at once (a retry in flight): both hold the
+            // one claim, and the other request is the one that sends. Never a second send.
+            Ok(false) => {
+                let a = self.store.attempt(&ext).await?;
+                return Ok(a.map_or_else(
+                    || LoginReply {
+                        outcome: LoginOutcome::Unknown {
+                            reason: "this attempt is in flight at the relay; it is not resent"
+                                .into(),
+                        },
+                        shared_from: None,
+                    },
+                    |a| self.answer_recorded(&a),
+                ));
+            }
+            Err(e) => {
+                release(DayState::Open).await?;
+                return Err(e.into());
+            }
         }
         let started = std::time::Instant::now();
         let sent = upstream.outlet_login(&send).await;

@@ -6,7 +6,7 @@ mod common;
 use std::time::Duration;
 
 use common::{AADHAAR, login_request, postgres_url, world, world_on};
-use instantpay::client::PATH_LOGIN;
+use instantpay::client::{PATH_LOGIN, PATH_LOGIN_STATUS};
 use instantpay::secret::Secret;
 use instantpay::{ApiError, LoginOutcome};
 use rd_relay::Settings;
@@ -78,6 +78,30 @@ async fn a_retry_with_the_same_attempt_id_is_answered_from_the_record_never_rese
     let again = d.login(&req).await.unwrap();
     assert_eq!(once.outcome, again.outcome);
     assert_eq!(w.ipay.state().login_requests(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_attempt_sent_twice_at_once_reaches_instantpay_once() {
+    let w = world(Settings::default()).await;
+    let d = w.device().await;
+    // Both are asking the status when the other arrives, and the login itself is slow.
+    for path in [PATH_LOGIN_STATUS, PATH_LOGIN] {
+        w.ipay
+            .state()
+            .set_fault(path, Some(Fault::Slow(Duration::from_millis(300))));
+    }
+    let req = login_request();
+    let (first, second) = tokio::join!(d.login(&req), d.login(&req));
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_eq!(w.ipay.state().login_requests(), 1);
+    assert_eq!(w.ipay.charges(), 1);
+    // One of them has the outcome; the other was told, at most, that it is in flight.
+    assert!(
+        [&first, &second]
+            .iter()
+            .any(|r| matches!(r.outcome, LoginOutcome::LoggedIn { .. })),
+        "{first:?} {second:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
