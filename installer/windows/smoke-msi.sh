@@ -11,6 +11,9 @@
 #     ("via": "service");
 #   - with the service's config pointed at `rd-agent.exe sandbox` (a simulated scanner and the
 #     sandbox InstantPay), `rd-agent.exe login --json` is done by the service: logged in;
+#   - `status --state-dir` with the state directory in upper case reaches the same service;
+#   - the service's log says it limited its state directory, and no file under ProgramData or
+#     the users' profiles holds the client secret, the encryption key or the Aadhaar;
 #   - stopped, then started with a broken config, the service stops at once with the config's
 #     service-specific exit code (2) and the reason in its log; mended, it runs again;
 #   - `msiexec /x` removes the files and the service.
@@ -91,6 +94,20 @@ grep -q '"ok": true' <<<"$login" || die "the service did not log in: $login"
 grep -q '"via": "service"' <<<"$login" || die "the login was not done by the service: $login"
 kill $sandbox_pid 2>/dev/null || true
 echo "smoke-msi: the service logged in against the sandbox, asked over its pipe"
+
+# The state directory spelt in another case leads to the same service.
+shouted=$(tr '[:lower:]' '[:upper:]' <<<"$state")
+status=$(wine "$exe" --state-dir "$shouted" status --json 2>/dev/null | tr -d '\r') || true
+grep -q '"via": "service"' <<<"$status" || die "status with --state-dir $shouted did not reach the service: $status"
+# The service limited its state directory at start (Wine keeps no DACL; Windows does).
+grep -rqs "state directory limited to SYSTEM and Administrators" "$service_log_dir" \
+    || die "the service's log does not say it limited its state directory"
+# No secret in the clear anywhere the service, the MSI or a user writes.
+for secret in sandbox-client-secret-not-real SandboxEncryptionKey0123456789AB 999941057058 "9999 4105 7058"; do
+    found=$(grep -rlaF -- "$secret" "$drive_c/ProgramData" "$drive_c/users" 2>/dev/null || true)
+    [ -z "$found" ] || die "a secret is in the clear in: $found"
+done
+echo "smoke-msi: the state directory in another case reaches the service; no secret in the clear"
 
 # A broken config: the SCM hears why at once (no start timeout), and so does the log.
 wine sc stop rd-agent >/dev/null 2>&1 || true

@@ -73,6 +73,7 @@ state-new-scanner = This scanner ({ $found }) is not the shop's usual one ({ $pi
 agent-login-in-progress = A login is already in progress: place your finger on the scanner.
 agent-reminder = Click the rd-agent icon (or run `rd-agent login`) and scan your finger.
 agent-permission-denied = Permission denied: only root, the service user and members of the rd-agent group may use the service. Ask an administrator to add you to the rd-agent group.
+agent-login-not-allowed = Only an administrator or a member of the rd-agent group may log in through the service. Ask your administrator to add your Windows account to the rd-agent group, then sign out of Windows and back in.
 agent-busy = The rd-agent service is busy with too many connections: try again in a moment.
 agent-request-too-long = The request is too long.
 agent-request-not-understood = The request is not understood: send one JSON object per line, such as { "{" }"cmd":"status"{ "}" }.
@@ -83,6 +84,8 @@ agent-logged-in = Logged in until midnight.
 agent-log-dir-failed = Could not open the log directory { $path }: { $error }. Check its owner and permissions.
 agent-start-failed = Could not start: { $error }
 agent-service-manager-failed = The Windows service manager did not start the service: { $error }
+lockdown-apply-failed = Could not limit { $path } to SYSTEM and Administrators ({ $error }). The service does not start while its secrets could be open to other users.
+lockdown-writable = { $path } can be changed by { $who }, so anyone could change what the service does. Remove that permission (right-click, Properties, Security) or reinstall rd-agent; the service does not start until then.
 
 # Talking to the service (src/agent/ipc.rs).
 ipc-not-running = The rd-agent service is not running (no socket at { $path }). Start it with `systemctl start rd-agent` or run `rd-agent run`.
@@ -90,6 +93,7 @@ ipc-refused = The rd-agent service refused this connection: { $reason }
 ipc-connection-lost = Lost the connection to the rd-agent service ({ $error }). Check that it is running.
 ipc-protocol = The rd-agent service sent a reply this program does not understand. Make sure the service and this command are the same version.
 ipc-already-running = Another rd-agent service is already listening on { $path }. Stop it first.
+ipc-not-the-service = The program answering on { $path } (process { $pid }, { $image }) is not the rd-agent service, so nothing was sent to it. Restart the rd-agent service in Services (services.msc) and try again; if this comes back, call support.
 ipc-closed = the service closed the connection
 
 ## Login

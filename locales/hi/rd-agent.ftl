@@ -73,6 +73,7 @@ state-new-scanner = यह स्कैनर ({ $found }) दुकान क�
 agent-login-in-progress = एक लॉगिन पहले से चल रहा है: स्कैनर पर उंगली रखें।
 agent-reminder = rd-agent आइकन पर क्लिक करें (या `rd-agent login` चलाएँ) और उंगली स्कैन करें।
 agent-permission-denied = अनुमति नहीं है: इस सर्विस को सिर्फ़ root, सर्विस यूज़र और rd-agent ग्रुप के सदस्य इस्तेमाल कर सकते हैं। एडमिनिस्ट्रेटर से कहें कि वे आपको rd-agent ग्रुप में जोड़ दें।
+agent-login-not-allowed = सर्विस से लॉगिन सिर्फ़ एडमिनिस्ट्रेटर या rd-agent ग्रुप का सदस्य कर सकता है। अपने एडमिनिस्ट्रेटर से कहें कि आपका Windows अकाउंट rd-agent ग्रुप में जोड़ दें, फिर Windows से साइन आउट करके दोबारा साइन इन करें।
 agent-busy = rd-agent सर्विस पर अभी बहुत सारे कनेक्शन हैं: थोड़ी देर बाद फिर कोशिश करें।
 agent-request-too-long = रिक्वेस्ट बहुत लंबी है।
 agent-request-not-understood = रिक्वेस्ट समझ में नहीं आई: हर लाइन में एक JSON ऑब्जेक्ट भेजें, जैसे { "{" }"cmd":"status"{ "}" }।
@@ -83,6 +84,8 @@ agent-logged-in = लॉगिन हो गया: यह रात 12 बज�
 agent-log-dir-failed = लॉग फ़ोल्डर { $path } नहीं खुल सका: { $error }। इसका मालिक (owner) और अनुमतियाँ (permissions) जाँचें।
 agent-start-failed = शुरू नहीं हो सका: { $error }
 agent-service-manager-failed = Windows सर्विस मैनेजर ने सर्विस शुरू नहीं की: { $error }
+lockdown-apply-failed = { $path } को सिर्फ़ SYSTEM और Administrators तक सीमित नहीं किया जा सका ({ $error })। जब तक इसके सीक्रेट दूसरे यूज़र खोल सकते हैं, सर्विस चालू नहीं होती।
+lockdown-writable = { $path } को { $who } बदल सकते हैं, यानी कोई भी बदल सकता है कि सर्विस क्या करे। यह अनुमति हटाएँ (राइट-क्लिक, Properties, Security) या rd-agent दोबारा इंस्टॉल करें; तब तक सर्विस चालू नहीं होगी।
 
 # Talking to the service (src/agent/ipc.rs).
 ipc-not-running = rd-agent सर्विस नहीं चल रही है ({ $path } पर कोई सॉकेट नहीं है)। इसे `systemctl start rd-agent` से चालू करें या `rd-agent run` चलाएँ।
@@ -90,6 +93,7 @@ ipc-refused = rd-agent सर्विस ने यह कनेक्शन �
 ipc-connection-lost = rd-agent सर्विस से कनेक्शन टूट गया ({ $error })। देखें कि सर्विस चल रही है।
 ipc-protocol = rd-agent सर्विस ने ऐसा जवाब भेजा जो यह प्रोग्राम नहीं समझता। देखें कि सर्विस और यह कमांड एक ही वर्ज़न के हों।
 ipc-already-running = एक और rd-agent सर्विस पहले से { $path } पर चल रही है। पहले उसे बंद करें।
+ipc-not-the-service = { $path } पर जवाब देने वाला प्रोग्राम (प्रोसेस { $pid }, { $image }) rd-agent सर्विस नहीं है, इसलिए उसे कुछ नहीं भेजा गया। Services (services.msc) में rd-agent सर्विस को दोबारा चालू करें और फिर कोशिश करें; अगर यह फिर आए तो सपोर्ट को फ़ोन करें।
 ipc-closed = सर्विस ने कनेक्शन बंद कर दिया
 
 ## Login

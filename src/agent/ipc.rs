@@ -42,6 +42,14 @@ pub enum IpcError {
     Protocol,
     #[error("Another rd-agent service is already listening on {0}. Stop it first.")]
     AlreadyRunning(String),
+    #[error(
+        "The program answering on {path} (process {pid}, {program}) is not the rd-agent service, so nothing was sent to it. Restart the rd-agent service in Services (services.msc) and try again; if this comes back, call support."
+    )]
+    NotTheService {
+        path: String,
+        pid: u32,
+        program: String,
+    },
 }
 
 impl IpcError {
@@ -55,6 +63,10 @@ impl IpcError {
             IpcError::AlreadyRunning(path) => {
                 Msg::new("ipc-already-running").arg("path", path.as_str())
             }
+            IpcError::NotTheService { path, pid, program } => Msg::new("ipc-not-the-service")
+                .arg("path", path.as_str())
+                .arg("pid", *pid)
+                .arg("image", program.as_str()),
         }
     }
 }
@@ -180,8 +192,10 @@ pub async fn bind(path: &Path) -> Result<Listener, IpcError> {
     Ok(listener)
 }
 
-/// Who may talk to the service. Unix: uid 0, the service's own uid, and members of the
-/// `rd-agent` group. Windows: the pipe's DACL already admits only interactive users.
+/// Who may talk to the service, and who may ask it for a login. Unix: uid 0, the service's
+/// own uid and members of the `rd-agent` group, for everything. Windows: the pipe's DACL admits
+/// interactive users (a tray watches the state for whoever is logged on); a login needs the
+/// client's token to pass (`platform::TokenRights`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeerPolicy {
     pub uids: Vec<u32>,
@@ -210,6 +224,7 @@ impl PeerPolicy {
         }
     }
 
+    /// May this peer connect at all?
     pub fn allows(&self, peer: &Peer) -> bool {
         if self.os_checked {
             return true;
@@ -219,6 +234,15 @@ impl PeerPolicy {
         }
         peer.gid.is_some_and(|g| self.gids.contains(&g))
             || peer.groups.iter().any(|g| self.gids.contains(g))
+    }
+
+    /// May this peer ask for a login (the call that is charged)? Where the OS admitted the
+    /// connection, its token decides; elsewhere the connection check already did.
+    pub fn may_login(&self, peer: &Peer) -> bool {
+        match peer.token {
+            Some(rights) => rights.may_login(),
+            None => !self.os_checked && self.allows(peer),
+        }
     }
 }
 
@@ -234,12 +258,46 @@ pub struct Connection {
     line: Vec<u8>,
 }
 
-/// Connect to a socket path.
+/// Connect to a socket path, to the service or, with none registered, to this program (the
+/// tray looks for the `rd-agent` beside it: [`server_program`]).
 pub async fn connect(path: &Path) -> Result<Connection, IpcError> {
+    connect_expecting(path, &server_program()).await
+}
+
+/// The program a client expects to answer when no service is registered: this one, or for
+/// the tray's own Windows program, the `rd-agent` beside it.
+pub fn server_program() -> PathBuf {
+    let me = std::env::current_exe().unwrap_or_default();
+    let tray = me
+        .file_stem()
+        .is_some_and(|s| s.eq_ignore_ascii_case("rd-agent-tray"));
+    match (tray, me.extension()) {
+        (true, Some(ext)) => me.with_file_name("rd-agent").with_extension(ext),
+        (true, None) => me.with_file_name("rd-agent"),
+        (false, _) => me,
+    }
+}
+
+/// Connect to a socket path, and before sending anything check who answers: the service, or
+/// (none registered) a process running `image` (Windows: anyone may create a pipe of that
+/// name while the service is down; Linux: the socket's directory keeps others out).
+pub async fn connect_expecting(path: &Path, image: &Path) -> Result<Connection, IpcError> {
     let name = platform::endpoint_name(path)?;
     let stream = Stream::connect(name)
         .await
         .map_err(|_| IpcError::NotRunning(path.display().to_string()))?;
+    platform::check_server(&stream, image).map_err(|(pid, program)| {
+        tracing::warn!(
+            pid,
+            program,
+            "the endpoint is not answered by the rd-agent service"
+        );
+        IpcError::NotTheService {
+            path: path.display().to_string(),
+            pid,
+            program,
+        }
+    })?;
     let (r, w) = tokio::io::split(stream);
     Ok(Connection {
         reader: BufReader::new(r),
@@ -375,6 +433,7 @@ mod tests {
             uid: Some(uid),
             gid: Some(gid),
             groups,
+            token: None,
         };
         assert!(p.allows(&peer(0, 0, vec![])));
         assert!(p.allows(&peer(1000, 1000, vec![])));
@@ -382,6 +441,52 @@ mod tests {
         assert!(p.allows(&peer(1001, 1001, vec![27, 500])));
         assert!(!p.allows(&peer(1001, 1001, vec![27])));
         assert!(!p.allows(&Peer::default()));
+        // Without a token, the connection check is the login check.
+        assert!(p.may_login(&peer(1001, 500, vec![])));
+        assert!(!p.may_login(&peer(1001, 1001, vec![27])));
+    }
+
+    /// Windows: the DACL admits every interactive user, so a tray can watch; a login needs
+    /// the token to be SYSTEM, the service's account, an administrator or an operator.
+    #[test]
+    fn where_the_os_admits_the_connection_the_token_decides_the_login() {
+        use crate::platform::TokenRights;
+        let p = PeerPolicy {
+            uids: vec![],
+            gids: vec![],
+            os_checked: true,
+        };
+        let with = |rights| Peer {
+            token: Some(rights),
+            ..Peer::default()
+        };
+        let nobody = TokenRights::default();
+        assert!(p.allows(&with(nobody)), "a user's tray may connect");
+        assert!(!p.may_login(&with(nobody)), "a non-member may not log in");
+        assert!(
+            !p.may_login(&Peer::default()),
+            "a token that could not be read"
+        );
+        for rights in [
+            TokenRights {
+                system: true,
+                ..nobody
+            },
+            TokenRights {
+                same_account: true,
+                ..nobody
+            },
+            TokenRights {
+                administrator: true,
+                ..nobody
+            },
+            TokenRights {
+                operator: true,
+                ..nobody
+            },
+        ] {
+            assert!(p.may_login(&with(rights)), "{rights:?}");
+        }
     }
 
     #[test]

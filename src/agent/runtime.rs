@@ -91,14 +91,12 @@ pub fn run_under_service_manager(svc: Service) -> Result<(), RuntimeError> {
     .map_err(|e| RuntimeError::ServiceManager(e.to_string()))
 }
 
-/// Started by the service manager with a config that cannot be used: tell it so (stopped,
-/// with the config's exit code and `reason`), rather than leaving it to time the start out.
-pub fn refuse_under_service_manager(reason: String) -> Result<(), RuntimeError> {
+/// Started by the service manager but unable to run (a config that cannot be used, files it
+/// cannot keep from other users): tell it so (stopped, with `code` and `reason`), rather than
+/// leaving it to time the start out.
+pub fn refuse_under_service_manager(code: u32, reason: String) -> Result<(), RuntimeError> {
     platform::service::run_as_service(move |_stop, _ready| {
-        Err(platform::ServiceFailure {
-            code: platform::ServiceFailure::CONFIG,
-            reason,
-        })
+        Err(platform::ServiceFailure { code, reason })
     })
     .map_err(|e| RuntimeError::ServiceManager(e.to_string()))
 }

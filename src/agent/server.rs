@@ -350,10 +350,18 @@ async fn read_capped<R: AsyncBufReadExt + Unpin>(
 }
 
 /// Over the cap: say so and hang up (bounded, so a client that does not read cannot hold it).
+/// The client's first line is read (within the same bound) before the answer: a Windows pipe
+/// closed by its server fails the client's write and drops what was not yet read, where a Unix
+/// socket keeps it.
 async fn refuse_busy(stream: Stream) {
-    let (_r, mut w) = tokio::io::split(stream);
+    let (r, mut w) = tokio::io::split(stream);
     let msg = Message::error(Msg::new("agent-busy"));
-    let _ = tokio::time::timeout(StdDuration::from_secs(2), write_msg(&mut w, &msg)).await;
+    let _ = tokio::time::timeout(StdDuration::from_secs(2), async {
+        let mut first = Vec::new();
+        let _ = read_capped(&mut BufReader::new(r), &mut first).await;
+        write_msg(&mut w, &msg).await
+    })
+    .await;
 }
 
 async fn serve_client(stream: Stream, agent: Arc<Agent>, policy: Arc<PeerPolicy>) {
@@ -394,6 +402,12 @@ async fn serve_client(stream: Stream, agent: Arc<Agent>, policy: Arc<PeerPolicy>
         };
         let reply = match req {
             Request::Status => agent.status_message(agent.backend.detail().await),
+            // The charged call: on Windows any logged-on user's tray may watch, but only an
+            // operator may spend (src/platform/windows/token.rs).
+            Request::Login { .. } if !policy.may_login(&peer) => {
+                tracing::warn!(pid = ?peer.pid, token = ?peer.token, "refused a login request");
+                Message::error(Msg::new("agent-login-not-allowed"))
+            }
             Request::Login {
                 force,
                 accept_new_device,

@@ -51,6 +51,25 @@ pub fn run(args: RunArgs, global: &Global) -> CmdResult {
             ),
         )
     })?;
+    // Under the SCM (LocalSystem): the state directory and the config kept from other users
+    // before anything is read from them (src/platform/windows/fs.rs).
+    if args.windows_service
+        && let Err(e) = crate::platform::fs::lock_down(
+            &paths.state_dir,
+            &paths.config_file,
+            &paths.secrets_file(),
+        )
+    {
+        tracing::error!("{e}");
+        let code = crate::platform::ServiceFailure::PERMISSIONS;
+        if let Err(r) = runtime::refuse_under_service_manager(code, e.to_string()) {
+            tracing::error!(error = %r, "could not report to the service manager");
+        }
+        return Err(CliError::said(Exit::Failure, e.msg()));
+    }
+    if args.windows_service {
+        tracing::info!(state_dir = %paths.state_dir.display(), "state directory limited to SYSTEM and Administrators");
+    }
     let loaded = Config::load(&paths.config_file)
         .map_err(usage)
         .and_then(|c| schedule_from(&c));
@@ -60,7 +79,10 @@ pub fn run(args: RunArgs, global: &Global) -> CmdResult {
             tracing::error!(config = %paths.config_file.display(), "{}", e.message);
             // Under the SCM the refusal goes through the dispatcher, so the SCM sees it.
             if args.windows_service
-                && let Err(r) = runtime::refuse_under_service_manager(e.message.clone())
+                && let Err(r) = runtime::refuse_under_service_manager(
+                    crate::platform::ServiceFailure::CONFIG,
+                    e.message.clone(),
+                )
             {
                 tracing::error!(error = %r, "could not report to the service manager");
             }

@@ -70,7 +70,12 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
 
 /// Log in through the running service; `None` when no service answers on the socket.
 async fn via_service(flags: LoginFlags, global: &Global) -> Option<CmdResult> {
-    let mut client = crate::agent::ipc::connect(&global.endpoint()).await.ok()?;
+    // Nobody there: the caller works without the service. Someone else there: say so.
+    let mut client = match crate::agent::ipc::connect(&global.endpoint()).await {
+        Ok(c) => c,
+        Err(crate::agent::ipc::IpcError::NotRunning(_)) => return None,
+        Err(e) => return Some(Err(CliError::said(Exit::Failure, e.msg()))),
+    };
     let lang = super::language(global);
     // --json stays English in every language.
     let cat = Catalog::get(if global.json { Lang::En } else { lang });

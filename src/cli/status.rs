@@ -116,7 +116,12 @@ fn paid(s: &Summary, cat: &Catalog) -> Vec<String> {
 /// Today's state from the running service; `None` when no service answers.
 async fn from_service(global: &Global) -> Option<CmdResult> {
     use crate::agent::ipc::Message;
-    let mut client = crate::agent::ipc::connect(&global.endpoint()).await.ok()?;
+    // Nobody there: the caller works without the service. Someone else there: say so.
+    let mut client = match crate::agent::ipc::connect(&global.endpoint()).await {
+        Ok(c) => c,
+        Err(crate::agent::ipc::IpcError::NotRunning(_)) => return None,
+        Err(e) => return Some(Err(CliError::said(Exit::Failure, e.msg()))),
+    };
     // --json stays English in every language.
     let cat = Catalog::get(if global.json {
         Lang::En

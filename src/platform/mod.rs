@@ -38,6 +38,35 @@ impl ServiceFailure {
     pub const RUNTIME: u32 = 1;
     /// The config could not be read or used: it never started.
     pub const CONFIG: u32 = 2;
+    /// Its files could not be kept from other users ([`LockDownError`]): it never started.
+    pub const PERMISSIONS: u32 = 3;
+}
+
+/// Why the service's files could not be kept to SYSTEM and Administrators (`fs::lock_down`).
+#[derive(Debug, thiserror::Error)]
+pub enum LockDownError {
+    #[error(
+        "Could not limit {path} to SYSTEM and Administrators ({error}). The service does not start while its secrets could be open to other users."
+    )]
+    Apply { path: String, error: String },
+    #[error(
+        "{path} can be changed by {who}, so anyone could change what the service does. Remove that permission (right-click, Properties, Security) or reinstall rd-agent; the service does not start until then."
+    )]
+    WritableByOthers { path: String, who: String },
+}
+
+impl LockDownError {
+    pub fn msg(&self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            LockDownError::Apply { path, error } => Msg::new("lockdown-apply-failed")
+                .arg("path", path.as_str())
+                .arg("error", error.as_str()),
+            LockDownError::WritableByOthers { path, who } => Msg::new("lockdown-writable")
+                .arg("path", path.as_str())
+                .arg("who", who.as_str()),
+        }
+    }
 }
 
 /// A future that completes when the service should stop (a signal, or the SCM's Stop).
@@ -59,7 +88,34 @@ pub struct Peer {
     pub gid: Option<u32>,
     /// Supplementary groups (Linux: read from /proc for the peer's pid).
     pub groups: Vec<u32>,
+    /// Windows: what the client's token says, read while impersonating it on the pipe (Linux
+    /// has the uid and groups above instead).
+    pub token: Option<TokenRights>,
 }
+
+/// What a Windows client's token grants it here. Any one of them lets it ask for a
+/// (chargeable) login; the pipe's DACL already decided who may connect at all.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TokenRights {
+    /// LocalSystem.
+    pub system: bool,
+    /// The account the service runs as.
+    pub same_account: bool,
+    /// A member of Administrators, also through the linked (elevated) token of a limited one.
+    pub administrator: bool,
+    /// A member of the local `rd-agent` group.
+    pub operator: bool,
+}
+
+impl TokenRights {
+    pub fn may_login(&self) -> bool {
+        self.system || self.same_account || self.administrator || self.operator
+    }
+}
+
+/// The local group whose members may use the service beyond watching it (Linux: the socket's
+/// group; Windows: the group a login over the pipe needs).
+pub const OPERATORS_GROUP: &str = "rd-agent";
 
 /// Who runs the service listening on a port (an RD Service must be trusted before a
 /// chargeable capture: another user's program on the range could hand over a forged PID).

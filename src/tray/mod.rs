@@ -156,9 +156,15 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
     let cat = Catalog::get(opts.lang);
     let down = cat.tr("tray-service-not-running");
     let failed = cat.tr("tray-notify-login-failed");
-    let (down_ref, failed_ref) = (&down, &failed);
+    // Not running is the usual case and has the tray's own sentence; an impostor on the pipe
+    // is named as the error says.
+    let unreached = |e: ipc::IpcError| match e {
+        ipc::IpcError::NotRunning(_) => down.clone(),
+        e => cat.render(&e.msg()),
+    };
+    let (unreached_ref, failed_ref) = (&unreached, &failed);
     let login = |flags: crate::agent::backend::LoginFlags| async move {
-        let (down, failed) = (down_ref, failed_ref);
+        let (unreached, failed) = (unreached_ref, failed_ref);
         match ipc::connect(&opts.socket).await {
             // The result arrives as a Login event on the subscription and is shown there.
             Ok(mut c) => {
@@ -166,7 +172,7 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
                     notify::show(IconKind::Problem, failed, &cat.render(&e.msg())).await;
                 }
             }
-            Err(_) => notify::show(IconKind::ServiceDown, failed, down).await,
+            Err(e) => notify::show(IconKind::ServiceDown, failed, &unreached(e)).await,
         }
     };
     match action {
@@ -185,7 +191,7 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
                     Ok(_) => cat.tr("tray-unexpected-reply"),
                     Err(e) => cat.render(&e.msg()),
                 },
-                Err(_) => down.clone(),
+                Err(e) => unreached(e),
             };
             notify::show(IconKind::Working, &cat.tr("tray-notify-status"), &text).await;
         }
@@ -195,7 +201,7 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
                     Ok(d) => describe_devices(&d, cat),
                     Err(e) => cat.render(&e.msg()),
                 },
-                Err(_) => down.clone(),
+                Err(e) => unreached(e),
             };
             notify::show(IconKind::Working, &cat.tr("tray-notify-devices"), &text).await;
         }

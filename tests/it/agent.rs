@@ -1,8 +1,7 @@
-//! The service over its real IPC endpoint (a Unix socket in a temp dir): the state machine,
-//! the scheduler with a set clock, subscriptions and the peer check. The end-to-end test with
-//! the `rd-agent run` binary and the sandbox is further down.
-
-#![cfg(unix)]
+//! The service over its real IPC endpoint (a Unix socket in a temp dir; on Windows a named
+//! pipe per temp dir): the state machine, the scheduler with a set clock, subscriptions and
+//! the peer check. The end-to-end tests with the `rd-agent run` binary and the sandbox are
+//! further down. What needs signals, another Unix user or the Linux packaging is Unix-only.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
@@ -150,7 +149,7 @@ async fn next_event(c: &mut ipc::Connection) -> Message {
 
 /// Subscribe and return once the start-up check has settled the state.
 async fn subscribed(sock: &std::path::Path) -> (ipc::Connection, AgentState) {
-    let mut sub = ipc::connect(sock).await.unwrap();
+    let mut sub = connect(sock).await.unwrap();
     let mut state = match within(sub.subscribe()).await.unwrap() {
         Message::Status { state, .. } => state,
         m => panic!("unexpected {m:?}"),
@@ -164,13 +163,25 @@ async fn subscribed(sock: &std::path::Path) -> (ipc::Connection, AgentState) {
     (sub, state)
 }
 
+/// Connect as the tray and the CLI do, expecting (with no Windows service registered) the
+/// `rd-agent` program this test starts, or this test process itself.
+async fn connect(sock: &std::path::Path) -> Result<ipc::Connection, ipc::IpcError> {
+    ipc::connect_expecting(sock, assert_cmd::cargo::cargo_bin!("rd-agent")).await
+}
+
+#[cfg(unix)]
 fn euid() -> u32 {
     // SAFETY: geteuid has no preconditions.
     unsafe { libc::geteuid() }
 }
 
+/// This test's own account: its uid on Unix; on Windows the production policy (the pipe's
+/// DACL, and a token check this account passes as the service's own).
 fn own_policy() -> PeerPolicy {
-    PeerPolicy::only(vec![euid()], vec![])
+    #[cfg(unix)]
+    return PeerPolicy::only(vec![euid()], vec![]);
+    #[cfg(windows)]
+    return PeerPolicy::system();
 }
 
 #[tokio::test]
@@ -180,7 +191,7 @@ async fn status_login_subscribe_and_clean_shutdown() {
     let (mut sub, first) = subscribed(&svc.sock).await;
     assert_eq!(first, AgentState::LoginRequired);
 
-    let mut c = ipc::connect(&svc.sock).await.unwrap();
+    let mut c = connect(&svc.sock).await.unwrap();
     match within(c.status()).await.unwrap() {
         Message::Status {
             state, sentence, ..
@@ -267,7 +278,7 @@ async fn midnight_rollover_and_reminders_with_a_set_clock() {
 
     // Log in at 08:30: logged in until midnight IST.
     clock.set(ist_at(22, 8, 30));
-    let mut c = ipc::connect(&svc.sock).await.unwrap();
+    let mut c = connect(&svc.sock).await.unwrap();
     assert!(within(c.login(false)).await.unwrap().ok);
     assert!(matches!(
         next_event(&mut sub).await,
@@ -359,7 +370,7 @@ async fn the_scheduler_loop_pings_the_watchdog_and_a_hung_check_stops_the_pings(
         "past WatchdogSec without a ping: the manager sees the service as hung"
     );
     // IPC still answers (its tasks are not the loop): the hang is only visible to the watchdog.
-    let mut c = ipc::connect(&svc.sock).await.unwrap();
+    let mut c = connect(&svc.sock).await.unwrap();
     assert!(within(c.status()).await.is_ok());
     // The hung check holds the login lock, so a stop would wait out the login drain: abort.
     svc.task.abort();
@@ -371,10 +382,10 @@ async fn idle_clients_past_the_cap_are_refused_and_the_service_recovers() {
     let (svc, _backend) = start(clock, own_policy()).await;
     let mut held = Vec::new();
     for _ in 0..rd_agent::agent::server::MAX_CLIENTS {
-        held.push(ipc::connect(&svc.sock).await.unwrap());
+        held.push(connect(&svc.sock).await.unwrap());
     }
     // One more: told the service is busy, and nothing else.
-    let mut extra = ipc::connect(&svc.sock).await.unwrap();
+    let mut extra = connect(&svc.sock).await.unwrap();
     match within(extra.status()).await {
         Err(ipc::IpcError::Refused(m)) => assert!(m.english().contains("busy"), "{m}"),
         other => panic!("expected busy, got {other:?}"),
@@ -383,7 +394,7 @@ async fn idle_clients_past_the_cap_are_refused_and_the_service_recovers() {
     drop(held);
     within(async {
         loop {
-            let mut c = ipc::connect(&svc.sock).await.unwrap();
+            let mut c = connect(&svc.sock).await.unwrap();
             if c.status().await.is_ok() {
                 break;
             }
@@ -394,6 +405,7 @@ async fn idle_clients_past_the_cap_are_refused_and_the_service_recovers() {
     svc.stop().await;
 }
 
+#[cfg(unix)]
 #[tokio::test]
 async fn a_client_failing_the_peer_check_is_refused() {
     // Only root and an unused uid may connect; this test runs as neither (or, as root, the
@@ -406,7 +418,7 @@ async fn a_client_failing_the_peer_check_is_refused() {
     };
     let clock = SetClock::new(ist_at(22, 10, 0));
     let (svc, backend) = start(clock, PeerPolicy::only(vec![other], vec![])).await;
-    let mut c = ipc::connect(&svc.sock).await.unwrap();
+    let mut c = connect(&svc.sock).await.unwrap();
     match within(c.login(false)).await {
         Err(ipc::IpcError::Refused(m)) => assert!(m.english().contains("rd-agent group"), "{m}"),
         other => panic!("expected a refusal, got {other:?}"),
@@ -418,6 +430,46 @@ async fn a_client_failing_the_peer_check_is_refused() {
     );
     // And the connection is closed.
     assert!(matches!(within(c.next()).await, Ok(None) | Err(_)));
+    svc.stop().await;
+}
+
+/// Windows: a program that took the pipe's name (here this test process, serving a fake
+/// service on a state directory's pipe) is not the service, and `rd-agent status` and
+/// `rd-agent login` send it nothing: they name its pid and program and fail.
+#[cfg(windows)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_will_not_talk_to_another_program_on_the_pipe() {
+    let clock = SetClock::new(ist_at(22, 10, 0));
+    let (svc, backend) = start(clock, own_policy()).await;
+    let state = svc.sock.parent().unwrap().to_path_buf();
+    for command in ["status", "login"] {
+        let out = tokio::task::spawn_blocking({
+            let state = state.clone();
+            move || {
+                crate::support::rd_agent_std()
+                    .arg("--state-dir")
+                    .arg(&state)
+                    .arg("--socket")
+                    .arg(ipc::socket_path(Some(&state)))
+                    .arg(command)
+                    .output()
+                    .unwrap()
+            }
+        });
+        let out = within(out).await.unwrap();
+        let text = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{command}: {text}");
+        assert!(
+            text.contains("is not the rd-agent service")
+                && text.contains(&format!("process {}", std::process::id())),
+            "{command}: {text}"
+        );
+    }
+    assert_eq!(
+        *backend.logins.lock().unwrap(),
+        0,
+        "nothing was asked of it"
+    );
     svc.stop().await;
 }
 
@@ -474,7 +526,7 @@ ports = "{rd_port}-{rd_port}"
 
     async fn wait_for_socket(sock: &Path, child: &mut Child) -> ipc::Connection {
         for _ in 0..400 {
-            if let Ok(c) = ipc::connect(sock).await {
+            if let Ok(c) = connect(sock).await {
                 return c;
             }
             if let Ok(Some(st)) = child.try_wait() {
@@ -576,6 +628,25 @@ ports = "{rd_port}-{rd_port}"
         assert!(!devanagari(&hi.to_string()), "{hi}");
     }
 
+    /// Windows: a client expecting another program on the pipe than the one answering it
+    /// (here `rd-agent run`, while this test expects itself) refuses before sending anything.
+    #[cfg(windows)]
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_client_checks_the_program_answering_the_pipe() {
+        let dir = tempfile::tempdir().unwrap();
+        let (_ipay, _rd, cfg) = sandboxes(dir.path()).await;
+        let (_svc, _first) = start_service(&cfg, dir.path(), None).await;
+        let sock = ipc::socket_path(Some(dir.path()));
+        let me = std::env::current_exe().unwrap();
+        match ipc::connect_expecting(&sock, &me).await {
+            Err(ipc::IpcError::NotTheService { pid, program, .. }) => {
+                assert_ne!(pid, std::process::id());
+                assert!(program.to_lowercase().contains("rd-agent.exe"), "{program}");
+            }
+            other => panic!("expected a refusal, got {:?}", other.map(|_| ())),
+        }
+    }
+
     /// A login died a moment ago with its request in flight: the service shows it is checking
     /// that attempt (the tray's "checking the earlier attempt"), refuses to send another, and
     /// names the time after which it will ask again.
@@ -612,9 +683,7 @@ ports = "{rd_port}-{rd_port}"
             view.tooltip
         );
 
-        let mut c = ipc::connect(&ipc::socket_path(Some(dir.path())))
-            .await
-            .unwrap();
+        let mut c = connect(&ipc::socket_path(Some(dir.path()))).await.unwrap();
         let outcome = within(c.login(false)).await.unwrap();
         assert!(!outcome.ok);
         assert!(
@@ -650,7 +719,7 @@ ports = "{rd_port}-{rd_port}"
         let (_sub, state) = subscribed(&sock).await;
         assert_eq!(state, AgentState::LoginRequired);
 
-        let mut c = ipc::connect(&sock).await.unwrap();
+        let mut c = connect(&sock).await.unwrap();
         let refused = within(c.login(false)).await.unwrap();
         assert!(!refused.ok);
         let AgentState::NewScanner { pinned, found } = &refused.state else {
@@ -703,7 +772,7 @@ ports = "{rd_port}-{rd_port}"
         }
         assert_eq!(first, AgentState::LoginRequired);
 
-        let mut c = ipc::connect(&sock).await.unwrap();
+        let mut c = connect(&sock).await.unwrap();
         match within(c.status()).await.unwrap() {
             Message::Status { state, detail, .. } => {
                 assert_eq!(state, AgentState::LoginRequired);
@@ -768,10 +837,16 @@ ports = "{rd_port}-{rd_port}"
         assert_eq!(capture.first(), Some(&Some(10)), "{seen:?}");
         assert_eq!(capture.last(), Some(&None), "{seen:?}");
 
-        // SIGTERM: a clean stop, the socket removed.
+        // SIGTERM: a clean stop, the socket removed. (Windows: a console service stops on
+        // Ctrl-C, which a test cannot send its child alone; the SCM's Stop is the smoke run's.)
         let mut child = svc.take();
+        #[cfg(unix)]
         // SAFETY: signalling our own child by its pid.
-        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+        unsafe {
+            libc::kill(child.id() as i32, libc::SIGTERM)
+        };
+        #[cfg(windows)]
+        child.kill().unwrap();
         let status = tokio::task::spawn_blocking(move || {
             let st = child.wait().unwrap();
             let mut err = String::new();
@@ -780,9 +855,14 @@ ports = "{rd_port}-{rd_port}"
             (st, err)
         });
         let (st, stderr) = within(status).await.unwrap();
-        assert!(st.success(), "exit {st}: {stderr}");
-        assert!(!sock.exists());
-        assert!(stderr.contains("SIGTERM received"), "{stderr}");
+        #[cfg(unix)]
+        {
+            assert!(st.success(), "exit {st}: {stderr}");
+            assert!(!sock.exists());
+            assert!(stderr.contains("SIGTERM received"), "{stderr}");
+        }
+        #[cfg(windows)]
+        let _ = (st, &sock);
 
         // Nothing secret or biometric in the log file or on stderr.
         let mut logs = stderr;
@@ -808,6 +888,7 @@ ports = "{rd_port}-{rd_port}"
 
     /// An RD Service another unprivileged user started on the range (here: `nobody`) is not
     /// used for a chargeable login, even though it answers READY with a well-formed capture.
+    #[cfg(unix)]
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn an_rd_service_run_by_another_user_is_refused_and_nothing_is_sent() {
         if euid() != 0 {
@@ -877,6 +958,7 @@ ports = "{rd_port}-{rd_port}"
 
     /// A stop (SIGTERM) while the service's chargeable request is in flight: the service
     /// waits for the reply and records it, so no `sending` row and no unknown charge is left.
+    #[cfg(unix)]
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sigterm_lets_a_login_in_flight_finish_and_be_recorded() {
         let dir = tempfile::tempdir().unwrap();
@@ -891,7 +973,7 @@ ports = "{rd_port}-{rd_port}"
         );
         let login = tokio::spawn({
             let sock = sock.clone();
-            async move { ipc::connect(&sock).await.unwrap().login(false).await }
+            async move { connect(&sock).await.unwrap().login(false).await }
         });
         within(async {
             while ipay.state().login_requests() == 0 {
@@ -1070,6 +1152,7 @@ ports = "{rd_port}-{rd_port}"
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn service_install_stages_unit_udev_rules_and_autostart_under_a_root() {
     let root = tempfile::tempdir().unwrap();

@@ -680,7 +680,11 @@ fn login_and_status_go_through_the_service_when_it_runs() {
         .build()
         .unwrap();
     let start = Instant::now();
-    while rt.block_on(rd_agent::agent::ipc::connect(&sock)).is_err() {
+    let service = assert_cmd::cargo::cargo_bin!("rd-agent");
+    while rt
+        .block_on(rd_agent::agent::ipc::connect_expecting(&sock, service))
+        .is_err()
+    {
         assert!(
             svc.child().try_wait().unwrap().is_none(),
             "rd-agent run ended early"

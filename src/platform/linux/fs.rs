@@ -35,6 +35,16 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
+/// Nothing to do: the state directory is made 0700 (`private_dir`, and systemd's
+/// `StateDirectory=`), the secrets file 0600 and refused when it is not.
+pub fn lock_down(
+    _state_dir: &Path,
+    _config_file: &Path,
+    _secrets: &Path,
+) -> Result<(), crate::platform::LockDownError> {
+    Ok(())
+}
+
 pub fn system_config_dir() -> PathBuf {
     PathBuf::from("/etc/rd-agent")
 }

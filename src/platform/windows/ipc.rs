@@ -1,5 +1,6 @@
 //! The service's endpoint on Windows: a named pipe whose DACL admits SYSTEM, administrators
-//! and interactive users; the DACL is the peer check. interprocess creates the first instance
+//! and interactive users; a login also needs the client's token to pass
+//! (src/platform/windows/token.rs), and clients check the server is the service. interprocess creates the first instance
 //! with `FILE_FLAG_FIRST_PIPE_INSTANCE`, so the pipe cannot be created while another process
 //! holds the name, and clients are granted data only, never the right to create instances
 //! (which would let one answer another's tray).
@@ -9,6 +10,7 @@ use std::path::{Path, PathBuf};
 use interprocess::local_socket::tokio::Stream;
 use interprocess::local_socket::{GenericNamespaced, ListenerOptions, Name, ToNsName};
 
+use super::fs::folded;
 use crate::platform::{Admitted, Peer};
 
 pub fn default_socket() -> PathBuf {
@@ -31,16 +33,7 @@ pub fn endpoint_name(path: &Path) -> std::io::Result<Name<'static>> {
 /// folded, so `C:\rdstate` and `c:\RDSTATE` (one directory to Windows) meet at one pipe.
 fn pipe_for(path: &Path) -> String {
     use sha2::{Digest, Sha256};
-    let canonical = match (path.parent(), path.file_name()) {
-        (Some(dir), Some(file)) => std::fs::canonicalize(dir)
-            .map(|d| d.join(file))
-            .unwrap_or_else(|_| path.to_path_buf()),
-        _ => path.to_path_buf(),
-    };
-    let text = canonical.to_string_lossy().replace('/', "\\");
-    // canonicalize() gives the verbatim form (\\?\C:\...), a typed path the plain one.
-    let text = text.strip_prefix(r"\\?\").unwrap_or(&text).to_lowercase();
-    let digest = Sha256::digest(text.as_bytes());
+    let digest = Sha256::digest(folded(path).as_bytes());
     format!("rd-agent-{}", hex::encode(&digest[..8]))
 }
 
@@ -67,15 +60,69 @@ pub fn after_bind(_path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The client's pid; the DACL already decided who may connect.
+/// The client's pid and what its token grants (the DACL already decided who may connect).
+/// A token that cannot be read grants nothing.
 pub fn peer_of(stream: &Stream) -> Peer {
     use interprocess::local_socket::traits::StreamCommon as _;
-    match stream.peer_creds() {
-        Ok(creds) => Peer {
-            pid: creds.pid(),
-            ..Peer::default()
-        },
-        Err(_) => Peer::default(),
+    let pid = stream.peer_creds().ok().and_then(|c| c.pid());
+    let token = pipe_handle(stream)
+        .and_then(super::token::Token::of_pipe_client)
+        .and_then(|t| t.rights(&super::token::Rule::here()?));
+    let token = match token {
+        Ok(rights) => rights,
+        Err(e) => {
+            tracing::warn!(error = %e, ?pid, "could not read the pipe client's token");
+            crate::platform::TokenRights::default()
+        }
+    };
+    Peer {
+        pid,
+        token: Some(token),
+        ..Peer::default()
+    }
+}
+
+fn pipe_handle(stream: &Stream) -> std::io::Result<windows_sys::Win32::Foundation::HANDLE> {
+    use std::os::windows::io::{AsHandle as _, AsRawHandle as _};
+    match stream {
+        Stream::NamedPipe(s) => Ok(s.inner().as_handle().as_raw_handle()),
+        #[allow(unreachable_patterns)]
+        _ => Err(std::io::Error::other("not a named pipe")),
+    }
+}
+
+/// Before a client sends anything: is the pipe's server the `rd-agent` service (the pid the
+/// SCM reports) or, with no service registered, a process running `image`? Anyone can create
+/// a pipe of that name while the service is stopped; this keeps a tray or `rd-agent login`
+/// from talking to it. `Err` carries the server's pid and program, for the operator.
+pub fn check_server(stream: &Stream, image: &Path) -> Result<(), (u32, String)> {
+    let mut pid = 0u32;
+    let handle = pipe_handle(stream).map_err(|e| (0, e.to_string()))?;
+    // SAFETY: the client end of a connected pipe and a writable u32.
+    let ok =
+        unsafe { windows_sys::Win32::System::Pipes::GetNamedPipeServerProcessId(handle, &mut pid) };
+    if ok == 0 {
+        return Err((0, std::io::Error::last_os_error().to_string()));
+    }
+    if pid == std::process::id() {
+        return Ok(());
+    }
+    let program = super::process::image(pid);
+    let trusted = match super::service::running_pid() {
+        Some(service) => service == Some(pid),
+        None => program
+            .as_deref()
+            .is_some_and(|p| folded(p) == folded(image)),
+    };
+    if trusted {
+        Ok(())
+    } else {
+        Err((
+            pid,
+            program
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "unknown program".into()),
+        ))
     }
 }
 

@@ -9,4 +9,6 @@ pub mod process;
 pub mod runtime;
 pub mod seal;
 pub mod service;
+mod sid;
+mod token;
 pub mod tray;

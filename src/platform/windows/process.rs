@@ -23,6 +23,19 @@ pub fn identity(pid: u32) -> Option<ProcessId> {
     })
 }
 
+/// The program the process `pid` runs (`QueryFullProcessImageNameW`).
+pub fn image(pid: u32) -> Option<std::path::PathBuf> {
+    use std::os::windows::ffi::OsStringExt as _;
+    use windows_sys::Win32::System::Threading::{PROCESS_NAME_WIN32, QueryFullProcessImageNameW};
+    let h = Handle::open(pid)?;
+    let mut buf = vec![0u16; 1024];
+    let mut len = buf.len() as u32;
+    // SAFETY: a valid process handle and a buffer of `len` UTF-16 units.
+    let ok =
+        unsafe { QueryFullProcessImageNameW(h.0, PROCESS_NAME_WIN32, buf.as_mut_ptr(), &mut len) };
+    (ok != 0).then(|| std::ffi::OsString::from_wide(&buf[..len as usize]).into())
+}
+
 /// Whether the process `id` names still runs.
 pub fn alive(id: &ProcessId) -> bool {
     identity(id.pid).is_some_and(|now| now.started == id.started)
@@ -77,5 +90,8 @@ mod tests {
             ..me.clone()
         };
         assert!(!alive(&reused));
+        let me = std::fs::canonicalize(std::env::current_exe().unwrap()).unwrap();
+        let seen = std::fs::canonicalize(image(std::process::id()).unwrap()).unwrap();
+        assert_eq!(seen, me);
     }
 }

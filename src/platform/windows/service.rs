@@ -111,6 +111,10 @@ pub fn install(_root: Option<&Path>, exe: &Path) -> Result<Installed, ServiceErr
         .create_service(&info, ServiceAccess::CHANGE_CONFIG | ServiceAccess::START)
         .map_err(|e| ServiceError::Manager(e.to_string()))?;
     restart_on_failure(&svc).map_err(|e| ServiceError::Manager(e.to_string()))?;
+    ensure_operators_group().map_err(|e| ServiceError::Command {
+        command: format!("NetLocalGroupAdd {}", crate::platform::OPERATORS_GROUP),
+        detail: e.to_string(),
+    })?;
     let _ = svc.set_description(
         "Keeps the day's AePS biometric login state, reminds the operator and logs in.",
     );
@@ -202,6 +206,58 @@ pub fn status() -> Result<ServiceStatus, ServiceError> {
     })
 }
 
+/// The `rd-agent` service's process: `None` when no such service is registered, `Some(None)`
+/// when it is registered but not running (QueryServiceStatusEx).
+pub fn running_pid() -> Option<Option<u32>> {
+    let m = manager(ServiceManagerAccess::CONNECT).ok()?;
+    let svc = m
+        .open_service(SERVICE_NAME, ServiceAccess::QUERY_STATUS)
+        .ok()?;
+    Some(svc.query_status().ok().and_then(|s| match s.current_state {
+        ServiceState::Running | ServiceState::StartPending | ServiceState::StopPending => {
+            s.process_id
+        }
+        _ => None,
+    }))
+}
+
+/// Create the local `rd-agent` group whose members may log in through the service
+/// (src/platform/windows/token.rs); nothing when it exists. True when it was created.
+pub fn ensure_operators_group() -> std::io::Result<bool> {
+    use windows_sys::Win32::NetworkManagement::NetManagement::{
+        LOCALGROUP_INFO_1, NetLocalGroupAdd,
+    };
+    // NERR_GroupExists, and ERROR_ALIAS_EXISTS for a local group (alias).
+    const EXISTS: [u32; 2] = [2223, 1379];
+    let mut name: Vec<u16> = crate::platform::OPERATORS_GROUP
+        .encode_utf16()
+        .chain(Some(0))
+        .collect();
+    let mut comment: Vec<u16> = "May log in to AePS through the rd-agent service"
+        .encode_utf16()
+        .chain(Some(0))
+        .collect();
+    let info = LOCALGROUP_INFO_1 {
+        lgrpi1_name: name.as_mut_ptr(),
+        lgrpi1_comment: comment.as_mut_ptr(),
+    };
+    let mut bad_field = 0;
+    // SAFETY: level 1 with a LOCALGROUP_INFO_1 whose strings outlive the call.
+    let status = unsafe {
+        NetLocalGroupAdd(
+            std::ptr::null(),
+            1,
+            (&info as *const LOCALGROUP_INFO_1).cast(),
+            &mut bad_field,
+        )
+    };
+    match status {
+        0 => Ok(true),
+        s if EXISTS.contains(&s) => Ok(false),
+        s => Err(std::io::Error::from_raw_os_error(s as i32)),
+    }
+}
+
 define_windows_service!(ffi_service_main, service_main);
 
 /// Hand control to the SCM; `body` runs on its thread with a future that completes on Stop.
@@ -239,6 +295,15 @@ fn service_main(_args: Vec<OsString>) {
         return;
     };
     ensure_restart_on_failure();
+    // The MSI cannot create groups either: the service does, on its first start.
+    match ensure_operators_group() {
+        Ok(true) => tracing::info!(
+            group = crate::platform::OPERATORS_GROUP,
+            "created the operators' group"
+        ),
+        Ok(false) => {}
+        Err(e) => tracing::warn!(error = %e, "could not create the operators' group"),
+    }
     let status = |state, accept| WinStatus {
         service_type: ServiceType::OWN_PROCESS,
         current_state: state,
