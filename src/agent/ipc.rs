@@ -251,6 +251,9 @@ pub fn peer_of(stream: &Stream) -> Peer {
     platform::peer_of(stream)
 }
 
+/// The client's token, read once a request has been (Windows; nothing on Linux).
+pub use platform::{ClientToken, client_token};
+
 /// A connection to the service.
 pub struct Connection {
     reader: BufReader<tokio::io::ReadHalf<Stream>>,

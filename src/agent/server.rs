@@ -14,7 +14,7 @@ use tokio::task::JoinSet;
 
 use super::AgentState;
 use super::backend::{Backend, LoginFlags, LoginSummary};
-use super::ipc::{MAX_LINE, Message, PeerPolicy, Request, parse_request, peer_of};
+use super::ipc::{MAX_LINE, Message, PeerPolicy, Request, client_token, parse_request, peer_of};
 use super::schedule::{Due, Schedule, Scheduler};
 use super::watchdog::Watchdog;
 use crate::i18n::Msg;
@@ -365,7 +365,8 @@ async fn refuse_busy(stream: Stream) {
 }
 
 async fn serve_client(stream: Stream, agent: Arc<Agent>, policy: Arc<PeerPolicy>) {
-    let peer = peer_of(&stream);
+    let mut peer = peer_of(&stream);
+    let token = client_token(&stream);
     let (r, mut w) = tokio::io::split(stream);
     if !policy.allows(&peer) {
         tracing::warn!(uid = ?peer.uid, pid = ?peer.pid, "refused an IPC client");
@@ -400,6 +401,10 @@ async fn serve_client(stream: Stream, agent: Arc<Agent>, policy: Arc<PeerPolicy>
                 continue;
             }
         };
+        // Windows: the token is read now that a request has been (src/platform/windows/ipc.rs).
+        if matches!(req, Request::Login { .. }) {
+            peer.token = token.rights();
+        }
         let reply = match req {
             Request::Status => agent.status_message(agent.backend.detail().await),
             // The charged call: on Windows any logged-on user's tray may watch, but only an

@@ -59,6 +59,19 @@ pub fn peer_of(stream: &Stream) -> Peer {
     }
 }
 
+/// Linux has no token: the peer's uid and groups (`peer_of`) are the whole check.
+pub struct ClientToken;
+
+pub fn client_token(_stream: &Stream) -> ClientToken {
+    ClientToken
+}
+
+impl ClientToken {
+    pub fn rights(&self) -> Option<crate::platform::TokenRights> {
+        None
+    }
+}
+
 /// Nothing to check of the server: only root and the service create files in its socket's
 /// directory (/run/rd-agent), so no one else can answer there.
 pub fn check_server(_stream: &Stream, _image: &Path) -> Result<(), (u32, String)> {

@@ -60,25 +60,43 @@ pub fn after_bind(_path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The client's pid and what its token grants (the DACL already decided who may connect).
-/// A token that cannot be read grants nothing.
+/// The client's pid. What its token grants is read later, by [`ClientToken`]: Windows lets
+/// a server impersonate its client only after reading from the pipe (ERROR_CANNOT_IMPERSONATE).
 pub fn peer_of(stream: &Stream) -> Peer {
     use interprocess::local_socket::traits::StreamCommon as _;
-    let pid = stream.peer_creds().ok().and_then(|c| c.pid());
-    let token = pipe_handle(stream)
-        .and_then(super::token::Token::of_pipe_client)
-        .and_then(|t| t.rights(&super::token::Rule::here()?));
-    let token = match token {
-        Ok(rights) => rights,
-        Err(e) => {
-            tracing::warn!(error = %e, ?pid, "could not read the pipe client's token");
-            crate::platform::TokenRights::default()
-        }
-    };
     Peer {
-        pid,
-        token: Some(token),
+        pid: stream.peer_creds().ok().and_then(|c| c.pid()),
         ..Peer::default()
+    }
+}
+
+/// The connection's client, to ask its token once a request has been read from it.
+pub struct ClientToken {
+    /// The pipe's handle as a number (handles are not `Send` as pointers); valid while the
+    /// connection's stream lives, which the server holds for as long as it holds this.
+    pipe: Option<usize>,
+}
+
+pub fn client_token(stream: &Stream) -> ClientToken {
+    ClientToken {
+        pipe: pipe_handle(stream).ok().map(|h| h as usize),
+    }
+}
+
+impl ClientToken {
+    /// What the client's token grants, measured by impersonating it for a moment. Called
+    /// after reading from the pipe. A token that cannot be read grants nothing.
+    pub fn rights(&self) -> Option<crate::platform::TokenRights> {
+        use super::token::{Rule, Token};
+        let rights = self
+            .pipe
+            .ok_or_else(|| std::io::Error::other("not a named pipe"))
+            .and_then(|pipe| Token::of_pipe_client(pipe as windows_sys::Win32::Foundation::HANDLE))
+            .and_then(|t| t.rights(&Rule::here()?));
+        Some(rights.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "could not read the pipe client's token");
+            crate::platform::TokenRights::default()
+        }))
     }
 }
 
