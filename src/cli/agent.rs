@@ -53,21 +53,20 @@ pub fn run(args: RunArgs, global: &Global) -> CmdResult {
     })?;
     // Under the SCM (LocalSystem): the state directory and the config kept from other users
     // before anything is read from them (src/platform/windows/fs.rs).
-    if args.windows_service
-        && let Err(e) = crate::platform::fs::lock_down(
+    if args.windows_service {
+        let locked = crate::platform::fs::lock_down(
             &paths.state_dir,
             &paths.config_file,
             &paths.secrets_file(),
-        )
-    {
-        tracing::error!("{e}");
-        let code = crate::platform::ServiceFailure::PERMISSIONS;
-        if let Err(r) = runtime::refuse_under_service_manager(code, e.to_string()) {
-            tracing::error!(error = %r, "could not report to the service manager");
+        );
+        if let Err(e) = locked {
+            tracing::error!("{e}");
+            let code = crate::platform::ServiceFailure::PERMISSIONS;
+            if let Err(r) = runtime::refuse_under_service_manager(code, e.to_string()) {
+                tracing::error!(error = %r, "could not report to the service manager");
+            }
+            return Err(CliError::said(Exit::Failure, e.msg()));
         }
-        return Err(CliError::said(Exit::Failure, e.msg()));
-    }
-    if args.windows_service {
         tracing::info!(state_dir = %paths.state_dir.display(), "state directory limited to SYSTEM and Administrators");
     }
     let loaded = Config::load(&paths.config_file)
