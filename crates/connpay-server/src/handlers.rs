@@ -9,8 +9,8 @@ use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::{BytesRejection, FailedToBufferBody, PathRejection};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, Request, State};
-use axum::http::header::{CONNECTION, CONTENT_TYPE};
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::StatusCode;
+use axum::http::header::CONTENT_TYPE;
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -20,7 +20,6 @@ use rand::RngCore;
 use subtle::ConstantTimeEq;
 use tokio::time::Instant;
 
-use super::body::{self, Read};
 use super::client::{AddressList, client_address};
 use super::config::Config;
 use super::error::ReplyError;
@@ -34,6 +33,7 @@ use super::model::{
 use super::serve::RemoteAddr;
 use super::store::Store;
 use super::store::{Consume, SessionRecord, StoreError, TokenRecord, token_hash};
+use bodylimit::Read;
 use ratelimit::RateLimiter;
 
 /// What every handler shares.
@@ -118,17 +118,16 @@ async fn guarded(
     }
     let deadline = Instant::now() + cfg.deadline;
     let (parts, body) = request.into_parts();
-    let read = tokio::time::timeout_at(deadline, body::read(&parts.headers, body, cfg.max_body));
+    let read = tokio::time::timeout_at(
+        deadline,
+        bodylimit::read(&parts.headers, body, cfg.max_body),
+    );
     let bytes = match read.await {
         Err(_) => return refuse(ReplyError::DeadlineExceeded),
         Ok(Read::Broken) => return refuse(ReplyError::MalformedJson),
         Ok(Read::TooLarge(rest)) => {
-            body::drain(&parts.headers, rest).await;
-            let mut response = refuse(ReplyError::BodyTooLarge);
-            response
-                .headers_mut()
-                .insert(CONNECTION, HeaderValue::from_static("close"));
-            return response;
+            return bodylimit::too_large(&parts.headers, rest, refuse(ReplyError::BodyTooLarge))
+                .await;
         }
         Ok(Read::Full(bytes)) => bytes,
     };

@@ -3,7 +3,6 @@
 //! `run` takes its listener, its store, its configuration and a shutdown future (the
 //! mini-redis shape), so tests bind port 0 and stop it cleanly.
 
-mod body;
 pub mod cli;
 pub mod client;
 mod config;

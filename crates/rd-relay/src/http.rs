@@ -5,9 +5,11 @@
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
+use axum::body::Body;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{ConnectInfo, DefaultBodyLimit, Path, State};
+use axum::extract::{ConnectInfo, Path, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -31,8 +33,29 @@ pub fn router(relay: Shared) -> Router {
         .route("/fleet/today", get(fleet_today))
         .route("/metrics", get(metrics))
         .route("/healthz", get(healthz))
-        .layer(DefaultBodyLimit::max(MAX_REQUEST_BYTES))
+        .layer(middleware::from_fn_with_state(relay.clone(), bounded_body))
         .with_state(relay)
+}
+
+/// Every body is read here, whole and at most `MAX_REQUEST_BYTES`, before a handler sees it.
+/// An oversized one is refused after the rest has been read, with the connection closed
+/// (crates/bodylimit), so the client reads the refusal and does not reuse the connection.
+async fn bounded_body(State(relay): State<Shared>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    match bodylimit::read(&parts.headers, body, MAX_REQUEST_BYTES).await {
+        bodylimit::Read::Full(bytes) => {
+            next.run(Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        bodylimit::Read::TooLarge(rest) => {
+            let refusal = Refuse::bad_request(&format!(
+                "the body is larger than {} KiB",
+                MAX_REQUEST_BYTES / 1024
+            ));
+            bodylimit::too_large(&parts.headers, rest, refused(&relay, refusal)).await
+        }
+        bodylimit::Read::Broken => refused(&relay, Refuse::bad_request("the body was cut off")),
+    }
 }
 
 fn body<T>(parsed: Result<Json<T>, JsonRejection>) -> Result<T, Refuse> {
@@ -45,7 +68,7 @@ fn body<T>(parsed: Result<Json<T>, JsonRejection>) -> Result<T, Refuse> {
         Err(JsonRejection::MissingJsonContentType(_)) => {
             Err(Refuse::bad_request("Content-Type must be application/json"))
         }
-        Err(_) => Err(Refuse::bad_request("the body is too large or was cut off")),
+        Err(_) => Err(Refuse::bad_request("the body could not be read")),
     }
 }
 

@@ -4,12 +4,16 @@
 //! reset it and the client would see a broken pipe instead of the 413. So the rest of the body is
 //! read and thrown away first, up to `DRAIN_BYTES` or `DRAIN_TIME`, and the 413 says
 //! `Connection: close`.
+//!
+//! connpay-server and rd-relay both read their bodies through [`read`] and answer an oversized
+//! one through [`too_large`].
 
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::http::HeaderMap;
-use axum::http::header::{CONTENT_LENGTH, EXPECT};
+use axum::http::header::{CONNECTION, CONTENT_LENGTH, EXPECT};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::Response;
 use http_body_util::BodyExt;
 
 /// Most bytes of an oversized body read and thrown away before the 413.
@@ -17,7 +21,7 @@ pub const DRAIN_BYTES: usize = 8 * 1024 * 1024;
 /// Longest time spent doing so.
 pub const DRAIN_TIME: Duration = Duration::from_secs(10);
 
-pub(crate) enum Read {
+pub enum Read {
     Full(Bytes),
     /// Larger than the limit; the rest of the body, not yet read.
     TooLarge(Body),
@@ -36,7 +40,8 @@ fn declared_length(headers: &HeaderMap) -> Option<u64> {
         .ok()
 }
 
-pub(crate) async fn read(headers: &HeaderMap, mut body: Body, max: usize) -> Read {
+/// The whole body, if it is at most `max` bytes.
+pub async fn read(headers: &HeaderMap, mut body: Body, max: usize) -> Read {
     let declared = declared_length(headers);
     if declared.is_some_and(|n| n > max as u64) {
         return Read::TooLarge(body);
@@ -57,7 +62,7 @@ pub(crate) async fn read(headers: &HeaderMap, mut body: Body, max: usize) -> Rea
 }
 
 /// Reads what the client is still sending of an oversized body, and throws it away.
-pub(crate) async fn drain(headers: &HeaderMap, mut body: Body) {
+async fn drain(headers: &HeaderMap, mut body: Body) {
     // A client waiting for `100 Continue` has not sent the body and will not: nothing to read.
     if headers
         .get(EXPECT)
@@ -77,4 +82,56 @@ pub(crate) async fn drain(headers: &HeaderMap, mut body: Body) {
         }
     })
     .await;
+}
+
+/// `refusal`, sent once the rest of an oversized body has been read and thrown away, and
+/// saying `Connection: close`: the connection is closed after it, so a client that pools its
+/// connections opens a new one for its next request instead of finding this one gone.
+pub async fn too_large(headers: &HeaderMap, rest: Body, mut refusal: Response) -> Response {
+    drain(headers, rest).await;
+    refusal
+        .headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
+    refusal
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::StatusCode;
+
+    fn declaring(n: usize) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(CONTENT_LENGTH, HeaderValue::from(n));
+        h
+    }
+
+    #[tokio::test]
+    async fn a_body_within_the_limit_is_read_whole() {
+        let got = read(&declaring(5), Body::from("hello"), 5).await;
+        assert!(matches!(got, Read::Full(b) if b == "hello"));
+    }
+
+    #[tokio::test]
+    async fn a_declared_length_over_the_limit_is_refused_before_reading() {
+        let got = read(&declaring(6), Body::from("hello!"), 5).await;
+        assert!(matches!(got, Read::TooLarge(_)));
+    }
+
+    #[tokio::test]
+    async fn an_undeclared_body_over_the_limit_is_refused_as_it_arrives() {
+        let got = read(&HeaderMap::new(), Body::from("hello!"), 5).await;
+        assert!(matches!(got, Read::TooLarge(_)));
+    }
+
+    #[tokio::test]
+    async fn the_refusal_closes_the_connection_and_keeps_its_status() {
+        let refusal = Response::builder()
+            .status(StatusCode::PAYLOAD_TOO_LARGE)
+            .body(Body::empty())
+            .unwrap();
+        let r = too_large(&HeaderMap::new(), Body::from("rest"), refusal).await;
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        assert_eq!(r.headers()[CONNECTION], "close");
+    }
 }
