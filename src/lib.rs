@@ -3,6 +3,10 @@
 //! orchestrates them: `login` is the use case behind small traits, `agent` the service runtime,
 //! `tray` the per-user process, `service` the OS registration, `cli` the commands.
 
+// First, so that its `outln!` and the like are in scope in every module below.
+#[macro_use]
+mod console;
+
 pub mod agent;
 pub mod cli;
 pub mod config;

@@ -11,6 +11,8 @@
 # The prefix of every command failure on stderr (src/cli/mod.rs).
 cli-error = error: { $message }
 cli-json-encode-failed = error: could not encode the output as JSON: { $error }
+# stdout failed for another reason than its reader going away (src/console.rs).
+cli-output-failed = The command was done, but its output could not be written: { $error }
 # Shown where a service or device gave no description text.
 no-description = no description
 # Text from outside shown as it is (an OS error, a reply's words).

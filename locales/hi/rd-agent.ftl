@@ -11,6 +11,8 @@
 # The prefix of every command failure on stderr (src/cli/mod.rs).
 cli-error = गड़बड़ी: { $message }
 cli-json-encode-failed = गड़बड़ी: नतीजे को JSON में नहीं बदला जा सका: { $error }
+# stdout failed for another reason than its reader going away (src/console.rs).
+cli-output-failed = कमांड पूरी हुई, पर उसका नतीजा लिखा नहीं जा सका: { $error }
 # Shown where a service or device gave no description text.
 no-description = कोई विवरण नहीं
 # Text from outside shown as it is (an OS error, a reply's words).

@@ -39,6 +39,9 @@ pub fn init(dir: &Path) -> std::io::Result<LogGuard> {
         .with(
             tracing_subscriber::fmt::layer()
                 .with_writer(std::io::stderr)
+                // A failed write to stderr is not reported with an eprintln!, which would
+                // panic the service on a broken stderr (a restarted journald; src/console.rs).
+                .log_internal_errors(false)
                 .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
                 .without_time()
                 .with_filter(filter()),

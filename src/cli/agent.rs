@@ -140,5 +140,7 @@ fn init_tray_log() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // No eprintln! of a failed write: it panics on a broken stderr (src/console.rs).
+        .log_internal_errors(false)
         .try_init();
 }

@@ -99,11 +99,14 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
         });
         return Ok(());
     }
-    println!(
+    outln!(
         "captured on {}://{}:{} ({})",
-        svc.scheme, svc.host, svc.port, svc.info
+        svc.scheme,
+        svc.host,
+        svc.port,
+        svc.info
     );
-    println!(
+    outln!(
         "device {} {} serial {}  rds {} {}",
         pid.device_info.dp_id,
         pid.device_info.mi,
@@ -111,11 +114,14 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
         pid.device_info.rds_id,
         pid.device_info.rds_ver
     );
-    println!(
+    outln!(
         "quality qScore {}  nmPoints {}  fType {}  fCount {}",
-        pid.resp.q_score, pid.resp.nm_points, pid.resp.f_type, pid.resp.f_count
+        pid.resp.q_score,
+        pid.resp.nm_points,
+        pid.resp.f_type,
+        pid.resp.f_count
     );
-    println!(
+    outln!(
         "crypto: sessionKey {} chars, hmac {} chars, pidData {} chars (type {})",
         pid.skey.value.len(),
         pid.hmac.len(),
@@ -123,7 +129,7 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
         pid.data.kind
     );
     if let Ok(c) = cert {
-        println!("device certificate expires {}", c.not_after.to_rfc3339());
+        outln!("device certificate expires {}", c.not_after.to_rfc3339());
     }
     Ok(())
 }

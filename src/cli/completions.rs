@@ -15,6 +15,9 @@ pub struct Args {
 
 pub fn run(args: Args) -> CmdResult {
     let mut cmd = Cli::command();
-    clap_complete::generate(args.shell, &mut cmd, "rd-agent", &mut std::io::stdout());
+    // Into memory first: clap_complete panics when its writer fails (src/console.rs).
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "rd-agent", &mut script);
+    out!("{}", String::from_utf8_lossy(&script));
     Ok(())
 }

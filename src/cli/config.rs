@@ -116,7 +116,7 @@ fn init(a: InitArgs, paths: &Paths, global: &Global) -> CmdResult {
     });
     if interactive {
         let m = Msg::new("config-setting-up").arg("path", paths.config_file.display().to_string());
-        println!("{}", cat.render(&m));
+        outln!("{}", cat.render(&m));
     }
     for (key, flag) in flags {
         let value = match flag {
@@ -160,7 +160,7 @@ fn init(a: InitArgs, paths: &Paths, global: &Global) -> CmdResult {
         }));
     } else {
         let m = Msg::new("config-wrote").arg("path", paths.config_file.display().to_string());
-        println!("{}", cat.render(&m));
+        outln!("{}", cat.render(&m));
         print_problems(&problems, cat);
     }
     Ok(())
@@ -191,7 +191,7 @@ fn ask(key: &str, current: &str, cat: &Catalog) -> Result<Option<String>, CliErr
     let prompt = Msg::new("config-prompt-value")
         .arg("key", key)
         .arg("current", current);
-    print!("{}", cat.render(&prompt));
+    out!("{}", cat.render(&prompt));
     let _ = std::io::stdout().flush();
     let mut line = String::new();
     std::io::stdin()
@@ -279,11 +279,11 @@ fn problems(cfg: &Config, paths: &Paths) -> Vec<Msg> {
 
 fn print_problems(problems: &[Msg], cat: &Catalog) {
     if problems.is_empty() {
-        println!("{}", cat.tr("config-ready"));
+        outln!("{}", cat.tr("config-ready"));
     } else {
-        println!("{}", cat.tr("config-not-ready"));
+        outln!("{}", cat.tr("config-not-ready"));
         for p in problems {
-            println!("  - {}", cat.render(p));
+            outln!("  - {}", cat.render(p));
         }
     }
 }
@@ -320,14 +320,14 @@ fn show(paths: &Paths, global: &Global) -> CmdResult {
         "config-show-file-missing"
     })
     .arg("path", path(&paths.config_file));
-    println!("# {}", cat.render(&file));
+    outln!("# {}", cat.render(&file));
     let dir = Msg::new("config-show-state-dir").arg("path", path(&paths.state_dir));
-    println!("# {}", cat.render(&dir));
-    println!("{}", cfg.to_toml());
+    outln!("# {}", cat.render(&dir));
+    outln!("{}", cfg.to_toml());
     let secrets_line = Msg::new("config-show-secrets").arg("path", path(&secrets_file));
-    println!("# {}", cat.render(&secrets_line));
+    outln!("# {}", cat.render(&secrets_line));
     for &n in cfg.required_secrets() {
-        println!("#   {:<27} {}", n.key(), cat.render(&shown(&secrets, n)));
+        outln!("#   {:<27} {}", n.key(), cat.render(&shown(&secrets, n)));
     }
     print_problems(&problems, cat);
     Ok(())
@@ -398,7 +398,7 @@ fn set_secret(name: &str, paths: &Paths, global: &Global) -> CmdResult {
             .arg("key", name.key())
             .arg("shown", shown(&secrets, name))
             .arg("path", file.display().to_string());
-        println!("{}", cat.render(&saved));
+        outln!("{}", cat.render(&saved));
     }
     Ok(())
 }

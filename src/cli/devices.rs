@@ -81,7 +81,7 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
     for described in &described {
         let d = &described.json;
         let text = |v: &Value| v.as_str().unwrap_or("").to_string();
-        println!(
+        outln!(
             "{}://{}:{}  {}  {}",
             text(&d["scheme"]),
             text(&d["host"]),
@@ -89,7 +89,7 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
             text(&d["status"]),
             text(&d["info"])
         );
-        println!(
+        outln!(
             "    DEVICEINFO {}  CAPTURE {}",
             text(&d["device_info_path"]),
             text(&d["capture_path"])
@@ -102,13 +102,13 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
                 .arg("rds_id", field("rdsId"))
                 .arg("rds_ver", field("rdsVer"))
                 .arg("serial", field("srno"));
-            println!("    {}", cat.render(&line));
+            outln!("    {}", cat.render(&line));
         }
         if let Some(g) = crate::devices::generation_msg(&d["device_info"]) {
-            println!("    {}", cat.render(&g));
+            outln!("    {}", cat.render(&g));
         }
         if let Some(e) = d["device_info_error"].as_str() {
-            println!(
+            outln!(
                 "    {}",
                 cat.render(&Msg::new("devices-device-info-error").arg("error", e))
             );
@@ -118,10 +118,10 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
             let m = Msg::new("devices-cert-expires")
                 .arg("date", exp)
                 .arg("days", days);
-            println!("    {}", cat.render(&m));
+            outln!("    {}", cat.render(&m));
         }
         if let Some(e) = d["mc_error"].as_str() {
-            println!(
+            outln!(
                 "    {}",
                 cat.render(&Msg::new("devices-cert-error").arg("error", e))
             );
@@ -130,25 +130,25 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
         match (d["trusted"].as_bool(), &described.untrusted) {
             (Some(true), _) => {
                 let m = Msg::new("devices-trusted").arg("owner", owner);
-                println!("    {}", cat.render(&m));
+                outln!("    {}", cat.render(&m));
             }
             (_, Some(why)) => {
                 let m = Msg::new("devices-not-trusted")
                     .arg("owner", owner)
                     .arg("why", why.clone());
-                println!("    {}", cat.render(&m));
+                outln!("    {}", cat.render(&m));
             }
             _ => {}
         }
     }
     if let Some(w) = warning {
-        println!(
+        outln!(
             "{}",
             cat.render(&Msg::new("devices-warning").arg("warning", w))
         );
     }
     for f in &report.failures {
-        println!("{}", cat.render(&port_failure(f)));
+        outln!("{}", cat.render(&port_failure(f)));
     }
     match &usb {
         Ok(found) => {
@@ -159,10 +159,10 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
                     .arg("name", s.name)
                     .arg("bus", s.bus)
                     .arg("address", s.address);
-                println!("{}", cat.render(&m));
+                outln!("{}", cat.render(&m));
             }
         }
-        Err(e) => eprintln!(
+        Err(e) => eoutln!(
             "{}",
             cat.render(&Msg::new("devices-note").arg("error", e.to_string()))
         ),

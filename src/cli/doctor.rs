@@ -402,7 +402,7 @@ pub fn run(_args: Args, global: &Global) -> CmdResult {
                 Verdict::Fail => 2,
                 Verdict::Skipped => 3,
             }];
-            println!("[{tag:^width$}] {:<18} {}", c.name, cat.render(&c.said));
+            outln!("[{tag:^width$}] {:<18} {}", c.name, cat.render(&c.said));
         }
     }
     match failed {

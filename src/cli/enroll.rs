@@ -77,7 +77,7 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
         .arg("url", cfg.relay.url.clone())
         .arg("device", reply.device_id.clone());
     if !global.json {
-        eprintln!("{}", cat.render(&enrolled));
+        eoutln!("{}", cat.render(&enrolled));
     }
     // The Aadhaar is the operator's: typed here, never known to the relay (but in a sandbox).
     if reply.sandbox_aadhaar.is_none() {
@@ -96,7 +96,7 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
             "config_file": paths.config_file,
         }));
     } else {
-        println!("{}", cat.tr("enroll-next"));
+        outln!("{}", cat.tr("enroll-next"));
     }
     Ok(())
 }

@@ -283,24 +283,24 @@ async fn create(a: CreateArgs, global: &Global) -> Result<Done, CliError> {
             meta: &meta,
         });
     } else {
-        println!("Session created: {}", session.session_id);
+        outln!("Session created: {}", session.session_id);
         if let Some(t) = &session.access_token {
-            println!("Access token for the face-capture app: {t}");
+            outln!("Access token for the face-capture app: {t}");
         }
-        println!("External reference: {}", req.external_ref);
+        outln!("External reference: {}", req.external_ref);
         if !session.extra.is_empty() {
-            println!(
+            outln!(
                 "Other fields: {}",
                 serde_json::Value::Object(session.extra.clone())
             );
         }
-        println!(
+        outln!(
             "When the person has done the face check (within 3 minutes), run: \
              rd-agent liveness result {}",
             session.session_id
         );
         if sandbox.is_some() {
-            println!("(sandbox: this session lived only in this process)");
+            outln!("(sandbox: this session lived only in this process)");
         }
     }
     Ok(Done {
@@ -409,8 +409,8 @@ fn print_human(
     saved: &[SavedImage],
     problems: &[String],
 ) {
-    println!("Session {session_id}: {}", verdict.status);
-    println!("{}", verdict.sentence);
+    outln!("Session {session_id}: {}", verdict.status);
+    outln!("{}", verdict.sentence);
     let describe = |img: &LivenessImage| {
         let src = match &img.source {
             ImageSource::Bytes { bytes } => format!("{} bytes inline", bytes.len()),
@@ -427,19 +427,19 @@ fn print_human(
         }
     };
     if let Some(r) = &result.reference_image {
-        println!("Reference image: {}", describe(r));
+        outln!("Reference image: {}", describe(r));
     }
     for (i, img) in result.audit_images.iter().enumerate() {
-        println!("Audit image {}: {}", i + 1, describe(img));
+        outln!("Audit image {}: {}", i + 1, describe(img));
     }
     if !result.extra.is_empty() {
-        println!(
+        outln!(
             "Other fields in the reply: {}",
             serde_json::Value::Object(result.extra.clone())
         );
     }
     for s in saved {
-        println!(
+        outln!(
             "Saved {} ({}x{}): {}",
             s.which,
             s.width,
@@ -448,7 +448,7 @@ fn print_human(
         );
     }
     for p in problems {
-        eprintln!("warning: {p}");
+        eoutln!("warning: {p}");
     }
 }
 

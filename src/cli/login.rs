@@ -79,7 +79,7 @@ async fn via_service(flags: LoginFlags, global: &Global) -> Option<CmdResult> {
     let lang = super::language(global);
     // --json stays English in every language.
     let cat = Catalog::get(if global.json { Lang::En } else { lang });
-    eprintln!("{}", cat.tr("login-via-service"));
+    eoutln!("{}", cat.tr("login-via-service"));
     let failed = |e: crate::agent::ipc::IpcError| {
         CliError::new(
             Exit::Failure,
@@ -112,7 +112,7 @@ async fn via_service(flags: LoginFlags, global: &Global) -> Option<CmdResult> {
         if global.json {
             print_json(&json!({ "ok": true, "via": "service", "outcome": outcome }));
         } else {
-            println!("{}", cat.render(&outcome.said()));
+            outln!("{}", cat.render(&outcome.said()));
         }
         return Some(Ok(()));
     }
@@ -174,7 +174,7 @@ async fn run_flow<A: InstantPayApi>(
                 return Err(CliError::new(exit_code(&e), e.to_string()));
             }
             if let Some(a) = e.attempt() {
-                println!(
+                outln!(
                     "{}",
                     cat.render(&Msg::new("login-ledger-line").arg("line", a.line()))
                 );
@@ -203,7 +203,7 @@ fn print_report(report: &LoginReport, cat: &Catalog, global: &Global) {
         .format("%Y-%m-%d %H:%M IST")
         .to_string();
     for a in &report.resolved {
-        println!(
+        outln!(
             "{}",
             cat.render(&Msg::new("login-settled-earlier").arg("line", a.line()))
         );
@@ -212,9 +212,9 @@ fn print_report(report: &LoginReport, cat: &Catalog, global: &Global) {
         LoginResult::AlreadyLoggedIn => "login-already-logged-in",
         LoginResult::LoggedIn => "login-logged-in",
     };
-    println!("{}", cat.render(&Msg::new(id).arg("until", until)));
+    outln!("{}", cat.render(&Msg::new(id).arg("until", until)));
     if let Some(a) = &report.attempt {
-        println!(
+        outln!(
             "{}",
             cat.render(&Msg::new("login-ledger-line").arg("line", a.line()))
         );
@@ -322,7 +322,7 @@ fn run_sandbox(force: bool, global: &Global) -> CmdResult {
             relay_token: None,
         };
         let lang = cfg.language();
-        eprintln!(
+        eoutln!(
             "{}",
             Catalog::get(lang).render(
                 &Msg::new("sandbox-banner")

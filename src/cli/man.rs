@@ -32,8 +32,8 @@ pub fn run(args: Args) -> CmdResult {
             clap_mangen::Man::new(Cli::command())
                 .render(&mut page)
                 .map_err(failed)?;
-            use std::io::Write;
-            std::io::stdout().write_all(&page).map_err(failed)
+            out!("{}", String::from_utf8_lossy(&page));
+            Ok(())
         }
     }
 }

@@ -165,8 +165,8 @@ pub type CmdResult = Result<(), CliError>;
 /// Print a value as the command's one JSON document.
 pub fn print_json<T: serde::Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
-        Ok(s) => println!("{s}"),
-        Err(e) => eprintln!("error: could not encode the output as JSON: {e}"),
+        Ok(s) => outln!("{s}"),
+        Err(e) => eoutln!("error: could not encode the output as JSON: {e}"),
     }
 }
 
@@ -187,6 +187,9 @@ fn init_diagnostics() {
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
+        // Its own report of a failed write would be an eprintln!, which panics when stderr
+        // is a pipe nobody reads (src/console.rs).
+        .log_internal_errors(false)
         .try_init();
 }
 
@@ -225,6 +228,15 @@ fn run(cli: Cli) -> ExitCode {
         Command::Completions(a) => completions::run(a),
         Command::Man(a) => man::run(a),
     };
+    // A command that did its work but whose output could not be written (not a reader that
+    // went away: src/console.rs) has not done what was asked.
+    let result = result.and_then(|()| match crate::console::stdout_failure() {
+        Some(error) => Err(CliError::said(
+            Exit::Failure,
+            crate::i18n::Msg::new("cli-output-failed").arg("error", error),
+        )),
+        None => Ok(()),
+    });
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -246,7 +258,7 @@ fn run(cli: Cli) -> ExitCode {
                 print_json(&doc);
             }
             let message = e.said.map_or(e.message, |m| cat.render(&m));
-            eprintln!(
+            eoutln!(
                 "{}",
                 cat.render(&Msg::new("cli-error").arg("message", message))
             );

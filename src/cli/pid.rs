@@ -51,7 +51,7 @@ fn parse_file(file: &PathBuf, reveal: bool, global: &Global) -> CmdResult {
         super::print_json(&output);
     } else if let Ok(serde_json::Value::Object(map)) = serde_json::to_value(&output) {
         for (k, v) in map {
-            println!("{k:>16}  {}", v.as_str().unwrap_or_default());
+            outln!("{k:>16}  {}", v.as_str().unwrap_or_default());
         }
     }
     Ok(())

@@ -93,15 +93,15 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
                 },
             }));
         } else {
-            println!("simulated RD Service: {} on {url}", rd.vendor().name);
-            println!(
+            outln!("simulated RD Service: {} on {url}", rd.vendor().name);
+            outln!(
                 "sandbox InstantPay:   {} (demo outlet {}, client id {}, operator {})",
                 api.base_url(),
                 outlet.outlet_id,
                 outlet.client_id,
                 outlet.aadhaar.masked()
             );
-            println!("Ctrl-C to stop.");
+            outln!("Ctrl-C to stop.");
         }
         // Ctrl-C, or SIGTERM (a supervisor or a test stopping the sandbox).
         crate::platform::runtime::stop_signal().await;

@@ -68,12 +68,12 @@ fn report(what: &str, id: &'static str, done: &Installed, global: &Global) {
         return;
     }
     let cat = Catalog::get(super::language(global));
-    println!("{}", cat.tr(id));
+    outln!("{}", cat.tr(id));
     for f in &done.files {
-        println!("  {}", f.display());
+        outln!("  {}", f.display());
     }
     for c in &done.commands {
-        println!(
+        outln!(
             "  {}",
             cat.render(&Msg::new("service-ran").arg("command", c.as_str()))
         );
@@ -113,12 +113,12 @@ fn status(global: &Global) -> CmdResult {
             .arg("enabled", yes(st.enabled))
             .arg("running", yes(st.active))
             .arg("detail", st.detail.as_str());
-        println!("{}", cat.render(&line));
+        outln!("{}", cat.render(&line));
         let said = match state {
             Some(state) => Msg::new("service-says").arg("sentence", state.msg()),
             None => Msg::new("service-no-answer").arg("path", socket.display().to_string()),
         };
-        println!("{}", cat.render(&said));
+        outln!("{}", cat.render(&said));
     }
     if st.active {
         Ok(())

@@ -34,7 +34,7 @@ pub fn run(_args: Args, global: &Global) -> CmdResult {
             "summary": summary,
         }));
     } else {
-        print!("{}", human(&summary, Catalog::get(super::language(global))));
+        out!("{}", human(&summary, Catalog::get(super::language(global))));
     }
     Ok(())
 }
@@ -159,12 +159,12 @@ async fn from_service(global: &Global) -> Option<CmdResult> {
             "summary": detail,
         }));
     } else {
-        println!(
+        outln!(
             "{}",
             cat.render(&Msg::new("status-service-sentence").arg("sentence", state.msg()))
         );
         if let Some(s) = summary {
-            print!("{}", human(&s, cat));
+            out!("{}", human(&s, cat));
         }
     }
     Some(Ok(()))

@@ -137,11 +137,11 @@ impl StderrProgress {
 
 impl Progress for StderrProgress {
     fn say(&self, line: &str) {
-        eprintln!("{line}");
+        eoutln!("{line}");
     }
 
     fn step(&self, msg: &Msg) {
-        eprintln!("{}", Catalog::get(self.lang).render(msg));
+        eoutln!("{}", Catalog::get(self.lang).render(msg));
     }
 
     /// Only with a person at a terminal on both ends: stdin to answer, stderr to read.
@@ -151,7 +151,7 @@ impl Progress for StderrProgress {
             return false;
         }
         let catalog = Catalog::get(self.lang);
-        eprint!("{} ", catalog.render(question));
+        eout!("{} ", catalog.render(question));
         let mut answer = String::new();
         if std::io::stdin().read_line(&mut answer).is_err() {
             return false;
@@ -170,14 +170,14 @@ impl Progress for StderrProgress {
                     .render(&Msg::new("login-finger-countdown").arg("seconds", seconds));
                 if self.terminal {
                     // Back to the line's start, and clear what a longer number left.
-                    eprint!("\r{line}\x1b[K");
+                    eout!("\r{line}\x1b[K");
                 } else if first || seconds % 5 == 0 {
-                    eprintln!("{line}");
+                    eoutln!("{line}");
                 }
             }
             Countdown::Done => {
                 if self.counting.swap(false, SeqCst) && self.terminal {
-                    eprintln!();
+                    eoutln!();
                 }
             }
         }

@@ -239,6 +239,79 @@ fn second_login_the_same_day_sends_no_chargeable_request() {
     );
 }
 
+/// A pipe whose reader is already gone, for a child's stdout or stderr: every write to it
+/// fails (EPIPE; on Windows ERROR_NO_DATA), as under `rd-agent login 2>&1 | head -1`.
+fn reader_gone() -> Stdio {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    Stdio::from(writer)
+}
+
+/// src/console.rs: with nobody reading stdout or stderr, `login` (its lines and its trace
+/// logs) neither panics nor stops between sending and recording; the one login is charged once
+/// and recorded, its exit code is its own, and `status`, `completions` and `man` end cleanly.
+#[test]
+fn a_login_whose_reader_has_gone_still_logs_in_and_records_it() {
+    let env = Env::new();
+    let out = env
+        .cmd_std()
+        .arg("login")
+        .stdin(Stdio::null())
+        .env("RD_AGENT_LOG", "trace")
+        .stdout(reader_gone())
+        .stderr(reader_gone())
+        .status()
+        .unwrap();
+    assert_eq!(out.code(), Some(0), "{out:?}");
+    assert_eq!(env.ipay.state().login_requests(), 1);
+    assert_eq!(env.ipay.charges(), 1);
+    let rows = env.ledger().all().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].state, AttemptState::LoggedIn);
+    for args in [
+        &["status"][..],
+        &["status", "--json"],
+        &["completions", "bash"],
+        &["man"],
+    ] {
+        let status = env
+            .cmd_std()
+            .args(args)
+            .stdout(reader_gone())
+            .stderr(Stdio::piped())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&status.stderr);
+        assert_eq!(status.status.code(), Some(0), "{args:?}: {err}");
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+    }
+}
+
+/// A stdout that fails for another reason (a full disk) is an error: the command exits 1
+/// and says its output was not written, where it would otherwise claim success.
+#[cfg(target_os = "linux")]
+#[test]
+fn an_output_that_cannot_be_written_is_an_error() {
+    let env = Env::new();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let out = env
+        .cmd_std()
+        .args(["status", "--json"])
+        .stdout(Stdio::from(full))
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("The command was done, but its output could not be written"),
+        "{err}"
+    );
+}
+
 #[test]
 fn a_capture_under_the_quality_floor_sends_no_outlet_login() {
     let env = Env::new();

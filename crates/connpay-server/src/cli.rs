@@ -294,6 +294,8 @@ pub fn main() -> ExitCode {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let logs = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        // Not reported with an eprintln!, which panics on a broken stderr (journald restarted).
+        .log_internal_errors(false)
         .with_env_filter(filter);
     match args.log_format {
         LogFormat::Text => logs.init(),

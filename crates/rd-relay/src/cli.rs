@@ -130,6 +130,8 @@ pub fn main() -> ExitCode {
                 .unwrap_or_else(|_| "info".into()),
         )
         .with_writer(std::io::stderr)
+        // Not reported with an eprintln!, which panics on a broken stderr (journald restarted).
+        .log_internal_errors(false)
         .init();
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
