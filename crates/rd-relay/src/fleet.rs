@@ -67,18 +67,21 @@ pub async fn today(store: &Store, day: NaiveDate) -> Result<FleetToday, StoreErr
             )
         })
         .collect();
+    // The month as one count per outlet; only today's attempts are read one by one.
+    for (outlet, charges) in store.charges_on(&month).await? {
+        if let Some(o) = by.get_mut(&outlet) {
+            o.charges_month = charges;
+        }
+    }
     let mut last_today: BTreeMap<String, String> = BTreeMap::new();
-    for a in store.attempts_on(&month).await? {
+    for a in store.attempts_on(&day_text).await? {
         let Some(o) = by.get_mut(&a.outlet_id) else {
             continue;
         };
-        o.charges_month += u64::from(charged(&a));
-        if a.day == day_text {
-            o.attempts_today += 1;
-            o.charges_today += u64::from(charged(&a));
-            o.maybe_charged_today += u64::from(maybe_charged(&a));
-            last_today.insert(a.outlet_id.clone(), a.state.clone());
-        }
+        o.attempts_today += 1;
+        o.charges_today += u64::from(charged(&a));
+        o.maybe_charged_today += u64::from(maybe_charged(&a));
+        last_today.insert(a.outlet_id.clone(), a.state.clone());
     }
     for (outlet, state) in store.days_on(&day_text).await? {
         let Some(o) = by.get_mut(&outlet) else {

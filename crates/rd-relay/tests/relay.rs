@@ -320,3 +320,98 @@ async fn the_database_holds_no_aadhaar_no_biometrics_no_token_and_no_platform_se
         assert!(!has(needle), "the relay's database holds {needle}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fleet_view_counts_the_month_s_charges_and_today_s_attempts() {
+    fleet_counts(None).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_fleet_view_counts_on_postgres() {
+    if let Some(db) = postgres_url().await {
+        fleet_counts(Some(db)).await;
+    }
+}
+
+/// `/fleet/today`'s figures from recorded attempts: this month's charges counted by the
+/// database (not last month's, not another outlet's), today's attempts one by one.
+async fn fleet_counts(db: Option<String>) {
+    let w = world_on(db, Settings::default()).await;
+    let now = chrono::Utc::now();
+    let attempt = |id: &str, outlet: &str, day: &str, state: &str, charged: Option<bool>| {
+        rd_relay::store::AttemptRecord {
+            external_ref: id.into(),
+            outlet_id: outlet.into(),
+            day: day.into(),
+            device_id: "dev".into(),
+            created_at: now,
+            updated_at: now,
+            state: state.into(),
+            charged,
+            statuscode: None,
+            actcode: None,
+            ipay_uuid: None,
+            shared_from: None,
+            outcome: None,
+        }
+    };
+    for a in [
+        attempt("A1", DEMO_OUTLET_ID, "2026-11-30", "loggedin", Some(true)),
+        attempt("A2", DEMO_OUTLET_ID, "2026-12-01", "rejected", Some(true)),
+        attempt("A3", DEMO_OUTLET_ID, "2026-12-01", "loggedin", Some(true)),
+        attempt("A4", DEMO_OUTLET_ID, "2026-12-02", "not_sent", Some(false)),
+        attempt("A5", DEMO_OUTLET_ID, "2026-12-02", "unknown", None),
+        attempt("A6", "999999", "2026-12-02", "loggedin", Some(true)),
+        attempt("A7", DEMO_OUTLET_ID, "2027-01-01", "loggedin", Some(true)),
+    ] {
+        assert!(w.relay.store.insert_attempt(&a).await.unwrap());
+    }
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+    let fleet = rd_relay::fleet::today(&w.relay.store, day).await.unwrap();
+    assert_eq!(fleet.outlets.len(), 1, "{fleet:?}");
+    let o = &fleet.outlets[0];
+    assert_eq!(o.outlet_id, DEMO_OUTLET_ID);
+    assert_eq!(
+        (
+            o.attempts_today,
+            o.charges_today,
+            o.maybe_charged_today,
+            o.charges_month
+        ),
+        (2, 0, 1, 2),
+        "{o:?}"
+    );
+    assert_eq!(fleet.totals.charges_month, 2);
+    assert_eq!(fleet.totals.attempts_today, 2);
+}
+
+/// A database made by an earlier relay, with the old index, gets the covering one instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_earlier_database_gets_the_fleet_view_s_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("relay.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&path).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE relay_attempts (external_ref TEXT PRIMARY KEY, outlet_id TEXT NOT NULL,
+               day TEXT NOT NULL, device_id TEXT NOT NULL, created_at BIGINT NOT NULL,
+               updated_at BIGINT NOT NULL, state TEXT NOT NULL, charged BIGINT, statuscode TEXT,
+               actcode TEXT, ipay_uuid TEXT, shared_from TEXT, outcome TEXT);
+             CREATE INDEX relay_attempts_day ON relay_attempts (day, outlet_id);",
+        )
+        .unwrap();
+    }
+    rd_relay::store::Store::open(&path.display().to_string())
+        .await
+        .unwrap();
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    let mut q = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'relay_attempts' AND name LIKE 'relay_%'")
+        .unwrap();
+    let names: Vec<String> = q
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(names, ["relay_attempts_day_charged"]);
+}

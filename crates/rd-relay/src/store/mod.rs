@@ -166,7 +166,8 @@ pub(crate) const SCHEMA: &[&str] = &[
         ipay_uuid TEXT,
         shared_from TEXT,
         outcome TEXT)",
-    "CREATE INDEX IF NOT EXISTS relay_attempts_day ON relay_attempts (day, outlet_id)",
+    "CREATE INDEX IF NOT EXISTS relay_attempts_day_charged ON relay_attempts (day, outlet_id, charged)",
+    "DROP INDEX IF EXISTS relay_attempts_day",
 ];
 
 /// The database behind the relay.

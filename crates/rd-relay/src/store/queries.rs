@@ -147,6 +147,11 @@ pub struct Finish {
     pub outcome: Option<String>,
 }
 
+/// The bounds of `day >= ?1 AND day < ?2` for the days whose text starts with `prefix`.
+fn days_from(prefix: &str) -> Vec<Value> {
+    vec![prefix.into(), format!("{prefix}\u{7f}").into()]
+}
+
 fn flag(b: Option<bool>) -> Value {
     b.map_or(Value::Null, |b| Value::Int(i64::from(b)))
 }
@@ -477,10 +482,27 @@ impl Store {
                     attempt_columns!(),
                     " FROM relay_attempts WHERE day >= ?1 AND day < ?2 ORDER BY created_at"
                 ),
-                vec![day_prefix.into(), format!("{day_prefix}\u{7f}").into()],
+                days_from(day_prefix),
             )
             .await?;
         Ok(rows.iter().map(attempt_of).collect())
+    }
+
+    /// Charged attempts per outlet over the days starting with `day_prefix` (`2026-12-` for a
+    /// month), counted by the database: a month of a large fleet is hundreds of thousands of
+    /// rows, of which `/fleet/today` needs one number per outlet.
+    pub async fn charges_on(&self, day_prefix: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        let rows = self
+            .query(
+                "SELECT outlet_id, COUNT(*) FROM relay_attempts
+                 WHERE day >= ?1 AND day < ?2 AND charged = 1 GROUP BY outlet_id",
+                days_from(day_prefix),
+            )
+            .await?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.text(0), r.int(1).map_or(0, |n| n.max(0) as u64)))
+            .collect())
     }
 
     /// Today's day rows: outlet id and state.
