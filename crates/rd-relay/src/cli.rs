@@ -82,6 +82,8 @@ pub struct ServeArgs {
 pub enum Command {
     /// Serve the relay (what `rd-relay` does without a command).
     Serve,
+    /// Print the manual page (troff) on stdout: `rd-relay man | man -l -`.
+    Man,
     /// Add an outlet to the registry, or update its coordinates.
     OutletAdd {
         #[arg(long)]
@@ -124,6 +126,9 @@ pub enum Command {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if matches!(cli.command, Some(Command::Man)) {
+        return print_man();
+    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("RD_RELAY_LOG")
@@ -145,6 +150,26 @@ pub fn main() -> ExitCode {
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// The manual page, from the same clap definitions as `--help` (the .deb installs it:
+/// installer/linux/build-deb.sh).
+fn print_man() -> ExitCode {
+    use clap::CommandFactory;
+    use std::io::Write;
+    let mut page = Vec::new();
+    let written = clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .and_then(|()| std::io::stdout().write_all(&page));
+    match written {
+        Ok(()) => ExitCode::SUCCESS,
+        // A reader that went away (`rd-relay man | head`) is nobody's error.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: could not write the manual page: {e}");
+            ExitCode::FAILURE
         }
     }
 }
@@ -178,6 +203,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     };
     match cli.command {
         None | Some(Command::Serve) => serve(db, cli.serve, clock).await,
+        Some(Command::Man) => Ok(()),
         Some(Command::OutletAdd {
             outlet,
             latitude,

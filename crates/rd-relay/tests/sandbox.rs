@@ -104,3 +104,31 @@ async fn the_sandbox_relay_enrols_logs_in_and_logs_nothing_secret() {
         .to_string();
     assert!(!std::path::Path::new(&db).exists(), "{db} was left behind");
 }
+
+/// `rd-relay man`: the page the .deb installs (installer/linux/build-deb.sh), with every
+/// command in it, and no database or credential needed to print it.
+#[test]
+fn the_manual_page_names_the_relay_and_its_commands() {
+    let out = Command::new(assert_cmd::cargo::cargo_bin!("rd-relay"))
+        .arg("man")
+        .env_remove("RD_RELAY_DB")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let page = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        page.starts_with(".ie"),
+        "troff: {}",
+        &page[..page.len().min(80)]
+    );
+    assert!(page.contains(".SH NAME") && page.contains("rd\\-relay"));
+    for command in [
+        "outlet\\-add",
+        "enroll\\-code",
+        "devices",
+        "revoke",
+        "report",
+    ] {
+        assert!(page.contains(command), "{command} is not in the page");
+    }
+}
