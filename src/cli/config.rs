@@ -3,7 +3,7 @@
 //! Secrets are read from standard input (hidden on a terminal), never from the command line,
 //! where other users could read them in the process list.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 use serde_json::json;
@@ -191,8 +191,8 @@ fn ask(key: &str, current: &str, cat: &Catalog) -> Result<Option<String>, CliErr
     let prompt = Msg::new("config-prompt-value")
         .arg("key", key)
         .arg("current", current);
+    // out! flushes, so the prompt shows before the read (src/console.rs).
     out!("{}", cat.render(&prompt));
-    let _ = std::io::stdout().flush();
     let mut line = String::new();
     std::io::stdin()
         .read_line(&mut line)

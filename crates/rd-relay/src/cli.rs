@@ -126,9 +126,6 @@ pub enum Command {
 
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    if matches!(cli.command, Some(Command::Man)) {
-        return print_man();
-    }
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("RD_RELAY_LOG")
@@ -156,7 +153,7 @@ pub fn main() -> ExitCode {
 
 /// The manual page, from the same clap definitions as `--help` (the .deb installs it:
 /// installer/linux/build-deb.sh).
-fn print_man() -> ExitCode {
+fn print_man() -> anyhow::Result<()> {
     use clap::CommandFactory;
     use std::io::Write;
     let mut page = Vec::new();
@@ -164,13 +161,11 @@ fn print_man() -> ExitCode {
         .render(&mut page)
         .and_then(|()| std::io::stdout().write_all(&page));
     match written {
-        Ok(()) => ExitCode::SUCCESS,
         // A reader that went away (`rd-relay man | head`) is nobody's error.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("error: could not write the manual page: {e}");
-            ExitCode::FAILURE
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::new(e).context("could not write the manual page"))
         }
+        _ => Ok(()),
     }
 }
 
@@ -203,7 +198,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     };
     match cli.command {
         None | Some(Command::Serve) => serve(db, cli.serve, clock).await,
-        Some(Command::Man) => Ok(()),
+        Some(Command::Man) => print_man(),
         Some(Command::OutletAdd {
             outlet,
             latitude,
