@@ -12,7 +12,7 @@
 cli-error = error: { $message }
 cli-json-encode-failed = error: could not encode the output as JSON: { $error }
 # stdout failed for another reason than its reader going away (src/console.rs).
-cli-output-failed = The command was done, but its output could not be written: { $error }
+cli-output-failed = The command was done, but its output could not be written: { $error }. Check that the disk has space or that the file it was sent to can be written, then run the command again to see its output.
 # Shown where a service or device gave no description text.
 no-description = no description
 # Text from outside shown as it is (an OS error, a reply's words).
@@ -322,6 +322,7 @@ config-show-secrets = secrets ({ $path }):
 # How a secret is shown (the Aadhaar is shown masked instead of "set").
 secret-shown-set = set
 secret-shown-not-set = not set
+secret-shown-aadhaar-invalid = { $masked } (fails its check digit: set it again)
 config-secret-too-long = { $key } is too long: type the value only
 config-secret-not-text = { $key } must be text
 # After set-secret: "instantpay.client_secret set in /path/secrets.toml".
@@ -381,6 +382,8 @@ secrets-error-write = cannot write the secrets file { $path }: { $reason }
 secrets-error-missing = `{ $key }` is not set: run `rd-agent config set-secret { $key }` and type it (it is read from standard input, never from the command line)
 secrets-error-empty = `{ $key }` is empty: type the value, then Enter
 secrets-error-aadhaar = `operator.aadhaar`: { $error }
+# A number stored by a release whose check-digit table was wrong (src/config/secrets.rs).
+secrets-error-aadhaar-stored-invalid = The operator's Aadhaar stored on this PC (XXXX XXXX { $last_four }) fails its check digit: it was probably mistyped when it was set, and an older rd-agent did not notice. rd-agent will not use it, so no login is sent and nothing is charged. Set it again: `rd-agent config set-secret operator.aadhaar`.
 secrets-error-key-length = `instantpay.encryption_key` must be exactly { $expected } bytes (the "Encryption Key" InstantPay issues, not the client secret); this one has { $count } bytes
 secrets-reason-not-toml = it is not valid TOML
 secrets-reason-unknown-entry = unknown entry "{ $key }"

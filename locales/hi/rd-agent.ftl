@@ -12,7 +12,7 @@
 cli-error = गड़बड़ी: { $message }
 cli-json-encode-failed = गड़बड़ी: नतीजे को JSON में नहीं बदला जा सका: { $error }
 # stdout failed for another reason than its reader going away (src/console.rs).
-cli-output-failed = कमांड पूरी हुई, पर उसका नतीजा लिखा नहीं जा सका: { $error }
+cli-output-failed = कमांड पूरी हुई, पर उसका नतीजा लिखा नहीं जा सका: { $error }। देखें कि डिस्क में जगह है या जिस फ़ाइल में नतीजा भेजा गया उसमें लिखा जा सकता है, फिर नतीजा देखने के लिए कमांड फिर से चलाएँ।
 # Shown where a service or device gave no description text.
 no-description = कोई विवरण नहीं
 # Text from outside shown as it is (an OS error, a reply's words).
@@ -322,6 +322,7 @@ config-show-secrets = सीक्रेट ({ $path }):
 # How a secret is shown (the Aadhaar is shown masked instead of "set").
 secret-shown-set = सेट है
 secret-shown-not-set = सेट नहीं है
+secret-shown-aadhaar-invalid = { $masked } (चेक अंक मेल नहीं खाता: फिर से सेट करें)
 config-secret-too-long = { $key } बहुत लंबा है: सिर्फ़ वैल्यू टाइप करें
 config-secret-not-text = { $key } टेक्स्ट होना चाहिए
 # After set-secret: "instantpay.client_secret set in /path/secrets.toml".
@@ -381,6 +382,8 @@ secrets-error-write = सीक्रेट फ़ाइल { $path } लिख�
 secrets-error-missing = `{ $key }` सेट नहीं है: `rd-agent config set-secret { $key }` चलाएँ और इसे टाइप करें (यह स्टैंडर्ड इनपुट से पढ़ा जाता है, कमांड लाइन से कभी नहीं)
 secrets-error-empty = `{ $key }` खाली है: वैल्यू टाइप करें, फिर Enter दबाएँ
 secrets-error-aadhaar = `operator.aadhaar`: { $error }
+# A number stored by a release whose check-digit table was wrong (src/config/secrets.rs).
+secrets-error-aadhaar-stored-invalid = इस PC में रखा ऑपरेटर का आधार नंबर (XXXX XXXX { $last_four }) चेक अंक की जाँच में फ़ेल होता है: शायद सेट करते समय कोई अंक ग़लत टाइप हुआ था, और rd-agent के पुराने वर्ज़न ने इसे नहीं पकड़ा। rd-agent इस नंबर का इस्तेमाल नहीं करेगा, इसलिए कोई लॉगिन नहीं भेजा जाएगा और कोई पैसा नहीं कटेगा। आधार नंबर फिर से सेट करें: `rd-agent config set-secret operator.aadhaar`।
 secrets-error-key-length = `instantpay.encryption_key` ठीक { $expected } बाइट की होनी चाहिए (InstantPay की दी हुई "Encryption Key", क्लाइंट सीक्रेट नहीं); यह { $count } बाइट की है
 secrets-reason-not-toml = यह सही TOML नहीं है
 secrets-reason-unknown-entry = अनजानी एंट्री "{ $key }"

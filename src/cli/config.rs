@@ -176,7 +176,10 @@ fn terminal_error(e: &std::io::Error) -> CliError {
 /// What `config show` and the prompts say about a secret: set / not set, the Aadhaar masked.
 fn shown(secrets: &Secrets, name: SecretName) -> Msg {
     match (name, &secrets.aadhaar) {
-        (SecretName::Aadhaar, Some(a)) => Msg::verbatim(a.masked()),
+        (SecretName::Aadhaar, Some(a)) => match a.usable() {
+            Ok(_) => Msg::verbatim(a.masked()),
+            Err(_) => Msg::new("secret-shown-aadhaar-invalid").arg("masked", a.masked()),
+        },
         _ if secrets.is_set(name) => Msg::new("secret-shown-set"),
         _ => Msg::new("secret-shown-not-set"),
     }

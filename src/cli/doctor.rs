@@ -176,7 +176,12 @@ pub async fn run_checks(
                 .filter(|n| !s.is_set(**n))
                 .map(|n| n.key())
                 .collect();
-            if missing.is_empty() {
+            let stored_aadhaar = s.aadhaar.as_ref().map(|a| a.usable());
+            if let Some(Err(e)) = stored_aadhaar {
+                // Set, but under the wrong check-digit table of an older release.
+                out.push(check("secrets", Verdict::Fail, e.msg()));
+                None
+            } else if missing.is_empty() {
                 out.push(check("secrets", Verdict::Ok, Msg::new("doctor-secrets-ok")));
                 Some(s)
             } else {

@@ -12,7 +12,7 @@ use serde_json::json;
 use super::config::{config_error, secrets_error, user_paths};
 use super::{CliError, CmdResult, Exit, Global, print_json};
 use crate::agent::backend::LoginFlags;
-use crate::config::{Config, Secrets, ensure_state_dir};
+use crate::config::{Config, Secrets, StoredAadhaar, ensure_state_dir};
 use crate::i18n::{Catalog, Lang, Msg};
 use crate::ledger::Ledger;
 use crate::login::live::{self, RdScanner, SetupError};
@@ -318,7 +318,7 @@ fn run_sandbox(force: bool, global: &Global) -> CmdResult {
         let secrets = Secrets {
             client_secret: Some(outlet.client_secret.clone()),
             encryption_key: Some(outlet.encryption_key.clone()),
-            aadhaar: Some(outlet.aadhaar.clone()),
+            aadhaar: Some(StoredAadhaar::Valid(outlet.aadhaar.clone())),
             relay_token: None,
         };
         let lang = cfg.language();

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod secrets;
 
-pub use secrets::{SecretName, Secrets, SecretsError};
+pub use secrets::{SecretName, Secrets, SecretsError, StoredAadhaar};
 
 pub use instantpay::client::DEFAULT_BASE_URL;
 /// File name of the config inside a config directory.

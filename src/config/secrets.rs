@@ -78,6 +78,10 @@ pub enum SecretsError {
     #[error("`operator.aadhaar`: {0}")]
     Aadhaar(AadhaarError),
     #[error(
+        "The operator's Aadhaar stored on this PC (XXXX XXXX {last_four}) fails its check digit: it was probably mistyped when it was set, and an older rd-agent did not notice. rd-agent will not use it, so no login is sent and nothing is charged. Set it again: `rd-agent config set-secret operator.aadhaar`."
+    )]
+    StoredAadhaarInvalid { last_four: String },
+    #[error(
         "`instantpay.encryption_key` must be exactly {KEY_LEN} bytes (the \"Encryption Key\" InstantPay issues, not the client secret); this one has {0} bytes"
     )]
     KeyLength(usize),
@@ -106,8 +110,11 @@ impl SecretsError {
                 .arg("reason", reason.as_str()),
             SecretsError::Missing { key } => Msg::new("secrets-error-missing").arg("key", *key),
             SecretsError::Empty { key } => Msg::new("secrets-error-empty").arg("key", *key),
-            SecretsError::Aadhaar(e) => {
-                Msg::new("secrets-error-aadhaar").arg("error", e.to_string())
+            SecretsError::Aadhaar(e) => Msg::new("secrets-error-aadhaar")
+                .arg("error", crate::i18n::errors::aadhaar_error(e)),
+            SecretsError::StoredAadhaarInvalid { last_four } => {
+                Msg::new("secrets-error-aadhaar-stored-invalid")
+                    .arg("last_four", last_four.as_str())
             }
             SecretsError::KeyLength(n) => Msg::new("secrets-error-key-length")
                 .arg("expected", KEY_LEN)
@@ -116,12 +123,57 @@ impl SecretsError {
     }
 }
 
+/// The operator's Aadhaar as the store holds it.
+#[derive(Clone)]
+pub enum StoredAadhaar {
+    Valid(Aadhaar),
+    /// Digits that fail the check digit, stored by a release whose Verhoeff table was wrong
+    /// (crates/instantpay/src/aadhaar.rs). Kept so that the store still loads and a save does
+    /// not lose it; never sent. `config set-secret operator.aadhaar` replaces it.
+    FailsCheckDigit(Secret),
+}
+
+impl StoredAadhaar {
+    /// The number, or the sentence that says it must be set again.
+    pub fn usable(&self) -> Result<&Aadhaar, SecretsError> {
+        match self {
+            StoredAadhaar::Valid(a) => Ok(a),
+            StoredAadhaar::FailsCheckDigit(digits) => Err(SecretsError::StoredAadhaarInvalid {
+                last_four: last_four(digits.expose()),
+            }),
+        }
+    }
+
+    /// `XXXX XXXX 1234`, whether or not the number is usable.
+    pub fn masked(&self) -> String {
+        match self {
+            StoredAadhaar::Valid(a) => a.masked(),
+            StoredAadhaar::FailsCheckDigit(digits) => {
+                format!("XXXX XXXX {}", last_four(digits.expose()))
+            }
+        }
+    }
+
+    fn digits(&self) -> &str {
+        match self {
+            StoredAadhaar::Valid(a) => a.expose_digits(),
+            StoredAadhaar::FailsCheckDigit(digits) => digits.expose(),
+        }
+    }
+}
+
+/// The last four digits of a stored number (only digits are ever stored; see `set_stored`).
+fn last_four(digits: &str) -> String {
+    let digits: Vec<char> = digits.chars().filter(char::is_ascii_digit).collect();
+    digits[digits.len().saturating_sub(4)..].iter().collect()
+}
+
 /// The secrets that are set. `Debug` shows only whether each is set.
 #[derive(Default, Clone)]
 pub struct Secrets {
     pub client_secret: Option<Secret>,
     pub encryption_key: Option<Secret>,
-    pub aadhaar: Option<Aadhaar>,
+    pub aadhaar: Option<StoredAadhaar>,
     /// The device credential `rd-agent enroll` got from the relay.
     pub relay_token: Option<Secret>,
 }
@@ -181,9 +233,23 @@ impl Secrets {
             let (v, clear) =
                 crate::platform::seal::unseal(v).map_err(|why| format!("{key}: {why}"))?;
             in_the_clear |= clear;
-            out.set(name, &v).map_err(|e| e.to_string())?;
+            out.set_stored(name, &v).map_err(|e| e.to_string())?;
         }
         Ok((out, in_the_clear))
+    }
+
+    /// Set a value read from the store. Unlike [`Secrets::set`], an Aadhaar that fails only its
+    /// check digit is kept as [`StoredAadhaar::FailsCheckDigit`]: a store written under the
+    /// wrong table must still load, so that `status` works and `login` can say what to do.
+    fn set_stored(&mut self, name: SecretName, value: &str) -> Result<(), SecretsError> {
+        match (name, self.set(name, value)) {
+            (SecretName::Aadhaar, Err(SecretsError::Aadhaar(AadhaarError::CheckDigit))) => {
+                let digits: String = value.chars().filter(|c| *c != ' ').collect();
+                self.aadhaar = Some(StoredAadhaar::FailsCheckDigit(Secret::new(digits)));
+                Ok(())
+            }
+            (_, result) => result,
+        }
     }
 
     /// Validate and set one secret from what the person typed (surrounding whitespace trimmed).
@@ -201,7 +267,8 @@ impl Secrets {
                 self.encryption_key = Some(Secret::new(value));
             }
             SecretName::Aadhaar => {
-                self.aadhaar = Some(Aadhaar::parse(value).map_err(SecretsError::Aadhaar)?);
+                let valid = Aadhaar::parse(value).map_err(SecretsError::Aadhaar)?;
+                self.aadhaar = Some(StoredAadhaar::Valid(valid));
             }
             SecretName::RelayToken => self.relay_token = Some(Secret::new(value)),
         }
@@ -247,10 +314,14 @@ impl Secrets {
         })
     }
 
+    /// The operator's Aadhaar, refused when it is missing or fails its check digit.
     pub fn aadhaar(&self) -> Result<&Aadhaar, SecretsError> {
-        self.aadhaar.as_ref().ok_or(SecretsError::Missing {
-            key: SecretName::Aadhaar.key(),
-        })
+        self.aadhaar
+            .as_ref()
+            .ok_or(SecretsError::Missing {
+                key: SecretName::Aadhaar.key(),
+            })?
+            .usable()
     }
 
     /// Write the store with mode 0600 (through a temporary file and a rename), each value
@@ -277,7 +348,7 @@ impl Secrets {
             put(SecretName::EncryptionKey.key(), s.expose())?;
         }
         if let Some(a) = &self.aadhaar {
-            put(SecretName::Aadhaar.key(), a.expose_digits())?;
+            put(SecretName::Aadhaar.key(), a.digits())?;
         }
         if let Some(t) = &self.relay_token {
             put(SecretName::RelayToken.key(), t.expose())?;
@@ -417,6 +488,45 @@ mod tests {
             SecretName::parse("client_secret").unwrap(),
             SecretName::ClientSecret
         );
+    }
+
+    /// 943513566359 passed the wrong table of commit c7f7298 and fails Verhoeff's check
+    /// (python-stdnum agrees: crates/instantpay/tests/aadhaar-stdnum.txt, "old-table-only").
+    #[test]
+    fn a_stored_number_that_fails_the_check_still_loads_is_never_used_and_is_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SECRETS_FILE_NAME);
+        crate::config::write_file_atomic(
+            &path,
+            "\"operator.aadhaar\" = \"9435 1356 6359\"\n",
+            true,
+        )
+        .unwrap();
+        let mut s = Secrets::load(&path).expect("a store under the old rule loads");
+        assert!(s.is_set(SecretName::Aadhaar));
+        assert_eq!(s.shown(SecretName::Aadhaar), "XXXX XXXX 6359");
+        let e = s.aadhaar().unwrap_err();
+        assert!(
+            matches!(e, SecretsError::StoredAadhaarInvalid { .. }),
+            "{e:?}"
+        );
+        let said = e.to_string();
+        assert!(
+            said.contains("XXXX XXXX 6359") && said.contains("config set-secret operator.aadhaar")
+        );
+        assert!(
+            !said.contains("94351356") && !format!("{s:?}").contains("9435"),
+            "{said}"
+        );
+        // Setting another secret keeps it as it was; setting the Aadhaar replaces it.
+        s.set(SecretName::ClientSecret, "cs").unwrap();
+        s.save(&path).unwrap();
+        let mut back = Secrets::load(&path).unwrap();
+        assert!(back.aadhaar().is_err());
+        back.set(SecretName::Aadhaar, DEMO_AADHAAR).unwrap();
+        back.save(&path).unwrap();
+        let back = Secrets::load(&path).unwrap();
+        assert_eq!(back.aadhaar().unwrap().masked(), "XXXX XXXX 7058");
     }
 
     #[test]

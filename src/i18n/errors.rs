@@ -5,6 +5,7 @@
 
 use std::borrow::Cow;
 
+use instantpay::aadhaar::AadhaarError;
 use instantpay::{ApiError, StatusCode};
 use rd::RdError;
 use rd::errors::CaptureFailure;
@@ -56,6 +57,19 @@ pub fn rd_error(e: &RdError) -> Msg {
             .arg("failure", capture_failure(failure)),
         RdError::Options(o) => Msg::new("rd-options-invalid").arg("error", o.to_string()),
         RdError::Client(c) => Msg::new("rd-client-failed").arg("error", c.as_str()),
+    }
+}
+
+/// What an Aadhaar or key refusal says (crates/instantpay/src/aadhaar.rs), in the catalogue.
+pub fn aadhaar_error(e: &AadhaarError) -> Msg {
+    match e {
+        AadhaarError::Length(n) => Msg::new("aadhaar-length").arg("count", *n),
+        AadhaarError::NotDigits => Msg::new("aadhaar-not-digits"),
+        AadhaarError::FirstDigit => Msg::new("aadhaar-first-digit"),
+        AadhaarError::CheckDigit => Msg::new("aadhaar-check-digit"),
+        AadhaarError::KeyLength(n) => Msg::new("aadhaar-key-length").arg("count", *n),
+        AadhaarError::Encoding => Msg::new("aadhaar-encoding"),
+        AadhaarError::Decrypt => Msg::new("aadhaar-decrypt"),
     }
 }
 

@@ -358,10 +358,12 @@ impl LoginError {
             LoginError::NewDevice { pinned, found } => Msg::new("login-error-new-device")
                 .arg("pinned", pinned.clone())
                 .arg("found", found.clone()),
-            LoginError::Lock(_)
-            | LoginError::Request(_)
-            | LoginError::Aadhaar(_)
-            | LoginError::Ledger(_) => Msg::verbatim(self.to_string()),
+            LoginError::Aadhaar(e) => {
+                Msg::new("login-error-aadhaar").arg("error", crate::i18n::errors::aadhaar_error(e))
+            }
+            LoginError::Lock(_) | LoginError::Request(_) | LoginError::Ledger(_) => {
+                Msg::verbatim(self.to_string())
+            }
         }
     }
 

@@ -477,7 +477,7 @@ async fn the_cli_will_not_talk_to_another_program_on_the_pipe() {
 
 mod e2e {
     use super::*;
-    use rd_agent::config::Secrets;
+    use rd_agent::config::{Secrets, StoredAadhaar};
     use sandbox::instantpay::{self as ipay, SandboxConfig};
     use sandbox::rd::{SimOptions, SimulatedRd, vendor};
     use std::path::Path;
@@ -516,7 +516,7 @@ ports = "{rd_port}-{rd_port}"
         Secrets {
             client_secret: Some(outlet.client_secret.clone()),
             encryption_key: Some(outlet.encryption_key.clone()),
-            aadhaar: Some(outlet.aadhaar.clone()),
+            aadhaar: Some(StoredAadhaar::Valid(outlet.aadhaar.clone())),
             relay_token: None,
         }
         .save(&dir.join("secrets.toml"))

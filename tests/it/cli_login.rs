@@ -24,7 +24,7 @@ const AADHAAR_DIGITS: &str = "999941057058";
 pub(crate) struct Env {
     dir: tempfile::TempDir,
     pub(crate) ipay: SandboxInstantPay,
-    rd: SimulatedRd,
+    pub(crate) rd: SimulatedRd,
     _rt: tokio::runtime::Runtime,
 }
 
@@ -88,7 +88,7 @@ impl Env {
         s.save(&self.state().join("secrets.toml")).unwrap();
     }
 
-    fn cmd(&self) -> Command {
+    pub(crate) fn cmd(&self) -> Command {
         let mut c = rd_agent();
         c.arg("--config")
             .arg(self.config())
@@ -146,7 +146,7 @@ pub(crate) fn text(o: &Output) -> String {
     )
 }
 
-fn code(o: &Output) -> i32 {
+pub(crate) fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
 

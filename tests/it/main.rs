@@ -1,6 +1,7 @@
 //! The integration tests of the agent, in one binary (one link instead of seven): each module
 //! is one area, and `support` is what they share.
 
+mod aadhaar;
 mod agent;
 mod cli_login;
 mod fault_run;
