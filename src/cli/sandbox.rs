@@ -48,6 +48,10 @@ pub struct Args {
     /// Port of the sandbox InstantPay (0: a free port, printed at start).
     #[arg(long, default_value_t = 18080)]
     pub api_port: u16,
+    /// The sandbox InstantPay declines every finger (charged, TXN/LOGINREQUIRED), as the bank
+    /// answers a dirty or wrong finger: for trying the decline guard.
+    #[arg(long)]
+    pub decline_fingers: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -65,6 +69,8 @@ pub enum FaultArg {
     Truncated,
     Oversized,
     Hang,
+    /// Not a broken reply: captures carry a UIDAI key that has expired (`Skey ci` in the past).
+    StaleKey,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -79,6 +85,12 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
     super::block_on(async {
         let rd = start_rd(&args).await?;
         let api = start_instantpay(args.api_port).await?;
+        if args.decline_fingers {
+            api.state().set_fault(
+                ::instantpay::client::PATH_LOGIN,
+                Some(instantpay::Fault::BiometricMismatch),
+            );
+        }
         let url = format!("{}://127.0.0.1:{}", rd.scheme(), rd.port());
         let outlet = DemoOutlet::demo();
         if global.json {
@@ -156,6 +168,7 @@ pub async fn start_rd(args: &Args) -> Result<SimulatedRd, CliError> {
             FaultArg::Truncated => Fault::Truncated,
             FaultArg::Oversized => Fault::Oversized,
             FaultArg::Hang => Fault::Hang,
+            FaultArg::StaleKey => Fault::None,
         },
         fault_on: match args.fault_on {
             FaultOnArg::All => FaultScope::All,
@@ -164,6 +177,7 @@ pub async fn start_rd(args: &Args) -> Result<SimulatedRd, CliError> {
             FaultOnArg::Capture => FaultScope::Capture,
         },
         old_ftype: args.old_ftype,
+        stale_key: matches!(args.fault, FaultArg::StaleKey),
     };
     let opts = SimOptions {
         vendor: fixtures,

@@ -77,6 +77,28 @@ pub struct LoginStatus {
     pub meta: EnvelopeMeta,
 }
 
+impl LoginStatus {
+    /// The last four digits of the operator InstantPay has on file, when they differ from
+    /// `aadhaar`'s. A login with another person's Aadhaar is a charged mismatch, so neither the
+    /// agent nor the relay sends one. `None` when they match, or when the reply gave no four
+    /// digits to compare (some outlets' replies leave the field out or empty).
+    pub fn expected_operator_differs(&self, aadhaar: &crate::aadhaar::Aadhaar) -> Option<String> {
+        let given = self.aadhaar_last_four.as_deref()?;
+        let digits: Vec<char> = given.chars().filter(char::is_ascii_digit).collect();
+        if digits.len() < 4 {
+            return None;
+        }
+        let expected: String = digits[digits.len() - 4..].iter().collect();
+        (expected != aadhaar.last_four()).then_some(expected)
+    }
+
+    /// "Today" on InstantPay's clock: the IST date of the reply's `timestamp`. `None` when the
+    /// reply had no readable timestamp (then the caller uses this PC's clock and says so).
+    pub fn ist_today(&self) -> Option<chrono::NaiveDate> {
+        self.meta.ist_date()
+    }
+}
+
 /// The outcome of a sent `outletLogin`: exactly one of these.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
@@ -106,6 +128,23 @@ impl LoginOutcome {
                 Some(false)
             }
             LoginOutcome::Rejected { .. } | LoginOutcome::Unknown { .. } => None,
+        }
+    }
+
+    /// A charged biometric decline: `TXN`/`LOGINREQUIRED`, or a refusal whose reply carries
+    /// UIDAI's 300 (biometric mismatch). NPCI's advisory of November 2023 has the bank block an
+    /// operator after three in a row; the agent's ledger and the relay both count them with
+    /// this one rule (docs/ledger.md, "The decline guard").
+    pub fn is_biometric_decline(&self) -> bool {
+        match self {
+            LoginOutcome::LoginRequired { .. } => true,
+            LoginOutcome::Rejected {
+                actcode, message, ..
+            } => {
+                crate::uidai::UidaiCode::find(actcode.as_ref().map(|a| a.as_str()), message)
+                    == Some(crate::uidai::UidaiCode::BiometricMismatch)
+            }
+            LoginOutcome::LoggedIn { .. } | LoginOutcome::Unknown { .. } => false,
         }
     }
 
@@ -578,6 +617,61 @@ mod tests {
 
     fn env(json: &str) -> Envelope {
         parse_envelope(json.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn biometric_declines_are_told_by_codes() {
+        let decline = |json: &str| interpret_login(&env(json)).is_biometric_decline();
+        assert!(decline(
+            r#"{"statuscode":"TXN","actcode":"LOGINREQUIRED","status":"x"}"#
+        ));
+        assert!(decline(
+            r#"{"statuscode":"ERR","status":"UIDAI Error 300: Biometric data did not match"}"#
+        ));
+        assert!(decline(
+            r#"{"statuscode":"ERR","actcode":"300","status":"Failed"}"#
+        ));
+        assert!(!decline(r#"{"statuscode":"TXN","actcode":"LOGGEDIN"}"#));
+        assert!(!decline(
+            r#"{"statuscode":"ERR","status":"UIDAI Error 330: biometrics locked"}"#
+        ));
+        assert!(!decline(
+            r#"{"statuscode":"OUI","status":"Outlet inactive"}"#
+        ));
+        assert!(!decline(r#"{"statuscode":"TUP","status":"Under process"}"#));
+        assert!(!decline(
+            r#"{"statuscode":"ERR","status":"Ref 13000 failed"}"#
+        ));
+    }
+
+    #[test]
+    fn the_expected_operator_is_compared_by_its_last_four_digits() {
+        let demo = crate::aadhaar::Aadhaar::demo(); // ...7058
+        let status = |four: &str| {
+            interpret_status(&env(&format!(
+                r#"{{"statuscode":"TXN","actcode":"LOGINREQUIRED","timestamp":"2026-12-07 23:59:59","data":{{"aadhaarLastFour":"{four}"}}}}"#
+            )))
+            .unwrap()
+        };
+        assert_eq!(status("7058").expected_operator_differs(&demo), None);
+        assert_eq!(
+            status("XXXXXXXX7058").expected_operator_differs(&demo),
+            None
+        );
+        assert_eq!(
+            status("2651").expected_operator_differs(&demo),
+            Some("2651".into())
+        );
+        // Nothing to compare: not refused on a guess.
+        assert_eq!(status("").expected_operator_differs(&demo), None);
+        assert_eq!(status("XX5").expected_operator_differs(&demo), None);
+        assert_eq!(
+            status("7058").ist_today(),
+            chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
+        );
+        let no_time =
+            interpret_status(&env(r#"{"statuscode":"TXN","actcode":"LOGGEDIN"}"#)).unwrap();
+        assert_eq!(no_time.ist_today(), None);
     }
 
     #[test]

@@ -49,6 +49,14 @@ pub struct EnvelopeMeta {
     pub pool: Option<Pool>,
 }
 
+impl EnvelopeMeta {
+    /// The IST date of `timestamp` (`YYYY-MM-DD HH:MM:SS`, written in IST).
+    pub fn ist_date(&self) -> Option<chrono::NaiveDate> {
+        let date = self.timestamp.trim().get(..10)?;
+        chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").ok()
+    }
+}
+
 impl Envelope {
     pub fn meta(&self) -> EnvelopeMeta {
         EnvelopeMeta {

@@ -11,6 +11,7 @@ pub mod pool;
 pub mod request;
 pub mod secret;
 pub mod uidai;
+pub mod uidai_key;
 
 pub use biometric::BiometricData;
 pub use client::{ApiError, Client, ClientConfig, LoginOutcome, LoginStatus};

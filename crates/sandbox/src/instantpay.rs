@@ -169,6 +169,9 @@ pub enum Fault {
     /// The request is processed (a login is charged), then the connection is closed without
     /// a reply: the case that must never be resubmitted blindly.
     DropAfterProcessing,
+    /// Every login is processed as a finger that does not match the right Aadhaar: charged,
+    /// `TXN`/`LOGINREQUIRED`, as the bank answers a dirty or wrong finger.
+    BiometricMismatch,
 }
 
 /// The sandbox wallet's opening balance, ₹5,000.00, and what a daily login costs: ₹0.80 plus
@@ -547,6 +550,7 @@ async fn login(
         }
     };
     let orderid = format!("SBXO{:012}", rand::random_range(0..1_000_000_000_000u64));
+    let fault = st.fault_for(PATH_LOGIN);
     let mut inner = st.lock();
     if !inner.used_refs.insert(ext.to_string()) {
         drop(inner);
@@ -563,7 +567,8 @@ async fn login(
     inner.processed.push(ext.to_string());
     let charged = pool(WALLET_START_PAISE - inner.debited_paise);
     inner.debited_paise += LOGIN_PAYABLE_PAISE;
-    if submitted == outlet.aadhaar {
+    let finger_matches = fault != Some(Fault::BiometricMismatch);
+    if submitted == outlet.aadhaar && finger_matches {
         inner
             .logins
             .insert(outlet.outlet_id.clone(), ist_date(st.0.clock.now()));
@@ -651,6 +656,8 @@ async fn faults(State(st): State<SandboxState>, req: Request, next: Next) -> Res
             resp
         }
         Fault::DropConnection => hang_up().await,
+        // Played by the login handler itself: the request is processed as usual.
+        Fault::BiometricMismatch => next.run(req).await,
         Fault::DropAfterProcessing => {
             let _processed = next.run(req).await;
             hang_up().await

@@ -144,7 +144,13 @@ pub struct Behaviour {
     pub fault_on: FaultScope,
     /// Answer `fType="2"` with errCode 110, as older services do.
     pub old_ftype: bool,
+    /// Encrypt with a UIDAI key that expired (`Skey ci` in the past), as an RD Service that
+    /// was never updated does.
+    pub stale_key: bool,
 }
+
+/// The `Skey ci` a [`Behaviour::stale_key`] capture carries: a day long past.
+pub const STALE_KEY_CI: &str = "20210930";
 
 /// How to start a simulated service.
 #[derive(Debug, Clone)]
@@ -454,11 +460,24 @@ fn capture_doc(config: &SimConfig, body: &str) -> String {
         (Some(code), _) => code,
         (None, SimStatus::NotReady) => 720,
         (None, SimStatus::Used) => 710,
+        (None, SimStatus::Ready) if b.stale_key => return with_stale_key(config.vendor.pid_ok),
         (None, SimStatus::Ready) => return config.vendor.pid_ok.to_string(),
     };
     match config.vendor.errors.iter().find(|(c, _)| *c == code) {
         Some((_, doc)) => doc.to_string(),
         None => generic_error(code, "Simulated error"),
+    }
+}
+
+/// The PID with its `Skey ci` replaced by [`STALE_KEY_CI`].
+fn with_stale_key(pid: &str) -> String {
+    match pid.find("ci=\"") {
+        Some(i) => {
+            let start = i + 4;
+            let end = pid[start..].find('"').map_or(start, |n| start + n);
+            format!("{}{STALE_KEY_CI}{}", &pid[..start], &pid[end..])
+        }
+        None => pid.to_string(),
     }
 }
 
