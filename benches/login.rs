@@ -59,6 +59,8 @@ fn demo_params() -> LoginParams {
         force: true,
         settle_window: chrono::Duration::seconds(120),
         accept_new_device: false,
+        override_declines: None,
+        outlet_id: DEMO_OUTLET_ID.into(),
     }
 }
 

@@ -66,7 +66,20 @@ const MIGRATIONS: &[&str] = &[
     // 4: the port the shop's scanner's RD Service answered on at its last login, tried first
     // next time (src/login/live.rs).
     "ALTER TABLE pinned_device ADD COLUMN rd_port INTEGER;",
+    // 5: the UIDAI key each attempt's PID was encrypted with (`Skey ci`), whether its outcome
+    // was a biometric decline, and the operator's overrides of the decline guard
+    // (src/ledger/declines.rs).
+    "ALTER TABLE attempts ADD COLUMN ci TEXT NOT NULL DEFAULT '';
+    ALTER TABLE attempts ADD COLUMN biometric_decline INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE decline_overrides (
+        id         INTEGER PRIMARY KEY,
+        at         TEXT NOT NULL,
+        by_whom    TEXT NOT NULL
+    );",
 ];
+
+mod declines;
+pub use declines::DECLINE_LIMIT;
 
 /// Longest API message text kept (it is shown to the operator, not parsed).
 const MAX_MESSAGE: usize = 200;
@@ -148,6 +161,8 @@ pub struct NewAttempt {
     pub srno: String,
     pub q_score: String,
     pub nm_points: String,
+    /// The PID's `Skey ci`: the expiry date of the UIDAI key it was encrypted with.
+    pub ci: String,
 }
 
 /// What is known after: the final state and the API's codes.
@@ -162,6 +177,9 @@ pub struct Outcome {
     pub charged: Option<bool>,
     /// What it cost, when the reply said.
     pub pool: Option<Pool>,
+    /// A charged biometric decline (`LoginOutcome::is_biometric_decline`): it counts toward
+    /// the decline guard (src/ledger/declines.rs).
+    pub biometric_decline: bool,
 }
 
 /// How an unresolved (`sending`/`unknown`) attempt was settled by outletLoginStatus.
@@ -213,6 +231,12 @@ pub struct Attempt {
     /// What it cost, when InstantPay's reply said (schema 3).
     #[serde(default)]
     pub pool: Option<Pool>,
+    /// The PID's `Skey ci` (schema 5; empty before).
+    #[serde(default)]
+    pub ci: String,
+    /// The outcome was a biometric decline (schema 5).
+    #[serde(default)]
+    pub biometric_decline: bool,
 }
 
 impl Attempt {
@@ -293,6 +317,13 @@ pub struct Summary {
     /// The platform wallet after the last charge that reported it.
     #[serde(default)]
     pub wallet_balance: Option<Amount>,
+    /// Possible biometric declines in a row since the last success or override
+    /// (src/ledger/declines.rs); at [`DECLINE_LIMIT`] a login is refused.
+    #[serde(default)]
+    pub consecutive_declines: u32,
+    /// The `Skey ci` (UIDAI key expiry, `YYYYMMDD`) of the latest attempt that recorded one.
+    #[serde(default)]
+    pub last_ci: Option<String>,
 }
 
 pub struct Ledger {
@@ -471,8 +502,8 @@ impl Ledger {
         }
         tx.execute(
             "INSERT INTO attempts (external_ref, created_at, updated_at, state, dp_id, mi, srno,
-                q_score, nm_points, owner_pid, owner_started)
-             VALUES (?1, ?2, ?2, 'sending', ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                q_score, nm_points, owner_pid, owner_started, ci)
+             VALUES (?1, ?2, ?2, 'sending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 a.external_ref,
                 ts(now),
@@ -482,7 +513,8 @@ impl Ledger {
                 a.q_score,
                 a.nm_points,
                 a.owner_pid,
-                a.owner_started
+                a.owner_started,
+                a.ci
             ],
         )?;
         tx.commit()?;
@@ -505,7 +537,8 @@ impl Ledger {
         let n = self.conn.execute(
             "UPDATE attempts SET state = ?2, statuscode = ?3, actcode = ?4, ipay_uuid = ?5,
                 message = ?6, charged = ?7, updated_at = ?8, opening_balance = ?9,
-                transaction_value = ?10, payable = ?11, closing_balance = ?12
+                transaction_value = ?10, payable = ?11, closing_balance = ?12,
+                biometric_decline = ?13
              WHERE external_ref = ?1",
             params![
                 external_ref,
@@ -520,6 +553,7 @@ impl Ledger {
                 text(&pool.transaction_value),
                 text(&pool.payable_value),
                 text(&pool.closing_balance),
+                o.biometric_decline,
             ],
         )?;
         if n == 0 {
@@ -746,6 +780,8 @@ impl Ledger {
             amount_unknown_today,
             amount_unknown_this_month,
             wallet_balance: self.wallet_balance()?,
+            consecutive_declines: self.consecutive_declines()?,
+            last_ci: self.last_ci()?,
             ist_date: today,
             state: self.day_state(now)?,
             expires_at: day_end,
@@ -804,7 +840,7 @@ impl Ledger {
             "SELECT external_ref, created_at, updated_at, state, statuscode, actcode, ipay_uuid,
                     message, dp_id, mi, srno, q_score, nm_points, charged, resolved_at, resolution,
                     owner_pid, owner_started, opening_balance, transaction_value, payable,
-                    closing_balance
+                    closing_balance, ci, biometric_decline
              FROM attempts {tail}"
         );
         let mut stmt = self.conn.prepare(&sql)?;
@@ -874,6 +910,8 @@ impl Ledger {
                 owner_pid: r.get(16)?,
                 owner_started: r.get(17)?,
                 pool,
+                ci: r.get(22)?,
+                biometric_decline: r.get(23)?,
             }))
         })?;
         rows.map(|row| row?).collect()
@@ -909,6 +947,7 @@ mod tests {
             message: Some("x".repeat(500)),
             charged,
             pool: None,
+            biometric_decline: false,
         }
     }
 

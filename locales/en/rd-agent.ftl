@@ -27,6 +27,7 @@ tray-menu-open-log-folder = Open log folder
 tray-menu-quit = Quit
 # The first entry while a scanner other than the shop's usual one waits to be accepted.
 tray-menu-use-new-scanner = Log in with this new scanner
+tray-menu-login-despite-declines = Log in anyway (a third declined finger can block your AePS)
 
 # Tooltips: one short sentence each.
 tray-tooltip-checking = Checking today's login.
@@ -37,6 +38,7 @@ tray-tooltip-attention = Something needs attention: open Status.
 # $time: when the earlier attempt's settle window ends, "14:00".
 tray-tooltip-settling = Checking the earlier login attempt: try again after { $time } IST.
 tray-tooltip-new-scanner = A different scanner is connected: use it from the menu, or connect the usual one.
+tray-tooltip-declines-held = { $declines } logins in a row were declined: clean the scanner and the finger, then choose "Log in anyway" if you accept the risk.
 # Tooltip, and the body of a notification, when the service cannot be reached.
 tray-service-not-running = The rd-agent service is not running: ask for it to be started.
 
@@ -69,6 +71,7 @@ state-logged-in = Logged in until midnight ({ $until } IST).
 state-settling = Checking the earlier login attempt: InstantPay may still be charging it. The next login can be tried after { $time } IST.
 # $found, $pinned: a scanner's provider, model and serial.
 state-new-scanner = This scanner ({ $found }) is not the shop's usual one ({ $pinned }): log in with it only if the shop now uses it, or connect the usual scanner.
+state-declines-held = The last { $declines } logins were declined. A third decline in a row can block the operator's AePS at the bank: clean the scanner and the finger, use the finger enrolled with Aadhaar, then log in again only if you accept that risk.
 
 ## Agent service
 
@@ -155,6 +158,12 @@ login-error-unknown = The outcome of attempt { $attempt } is unknown ({ $reason 
 login-error-settling = The outcome of attempt { $attempt } is not known yet: InstantPay may still be processing it, and a new login now could be charged twice. Nothing was sent. Run `rd-agent login` again in { $seconds } s
 login-error-new-device = This scanner ({ $found }) is not the one this shop logged in with before ({ $pinned }). Nothing was sent. If the shop now uses this scanner, run `rd-agent login --accept-new-device` (or answer yes when asked on a terminal); if not, connect the shop's own scanner
 login-error-lock = Could not take the login lock { $path }: { $error }. Check the state directory's permissions
+login-error-wrong-operator = This PC is set up for the Aadhaar ending { $configured }, but InstantPay expects outlet { $outlet }'s operator, ending { $expected }. Set the operator's Aadhaar: `rd-agent config set-secret operator.aadhaar`. Nothing was captured or sent, and no money was taken
+login-error-decline-guard = The last { $declines } logins were declined (or got no answer). A third decline in a row can block the operator's AePS at the bank. Clean the scanner and the finger, use the finger enrolled with Aadhaar, then run `rd-agent login --despite-declines` and answer yes. Nothing was sent, and no money was taken
+login-error-key-expired = The RD Service encrypted the capture with a UIDAI key that expired on { $expired }: UIDAI would refuse it, and the attempt would still be charged. Update the RD Service from the scanner vendor (their website or support line), then log in again. Nothing was sent, and no money was taken
+login-despite-declines-question = The last logins were declined. A third decline in a row can block your AePS at the bank for a while. Have you cleaned the scanner and the finger, and will you use the finger enrolled with Aadhaar? Log in anyway? [y/N]
+login-despite-declines-needs-terminal = `--despite-declines` needs a person at a terminal to answer yes: run it in a terminal window, or use "Log in anyway" in the tray.
+login-despite-declines-declined = Not logged in: nothing was sent, and no money was taken.
 login-error-not-sent = The login was not sent (nothing charged): { $error }
 login-error-aadhaar = { $error } Fix it with `rd-agent config set-secret`
 login-service-did-not-finish = The rd-agent service did not finish the login: { $error }
@@ -179,6 +188,11 @@ status-paid-not-reported = Paid: charged, amount not reported
 status-paid-plus-unknown = (plus { $today } charged today, { $month } this month, amount not reported)
 # $amount: ₹ with two decimals.
 status-wallet-balance = Wallet balance after the last charge: { $amount }
+status-declines = Declined logins in a row: { $declines } (at { $limit } a login waits for the operator's go-ahead)
+status-key-ok = UIDAI key of the last capture: valid until { $date }
+status-key-expires-soon = UIDAI key of the last capture: expires on { $date }, in { $days } days. Ask the scanner vendor to update the RD Service before then
+status-key-expired = UIDAI key of the last capture: expired on { $date }. Update the RD Service from the scanner vendor before the next login
+status-key-unreadable = UIDAI key of the last capture: "{ $ci }" is not a date
 status-service-sentence = Service: { $sentence }
 status-service-no-answer = The rd-agent service did not answer: { $error }
 status-service-unexpected = The rd-agent service gave an unexpected answer to status: update both to the same version
@@ -265,6 +279,9 @@ doctor-service-down = The rd-agent service is not running: reminders and the tra
 # $attempt: the attempt's reference; $explained: what UIDAI's code means (uidai-*), then the reply.
 doctor-last-login-uidai = Attempt { $attempt }: { $explained }
 doctor-last-login-ok = The last login attempt ({ $attempt }) reported no UIDAI error.
+doctor-operator-ok = The Aadhaar set on this PC (ending { $configured }) is the operator InstantPay expects.
+doctor-operator-mismatch = This PC is set up for the Aadhaar ending { $configured }, but InstantPay expects outlet { $outlet }'s operator, ending { $expected }. Set the operator's Aadhaar: `rd-agent config set-secret operator.aadhaar`.
+doctor-operator-unknown = InstantPay's reply named no operator to compare with.
 
 ## Devices
 
@@ -669,4 +686,8 @@ relay-rate-limited = The login relay is receiving too many requests from this ou
 relay-outlet-busy = Another computer of this outlet is logging in right now. Nothing was sent. Try again in a minute: if it logged in, this computer is logged in too.
 relay-settling = The outcome of an earlier login of this outlet is not known yet, and a new one now could be charged twice. Nothing was sent. Try again in a few minutes.
 relay-code-invalid = This enrolment code is unknown, already used or expired. Ask the platform for a new one.
+relay-wrong-operator = InstantPay has another operator on file for this outlet than the Aadhaar set on this computer. Nothing was sent, and no money was taken. Set the operator's Aadhaar: `rd-agent config set-secret operator.aadhaar`.
+relay-key-expired = The RD Service encrypted the capture with a UIDAI key that has expired: UIDAI would refuse it, and the attempt would still be charged. Nothing was sent, and no money was taken. Update the RD Service from the scanner vendor, then log in again.
+relay-decline-guard = This outlet's last two logins were declined, and a third decline in a row can block the operator's AePS at the bank. Nothing was sent, and no money was taken. Clean the scanner and the finger, then call your platform's support: they can let the next login through.
+relay-failure-cap = This outlet has had too many failed, charged logins today. Nothing was sent, and no money was taken. Call your platform's support: they can let the next login through.
 api-error-relay = The login relay refused the call ({ $code }): { $message } Nothing was sent.

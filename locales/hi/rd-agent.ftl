@@ -27,6 +27,7 @@ tray-menu-open-log-folder = लॉग फ़ोल्डर खोलें
 tray-menu-quit = बंद करें
 # The first entry while a scanner other than the shop's usual one waits to be accepted.
 tray-menu-use-new-scanner = इस नए स्कैनर से लॉगिन करें
+tray-menu-login-despite-declines = फिर भी लॉगिन करें (तीसरी बार उंगली मेल न खाई तो आपका AePS बंद हो सकता है)
 
 # Tooltips: one short sentence each.
 tray-tooltip-checking = आज का लॉगिन जाँचा जा रहा है।
@@ -37,6 +38,7 @@ tray-tooltip-attention = कुछ ठीक करना है: स्टे�
 # $time: when the earlier attempt's settle window ends, "14:00".
 tray-tooltip-settling = पिछले लॉगिन की जाँच चल रही है: { $time } IST के बाद फिर कोशिश करें।
 tray-tooltip-new-scanner = कोई दूसरा स्कैनर लगा है: मेन्यू से इसी से लॉगिन करें, या अपना हमेशा वाला स्कैनर लगाएँ।
+tray-tooltip-declines-held = लगातार { $declines } लॉगिन में उंगली मेल नहीं खाई: स्कैनर और उंगली साफ़ करें, फिर जोखिम मंज़ूर हो तो "फिर भी लॉगिन करें" चुनें।
 # Tooltip, and the body of a notification, when the service cannot be reached.
 tray-service-not-running = rd-agent सर्विस नहीं चल रही है: इसे चालू करवाएँ।
 
@@ -69,6 +71,7 @@ state-logged-in = लॉगिन हो गया है: यह रात 12 �
 state-settling = पिछले लॉगिन की जाँच चल रही है: हो सकता है InstantPay अभी उसका चार्ज ले रहा हो। अगला लॉगिन { $time } IST के बाद किया जा सकता है।
 # $found, $pinned: a scanner's provider, model and serial.
 state-new-scanner = यह स्कैनर ({ $found }) दुकान का हमेशा वाला स्कैनर ({ $pinned }) नहीं है: इससे लॉगिन तभी करें जब दुकान अब यही स्कैनर इस्तेमाल करती हो, नहीं तो हमेशा वाला स्कैनर लगाएँ।
+state-declines-held = पिछले { $declines } लॉगिन में उंगली मेल नहीं खाई। लगातार तीसरी बार ऐसा हुआ तो बैंक ऑपरेटर का AePS बंद कर सकता है: स्कैनर और उंगली साफ़ करें, वही उंगली लगाएँ जो आधार में दर्ज है, और यह जोखिम मंज़ूर हो तभी फिर से लॉगिन करें।
 
 ## Agent service
 
@@ -155,6 +158,12 @@ login-error-unknown = प्रयास { $attempt } का नतीजा प
 login-error-settling = प्रयास { $attempt } का नतीजा अभी पता नहीं है: हो सकता है InstantPay अभी उसे प्रोसेस कर रहा हो, और अभी नया लॉगिन करने पर दो बार चार्ज लग सकता है। कुछ नहीं भेजा गया। { $seconds } सेकंड बाद `rd-agent login` फिर से चलाएँ
 login-error-new-device = यह स्कैनर ({ $found }) वह नहीं है जिससे यह दुकान पहले लॉगिन करती थी ({ $pinned })। कुछ नहीं भेजा गया। अगर दुकान अब यही स्कैनर इस्तेमाल करती है, तो `rd-agent login --accept-new-device` चलाएँ (या टर्मिनल पर पूछे जाने पर हाँ कहें); नहीं तो दुकान का अपना स्कैनर लगाएँ
 login-error-lock = लॉगिन लॉक { $path } नहीं लिया जा सका: { $error }। स्टेट फ़ोल्डर की अनुमतियाँ जाँचें
+login-error-wrong-operator = यह PC उस आधार के लिए सेट है जिसके आख़िरी अंक { $configured } हैं, पर InstantPay आउटलेट { $outlet } के ऑपरेटर का आधार चाहता है, जिसके आख़िरी अंक { $expected } हैं। ऑपरेटर का आधार सेट करें: `rd-agent config set-secret operator.aadhaar`। न उंगली ली गई, न कुछ भेजा गया, और कोई पैसा नहीं कटा
+login-error-decline-guard = पिछले { $declines } लॉगिन में उंगली मेल नहीं खाई (या कोई जवाब नहीं आया)। लगातार तीसरी बार ऐसा हुआ तो बैंक ऑपरेटर का AePS बंद कर सकता है। स्कैनर और उंगली साफ़ करें, वही उंगली लगाएँ जो आधार में दर्ज है, फिर `rd-agent login --despite-declines` चलाएँ और हाँ कहें। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा
+login-error-key-expired = RD Service ने उंगली का डेटा UIDAI की ऐसी कुंजी से एन्क्रिप्ट किया जिसकी मियाद { $expired } को ख़त्म हो गई: UIDAI इसे नहीं मानेगा, फिर भी पैसा कट जाएगा। स्कैनर कंपनी से RD Service अपडेट करवाएँ (उनकी वेबसाइट या हेल्पलाइन), फिर लॉगिन करें। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा
+login-despite-declines-question = पिछले लॉगिन में उंगली मेल नहीं खाई। लगातार तीसरी बार ऐसा हुआ तो बैंक कुछ समय के लिए आपका AePS बंद कर सकता है। क्या आपने स्कैनर और उंगली साफ़ कर ली है, और वही उंगली लगाएँगे जो आधार में दर्ज है? फिर भी लॉगिन करें? [हाँ/नहीं]
+login-despite-declines-needs-terminal = `--despite-declines` के लिए टर्मिनल पर किसी व्यक्ति का हाँ कहना ज़रूरी है: इसे टर्मिनल विंडो में चलाएँ, या ट्रे में "फिर भी लॉगिन करें" चुनें।
+login-despite-declines-declined = लॉगिन नहीं हुआ: कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा।
 login-error-not-sent = लॉगिन नहीं भेजा गया (कोई चार्ज नहीं लगा): { $error }
 login-error-aadhaar = { $error } इसे `rd-agent config set-secret` से ठीक करें
 login-service-did-not-finish = rd-agent सर्विस लॉगिन पूरा नहीं कर पाई: { $error }
@@ -179,6 +188,11 @@ status-paid-not-reported = भुगतान: चार्ज लगा है,
 status-paid-plus-unknown = (इनके अलावा आज { $today } और इस महीने { $month } चार्ज ऐसे हैं जिनकी रकम नहीं बताई गई)
 # $amount: ₹ with two decimals.
 status-wallet-balance = आखिरी चार्ज के बाद वॉलेट में बाकी: { $amount }
+status-declines = लगातार उंगली मेल न खाने वाले लॉगिन: { $declines } ({ $limit } होने पर लॉगिन ऑपरेटर की मंज़ूरी का इंतज़ार करता है)
+status-key-ok = पिछली बार ली गई उंगली की UIDAI कुंजी: { $date } तक मान्य
+status-key-expires-soon = पिछली बार ली गई उंगली की UIDAI कुंजी: { $date } को, यानी { $days } दिन में, ख़त्म होगी। उससे पहले स्कैनर कंपनी से RD Service अपडेट करवाएँ
+status-key-expired = पिछली बार ली गई उंगली की UIDAI कुंजी: { $date } को ख़त्म हो चुकी है। अगले लॉगिन से पहले स्कैनर कंपनी से RD Service अपडेट करवाएँ
+status-key-unreadable = पिछली बार ली गई उंगली की UIDAI कुंजी: "{ $ci }" कोई तारीख़ नहीं है
 status-service-sentence = सर्विस: { $sentence }
 status-service-no-answer = rd-agent सर्विस ने जवाब नहीं दिया: { $error }
 status-service-unexpected = rd-agent सर्विस ने स्टेटस का अनजाना जवाब दिया: दोनों को एक ही वर्ज़न पर अपडेट करें
@@ -265,6 +279,9 @@ doctor-service-down = rd-agent सर्विस नहीं चल रही 
 # $attempt: the attempt's reference; $explained: what UIDAI's code means (uidai-*), then the reply.
 doctor-last-login-uidai = प्रयास { $attempt }: { $explained }
 doctor-last-login-ok = पिछले लॉगिन प्रयास ({ $attempt }) में UIDAI की कोई गड़बड़ी नहीं बताई गई।
+doctor-operator-ok = इस PC पर सेट आधार (आख़िरी अंक { $configured }) वही ऑपरेटर है जो InstantPay चाहता है।
+doctor-operator-mismatch = यह PC उस आधार के लिए सेट है जिसके आख़िरी अंक { $configured } हैं, पर InstantPay आउटलेट { $outlet } के ऑपरेटर का आधार चाहता है, जिसके आख़िरी अंक { $expected } हैं। ऑपरेटर का आधार सेट करें: `rd-agent config set-secret operator.aadhaar`।
+doctor-operator-unknown = InstantPay के जवाब में तुलना के लिए कोई ऑपरेटर नहीं बताया गया।
 
 ## Devices
 
@@ -669,4 +686,8 @@ relay-rate-limited = लॉगिन रिले को इस आउटले�
 relay-outlet-busy = इस आउटलेट का दूसरा कंप्यूटर अभी लॉगिन कर रहा है। कुछ नहीं भेजा गया। एक मिनट बाद दोबारा कोशिश करें: अगर उसका लॉगिन हो गया, तो यह कंप्यूटर भी लॉगिन है।
 relay-settling = इस आउटलेट के पिछले लॉगिन का नतीजा अभी पता नहीं है, और अभी नया लॉगिन करने पर दो बार पैसे कट सकते हैं। कुछ नहीं भेजा गया। कुछ मिनट बाद दोबारा कोशिश करें।
 relay-code-invalid = यह एनरोलमेंट कोड अनजाना है, पहले इस्तेमाल हो चुका है या इसकी मियाद ख़त्म हो गई है। प्लेटफ़ॉर्म से नया कोड लें।
+relay-wrong-operator = InstantPay में इस आउटलेट का ऑपरेटर कोई और है, इस कंप्यूटर पर सेट आधार वाला नहीं। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा। ऑपरेटर का आधार सेट करें: `rd-agent config set-secret operator.aadhaar`।
+relay-key-expired = RD Service ने उंगली का डेटा UIDAI की ऐसी कुंजी से एन्क्रिप्ट किया जिसकी मियाद ख़त्म हो चुकी है: UIDAI इसे नहीं मानेगा, फिर भी पैसा कट जाएगा। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा। स्कैनर कंपनी से RD Service अपडेट करवाएँ, फिर लॉगिन करें।
+relay-decline-guard = इस आउटलेट के पिछले दो लॉगिन में उंगली मेल नहीं खाई, और लगातार तीसरी बार ऐसा हुआ तो बैंक ऑपरेटर का AePS बंद कर सकता है। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा। स्कैनर और उंगली साफ़ करें, फिर अपने प्लेटफ़ॉर्म के सपोर्ट को फ़ोन करें: वे अगला लॉगिन होने दे सकते हैं।
+relay-failure-cap = आज इस आउटलेट के बहुत सारे लॉगिन फ़ेल हुए और उनका पैसा कटा। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा। अपने प्लेटफ़ॉर्म के सपोर्ट को फ़ोन करें: वे अगला लॉगिन होने दे सकते हैं।
 api-error-relay = लॉगिन रिले ने अनुरोध मना कर दिया ({ $code }): { $message } कुछ नहीं भेजा गया।

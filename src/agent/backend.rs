@@ -58,6 +58,8 @@ pub struct LoginFlags {
     pub force: bool,
     /// Use a scanner other than the pinned one, and pin it after the login.
     pub accept_new_device: bool,
+    /// The operator confirmed going on despite the decline guard (docs/ledger.md).
+    pub despite_declines: bool,
 }
 
 pub trait Backend: Send + Sync + 'static {

@@ -82,6 +82,9 @@ pub enum Request {
         /// Use a scanner other than the pinned one (and pin it after the login).
         #[serde(default)]
         accept_new_device: bool,
+        /// The operator confirmed going on despite the decline guard (the client asked).
+        #[serde(default)]
+        despite_declines: bool,
     },
     Devices,
     Subscribe,
@@ -357,7 +360,7 @@ impl Connection {
     pub async fn login(&mut self, force: bool) -> Result<LoginSummary, IpcError> {
         self.login_with(LoginFlags {
             force,
-            accept_new_device: false,
+            ..LoginFlags::default()
         })
         .await
     }
@@ -366,6 +369,7 @@ impl Connection {
         let req = Request::Login {
             force: flags.force,
             accept_new_device: flags.accept_new_device,
+            despite_declines: flags.despite_declines,
         };
         match self.call(&req).await? {
             Message::Login(o) => Ok(o),
@@ -399,14 +403,16 @@ mod tests {
             parse_request(br#"{"cmd":"login"}"#),
             Ok(Request::Login {
                 force: false,
-                accept_new_device: false
+                accept_new_device: false,
+                despite_declines: false,
             })
         );
         assert_eq!(
             parse_request(br#"{"cmd":"login","force":true}"#),
             Ok(Request::Login {
                 force: true,
-                accept_new_device: false
+                accept_new_device: false,
+                despite_declines: false,
             })
         );
         for bad in [

@@ -79,12 +79,15 @@ impl Backend for LiveBackend {
             };
             // The status check also settles what a crashed login left open, under the lock.
             let window = config.instantpay.settle_window();
-            let checked = match crate::config::ensure_state_dir(&self.paths.state_dir)
+            let (checked, declines) = match crate::config::ensure_state_dir(&self.paths.state_dir)
                 .map_err(|e| e.msg())
                 .and_then(|()| Ledger::open(&self.paths.ledger_file()).map_err(verbatim))
             {
                 Ok(mut ledger) => {
-                    crate::login::check(&api, &mut ledger, &*self.clock, &LogProgress, window).await
+                    let checked =
+                        crate::login::check(&api, &mut ledger, &*self.clock, &LogProgress, window)
+                            .await;
+                    (checked, ledger.consecutive_declines().unwrap_or(0))
                 }
                 Err(reason) => return AgentState::ApiProblem { reason },
             };
@@ -100,6 +103,10 @@ impl Backend for LiveBackend {
                 }) => AgentState::Settling {
                     until: self.clock.now() + wait,
                 },
+                // Two declines in a row: the operator decides (never retried by the service).
+                Ok(_) if declines >= crate::ledger::DECLINE_LIMIT => {
+                    AgentState::DeclinesHeld { declines }
+                }
                 Ok(_) => match Self::device_problem(&config).await {
                     Some(reason) => AgentState::DeviceProblem { reason },
                     None => AgentState::LoginRequired,

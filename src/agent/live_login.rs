@@ -21,13 +21,12 @@ impl Progress for LogProgress {
     }
 }
 
-fn setup_failed(e: impl std::fmt::Display) -> LoginSummary {
+/// The config, the secrets or the ledger stood in the way: nothing was sent.
+fn setup_failed(reason: Msg) -> LoginSummary {
     LoginSummary::new(
         false,
-        Msg::verbatim(e.to_string()),
-        AgentState::ApiProblem {
-            reason: Msg::verbatim(e.to_string()),
-        },
+        reason.clone(),
+        AgentState::SetupProblem { reason },
         Some(false),
     )
 }
@@ -40,30 +39,34 @@ pub async fn login(
 ) -> LoginSummary {
     let cfg = match Config::load(&paths.config_file) {
         Ok(c) => c,
-        Err(e) => return setup_failed(e),
+        Err(e) => return setup_failed(e.msg()),
     };
     let (params, client) = {
         let secrets = match Secrets::load(&paths.secrets_file()) {
             Ok(s) => s,
-            Err(e) => return setup_failed(e),
+            Err(e) => return setup_failed(e.msg()),
         };
         match (
             live::params(&cfg, &secrets, flags.force),
             live::client(&cfg, &secrets),
         ) {
             (Ok(mut p), Ok(c)) => {
+                let c = c.override_declines(flags.despite_declines);
                 p.accept_new_device = flags.accept_new_device;
+                p.override_declines = flags
+                    .despite_declines
+                    .then(|| "a client of the service (tray or terminal)".to_string());
                 (p, c)
             }
-            (Err(e), _) | (_, Err(e)) => return setup_failed(e),
+            (Err(e), _) | (_, Err(e)) => return setup_failed(e.msg()),
         }
     };
     if let Err(e) = ensure_state_dir(&paths.state_dir) {
-        return setup_failed(e);
+        return setup_failed(e.msg());
     }
     let mut ledger = match Ledger::open(&paths.ledger_file()) {
         Ok(l) => l,
-        Err(e) => return setup_failed(e),
+        Err(e) => return setup_failed(Msg::verbatim(e.to_string())),
     };
     let mut scanner = RdScanner::from_config(&cfg);
     let result = crate::login::login(
@@ -106,7 +109,25 @@ pub async fn login(
                 LoginError::Scan(_) | LoginError::LowQuality { .. } => AgentState::DeviceProblem {
                     reason: message.clone(),
                 },
-                LoginError::Mismatch(_) | LoginError::LocallyLoggedIn => AgentState::LoginRequired,
+                // A decline that makes two in a row holds the next login.
+                LoginError::Mismatch(_) => match ledger.consecutive_declines() {
+                    Ok(n) if n >= crate::ledger::DECLINE_LIMIT => {
+                        AgentState::DeclinesHeld { declines: n }
+                    }
+                    _ => AgentState::LoginRequired,
+                },
+                LoginError::LocallyLoggedIn => AgentState::LoginRequired,
+                LoginError::DeclineGuard { declines } => AgentState::DeclinesHeld {
+                    declines: *declines,
+                },
+                LoginError::WrongOperator { .. } | LoginError::Aadhaar(_) => {
+                    AgentState::SetupProblem {
+                        reason: message.clone(),
+                    }
+                }
+                LoginError::KeyExpired { .. } => AgentState::DeviceProblem {
+                    reason: message.clone(),
+                },
                 // The charge may have happened: let the service re-ask InstantPay.
                 LoginError::Unknown { .. } => AgentState::Unknown,
                 // Nothing is sent before the earlier attempt's window ends.

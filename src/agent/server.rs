@@ -416,11 +416,13 @@ async fn serve_client(stream: Stream, agent: Arc<Agent>, policy: Arc<PeerPolicy>
             Request::Login {
                 force,
                 accept_new_device,
+                despite_declines,
             } => Message::Login(
                 agent
                     .login(LoginFlags {
                         force,
                         accept_new_device,
+                        despite_declines,
                     })
                     .await,
             ),

@@ -29,6 +29,12 @@ pub enum AgentState {
     NewScanner { pinned: String, found: String },
     /// InstantPay could not be asked or refused us; `reason` says what to do.
     ApiProblem { reason: Msg },
+    /// The config or the secrets must be fixed first (a missing key, an Aadhaar that is not
+    /// the operator InstantPay expects); `reason` says how.
+    SetupProblem { reason: Msg },
+    /// Two possible biometric declines in a row (src/ledger/declines.rs): no login is sent
+    /// until the operator chooses to go on, knowing a third can block their AePS.
+    DeclinesHeld { declines: u32 },
 }
 
 impl AgentState {
@@ -43,6 +49,8 @@ impl AgentState {
             AgentState::DeviceProblem { .. } => "device_problem",
             AgentState::NewScanner { .. } => "new_scanner",
             AgentState::ApiProblem { .. } => "api_problem",
+            AgentState::SetupProblem { .. } => "setup_problem",
+            AgentState::DeclinesHeld { .. } => "declines_held",
         }
     }
 
@@ -60,8 +68,11 @@ impl AgentState {
             AgentState::Settling { until } => {
                 Msg::new("state-settling").arg("time", ist(until, "%H:%M"))
             }
-            AgentState::DeviceProblem { reason } | AgentState::ApiProblem { reason } => {
-                reason.clone()
+            AgentState::DeviceProblem { reason }
+            | AgentState::ApiProblem { reason }
+            | AgentState::SetupProblem { reason } => reason.clone(),
+            AgentState::DeclinesHeld { declines } => {
+                Msg::new("state-declines-held").arg("declines", *declines)
             }
             AgentState::NewScanner { pinned, found } => Msg::new("state-new-scanner")
                 .arg("pinned", pinned.as_str())

@@ -299,6 +299,7 @@ pub async fn run_checks(
                             ),
                     ));
                     out.push(clock_verdict(&st.meta.timestamp, clock.now()));
+                    out.push(operator_check(c, s, &st));
                 }
                 Err(e) => {
                     out.push(check("api", Verdict::Fail, api_error(&e)));
@@ -348,6 +349,78 @@ pub async fn run_checks(
     out.push(svc);
     if let Some(c) = last_attempt_check(&paths.ledger_file()) {
         out.push(c);
+    }
+    out.extend(guard_checks(&paths.ledger_file(), clock.now()));
+    out
+}
+
+/// Whether the configured Aadhaar is the operator InstantPay has on file for the outlet.
+fn operator_check(c: &Config, s: &Secrets, st: &instantpay::LoginStatus) -> Check {
+    let Ok(aadhaar) = s.aadhaar() else {
+        return check(
+            "operator",
+            Verdict::Skipped,
+            Msg::new("doctor-needs-config"),
+        );
+    };
+    match st.expected_operator_differs(aadhaar) {
+        Some(expected) => check(
+            "operator",
+            Verdict::Fail,
+            Msg::new("doctor-operator-mismatch")
+                .arg("configured", aadhaar.last_four())
+                .arg("expected", expected)
+                .arg("outlet", c.instantpay.outlet_id.as_str()),
+        ),
+        None if st.aadhaar_last_four.is_some() => check(
+            "operator",
+            Verdict::Ok,
+            Msg::new("doctor-operator-ok").arg("configured", aadhaar.last_four()),
+        ),
+        None => check(
+            "operator",
+            Verdict::Skipped,
+            Msg::new("doctor-operator-unknown"),
+        ),
+    }
+}
+
+/// The decline guard's count and the last capture's UIDAI key, from the ledger.
+fn guard_checks(ledger_file: &std::path::Path, now: chrono::DateTime<chrono::Utc>) -> Vec<Check> {
+    if !ledger_file.is_file() {
+        return Vec::new();
+    }
+    let Ok(ledger) = crate::ledger::Ledger::open(ledger_file) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    if let Ok(n) = ledger.consecutive_declines() {
+        let verdict = match n {
+            0 => Verdict::Ok,
+            n if n < crate::ledger::DECLINE_LIMIT => Verdict::Warn,
+            _ => Verdict::Fail,
+        };
+        let said = if n >= crate::ledger::DECLINE_LIMIT {
+            Msg::new("login-error-decline-guard").arg("declines", n)
+        } else {
+            Msg::new("status-declines")
+                .arg("declines", n)
+                .arg("limit", crate::ledger::DECLINE_LIMIT)
+        };
+        out.push(check("declines", verdict, said));
+    }
+    if let Ok(Some(ci)) = ledger.last_ci() {
+        let today = clock::ist_date(now);
+        let verdict = match instantpay::uidai_key::KeyCheck::of(&ci, today) {
+            instantpay::uidai_key::KeyCheck::Expired { .. } => Verdict::Fail,
+            k if k.warn(today) => Verdict::Warn,
+            _ => Verdict::Ok,
+        };
+        out.push(check(
+            "uidai_key",
+            verdict,
+            super::status::key_msg(&ci, today),
+        ));
     }
     out
 }
@@ -414,8 +487,9 @@ pub fn run(_args: Args, global: &Global) -> CmdResult {
         None => Ok(()),
         Some(c) => {
             let exit = match c.name {
-                "config" | "secrets" => Exit::Usage,
-                "scanner_usb" | "rd_service" | "device_certificate" => Exit::Device,
+                "config" | "secrets" | "operator" => Exit::Usage,
+                "scanner_usb" | "rd_service" | "device_certificate" | "uidai_key" => Exit::Device,
+                "declines" => Exit::Rejected,
                 "api" => Exit::Network,
                 _ => Exit::Failure,
             };

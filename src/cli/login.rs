@@ -34,16 +34,22 @@ pub struct Args {
     /// Log in with a scanner other than the one this shop used before, and remember it.
     #[arg(long)]
     pub accept_new_device: bool,
+    /// Log in although the last two logins were declined (a third decline can block the
+    /// operator's AePS): asks for a yes on a terminal, and is refused without one.
+    #[arg(long)]
+    pub despite_declines: bool,
 }
 
 pub fn run(args: Args, global: &Global) -> CmdResult {
+    let despite_declines = args.despite_declines && confirm_despite_declines(global)?;
     if args.sandbox {
-        return run_sandbox(args.force, global);
+        return run_sandbox(args.force, despite_declines, global);
     }
     // When the service runs it owns the config, the secrets and the ledger: ask it.
     let flags = LoginFlags {
         force: args.force,
         accept_new_device: args.accept_new_device,
+        despite_declines,
     };
     if let Some(result) = super::block_on(via_service(flags, global)) {
         return result;
@@ -53,7 +59,10 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
     let secrets = Secrets::load(&paths.secrets_file()).map_err(secrets_error)?;
     let mut params = live::params(&cfg, &secrets, args.force).map_err(setup_error)?;
     params.accept_new_device = args.accept_new_device;
-    let client = live::client(&cfg, &secrets).map_err(setup_error)?;
+    params.override_declines = despite_declines.then(|| "terminal".to_string());
+    let client = live::client(&cfg, &secrets)
+        .map_err(setup_error)?
+        .override_declines(despite_declines);
     drop(secrets);
     let mut scanner = RdScanner::from_config(&cfg);
     ensure_state_dir(&paths.state_dir).map_err(config_error)?;
@@ -130,7 +139,30 @@ fn service_exit(o: &crate::agent::backend::LoginSummary) -> Exit {
         (AgentState::Unknown | AgentState::Settling { .. }, _) | (_, None) => Exit::Network,
         (_, Some(true)) => Exit::Rejected,
         (AgentState::ApiProblem { .. }, _) => Exit::Network,
+        (AgentState::SetupProblem { .. }, _) => Exit::Usage,
+        (AgentState::DeclinesHeld { .. }, _) => Exit::Rejected,
         _ => Exit::Failure,
+    }
+}
+
+/// `--despite-declines` is the operator's own act: a yes typed on a terminal after reading the
+/// risk. Without a terminal (a script, the service) the flag alone is refused.
+fn confirm_despite_declines(global: &Global) -> Result<bool, CliError> {
+    use std::io::IsTerminal;
+    let lang = super::language(global);
+    if global.json || !(std::io::stdin().is_terminal() && std::io::stderr().is_terminal()) {
+        return Err(CliError::said(
+            Exit::Usage,
+            Msg::new("login-despite-declines-needs-terminal"),
+        ));
+    }
+    if StderrProgress::new(lang).confirm(&Msg::new("login-despite-declines-question")) {
+        Ok(true)
+    } else {
+        Err(CliError::said(
+            Exit::Rejected,
+            Msg::new("login-despite-declines-declined"),
+        ))
     }
 }
 
@@ -240,7 +272,11 @@ pub fn exit_code(e: &LoginError) -> Exit {
         LoginError::Unknown { .. } | LoginError::NotSent(_) | LoginError::Settling { .. } => {
             Exit::Network
         }
-        LoginError::Request(_) | LoginError::Aadhaar(_) => Exit::Usage,
+        LoginError::Request(_) | LoginError::Aadhaar(_) | LoginError::WrongOperator { .. } => {
+            Exit::Usage
+        }
+        LoginError::KeyExpired { .. } => Exit::Device,
+        LoginError::DeclineGuard { .. } => Exit::Rejected,
         LoginError::LocallyLoggedIn | LoginError::Ledger(_) | LoginError::Lock(_) => Exit::Failure,
     }
 }
@@ -267,7 +303,7 @@ impl Drop for TempDir {
     }
 }
 
-fn run_sandbox(force: bool, global: &Global) -> CmdResult {
+fn run_sandbox(force: bool, despite_declines: bool, global: &Global) -> CmdResult {
     use sandbox::instantpay::{self as ipay, SandboxConfig};
     use sandbox::rd::{SimOptions, SimulatedRd, vendor};
 
@@ -335,7 +371,8 @@ fn run_sandbox(force: bool, global: &Global) -> CmdResult {
             )
         );
         let result = async {
-            let params = live::params(&cfg, &secrets, force).map_err(setup_error)?;
+            let mut params = live::params(&cfg, &secrets, force).map_err(setup_error)?;
+            params.override_declines = despite_declines.then(|| "terminal".to_string());
             let client = live::client(&cfg, &secrets).map_err(setup_error)?;
             let mut scanner = RdScanner::from_config(&cfg);
             run_flow(&mut scanner, &client, &mut ledger, &params, lang, global).await

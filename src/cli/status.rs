@@ -39,6 +39,39 @@ pub fn run(_args: Args, global: &Global) -> CmdResult {
     Ok(())
 }
 
+/// The decline count and the UIDAI key of the last capture, when there is something to say.
+fn guard_lines(s: &Summary, cat: &Catalog) -> Vec<String> {
+    let mut out = Vec::new();
+    if s.consecutive_declines > 0 {
+        out.push(
+            cat.render(
+                &Msg::new("status-declines")
+                    .arg("declines", s.consecutive_declines)
+                    .arg("limit", crate::ledger::DECLINE_LIMIT),
+            ),
+        );
+    }
+    if let Some(ci) = &s.last_ci {
+        out.push(cat.render(&key_msg(ci, s.ist_date)));
+    }
+    out
+}
+
+/// What the last capture's UIDAI key (`Skey ci`) means on `today`, for status and doctor.
+pub fn key_msg(ci: &str, today: chrono::NaiveDate) -> Msg {
+    use instantpay::uidai_key::KeyCheck;
+    let check = KeyCheck::of(ci, today);
+    let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
+    match check {
+        KeyCheck::Expired { expired } => Msg::new("status-key-expired").arg("date", day(expired)),
+        KeyCheck::Current { expires } if check.warn(today) => Msg::new("status-key-expires-soon")
+            .arg("date", day(expires))
+            .arg("days", (expires - today).num_days()),
+        KeyCheck::Current { expires } => Msg::new("status-key-ok").arg("date", day(expires)),
+        KeyCheck::Unreadable => Msg::new("status-key-unreadable").arg("ci", ci),
+    }
+}
+
 /// The human text of a summary.
 pub fn human(s: &Summary, cat: &Catalog) -> String {
     let expiry = s.expires_at.with_timezone(&ist());
@@ -76,6 +109,7 @@ pub fn human(s: &Summary, cat: &Catalog) -> String {
     }
     lines.push(charged);
     lines.extend(paid(s, cat));
+    lines.extend(guard_lines(s, cat));
     let mut out = lines.join("\n");
     out.push('\n');
     out

@@ -72,6 +72,8 @@ mod tests {
             owner_pid: None,
             owner_started: None,
             pool: None,
+            ci: String::new(),
+            biometric_decline: false,
         }
     }
 

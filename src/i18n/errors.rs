@@ -150,6 +150,10 @@ fn relay_refusal(code: &str, message: &str) -> Msg {
         codes::OUTLET_BUSY => Msg::new("relay-outlet-busy"),
         codes::SETTLING => Msg::new("relay-settling"),
         codes::CODE_INVALID => Msg::new("relay-code-invalid"),
+        codes::WRONG_OPERATOR => Msg::new("relay-wrong-operator"),
+        codes::KEY_EXPIRED => Msg::new("relay-key-expired"),
+        codes::DECLINE_GUARD => Msg::new("relay-decline-guard"),
+        codes::FAILURE_CAP => Msg::new("relay-failure-cap"),
         _ => Msg::new("api-error-relay")
             .arg("code", code)
             .arg("message", message),

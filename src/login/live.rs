@@ -279,6 +279,9 @@ impl InstantPayApi for Direct {
 #[derive(Debug, Clone)]
 pub struct Relayed {
     pub client: relay_api::RelayClient,
+    /// The operator chose to go on despite the decline guard: the relay is told, and honours
+    /// it only where the platform allows (docs/relay.md).
+    pub override_declines: bool,
 }
 
 impl InstantPayApi for Relayed {
@@ -295,6 +298,7 @@ impl InstantPayApi for Relayed {
             external_ref: req.external_ref.clone(),
             biometric_data: req.biometric_data.clone(),
             aadhaar: aadhaar.expose_digits().to_string(),
+            override_declines: self.override_declines,
         };
         let reply = self.client.login(&body).await?;
         if let Some(first) = &reply.shared_from {
@@ -326,6 +330,17 @@ impl InstantPayApi for Relayed {
 pub enum Api {
     Direct(Direct),
     Relayed(Relayed),
+}
+
+impl Api {
+    /// Pass the operator's override of the decline guard on to a relay (direct mode has
+    /// nobody to tell: the ledger records it).
+    pub fn override_declines(mut self, yes: bool) -> Api {
+        if let Api::Relayed(r) = &mut self {
+            r.override_declines = yes;
+        }
+        self
+    }
 }
 
 impl InstantPayApi for Api {
@@ -372,7 +387,10 @@ pub fn client(cfg: &Config, secrets: &Secrets) -> Result<Api, SetupError> {
         let client =
             relay_api::RelayClient::new(&cfg.relay.url, secrets.relay_token()?.clone(), relay_wait)
                 .map_err(SetupError::Client)?;
-        return Ok(Api::Relayed(Relayed { client }));
+        return Ok(Api::Relayed(Relayed {
+            client,
+            override_declines: false,
+        }));
     }
     let mut cc = ClientConfig::new(
         cfg.instantpay.base_url.clone(),
@@ -400,5 +418,7 @@ pub fn params(cfg: &Config, secrets: &Secrets, force: bool) -> Result<LoginParam
         force,
         settle_window: cfg.instantpay.settle_window(),
         accept_new_device: false,
+        override_declines: None,
+        outlet_id: cfg.instantpay.outlet_id.clone(),
     })
 }

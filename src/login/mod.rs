@@ -5,9 +5,12 @@
 //! 2. ask outletLoginStatus: logged in -> done, nothing charged;
 //! 3. the local "already logged in today" check, unless `force` (the remote check is never
 //!    skipped);
-//! 4. capture, then the quality gate (nothing is sent under the floors);
-//! 5. encrypt the Aadhaar and build the request;
-//! 6. write the attempt as `sending`, THEN submit, then record the outcome.
+//! 4. the operator InstantPay expects (`aadhaarLastFour`), then the decline guard (two
+//!    possible biometric declines in a row stop it unless the operator overrides);
+//! 5. capture, then the quality gate (nothing is sent under the floors), the pinned scanner,
+//!    and the UIDAI key the PID was encrypted with (`Skey ci`, not before today);
+//! 6. encrypt the Aadhaar and build the request;
+//! 7. write the attempt as `sending`, THEN submit, then record the outcome.
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -18,6 +21,7 @@ use crate::ledger::{
 };
 use clock::{Clock, ist_date, next_ist_midnight};
 use instantpay::aadhaar::{Aadhaar, AadhaarError};
+use instantpay::uidai_key::KeyCheck;
 use instantpay::{
     ApiError, BiometricData, LoginOutcome, LoginStatus, OutletLoginRequest, RequestError,
     new_external_ref, validate_coordinates,
@@ -214,6 +218,12 @@ pub struct LoginParams {
     pub settle_window: chrono::Duration,
     /// Use a scanner other than the pinned one, and pin it after the login.
     pub accept_new_device: bool,
+    /// The operator's explicit choice to go on despite the decline guard, and where it was
+    /// made ("terminal", "tray"); recorded in the ledger. `None`: the guard holds.
+    pub override_declines: Option<String>,
+    /// The outlet's id, for the sentence when InstantPay expects another operator (empty
+    /// where the PC does not know it).
+    pub outlet_id: String,
 }
 
 /// The parts the use case runs over.
@@ -312,6 +322,30 @@ pub enum LoginError {
     Request(RequestError),
     #[error("{0} Fix it with `rd-agent config set-secret`")]
     Aadhaar(AadhaarError),
+    #[error(
+        "This PC is set up for the Aadhaar ending {configured}, but InstantPay expects outlet \
+         {outlet}'s operator, ending {expected}. Set the operator's Aadhaar: `rd-agent config \
+         set-secret operator.aadhaar`. Nothing was captured or sent, nothing charged"
+    )]
+    WrongOperator {
+        configured: String,
+        expected: String,
+        outlet: String,
+    },
+    #[error(
+        "The last {declines} logins were declined (or got no answer). A third decline in a row \
+         can block the operator's AePS at the bank. Clean the scanner and the finger, use the \
+         finger enrolled with Aadhaar, then run `rd-agent login --despite-declines` and answer \
+         yes. Nothing was sent, nothing charged"
+    )]
+    DeclineGuard { declines: u32 },
+    #[error(
+        "The RD Service encrypted the capture with a UIDAI key that expired on {expired}: UIDAI \
+         would refuse it and the attempt would still be charged. Update the RD Service from the \
+         scanner vendor (their website or support line), then log in again. Nothing was sent, \
+         nothing charged"
+    )]
+    KeyExpired { expired: String },
     #[error(transparent)]
     Ledger(#[from] LedgerError),
 }
@@ -358,6 +392,20 @@ impl LoginError {
             LoginError::NewDevice { pinned, found } => Msg::new("login-error-new-device")
                 .arg("pinned", pinned.clone())
                 .arg("found", found.clone()),
+            LoginError::WrongOperator {
+                configured,
+                expected,
+                outlet,
+            } => Msg::new("login-error-wrong-operator")
+                .arg("configured", configured.as_str())
+                .arg("expected", expected.as_str())
+                .arg("outlet", outlet.as_str()),
+            LoginError::DeclineGuard { declines } => {
+                Msg::new("login-error-decline-guard").arg("declines", *declines)
+            }
+            LoginError::KeyExpired { expired } => {
+                Msg::new("login-error-key-expired").arg("expired", expired.as_str())
+            }
             LoginError::Aadhaar(e) => {
                 Msg::new("login-error-aadhaar").arg("error", crate::i18n::errors::aadhaar_error(e))
             }
@@ -526,13 +574,31 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
         return Err(LoginError::LocallyLoggedIn);
     }
 
+    // 4. The operator InstantPay has on file: another person's Aadhaar is a charged mismatch.
+    if let Some(expected) = status.expected_operator_differs(&params.aadhaar) {
+        return Err(LoginError::WrongOperator {
+            configured: params.aadhaar.last_four().to_string(),
+            expected,
+            outlet: params.outlet_id.clone(),
+        });
+    }
+    // The decline guard: a third decline in a row can get the operator blocked.
+    let declines = ledger.consecutive_declines()?;
+    if declines >= crate::ledger::DECLINE_LIMIT {
+        let Some(by_whom) = &params.override_declines else {
+            return Err(LoginError::DeclineGuard { declines });
+        };
+        ledger.record_decline_override(by_whom, clock.now())?;
+        tracing::info!(declines, by_whom, "the operator overrode the decline guard");
+    }
+
     // Checks that need no finger come first, so a bad config costs no capture.
     validate_coordinates(&params.latitude, &params.longitude).map_err(LoginError::Request)?;
     // An encryption now proves the key before the finger is asked for.
     api.check_aadhaar(&params.aadhaar)
         .map_err(LoginError::Aadhaar)?;
 
-    // 4. Capture and the quality gate.
+    // 5. Capture and the quality gate.
     progress.step(&Msg::new("login-place-finger"));
     let pid = scanner.capture(progress).await.map_err(LoginError::Scan)?;
     if pid.resp.err_code != "0" {
@@ -577,7 +643,27 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
         });
     }
 
-    // 5. Build (the API encrypts the Aadhaar as it sends).
+    // The UIDAI key: a PID encrypted with an expired one is refused by UIDAI, and charged.
+    // "Today" is InstantPay's date where its reply gave one (a shop PC's clock can be wrong).
+    let today = status.ist_today().unwrap_or_else(|| {
+        tracing::warn!("InstantPay's status reply had no readable timestamp: using this PC's date for the UIDAI key check");
+        ist_date(clock.now())
+    });
+    match KeyCheck::of(&pid.skey.ci, today) {
+        KeyCheck::Expired { expired } => {
+            return Err(LoginError::KeyExpired {
+                expired: expired.format("%Y-%m-%d").to_string(),
+            });
+        }
+        KeyCheck::Unreadable => tracing::warn!(
+            ci = %pid.skey.ci,
+            "the PID's UIDAI key date (Skey ci) is not a date: sent as it is"
+        ),
+        KeyCheck::Current { .. } => {}
+    }
+    let ci = pid.skey.ci.trim().to_string();
+
+    // 6. Build (the API encrypts the Aadhaar as it sends).
     let req = OutletLoginRequest {
         latitude: params.latitude.clone(),
         longitude: params.longitude.clone(),
@@ -586,7 +672,7 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
     };
     drop(pid);
 
-    // 6. Ledger first, then the chargeable call.
+    // 7. Ledger first, then the chargeable call.
     let owner = crate::platform::process::identity(std::process::id());
     let new = NewAttempt {
         external_ref: req.external_ref.clone(),
@@ -597,6 +683,7 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
         srno: req.biometric_data.srno.clone(),
         q_score: req.biometric_data.q_score.clone(),
         nm_points: req.biometric_data.nm_points.clone(),
+        ci,
     };
     ledger.begin(&new, clock.now())?;
     progress.step(&Msg::new("login-sending").arg("attempt", new.external_ref.clone()));
@@ -616,6 +703,7 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
                     message: Some(format!("not sent: {e}")),
                     charged: Some(false),
                     pool: None,
+                    biometric_decline: false,
                 },
                 now,
             )?;
@@ -811,6 +899,7 @@ pub fn ledger_outcome(o: &LoginOutcome) -> Outcome {
         message,
         charged: o.charged(),
         pool: meta.and_then(|m| m.pool.clone()),
+        biometric_decline: o.is_biometric_decline(),
     }
 }
 

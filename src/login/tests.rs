@@ -192,7 +192,7 @@ fn pid(q: &str, nm: &str) -> PidData {
             params: vec![("srno".into(), "2512345".into())],
         },
         skey: Skey {
-            ci: "20250923".into(),
+            ci: "20290923".into(),
             value: "SESSIONKEYSESSIONKEY".into(),
         },
         hmac: "HMACHMACHMAC".into(),
@@ -213,6 +213,8 @@ fn params(force: bool) -> LoginParams {
         force,
         settle_window: chrono::Duration::seconds(120),
         accept_new_device: false,
+        override_declines: None,
+        outlet_id: "100001".into(),
     }
 }
 
@@ -1030,3 +1032,5 @@ fn a_login_the_relay_shared_from_another_pc_is_recorded_as_not_charged() {
     assert!(a.message.unwrap().contains("RDAFIRSTPC1"));
     assert_eq!(ledger.summary(morning()).unwrap().charged_today, 0);
 }
+
+mod guards;

@@ -179,8 +179,15 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
         Action::LoginNow => login(Default::default()).await,
         Action::UseNewScanner => {
             login(crate::agent::backend::LoginFlags {
-                force: false,
                 accept_new_device: true,
+                ..Default::default()
+            })
+            .await
+        }
+        Action::LoginDespiteDeclines => {
+            login(crate::agent::backend::LoginFlags {
+                despite_declines: true,
+                ..Default::default()
             })
             .await
         }

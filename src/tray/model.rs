@@ -26,6 +26,9 @@ pub enum Action {
     /// "Log in now" while a new scanner waits to be accepted: a login that accepts it (the
     /// first menu entry, relabelled; not an entry of its own).
     UseNewScanner,
+    /// "Log in now" after two declined logins in a row: the entry states the risk, and
+    /// choosing it is the operator's explicit act to go on (docs/ledger.md).
+    LoginDespiteDeclines,
     Status,
     Devices,
     OpenLogFolder,
@@ -45,6 +48,7 @@ impl Action {
         match self {
             Action::LoginNow => "login",
             Action::UseNewScanner => "login-new-scanner",
+            Action::LoginDespiteDeclines => "login-despite-declines",
             Action::Status => "status",
             Action::Devices => "devices",
             Action::OpenLogFolder => "logs",
@@ -57,6 +61,7 @@ impl Action {
         Catalog::get(lang).tr(match self {
             Action::LoginNow => "tray-menu-login-now",
             Action::UseNewScanner => "tray-menu-use-new-scanner",
+            Action::LoginDespiteDeclines => "tray-menu-login-despite-declines",
             Action::Status => "tray-menu-status",
             Action::Devices => "tray-menu-devices",
             Action::OpenLogFolder => "tray-menu-open-log-folder",
@@ -117,9 +122,18 @@ pub fn view(state: Option<&AgentState>, lang: Lang) -> TrayView {
             // Allowed (the service refuses a duplicate charge); useful after a bank reset.
             true,
         ),
-        Some(AgentState::DeviceProblem { reason } | AgentState::ApiProblem { reason }) => (
+        Some(
+            AgentState::DeviceProblem { reason }
+            | AgentState::ApiProblem { reason }
+            | AgentState::SetupProblem { reason },
+        ) => (
             IconKind::Problem,
             one_sentence(&cat.render(reason), cat),
+            true,
+        ),
+        Some(AgentState::DeclinesHeld { declines }) => (
+            IconKind::Problem,
+            cat.render(&Msg::new("tray-tooltip-declines-held").arg("declines", *declines)),
             true,
         ),
         Some(AgentState::NewScanner { .. }) => {
@@ -136,7 +150,9 @@ pub fn view(state: Option<&AgentState>, lang: Lang) -> TrayView {
                 a
             };
             let enabled = match a {
-                Action::LoginNow | Action::UseNewScanner => login_enabled,
+                Action::LoginNow | Action::UseNewScanner | Action::LoginDespiteDeclines => {
+                    login_enabled
+                }
                 Action::Status | Action::Devices => service_up,
                 Action::OpenLogFolder | Action::Quit => true,
             };
@@ -155,6 +171,7 @@ pub fn view(state: Option<&AgentState>, lang: Lang) -> TrayView {
 pub fn login_action(state: Option<&AgentState>) -> Action {
     match state {
         Some(AgentState::NewScanner { .. }) => Action::UseNewScanner,
+        Some(AgentState::DeclinesHeld { .. }) => Action::LoginDespiteDeclines,
         _ => Action::LoginNow,
     }
 }
@@ -290,6 +307,29 @@ mod tests {
         assert_eq!(
             view_counting(done.as_ref(), Some(3), Lang::En),
             view(done.as_ref(), Lang::En)
+        );
+    }
+
+    #[test]
+    fn two_declines_turn_the_first_entry_into_a_login_that_states_the_risk() {
+        let held = Some(AgentState::DeclinesHeld { declines: 2 });
+        for lang in Lang::ALL {
+            let v = view(held.as_ref(), lang);
+            assert_eq!(v.icon, IconKind::Problem);
+            assert_eq!(v.menu[0], (Action::LoginDespiteDeclines, true));
+            assert!(v.tooltip.contains('2'), "{}", v.tooltip);
+        }
+        let label = Action::LoginDespiteDeclines.label(Lang::En);
+        assert!(label.contains("can block your AePS"), "{label}");
+        assert!(
+            Action::LoginDespiteDeclines
+                .label(Lang::Hi)
+                .contains("AePS बंद")
+        );
+        // Nothing else offers it.
+        assert_eq!(
+            login_action(Some(&AgentState::LoginRequired)),
+            Action::LoginNow
         );
     }
 

@@ -81,14 +81,6 @@ fn write_old_store(env: &Env) {
     }
 }
 
-fn captures(env: &Env) -> usize {
-    env.rd
-        .requests()
-        .iter()
-        .filter(|r| r.verb == "CAPTURE")
-        .count()
-}
-
 #[test]
 fn a_number_stored_under_the_old_rule_is_never_sent_and_set_secret_replaces_it() {
     let env = Env::new();
@@ -113,7 +105,7 @@ fn a_number_stored_under_the_old_rule_is_never_sent_and_set_secret_replaces_it()
     assert_eq!(code(&out), 2, "{}", text(&out));
     assert!(text(&out).contains("चेक अंक की जाँच में फ़ेल"), "{}", text(&out));
     assert_eq!(env.ipay.state().login_requests(), 0);
-    assert_eq!(captures(&env), 0, "nothing captured");
+    assert_eq!(env.captures(), 0, "nothing captured");
     assert!(env.ledger().all().unwrap().is_empty(), "nothing recorded");
 
     // doctor: a failed secrets check with the same fix.

@@ -697,6 +697,62 @@ ports = "{rd_port}-{rd_port}"
         );
     }
 
+    /// Two declined fingers over IPC: the service holds the next login (state
+    /// `declines_held`, nothing captured or sent) and the tray's first entry becomes the
+    /// confirming "Log in anyway"; that login goes out, and the service never retried alone.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_declines_hold_the_service_until_the_tray_confirms() {
+        use ::sandbox::instantpay::Fault;
+        let dir = tempfile::tempdir().unwrap();
+        let (ipay, _rd, cfg) = sandboxes(dir.path()).await;
+        ipay.state().set_fault(
+            instantpay::client::PATH_LOGIN,
+            Some(Fault::BiometricMismatch),
+        );
+        let (_svc, _first) = start_service(&cfg, dir.path(), None).await;
+        let sock = ipc::socket_path(Some(dir.path()));
+        let mut c = connect(&sock).await.unwrap();
+        let first = within(c.login(false)).await.unwrap();
+        assert_eq!(first.state, AgentState::LoginRequired, "{first:?}");
+        let second = within(c.login(false)).await.unwrap();
+        assert_eq!(
+            second.state,
+            AgentState::DeclinesHeld { declines: 2 },
+            "{second:?}"
+        );
+        let held = within(c.login(false)).await.unwrap();
+        assert!(!held.ok && held.charged == Some(false), "{held:?}");
+        assert_eq!(ipay.state().login_requests(), 2);
+        let view = rd_agent::tray::model::view(Some(&held.state), rd_agent::i18n::Lang::En);
+        assert_eq!(
+            view.menu[0].0,
+            rd_agent::tray::model::Action::LoginDespiteDeclines
+        );
+        assert!(
+            view.tooltip.contains("2 logins in a row were declined"),
+            "{view:?}"
+        );
+
+        let anyway = within(c.login_with(rd_agent::agent::backend::LoginFlags {
+            despite_declines: true,
+            ..Default::default()
+        }))
+        .await
+        .unwrap();
+        assert!(!anyway.ok, "the finger still does not match: {anyway:?}");
+        assert_eq!(
+            ipay.state().login_requests(),
+            3,
+            "the confirmed login went out"
+        );
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        assert_eq!(
+            ipay.state().login_requests(),
+            3,
+            "the service never retries a decline"
+        );
+    }
+
     /// The shop's pinned scanner is another one: a login over IPC (the tray's "Log in now")
     /// sends nothing and leaves the service in `new_scanner`; the tray's "Log in with this new
     /// scanner" (a login that accepts it) logs in and pins the scanner it used.
@@ -738,8 +794,8 @@ ports = "{rd_port}-{rd_port}"
         assert_eq!(view.menu[0].0, rd_agent::tray::model::Action::UseNewScanner);
 
         let accepted = within(c.login_with(rd_agent::agent::backend::LoginFlags {
-            force: false,
             accept_new_device: true,
+            ..Default::default()
         }))
         .await
         .unwrap();

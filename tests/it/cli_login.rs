@@ -24,7 +24,7 @@ const AADHAAR_DIGITS: &str = "999941057058";
 pub(crate) struct Env {
     dir: tempfile::TempDir,
     pub(crate) ipay: SandboxInstantPay,
-    pub(crate) rd: SimulatedRd,
+    rd: SimulatedRd,
     _rt: tokio::runtime::Runtime,
 }
 
@@ -79,7 +79,7 @@ impl Env {
         std::fs::write(self.config(), text).unwrap();
     }
 
-    fn write_secrets(&self, aadhaar: &str) {
+    pub(crate) fn write_secrets(&self, aadhaar: &str) {
         let mut s = Secrets::default();
         s.set(SecretName::ClientSecret, DEMO_CLIENT_SECRET).unwrap();
         s.set(SecretName::EncryptionKey, DEMO_ENCRYPTION_KEY)
@@ -111,6 +111,15 @@ impl Env {
 
     pub(crate) fn login(&self) -> Output {
         self.cmd().arg("login").output().unwrap()
+    }
+
+    /// CAPTUREs the simulated RD Service has answered.
+    pub(crate) fn captures(&self) -> usize {
+        self.rd
+            .requests()
+            .iter()
+            .filter(|r| r.verb == "CAPTURE")
+            .count()
     }
 
     pub(crate) fn ledger(&self) -> Ledger {
@@ -484,7 +493,7 @@ fn a_sending_row_older_than_the_settle_window_is_settled_before_any_new_attempt(
 #[test]
 fn a_fingerprint_mismatch_is_rejected_and_charged() {
     let env = Env::new();
-    env.write_secrets(&other_aadhaar());
+    env.set_fault(Some(Fault::BiometricMismatch));
     let out = env.login();
     assert_eq!(code(&out), 4, "{}", text(&out));
     assert!(text(&out).contains("did not match"), "{}", text(&out));
@@ -497,7 +506,7 @@ fn a_fingerprint_mismatch_is_rejected_and_charged() {
 }
 
 /// A valid Aadhaar that is not the sandbox outlet's.
-fn other_aadhaar() -> String {
+pub(crate) fn other_aadhaar() -> String {
     let body = b"23456789012";
     let check = verhoeff_check_digit(body).unwrap();
     format!("{}{}", std::str::from_utf8(body).unwrap(), check as char)
@@ -651,14 +660,19 @@ fn no_output_log_or_ledger_contains_the_aadhaar_the_key_or_the_client_secret() {
         "login --force",
         env.cmd().args(["login", "--force"]).output().unwrap(),
     );
-    // A mismatch, an unknown outcome, a refused request.
+    // Another operator's Aadhaar, a mismatch, an unknown outcome, a refused request.
     env.ipay.state().invalidate_login(DEMO_OUTLET_ID);
     env.write_secrets(&other_aadhaar());
+    keep(
+        "wrong operator",
+        env.cmd().args(["login", "--force"]).output().unwrap(),
+    );
+    env.write_secrets(DEMO_AADHAAR);
+    env.set_fault(Some(Fault::BiometricMismatch));
     keep(
         "mismatch",
         env.cmd().args(["login", "--force"]).output().unwrap(),
     );
-    env.write_secrets(DEMO_AADHAAR);
     env.write_config(2);
     env.set_fault(Some(Fault::Slow(Duration::from_secs(3600))));
     keep(

@@ -67,6 +67,8 @@ fn params(force: bool) -> LoginParams {
         force,
         settle_window: chrono::Duration::seconds(120),
         accept_new_device: false,
+        override_declines: None,
+        outlet_id: "100001".into(),
     }
 }
 

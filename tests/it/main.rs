@@ -5,6 +5,8 @@ mod aadhaar;
 mod agent;
 mod cli_login;
 mod fault_run;
+mod guard_run;
+mod guards;
 mod instantpay;
 mod liveness;
 mod login;

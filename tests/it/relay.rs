@@ -16,17 +16,17 @@ use sandbox::rd::{SimOptions, SimulatedRd, vendor};
 
 use crate::support::{contains, files_under, rd_agent_std};
 
-struct Fleet {
+pub(crate) struct Fleet {
     dir: tempfile::TempDir,
-    ipay: SandboxInstantPay,
-    rd: SimulatedRd,
+    pub(crate) ipay: SandboxInstantPay,
+    pub(crate) rd: SimulatedRd,
     relay: Arc<Relay>,
     url: String,
-    rt: tokio::runtime::Runtime,
+    pub(crate) rt: tokio::runtime::Runtime,
 }
 
 impl Fleet {
-    fn start() -> Fleet {
+    pub(crate) fn start() -> Fleet {
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -68,12 +68,12 @@ impl Fleet {
             .unwrap()
     }
 
-    fn pc(&self, name: &str) -> PathBuf {
+    pub(crate) fn pc(&self, name: &str) -> PathBuf {
         self.dir.path().join(name)
     }
 
     /// `rd-agent` for the PC `name`: its own config and state dir, the simulated scanner.
-    fn agent(&self, name: &str) -> std::process::Command {
+    pub(crate) fn agent(&self, name: &str) -> std::process::Command {
         let pc = self.pc(name);
         let mut c = rd_agent_std();
         c.arg("--config")
@@ -86,7 +86,7 @@ impl Fleet {
         c
     }
 
-    fn enroll(&self, name: &str) -> Output {
+    pub(crate) fn enroll(&self, name: &str) -> Output {
         let code = self.code();
         self.agent(name)
             .args(["enroll", "--relay", &self.url, "--code", &code])
@@ -95,7 +95,7 @@ impl Fleet {
     }
 }
 
-fn text(o: &Output) -> String {
+pub(crate) fn text(o: &Output) -> String {
     format!(
         "{}{}",
         String::from_utf8_lossy(&o.stdout),

@@ -77,6 +77,11 @@ pub struct LoginStatus {
     pub meta: EnvelopeMeta,
 }
 
+/// Possible biometric declines in a row at which no login is sent without someone's explicit
+/// go-ahead: the bank may block an operator at three (NPCI's advisory of November 2023). The
+/// agent's ledger and the relay both hold at this count.
+pub const DECLINE_LIMIT: u32 = 2;
+
 impl LoginStatus {
     /// The last four digits of the operator InstantPay has on file, when they differ from
     /// `aadhaar`'s. A login with another person's Aadhaar is a charged mismatch, so neither the

@@ -1,6 +1,6 @@
 //! `/fleet/today` at the end of a month: N outlets, each with a charged login on each of D
 //! days, in a SQLite file. Times `fleet::today` (the month counted by the database, today's
-//! attempts read) and, beside it, reading the month's attempts row by row (what the view did
+//! attempts read, the guards' counts) and, beside it, reading the month's attempts row by row (what the view did
 //! before `Store::charges_on`), each R times; prints the median and the slowest.
 //!
 //! `cargo bench -p rd-relay --bench fleet_view` (10,000 outlets, 30 days, 5 rounds);
@@ -90,7 +90,7 @@ async fn main() {
 
     let day = NaiveDate::from_ymd_opt(2026, 12, days as u32).unwrap();
     let (median, slowest, view) = timed(rounds, || async {
-        rd_relay::fleet::today(&store, day).await.unwrap()
+        rd_relay::fleet::today(&store, day, 5).await.unwrap()
     })
     .await;
     println!(
@@ -126,6 +126,17 @@ async fn main() {
             slowest.as_secs_f64() * 1e3
         );
     }
+
+    let today = day.format("%Y-%m-%d").to_string();
+    let (median, slowest, n) = timed(rounds, || async {
+        store.guard_counts(&today).await.unwrap().len()
+    })
+    .await;
+    println!(
+        "  of which the guards' counts (guard_counts): median {:.1} ms, slowest {:.1} ms ({n} rows)",
+        median.as_secs_f64() * 1e3,
+        slowest.as_secs_f64() * 1e3
+    );
 
     let (median, slowest, rows) = timed(rounds, || async {
         store.attempts_on("2026-12-").await.unwrap().len()

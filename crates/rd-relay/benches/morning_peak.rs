@@ -143,6 +143,7 @@ async fn main() {
                         ..common::capture()
                     },
                     aadhaar: "999941057058".into(),
+                    override_declines: false,
                 })
                 .await;
             let ok = status.is_ok()
@@ -159,7 +160,7 @@ async fn main() {
     }
     let wall = run_started.elapsed();
     latencies.sort();
-    let view = rd_relay::fleet::today(&store, clock::ist_date(chrono::Utc::now()))
+    let view = rd_relay::fleet::today(&store, clock::ist_date(chrono::Utc::now()), 5)
         .await
         .unwrap();
     println!(

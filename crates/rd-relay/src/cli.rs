@@ -20,7 +20,7 @@ use ipnet::IpNet;
 
 use sandbox::instantpay::DEMO_OUTLET_ID;
 
-use crate::store::{Outlet, Store};
+use crate::store::{LiftWhat, Outlet, Store};
 use crate::{Relay, Settings};
 
 #[derive(Debug, Parser)]
@@ -76,6 +76,24 @@ pub struct ServeArgs {
     /// (at least twice the read timeout plus 60).
     #[arg(long, default_value_t = 180)]
     pub settle_window_secs: i64,
+    /// Charged failures per outlet and IST day after which the relay sends nothing more for
+    /// it that day (the platform pays for each); `rd-relay guard lift --what cap` lets it go on.
+    #[arg(
+        long,
+        env = "RD_RELAY_MAX_FAILURES_PER_DAY",
+        default_value_t = crate::guard::MAX_FAILURES_PER_DAY,
+        value_parser = clap::value_parser!(u64).range(1..),
+        global = true
+    )]
+    pub max_failures_per_day: u64,
+    /// Let an operator who explicitly asks (`override_declines`) go on after two biometric
+    /// declines in a row; without it only `rd-relay guard lift` does.
+    #[arg(
+        long,
+        env = "RD_RELAY_ALLOW_DEVICE_OVERRIDE",
+        value_parser = clap::builder::BoolishValueParser::new()
+    )]
+    pub allow_device_override: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -121,6 +139,32 @@ pub enum Command {
         /// YYYY-MM-DD (IST); today if left out.
         #[arg(long)]
         date: Option<NaiveDate>,
+    },
+    /// The guards before a charge: why an outlet is held, and letting it go on.
+    Guard {
+        #[command(subcommand)]
+        action: GuardAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GuardAction {
+    /// Let a held outlet log in again, recorded with who and when.
+    Lift {
+        #[arg(long)]
+        outlet: String,
+        /// Who lifts it (a name the platform's support knows), kept with the lift.
+        #[arg(long)]
+        by: String,
+        /// declines: its biometric declines count from zero again; cap: today's failures
+        /// count from zero again (this IST day only); both.
+        #[arg(long, value_enum, default_value_t = LiftWhat::Both)]
+        what: LiftWhat,
+    },
+    /// An outlet's biometric declines in a row, today's charged failures, and its lifts.
+    Show {
+        #[arg(long)]
+        outlet: String,
     },
 }
 
@@ -198,6 +242,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     };
     match cli.command {
         None | Some(Command::Serve) => serve(db, cli.serve, clock).await,
+        Some(Command::Guard { action }) => {
+            guard(&db, action, clock.now(), cli.serve.max_failures_per_day).await
+        }
         Some(Command::Man) => print_man(),
         Some(Command::OutletAdd {
             outlet,
@@ -287,6 +334,38 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
+/// `rd-relay guard lift|show`.
+async fn guard(
+    db: &Db,
+    action: GuardAction,
+    now: chrono::DateTime<chrono::Utc>,
+    max_failures_per_day: u64,
+) -> anyhow::Result<()> {
+    let store = db.open().await?;
+    let registered = async |outlet: &str| {
+        if store.outlet(outlet).await?.is_none() {
+            bail!("outlet {outlet} is not registered: add it with `rd-relay outlet-add`");
+        }
+        anyhow::Ok(())
+    };
+    let text = match action {
+        GuardAction::Lift { outlet, by, what } => {
+            registered(&outlet).await?;
+            let by: String = by.chars().filter(|c| !c.is_control()).take(64).collect();
+            if by.trim().is_empty() {
+                bail!("--by must name who lifts the hold");
+            }
+            crate::guard::lift(&store, &outlet, what, by.trim(), now, max_failures_per_day).await?
+        }
+        GuardAction::Show { outlet } => {
+            registered(&outlet).await?;
+            crate::guard::show(&store, &outlet, now, max_failures_per_day).await?
+        }
+    };
+    print!("{text}");
+    Ok(())
+}
+
 /// A secret from `NAME`, or from the file `NAME_FILE` names.
 fn secret_from_env(name: &str) -> anyhow::Result<Secret> {
     if let Ok(v) = std::env::var(name)
@@ -346,6 +425,8 @@ async fn serve(db: Db, args: ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result
         ops_allow: args.ops_allow,
         device_per_minute: args.device_per_minute,
         outlet_per_minute: args.outlet_per_minute,
+        max_failures_per_day: args.max_failures_per_day,
+        allow_device_override: args.allow_device_override,
         read_timeout: std::time::Duration::from_secs(args.read_timeout_secs),
         settle_window: chrono::Duration::seconds(args.settle_window_secs),
         ..Settings::default()
@@ -426,4 +507,80 @@ async fn shutdown_signal() {
         _ = term => {},
     }
     tracing::info!("shutting down: finishing the calls in flight");
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::{Cli, Command, GuardAction};
+    use crate::store::LiftWhat;
+
+    #[test]
+    fn the_limits_and_guards_are_flags_with_their_defaults() {
+        let cli = Cli::try_parse_from(["rd-relay"]).unwrap();
+        assert_eq!(cli.serve.device_per_minute, 20.0);
+        assert_eq!(cli.serve.outlet_per_minute, 60.0);
+        assert_eq!(cli.serve.max_failures_per_day, 5);
+        assert!(!cli.serve.allow_device_override);
+        let cli = Cli::try_parse_from([
+            "rd-relay",
+            "--device-per-minute",
+            "4",
+            "--outlet-per-minute",
+            "8",
+            "--max-failures-per-day",
+            "3",
+            "--allow-device-override",
+        ])
+        .unwrap();
+        assert_eq!(cli.serve.device_per_minute, 4.0);
+        assert_eq!(cli.serve.outlet_per_minute, 8.0);
+        assert_eq!(cli.serve.max_failures_per_day, 3);
+        assert!(cli.serve.allow_device_override);
+        // No cap at all is not a setting: every failure is paid for.
+        assert!(Cli::try_parse_from(["rd-relay", "--max-failures-per-day", "0"]).is_err());
+    }
+
+    #[test]
+    fn guard_lift_takes_an_outlet_a_name_and_what_to_lift() {
+        let cli = Cli::try_parse_from([
+            "rd-relay", "guard", "lift", "--outlet", "72762", "--by", "asha", "--what", "cap",
+        ])
+        .unwrap();
+        match cli.command {
+            Some(Command::Guard {
+                action: GuardAction::Lift { outlet, by, what },
+            }) => assert_eq!(
+                (outlet.as_str(), by.as_str(), what),
+                ("72762", "asha", LiftWhat::Cap)
+            ),
+            other => panic!("{other:?}"),
+        }
+        let cli = Cli::try_parse_from([
+            "rd-relay", "guard", "lift", "--outlet", "72762", "--by", "asha",
+        ])
+        .unwrap();
+        assert!(matches!(
+            cli.command,
+            Some(Command::Guard {
+                action: GuardAction::Lift {
+                    what: LiftWhat::Both,
+                    ..
+                }
+            })
+        ));
+        assert!(Cli::try_parse_from(["rd-relay", "guard", "lift", "--outlet", "72762"]).is_err());
+        let cli = Cli::try_parse_from([
+            "rd-relay",
+            "guard",
+            "show",
+            "--outlet",
+            "72762",
+            "--max-failures-per-day",
+            "7",
+        ])
+        .unwrap();
+        assert_eq!(cli.serve.max_failures_per_day, 7);
+    }
 }

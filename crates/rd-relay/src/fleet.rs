@@ -19,6 +19,13 @@ pub struct OutletToday {
     /// Attempts whose charge is not known (InstantPay never answered them).
     pub maybe_charged_today: u64,
     pub charges_month: u64,
+    /// The guards that hold it (crate::guard): `decline_guard`, `failure_cap`; empty if none.
+    pub held_by: Vec<&'static str>,
+    /// Possible biometric declines since its last login or decline lift, across days.
+    pub declines_in_a_row: u64,
+    /// Charged (or possibly charged) failures today, and those after today's cap lift.
+    pub charged_failures_today: u64,
+    pub failures_toward_cap: u64,
 }
 
 #[derive(Debug, Default, Clone, Serialize, PartialEq, Eq)]
@@ -32,6 +39,9 @@ pub struct Totals {
     pub charges_today: u64,
     pub maybe_charged_today: u64,
     pub charges_month: u64,
+    /// Outlets held by each guard (one outlet may be held by both).
+    pub held_decline_guard: u64,
+    pub held_failure_cap: u64,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -49,7 +59,12 @@ fn maybe_charged(a: &AttemptRecord) -> bool {
     a.charged.is_none() && a.state != "sending"
 }
 
-pub async fn today(store: &Store, day: NaiveDate) -> Result<FleetToday, StoreError> {
+/// The fleet on `day`; an outlet is held by the failure cap at `max_failures_per_day`.
+pub async fn today(
+    store: &Store,
+    day: NaiveDate,
+    max_failures_per_day: u64,
+) -> Result<FleetToday, StoreError> {
     let day_text = day.format("%Y-%m-%d").to_string();
     let month = day.format("%Y-%m-").to_string();
     let mut by: BTreeMap<String, OutletToday> = store
@@ -97,6 +112,15 @@ pub async fn today(store: &Store, day: NaiveDate) -> Result<FleetToday, StoreErr
             },
         };
     }
+    for c in store.guard_counts(&day_text).await? {
+        let Some(o) = by.get_mut(&c.outlet_id) else {
+            continue;
+        };
+        o.held_by = crate::guard::holds(&c, max_failures_per_day);
+        o.declines_in_a_row = c.declines_in_a_row;
+        o.charged_failures_today = c.charged_failures_today;
+        o.failures_toward_cap = c.failures_toward_cap;
+    }
     let mut totals = Totals::default();
     for o in by.values() {
         totals.outlets += 1;
@@ -110,6 +134,8 @@ pub async fn today(store: &Store, day: NaiveDate) -> Result<FleetToday, StoreErr
         totals.charges_today += o.charges_today;
         totals.maybe_charged_today += o.maybe_charged_today;
         totals.charges_month += o.charges_month;
+        totals.held_decline_guard += u64::from(o.held_by.contains(&"decline_guard"));
+        totals.held_failure_cap += u64::from(o.held_by.contains(&"failure_cap"));
     }
     Ok(FleetToday {
         day: day_text,

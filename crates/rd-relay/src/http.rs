@@ -191,7 +191,7 @@ async fn fleet_today(
         return StatusCode::FORBIDDEN.into_response();
     }
     let day = clock::ist_date(relay.clock.now());
-    match crate::fleet::today(&relay.store, day).await {
+    match crate::fleet::today(&relay.store, day, relay.settings.max_failures_per_day).await {
         Ok(view) => Json(view).into_response(),
         Err(e) => Refuse::from(e).into_response(),
     }

@@ -7,6 +7,7 @@
 //! day again for the next capture, and an unknown outcome is settled the way the agent settles
 //! its own (src/login/mod.rs): ask the status; logged in settles it; login required settles it
 //! only once the attempt is older than the settle window. Nothing unknown is ever resent.
+//! Before it sends, the holder runs the guards before a charge (crate::guard).
 
 use std::time::Duration;
 
@@ -51,6 +52,7 @@ fn finish_of(o: &LoginOutcome) -> Finish {
         actcode,
         ipay_uuid: meta.map(|m| m.ipay_uuid.clone()).filter(|u| !u.is_empty()),
         outcome: serde_json::to_string(o).ok(),
+        decline: (!matches!(o, LoginOutcome::Unknown { .. })).then(|| o.is_biometric_decline()),
     }
 }
 
@@ -176,6 +178,15 @@ impl Relay {
             });
         }
 
+        // Whether it can succeed and the outlet is not held (crate::guard): still free.
+        let lift = match self.guard(device, &req, &aadhaar, &status, &day, now).await {
+            Ok(lift) => lift,
+            Err(r) => {
+                release(DayState::Open).await?;
+                return Err(r);
+            }
+        };
+
         let encrypted = aadhaar.encrypt(self.key.expose().as_bytes()).map_err(|_| {
             Refuse::new(
                 codes::RELAY_FAILED,
@@ -199,6 +210,13 @@ impl Relay {
                 ..biometric
             },
         };
+        // An operator's override of the decline guard is recorded (who, when) before the send.
+        if let Some(lift) = &lift
+            && let Err(e) = self.store.put_lift(lift).await
+        {
+            release(DayState::Open).await?;
+            return Err(e.into());
+        }
         // The record first, then the chargeable call.
         let begun = self
             .store
@@ -216,6 +234,7 @@ impl Relay {
                 ipay_uuid: None,
                 shared_from: None,
                 outcome: None,
+                decline: None,
             })
             .await;
         match begun {
@@ -356,6 +375,7 @@ impl Relay {
                 ipay_uuid: f.ipay_uuid,
                 shared_from: shared_from.map(str::to_string),
                 outcome: f.outcome,
+                decline: f.decline,
             })
             .await?;
         Ok(())

@@ -1,5 +1,5 @@
-//! `/metrics`, in the Prometheus text format: logins by result, refusals by code, status
-//! calls, InstantPay's latency for logins.
+//! `/metrics`, in the Prometheus text format: logins by result, refusals by code, the guards'
+//! refusals by reason, status calls, InstantPay's latency for logins.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -19,10 +19,16 @@ struct CodeLabels {
     code: &'static str,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct ReasonLabels {
+    reason: &'static str,
+}
+
 pub struct Metrics {
     registry: Registry,
     logins: Family<ResultLabels, Counter>,
     refusals: Family<CodeLabels, Counter>,
+    guard_refusals: Family<ReasonLabels, Counter>,
     pub status_calls: Counter,
     pub upstream_seconds: Histogram,
 }
@@ -32,6 +38,7 @@ impl Default for Metrics {
         let mut registry = Registry::with_prefix("rd_relay");
         let logins = Family::<ResultLabels, Counter>::default();
         let refusals = Family::<CodeLabels, Counter>::default();
+        let guard_refusals = Family::<ReasonLabels, Counter>::default();
         let status_calls = Counter::default();
         // 10 ms to about 40 s.
         let upstream_seconds = Histogram::new(exponential_buckets(0.01, 2.0, 13));
@@ -41,6 +48,11 @@ impl Default for Metrics {
             logins.clone(),
         );
         registry.register("refusals", "Calls refused, by code", refusals.clone());
+        registry.register(
+            "guard_refusals",
+            "Logins refused before a charge, by reason (wrong_operator, key_expired, decline_guard, failure_cap)",
+            guard_refusals.clone(),
+        );
         registry.register(
             "status_calls",
             "outletLoginStatus calls forwarded",
@@ -55,6 +67,7 @@ impl Default for Metrics {
             registry,
             logins,
             refusals,
+            guard_refusals,
             status_calls,
             upstream_seconds,
         }
@@ -68,6 +81,13 @@ impl Metrics {
 
     pub fn refusal(&self, code: &'static str) {
         self.refusals.get_or_create(&CodeLabels { code }).inc();
+    }
+
+    /// A login the guards refused before it was sent (crate::guard).
+    pub fn guard_refusal(&self, reason: &'static str) {
+        self.guard_refusals
+            .get_or_create(&ReasonLabels { reason })
+            .inc();
     }
 
     pub fn render(&self) -> String {

@@ -31,6 +31,10 @@ impl Refuse {
             codes::CODE_INVALID => StatusCode::FORBIDDEN,
             codes::RATE_LIMITED => StatusCode::TOO_MANY_REQUESTS,
             codes::OUTLET_BUSY | codes::SETTLING => StatusCode::CONFLICT,
+            // This capture cannot succeed as it is: another Aadhaar, another RD Service.
+            codes::WRONG_OPERATOR | codes::KEY_EXPIRED => StatusCode::UNPROCESSABLE_ENTITY,
+            // The outlet is held until the platform lifts it (or tomorrow, for the cap).
+            codes::DECLINE_GUARD | codes::FAILURE_CAP => StatusCode::FORBIDDEN,
             codes::UPSTREAM => StatusCode::BAD_GATEWAY,
             codes::BAD_REQUEST => StatusCode::BAD_REQUEST,
             _ => StatusCode::SERVICE_UNAVAILABLE,

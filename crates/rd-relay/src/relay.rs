@@ -31,6 +31,10 @@ pub struct Settings {
     /// Calls per minute per device and per outlet (0: no limit).
     pub device_per_minute: f64,
     pub outlet_per_minute: f64,
+    /// Charged failures per outlet and IST day before the relay stops sending (crate::guard).
+    pub max_failures_per_day: u64,
+    /// Whether an operator's `override_declines` lifts the decline guard.
+    pub allow_device_override: bool,
 }
 
 impl Default for Settings {
@@ -46,6 +50,8 @@ impl Default for Settings {
             ],
             device_per_minute: 20.0,
             outlet_per_minute: 60.0,
+            max_failures_per_day: crate::guard::MAX_FAILURES_PER_DAY,
+            allow_device_override: false,
         }
     }
 }

@@ -205,3 +205,130 @@ async fn an_instance_killed_mid_login_is_settled_by_the_other_never_paid_again()
     let csv = admin(&db, &ipay_url, &["report"]);
     assert_eq!(csv.matches(",yes,").count(), 1, "{csv}");
 }
+
+fn code_of(r: Result<relay_api::LoginReply, instantpay::ApiError>) -> String {
+    match r {
+        Err(instantpay::ApiError::Relay { code, .. }) => code,
+        other => panic!("not a relay refusal: {other:?}"),
+    }
+}
+
+fn declined(r: Result<relay_api::LoginReply, instantpay::ApiError>) {
+    let r = r.unwrap();
+    assert!(
+        matches!(r.outcome, LoginOutcome::LoginRequired { .. }),
+        "{r:?}"
+    );
+}
+
+/// The decline guard holds an outlet across relay instances, and the admin's lift on the
+/// shared database lets it go on through either.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_decline_guard_holds_across_instances_until_the_admin_lifts_it() {
+    let Some(db) = common::postgres_url().await else {
+        return;
+    };
+    let sandbox = ipay::start(SandboxConfig::default()).await.unwrap();
+    let ipay_url = sandbox.base_url().to_string();
+    add_demo_outlet(&db, &ipay_url);
+    let (a, b) = (start(&db, &ipay_url), start(&db, &ipay_url));
+    let (da, db_) = (
+        device(&a.url, &db, &ipay_url).await,
+        device(&b.url, &db, &ipay_url).await,
+    );
+    sandbox
+        .state()
+        .set_fault(PATH_LOGIN, Some(Fault::BiometricMismatch));
+    declined(da.login(&common::login_request()).await);
+    declined(db_.login(&common::login_request()).await);
+    for d in [&da, &db_] {
+        assert_eq!(
+            code_of(d.login(&common::login_request()).await),
+            relay_api::codes::DECLINE_GUARD
+        );
+    }
+    assert_eq!(sandbox.charges(), 2);
+
+    let shown = admin(
+        &db,
+        &ipay_url,
+        &["guard", "show", "--outlet", DEMO_OUTLET_ID],
+    );
+    assert!(shown.contains("held by the decline guard"), "{shown}");
+    let lifted = admin(
+        &db,
+        &ipay_url,
+        &[
+            "guard",
+            "lift",
+            "--outlet",
+            DEMO_OUTLET_ID,
+            "--by",
+            "asha",
+            "--what",
+            "declines",
+        ],
+    );
+    assert!(lifted.contains("by asha"), "{lifted}");
+    sandbox.state().set_fault(PATH_LOGIN, None);
+    let ok = db_.login(&common::login_request()).await.unwrap();
+    assert!(
+        matches!(ok.outcome, LoginOutcome::LoggedIn { .. }),
+        "{ok:?}"
+    );
+    assert_eq!(sandbox.charges(), 3);
+    let shown = admin(
+        &db,
+        &ipay_url,
+        &["guard", "show", "--outlet", DEMO_OUTLET_ID],
+    );
+    assert!(shown.contains("not held"), "{shown}");
+    assert!(shown.contains("declines in a row: 0"), "{shown}");
+}
+
+/// A database made before the guards gets their column and table once, however many
+/// instances start on it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_earlier_postgres_database_is_migrated_once() {
+    let Some(db) = common::postgres_url().await else {
+        return;
+    };
+    let (client, conn) = tokio_postgres::connect(&db, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(conn);
+    client
+        .batch_execute(
+            "CREATE TABLE relay_attempts (external_ref TEXT PRIMARY KEY, outlet_id TEXT NOT NULL,
+               day TEXT NOT NULL, device_id TEXT NOT NULL, created_at BIGINT NOT NULL,
+               updated_at BIGINT NOT NULL, state TEXT NOT NULL, charged BIGINT, statuscode TEXT,
+               actcode TEXT, ipay_uuid TEXT, shared_from TEXT, outcome TEXT);
+             INSERT INTO relay_attempts VALUES ('OLD1', '72762', '2026-12-01', 'dev', 1, 1,
+               'rejected', 1, 'TXN', 'LOGINREQUIRED', NULL, NULL, NULL);",
+        )
+        .await
+        .unwrap();
+    let opened = open_twice_at_once(&db).await;
+    for store in &opened {
+        let old = store.attempt("OLD1").await.unwrap().unwrap();
+        assert_eq!(old.decline, None);
+        assert!(store.lifts("72762", 5).await.unwrap().is_empty());
+    }
+    let ids: Vec<i64> = client
+        .query("SELECT id FROM relay_migrations", &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(ids, [1]);
+}
+
+/// Two stores opened on `db` at once, as two instances starting together.
+async fn open_twice_at_once(db: &str) -> Vec<rd_relay::store::Store> {
+    let (a, b) = tokio::join!(
+        rd_relay::store::Store::open(db),
+        rd_relay::store::Store::open(db)
+    );
+    vec![a.unwrap(), b.unwrap()]
+}

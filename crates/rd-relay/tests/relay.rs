@@ -61,7 +61,7 @@ async fn two_devices_at_once(db: Option<String>) {
     assert_eq!(w.ipay.charges(), 1);
 
     // The fleet view and the report say the same.
-    let view = rd_relay::fleet::today(&w.relay.store, clock::ist_date(chrono::Utc::now()))
+    let view = rd_relay::fleet::today(&w.relay.store, clock::ist_date(chrono::Utc::now()), 5)
         .await
         .unwrap();
     assert_eq!(view.totals.logged_in, 1);
@@ -267,7 +267,7 @@ async fn garbage_truncated_oversized_and_mistyped_bodies_are_refused_and_change_
     assert_eq!(w.ipay.state().login_requests(), 0);
     let day = clock::ist_date(chrono::Utc::now());
     assert_eq!(
-        rd_relay::fleet::today(&w.relay.store, day)
+        rd_relay::fleet::today(&w.relay.store, day, 5)
             .await
             .unwrap()
             .totals
@@ -291,11 +291,21 @@ async fn the_database_holds_no_aadhaar_no_biometrics_no_token_and_no_platform_se
     )
     .unwrap();
     d.login(&login_request()).await.unwrap();
-    // A mismatch too, whose message comes from InstantPay.
+    // A declined finger too, whose message comes from InstantPay, and another person's
+    // Aadhaar, refused by the relay before sending.
     w.ipay.state().invalidate_login(DEMO_OUTLET_ID);
+    w.ipay
+        .state()
+        .set_fault(PATH_LOGIN, Some(Fault::BiometricMismatch));
+    let declined = w.device().await.login(&login_request()).await.unwrap();
+    assert!(
+        matches!(declined.outcome, LoginOutcome::LoginRequired { .. }),
+        "{declined:?}"
+    );
     let mut other = login_request();
     other.aadhaar = "234123412346".into();
-    let _ = w.device().await.login(&other).await;
+    let e = w.device().await.login(&other).await.unwrap_err();
+    assert_eq!(refusal_code(&e), codes::WRONG_OPERATOR);
 
     let mut bytes = Vec::new();
     for e in std::fs::read_dir(w.dir.path()).unwrap() {
@@ -353,6 +363,7 @@ async fn fleet_counts(db: Option<String>) {
             ipay_uuid: None,
             shared_from: None,
             outcome: None,
+            decline: None,
         }
     };
     for a in [
@@ -367,7 +378,9 @@ async fn fleet_counts(db: Option<String>) {
         assert!(w.relay.store.insert_attempt(&a).await.unwrap());
     }
     let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
-    let fleet = rd_relay::fleet::today(&w.relay.store, day).await.unwrap();
+    let fleet = rd_relay::fleet::today(&w.relay.store, day, 5)
+        .await
+        .unwrap();
     assert_eq!(fleet.outlets.len(), 1, "{fleet:?}");
     let o = &fleet.outlets[0];
     assert_eq!(o.outlet_id, DEMO_OUTLET_ID);
@@ -406,12 +419,15 @@ async fn an_earlier_database_gets_the_fleet_view_s_index() {
         .unwrap();
     let conn = rusqlite::Connection::open(&path).unwrap();
     let mut q = conn
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'relay_attempts' AND name LIKE 'relay_%'")
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'relay_attempts' AND name LIKE 'relay_%' ORDER BY name")
         .unwrap();
     let names: Vec<String> = q
         .query_map([], |r| r.get(0))
         .unwrap()
         .map(Result::unwrap)
         .collect();
-    assert_eq!(names, ["relay_attempts_day_charged"]);
+    assert_eq!(
+        names,
+        ["relay_attempts_day_charged", "relay_attempts_outlet_time"]
+    );
 }

@@ -60,6 +60,7 @@ async fn the_sandbox_relay_enrols_logs_in_and_logs_nothing_secret() {
             external_ref: instantpay::new_external_ref(),
             biometric_data: common::capture(),
             aadhaar: aadhaar.clone(),
+            override_declines: false,
         })
         .await
         .unwrap();
@@ -128,6 +129,7 @@ fn the_manual_page_names_the_relay_and_its_commands() {
         "devices",
         "revoke",
         "report",
+        "guard",
     ] {
         assert!(page.contains(command), "{command} is not in the page");
     }

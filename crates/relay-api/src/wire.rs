@@ -61,6 +61,11 @@ pub struct LoginRequest {
     pub biometric_data: BiometricData,
     /// 12 digits.
     pub aadhaar: String,
+    /// The operator explicitly asked to go on despite the relay's decline guard (two biometric
+    /// declines in a row). Honoured only by a relay started with `--allow-device-override`;
+    /// an agent that predates it leaves it out, which is `false`.
+    #[serde(default)]
+    pub override_declines: bool,
 }
 
 impl Drop for LoginRequest {
@@ -118,4 +123,35 @@ pub mod codes {
     pub const BAD_REQUEST: &str = "BAD_REQUEST";
     /// The relay failed (its database): nothing was sent.
     pub const RELAY_FAILED: &str = "RELAY_FAILED";
+    /// The Aadhaar sent is not the outlet's operator's (InstantPay's `aadhaarLastFour`): the
+    /// login would be charged and declined. The message names only the expected last four.
+    pub const WRONG_OPERATOR: &str = "WRONG_OPERATOR";
+    /// The capture's UIDAI key (`Skey ci`) expired before today: UIDAI would refuse it and
+    /// the attempt would still be charged. The RD Service needs its vendor's update.
+    pub const KEY_EXPIRED: &str = "KEY_EXPIRED";
+    /// Two biometric declines in a row for this outlet: a third could get the operator
+    /// blocked by the bank (NPCI's advisory of November 2023). Held until the platform lifts it.
+    pub const DECLINE_GUARD: &str = "DECLINE_GUARD";
+    /// The outlet reached the relay's cap of charged failures for this IST day.
+    pub const FAILURE_CAP: &str = "FAILURE_CAP";
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_login_without_the_override_field_is_read_as_no_override() {
+        let body = serde_json::json!({
+            "external_ref": "A1",
+            "biometric_data": BiometricData::default(),
+            "aadhaar": "999941057058",
+        });
+        let mut req: LoginRequest = serde_json::from_value(body).unwrap();
+        assert!(!req.override_declines);
+        req.override_declines = true;
+        let again: LoginRequest =
+            serde_json::from_str(&serde_json::to_string(&req).unwrap()).unwrap();
+        assert!(again.override_declines);
+    }
 }

@@ -1,12 +1,13 @@
 //! The relay's database: the outlet registry, enrolment codes, devices, one row per outlet and
-//! IST day (the claim that serialises logins), and every attempt (the platform's record of
-//! every charge). SQLite for a single machine, PostgreSQL for several instances.
+//! IST day (the claim that serialises logins), every attempt (the platform's record of
+//! every charge), and the lifts of the guards before a charge. SQLite for a single machine, PostgreSQL for several instances.
 //!
 //! Each query is written once, in SQL both understand, over `Backend`; `?N` placeholders are
 //! turned into PostgreSQL's `$N`. Every write that decides money is one statement, so it is
 //! atomic on both without holding a transaction (or a pooled connection) across a call to
 //! InstantPay. Times are UTC milliseconds; tokens and codes are stored only as SHA-256.
 
+mod guards;
 mod postgres;
 mod queries;
 mod sqlite;
@@ -14,6 +15,7 @@ mod sqlite;
 use chrono::{DateTime, TimeZone, Utc};
 use sha2::{Digest, Sha256};
 
+pub use guards::*;
 pub use postgres::{DEFAULT_POOL, Postgres};
 pub use queries::*;
 pub use sqlite::Sqlite;
@@ -116,7 +118,8 @@ pub fn digest(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-/// The tables, in SQL both databases take (PostgreSQL runs it under an advisory lock).
+/// The tables as first released, in SQL both databases take; later changes are
+/// [`MIGRATIONS`]. Both run in one transaction (PostgreSQL's under an advisory lock).
 pub(crate) const SCHEMA: &[&str] = &[
     "CREATE TABLE IF NOT EXISTS relay_outlets (
         outlet_id TEXT PRIMARY KEY,
@@ -168,7 +171,46 @@ pub(crate) const SCHEMA: &[&str] = &[
         outcome TEXT)",
     "CREATE INDEX IF NOT EXISTS relay_attempts_day_charged ON relay_attempts (day, outlet_id, charged)",
     "DROP INDEX IF EXISTS relay_attempts_day",
+    // Which migrations below have run, by id.
+    "CREATE TABLE IF NOT EXISTS relay_migrations (
+        id BIGINT PRIMARY KEY,
+        applied_at BIGINT NOT NULL)",
 ];
+
+/// A change to the tables after [`SCHEMA`], run once per database (in the same transaction
+/// as its row in `relay_migrations`), in SQL both databases take.
+pub(crate) struct Migration {
+    pub id: i64,
+    pub statements: &'static [&'static str],
+}
+
+/// In order; never edit one that has shipped, add another.
+pub(crate) const MIGRATIONS: &[Migration] = &[Migration {
+    id: 1,
+    statements: &[
+        // The guards before a charge (crate::guard). `decline`: the finished attempt's outcome
+        // was a biometric decline (1) or not (0); NULL until known.
+        "ALTER TABLE relay_attempts ADD COLUMN decline BIGINT",
+        // An outlet's attempts in time order: the decline streak is counted from its last
+        // login, which is usually its latest attempt.
+        "CREATE INDEX IF NOT EXISTS relay_attempts_outlet_time ON relay_attempts (outlet_id, created_at)",
+        // A platform admin (or, with --allow-device-override, a device) let a held outlet go
+        // on. what: declines, cap or both; day: the IST day it was lifted on (a cap lift
+        // counts for that day only).
+        "CREATE TABLE IF NOT EXISTS relay_lifts (
+            outlet_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            what TEXT NOT NULL,
+            lifted_by TEXT NOT NULL,
+            lifted_at BIGINT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS relay_lifts_outlet ON relay_lifts (outlet_id, lifted_at)",
+    ],
+}];
+
+/// The migrations not in `applied`, in order.
+pub(crate) fn pending(applied: &[i64]) -> impl Iterator<Item = &'static Migration> + '_ {
+    MIGRATIONS.iter().filter(|m| !applied.contains(&m.id))
+}
 
 /// The database behind the relay.
 #[derive(Clone)]

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Client, Statement};
 
-use super::{Backend, Row, SCHEMA, StoreError, Value};
+use super::{Backend, Row, SCHEMA, StoreError, Value, pending};
 
 /// Connections per instance unless told otherwise.
 pub const DEFAULT_POOL: usize = 8;
@@ -97,22 +97,16 @@ fn row_of(r: &tokio_postgres::Row) -> Row {
 }
 
 impl Postgres {
-    /// Connects `pool` connections (at least one) and creates the tables if needed, under an
-    /// advisory lock so that instances starting together do not race on the DDL.
+    /// Connects `pool` connections (at least one) and creates or migrates the tables if needed,
+    /// under an advisory lock so that instances starting together do not race on the DDL.
     pub async fn connect(
         url: &str,
         pool: usize,
         ca_file: Option<&Path>,
     ) -> Result<Postgres, StoreError> {
         let target = pgconn::Target::new(url, ca_file, "rd-relay").map_err(StoreError::Open)?;
-        let ddl = format!(
-            "BEGIN; SELECT pg_advisory_xact_lock(727275); {}; COMMIT;",
-            SCHEMA.join("; ")
-        );
-        pgconn::connect(&target)
-            .await
-            .map_err(StoreError::Open)?
-            .batch_execute(&ddl)
+        let client = pgconn::connect(&target).await.map_err(StoreError::Open)?;
+        migrate(&client)
             .await
             .map_err(|e| StoreError::Open(pgconn::with_causes(&e)))?;
         Ok(Postgres {
@@ -123,6 +117,34 @@ impl Postgres {
     async fn conn(&self) -> Result<Arc<Conn>, StoreError> {
         self.pool.get(open_conn).await
     }
+}
+
+/// The tables, then each migration not yet run, in one transaction under the advisory lock.
+/// A failure drops the connection, which rolls it all back.
+async fn migrate(client: &Client) -> Result<(), tokio_postgres::Error> {
+    client
+        .batch_execute(&format!(
+            "BEGIN; SELECT pg_advisory_xact_lock(727275); {};",
+            SCHEMA.join("; ")
+        ))
+        .await?;
+    let applied: Vec<i64> = client
+        .query("SELECT id FROM relay_migrations", &[])
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let now = chrono::Utc::now().timestamp_millis();
+    for m in pending(&applied) {
+        client.batch_execute(&m.statements.join("; ")).await?;
+        client
+            .execute(
+                "INSERT INTO relay_migrations (id, applied_at) VALUES ($1, $2)",
+                &[&m.id, &now],
+            )
+            .await?;
+    }
+    client.batch_execute("COMMIT").await
 }
 
 async fn open_conn(target: pgconn::Target) -> Result<Conn, StoreError> {

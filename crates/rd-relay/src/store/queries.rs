@@ -76,6 +76,9 @@ pub struct AttemptRecord {
     pub actcode: Option<String>,
     pub ipay_uuid: Option<String>,
     pub shared_from: Option<String>,
+    /// Whether the outcome was a biometric decline (`LoginOutcome::is_biometric_decline`);
+    /// `None` until known.
+    pub decline: Option<bool>,
     /// The `LoginOutcome` as JSON, once known.
     #[serde(skip)]
     pub outcome: Option<String>,
@@ -94,7 +97,7 @@ pub enum Claim {
 macro_rules! attempt_columns {
     () => {
         "external_ref, outlet_id, day, device_id, created_at, updated_at, state, charged, \
-         statuscode, actcode, ipay_uuid, shared_from, outcome"
+         statuscode, actcode, ipay_uuid, shared_from, outcome, decline"
     };
 }
 
@@ -113,6 +116,7 @@ fn attempt_of(r: &Row) -> AttemptRecord {
         ipay_uuid: r.opt_text(10),
         shared_from: r.opt_text(11),
         outcome: r.opt_text(12),
+        decline: r.int(13).map(|n| n != 0),
     }
 }
 
@@ -145,6 +149,8 @@ pub struct Finish {
     pub actcode: Option<String>,
     pub ipay_uuid: Option<String>,
     pub outcome: Option<String>,
+    /// A biometric decline: the decline guard counts these.
+    pub decline: Option<bool>,
 }
 
 /// The bounds of `day >= ?1 AND day < ?2` for the days whose text starts with `prefix`.
@@ -152,7 +158,7 @@ fn days_from(prefix: &str) -> Vec<Value> {
     vec![prefix.into(), format!("{prefix}\u{7f}").into()]
 }
 
-fn flag(b: Option<bool>) -> Value {
+pub(super) fn flag(b: Option<bool>) -> Value {
     b.map_or(Value::Null, |b| Value::Int(i64::from(b)))
 }
 
@@ -290,10 +296,11 @@ impl Store {
     }
 
     pub async fn devices(&self, outlet_id: Option<&str>) -> Result<Vec<Device>, StoreError> {
+        // The CAST: PostgreSQL cannot type a parameter it first meets in `IS NULL`.
         let rows = self
             .query(
                 "SELECT device_id, outlet_id, label, created_at, last_used_at, revoked_at
-                 FROM relay_devices WHERE (?1 IS NULL OR outlet_id = ?1)
+                 FROM relay_devices WHERE (CAST(?1 AS TEXT) IS NULL OR outlet_id = ?1)
                  ORDER BY outlet_id, created_at",
                 vec![outlet_id.into()],
             )
@@ -410,7 +417,7 @@ impl Store {
                 concat!(
                     "INSERT INTO relay_attempts (",
                     attempt_columns!(),
-                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                    ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
                      ON CONFLICT (external_ref) DO NOTHING"
                 ),
                 vec![
@@ -427,6 +434,7 @@ impl Store {
                     a.ipay_uuid.clone().into(),
                     a.shared_from.clone().into(),
                     a.outcome.clone().into(),
+                    flag(a.decline),
                 ],
             )
             .await?;
@@ -441,7 +449,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.execute(
             "UPDATE relay_attempts SET state = ?2, charged = ?3, statuscode = ?4, actcode = ?5,
-                ipay_uuid = ?6, outcome = ?7, updated_at = ?8
+                ipay_uuid = ?6, outcome = ?7, updated_at = ?8, decline = ?9
              WHERE external_ref = ?1",
             vec![
                 external_ref.into(),
@@ -452,6 +460,7 @@ impl Store {
                 f.ipay_uuid.clone().into(),
                 f.outcome.clone().into(),
                 to_millis(now).into(),
+                flag(f.decline),
             ],
         )
         .await

@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::types::ValueRef;
 
-use super::{Backend, Row, SCHEMA, StoreError, Value};
+use super::{Backend, Row, SCHEMA, StoreError, Value, pending};
 
 #[derive(Clone)]
 pub struct Sqlite {
@@ -32,16 +32,14 @@ impl Sqlite {
         let path = path.to_string();
         tokio::task::spawn_blocking(move || {
             let open = |e: rusqlite::Error| StoreError::Open(format!("{path}: {e}"));
-            let conn = rusqlite::Connection::open(&path).map_err(open)?;
+            let mut conn = rusqlite::Connection::open(&path).map_err(open)?;
             conn.busy_timeout(std::time::Duration::from_secs(5))
                 .map_err(open)?;
             conn.pragma_update(None, "journal_mode", "WAL")
                 .map_err(open)?;
             conn.pragma_update(None, "synchronous", "NORMAL")
                 .map_err(open)?;
-            for stmt in SCHEMA {
-                conn.execute(stmt, []).map_err(open)?;
-            }
+            migrate(&mut conn).map_err(open)?;
             Ok(Sqlite {
                 conn: Arc::new(Mutex::new(conn)),
             })
@@ -62,6 +60,30 @@ impl Sqlite {
         .await
         .map_err(backend)?
     }
+}
+
+/// The tables, then each migration not yet run, in one transaction: a relay that stops
+/// half-way leaves the file as it was.
+fn migrate(conn: &mut rusqlite::Connection) -> Result<(), rusqlite::Error> {
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    for stmt in SCHEMA {
+        tx.execute(stmt, [])?;
+    }
+    let applied: Vec<i64> = tx
+        .prepare("SELECT id FROM relay_migrations")?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let now = chrono::Utc::now().timestamp_millis();
+    for m in pending(&applied) {
+        for stmt in m.statements {
+            tx.execute(stmt, [])?;
+        }
+        tx.execute(
+            "INSERT INTO relay_migrations (id, applied_at) VALUES (?1, ?2)",
+            rusqlite::params![m.id, now],
+        )?;
+    }
+    tx.commit()
 }
 
 impl Backend for Sqlite {

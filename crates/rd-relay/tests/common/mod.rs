@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use clock::SystemClock;
+use clock::{Clock, SystemClock};
 use instantpay::BiometricData;
 use instantpay::secret::Secret;
 use rd_relay::{Relay, Settings};
@@ -43,12 +43,15 @@ pub async fn world(settings: Settings) -> World {
 
 /// The same over `db` (a PostgreSQL URL), or SQLite when `None`.
 pub async fn world_on(db: Option<String>, settings: Settings) -> World {
+    world_at(db, settings, Arc::new(SystemClock)).await
+}
+
+/// The same with the relay on `clock` (the sandbox InstantPay keeps the real time).
+pub async fn world_at(db: Option<String>, settings: Settings, clock: Arc<dyn Clock>) -> World {
     let dir = tempfile::tempdir().unwrap();
     let db = db.unwrap_or_else(|| dir.path().join("relay.sqlite3").display().to_string());
     let store = rd_relay::store::Store::open(&db).await.unwrap();
-    let s = rd_relay::demo::start(store, settings, Arc::new(SystemClock))
-        .await
-        .unwrap();
+    let s = rd_relay::demo::start(store, settings, clock).await.unwrap();
     let url = rd_relay::http::serve_on_loopback(s.relay.clone())
         .await
         .unwrap();
@@ -81,6 +84,7 @@ pub fn login_request() -> LoginRequest {
         external_ref: instantpay::new_external_ref(),
         biometric_data: capture(),
         aadhaar: AADHAAR.into(),
+        override_declines: false,
     }
 }
 
@@ -88,7 +92,8 @@ pub fn login_request() -> LoginRequest {
 pub fn capture() -> BiometricData {
     BiometricData {
         dc: "dc".into(),
-        ci: "20250101".into(),
+        // The UIDAI key's expiry: a past one is refused (KEY_EXPIRED).
+        ci: "20291021".into(),
         hmac: "HMACHMAC".into(),
         dp_id: "MANTRA.MSIPL".into(),
         mc: "MC".into(),
