@@ -7,7 +7,11 @@
 //! `instantpay::LoginOutcome::is_biometric_decline`), or one whose outcome stayed unknown
 //! (`sending` or `unknown`, however it was settled): it may have reached the bank as a decline.
 //! An attempt certainly not sent, or refused for another reason, neither counts nor resets the
-//! count. The count runs across days: midnight resets nothing.
+//! count. The count runs across days: midnight resets nothing. Only a successful login resets
+//! it: the operator's override lets its own login through and is recorded, but the next login
+//! after another decline asks again (docs/model/: an override that reset the count would let a
+//! fourth decline in a row go out unasked). Attempts are ordered by their row id, not by their
+//! time, so a PC clock set back cannot hide one.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, params};
@@ -18,29 +22,19 @@ use super::{Ledger, LedgerError, ts};
 pub use instantpay::client::DECLINE_LIMIT;
 
 impl Ledger {
-    /// Possible biometric declines since the last successful login or override.
+    /// Possible biometric declines since the last successful login.
     pub fn consecutive_declines(&self) -> Result<u32, LedgerError> {
-        let last_ok: Option<String> = self.conn.query_row(
-            "SELECT MAX(created_at) FROM attempts WHERE state = 'loggedin'",
-            [],
-            |r| r.get(0),
-        )?;
-        let last_override: Option<String> =
-            self.conn
-                .query_row("SELECT MAX(at) FROM decline_overrides", [], |r| r.get(0))?;
-        // Times are fixed-width UTC text, so text order is time order. An attempt made after
-        // an override (even in the same microsecond) counts again.
         Ok(self.conn.query_row(
             "SELECT COUNT(*) FROM attempts
-             WHERE created_at > COALESCE(?1, '') AND created_at >= COALESCE(?2, '')
+             WHERE id > COALESCE((SELECT MAX(id) FROM attempts WHERE state = 'loggedin'), 0)
                AND (biometric_decline = 1 OR state IN ('sending', 'unknown'))",
-            params![last_ok, last_override],
+            [],
             |r| r.get::<_, u32>(0),
         )?)
     }
 
-    /// The operator chose to go on despite the guard: the count starts again from here.
-    /// `by_whom` says where the choice was made ("terminal", "tray"), for support.
+    /// The operator chose to go on despite the guard, for this login: recorded for support,
+    /// with where the choice was made ("terminal", "tray"). It does not reset the count.
     pub fn record_decline_override(
         &self,
         by_whom: &str,
@@ -109,7 +103,7 @@ mod tests {
     const DECLINED: Option<(AttemptState, bool)> = Some((AttemptState::Rejected, true));
 
     #[test]
-    fn declines_count_across_midnight_until_a_success_or_an_override() {
+    fn declines_count_across_midnight_until_a_success() {
         let mut l = Ledger::open_in_memory().unwrap();
         assert_eq!(l.consecutive_declines().unwrap(), 0);
         attempt(&mut l, "A1", ist(6, 23, 54), DECLINED);
@@ -128,13 +122,15 @@ mod tests {
             "midnight resets nothing"
         );
         l.record_decline_override("terminal", ist(7, 0, 6)).unwrap();
-        assert_eq!(l.consecutive_declines().unwrap(), 0);
         attempt(&mut l, "A4", ist(7, 0, 6), DECLINED);
         assert_eq!(
             l.consecutive_declines().unwrap(),
-            1,
-            "the attempt after an override counts"
+            3,
+            "an override resets nothing"
         );
+        // A clock set back: the row order still counts it.
+        attempt(&mut l, "A4b", ist(6, 1, 0), DECLINED);
+        assert_eq!(l.consecutive_declines().unwrap(), 4);
         attempt(
             &mut l,
             "A5",

@@ -47,56 +47,37 @@ fn another_operators_aadhaar_is_refused_before_the_finger_is_asked() {
 fn two_declines_in_a_row_hold_the_third_until_the_operator_overrides() {
     let mut ledger = Ledger::open_in_memory().unwrap();
     let api = declined();
+    let sent = || api.login_calls.load(Ordering::SeqCst);
+    let mut go_on = params(false);
+    go_on.override_declines = Some("terminal".into());
+    let mut login = |p: &LoginParams, at| run(&mut ledger, &api, Ok(pid("70", "40")), p, at);
     for _ in 0..2 {
-        let r = run(
-            &mut ledger,
-            &api,
-            Ok(pid("70", "40")),
-            &params(false),
-            morning(),
-        );
+        let r = login(&params(false), morning());
         assert!(matches!(r.result, Err(LoginError::Mismatch(_))));
     }
-    assert_eq!(api.login_calls.load(Ordering::SeqCst), 2);
+    assert_eq!(sent(), 2);
     // The third: refused before the capture, nothing sent.
-    let r = run(
-        &mut ledger,
-        &api,
-        Ok(pid("70", "40")),
-        &params(false),
-        morning(),
-    );
+    let r = login(&params(false), morning());
     let e = r.result.unwrap_err();
     assert!(matches!(e, LoginError::DeclineGuard { declines: 2 }), "{e}");
     assert!(e.to_string().contains("A third decline in a row can block"));
-    assert_eq!((r.scans, api.login_calls.load(Ordering::SeqCst)), (0, 2));
+    assert_eq!((r.scans, sent()), (0, 2));
     assert!(e.nothing_charged());
     // The next day the count still holds.
     let tomorrow = morning() + chrono::Duration::days(1);
-    let r = run(
-        &mut ledger,
-        &api,
-        Ok(pid("70", "40")),
-        &params(false),
-        tomorrow,
-    );
+    let r = login(&params(false), tomorrow);
     assert!(matches!(r.result, Err(LoginError::DeclineGuard { .. })));
-    // The operator's override: recorded, one more attempt goes out.
-    let mut go_on = params(false);
-    go_on.override_declines = Some("terminal".into());
-    let r = run(&mut ledger, &api, Ok(pid("70", "40")), &go_on, tomorrow);
+    // The operator's override lets this one login through, and resets nothing: after
+    // another decline the next login asks again.
+    let r = login(&go_on, tomorrow);
     assert!(matches!(r.result, Err(LoginError::Mismatch(_))));
-    assert_eq!(api.login_calls.load(Ordering::SeqCst), 3);
-    assert_eq!(ledger.consecutive_declines().unwrap(), 1);
+    assert_eq!(sent(), 3);
+    let r = login(&params(false), tomorrow);
+    assert!(matches!(r.result, Err(LoginError::DeclineGuard { declines: 3 })));
+    assert_eq!(sent(), 3);
     // A success resets the count.
     *api.login_reply.lock().unwrap() = None;
-    let r = run(
-        &mut ledger,
-        &api,
-        Ok(pid("70", "40")),
-        &params(false),
-        tomorrow,
-    );
+    let r = login(&go_on, tomorrow);
     r.result.unwrap();
     assert_eq!(ledger.consecutive_declines().unwrap(), 0);
 }
