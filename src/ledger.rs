@@ -432,10 +432,21 @@ impl Ledger {
 
     fn open_once(path: &Path) -> Result<Ledger, LedgerError> {
         let shown = path.display().to_string();
-        let conn = Connection::open(path).map_err(|e| LedgerError::Open {
+        let open_err = |reason: String| LedgerError::Open {
             path: shown.clone(),
-            reason: e.to_string(),
-        })?;
+            reason,
+        };
+        // A link at the ledger's name (someone else's file, placed in the state directory) is
+        // refused, not opened at its target: SQLite's NOFOLLOW, and a look first for the text.
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(open_err(
+                "it is a symbolic link, not rd-agent's own file; remove the link".into(),
+            ));
+        }
+        let flags = rusqlite::OpenFlags::default() | rusqlite::OpenFlags::SQLITE_OPEN_NOFOLLOW;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| open_err(e.to_string()))?;
+        // SQLite creates the file as the umask says: the ledger is the owner's alone.
+        crate::platform::fs::make_private(path).map_err(|e| open_err(e.to_string()))?;
         // The service and a one-shot command may share the file.
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         // WAL first, before any read: a read before the switch let a process opening a new

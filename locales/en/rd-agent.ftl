@@ -360,6 +360,8 @@ config-error-invalid = { $source }: `{ $key }` { $reason }
 config-error-missing = `{ $key }` is not set. { $hint }
 config-error-write = cannot write the config file { $path }: { $reason }
 # $what: config (the config file) or state (the state directory).
+config-error-dir-writable = { $path } can be changed by other users (mode { $mode }), who could then replace rd-agent's files: run `chmod go-w { $path }` (or choose another directory)
+config-error-dir-owner = { $path } belongs to another user (uid { $uid }), who could replace rd-agent's files: run `sudo chown $(id -u) { $path }`, or choose a directory of your own
 config-error-no-location =
     no home or system directory found for the { $what ->
         [config] config file
@@ -679,6 +681,7 @@ uidai-explained =
 ## The login relay (src/cli/enroll.rs, src/i18n/errors.rs)
 enroll-done = Enrolled: this computer logs in outlet { $outlet } through the login relay at { $url } (device { $device }). It holds no InstantPay secret.
 enroll-next = Next: run `rd-agent login` for today's login.
+enroll-sandbox-aadhaar-ignored = This relay is a sandbox and offered a test Aadhaar: it was not stored as the operator's (that needs `rd-agent enroll --sandbox`).
 enroll-bad-reply = The relay's enrolment reply has no usable { $what }: tell the platform's support. This computer's settings were not changed.
 relay-device-revoked = The platform has withdrawn this computer's access to the login relay. Nothing was sent. Ask the platform for a new enrolment code, then run `rd-agent enroll` again.
 relay-device-unknown = The login relay does not know this computer (its enrolment was removed, or the token is wrong). Nothing was sent. Ask the platform for a new enrolment code, then run `rd-agent enroll` again.

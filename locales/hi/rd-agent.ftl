@@ -360,6 +360,8 @@ config-error-invalid = { $source }: `{ $key }` { $reason }
 config-error-missing = `{ $key }` सेट नहीं है। { $hint }
 config-error-write = कॉन्फ़िग फ़ाइल { $path } लिखी नहीं जा सकी: { $reason }
 # $what: config (the config file) or state (the state directory).
+config-error-dir-writable = { $path } को दूसरे यूज़र भी बदल सकते हैं (मोड { $mode }), और वे rd-agent की फ़ाइलें बदल सकते हैं: `chmod go-w { $path }` चलाएँ (या कोई दूसरा फ़ोल्डर चुनें)
+config-error-dir-owner = { $path } किसी दूसरे यूज़र का है (uid { $uid }), जो rd-agent की फ़ाइलें बदल सकता है: `sudo chown $(id -u) { $path }` चलाएँ, या अपना कोई फ़ोल्डर चुनें
 config-error-no-location =
     { $what ->
         [config] कॉन्फ़िग फ़ाइल
@@ -679,6 +681,7 @@ uidai-explained =
 ## The login relay (src/cli/enroll.rs, src/i18n/errors.rs)
 enroll-done = जुड़ गया: यह कंप्यूटर आउटलेट { $outlet } का लॉगिन { $url } वाले लॉगिन रिले से करेगा (डिवाइस { $device })। इसमें InstantPay का कोई सीक्रेट नहीं है।
 enroll-next = अगला क़दम: आज के लॉगिन के लिए `rd-agent login` चलाएँ।
+enroll-sandbox-aadhaar-ignored = यह रिले एक सैंडबॉक्स है और इसने एक टेस्ट आधार दिया: उसे ऑपरेटर के आधार के रूप में नहीं रखा गया (उसके लिए `rd-agent enroll --sandbox` चलाएँ)।
 enroll-bad-reply = रिले के जवाब में काम का { $what } नहीं है: प्लेटफ़ॉर्म के सपोर्ट को बताएँ। इस कंप्यूटर की सेटिंग नहीं बदली गई।
 relay-device-revoked = प्लेटफ़ॉर्म ने इस कंप्यूटर की लॉगिन रिले तक पहुँच हटा दी है। कुछ नहीं भेजा गया। प्लेटफ़ॉर्म से नया एनरोलमेंट कोड लें, फिर `rd-agent enroll` दोबारा चलाएँ।
 relay-device-unknown = लॉगिन रिले इस कंप्यूटर को नहीं पहचानता (इसका एनरोलमेंट हटा दिया गया, या टोकन ग़लत है)। कुछ नहीं भेजा गया। प्लेटफ़ॉर्म से नया एनरोलमेंट कोड लें, फिर `rd-agent enroll` दोबारा चलाएँ।

@@ -23,6 +23,10 @@ pub struct Args {
     /// What the relay's device list calls this computer (default: its host name).
     #[arg(long)]
     pub label: Option<String>,
+    /// Trying rd-agent against a sandbox relay (`rd-relay --sandbox`): store the test Aadhaar it
+    /// offers as the operator's. Without it, the operator's own number is asked for.
+    #[arg(long)]
+    pub sandbox: bool,
 }
 
 pub fn run(args: Args, global: &Global) -> CmdResult {
@@ -66,7 +70,10 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
     secrets
         .set(SecretName::RelayToken, &reply.token)
         .map_err(secrets_error)?;
-    if let Some(a) = &reply.sandbox_aadhaar {
+    // A relay's test Aadhaar is stored only when the person said this is a sandbox: a relay
+    // that is not one must never choose the operator's number.
+    let sandbox_aadhaar = reply.sandbox_aadhaar.as_ref().filter(|_| args.sandbox);
+    if let Some(a) = sandbox_aadhaar {
         secrets.set(SecretName::Aadhaar, a).map_err(secrets_error)?;
     }
     secrets.save(&secrets_file).map_err(secrets_error)?;
@@ -79,8 +86,11 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
     if !global.json {
         eoutln!("{}", cat.render(&enrolled));
     }
+    if reply.sandbox_aadhaar.is_some() && !args.sandbox && !global.json {
+        eoutln!("{}", cat.tr("enroll-sandbox-aadhaar-ignored"));
+    }
     // The Aadhaar is the operator's: typed here, never known to the relay (but in a sandbox).
-    if reply.sandbox_aadhaar.is_none() {
+    if sandbox_aadhaar.is_none() {
         let typed = read_secret(SecretName::Aadhaar, cat)?;
         secrets
             .set(SecretName::Aadhaar, &typed)

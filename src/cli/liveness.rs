@@ -351,8 +351,10 @@ async fn result(a: ResultArgs, global: &Global) -> Result<Done, CliError> {
         .await
         .map_err(liveness_error)?;
     let verdict = judge(&result, a.min_confidence);
+    // The configured API is plain http only when it is on this machine (check_base_url).
+    let api_on_loopback = client.base_url().starts_with("http://");
     let (saved, problems) = match &a.save_images {
-        Some(dir) => save_images(&result, &session_id, dir).await?,
+        Some(dir) => save_images(&result, &session_id, dir, api_on_loopback).await?,
         None => (Vec::new(), Vec::new()),
     };
     if global.json {
@@ -474,6 +476,7 @@ async fn save_images(
     result: &SessionResult,
     session_id: &str,
     dir: &Path,
+    api_on_loopback: bool,
 ) -> Result<(Vec<SavedImage>, Vec<String>), CliError> {
     std::fs::create_dir_all(dir).map_err(|e| {
         CliError::new(
@@ -500,7 +503,7 @@ async fn save_images(
     for (which, img) in images {
         let bytes = match &img.source {
             ImageSource::Bytes { bytes } => bytes.clone(),
-            ImageSource::Url { url } => match fetch_image(url).await {
+            ImageSource::Url { url } => match fetch_image(url, api_on_loopback).await {
                 Ok(b) => b,
                 Err(e) => {
                     problems.push(format!("The {which} image could not be downloaded: {e}"));
@@ -549,11 +552,28 @@ async fn save_images(
     Ok((saved, problems))
 }
 
-/// Download an image the reply points to, with a deadline and a size cap. Such URLs are
-/// pre-signed: no InstantPay credentials are sent with them.
-async fn fetch_image(url: &str) -> Result<Vec<u8>, String> {
+/// Whether an image URL from the reply may be fetched: `https://` only, so no one on the way
+/// can swap the picture and the URL cannot point the download at a plain-HTTP service on the
+/// shop's network. Plain `http://` is allowed only to this machine, and only when InstantPay
+/// itself is configured on this machine (a sandbox or a test).
+fn image_url_allowed(url: &str, api_on_loopback: bool) -> Result<(), String> {
+    // The same rule as every server URL of ours: https, or plain http to loopback only.
+    let refused = || "the image URL is not https:// (only https is downloaded)".to_string();
+    instantpay::client::check_url(url, "the image URL").map_err(|_| refused())?;
+    if url.starts_with("http://") && !api_on_loopback {
+        return Err(refused());
+    }
+    Ok(())
+}
+
+/// Download an image the reply points to, with a deadline and a size cap, following no
+/// redirect (a redirect could lead the download anywhere). Such URLs are pre-signed: no
+/// InstantPay credentials are sent with them.
+async fn fetch_image(url: &str, api_on_loopback: bool) -> Result<Vec<u8>, String> {
+    image_url_allowed(url, api_on_loopback)?;
     let client = reqwest::Client::builder()
         .use_rustls_tls()
+        .redirect(reqwest::redirect::Policy::none())
         .connect_timeout(std::time::Duration::from_secs(10))
         .timeout(std::time::Duration::from_secs(30))
         .build()
@@ -578,4 +598,27 @@ async fn fetch_image(url: &str) -> Result<Vec<u8>, String> {
         out.extend_from_slice(&chunk);
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::image_url_allowed;
+
+    #[test]
+    fn only_https_images_are_downloaded_but_from_a_loopback_test_server() {
+        assert!(image_url_allowed("https://s3.example.in/a.jpg?sig=1", false).is_ok());
+        for refused in [
+            "http://images.example.in/a.jpg",
+            "http://127.0.0.1:9000/a.jpg",
+            "http://169.254.169.254/latest/meta-data",
+            "ftp://example.in/a.jpg",
+            "file:///etc/passwd",
+            "not a url",
+        ] {
+            assert!(image_url_allowed(refused, false).is_err(), "{refused}");
+        }
+        // With InstantPay itself on this machine (the sandbox, a test): loopback http too.
+        assert!(image_url_allowed("http://127.0.0.1:9000/a.jpg", true).is_ok());
+        assert!(image_url_allowed("http://images.example.in/a.jpg", true).is_err());
+    }
 }

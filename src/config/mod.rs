@@ -234,6 +234,14 @@ pub enum ConfigError {
         "no home or system directory found for the {what}: pass --config FILE and --state-dir DIR (or set RD_AGENT_CONFIG and RD_AGENT_STATE_DIR)"
     )]
     NoLocation { what: String },
+    #[error(
+        "{path} can be changed by other users (mode {mode:o}), who could then replace rd-agent's files: run `chmod go-w {path}` (or choose another directory)"
+    )]
+    DirWritable { path: PathBuf, mode: u32 },
+    #[error(
+        "{path} belongs to another user (uid {uid}), who could replace rd-agent's files: run `sudo chown $(id -u) {path}`, or choose a directory of your own"
+    )]
+    DirOwner { path: PathBuf, uid: u32 },
 }
 
 impl ConfigError {
@@ -274,6 +282,12 @@ impl ConfigError {
             ConfigError::NoLocation { what } => {
                 Msg::new("config-error-no-location").arg("what", what.as_str())
             }
+            ConfigError::DirWritable { path: p, mode } => Msg::new("config-error-dir-writable")
+                .arg("path", path(p))
+                .arg("mode", format!("{mode:o}")),
+            ConfigError::DirOwner { path: p, uid } => Msg::new("config-error-dir-owner")
+                .arg("path", path(p))
+                .arg("uid", *uid),
         }
     }
 }
@@ -362,6 +376,11 @@ fn default_state_dir(scope: Scope) -> Result<PathBuf, ConfigError> {
 impl Config {
     /// Read `path` (a missing file means all defaults), then apply the process environment.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        // A config in a directory others can rearrange could be swapped for theirs.
+        if path.is_file() {
+            let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+            check_dir(dir.unwrap_or(Path::new(".")))?;
+        }
         let text: String = read_capped(path)?.unwrap_or_default();
         Config::from_sources(&text, &path.display().to_string(), std::env::vars())
     }
@@ -741,7 +760,14 @@ pub fn write_file_atomic(path: &Path, text: &str, private: bool) -> Result<(), C
         reason: e.to_string(),
     };
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(werr)?;
+        // A directory this creates is private (0700), like the state directory: the config
+        // and the secrets in it are rd-agent's alone.
+        if !dir.is_dir() {
+            let mut b = std::fs::DirBuilder::new();
+            crate::platform::fs::private_dir(&mut b);
+            b.create(dir).map_err(werr)?;
+        }
+        check_dir(dir)?;
     }
     // A temporary name of our own, created exclusively: a file or link someone placed there
     // beforehand makes this fail instead of being written through.
@@ -774,18 +800,42 @@ pub fn write_file_atomic(path: &Path, text: &str, private: bool) -> Result<(), C
 }
 
 /// Create the state directory if missing, private to its owner (0700 on Unix): it holds the
-/// secrets file, the ledger and the logs.
+/// secrets file, the ledger and the logs. An existing one must be its owner's alone
+/// ([`check_dir`]).
 pub fn ensure_state_dir(dir: &Path) -> Result<(), ConfigError> {
     let werr = |e: std::io::Error| ConfigError::Write {
         path: dir.to_path_buf(),
         reason: e.to_string(),
     };
-    if dir.is_dir() {
-        return Ok(());
+    if !dir.is_dir() {
+        let mut b = std::fs::DirBuilder::new();
+        crate::platform::fs::private_dir(&mut b);
+        b.create(dir).map_err(werr)?;
     }
-    let mut b = std::fs::DirBuilder::new();
-    crate::platform::fs::private_dir(&mut b);
-    b.create(dir).map_err(werr)
+    check_dir(dir)
+}
+
+/// Refuse a config or state directory that someone other than its owner could rearrange:
+/// owned by this process's user or by root, and not writable by group or others (on Windows
+/// the service's own DACL does this, `platform::fs::lock_down`). The installed service's
+/// /etc/rd-agent (root, 0755) passes; a directory under /tmp shared with others does not.
+pub fn check_dir(dir: &Path) -> Result<(), ConfigError> {
+    use crate::platform::DirProblem;
+    match crate::platform::fs::dir_problem(dir) {
+        Ok(None) => Ok(()),
+        Ok(Some(DirProblem::Writable { mode })) => Err(ConfigError::DirWritable {
+            path: dir.to_path_buf(),
+            mode,
+        }),
+        Ok(Some(DirProblem::Owner { uid })) => Err(ConfigError::DirOwner {
+            path: dir.to_path_buf(),
+            uid,
+        }),
+        Err(e) => Err(ConfigError::Read {
+            path: dir.to_path_buf(),
+            reason: e.to_string(),
+        }),
+    }
 }
 
 #[cfg(test)]

@@ -51,13 +51,12 @@ impl LoginLock {
             path: path.clone(),
             source,
         };
-        let file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(err)?;
+        // Never through a link someone placed in the state directory, and private.
+        let mut opts = OpenOptions::new();
+        opts.read(true).write(true).create(true).truncate(false);
+        crate::platform::fs::no_follow(&mut opts);
+        crate::platform::fs::file_mode(&mut opts, true);
+        let file = opts.open(&path).map_err(err)?;
         let file = match file.try_lock() {
             Ok(()) => file,
             Err(TryLockError::WouldBlock) => {
@@ -76,8 +75,13 @@ impl LoginLock {
             std::process::id(),
             now.format("%H:%M")
         );
-        // Best effort: the lock is the guarantee, the holder file only explains a wait.
-        if let Ok(mut f) = File::create(dir.join(HOLDER_FILE)) {
+        // Best effort: the lock is the guarantee, the holder file only explains a wait. A link
+        // at its name is not followed (its target is never written).
+        let mut opts = OpenOptions::new();
+        opts.write(true).create(true).truncate(true);
+        crate::platform::fs::no_follow(&mut opts);
+        crate::platform::fs::file_mode(&mut opts, true);
+        if let Ok(mut f) = opts.open(dir.join(HOLDER_FILE)) {
             let _ = f.write_all(me.as_bytes());
         }
         Ok(LoginLock { _file: Some(file) })

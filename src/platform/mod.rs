@@ -42,6 +42,17 @@ impl ServiceFailure {
     pub const PERMISSIONS: u32 = 3;
 }
 
+/// Why a directory rd-agent keeps its config or state in could be rearranged by someone else
+/// (`fs::dir_problem`): then another user could replace the config (point the relay or
+/// InstantPay at a host of their own) or plant links among the state files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DirProblem {
+    /// Owned by another user than this process's, and not by root.
+    Owner { uid: u32 },
+    /// Group or others may create, remove or rename files in it (mode shown in octal).
+    Writable { mode: u32 },
+}
+
 /// Why the service's files could not be kept to SYSTEM and Administrators (`fs::lock_down`).
 #[derive(Debug, thiserror::Error)]
 pub enum LockDownError {

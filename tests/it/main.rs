@@ -14,5 +14,6 @@ mod rd;
 mod rd_cli;
 mod relay;
 mod shipping;
+mod state_dir;
 mod support;
 mod upgrade;

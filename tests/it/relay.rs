@@ -89,7 +89,7 @@ impl Fleet {
     pub(crate) fn enroll(&self, name: &str) -> Output {
         let code = self.code();
         self.agent(name)
-            .args(["enroll", "--relay", &self.url, "--code", &code])
+            .args(["enroll", "--sandbox", "--relay", &self.url, "--code", &code])
             .output()
             .unwrap()
     }
@@ -226,7 +226,14 @@ fn an_enrolment_code_works_once() {
     let run = |pc: &str| {
         fleet
             .agent(pc)
-            .args(["enroll", "--relay", &fleet.url, "--code", &code])
+            .args([
+                "enroll",
+                "--sandbox",
+                "--relay",
+                &fleet.url,
+                "--code",
+                &code,
+            ])
             .output()
             .unwrap()
     };

@@ -20,6 +20,38 @@ pub fn group_readable_dir(dir: &Path) -> io::Result<()> {
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o750))
 }
 
+/// Never follow a link at the path itself: a link someone placed in the state directory must
+/// not make rd-agent write to its target (`O_NOFOLLOW`: opening a link fails with ELOOP).
+pub fn no_follow(opts: &mut OpenOptions) {
+    opts.custom_flags(libc::O_NOFOLLOW);
+}
+
+/// Why a directory rd-agent keeps its config or state in may be rearranged by someone else.
+pub fn dir_problem(dir: &Path) -> io::Result<Option<crate::platform::DirProblem>> {
+    use crate::platform::DirProblem;
+    use std::os::unix::fs::MetadataExt;
+    let meta = std::fs::metadata(dir)?;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    let me = unsafe { libc::geteuid() };
+    if meta.uid() != me && meta.uid() != 0 {
+        return Ok(Some(DirProblem::Owner { uid: meta.uid() }));
+    }
+    let mode = meta.mode() & 0o7777;
+    if mode & 0o022 != 0 {
+        return Ok(Some(DirProblem::Writable { mode }));
+    }
+    Ok(None)
+}
+
+/// Make an existing file private to its owner (0600): files SQLite creates follow the umask.
+pub fn make_private(path: &Path) -> io::Result<()> {
+    let meta = std::fs::symlink_metadata(path)?;
+    if meta.permissions().mode() & 0o077 != 0 {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}
+
 /// True when group or others may read or write the file.
 pub fn open_to_others(file: &File) -> io::Result<bool> {
     Ok(file.metadata()?.permissions().mode() & 0o077 != 0)

@@ -20,6 +20,27 @@ pub fn open_to_others(_file: &File) -> io::Result<bool> {
     Ok(false)
 }
 
+/// Open a reparse point (a symbolic link or junction) itself rather than what it points to:
+/// Windows' counterpart of `O_NOFOLLOW` (FILE_FLAG_OPEN_REPARSE_POINT).
+pub fn no_follow(opts: &mut OpenOptions) {
+    use std::os::windows::fs::OpenOptionsExt;
+    // winbase.h's FILE_FLAG_OPEN_REPARSE_POINT (windows-sys has it behind a feature we do
+    // not otherwise need).
+    const FILE_FLAG_OPEN_REPARSE_POINT: u32 = 0x0020_0000;
+    opts.custom_flags(FILE_FLAG_OPEN_REPARSE_POINT);
+}
+
+/// Windows has no modes: the service gives its folders a DACL of their own at start
+/// (`lock_down`), and refuses to run when others can still write them.
+pub fn dir_problem(_dir: &Path) -> io::Result<Option<crate::platform::DirProblem>> {
+    Ok(None)
+}
+
+/// The file inherits its folder's DACL.
+pub fn make_private(_path: &Path) -> io::Result<()> {
+    Ok(())
+}
+
 /// Windows has no directory fsync; NTFS journals the rename itself.
 pub fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
