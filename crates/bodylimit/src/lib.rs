@@ -6,7 +6,9 @@
 //! `Connection: close`.
 //!
 //! connpay-server and rd-relay both read their bodies through [`read`] and answer an oversized
-//! one through [`too_large`].
+//! one through [`too_large`]. The deadline on a body is the server's (crates/server-base,
+//! serve.rs): a body that misses it fails with an `io::Error` of kind `TimedOut`, which [`read`]
+//! reports as [`Read::TimedOut`].
 
 use std::time::Duration;
 
@@ -27,6 +29,22 @@ pub enum Read {
     TooLarge(Body),
     /// The client broke off or sent a malformed chunked body.
     Broken,
+    /// The body did not arrive whole within the server's body deadline.
+    TimedOut,
+}
+
+/// Whether `error`, or one of its sources, is an I/O time-out.
+fn timed_out(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(e) = next {
+        if e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        next = e.source();
+    }
+    false
 }
 
 /// The declared length, when the request declares one.
@@ -48,8 +66,10 @@ pub async fn read(headers: &HeaderMap, mut body: Body, max: usize) -> Read {
     }
     let mut buf = Vec::with_capacity(declared.map_or(0, |n| n as usize));
     while let Some(frame) = body.frame().await {
-        let Ok(frame) = frame else {
-            return Read::Broken;
+        let frame = match frame {
+            Ok(frame) => frame,
+            Err(e) if timed_out(&e) => return Read::TimedOut,
+            Err(_) => return Read::Broken,
         };
         if let Ok(data) = frame.into_data() {
             if buf.len() + data.len() > max {
@@ -122,6 +142,39 @@ mod tests {
     async fn an_undeclared_body_over_the_limit_is_refused_as_it_arrives() {
         let got = read(&HeaderMap::new(), Body::from("hello!"), 5).await;
         assert!(matches!(got, Read::TooLarge(_)));
+    }
+
+    #[tokio::test]
+    async fn a_body_past_its_deadline_is_told_from_a_broken_one() {
+        let stream = futures_stream(std::io::ErrorKind::TimedOut);
+        assert!(matches!(
+            read(&HeaderMap::new(), stream, 5).await,
+            Read::TimedOut
+        ));
+        let stream = futures_stream(std::io::ErrorKind::ConnectionReset);
+        assert!(matches!(
+            read(&HeaderMap::new(), stream, 5).await,
+            Read::Broken
+        ));
+    }
+
+    /// A body whose first frame is an error of `kind`, as a connection's would be.
+    struct Failing(std::io::ErrorKind);
+
+    impl axum::body::HttpBody for Failing {
+        type Data = Bytes;
+        type Error = std::io::Error;
+
+        fn poll_frame(
+            self: std::pin::Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
+            std::task::Poll::Ready(Some(Err(std::io::Error::new(self.0, "x"))))
+        }
+    }
+
+    fn futures_stream(kind: std::io::ErrorKind) -> Body {
+        Body::new(Failing(kind))
     }
 
     #[tokio::test]

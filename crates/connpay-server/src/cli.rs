@@ -2,6 +2,10 @@
 //! environment (`CONNPAY_ENDPOINT_ID`, `CONNPAY_CONTROL_KEY` or `CONNPAY_CONTROL_KEY_FILE`), never
 //! from argv, and the key is never logged. The database URL may carry a password, so it can
 //! come from `CONNPAY_DB_URL` or `CONNPAY_DB_URL_FILE` instead of `--db`.
+//!
+//! The flags for what every server shares (TLS, the operations guard, logging, deadlines and
+//! connection caps) are crates/server-base's `ServerArgs`, with the same names in rd-relay;
+//! each may also be set as `CONNPAY_<FLAG>`. This file keeps what is connpay's own.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -9,21 +13,19 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, anyhow, bail};
-use clap::{Parser, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
+use server_base::ServerArgs;
+use server_base::secret::{Source, warn_if_shared};
 
 use super::store::StoreOptions;
-use super::{AddressList, Config, ControlKey, Store, Tls};
+use super::{AddressList, Config, ControlKey, Store};
+use crate::console;
 
 /// The database when none is given.
 const DEFAULT_DB: &str = "connpay.sqlite3";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum LogFormat {
-    /// Lines for people.
-    Text,
-    /// One JSON object per line, for log collectors.
-    Json,
-}
+/// The prefix of this server's environment variables (`CONNPAY_TRUST_PROXY`, `CONNPAY_LOG`).
+const ENV_PREFIX: &str = "CONNPAY";
 
 fn address_list(text: &str) -> Result<AddressList, String> {
     AddressList::parse(text)
@@ -38,10 +40,15 @@ fn address_list(text: &str) -> Result<AddressList, String> {
                   CONNPAY_CONTROL_KEY_FILE (a file holding the key; one of the two is required). \
                   CONNPAY_DB_URL or CONNPAY_DB_URL_FILE give the store instead of --db, so that a \
                   database password never appears in the process list. \
-                  RUST_LOG sets the log level (default info). SIGHUP reads the TLS certificate \
-                  and key again."
+                  CONNPAY_LOG (or RUST_LOG) sets the log level (default info). \
+                  CONNPAY_OPS_TOKEN or CONNPAY_OPS_TOKEN_FILE set the operations token. Every \
+                  flag of the shared server settings may be set as CONNPAY_<FLAG> too \
+                  (CONNPAY_TRUST_PROXY, CONNPAY_MAX_CONNECTIONS). SIGHUP reads the TLS \
+                  certificate and key again."
 )]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Command>,
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:8080")]
     listen: SocketAddr,
@@ -56,27 +63,10 @@ struct Args {
     /// CA certificates (PEM) that vouch for the PostgreSQL server, instead of the Mozilla roots.
     #[arg(long, env = "CONNPAY_DB_CA_FILE")]
     db_ca_file: Option<PathBuf>,
-    /// Serve HTTPS with this certificate chain (PEM, the server's own first); needs --tls-key.
-    #[arg(long, requires = "tls_key")]
-    tls_cert: Option<PathBuf>,
-    /// The private key of --tls-cert (PEM, unencrypted; keep it chmod 600).
-    #[arg(long, requires = "tls_cert")]
-    tls_key: Option<PathBuf>,
     /// Only these networks may call check (ConnPay's addresses): CIDR[,CIDR...]. Without it
     /// check is open to every address.
     #[arg(long, env = "CONNPAY_CHECK_ALLOW", value_parser = address_list)]
     check_allow: Option<AddressList>,
-    /// Reverse proxies in front of this server (CIDR[,CIDR...]): their X-Forwarded-For names the
-    /// client, for --check-allow and the limits per address. Never list addresses that clients
-    /// can connect from directly.
-    #[arg(long, env = "CONNPAY_TRUST_PROXY", value_parser = address_list)]
-    trust_proxy: Option<AddressList>,
-    /// Who may read /healthz and /metrics (CIDR[,CIDR...]).
-    #[arg(long, default_value = "127.0.0.0/8,::1", value_parser = address_list)]
-    ops_allow: AddressList,
-    /// Log lines for people (text) or one JSON object per line (json).
-    #[arg(long, value_enum, default_value_t = LogFormat::Text)]
-    log_format: LogFormat,
     /// Seconds a verification session stays valid after initiate.
     #[arg(long, default_value_t = 1800, value_parser = clap::value_parser!(u32).range(1..=86_400))]
     session_ttl_secs: u32,
@@ -102,25 +92,28 @@ struct Args {
     /// Burst allowed per access token and per invoice.
     #[arg(long, default_value_t = 10.0)]
     burst_per_token: f64,
-    /// Seconds without a byte from the client after which a connection is closed.
-    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=3_600))]
-    idle_timeout_secs: u64,
-    /// Print this manual page (roff, for `man -l -`) on stdout and exit; packaging uses it.
+    /// Print this manual page (roff, for `man -l -`) on stdout and exit; `connpay-server man`
+    /// does the same (the flag is kept for packaging scripts that call it).
     #[arg(long, hide = true)]
     man: bool,
-    /// Seconds a request's headers (and a TLS handshake) may take to arrive.
-    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
-    header_timeout_secs: u64,
-    /// Open connections at most (keep it below the process's file descriptor limit).
-    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
-    max_connections: u32,
-    /// Open connections per client address at most (IPv6: per /64); more are closed at once.
-    /// Trusted proxies are not held to it.
-    #[arg(long, default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
-    max_connections_per_address: u32,
     /// Seconds between sweeps of expired sessions.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     sweep_secs: u64,
+    #[command(flatten)]
+    server: ServerArgs,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve (what `connpay-server` does without a command).
+    Serve,
+    /// Print the manual page (roff) on stdout: `connpay-server man | man -l -`.
+    Man,
+}
+
+/// The command line, with the shared flags readable from `CONNPAY_<FLAG>`.
+fn command() -> clap::Command {
+    server_base::args::with_env(Args::command(), ENV_PREFIX)
 }
 
 /// Reads the endpoint id and the control key from the environment.
@@ -134,26 +127,13 @@ fn secrets_from_env() -> anyhow::Result<(String, ControlKey)> {
     {
         bail!("CONNPAY_ENDPOINT_ID must be 1 to 64 printable characters, as ConnPay issued it");
     }
-    let inline = std::env::var("CONNPAY_CONTROL_KEY").ok();
-    let file = std::env::var_os("CONNPAY_CONTROL_KEY_FILE");
-    let text = zeroize::Zeroizing::new(match (inline, file) {
-        (Some(_), Some(_)) => {
-            bail!("Set only one of CONNPAY_CONTROL_KEY and CONNPAY_CONTROL_KEY_FILE")
-        }
-        (Some(k), None) => k,
-        (None, Some(path)) => {
-            warn_if_shared(std::path::Path::new(&path), "control key file");
-            std::fs::read_to_string(&path).with_context(|| {
-            format!(
-                "Cannot read the control key file {}; check CONNPAY_CONTROL_KEY_FILE and its permissions",
-                    std::path::Path::new(&path).display()
-                )
-            })?
-        }
-        (None, None) => {
-            bail!("Set CONNPAY_CONTROL_KEY, or CONNPAY_CONTROL_KEY_FILE to a file holding the key")
-        }
-    });
+    let text = Source::env("the control key", "CONNPAY_CONTROL_KEY")
+        .read()?
+        .ok_or_else(|| {
+            anyhow!(
+                "Set CONNPAY_CONTROL_KEY, or CONNPAY_CONTROL_KEY_FILE to a file holding the key"
+            )
+        })?;
     let key = ControlKey::parse(&text)?;
     Ok((endpoint_id, key))
 }
@@ -180,7 +160,7 @@ fn db_url(flag: Option<String>) -> anyhow::Result<zeroize::Zeroizing<String>> {
         url
     } else if let Some(path) = file {
         let path = std::path::Path::new(&path);
-        warn_if_shared(path, "database URL file");
+        warn_if_shared(path, "the database URL");
         std::fs::read_to_string(path)
             .with_context(|| {
                 format!(
@@ -203,47 +183,6 @@ fn db_url(flag: Option<String>) -> anyhow::Result<zeroize::Zeroizing<String>> {
 fn has_password(url: &str) -> bool {
     url.parse::<tokio_postgres::Config>()
         .is_ok_and(|c| c.get_password().is_some())
-}
-
-/// Warns when a file of secrets can be read by anyone but its owner.
-fn warn_if_shared(path: &std::path::Path, what: &str) {
-    if crate::os::shared_with_others(path) {
-        tracing::warn!(
-            "the {what} {} is readable by other users; chmod 600 it",
-            path.display()
-        );
-    }
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let term = crate::os::terminate();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
-    tracing::info!("shutting down");
-}
-
-/// Reads the certificate again on every SIGHUP.
-fn reload_on_hangup(tls: Option<Tls>) {
-    let mut hangups = crate::os::Hangups::listen();
-    tokio::spawn(async move {
-        loop {
-            hangups.next().await;
-            match &tls {
-                Some(tls) => match tls.reload() {
-                    Ok(()) => tracing::info!("SIGHUP: TLS certificate and key read again"),
-                    Err(e) => {
-                        tracing::error!("SIGHUP: {e}; still serving the previous certificate")
-                    }
-                },
-                None => tracing::info!("SIGHUP: nothing to reload (no --tls-cert)"),
-            }
-        }
-    });
 }
 
 /// What of a database URL may be shown: a SQLite path as it is; for PostgreSQL only the
@@ -286,26 +225,19 @@ fn display_db(db: &str) -> String {
 }
 
 pub fn main() -> ExitCode {
-    let args = Args::parse();
-    if args.man {
+    let args = match Args::from_arg_matches(&command().get_matches()) {
+        Ok(a) => a,
+        Err(e) => e.exit(),
+    };
+    if args.man || matches!(args.command, Some(Command::Man)) {
         return print_man();
     }
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let logs = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        // Not reported with an eprintln!, which panics on a broken stderr (journald restarted).
-        .log_internal_errors(false)
-        .with_env_filter(filter);
-    match args.log_format {
-        LogFormat::Text => logs.init(),
-        LogFormat::Json => logs.json().flatten_event(true).init(),
-    }
+    server_base::logging::init(args.server.log_format, ENV_PREFIX);
 
     let (endpoint_id, control_key) = match secrets_from_env() {
         Ok(v) => v,
         Err(e) => {
-            eprintln!("connpay-server: {e:#}");
+            console::error(&format!("{e:#}"));
             return ExitCode::from(2);
         }
     };
@@ -317,27 +249,38 @@ pub fn main() -> ExitCode {
     config.rate_per_address = (args.rate_per_address, args.burst_per_address);
     config.rate_per_token = (args.rate_per_token, args.burst_per_token);
     config.sweep_every = Duration::from_secs(args.sweep_secs);
-    config.idle_timeout = Duration::from_secs(args.idle_timeout_secs);
-    config.max_connections = args.max_connections as usize;
-    config.max_connections_per_address = args.max_connections_per_address as usize;
-    config.header_read_timeout = Duration::from_secs(args.header_timeout_secs);
+    let server = &args.server;
+    let limits = server.limits(config.deadline + Duration::from_secs(1));
+    config.idle_timeout = limits.idle;
+    config.max_connections = limits.max_connections;
+    config.max_connections_per_address = limits.per_address;
+    config.header_read_timeout = limits.header_read;
+    config.body_read_timeout = limits.body_read;
+    config.drain_timeout = Some(limits.drain);
     config.check_allow = args.check_allow.clone();
-    config.trust_proxy = args.trust_proxy.clone().unwrap_or_default();
-    config.ops_allow = args.ops_allow.clone();
-    if let (Some(cert), Some(key)) = (&args.tls_cert, &args.tls_key) {
-        warn_if_shared(key, "TLS key file");
-        match Tls::load(cert, key) {
-            Ok(tls) => config.tls = Some(tls),
-            Err(e) => {
-                eprintln!("connpay-server: {e}");
-                return ExitCode::from(2);
-            }
+    config.trust_proxy = server.trust_proxy.clone().unwrap_or_default();
+    config.ops_allow = server.ops_allow.clone();
+    match Source::env("the ops token", "CONNPAY_OPS_TOKEN")
+        .or_file_flag("--ops-token-file", server.ops_token_file.clone())
+        .read()
+    {
+        Ok(token) => config.ops_token = token,
+        Err(e) => {
+            console::error(&e.to_string());
+            return ExitCode::from(2);
+        }
+    }
+    match server.tls() {
+        Ok(tls) => config.tls = tls,
+        Err(e) => {
+            console::error(&e.to_string());
+            return ExitCode::from(2);
         }
     }
     let db = match db_url(args.db.clone()) {
         Ok(db) => db,
         Err(e) => {
-            eprintln!("connpay-server: {e:#}");
+            console::error(&format!("{e:#}"));
             return ExitCode::from(2);
         }
     };
@@ -355,7 +298,7 @@ pub fn main() -> ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("connpay-server: cannot start the async runtime: {e}");
+            console::error(&format!("cannot start the async runtime: {e}"));
             return ExitCode::from(5);
         }
     };
@@ -363,17 +306,17 @@ pub fn main() -> ExitCode {
         let store = match Store::open_with(&db, &store_options).await {
             Ok(s) => s,
             Err(e) => {
-                eprintln!("connpay-server: {e}");
+                console::error(&e.to_string());
                 return ExitCode::from(2);
             }
         };
         let listener = match tokio::net::TcpListener::bind(args.listen).await {
             Ok(l) => l,
             Err(e) => {
-                eprintln!(
-                    "connpay-server: cannot listen on {}: {e}; choose another --listen address",
+                console::error(&format!(
+                    "cannot listen on {}: {e}; choose another --listen address",
                     args.listen
-                );
+                ));
                 return ExitCode::from(2);
             }
         };
@@ -382,7 +325,7 @@ pub fn main() -> ExitCode {
             .map(|a| a.to_string())
             .unwrap_or_default();
         // One line on stdout, so scripts and tests that bind port 0 learn the port.
-        println!("listening on {local}");
+        console::line(&format!("listening on {local}"));
         let scheme = if config.tls.is_some() {
             "https"
         } else {
@@ -393,11 +336,11 @@ pub fn main() -> ExitCode {
             store.kind(),
             display_db(&db)
         );
-        reload_on_hangup(config.tls.clone());
-        match super::run(listener, store, config, shutdown_signal()).await {
+        server_base::signals::reload_on_hangup(config.tls.clone());
+        match super::run(listener, store, config, server_base::signals::shutdown()).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                eprintln!("connpay-server: the server stopped: {e}");
+                console::error(&format!("the server stopped: {e}"));
                 ExitCode::from(5)
             }
         }
@@ -406,16 +349,10 @@ pub fn main() -> ExitCode {
 
 /// The manual page, from the same definitions as `--help`.
 fn print_man() -> ExitCode {
-    use clap::CommandFactory;
-    let mut page = Vec::new();
-    match clap_mangen::Man::new(Args::command()).render(&mut page) {
-        Ok(()) => {
-            use std::io::Write;
-            let _ = std::io::stdout().write_all(&page);
-            ExitCode::SUCCESS
-        }
+    match server_base::man::print(command()) {
+        Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("connpay-server: could not write the manual page: {e}");
+            console::error(&format!("could not write the manual page: {e}"));
             ExitCode::from(1)
         }
     }
@@ -441,7 +378,40 @@ mod tests {
     fn args_parse() {
         let a = Args::try_parse_from(["connpay-server", "--listen", "127.0.0.1:0"]).unwrap();
         assert_eq!(a.db, None);
-        assert_eq!(a.ops_allow, AddressList::loopback());
+        assert_eq!(a.server.ops_allow, AddressList::loopback());
+        assert!(a.command.is_none());
+        let a = Args::try_parse_from(["connpay-server", "man"]).unwrap();
+        assert!(matches!(a.command, Some(Command::Man)));
+        // Every flag of before keeps its name.
+        for flag in [
+            "--tls-cert",
+            "--trust-proxy",
+            "--ops-allow",
+            "--log-format",
+            "--idle-timeout-secs",
+            "--header-timeout-secs",
+            "--max-connections",
+            "--max-connections-per-address",
+            "--check-allow",
+            "--deadline-ms",
+            "--max-body",
+            "--sweep-secs",
+            "--db-ca-file",
+        ] {
+            let long = flag.trim_start_matches("--");
+            assert!(
+                command()
+                    .get_arguments()
+                    .any(|a| a.get_long() == Some(long)),
+                "{flag}"
+            );
+        }
+        let trust = command()
+            .get_arguments()
+            .find(|a| a.get_id() == "trust_proxy")
+            .and_then(|a| a.get_env().map(|e| e.to_os_string()))
+            .unwrap();
+        assert_eq!(trust, "CONNPAY_TRUST_PROXY");
         assert!(Args::try_parse_from(["connpay-server", "--control-key", "x"]).is_err());
         // A certificate needs its key, and lists must parse.
         assert!(Args::try_parse_from(["connpay-server", "--tls-cert", "c.pem"]).is_err());

@@ -37,7 +37,11 @@ pub struct Config {
     /// them (the connection's opening, or the previous answer), however slowly the client
     /// dribbles them; a TLS handshake has the same bound before that.
     pub header_read_timeout: Duration,
-    /// Open connections at most; further clients wait in the accept queue.
+    /// A request's body must have arrived whole this long after its headers.
+    pub body_read_timeout: Duration,
+    /// Open connections at most (kept below the open-file limit); at the cap the oldest
+    /// connection that has not sent a whole request is closed for a new one
+    /// (crates/server-base, serve.rs).
     pub max_connections: usize,
     /// Open connections per client host at most; more are closed at once. Trusted proxies
     /// are not held to it.
@@ -46,8 +50,13 @@ pub struct Config {
     pub check_allow: Option<AddressList>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trust_proxy: AddressList,
-    /// Who may read `/healthz` and `/metrics`.
+    /// Who may read `/healthz` and `/metrics` (with `trust_proxy` and `ops_token`: the guard
+    /// of crates/server-base, ops.rs).
     pub ops_allow: AddressList,
+    /// The bearer token `/healthz` and `/metrics` then ask of all but direct loopback requests.
+    pub ops_token: Option<zeroize::Zeroizing<String>>,
+    /// How long shutdown waits for requests in flight; `None`: the deadline and a second.
+    pub drain_timeout: Option<Duration>,
     /// HTTPS with this certificate; plain HTTP when `None`.
     pub tls: Option<Tls>,
     pub clock: Arc<dyn Clock>,
@@ -56,7 +65,8 @@ pub struct Config {
 impl Config {
     /// The defaults: 30-minute sessions and tokens, 16 KiB bodies, 10 s deadline,
     /// 100 requests/s (burst 200) per address, 5/s (burst 10) per token, sweep every minute,
-    /// connections closed after 30 s without a byte, headers within 10 s, 1000 connections at
+    /// connections closed after 30 s without a byte, headers within 10 s, bodies within 10 s of
+    /// their headers, 1000 connections at
     /// most and 64 per client host, check open to all, operations endpoints to loopback only.
     pub fn new(endpoint_id: impl Into<String>, control_key: ControlKey) -> Config {
         Config {
@@ -71,11 +81,14 @@ impl Config {
             sweep_every: Duration::from_secs(60),
             idle_timeout: Duration::from_secs(30),
             header_read_timeout: Duration::from_secs(10),
+            body_read_timeout: Duration::from_secs(10),
             max_connections: 1000,
             max_connections_per_address: 64,
             check_allow: None,
             trust_proxy: AddressList::default(),
             ops_allow: AddressList::loopback(),
+            ops_token: None,
+            drain_timeout: None,
             tls: None,
             clock: Arc::new(SystemClock),
         }
@@ -96,6 +109,7 @@ impl std::fmt::Debug for Config {
             .field("sweep_every", &self.sweep_every)
             .field("idle_timeout", &self.idle_timeout)
             .field("header_read_timeout", &self.header_read_timeout)
+            .field("body_read_timeout", &self.body_read_timeout)
             .field("max_connections", &self.max_connections)
             .field(
                 "max_connections_per_address",
@@ -104,6 +118,8 @@ impl std::fmt::Debug for Config {
             .field("check_allow", &self.check_allow)
             .field("trust_proxy", &self.trust_proxy)
             .field("ops_allow", &self.ops_allow)
+            .field("ops_token", &self.ops_token.as_ref().map(|_| "(set)"))
+            .field("drain_timeout", &self.drain_timeout)
             .field("tls", &self.tls)
             .finish_non_exhaustive()
     }

@@ -28,6 +28,12 @@ pub enum ReplyError {
     NulCharacter,
     #[error("The request body is larger than this server accepts.")]
     BodyTooLarge,
+    #[error("The request body names the same field twice in one object.")]
+    DuplicateKey,
+    #[error("The request body must be JSON, sent with Content-Type: application/json.")]
+    UnsupportedMediaType,
+    #[error("The request body did not arrive in time.")]
+    BodyTimedOut,
     /// The name of the missing field (a fixed path such as `session.nonce`, never input).
     #[error("A required field is missing: {0}.")]
     MissingField(&'static str),
@@ -46,7 +52,8 @@ pub enum ReplyError {
     TokenConflict,
     #[error("Too many requests; slow down and retry later.")]
     RateLimited,
-    /// `--check-allow` or `--ops-allow` does not include the caller.
+    /// `--check-allow` does not include the caller, or the operations guard refused it
+    /// (crates/server-base, ops.rs).
     #[error("This call is not accepted from your address.")]
     AddressNotAllowed,
     #[error("The request took too long; retry later.")]
@@ -66,8 +73,11 @@ impl ReplyError {
             | ReplyError::WrongShape
             | ReplyError::NulCharacter
             | ReplyError::MissingField(_)
-            | ReplyError::InvalidField(..) => StatusCode::BAD_REQUEST,
+            | ReplyError::InvalidField(..)
+            | ReplyError::DuplicateKey => StatusCode::BAD_REQUEST,
             ReplyError::BodyTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ReplyError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ReplyError::BodyTimedOut => StatusCode::REQUEST_TIMEOUT,
             ReplyError::AccessDenied => StatusCode::UNAUTHORIZED,
             ReplyError::UnknownInvoice => StatusCode::NOT_FOUND,
             ReplyError::SessionExpired | ReplyError::Mismatch | ReplyError::AddressNotAllowed => {
@@ -88,6 +98,9 @@ impl ReplyError {
             | ReplyError::WrongShape
             | ReplyError::NulCharacter
             | ReplyError::BodyTooLarge
+            | ReplyError::DuplicateKey
+            | ReplyError::UnsupportedMediaType
+            | ReplyError::BodyTimedOut
             | ReplyError::MissingField(_)
             | ReplyError::InvalidField(..)
             | ReplyError::NotFound
@@ -110,6 +123,9 @@ impl ReplyError {
             ReplyError::MalformedJson => "MALFORMED_JSON",
             ReplyError::WrongShape => "WRONG_SHAPE",
             ReplyError::BodyTooLarge => "BODY_TOO_LARGE",
+            ReplyError::DuplicateKey => "DUPLICATE_KEY",
+            ReplyError::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+            ReplyError::BodyTimedOut => "BODY_TIMEOUT",
             ReplyError::MissingField(_) => "MISSING_FIELD",
             ReplyError::InvalidField(..) | ReplyError::NulCharacter => "INVALID_FIELD",
             ReplyError::AccessDenied => "ACCESS_DENIED",

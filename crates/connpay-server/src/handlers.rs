@@ -30,15 +30,17 @@ use super::model::{
     CheckSessionOut, HeldData, InitiateRequest, InitiateResponse, InitiateSessionOut,
     TransactionOut, parse_json, validate_invoice_id,
 };
-use super::serve::RemoteAddr;
 use super::store::Store;
 use super::store::{Consume, SessionRecord, StoreError, TokenRecord, token_hash};
 use bodylimit::Read;
 use ratelimit::RateLimiter;
+use server_base::{OpsGuard, RemoteAddr};
 
 /// What every handler shares.
 pub(crate) struct AppState {
     pub config: Config,
+    /// Who may read `/healthz` and `/metrics` (crates/server-base, ops.rs).
+    pub ops: OpsGuard,
     pub store: Store,
     pub by_address: RateLimiter,
     pub by_token: RateLimiter,
@@ -104,7 +106,13 @@ async fn guarded(
     let listed = |l: &AddressList| client.is_some_and(|c| l.contains(c));
     let allowed = match route {
         Route::Check => cfg.check_allow.as_ref().is_none_or(listed),
-        Route::Health | Route::Metrics => listed(&cfg.ops_allow),
+        Route::Health | Route::Metrics => match state.ops.check(peer, request.headers()) {
+            Ok(()) => true,
+            Err(why) => {
+                tracing::debug!(peer = %peer, "operations endpoint refused: {why}");
+                false
+            }
+        },
         _ => true,
     };
     if !allowed {
@@ -125,17 +133,31 @@ async fn guarded(
     let bytes = match read.await {
         Err(_) => return refuse(ReplyError::DeadlineExceeded),
         Ok(Read::Broken) => return refuse(ReplyError::MalformedJson),
+        Ok(Read::TimedOut) => return refuse(ReplyError::BodyTimedOut),
         Ok(Read::TooLarge(rest)) => {
             return bodylimit::too_large(&parts.headers, rest, refuse(ReplyError::BodyTooLarge))
                 .await;
         }
         Ok(Read::Full(bytes)) => bytes,
     };
+    // A body is JSON, said so; a request without one (a GET) is not asked.
+    if !bytes.is_empty() && !is_json(&parts.headers) {
+        return refuse(ReplyError::UnsupportedMediaType);
+    }
     let request = Request::from_parts(parts, Body::from(bytes));
     match tokio::time::timeout_at(deadline, next.run(request)).await {
         Ok(response) => response,
         Err(_) => refuse(ReplyError::DeadlineExceeded),
     }
+}
+
+/// `Content-Type: application/json`, parameters (`; charset=utf-8`) allowed.
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// 200 when the store answers a query, 503 when it does not.
@@ -426,6 +448,20 @@ fn address_key(ip: std::net::IpAddr) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_content_types() {
+        let with = |v: &'static str| {
+            let mut h = axum::http::HeaderMap::new();
+            h.insert(CONTENT_TYPE, axum::http::HeaderValue::from_static(v));
+            is_json(&h)
+        };
+        assert!(with("application/json"));
+        assert!(with("Application/JSON; charset=utf-8"));
+        assert!(!with("text/plain"));
+        assert!(!with("application/json-seq"));
+        assert!(!is_json(&axum::http::HeaderMap::new()));
+    }
 
     #[test]
     fn invoice_of_check_paths() {

@@ -1,17 +1,17 @@
 //! The Connecting Party server for ConnPay mobile card verification (docs/connpay.md).
 //!
 //! `run` takes its listener, its store, its configuration and a shutdown future (the
-//! mini-redis shape), so tests bind port 0 and stop it cleanly.
+//! mini-redis shape), so tests bind port 0 and stop it cleanly. The connection handling, TLS,
+//! the address lists and the operations guard are crates/server-base's, shared with rd-relay.
 
 pub mod cli;
 pub mod client;
 mod config;
+mod console;
 pub mod error;
 mod handlers;
 pub mod metrics;
 pub mod model;
-mod os;
-mod serve;
 pub mod signature;
 pub mod store;
 pub mod tls;
@@ -40,7 +40,13 @@ pub async fn run(
     let metrics = Arc::new(Metrics::new());
     let limits = limits(&config);
     let tls = config.tls.clone();
+    let ops = server_base::OpsGuard::new(
+        config.ops_allow.clone(),
+        config.trust_proxy.clone(),
+        config.ops_token.clone(),
+    );
     let state = Arc::new(AppState {
+        ops,
         by_address: RateLimiter::new(config.rate_per_address.0, config.rate_per_address.1),
         by_token: RateLimiter::new(config.rate_per_token.0, config.rate_per_token.1),
         config,
@@ -49,7 +55,8 @@ pub async fn run(
     });
     let sweeper = tokio::spawn(sweep_loop(state.clone()));
     let app = handlers::router(state);
-    let result = serve::serve(listener, app, limits, tls, metrics, shutdown).await;
+    let connections = metrics.connections.clone();
+    let result = server_base::serve(listener, app, limits, tls, connections, shutdown).await;
     sweeper.abort();
     result
 }
@@ -63,26 +70,29 @@ pub async fn serve_router(
     config: &Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let metrics = Arc::new(Metrics::new());
-    serve::serve(
+    server_base::serve(
         listener,
         app,
         limits(config),
         config.tls.clone(),
-        metrics,
+        server_base::ConnectionMetrics::new(),
         shutdown,
     )
     .await
 }
 
-fn limits(config: &Config) -> serve::Limits {
-    serve::Limits {
+fn limits(config: &Config) -> server_base::Limits {
+    server_base::Limits {
         max_connections: config.max_connections,
         per_address: config.max_connections_per_address,
         unlimited: config.trust_proxy.clone(),
         idle: config.idle_timeout,
         header_read: config.header_read_timeout,
-        drain: config.deadline + Duration::from_secs(1),
+        body_read: config.body_read_timeout,
+        // A request in flight ends by its deadline; a second more lets its answer be written.
+        drain: config
+            .drain_timeout
+            .unwrap_or(config.deadline + Duration::from_secs(1)),
     }
 }
 

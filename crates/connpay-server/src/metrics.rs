@@ -1,5 +1,6 @@
 //! The server's own series for `/metrics`, in the Prometheus text format (0.0.4): requests by
-//! route and status, request latency by route, open and refused connections, store failures,
+//! route and status, request latency by route, open and refused connections (crates/server-base's
+//! series), store failures,
 //! and the sessions and access tokens held (counted when scraped).
 
 use std::time::Duration;
@@ -10,8 +11,9 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
+use server_base::ConnectionMetrics;
 
-pub use prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
+pub use server_base::metrics::{CONTENT_TYPE, Refusal};
 
 /// What a request was for; a fixed set, so a stranger's paths cannot grow the series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -59,20 +61,6 @@ struct RouteLabels {
     route: &'static str,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
-struct ReasonLabels {
-    reason: &'static str,
-}
-
-/// Why a connection was closed without being served.
-#[derive(Debug, Clone, Copy)]
-pub enum Refusal {
-    /// The client's address already holds `--max-connections-per-address` connections.
-    PerAddress,
-    /// The TLS handshake failed or did not finish in time.
-    Handshake,
-}
-
 fn latency_histogram() -> Histogram {
     // 0.25 ms to about 2 s.
     Histogram::new(exponential_buckets(0.000_25, 2.0, 14))
@@ -82,8 +70,8 @@ pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
-    open_connections: Gauge,
-    refused: Family<ReasonLabels, Counter>,
+    /// Open and refused connections, counted by the accept loop (crates/server-base).
+    pub connections: ConnectionMetrics,
     store_errors: Counter,
     sessions: Gauge,
     access_tokens: Gauge,
@@ -102,12 +90,7 @@ impl Metrics {
         let latency = Family::<RouteLabels, Histogram, fn() -> Histogram>::new_with_constructor(
             latency_histogram,
         );
-        let open_connections = Gauge::default();
-        let refused = Family::<ReasonLabels, Counter>::default();
-        // Both reasons from the start, so the series exist (at 0) before the first refusal.
-        for reason in ["per_address", "handshake"] {
-            let _ = refused.get_or_create(&ReasonLabels { reason });
-        }
+        let connections = ConnectionMetrics::new();
         let store_errors = Counter::default();
         let sessions = Gauge::default();
         let access_tokens = Gauge::default();
@@ -121,16 +104,7 @@ impl Metrics {
             "Time from the request's headers to its response, by route",
             latency.clone(),
         );
-        registry.register(
-            "open_connections",
-            "Client connections open now",
-            open_connections.clone(),
-        );
-        registry.register(
-            "refused_connections",
-            "Connections closed unserved, by reason (per_address, handshake)",
-            refused.clone(),
-        );
+        connections.register(&mut registry);
         registry.register(
             "store_errors",
             "Failures of the session store",
@@ -150,8 +124,7 @@ impl Metrics {
             registry,
             requests,
             latency,
-            open_connections,
-            refused,
+            connections,
             store_errors,
             sessions,
             access_tokens,
@@ -169,19 +142,15 @@ impl Metrics {
     }
 
     pub fn connection_opened(&self) {
-        self.open_connections.inc();
+        self.connections.connection_opened();
     }
 
     pub fn connection_closed(&self) {
-        self.open_connections.dec();
+        self.connections.connection_closed();
     }
 
     pub fn refused(&self, why: Refusal) {
-        let reason = match why {
-            Refusal::PerAddress => "per_address",
-            Refusal::Handshake => "handshake",
-        };
-        self.refused.get_or_create(&ReasonLabels { reason }).inc();
+        self.connections.refused(why);
     }
 
     pub fn store_error(&self) {
@@ -196,10 +165,7 @@ impl Metrics {
             self.sessions
                 .set(i64::try_from(sessions).unwrap_or(i64::MAX));
         }
-        let mut text = String::new();
-        // Writing to a String cannot fail.
-        let _ = prometheus_client::encoding::prometheus_text::encode(&mut text, &self.registry);
-        text
+        server_base::metrics::render(&self.registry)
     }
 }
 

@@ -16,6 +16,7 @@ use super::error::ReplyError;
 /// (PostgreSQL cannot store one). Fields the specification does not know are ignored, as serde
 /// ignores them.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ReplyError> {
+    unique_keys(body)?;
     let value: Value = serde_json::from_slice(body).map_err(|e| match e.classify() {
         Category::Syntax | Category::Eof | Category::Io => ReplyError::MalformedJson,
         Category::Data => ReplyError::WrongShape,
@@ -25,6 +26,77 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ReplyError> {
     }
     plain_json(&value)?;
     T::deserialize(&value).map_err(|_| ReplyError::WrongShape)
+}
+
+/// Refuses a body in which an object, at any depth, names a key twice: `serde_json::Value`
+/// keeps the last one, so `serialNumber` A then B would bind a token to B while a proxy or a
+/// log reading the first one sees A. Syntax errors are left to the parse that follows.
+fn unique_keys(body: &[u8]) -> Result<(), ReplyError> {
+    use serde::de::{Deserialize, Deserializer, Error, MapAccess, SeqAccess, Visitor};
+    use std::collections::HashSet;
+
+    /// Any JSON value, read only to see its keys.
+    struct Unique;
+    /// The marker in the error, to tell a duplicate from other errors.
+    const DUPLICATE: &str = "duplicate key";
+
+    impl<'de> Deserialize<'de> for Unique {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Unique, D::Error> {
+            d.deserialize_any(UniqueVisitor)
+        }
+    }
+
+    struct UniqueVisitor;
+
+    impl<'de> Visitor<'de> for UniqueVisitor {
+        type Value = Unique;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("any JSON value")
+        }
+
+        fn visit_bool<E>(self, _: bool) -> Result<Unique, E> {
+            Ok(Unique)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Unique, E> {
+            Ok(Unique)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Unique, E> {
+            Ok(Unique)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Unique, E> {
+            Ok(Unique)
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Unique, E> {
+            Ok(Unique)
+        }
+        fn visit_unit<E>(self) -> Result<Unique, E> {
+            Ok(Unique)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Unique, A::Error> {
+            while seq.next_element::<Unique>()?.is_some() {}
+            Ok(Unique)
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Unique, A::Error> {
+            let mut seen = HashSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if !seen.insert(key) {
+                    return Err(A::Error::custom(DUPLICATE));
+                }
+                map.next_value::<Unique>()?;
+            }
+            Ok(Unique)
+        }
+    }
+
+    match serde_json::from_slice::<Unique>(body) {
+        Err(e) if e.is_data() && e.to_string().starts_with(DUPLICATE) => {
+            Err(ReplyError::DuplicateKey)
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The specification's objects, by field name (the names are unique across the three calls).
@@ -567,6 +639,24 @@ mod tests {
             "session": {"accessToken": TOKEN},
             "transaction": {"currency": "EUR"}
         })
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused_at_any_depth() {
+        let twice = r#"{"consumer": {"device": {"serialNumber": "A", "serialNumber": "B"}},
+            "session": {"accessToken": "t"}, "transaction": {"currency": "EUR"}}"#;
+        assert_eq!(initiate(twice).unwrap_err(), ReplyError::DuplicateKey);
+        let top = r#"{"session": {}, "session": {}}"#;
+        assert_eq!(initiate(top).unwrap_err(), ReplyError::DuplicateKey);
+        let deep = r#"{"a": [{"b": {"c": 1, "c": 2}}]}"#;
+        assert_eq!(
+            parse_json::<Value>(deep.as_bytes()).unwrap_err(),
+            ReplyError::DuplicateKey
+        );
+        // The same key in different objects is fine.
+        let apart = r#"{"a": {"x": 1}, "b": {"x": 1}, "c": [{"x": 1}, {"x": 2}]}"#;
+        assert!(parse_json::<Value>(apart.as_bytes()).is_ok());
+        assert_eq!(initiate("{").unwrap_err(), ReplyError::MalformedJson);
     }
 
     #[test]

@@ -103,6 +103,16 @@ pub struct Pool {
 }
 
 impl Pool {
+    /// What one call cost, without the platform wallet's balances: for a party that may
+    /// know its own charge but not the platform's money (a relay's PC, docs/relay.md).
+    pub fn charge_only(&self) -> Pool {
+        Pool {
+            opening_balance: None,
+            closing_balance: None,
+            ..self.clone()
+        }
+    }
+
     /// `data.pool` of a reply; `None` when there is none or nothing in it can be read.
     pub fn of(data: Option<&Value>) -> Option<Pool> {
         let pool = data?.get("pool")?.as_object()?;

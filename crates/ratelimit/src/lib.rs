@@ -86,6 +86,23 @@ impl RateLimiter {
         }
     }
 
+    /// Whether `key`'s bucket holds a request now, without taking it: for limits counted only
+    /// on failure (rd-relay's wrong enrolment codes and bad tokens per address).
+    pub fn available(&self, key: &str) -> bool {
+        if self.is_off() {
+            return true;
+        }
+        let now = Instant::now();
+        let map = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
+        match map.peek(key) {
+            None => true,
+            Some(b) => {
+                let elapsed = now.saturating_duration_since(b.last).as_secs_f64();
+                (b.tokens + elapsed * self.rate).min(self.burst) >= 1.0
+            }
+        }
+    }
+
     /// Forgets keys whose bucket has refilled: they carry no state worth keeping.
     pub fn prune(&self) {
         let now = Instant::now();
@@ -123,6 +140,18 @@ mod tests {
         // Half a second at 2/s gives one request back.
         assert!(l.allow_at("a", t0 + Duration::from_millis(500)));
         assert!(!l.allow_at("a", t0 + Duration::from_millis(500)));
+    }
+
+    #[test]
+    fn available_takes_nothing() {
+        let l = RateLimiter::new(0.001, 2.0);
+        assert!(l.available("a"));
+        assert!(l.available("a"));
+        assert!(l.allow("a"));
+        assert!(l.available("a"));
+        assert!(l.allow("a"));
+        assert!(!l.available("a"));
+        assert!(l.available("b"));
     }
 
     #[test]

@@ -4,7 +4,12 @@
 //! never from the command line (other users can read a process's arguments):
 //! `RD_RELAY_CLIENT_ID`, `RD_RELAY_ENDPOINT_IP`, `RD_RELAY_INSTANTPAY_URL`, and
 //! `RD_RELAY_CLIENT_SECRET` / `RD_RELAY_CLIENT_SECRET_FILE`, `RD_RELAY_ENCRYPTION_KEY` /
-//! `RD_RELAY_ENCRYPTION_KEY_FILE`. `--sandbox` needs none of them.
+//! `RD_RELAY_ENCRYPTION_KEY_FILE` (one of each pair; crates/server-base, secret.rs). `--sandbox`
+//! needs none of them.
+//!
+//! The flags for what every server shares (TLS, the operations guard, logging, deadlines and
+//! connection caps) are crates/server-base's `ServerArgs`, with the same names as in
+//! connpay-server; each may also be set as `RD_RELAY_<FLAG>` (`RD_RELAY_OPS_ALLOW` as before).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -13,10 +18,11 @@ use std::sync::Arc;
 
 use anyhow::{Context, bail};
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use clock::{Clock, SystemClock};
 use instantpay::secret::Secret;
-use ipnet::IpNet;
+use server_base::ServerArgs;
+use server_base::secret::Source;
 
 use sandbox::instantpay::DEMO_OUTLET_ID;
 
@@ -46,23 +52,24 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// The prefix of the relay's environment variables (`RD_RELAY_OPS_ALLOW`, `RD_RELAY_LOG`).
+const ENV_PREFIX: &str = "RD_RELAY";
+
+/// The command line, with the shared flags readable from `RD_RELAY_<FLAG>`.
+pub fn command() -> clap::Command {
+    server_base::args::with_env(Cli::command(), ENV_PREFIX)
+}
+
 #[derive(Debug, clap::Args)]
 pub struct ServeArgs {
-    /// Address to listen on (put a TLS proxy in front of it: docs/relay.md).
+    /// Address to listen on (HTTPS with --tls-cert and --tls-key, or a TLS proxy in front of
+    /// it: docs/relay.md).
     #[arg(long, env = "RD_RELAY_LISTEN", default_value = "127.0.0.1:8700")]
     pub listen: SocketAddr,
     /// Run against an embedded sandbox InstantPay with a demo outlet, and print an
     /// enrolment code for it.
     #[arg(long)]
     pub sandbox: bool,
-    /// Who may read /fleet/today and /metrics (comma-separated CIDRs).
-    #[arg(
-        long,
-        env = "RD_RELAY_OPS_ALLOW",
-        value_delimiter = ',',
-        default_value = "127.0.0.0/8,::1/128"
-    )]
-    pub ops_allow: Vec<IpNet>,
     /// Calls per minute allowed per device.
     #[arg(long, default_value_t = 20.0)]
     pub device_per_minute: f64,
@@ -94,6 +101,8 @@ pub struct ServeArgs {
         value_parser = clap::builder::BoolishValueParser::new()
     )]
     pub allow_device_override: bool,
+    #[command(flatten)]
+    pub server: ServerArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -169,16 +178,11 @@ pub enum GuardAction {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("RD_RELAY_LOG")
-                .unwrap_or_else(|_| "info".into()),
-        )
-        .with_writer(std::io::stderr)
-        // Not reported with an eprintln!, which panics on a broken stderr (journald restarted).
-        .log_internal_errors(false)
-        .init();
+    let cli = match Cli::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    server_base::logging::init(cli.serve.server.log_format, ENV_PREFIX);
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -198,19 +202,7 @@ pub fn main() -> ExitCode {
 /// The manual page, from the same clap definitions as `--help` (the .deb installs it:
 /// installer/linux/build-deb.sh).
 fn print_man() -> anyhow::Result<()> {
-    use clap::CommandFactory;
-    use std::io::Write;
-    let mut page = Vec::new();
-    let written = clap_mangen::Man::new(Cli::command())
-        .render(&mut page)
-        .and_then(|()| std::io::stdout().write_all(&page));
-    match written {
-        // A reader that went away (`rd-relay man | head`) is nobody's error.
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            Err(anyhow::Error::new(e).context("could not write the manual page"))
-        }
-        _ => Ok(()),
-    }
+    server_base::man::print(command()).context("could not write the manual page")
 }
 
 /// Where the database is and how to reach it.
@@ -366,20 +358,12 @@ async fn guard(
     Ok(())
 }
 
-/// A secret from `NAME`, or from the file `NAME_FILE` names.
+/// A secret from `NAME`, or from the file `NAME_FILE` names (not both).
 fn secret_from_env(name: &str) -> anyhow::Result<Secret> {
-    if let Ok(v) = std::env::var(name)
-        && !v.is_empty()
-    {
-        return Ok(Secret::new(v.trim()));
+    match Source::env(name, name).read()? {
+        Some(v) => Ok(Secret::new(v.as_str())),
+        None => bail!("{name} is not set: set it, or {name}_FILE to a file holding it"),
     }
-    let file_var = format!("{name}_FILE");
-    let Ok(path) = std::env::var(&file_var) else {
-        bail!("{name} is not set: set it, or {file_var} to a file holding it");
-    };
-    let text = std::fs::read_to_string(&path)
-        .with_context(|| format!("cannot read {file_var} ({path})"))?;
-    Ok(Secret::new(text.trim()))
 }
 
 fn env_or(name: &str, default: &str) -> String {
@@ -421,8 +405,14 @@ async fn serve(db: Db, args: ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result
             "--settle-window-secs must be at least twice --read-timeout-secs plus 60 ({floor}): a shorter window could pay twice for one login"
         );
     }
+    let server = &args.server;
+    let tls = server.tls()?;
     let settings = Settings {
-        ops_allow: args.ops_allow,
+        ops: server.ops_guard(ENV_PREFIX)?,
+        // A login in flight waits for InstantPay's answer and records it: the drain lets it.
+        limits: server.limits(std::time::Duration::from_secs(args.read_timeout_secs + 10)),
+        tls: tls.clone(),
+        trust_proxy: server.trust_proxy.clone().unwrap_or_default(),
         device_per_minute: args.device_per_minute,
         outlet_per_minute: args.outlet_per_minute,
         max_failures_per_day: args.max_failures_per_day,
@@ -475,9 +465,11 @@ async fn serve(db: Db, args: ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, db = relay.store.kind(), "rd-relay listening");
-    println!("listening on http://{addr}");
-    let served = crate::http::serve(relay, listener, shutdown_signal()).await;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(%addr, db = relay.store.kind(), "rd-relay listening on {scheme}");
+    println!("listening on {scheme}://{addr}");
+    server_base::signals::reload_on_hangup(tls);
+    let served = crate::http::serve(relay, listener, server_base::signals::shutdown()).await;
     if let Some(s) = sandbox {
         s.shutdown().await;
     }
@@ -487,26 +479,6 @@ async fn serve(db: Db, args: ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result
         }
     }
     Ok(served?)
-}
-
-async fn shutdown_signal() {
-    #[cfg(unix)]
-    let term = async {
-        use tokio::signal::unix::{SignalKind, signal};
-        match signal(SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = tokio::signal::ctrl_c() => {},
-        _ = term => {},
-    }
-    tracing::info!("shutting down: finishing the calls in flight");
 }
 
 #[cfg(test)]

@@ -74,6 +74,22 @@ pub async fn issue_code(
 }
 
 /// `POST /v1/enroll`.
+/// A device's label as the relay keeps and lists it: printable characters only, without the
+/// bidirectional and format controls that could make one device's line in `devices` read
+/// as another's (U+202E turns text around), at most 64.
+pub fn shown_label(label: &str) -> String {
+    let invisible = |c: char| {
+        matches!(c,
+            '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
+            | '\u{2060}'..='\u{206F}' | '\u{FEFF}' | '\u{FFF9}'..='\u{FFFB}')
+    };
+    label
+        .chars()
+        .filter(|&c| !c.is_control() && !invisible(c))
+        .take(64)
+        .collect()
+}
+
 pub async fn enroll(relay: &Relay, code: &str, label: &str) -> Result<EnrollReply, Refuse> {
     let now: DateTime<Utc> = relay.clock.now();
     let invalid = || {
@@ -96,7 +112,7 @@ pub async fn enroll(relay: &Relay, code: &str, label: &str) -> Result<EnrollRepl
     let device = Device {
         device_id: new_device_id(),
         outlet_id: outlet_id.clone(),
-        label: label.chars().filter(|c| !c.is_control()).take(64).collect(),
+        label: shown_label(label),
         created_at: now,
         last_used_at: None,
         revoked_at: None,
@@ -146,6 +162,19 @@ pub async fn authenticate(relay: &Relay, token: Option<&str>) -> Result<Device, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn labels_keep_printable_text_and_lose_controls_that_could_spoof_a_line() {
+        assert_eq!(shown_label("Counter PC"), "Counter PC");
+        assert_eq!(shown_label("काउंटर 2"), "काउंटर 2");
+        // Right-to-left override: "PC-evil\u{202E}kcab" would read as "PC-evilback".
+        assert_eq!(shown_label("PC-evil\u{202E}kcab"), "PC-evilkcab");
+        assert_eq!(
+            shown_label("a\u{200B}b\u{2066}c\u{FEFF}d\u{00AD}e\u{0007}f\n"),
+            "abcdef"
+        );
+        assert_eq!(shown_label(&"x".repeat(500)).len(), 64);
+    }
 
     #[test]
     fn codes_are_three_groups_of_unambiguous_characters() {

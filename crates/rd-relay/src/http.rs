@@ -1,6 +1,7 @@
-//! The relay's HTTP interface (docs/relay.md): `/v1/…` for agents, `/fleet/today` and
-//! `/metrics` for the platform (from `--ops-allow` addresses only), `/healthz` for a balancer.
-//! Bodies are bounded; parse errors are described by kind, never by quoting the body.
+//! The relay's HTTP interface (docs/relay.md): `/v1/…` for agents; `/fleet/today`, `/metrics`
+//! and `/healthz` for the platform, behind the operations guard (crates/server-base, ops.rs).
+//! Bodies are bounded; parse errors are described by kind, never by quoting the body. The
+//! connections (deadlines, caps, TLS, the drain) are crates/server-base's.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -55,6 +56,10 @@ async fn bounded_body(State(relay): State<Shared>, request: Request, next: Next)
             bodylimit::too_large(&parts.headers, rest, refused(&relay, refusal)).await
         }
         bodylimit::Read::Broken => refused(&relay, Refuse::bad_request("the body was cut off")),
+        bodylimit::Read::TimedOut => refused(
+            &relay,
+            Refuse::bad_request("the body did not arrive in time; send it whole"),
+        ),
     }
 }
 
@@ -86,9 +91,40 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-/// The calling device, within its limits.
-async fn device(relay: &Relay, headers: &HeaderMap) -> Result<Device, Refuse> {
-    let device = crate::enrol::authenticate(relay, bearer(headers)).await?;
+/// The client's host (`server_base::address::host`), for the limits per address: the peer, or
+/// the address a trusted proxy forwarded; "unknown" when a trusted proxy's header cannot be
+/// read (all such clients share one bucket).
+fn client_key(relay: &Relay, peer: SocketAddr, headers: &HeaderMap) -> String {
+    server_base::address::client_address(peer.ip(), headers, &relay.settings.trust_proxy)
+        .map_or_else(
+            || "unknown".to_owned(),
+            |ip| server_base::address::host(ip).to_string(),
+        )
+}
+
+fn too_many(what: &str) -> Refuse {
+    Refuse::new(
+        codes::RATE_LIMITED,
+        &format!("too many {what} from this address; wait a few minutes"),
+    )
+}
+
+/// The calling device, within its limits. Unknown or revoked tokens are counted per client
+/// address, and an address past its budget is refused before the database is asked.
+async fn device(relay: &Relay, peer: SocketAddr, headers: &HeaderMap) -> Result<Device, Refuse> {
+    let key = client_key(relay, peer, headers);
+    if !relay.bad_tokens_by_address.available(&key) {
+        return Err(too_many("calls with unknown device tokens"));
+    }
+    let device = match crate::enrol::authenticate(relay, bearer(headers)).await {
+        Ok(d) => d,
+        Err(r) => {
+            if matches!(r.code, codes::DEVICE_UNKNOWN | codes::DEVICE_REVOKED) {
+                relay.bad_tokens_by_address.allow(&key);
+            }
+            return Err(r);
+        }
+    };
     let limited = || {
         Refuse::new(
             codes::RATE_LIMITED,
@@ -108,9 +144,20 @@ async fn device(relay: &Relay, headers: &HeaderMap) -> Result<Device, Refuse> {
 
 async fn enroll(
     State(relay): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
     parsed: Result<Json<EnrollRequest>, JsonRejection>,
 ) -> Response {
     let run = async {
+        // Per address first, so one address flooding wrong codes spends its own buckets and
+        // not the global one that every shop shares.
+        let key = client_key(&relay, peer, &headers);
+        if !relay.failed_codes_by_address.available(&key) {
+            return Err(too_many("wrong enrolment codes"));
+        }
+        if !relay.enroll_by_address.allow(&key) {
+            return Err(too_many("enrolments"));
+        }
         if !relay.enroll_limit.allow("enroll") {
             return Err(Refuse::new(
                 codes::RATE_LIMITED,
@@ -118,7 +165,13 @@ async fn enroll(
             ));
         }
         let req = body(parsed)?;
-        crate::enrol::enroll(&relay, &req.code, &req.label).await
+        let enrolled = crate::enrol::enroll(&relay, &req.code, &req.label).await;
+        if let Err(r) = &enrolled
+            && r.code == codes::CODE_INVALID
+        {
+            relay.failed_codes_by_address.allow(&key);
+        }
+        enrolled
     };
     match run.await {
         Ok(reply) => Json(reply).into_response(),
@@ -126,9 +179,13 @@ async fn enroll(
     }
 }
 
-async fn status(State(relay): State<Shared>, headers: HeaderMap) -> Response {
+async fn status(
+    State(relay): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
     let run = async {
-        let device = device(&relay, &headers).await?;
+        let device = device(&relay, peer, &headers).await?;
         relay.status(&device).await
     };
     match run.await {
@@ -139,34 +196,39 @@ async fn status(State(relay): State<Shared>, headers: HeaderMap) -> Response {
 
 async fn login(
     State(relay): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     parsed: Result<Json<LoginRequest>, JsonRejection>,
 ) -> Response {
     let run = async {
-        let device = device(&relay, &headers).await?;
+        let device = device(&relay, peer, &headers).await?;
         let req = body(parsed)?;
         relay.login(&device, req).await
     };
     match run.await {
-        Ok(reply) => Json(reply).into_response(),
+        Ok(mut reply) => {
+            reply.outcome = crate::login::for_device(reply.outcome);
+            Json(reply).into_response()
+        }
         Err(r) => refused(&relay, r),
     }
 }
 
 async fn attempt(
     State(relay): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     Path(external_ref): Path<String>,
 ) -> Response {
     let run = async {
-        let device = device(&relay, &headers).await?;
+        let device = device(&relay, peer, &headers).await?;
         if !instantpay::request::valid_external_ref(&external_ref) {
             return Err(Refuse::bad_request("not an attempt id"));
         }
         let outcome = relay.attempt(&device, &external_ref).await?;
         Ok(AttemptReply {
             external_ref,
-            outcome,
+            outcome: outcome.map(crate::login::for_device),
         })
     };
     match run.await {
@@ -175,20 +237,24 @@ async fn attempt(
     }
 }
 
-fn ops_allowed(relay: &Relay, peer: IpAddr) -> bool {
-    let peer = match peer {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(peer, IpAddr::V4),
-        v4 => v4,
-    };
-    relay.settings.ops_allow.iter().any(|n| n.contains(&peer))
+/// The operations guard's answer: `None` to go on, else the refusal.
+fn ops_refused(relay: &Relay, peer: IpAddr, headers: &HeaderMap) -> Option<Response> {
+    match relay.settings.ops.check(peer, headers) {
+        Ok(()) => None,
+        Err(why) => {
+            tracing::debug!(%peer, "operations endpoint refused: {why}");
+            Some(StatusCode::FORBIDDEN.into_response())
+        }
+    }
 }
 
 async fn fleet_today(
     State(relay): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
 ) -> Response {
-    if !ops_allowed(&relay, peer.ip()) {
-        return StatusCode::FORBIDDEN.into_response();
+    if let Some(refused) = ops_refused(&relay, peer.ip(), &headers) {
+        return refused;
     }
     let day = clock::ist_date(relay.clock.now());
     match crate::fleet::today(&relay.store, day, relay.settings.max_failures_per_day).await {
@@ -200,9 +266,10 @@ async fn fleet_today(
 async fn metrics(
     State(relay): State<Shared>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
 ) -> Response {
-    if !ops_allowed(&relay, peer.ip()) {
-        return StatusCode::FORBIDDEN.into_response();
+    if let Some(refused) = ops_refused(&relay, peer.ip(), &headers) {
+        return refused;
     }
     (
         [(header::CONTENT_TYPE, crate::metrics::CONTENT_TYPE)],
@@ -211,7 +278,15 @@ async fn metrics(
         .into_response()
 }
 
-async fn healthz(State(relay): State<Shared>) -> Response {
+async fn healthz(
+    State(relay): State<Shared>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+) -> Response {
+    // Each answer costs a database query: operators and their balancers only.
+    if let Some(refused) = ops_refused(&relay, peer.ip(), &headers) {
+        return refused;
+    }
     match relay.store.ping().await {
         Ok(()) => (StatusCode::OK, "ok\n").into_response(),
         Err(e) => {
@@ -221,18 +296,18 @@ async fn healthz(State(relay): State<Shared>) -> Response {
     }
 }
 
-/// Serve until `shutdown` resolves; requests in flight finish (a login's outcome is recorded).
+/// Serve until `shutdown` resolves, with the connection handling of crates/server-base as
+/// `relay.settings` sets it (limits, TLS). On shutdown, requests in flight finish (a login's
+/// outcome is recorded); connections without a whole request are closed at once.
 pub async fn serve(
     relay: Shared,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(relay).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    let limits = relay.settings.limits.clone();
+    let tls = relay.settings.tls.clone();
+    let connections = relay.metrics.connections.clone();
+    server_base::serve(listener, router(relay), limits, tls, connections, shutdown).await
 }
 
 /// Serve on a free loopback port in the background (tests, the load run): its URL.

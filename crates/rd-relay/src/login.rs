@@ -22,6 +22,10 @@ use crate::store::{AttemptRecord, Claim, DayState, Device, Finish};
 
 const POLL: Duration = Duration::from_millis(200);
 
+/// Every refused attempt id gets these words, malformed or another device's alike.
+const UNUSABLE_EXTERNAL_REF: &str =
+    "this external_ref cannot be used: make a new one of 1 to 40 letters and digits";
+
 /// The outlet's IST day, as the rows key it.
 pub fn day_of(t: DateTime<Utc>) -> String {
     clock::ist_date(t).format("%Y-%m-%d").to_string()
@@ -54,6 +58,19 @@ fn finish_of(o: &LoginOutcome) -> Finish {
         outcome: serde_json::to_string(o).ok(),
         decline: (!matches!(o, LoginOutcome::Unknown { .. })).then(|| o.is_biometric_decline()),
     }
+}
+
+/// An outcome as a PC may see it: what its login cost, never the platform wallet's balance
+/// (the relay's own record keeps the whole reply).
+pub fn for_device(mut o: LoginOutcome) -> LoginOutcome {
+    let meta = match &mut o {
+        LoginOutcome::LoggedIn { meta }
+        | LoginOutcome::LoginRequired { meta, .. }
+        | LoginOutcome::Rejected { meta, .. } => meta,
+        LoginOutcome::Unknown { .. } => return o,
+    };
+    meta.pool = meta.pool.as_ref().map(instantpay::Pool::charge_only);
+    o
 }
 
 /// The outcome an attempt's record holds, once final.
@@ -95,9 +112,8 @@ impl Relay {
         // The idempotency key: an attempt seen before is answered from its record, never resent.
         if let Some(a) = self.store.attempt(&req.external_ref).await? {
             if a.device_id != device.device_id {
-                return Err(Refuse::bad_request(
-                    "this external_ref belongs to another attempt",
-                ));
+                // The same words as any unusable id: whether an id exists is not told.
+                return Err(Refuse::bad_request(UNUSABLE_EXTERNAL_REF));
             }
             return Ok(self.answer_recorded(&a));
         }
@@ -484,9 +500,7 @@ impl Relay {
 /// take, and a valid Aadhaar (which is never quoted back).
 pub fn check_request(req: &LoginRequest) -> Result<Aadhaar, Refuse> {
     if !instantpay::request::valid_external_ref(&req.external_ref) {
-        return Err(Refuse::bad_request(
-            "external_ref must be 1 to 40 letters and digits",
-        ));
+        return Err(Refuse::bad_request(UNUSABLE_EXTERNAL_REF));
     }
     Aadhaar::parse(&req.aadhaar)
         .map_err(|_| Refuse::bad_request("aadhaar is not a valid 12-digit Aadhaar number"))

@@ -31,6 +31,8 @@ pub struct Metrics {
     guard_refusals: Family<ReasonLabels, Counter>,
     pub status_calls: Counter,
     pub upstream_seconds: Histogram,
+    /// Open and refused connections, counted by the accept loop (crates/server-base).
+    pub connections: server_base::ConnectionMetrics,
 }
 
 impl Default for Metrics {
@@ -63,7 +65,10 @@ impl Default for Metrics {
             "InstantPay's time to answer outletLogin",
             upstream_seconds.clone(),
         );
+        let connections = server_base::ConnectionMetrics::new();
+        connections.register(&mut registry);
         Metrics {
+            connections,
             registry,
             logins,
             refusals,

@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use clock::Clock;
 use instantpay::secret::Secret;
-use ipnet::IpNet;
 use ratelimit::RateLimiter;
 
 /// How long a second PC's login waits for the first one's outcome before being told to
@@ -26,8 +25,14 @@ pub struct Settings {
     pub settle_window: chrono::Duration,
     /// Only `--sandbox`: the demo outlet's public test Aadhaar, sent with enrolment.
     pub sandbox_aadhaar: Option<String>,
-    /// Who may read `/fleet/today` and `/metrics`.
-    pub ops_allow: Vec<IpNet>,
+    /// Who may read `/fleet/today`, `/metrics` and `/healthz` (crates/server-base, ops.rs).
+    pub ops: server_base::OpsGuard,
+    /// The connection deadlines and caps (crates/server-base, serve.rs).
+    pub limits: server_base::Limits,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (for the limits per address).
+    pub trust_proxy: server_base::AddressList,
+    /// HTTPS with this certificate; plain HTTP when `None`.
+    pub tls: Option<server_base::Tls>,
     /// Calls per minute per device and per outlet (0: no limit).
     pub device_per_minute: f64,
     pub outlet_per_minute: f64,
@@ -44,10 +49,15 @@ impl Default for Settings {
             read_timeout: Duration::from_secs(30),
             settle_window: chrono::Duration::seconds(180),
             sandbox_aadhaar: None,
-            ops_allow: vec![
-                "127.0.0.0/8".parse().expect("a CIDR"),
-                "::1/128".parse().expect("a CIDR"),
-            ],
+            ops: server_base::OpsGuard::loopback(),
+            limits: server_base::Limits {
+                // A login in flight waits for InstantPay (30 s read timeout) and records its
+                // outcome: the drain lets it.
+                drain: Duration::from_secs(40),
+                ..server_base::Limits::default()
+            },
+            trust_proxy: server_base::AddressList::default(),
+            tls: None,
             device_per_minute: 20.0,
             outlet_per_minute: 60.0,
             max_failures_per_day: crate::guard::MAX_FAILURES_PER_DAY,
@@ -74,6 +84,14 @@ pub struct Relay {
     pub(crate) device_limit: RateLimiter,
     pub(crate) outlet_limit: RateLimiter,
     pub(crate) enroll_limit: RateLimiter,
+    /// Enrolments per client host, checked before the global bucket so that one address
+    /// cannot spend it for everyone.
+    pub(crate) enroll_by_address: RateLimiter,
+    /// Wrong enrolment codes per client host (taken only on a failure).
+    pub(crate) failed_codes_by_address: RateLimiter,
+    /// Unknown or revoked device tokens per client host (taken only on a failure): each costs
+    /// a database query.
+    pub(crate) bad_tokens_by_address: RateLimiter,
 }
 
 impl Relay {
@@ -90,6 +108,12 @@ impl Relay {
             outlet_limit: per_minute(settings.outlet_per_minute),
             // Codes carry about 60 bits; this only keeps a flood from costing the database.
             enroll_limit: RateLimiter::new(20.0, 100.0),
+            // A shop enrols a PC or two; a NAT a few more.
+            enroll_by_address: RateLimiter::new(1.0, 20.0),
+            // Ten wrong codes per address, then one more every six minutes.
+            failed_codes_by_address: RateLimiter::new(10.0 / 3600.0, 10.0),
+            // A PC whose token was revoked retries a few times a minute at most.
+            bad_tokens_by_address: RateLimiter::new(0.5, 20.0),
             store,
             instantpay,
             key,

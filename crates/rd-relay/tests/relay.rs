@@ -431,3 +431,59 @@ async fn an_earlier_database_gets_the_fleet_view_s_index() {
         ["relay_attempts_day_charged", "relay_attempts_outlet_time"]
     );
 }
+
+/// A PC is told what its login cost, never the platform wallet's balance; the relay's own
+/// record keeps the whole reply.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_pc_sees_its_charge_but_not_the_platform_wallet() {
+    let w = world(Settings::default()).await;
+    let d = w.device().await;
+    let req = login_request();
+    let reply = d.login(&req).await.unwrap();
+    let LoginOutcome::LoggedIn { meta } = &reply.outcome else {
+        panic!("{reply:?}");
+    };
+    let pool = meta
+        .pool
+        .clone()
+        .expect("the sandbox reports what the login cost");
+    assert!(pool.payable_value.is_some(), "{pool:?}");
+    assert_eq!((pool.opening_balance, pool.closing_balance), (None, None));
+    // The same from the attempt's record, as the agent asks after a lost reply.
+    let recorded = d.attempt(&req.external_ref).await.unwrap().outcome.unwrap();
+    let LoginOutcome::LoggedIn { meta } = recorded else {
+        panic!("{recorded:?}");
+    };
+    assert_eq!(meta.pool.unwrap().closing_balance, None);
+    // The relay's record has it.
+    let a = w
+        .relay
+        .store
+        .attempt(&req.external_ref)
+        .await
+        .unwrap()
+        .unwrap();
+    let Some(LoginOutcome::LoggedIn { meta }) = rd_relay::login::recorded_outcome(&a) else {
+        panic!("{a:?}");
+    };
+    assert!(meta.pool.unwrap().closing_balance.is_some());
+}
+
+/// Another device's attempt id gets the same words as a malformed one: nothing tells a
+/// stranger that the id exists.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn another_devices_attempt_id_is_refused_like_any_unusable_id() {
+    let w = world(Settings::default()).await;
+    let (first, second) = (w.device().await, w.device().await);
+    let req = login_request();
+    first.login(&req).await.unwrap();
+    let mut reused = login_request();
+    reused.external_ref = req.external_ref.clone();
+    let taken = second.login(&reused).await.unwrap_err();
+    let mut malformed = login_request();
+    malformed.external_ref = "not-an-id!".into();
+    let bad = second.login(&malformed).await.unwrap_err();
+    assert_eq!(refusal_code(&taken), codes::BAD_REQUEST);
+    assert_eq!(taken.to_string(), bad.to_string());
+    assert_eq!(w.ipay.state().login_requests(), 1);
+}

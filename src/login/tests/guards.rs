@@ -73,7 +73,10 @@ fn two_declines_in_a_row_hold_the_third_until_the_operator_overrides() {
     assert!(matches!(r.result, Err(LoginError::Mismatch(_))));
     assert_eq!(sent(), 3);
     let r = login(&params(false), tomorrow);
-    assert!(matches!(r.result, Err(LoginError::DeclineGuard { declines: 3 })));
+    assert!(matches!(
+        r.result,
+        Err(LoginError::DeclineGuard { declines: 3 })
+    ));
     assert_eq!(sent(), 3);
     // A success resets the count.
     *api.login_reply.lock().unwrap() = None;

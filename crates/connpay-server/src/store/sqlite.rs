@@ -77,25 +77,8 @@ fn open_connection(path: &Path) -> Result<Connection, StoreError> {
 /// The database holds consumers' e-mail, birthday and billing data: owner only. Files already
 /// there (from an older version, or a WAL left behind) are tightened.
 fn make_private(path: &Path) -> Result<(), StoreError> {
-    let mut files = vec![path.to_path_buf()];
-    for suffix in ["-wal", "-shm"] {
-        let mut name = path.as_os_str().to_owned();
-        name.push(suffix);
-        let side = std::path::PathBuf::from(name);
-        if side.exists() {
-            files.push(side);
-        }
-    }
-    for file in &files {
-        match crate::os::make_private(file) {
-            Ok(true) => tracing::warn!(
-                "{} could be read by other users; it is now readable by its owner only",
-                file.display()
-            ),
-            Ok(false) => {}
-            Err(e) => return Err(StoreError::Open(format!("{}: {e}", file.display()))),
-        }
-    }
+    // crates/server-base, os/mod.rs: the same rule for rd-relay's database.
+    server_base::os::make_database_private(path).map_err(|e| StoreError::Open(e.to_string()))?;
     Ok(())
 }
 

@@ -32,6 +32,13 @@ impl Sqlite {
         let path = path.to_string();
         tokio::task::spawn_blocking(move || {
             let open = |e: rusqlite::Error| StoreError::Open(format!("{path}: {e}"));
+            // The registry, devices' token digests and every outlet's charges: owner only
+            // (crates/server-base, os/mod.rs), before SQLite creates the file 0644.
+            let file = std::path::Path::new(path.strip_prefix("file:").unwrap_or(&path));
+            if path != ":memory:" {
+                server_base::os::make_database_private(file)
+                    .map_err(|e| StoreError::Open(e.to_string()))?;
+            }
             let mut conn = rusqlite::Connection::open(&path).map_err(open)?;
             conn.busy_timeout(std::time::Duration::from_secs(5))
                 .map_err(open)?;

@@ -27,3 +27,8 @@ impl Hangups {
         std::future::pending::<()>().await
     }
 }
+
+/// Windows has no per-process limit on sockets of this kind; the connection cap stands alone.
+pub fn raise_open_files_limit() -> Option<u64> {
+    None
+}

@@ -1,7 +1,7 @@
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
-/// Group or others may read the file (the control key file should be 0600).
+/// Group or others may read the file (a file of secrets should be 0600).
 pub fn shared_with_others(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
 }
@@ -53,4 +53,31 @@ impl Hangups {
             None => std::future::pending::<()>().await,
         }
     }
+}
+
+/// Raises the soft limit on open files to the hard one where it is lower, and returns the soft
+/// limit in force afterwards (`None` when it cannot be read). Every connection is a file, so
+/// the connection cap is kept below this (serve.rs); the default soft limit is often 1024.
+pub fn raise_open_files_limit() -> Option<u64> {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit only writes the struct it is given, which lives on this stack.
+    if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
+        return None;
+    }
+    if limit.rlim_cur < limit.rlim_max {
+        let raised = libc::rlimit {
+            rlim_cur: limit.rlim_max,
+            rlim_max: limit.rlim_max,
+        };
+        // SAFETY: setrlimit only reads the struct it is given. It fails (and changes nothing)
+        // where the hard limit is above what the kernel allows (macOS's RLIM_INFINITY).
+        if unsafe { libc::setrlimit(libc::RLIMIT_NOFILE, &raised) } == 0 {
+            limit.rlim_cur = limit.rlim_max;
+        }
+    }
+    #[allow(clippy::unnecessary_cast)] // rlim_t is u64 on Linux, not everywhere
+    Some(limit.rlim_cur as u64)
 }
