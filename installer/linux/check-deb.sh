@@ -54,6 +54,16 @@ run_dpkg -s "$package" | grep -q '^Status: install ok installed' \
 if [ "$package" = rd-agent ]; then
     grep -q '^groupadd --system rd-agent$' "$calls" || die "the postinst did not create the rd-agent group"
     grep -q '^useradd --system --gid rd-agent' "$calls" || die "the postinst did not create the rd-agent user"
+else
+    # The servers: a system group and user without a login shell, and a unit that is NOT
+    # enabled or started (it has no credentials yet).
+    grep -q "^groupadd --system $package\$" "$calls" || die "the postinst did not create the $package group"
+    grep -q "^useradd --system --gid $package .*--shell /usr/sbin/nologin .*$package\$" "$calls" \
+        || die "the postinst did not create the $package user without a login shell"
+    [ -e "$root/lib/systemd/system/$package.service" ] || die "installed without its unit"
+    if grep -Eq "^systemctl (--[a-z-]+ )*(enable|start|restart|reenable)( |$)" "$calls"; then
+        die "the postinst enabled or started $package, which has no credentials yet"
+    fi
 fi
 
 run_dpkg -r "$package" >"$work/remove.log" 2>&1 || { cat "$work/remove.log"; die "dpkg -r failed"; }

@@ -19,13 +19,16 @@ use server_base::secret::{Source, warn_if_shared};
 
 use super::store::StoreOptions;
 use super::{AddressList, Config, ControlKey, Store};
-use crate::console;
+use server_base::console;
 
 /// The database when none is given.
 const DEFAULT_DB: &str = "connpay.sqlite3";
 
 /// The prefix of this server's environment variables (`CONNPAY_TRUST_PROXY`, `CONNPAY_LOG`).
 const ENV_PREFIX: &str = "CONNPAY";
+
+/// The name that prefixes its refusals to start on stderr (`connpay-server: …`).
+const PROGRAM: &str = "connpay-server";
 
 fn address_list(text: &str) -> Result<AddressList, String> {
     AddressList::parse(text)
@@ -237,7 +240,7 @@ pub fn main() -> ExitCode {
     let (endpoint_id, control_key) = match secrets_from_env() {
         Ok(v) => v,
         Err(e) => {
-            console::error(&format!("{e:#}"));
+            console::error(PROGRAM, &format!("{e:#}"));
             return ExitCode::from(2);
         }
     };
@@ -266,21 +269,21 @@ pub fn main() -> ExitCode {
     {
         Ok(token) => config.ops_token = token,
         Err(e) => {
-            console::error(&e.to_string());
+            console::error(PROGRAM, &e.to_string());
             return ExitCode::from(2);
         }
     }
     match server.tls() {
         Ok(tls) => config.tls = tls,
         Err(e) => {
-            console::error(&e.to_string());
+            console::error(PROGRAM, &e.to_string());
             return ExitCode::from(2);
         }
     }
     let db = match db_url(args.db.clone()) {
         Ok(db) => db,
         Err(e) => {
-            console::error(&format!("{e:#}"));
+            console::error(PROGRAM, &format!("{e:#}"));
             return ExitCode::from(2);
         }
     };
@@ -298,7 +301,7 @@ pub fn main() -> ExitCode {
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
-            console::error(&format!("cannot start the async runtime: {e}"));
+            console::error(PROGRAM, &format!("cannot start the async runtime: {e}"));
             return ExitCode::from(5);
         }
     };
@@ -306,17 +309,20 @@ pub fn main() -> ExitCode {
         let store = match Store::open_with(&db, &store_options).await {
             Ok(s) => s,
             Err(e) => {
-                console::error(&e.to_string());
+                console::error(PROGRAM, &e.to_string());
                 return ExitCode::from(2);
             }
         };
         let listener = match tokio::net::TcpListener::bind(args.listen).await {
             Ok(l) => l,
             Err(e) => {
-                console::error(&format!(
-                    "cannot listen on {}: {e}; choose another --listen address",
-                    args.listen
-                ));
+                console::error(
+                    PROGRAM,
+                    &format!(
+                        "cannot listen on {}: {e}; choose another --listen address",
+                        args.listen
+                    ),
+                );
                 return ExitCode::from(2);
             }
         };
@@ -340,7 +346,7 @@ pub fn main() -> ExitCode {
         match super::run(listener, store, config, server_base::signals::shutdown()).await {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
-                console::error(&format!("the server stopped: {e}"));
+                console::error(PROGRAM, &format!("the server stopped: {e}"));
                 ExitCode::from(5)
             }
         }
@@ -352,7 +358,7 @@ fn print_man() -> ExitCode {
     match server_base::man::print(command()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            console::error(&format!("could not write the manual page: {e}"));
+            console::error(PROGRAM, &format!("could not write the manual page: {e}"));
             ExitCode::from(1)
         }
     }

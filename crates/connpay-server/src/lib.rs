@@ -7,7 +7,6 @@
 pub mod cli;
 pub mod client;
 mod config;
-mod console;
 pub mod error;
 mod handlers;
 pub mod metrics;

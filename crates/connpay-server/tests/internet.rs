@@ -518,27 +518,15 @@ fn certificate(
     dir: &std::path::Path,
     name: &str,
 ) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
-    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name
-        .push(DnType::CommonName, format!("{name} test CA"));
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
-    let issuer = Issuer::new(ca, ca_key);
-    let key = KeyPair::generate().unwrap();
-    let cert = CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
-        .unwrap()
-        .signed_by(&key, &issuer)
-        .unwrap();
+    let c = stranger::test_certificate(name);
     let paths = (
         dir.join(format!("{name}-ca.pem")),
         dir.join(format!("{name}-cert.pem")),
         dir.join(format!("{name}-key.pem")),
     );
-    std::fs::write(&paths.0, ca_cert.pem()).unwrap();
-    std::fs::write(&paths.1, cert.pem()).unwrap();
-    std::fs::write(&paths.2, key.serialize_pem()).unwrap();
+    std::fs::write(&paths.0, &c.ca_pem).unwrap();
+    std::fs::write(&paths.1, &c.cert_pem).unwrap();
+    std::fs::write(&paths.2, &c.key_pem).unwrap();
     paths
 }
 

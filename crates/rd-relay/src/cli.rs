@@ -10,6 +10,9 @@
 //! The flags for what every server shares (TLS, the operations guard, logging, deadlines and
 //! connection caps) are crates/server-base's `ServerArgs`, with the same names as in
 //! connpay-server; each may also be set as `RD_RELAY_<FLAG>` (`RD_RELAY_OPS_ALLOW` as before).
+//!
+//! What it writes besides logs goes through crates/server-base's `console` (no `println!` or
+//! `eprintln!` elsewhere): the lines scripts read, the admin commands' answers, and errors.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -22,6 +25,7 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use clock::{Clock, SystemClock};
 use instantpay::secret::Secret;
 use server_base::ServerArgs;
+use server_base::console;
 use server_base::secret::Source;
 
 use sandbox::instantpay::DEMO_OUTLET_ID;
@@ -54,6 +58,9 @@ pub struct Cli {
 
 /// The prefix of the relay's environment variables (`RD_RELAY_OPS_ALLOW`, `RD_RELAY_LOG`).
 const ENV_PREFIX: &str = "RD_RELAY";
+
+/// The name that prefixes its errors on stderr (`rd-relay: …`).
+const PROGRAM: &str = "rd-relay";
 
 /// The command line, with the shared flags readable from `RD_RELAY_<FLAG>`.
 pub fn command() -> clap::Command {
@@ -186,14 +193,14 @@ pub fn main() -> ExitCode {
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start: {e}");
+            console::error(PROGRAM, &format!("cannot start: {e}"));
             return ExitCode::FAILURE;
         }
     };
     match rt.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            console::error(PROGRAM, &format!("{e:#}"));
             ExitCode::from(2)
         }
     }
@@ -257,8 +264,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     clock.now(),
                 )
                 .await?;
-            println!("outlet {outlet} registered");
-            Ok(())
+            say(&format!("outlet {outlet} registered\n"))
         }
         Some(Command::EnrollCode {
             outlet,
@@ -280,14 +286,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     now + chrono::Duration::hours(valid_hours.clamp(1, 24 * 30)),
                 )
                 .await?;
-            println!("enrolment code: {code}");
-            Ok(())
+            say(&format!("enrolment code: {code}\n"))
         }
         Some(Command::Devices { outlet, json }) => {
             let store = db.open().await?;
             let devices = store.devices(outlet.as_deref()).await?;
+            let mut text = String::new();
             if json {
-                println!("{}", serde_json::to_string_pretty(&devices)?);
+                text = serde_json::to_string_pretty(&devices)? + "\n";
             } else {
                 let ist = |t: chrono::DateTime<chrono::Utc>| {
                     t.with_timezone(&clock::ist())
@@ -295,8 +301,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                         .to_string()
                 };
                 for d in devices {
-                    println!(
-                        "{}  outlet {}  {:<20}  enrolled {}  last used {}{}",
+                    text += &format!(
+                        "{}  outlet {}  {:<20}  enrolled {}  last used {}{}\n",
                         d.device_id,
                         d.outlet_id,
                         d.label,
@@ -307,21 +313,19 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                     );
                 }
             }
-            Ok(())
+            say(&text)
         }
         Some(Command::Revoke { device }) => {
             let store = db.open().await?;
             if !store.revoke(&device, clock.now()).await? {
                 bail!("no device {device}: see `rd-relay devices`");
             }
-            println!("device {device} revoked");
-            Ok(())
+            say(&format!("device {device} revoked\n"))
         }
         Some(Command::Report { date }) => {
             let store = db.open().await?;
             let day = date.unwrap_or_else(|| clock::ist_date(clock.now()));
-            print!("{}", crate::fleet::report(&store, day).await?);
-            Ok(())
+            say(&crate::fleet::report(&store, day).await?)
         }
     }
 }
@@ -354,8 +358,14 @@ async fn guard(
             crate::guard::show(&store, &outlet, now, max_failures_per_day).await?
         }
     };
-    print!("{text}");
-    Ok(())
+    say(&text)
+}
+
+/// An admin command's answer on stdout (server-base's console): a reader that went away is
+/// nobody's error, any other failure (a full disk under `report > charges.csv`) fails the
+/// command.
+fn say(text: &str) -> anyhow::Result<()> {
+    console::out(text).context("could not write the answer to standard output")
 }
 
 /// A secret from `NAME`, or from the file `NAME_FILE` names (not both).
@@ -442,17 +452,17 @@ async fn serve(db: Db, args: ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result
         let code = crate::enrol::issue_code(&relay, DEMO_OUTLET_ID, chrono::Duration::hours(24))
             .await?
             .context("the demo outlet is registered")?;
-        eprintln!(
+        console::note(&format!(
             "rd-relay sandbox: sandbox InstantPay at {}, demo outlet {DEMO_OUTLET_ID}",
             s.instantpay.base_url(),
-        );
+        ));
         if let Some(p) = &temp_db {
-            eprintln!(
+            console::note(&format!(
                 "rd-relay sandbox: database {} (removed at exit)",
                 p.display()
-            );
+            ));
         }
-        println!("enrolment code: {code}");
+        console::line(&format!("enrolment code: {code}"));
         sandbox = Some(s.instantpay);
         relay
     } else {
@@ -467,7 +477,7 @@ async fn serve(db: Db, args: ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result
     let addr = listener.local_addr()?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(%addr, db = relay.store.kind(), "rd-relay listening on {scheme}");
-    println!("listening on {scheme}://{addr}");
+    console::line(&format!("listening on {scheme}://{addr}"));
     server_base::signals::reload_on_hangup(tls);
     let served = crate::http::serve(relay, listener, server_base::signals::shutdown()).await;
     if let Some(s) = sandbox {

@@ -1,7 +1,8 @@
 //! The real `rd-relay` binary (`--sandbox`) tried as a stranger would: idle floods
 //! from one and from many addresses, a dribbled header, a stalled body, SIGTERM with slow
 //! clients open, a flood of wrong enrolment codes from one address while another enrols, and
-//! the operations endpoints behind a same-host proxy. Loopback only, port 0, bounded counts;
+//! the operations endpoints behind a same-host proxy, and HTTPS with a certificate renewed
+//! under it (SIGHUP). Loopback only, port 0, bounded counts;
 //! the only time bounds asserted are the issue's own, generously.
 #![cfg(unix)]
 
@@ -54,7 +55,12 @@ impl Relay {
                     code = c.to_owned();
                 }
             },
-            |line| line.strip_prefix("listening on http://")?.parse().ok(),
+            |line| {
+                line.strip_prefix("listening on http://")
+                    .or_else(|| line.strip_prefix("listening on https://"))?
+                    .parse()
+                    .ok()
+            },
         );
         Relay { server, code }
     }
@@ -264,4 +270,98 @@ fn the_database_is_private() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o077, 0, "{mode:o}");
+}
+
+/// A throwaway CA and a server certificate it signed for localhost and 127.0.0.1, written as
+/// `cert.pem` and `key.pem` (0600) in `dir`, over any earlier pair. Returns the CA's PEM and
+/// the server certificate's DER, to compare with what a client is served.
+fn certificate(dir: &std::path::Path, name: &str) -> (String, Vec<u8>) {
+    use std::os::unix::fs::PermissionsExt;
+    let c = stranger::test_certificate(&format!("rd-relay {name}"));
+    std::fs::write(dir.join("cert.pem"), &c.cert_pem).unwrap();
+    let key_path = dir.join("key.pem");
+    std::fs::write(&key_path, &c.key_pem).unwrap();
+    std::fs::set_permissions(&key_path, std::fs::Permissions::from_mode(0o600)).unwrap();
+    (c.ca_pem, c.cert_der)
+}
+
+/// `GET https://localhost:PORT/healthz` on a new connection, from a client that trusts only
+/// `ca` (rustls, no built-in roots): the status and the certificate the relay presented, or
+/// why the request failed.
+async fn healthz_over_tls(ca: &str, addr: std::net::SocketAddr) -> Result<(u16, Vec<u8>), String> {
+    let client = reqwest::Client::builder()
+        .no_proxy()
+        .use_rustls_tls()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(reqwest::Certificate::from_pem(ca.as_bytes()).unwrap())
+        .tls_info(true)
+        .resolve("localhost", addr)
+        .pool_max_idle_per_host(0)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let r = client
+        .get(format!("https://localhost:{}/healthz", addr.port()))
+        .send()
+        .await
+        .map_err(|e| format!("{e:?}"))?;
+    let served = r
+        .extensions()
+        .get::<reqwest::tls::TlsInfo>()
+        .and_then(|i| i.peer_certificate())
+        .expect("the connection's TLS information")
+        .to_vec();
+    Ok((r.status().as_u16(), served))
+}
+
+/// `--tls-cert`/`--tls-key`: the relay serves HTTPS with the first certificate (a client
+/// trusting its CA gets an answer; plain HTTP gets none); the files are replaced by a
+/// certificate from another CA and the relay gets SIGHUP: a new connection is served the new
+/// certificate, and a client that trusts only the first CA is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_with_a_certificate_renewed_on_sighup() {
+    let certs = tempfile::tempdir().unwrap();
+    let (ca1, der1) = certificate(certs.path(), "first");
+    let cert = certs.path().join("cert.pem");
+    let key = certs.path().join("key.pem");
+    let s = Relay::start(
+        &[
+            "--tls-cert",
+            cert.to_str().unwrap(),
+            "--tls-key",
+            key.to_str().unwrap(),
+        ],
+        &[],
+        None,
+    );
+    let (status, served) = healthz_over_tls(&ca1, s.addr).await.unwrap();
+    assert_eq!(status, 200);
+    assert!(served == der1, "not the first certificate");
+    assert!(
+        client().get(s.url("/healthz")).send().await.is_err(),
+        "plain HTTP was answered on the TLS port"
+    );
+
+    let (ca2, der2) = certificate(certs.path(), "second");
+    assert!(der1 != der2);
+    // SAFETY: kill with a valid signal number, to our own child.
+    assert_eq!(unsafe { libc::kill(s.child.id() as i32, libc::SIGHUP) }, 0);
+    let started = Instant::now();
+    while !s.stderr().contains("TLS certificate and key read again") {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no reload logged within 10 s:\n{}",
+            s.stderr()
+        );
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let (status, served) = healthz_over_tls(&ca2, s.addr).await.unwrap();
+    assert_eq!(status, 200);
+    assert!(
+        served == der2,
+        "a new connection was not served the new certificate"
+    );
+    let refused = healthz_over_tls(&ca1, s.addr).await;
+    assert!(refused.is_err(), "the first CA still verifies: {refused:?}");
+    assert!(!s.stderr().contains("BEGIN PRIVATE KEY"), "{}", s.stderr());
 }

@@ -7,11 +7,13 @@
 //! - `ops`: the guard of the operations endpoints;
 //! - `secret`: a secret from the environment or a file;
 //! - `logging`, `metrics` (the connection series), `man` (the manual page);
+//! - `console`: the binaries' only output besides logs (no `println!` elsewhere);
 //! - `args`: the shared flags, with the same names in both servers;
 //! - `os`: what differs per OS (file modes, signals, the open-file limit).
 
 pub mod address;
 pub mod args;
+pub mod console;
 pub mod logging;
 pub mod man;
 pub mod metrics;

@@ -210,3 +210,34 @@ pub async fn idle_floods(s: &Server, evicted_series: &str) -> f64 {
     eprintln!("evicted: {evicted}");
     evicted
 }
+
+/// A throwaway CA and a server certificate it signed for `localhost` and `127.0.0.1`.
+pub struct TestCertificate {
+    pub ca_pem: String,
+    pub cert_pem: String,
+    pub cert_der: Vec<u8>,
+    pub key_pem: String,
+}
+
+/// A new [`TestCertificate`]; `name` goes into the CA's common name.
+pub fn test_certificate(name: &str) -> TestCertificate {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(DnType::CommonName, format!("{name} test CA"));
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca, ca_key);
+    let key = KeyPair::generate().unwrap();
+    let cert = CertificateParams::new(vec!["localhost".to_string(), "127.0.0.1".to_string()])
+        .unwrap()
+        .signed_by(&key, &issuer)
+        .unwrap();
+    TestCertificate {
+        ca_pem: ca_cert.pem(),
+        cert_pem: cert.pem(),
+        cert_der: cert.der().to_vec(),
+        key_pem: key.serialize_pem(),
+    }
+}
