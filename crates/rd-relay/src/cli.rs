@@ -95,7 +95,7 @@ pub struct ServeArgs {
     #[arg(
         long,
         env = "RD_RELAY_MAX_FAILURES_PER_DAY",
-        default_value_t = crate::guard::MAX_FAILURES_PER_DAY,
+        default_value_t = crate::relay::MAX_FAILURES_PER_DAY,
         value_parser = clap::value_parser!(u64).range(1..),
         global = true
     )]

@@ -19,17 +19,14 @@ use instantpay::aadhaar::Aadhaar;
 use instantpay::uidai_key::KeyCheck;
 use relay_api::{LoginRequest, codes};
 
-use crate::Relay;
 use crate::refusal::Refuse;
+use crate::relay::Relay;
 use crate::store::{Device, GuardCounts, Lift, LiftWhat, Store, StoreError};
 
 /// Possible biometric declines in a row that hold an outlet: the bank may block an operator
 /// at three (NPCI, November 2023), so the relay sends a third only once someone lifts it.
 /// The agent's ledger holds at the same count.
 pub const DECLINES_HELD_AT: u64 = instantpay::client::DECLINE_LIMIT as u64;
-
-/// Charged failures per outlet and IST day unless `--max-failures-per-day` says otherwise.
-pub const MAX_FAILURES_PER_DAY: u64 = 5;
 
 /// Which guards hold an outlet with these counts: `decline_guard`, `failure_cap`.
 pub fn holds(c: &GuardCounts, max_failures_per_day: u64) -> Vec<&'static str> {

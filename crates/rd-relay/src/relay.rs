@@ -12,6 +12,10 @@ use ratelimit::RateLimiter;
 /// try again (nothing sent). Well inside the agent's wait for the relay (src/login/live.rs).
 pub const BUSY_WAIT: Duration = Duration::from_secs(20);
 
+/// Charged failures per outlet and IST day unless `--max-failures-per-day` says otherwise
+/// (the failure cap in `guard`).
+pub const MAX_FAILURES_PER_DAY: u64 = 5;
+
 /// What the relay does besides its parts; the defaults suit a real platform.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -60,7 +64,7 @@ impl Default for Settings {
             tls: None,
             device_per_minute: 20.0,
             outlet_per_minute: 60.0,
-            max_failures_per_day: crate::guard::MAX_FAILURES_PER_DAY,
+            max_failures_per_day: MAX_FAILURES_PER_DAY,
             allow_device_override: false,
         }
     }
