@@ -3,15 +3,68 @@
 //! use it. `rd-agent devices` prints it; the service sends it to the tray. The login itself
 //! does not wait for this: it takes the first trusted READY service (src/login/live.rs).
 
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
 
 use crate::i18n::Msg;
-use rd::{DiscoverOptions, Discovery, RdService, client};
+use rd::generation::Generation;
+use rd::{DiscoverOptions, Discovery, PortFailure, RdService, client};
 
-/// One service as JSON (`rd-agent devices --json`'s `services`), and why a login would not
-/// use it, as a message.
+/// One service as `rd-agent devices --json` shows it and the service sends it to the tray.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ServiceDescription {
+    #[serde(flatten)]
+    pub service: RdService,
+    /// Its DEVICEINFO, when it answered one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_info: Option<DeviceSummary>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub device_info_error: Option<String>,
+    /// The device certificate's expiry (RFC 3339) and the days left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mc_expires: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mc_days_left: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mc_error: Option<String>,
+    /// Who runs the service (src/login/live.rs, `standing`).
+    pub owner: String,
+    pub trusted: bool,
+    /// Why a login would not use it, in English.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trust_reason: Option<String>,
+}
+
+/// The parts of DEVICEINFO a person reads (the certificate itself stays out).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeviceSummary {
+    #[serde(rename = "dpId")]
+    pub dp_id: String,
+    #[serde(rename = "rdsId")]
+    pub rds_id: String,
+    #[serde(rename = "rdsVer")]
+    pub rds_ver: String,
+    pub mi: String,
+    pub dc: String,
+    pub srno: String,
+    /// `DeviceInfo@error` or similar, empty when none.
+    pub error: String,
+    pub generation: Generation,
+}
+
+/// What the service answers to `devices`: the services found and the ports that failed, or
+/// why it could not look.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct DeviceReport {
+    pub services: Vec<ServiceDescription>,
+    #[serde(default)]
+    pub failures: Vec<PortFailure>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// One service, and why a login would not use it, as a message.
 pub struct Described {
-    pub json: Value,
+    pub description: ServiceDescription,
     pub untrusted: Option<Msg>,
 }
 
@@ -20,28 +73,31 @@ pub async fn scan(opts: &DiscoverOptions, trusted_users: &[String]) -> (Discover
     let report = rd::discover_report(opts).await;
     let mut out = Vec::new();
     for svc in &report.services {
-        let mut json = describe(svc).await;
         let standing = crate::login::live::standing(svc.port, trusted_users);
-        if let Some(map) = json.as_object_mut() {
-            map.insert("owner".into(), json!(standing.owner));
-            map.insert("trusted".into(), json!(standing.trusted));
-            if let Some(r) = &standing.reason {
-                map.insert("trust_reason".into(), json!(r.english()));
-            }
-        }
+        let mut description = describe(svc).await;
+        description.owner = standing.owner;
+        description.trusted = standing.trusted;
+        description.trust_reason = standing.reason.as_ref().map(Msg::english);
         out.push(Described {
-            json,
+            description,
             untrusted: standing.reason,
         });
     }
     (report, out)
 }
 
-/// One service with its DEVICEINFO and certificate dates, as JSON.
-async fn describe(svc: &RdService) -> Value {
-    let mut v = serde_json::to_value(svc).unwrap_or(Value::Null);
-    let Some(map) = v.as_object_mut() else {
-        return v;
+/// One service with its DEVICEINFO and certificate dates.
+async fn describe(svc: &RdService) -> ServiceDescription {
+    let mut d = ServiceDescription {
+        service: svc.clone(),
+        device_info: None,
+        device_info_error: None,
+        mc_expires: None,
+        mc_days_left: None,
+        mc_error: None,
+        owner: String::new(),
+        trusted: false,
+        trust_reason: None,
     };
     match client::device_info(svc).await {
         Ok(reply) => {
@@ -50,42 +106,35 @@ async fn describe(svc: &RdService) -> Value {
                 .param("srno")
                 .filter(|s| !s.is_empty())
                 .unwrap_or(&di.srno_attr);
-            map.insert(
-                "device_info".into(),
-                json!({
-                    "dpId": di.dp_id, "rdsId": di.rds_id, "rdsVer": di.rds_ver, "mi": di.mi,
-                    "dc": di.dc, "srno": srno, "error": reply.error,
-                    "generation": rd::generation::of(di),
-                }),
-            );
+            d.device_info = Some(DeviceSummary {
+                dp_id: di.dp_id.clone(),
+                rds_id: di.rds_id.clone(),
+                rds_ver: di.rds_ver.clone(),
+                mi: di.mi.clone(),
+                dc: di.dc.clone(),
+                srno: srno.to_string(),
+                error: reply.error.clone(),
+                generation: rd::generation::of(di),
+            });
             match reply.cert() {
                 Ok(cert) => {
-                    map.insert("mc_expires".into(), json!(cert.not_after.to_rfc3339()));
-                    map.insert(
-                        "mc_days_left".into(),
-                        json!(cert.days_left(chrono::Utc::now())),
-                    );
+                    d.mc_expires = Some(cert.not_after.to_rfc3339());
+                    d.mc_days_left = Some(cert.days_left(chrono::Utc::now()));
                 }
-                Err(e) => {
-                    map.insert("mc_error".into(), json!(e.to_string()));
-                }
+                Err(e) => d.mc_error = Some(e.to_string()),
             }
         }
-        Err(e) => {
-            map.insert("device_info_error".into(), json!(e.to_string()));
-        }
+        Err(e) => d.device_info_error = Some(e.to_string()),
     }
-    v
+    d
 }
 
-/// The generation sentence for a described service's `device_info`, where it has one.
-pub fn generation_msg(device_info: &Value) -> Option<Msg> {
-    let di = device_info.as_object()?;
-    let id = match di.get("generation").and_then(Value::as_str) {
-        Some("l1") => "device-generation-l1",
-        Some("l0") => "device-generation-l0",
-        _ => "device-generation-unknown",
+/// The generation sentence for a described service's DEVICEINFO.
+pub fn generation_msg(di: &DeviceSummary) -> Msg {
+    let id = match di.generation {
+        Generation::L1 => "device-generation-l1",
+        Generation::L0 => "device-generation-l0",
+        Generation::Unknown => "device-generation-unknown",
     };
-    let text = |k: &str| di.get(k).and_then(Value::as_str).unwrap_or("");
-    Some(Msg::new(id).arg("device", format!("{} {}", text("dpId"), text("mi"))))
+    Msg::new(id).arg("device", format!("{} {}", di.dp_id, di.mi))
 }

@@ -2,7 +2,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rd_agent::agent::ipc::{Message, parse_message, parse_request};
+use rd_agent::agent::protocol::{Message, parse_message, parse_request};
 use rd_agent::i18n::{Catalog, Lang};
 
 fuzz_target!(|data: &[u8]| {

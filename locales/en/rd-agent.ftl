@@ -100,6 +100,10 @@ ipc-protocol = The rd-agent service sent a reply this program does not understan
 ipc-already-running = Another rd-agent service is already listening on { $path }. Stop it first.
 ipc-not-the-service = The program answering on { $path } (process { $pid }, { $image }) is not the rd-agent service, so nothing was sent to it. Restart the rd-agent service in Services (services.msc) and try again; if this comes back, call support.
 ipc-closed = the service closed the connection
+ipc-client-older = This program is older than the rd-agent service (protocol { $theirs }; the service speaks { $ours }): it was started before rd-agent was updated. Quit it and open rd-agent again.
+ipc-client-newer = This program is newer than the rd-agent service (protocol { $theirs }; the service speaks { $ours }): the service still runs the version before the update. Restart the rd-agent service, or restart the computer.
+ipc-service-older = The rd-agent service is older than this program (protocol { $theirs }; this program speaks { $ours }): it still runs the version before the update. Restart the rd-agent service, or restart the computer.
+ipc-service-newer = The rd-agent service is newer than this program (protocol { $theirs }; this program speaks { $ours }): this program was started before rd-agent was updated. Quit it and open rd-agent again.
 
 ## Login
 

@@ -8,7 +8,9 @@ use std::pin::Pin;
 use serde::{Deserialize, Serialize};
 
 use super::AgentState;
+use crate::devices::DeviceReport;
 use crate::i18n::Msg;
+use crate::ledger::Summary;
 use crate::login::Progress;
 
 /// A boxed future, so the trait stays object-safe without an extra crate.
@@ -75,11 +77,11 @@ pub trait Backend: Send + Sync + 'static {
     ) -> BoxFuture<'a, LoginSummary>;
 
     /// The RD Services found on this machine, as `rd-agent devices --json` shows them.
-    fn devices(&self) -> BoxFuture<'_, serde_json::Value>;
+    fn devices(&self) -> BoxFuture<'_, DeviceReport>;
 
-    /// Extra facts for `status` (last attempt, attempts charged); no secrets.
-    fn detail(&self) -> BoxFuture<'_, serde_json::Value> {
-        Box::pin(async { serde_json::Value::Null })
+    /// The ledger's facts for `status` (last attempt, attempts charged); no secrets.
+    fn summary(&self) -> BoxFuture<'_, Option<Summary>> {
+        Box::pin(async { None })
     }
 
     /// A fingerprint scanner of a supported vendor is on USB (None: cannot tell).

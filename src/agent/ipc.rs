@@ -1,27 +1,24 @@
 //! The local IPC endpoint between the service and its clients (the tray, `rd-agent status`,
 //! `rd-agent login`): a Unix domain socket on Linux, a named pipe on Windows, never TCP.
 //!
-//! Protocol: newline-delimited JSON. A client sends one [`Request`] per line; the service
-//! answers each with one [`Message`] line. `subscribe` answers with the current state and then
-//! streams a line per change, reminder and login result until the client hangs up.
+//! The lines themselves (typed, versioned) are src/agent/protocol.rs: a client sends one
+//! [`Request`] per line; the service answers each with one [`Message`] line. `subscribe`
+//! answers with the current state and then streams a line per change, reminder and login
+//! result until the client hangs up.
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
 use interprocess::local_socket::ListenerOptions;
 use interprocess::local_socket::tokio::{Listener, Stream, prelude::*};
 
 pub use crate::platform::Peer;
 use crate::platform::ipc as platform;
-use serde::{Deserialize, Serialize};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
-use super::AgentState;
 use super::backend::{LoginFlags, LoginSummary};
+use super::protocol::{self, BadReply, MAX_REPLY_LINE, Message, Request};
+use crate::devices::DeviceReport;
 use crate::i18n::Msg;
-
-/// A request line is small; anything longer is garbage and the connection is dropped.
-pub const MAX_LINE: usize = 16 * 1024;
 
 /// The socket file name inside a state or runtime directory.
 pub const SOCKET_FILE: &str = "agent.sock";
@@ -40,6 +37,8 @@ pub enum IpcError {
         "The rd-agent service sent a reply this program does not understand. Make sure the service and this command are the same version."
     )]
     Protocol,
+    #[error("{}", protocol::service_of_other_version(*.0))]
+    OtherVersion(u32),
     #[error("Another rd-agent service is already listening on {0}. Stop it first.")]
     AlreadyRunning(String),
     #[error(
@@ -60,6 +59,7 @@ impl IpcError {
             IpcError::Refused(why) => Msg::new("ipc-refused").arg("reason", why.clone()),
             IpcError::Io(e) => Msg::new("ipc-connection-lost").arg("error", e.to_string()),
             IpcError::Protocol => Msg::new("ipc-protocol"),
+            IpcError::OtherVersion(theirs) => protocol::service_of_other_version(*theirs),
             IpcError::AlreadyRunning(path) => {
                 Msg::new("ipc-already-running").arg("path", path.as_str())
             }
@@ -69,105 +69,6 @@ impl IpcError {
                 .arg("image", program.as_str()),
         }
     }
-}
-
-/// What a client asks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "cmd", rename_all = "snake_case")]
-pub enum Request {
-    Status,
-    Login {
-        #[serde(default)]
-        force: bool,
-        /// Use a scanner other than the pinned one (and pin it after the login).
-        #[serde(default)]
-        accept_new_device: bool,
-        /// The operator confirmed going on despite the decline guard (the client asked).
-        #[serde(default)]
-        despite_declines: bool,
-    },
-    Devices,
-    Subscribe,
-    /// Re-ask the remote status now.
-    Recheck,
-}
-
-/// What the service sends back: replies and subscription events.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum Message {
-    /// Reply to `status`, and the first line of a subscription.
-    Status {
-        state: AgentState,
-        since: DateTime<Utc>,
-        sentence: String,
-        #[serde(default)]
-        detail: serde_json::Value,
-        /// Where the service writes its log (for the tray's "Open log folder").
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        log_dir: Option<String>,
-    },
-    /// Reply to `login`, and an event to subscribers when any login ends.
-    Login(LoginSummary),
-    /// Reply to `devices`.
-    Devices { devices: serde_json::Value },
-    /// A subscription event: the state changed.
-    State {
-        state: AgentState,
-        since: DateTime<Utc>,
-        sentence: String,
-    },
-    /// A subscription event: time to log in. `message` is English; `said` the same sentence
-    /// for clients that render their own language.
-    Reminder {
-        message: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        said: Option<Msg>,
-    },
-    /// A subscription event, once a second while the scanner waits for the finger: the
-    /// seconds left, then `None` when the capture ended.
-    Capture { seconds_left: Option<u32> },
-    /// Something went wrong with the request; the connection stays usable unless refused.
-    Error {
-        message: String,
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        said: Option<Msg>,
-    },
-}
-
-impl Message {
-    /// An error for the client, in English and as a catalogue message.
-    pub fn error(said: Msg) -> Message {
-        Message::Error {
-            message: said.english(),
-            said: Some(said),
-        }
-    }
-
-    /// The reminder to log in.
-    pub fn reminder() -> Message {
-        let said = Msg::new("agent-reminder");
-        Message::Reminder {
-            message: said.english(),
-            said: Some(said),
-        }
-    }
-}
-
-/// Parse one request line. Errors are sentences for the client.
-pub fn parse_request(line: &[u8]) -> Result<Request, Msg> {
-    if line.len() > MAX_LINE {
-        return Err(Msg::new("agent-request-too-long"));
-    }
-    serde_json::from_slice(line).map_err(|_| Msg::new("agent-request-not-understood"))
-}
-
-/// Parse one line from the service (the client side).
-pub fn parse_message(line: &[u8]) -> Result<Message, IpcError> {
-    if line.len() > MAX_LINE * 4 {
-        return Err(IpcError::Protocol);
-    }
-    serde_json::from_slice(line).map_err(|_| IpcError::Protocol)
 }
 
 /// The socket path for a state directory, or the system one.
@@ -315,9 +216,7 @@ pub async fn connect_expecting(path: &Path, image: &Path) -> Result<Connection, 
 impl Connection {
     /// Send a request line.
     pub async fn send(&mut self, req: &Request) -> Result<(), IpcError> {
-        let mut line = serde_json::to_vec(req).map_err(|_| IpcError::Protocol)?;
-        line.push(b'\n');
-        self.writer.write_all(&line).await?;
+        self.writer.write_all(&protocol::encode(req)).await?;
         self.writer.flush().await?;
         Ok(())
     }
@@ -333,13 +232,17 @@ impl Connection {
     pub async fn next(&mut self) -> Result<Option<Message>, IpcError> {
         self.line.clear();
         let n = (&mut self.reader)
-            .take(MAX_LINE as u64 * 4)
+            .take(MAX_REPLY_LINE as u64)
             .read_until(b'\n', &mut self.line)
             .await?;
         if n == 0 {
             return Ok(None);
         }
-        parse_message(&self.line).map(Some)
+        match protocol::parse_message(&self.line) {
+            Ok(m) => Ok(Some(m)),
+            Err(BadReply::Garbage) => Err(IpcError::Protocol),
+            Err(BadReply::OtherVersion(theirs)) => Err(IpcError::OtherVersion(theirs)),
+        }
     }
 
     async fn call(&mut self, req: &Request) -> Result<Message, IpcError> {
@@ -377,9 +280,9 @@ impl Connection {
         }
     }
 
-    pub async fn devices(&mut self) -> Result<serde_json::Value, IpcError> {
+    pub async fn devices(&mut self) -> Result<DeviceReport, IpcError> {
         match self.call(&Request::Devices).await? {
-            Message::Devices { devices } => Ok(devices),
+            Message::Devices(report) => Ok(report),
             _ => Err(IpcError::Protocol),
         }
     }
@@ -395,44 +298,6 @@ use tokio::io::AsyncReadExt as _;
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn requests_parse_and_garbage_is_refused() {
-        assert_eq!(parse_request(br#"{"cmd":"status"}"#), Ok(Request::Status));
-        assert_eq!(
-            parse_request(br#"{"cmd":"login"}"#),
-            Ok(Request::Login {
-                force: false,
-                accept_new_device: false,
-                despite_declines: false,
-            })
-        );
-        assert_eq!(
-            parse_request(br#"{"cmd":"login","force":true}"#),
-            Ok(Request::Login {
-                force: true,
-                accept_new_device: false,
-                despite_declines: false,
-            })
-        );
-        for bad in [
-            &b""[..],
-            b"status",
-            b"{\"cmd\":",
-            b"{\"cmd\":\"format_disk\"}",
-            b"{\"cmd\":42}",
-            b"{\"cmd\":\"login\",\"force\":\"yes\"}",
-            b"[1,2,3]",
-            b"\xff\xfe",
-        ] {
-            assert!(parse_request(bad).is_err(), "{bad:?}");
-        }
-        let long = vec![b' '; MAX_LINE + 1];
-        assert_eq!(
-            parse_request(&long),
-            Err(Msg::new("agent-request-too-long"))
-        );
-    }
 
     #[test]
     fn policy_admits_root_self_and_group_only() {
@@ -496,43 +361,6 @@ mod tests {
         ] {
             assert!(p.may_login(&with(rights)), "{rights:?}");
         }
-    }
-
-    #[test]
-    fn messages_round_trip() {
-        let m = Message::reminder();
-        let s = serde_json::to_string(&m).unwrap();
-        assert_eq!(
-            s,
-            r#"{"type":"reminder","message":"Click the rd-agent icon (or run `rd-agent login`) and scan your finger.","said":{"id":"agent-reminder"}}"#
-        );
-        assert_eq!(serde_json::from_str::<Message>(&s).unwrap(), m);
-        // A service that sends only the English text is still understood.
-        let old = r#"{"type":"reminder","message":"Daily login needed."}"#;
-        assert!(matches!(
-            serde_json::from_str::<Message>(old).unwrap(),
-            Message::Reminder { said: None, .. }
-        ));
-    }
-
-    #[test]
-    fn replies_from_a_broken_service_are_errors_not_panics() {
-        let good = br#"{"type":"state","state":{"state":"logged_in","until":"2026-11-22T18:30:00Z"},"since":"2026-11-22T03:00:00Z","sentence":"x"}"#;
-        assert!(matches!(parse_message(good), Ok(Message::State { .. })));
-        for bad in [
-            &b""[..],
-            &good[..good.len() / 2],
-            b"{\"type\":\"state\",\"state\":{\"state\":\"logged_in\"}}",
-            b"{\"type\":\"state\",\"state\":{\"state\":\"logged_in\",\"until\":7}}",
-            b"{\"type\":\"teapot\"}",
-            b"{\"type\":\"login\",\"ok\":\"yes\"}",
-            b"null",
-            b"\x00\x01",
-        ] {
-            assert!(parse_message(bad).is_err(), "{bad:?}");
-        }
-        let huge = vec![b'x'; MAX_LINE * 4 + 1];
-        assert!(parse_message(&huge).is_err());
     }
 
     #[test]

@@ -9,8 +9,9 @@ use super::AgentState;
 use super::backend::{Backend, BoxFuture, LoginSummary};
 use super::live_login::LogProgress;
 use crate::config::{Config, Paths, Secrets};
+use crate::devices::DeviceReport;
 use crate::i18n::Msg;
-use crate::ledger::Ledger;
+use crate::ledger::{Ledger, Summary};
 use crate::login::live::Api;
 use clock::{Clock, next_ist_midnight};
 use rd::{DiscoverOptions, Scheme};
@@ -128,22 +129,30 @@ impl Backend for LiveBackend {
         })
     }
 
-    fn devices(&self) -> BoxFuture<'_, serde_json::Value> {
+    fn devices(&self) -> BoxFuture<'_, DeviceReport> {
         Box::pin(async move {
             let config = match Config::load(&self.paths.config_file) {
                 Ok(c) => c,
-                Err(e) => return serde_json::json!({ "error": e.to_string() }),
+                Err(e) => {
+                    return DeviceReport {
+                        error: Some(e.to_string()),
+                        ..DeviceReport::default()
+                    };
+                }
             };
             // The whole range with each device's model, serial and generation (for the tray).
             let trusted = config.rd.trusted_user_list();
             let (report, described) =
                 crate::devices::scan(&discover_options(&config), &trusted).await;
-            let services: Vec<_> = described.into_iter().map(|d| d.json).collect();
-            serde_json::json!({ "services": services, "failures": report.failures })
+            DeviceReport {
+                services: described.into_iter().map(|d| d.description).collect(),
+                failures: report.failures,
+                error: None,
+            }
         })
     }
 
-    fn detail(&self) -> BoxFuture<'_, serde_json::Value> {
+    fn summary(&self) -> BoxFuture<'_, Option<Summary>> {
         Box::pin(async move {
             let path = self.paths.ledger_file();
             let now = self.clock.now();
@@ -151,11 +160,10 @@ impl Backend for LiveBackend {
                 crate::ledger::Ledger::open(&path)
                     .and_then(|l| l.summary(now))
                     .ok()
-                    .and_then(|s| serde_json::to_value(s).ok())
-                    .unwrap_or(serde_json::Value::Null)
             })
             .await
-            .unwrap_or(serde_json::Value::Null)
+            .ok()
+            .flatten()
         })
     }
 

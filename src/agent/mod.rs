@@ -5,6 +5,7 @@
 pub mod backend;
 pub mod endpoint;
 pub mod ipc;
+pub mod protocol;
 pub mod schedule;
 pub mod server;
 pub mod state;

@@ -14,10 +14,12 @@ use tokio::task::JoinSet;
 
 use super::AgentState;
 use super::backend::{Backend, LoginFlags, LoginSummary};
-use super::ipc::{MAX_LINE, Message, PeerPolicy, Request, client_token, parse_request, peer_of};
+use super::ipc::{Peer, PeerPolicy, client_token, peer_of};
+use super::protocol::{BadRequest, MAX_LINE, Message, Request, encode, parse_request};
 use super::schedule::{Due, Schedule, Scheduler};
 use super::watchdog::Watchdog;
 use crate::i18n::Msg;
+use crate::ledger::Summary;
 use crate::login::{Countdown, Progress};
 use clock::Clock;
 
@@ -174,13 +176,13 @@ impl Agent {
         }
     }
 
-    fn status_message(&self, detail: serde_json::Value) -> Message {
+    fn status_message(&self, summary: Option<Summary>) -> Message {
         let (state, since) = self.state();
         Message::Status {
             sentence: state.sentence(),
             state,
             since,
-            detail,
+            summary: summary.map(Box::new),
             log_dir: self.log_dir.get().map(|d| d.display().to_string()),
         }
     }
@@ -336,9 +338,7 @@ pub async fn run(
 }
 
 async fn write_msg<W: AsyncWriteExt + Unpin>(w: &mut W, msg: &Message) -> std::io::Result<()> {
-    let mut line = serde_json::to_vec(msg).map_err(std::io::Error::other)?;
-    line.push(b'\n');
-    w.write_all(&line).await?;
+    w.write_all(&encode(msg)).await?;
     w.flush().await
 }
 
@@ -377,91 +377,123 @@ async fn serve_client(stream: Stream, agent: Arc<Agent>, policy: Arc<PeerPolicy>
     let mut reader = BufReader::new(r);
     let mut line = Vec::new();
     loop {
-        line.clear();
-        let mut capped = (&mut reader).take(MAX_LINE as u64 + 1);
-        let read = capped.read_until(b'\n', &mut line);
-        let n = match tokio::time::timeout(IDLE_TIMEOUT, read).await {
-            Ok(Ok(n)) => n,
-            // Silent too long, or the connection failed.
-            Ok(Err(_)) | Err(_) => return,
-        };
-        if n == 0 {
-            return;
-        }
-        if line.len() > MAX_LINE {
-            let _ = write_msg(&mut w, &Message::error(Msg::new("agent-request-too-long"))).await;
-            return;
-        }
-        let req = match parse_request(line.trim_ascii()) {
-            Ok(r) => r,
-            Err(said) => {
-                if write_msg(&mut w, &Message::error(said)).await.is_err() {
+        let req = match next_request(&mut reader, &mut line).await {
+            Next::Request(req) => req,
+            Next::Bad(bad) => {
+                if write_msg(&mut w, &bad.reply()).await.is_err() {
                     return;
                 }
                 continue;
             }
+            Next::TooLong => {
+                let _ =
+                    write_msg(&mut w, &Message::error(Msg::new("agent-request-too-long"))).await;
+                return;
+            }
+            Next::Gone => return,
         };
         // Windows: the token is read now that a request has been (src/platform/windows/ipc.rs).
         if matches!(req, Request::Login { .. }) {
             peer.token = token.rights();
         }
         let reply = match req {
-            Request::Status => agent.status_message(agent.backend.detail().await),
-            // The charged call: on Windows any logged-on user's tray may watch, but only an
-            // operator may spend (src/platform/windows/token.rs).
-            Request::Login { .. } if !policy.may_login(&peer) => {
-                tracing::warn!(pid = ?peer.pid, token = ?peer.token, "refused a login request");
-                Message::error(Msg::new("agent-login-not-allowed"))
-            }
-            Request::Login {
-                force,
-                accept_new_device,
-                despite_declines,
-            } => Message::Login(
-                agent
-                    .login(LoginFlags {
-                        force,
-                        accept_new_device,
-                        despite_declines,
-                    })
-                    .await,
-            ),
-            Request::Devices => Message::Devices {
-                devices: agent.backend.devices().await,
-            },
-            Request::Recheck => {
-                agent.recheck().await;
-                agent.status_message(serde_json::Value::Null)
-            }
             Request::Subscribe => {
-                // Subscribe before reading the state, so no change falls between the two.
-                let mut rx = agent.events();
-                if write_msg(&mut w, &agent.status_message(serde_json::Value::Null))
-                    .await
-                    .is_err()
-                {
-                    return;
-                }
-                loop {
-                    tokio::select! {
-                        ev = rx.recv() => match ev {
-                            Ok(m) => if write_msg(&mut w, &m).await.is_err() { return },
-                            Err(broadcast::error::RecvError::Lagged(_)) => {
-                                // Too slow to keep up: send where things stand now.
-                                if write_msg(&mut w, &agent.status_message(serde_json::Value::Null)).await.is_err() { return }
-                            }
-                            Err(broadcast::error::RecvError::Closed) => return,
-                        },
-                        // The client hung up (or sent something: a subscription is one-way).
-                        n = read_capped(&mut reader, &mut line) => {
-                            if matches!(n, Ok(0) | Err(_)) || line.len() >= MAX_LINE { return }
-                            line.clear();
-                        }
-                    }
-                }
+                return stream_events(&agent, &mut reader, &mut line, &mut w).await;
             }
+            other => answer(&agent, &policy, &peer, other).await,
         };
         if write_msg(&mut w, &reply).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// What the next line from a client was.
+enum Next {
+    Request(Request),
+    Bad(BadRequest),
+    TooLong,
+    /// Hung up, failed, or silent for [`IDLE_TIMEOUT`].
+    Gone,
+}
+
+async fn next_request<R: AsyncBufReadExt + Unpin>(reader: &mut R, line: &mut Vec<u8>) -> Next {
+    line.clear();
+    let mut capped = reader.take(MAX_LINE as u64 + 1);
+    let read = capped.read_until(b'\n', line);
+    match tokio::time::timeout(IDLE_TIMEOUT, read).await {
+        Ok(Ok(0)) | Ok(Err(_)) | Err(_) => Next::Gone,
+        Ok(Ok(_)) if line.len() > MAX_LINE => Next::TooLong,
+        Ok(Ok(_)) => match parse_request(line.trim_ascii()) {
+            Ok(req) => Next::Request(req),
+            Err(bad) => Next::Bad(bad),
+        },
+    }
+}
+
+/// The reply to one request other than `subscribe`.
+async fn answer(agent: &Agent, policy: &PeerPolicy, peer: &Peer, req: Request) -> Message {
+    match req {
+        Request::Status => agent.status_message(agent.backend.summary().await),
+        // The charged call: on Windows any logged-on user's tray may watch, but only an
+        // operator may spend (src/platform/windows/token.rs).
+        Request::Login { .. } if !policy.may_login(peer) => {
+            tracing::warn!(pid = ?peer.pid, token = ?peer.token, "refused a login request");
+            Message::error(Msg::new("agent-login-not-allowed"))
+        }
+        Request::Login {
+            force,
+            accept_new_device,
+            despite_declines,
+        } => Message::Login(
+            agent
+                .login(LoginFlags {
+                    force,
+                    accept_new_device,
+                    despite_declines,
+                })
+                .await,
+        ),
+        Request::Devices => Message::Devices(agent.backend.devices().await),
+        Request::Recheck => {
+            agent.recheck().await;
+            agent.status_message(None)
+        }
+        // Served by `stream_events`; answered here only if called for it.
+        Request::Subscribe => agent.status_message(None),
+    }
+}
+
+/// A subscription: where things stand, then every event until the client hangs up.
+async fn stream_events<R, W>(agent: &Agent, reader: &mut R, line: &mut Vec<u8>, w: &mut W)
+where
+    R: AsyncBufReadExt + Unpin,
+    W: AsyncWriteExt + Unpin,
+{
+    // Subscribe before reading the state, so no change falls between the two.
+    let mut rx = agent.events();
+    if write_msg(w, &agent.status_message(None)).await.is_err() {
+        return;
+    }
+    loop {
+        let event = tokio::select! {
+            ev = rx.recv() => ev,
+            // The client hung up (or sent something: a subscription is one-way).
+            n = read_capped(reader, line) => {
+                if matches!(n, Ok(0) | Err(_)) || line.len() >= MAX_LINE { return }
+                line.clear();
+                continue;
+            }
+        };
+        let sent = match event {
+            Ok(m) => write_msg(w, &m).await,
+            // Too slow to keep up: send where things stand now.
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                write_msg(w, &agent.status_message(None)).await
+            }
+            Err(broadcast::error::RecvError::Closed) => return,
+        };
+        if sent.is_err() {
             return;
         }
     }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use serde_json::{Value, json};
+use serde_json::json;
 
 use super::{CliError, CmdResult, Exit, Global};
 use crate::i18n::{Catalog, Lang, Msg};
@@ -67,10 +67,10 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
     }
 
     if global.json {
-        let details: Vec<&Value> = described.iter().map(|d| &d.json).collect();
+        let services: Vec<_> = described.iter().map(|d| &d.description).collect();
         super::print_json(&json!({
             "ok": true,
-            "services": details,
+            "services": services,
             "failures": report.failures,
             "warnings": warning.iter().map(Msg::english).collect::<Vec<_>>(),
             "usb": usb.as_ref().ok(),
@@ -79,66 +79,62 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
         return Ok(());
     }
     for described in &described {
-        let d = &described.json;
-        let text = |v: &Value| v.as_str().unwrap_or("").to_string();
+        let d = &described.description;
+        let svc = &d.service;
         outln!(
             "{}://{}:{}  {}  {}",
-            text(&d["scheme"]),
-            text(&d["host"]),
-            d["port"],
-            text(&d["status"]),
-            text(&d["info"])
+            svc.scheme.as_str(),
+            svc.host,
+            svc.port,
+            svc.status,
+            svc.info
         );
         outln!(
             "    DEVICEINFO {}  CAPTURE {}",
-            text(&d["device_info_path"]),
-            text(&d["capture_path"])
+            svc.device_info_path,
+            svc.capture_path
         );
-        if let Some(di) = d["device_info"].as_object() {
-            let field = |k: &str| di.get(k).map(text).unwrap_or_default();
+        if let Some(di) = &d.device_info {
             let line = Msg::new("devices-device")
-                .arg("dp_id", field("dpId"))
-                .arg("mi", field("mi"))
-                .arg("rds_id", field("rdsId"))
-                .arg("rds_ver", field("rdsVer"))
-                .arg("serial", field("srno"));
+                .arg("dp_id", di.dp_id.as_str())
+                .arg("mi", di.mi.as_str())
+                .arg("rds_id", di.rds_id.as_str())
+                .arg("rds_ver", di.rds_ver.as_str())
+                .arg("serial", di.srno.as_str());
             outln!("    {}", cat.render(&line));
+            outln!("    {}", cat.render(&crate::devices::generation_msg(di)));
         }
-        if let Some(g) = crate::devices::generation_msg(&d["device_info"]) {
-            outln!("    {}", cat.render(&g));
-        }
-        if let Some(e) = d["device_info_error"].as_str() {
+        if let Some(e) = &d.device_info_error {
             outln!(
                 "    {}",
-                cat.render(&Msg::new("devices-device-info-error").arg("error", e))
+                cat.render(&Msg::new("devices-device-info-error").arg("error", e.as_str()))
             );
         }
-        if let Some(exp) = d["mc_expires"].as_str() {
-            let days = d["mc_days_left"].as_i64().unwrap_or_default();
+        if let Some(exp) = &d.mc_expires {
             let m = Msg::new("devices-cert-expires")
-                .arg("date", exp)
-                .arg("days", days);
+                .arg("date", exp.as_str())
+                .arg("days", d.mc_days_left.unwrap_or_default());
             outln!("    {}", cat.render(&m));
         }
-        if let Some(e) = d["mc_error"].as_str() {
+        if let Some(e) = &d.mc_error {
             outln!(
                 "    {}",
-                cat.render(&Msg::new("devices-cert-error").arg("error", e))
+                cat.render(&Msg::new("devices-cert-error").arg("error", e.as_str()))
             );
         }
-        let owner = text(&d["owner"]);
-        match (d["trusted"].as_bool(), &described.untrusted) {
-            (Some(true), _) => {
+        let owner = d.owner.as_str();
+        match (d.trusted, &described.untrusted) {
+            (true, _) => {
                 let m = Msg::new("devices-trusted").arg("owner", owner);
                 outln!("    {}", cat.render(&m));
             }
-            (_, Some(why)) => {
+            (false, Some(why)) => {
                 let m = Msg::new("devices-not-trusted")
                     .arg("owner", owner)
                     .arg("why", why.clone());
                 outln!("    {}", cat.render(&m));
             }
-            _ => {}
+            (false, None) => {}
         }
     }
     if let Some(w) = warning {

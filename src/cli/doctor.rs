@@ -336,7 +336,7 @@ pub async fn run_checks(
     // The service (not needed for one-shot commands, but the tray and reminders need it).
     let svc = match crate::agent::ipc::connect(service_socket).await {
         Ok(mut c) => match c.status().await {
-            Ok(crate::agent::ipc::Message::Status { state, .. }) => check(
+            Ok(crate::agent::protocol::Message::Status { state, .. }) => check(
                 "service",
                 Verdict::Ok,
                 Msg::new("doctor-service-ok").arg("sentence", state.msg()),

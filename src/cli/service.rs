@@ -91,7 +91,7 @@ fn status(global: &Global) -> CmdResult {
         }
     });
     let state = match &answering {
-        Some(crate::agent::ipc::Message::Status { state, .. }) => Some(state.clone()),
+        Some(crate::agent::protocol::Message::Status { state, .. }) => Some(state.clone()),
         _ => None,
     };
     let cat = Catalog::get(if global.json {

@@ -149,7 +149,7 @@ fn paid(s: &Summary, cat: &Catalog) -> Vec<String> {
 
 /// Today's state from the running service; `None` when no service answers.
 async fn from_service(global: &Global) -> Option<CmdResult> {
-    use crate::agent::ipc::Message;
+    use crate::agent::protocol::Message;
     // Nobody there: the caller works without the service. Someone else there: say so.
     let mut client = match crate::agent::ipc::connect(&global.endpoint()).await {
         Ok(c) => c,
@@ -174,7 +174,7 @@ async fn from_service(global: &Global) -> Option<CmdResult> {
     let Message::Status {
         state,
         sentence,
-        detail,
+        summary,
         ..
     } = reply
     else {
@@ -183,14 +183,13 @@ async fn from_service(global: &Global) -> Option<CmdResult> {
             cat.tr("status-service-unexpected"),
         )));
     };
-    let summary: Option<Summary> = serde_json::from_value(detail.clone()).ok();
     if global.json {
         print_json(&serde_json::json!({
             "ok": true,
             "via": "service",
             "service_state": state,
             "sentence": sentence,
-            "summary": detail,
+            "summary": summary,
         }));
     } else {
         outln!(

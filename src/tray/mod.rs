@@ -14,7 +14,9 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use crate::agent::AgentState;
-use crate::agent::ipc::{self, Message};
+use crate::agent::ipc;
+use crate::agent::protocol::Message;
+use crate::devices::DeviceReport;
 use crate::i18n::{Catalog, Lang, Msg};
 use model::{Action, IconKind};
 
@@ -218,53 +220,42 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
 }
 
 /// A short human summary of the service's device list.
-pub fn describe_devices(d: &serde_json::Value, cat: &Catalog) -> String {
-    let list = d
-        .get("services")
-        .or_else(|| d.get("devices"))
-        .unwrap_or(d)
-        .as_array();
-    match list {
-        Some(items) if !items.is_empty() => {
-            let mut lines: Vec<String> = items
-                .iter()
-                .map(|s| {
-                    let port = s.get("port").and_then(|p| p.as_u64()).unwrap_or_default();
-                    let status = s.get("status").and_then(|v| v.as_str()).unwrap_or("?");
-                    let info = s.get("info").and_then(|v| v.as_str()).unwrap_or("");
-                    let mut line = cat
-                        .render(
-                            &Msg::new("tray-device-line")
-                                .arg("port", port)
-                                .arg("status", status)
-                                .arg("info", info),
-                        )
-                        .trim()
-                        .to_string();
-                    // The scanner's model and generation, where its DEVICEINFO said.
-                    if let Some(g) = s
-                        .get("device_info")
-                        .and_then(crate::devices::generation_msg)
-                    {
-                        line.push('\n');
-                        line.push_str(&cat.render(&g));
-                    }
-                    line
-                })
-                .collect();
-            let ready: Vec<u16> = items
-                .iter()
-                .filter(|s| s.get("status").and_then(|v| v.as_str()) == Some("READY"))
-                .filter_map(|s| s.get("port").and_then(|p| p.as_u64()))
-                .filter_map(|p| u16::try_from(p).ok())
-                .collect();
-            if let Some(w) = crate::login::live::several_ready(&ready) {
-                lines.push(cat.render(&w));
-            }
-            lines.join("\n")
-        }
-        _ => cat.tr("tray-no-rd-service"),
+pub fn describe_devices(report: &DeviceReport, cat: &Catalog) -> String {
+    if report.services.is_empty() {
+        return cat.tr("tray-no-rd-service");
     }
+    let mut lines: Vec<String> = report
+        .services
+        .iter()
+        .map(|d| {
+            let svc = &d.service;
+            let mut line = cat
+                .render(
+                    &Msg::new("tray-device-line")
+                        .arg("port", svc.port)
+                        .arg("status", svc.status.to_string())
+                        .arg("info", svc.info.as_str()),
+                )
+                .trim()
+                .to_string();
+            // The scanner's model and generation, where its DEVICEINFO said.
+            if let Some(di) = &d.device_info {
+                line.push('\n');
+                line.push_str(&cat.render(&crate::devices::generation_msg(di)));
+            }
+            line
+        })
+        .collect();
+    let ready: Vec<u16> = report
+        .services
+        .iter()
+        .filter(|d| d.service.status.is_ready())
+        .map(|d| d.service.port)
+        .collect();
+    if let Some(w) = crate::login::live::several_ready(&ready) {
+        lines.push(cat.render(&w));
+    }
+    lines.join("\n")
 }
 
 fn open_folder(dir: &std::path::Path) {

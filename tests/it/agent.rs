@@ -9,10 +9,12 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use clock::{Clock, ist, next_ist_midnight};
 use rd_agent::agent::backend::BoxFuture;
-use rd_agent::agent::ipc::{self, Message, PeerPolicy};
+use rd_agent::agent::ipc::{self, PeerPolicy};
+use rd_agent::agent::protocol::Message;
 use rd_agent::agent::schedule::Schedule;
 use rd_agent::agent::watchdog::Watchdog;
 use rd_agent::agent::{Agent, AgentState, Backend, LoginSummary};
+use rd_agent::devices::DeviceReport;
 
 /// The clock the tests set (one shared handle, `clock::ManualClock`).
 type SetClock = clock::ManualClock;
@@ -62,8 +64,13 @@ impl Backend for FakeBackend {
         })
     }
 
-    fn devices(&self) -> BoxFuture<'_, serde_json::Value> {
-        Box::pin(async { serde_json::json!([{"port": 11100, "status": "READY"}]) })
+    fn devices(&self) -> BoxFuture<'_, DeviceReport> {
+        Box::pin(async {
+            DeviceReport {
+                error: Some("no scan in this test".into()),
+                ..DeviceReport::default()
+            }
+        })
     }
 }
 
@@ -238,14 +245,25 @@ async fn status_login_subscribe_and_clean_shutdown() {
         m => panic!("unexpected {m:?}"),
     }
     let devices = within(c.devices()).await.unwrap();
-    assert_eq!(devices[0]["status"], "READY");
+    assert_eq!(devices.error.as_deref(), Some("no scan in this test"));
 
     // Garbage gets an error and the connection stays usable.
-    c.send_raw(b"{\"cmd\":\"reboot\"}\n").await.unwrap();
+    c.send_raw(b"{\"v\":2,\"cmd\":\"reboot\"}\n").await.unwrap();
     assert!(matches!(
         within(c.next()).await.unwrap(),
-        Some(Message::Error { .. })
+        Some(Message::Error { said: Some(m), .. }) if m.id == "agent-request-not-understood"
     ));
+    // A tray from before the protocol had versions is told to restart, in words.
+    c.send_raw(b"{\"cmd\":\"status\"}\n").await.unwrap();
+    match within(c.next()).await.unwrap() {
+        Some(Message::Error { message, .. }) => {
+            assert!(
+                message.contains("older than the rd-agent service"),
+                "{message}"
+            )
+        }
+        m => panic!("unexpected {m:?}"),
+    }
     assert!(matches!(
         within(c.status()).await.unwrap(),
         Message::Status { .. }
@@ -830,9 +848,9 @@ ports = "{rd_port}-{rd_port}"
 
         let mut c = connect(&sock).await.unwrap();
         match within(c.status()).await.unwrap() {
-            Message::Status { state, detail, .. } => {
+            Message::Status { state, summary, .. } => {
                 assert_eq!(state, AgentState::LoginRequired);
-                assert_eq!(detail["charged_today"], 0, "{detail}");
+                assert_eq!(summary.unwrap().charged_today, 0);
             }
             m => panic!("unexpected {m:?}"),
         }
@@ -849,9 +867,9 @@ ports = "{rd_port}-{rd_port}"
         assert!(until == before || until == after);
 
         match within(c.status()).await.unwrap() {
-            Message::Status { state, detail, .. } => {
+            Message::Status { state, summary, .. } => {
                 assert_eq!(state, AgentState::LoggedIn { until });
-                assert_eq!(detail["charged_today"], 1, "{detail}");
+                assert_eq!(summary.unwrap().charged_today, 1);
             }
             m => panic!("unexpected {m:?}"),
         }

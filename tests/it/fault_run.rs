@@ -161,7 +161,7 @@ fn tray_click(sock: std::path::PathBuf) -> std::thread::JoinHandle<()> {
             return;
         };
         let _ = s.set_read_timeout(Some(ACTOR_LIMIT));
-        let _ = s.write_all(b"{\"cmd\":\"login\",\"force\":false}\n");
+        let _ = s.write_all(b"{\"v\":2,\"cmd\":\"login\",\"force\":false}\n");
         let mut line = String::new();
         let _ = BufReader::new(s).read_line(&mut line);
     })

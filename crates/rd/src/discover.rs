@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::ports::{DEFAULT_PORTS, PortRange};
 use crate::service::{RdService, parse_rdservice};
@@ -37,7 +37,7 @@ impl Default for DiscoverOptions {
 }
 
 /// A port that answered but not as an RD Service (refused ports are not listed).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PortFailure {
     pub port: u16,
     pub error: String,

@@ -7,9 +7,9 @@
 //! in it is `Unknown`, never a guess. The generation is shown to the operator (`devices`,
 //! `doctor`, the tray); it never blocks a login: UIDAI decides, and says so with 553-557.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Generation {
     L0,

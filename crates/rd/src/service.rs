@@ -1,7 +1,7 @@
 //! The RDSERVICE reply: a service's status, its description and where its DEVICEINFO and
 //! CAPTURE interfaces are (see docs/rd-service.md for how vendors differ).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::transport::{MAX_INFO_BYTES, Scheme, XmlReplyError};
 use crate::xml;
@@ -49,6 +49,14 @@ impl Serialize for RdStatus {
     }
 }
 
+/// As sent, read back the way the reply's attribute is (the service's IPC carries it).
+impl<'de> Deserialize<'de> for RdStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Ok(RdStatus::parse(&s))
+    }
+}
+
 /// The parsed RDSERVICE reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RdServiceInfo {
@@ -61,7 +69,7 @@ pub struct RdServiceInfo {
 }
 
 /// An RD Service found by discovery.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RdService {
     pub host: String,
     pub port: u16,

@@ -5,7 +5,7 @@
 use std::error::Error as _;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::errors::CaptureFailure;
 use crate::options::OptionsError;
@@ -15,7 +15,7 @@ use crate::xml::XmlError;
 pub const MAX_INFO_BYTES: usize = 64 * 1024;
 
 /// `http` or `https`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Scheme {
     Http,
