@@ -336,6 +336,76 @@ mod tests {
         }
     }
 
+    /// The ids the code names as literals: `Msg::new("…")` and `.tr("…")`, in every source
+    /// file of this crate (an id built at run time is not seen; the catalogue tests above
+    /// cover the catalogues' own consistency).
+    fn ids_in_source() -> BTreeMap<String, String> {
+        fn walk(dir: &std::path::Path, out: &mut BTreeMap<String, String>) {
+            let mut entries: Vec<_> = std::fs::read_dir(dir)
+                .expect("src/ is readable")
+                .map(|e| e.expect("a directory entry").path())
+                .collect();
+            entries.sort();
+            for path in entries {
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).expect("a source file");
+                    for call in ["Msg::new(", ".tr("] {
+                        for (at, _) in text.match_indices(call) {
+                            let rest = text[at + call.len()..].trim_start();
+                            let Some(lit) = rest.strip_prefix('"') else {
+                                continue;
+                            };
+                            let id: String = lit.chars().take_while(|c| *c != '"').collect();
+                            // Ids are lower-case words and dashes; other literals here are
+                            // this test's own patterns.
+                            let is_id = !id.is_empty()
+                                && id.chars().all(|c| {
+                                    c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'
+                                });
+                            if is_id {
+                                out.entry(id).or_insert_with(|| path.display().to_string());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let mut out = BTreeMap::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
+            &mut out,
+        );
+        out
+    }
+
+    #[test]
+    fn every_id_the_code_names_is_in_both_catalogues() {
+        let ids = ids_in_source();
+        assert!(
+            ids.len() > 200,
+            "only {} ids found: the scan is broken",
+            ids.len()
+        );
+        for lang in Lang::ALL {
+            let known = shape(lang.source());
+            let missing: Vec<String> = ids
+                .iter()
+                // The test below that an unknown id renders as itself.
+                .filter(|(id, _)| id.as_str() != "no-such-id")
+                .filter(|(id, _)| !known.contains_key(id.as_str()))
+                .map(|(id, file)| format!("{id} ({file})"))
+                .collect();
+            assert!(
+                missing.is_empty(),
+                "{} lacks: {}",
+                lang.code(),
+                missing.join(", ")
+            );
+        }
+    }
+
     #[test]
     fn the_hindi_is_hindi_not_english_left_untranslated() {
         // Messages that are only a layout around variables and names.
