@@ -53,16 +53,7 @@ impl LoginSummary {
     }
 }
 
-/// What a login request asks for.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct LoginFlags {
-    /// Skip only the local "already logged in" check.
-    pub force: bool,
-    /// Use a scanner other than the pinned one, and pin it after the login.
-    pub accept_new_device: bool,
-    /// The operator confirmed going on despite the decline guard (docs/ledger.md).
-    pub despite_declines: bool,
-}
+pub use crate::login::LoginFlags;
 
 pub trait Backend: Send + Sync + 'static {
     /// Work out today's state: the ledger, then `outletLoginStatus` (the remote state wins),

@@ -26,15 +26,22 @@ impl LiveBackend {
         LiveBackend { paths, clock }
     }
 
-    fn config(&self) -> Result<Config, Msg> {
-        let c = Config::load(&self.paths.config_file).map_err(|e| e.msg())?;
-        c.require_login().map_err(|e| e.msg())?;
-        Ok(c)
-    }
-
-    fn api(&self, config: &Config) -> Result<Api, Msg> {
-        let secrets = Secrets::load(&self.paths.secrets_file()).map_err(|e| e.msg())?;
-        crate::login::live::client(config, &secrets).map_err(|e| e.msg())
+    /// The config, the InstantPay side and the ledger, for a status check. Reading the files
+    /// (a host name may be resolved) and opening a busy ledger block, so this runs on a
+    /// blocking thread and the service keeps answering its clients meanwhile.
+    async fn open(&self) -> Result<(Config, Api, Ledger), Msg> {
+        let paths = self.paths.clone();
+        let opened = tokio::task::spawn_blocking(move || {
+            let config = Config::load(&paths.config_file).map_err(|e| e.msg())?;
+            config.require_login().map_err(|e| e.msg())?;
+            let secrets = Secrets::load(&paths.secrets_file()).map_err(|e| e.msg())?;
+            let api = crate::login::live::client(&config, &secrets).map_err(|e| e.msg())?;
+            crate::config::ensure_state_dir(&paths.state_dir).map_err(|e| e.msg())?;
+            let ledger = Ledger::open(&paths.ledger_file()).map_err(verbatim)?;
+            Ok((config, api, ledger))
+        })
+        .await;
+        opened.unwrap_or_else(|_| Err(Msg::new("agent-internal-error")))
     }
 
     /// Why login cannot work now on the device side, or `None` if an RD Service is READY.
@@ -70,28 +77,15 @@ pub fn discover_options(config: &Config) -> DiscoverOptions {
 impl Backend for LiveBackend {
     fn check(&self) -> BoxFuture<'_, AgentState> {
         Box::pin(async move {
-            let config = match self.config() {
-                Ok(c) => c,
-                Err(reason) => return AgentState::ApiProblem { reason },
-            };
-            let api = match self.api(&config) {
-                Ok(a) => a,
+            let (config, api, mut ledger) = match self.open().await {
+                Ok(opened) => opened,
                 Err(reason) => return AgentState::ApiProblem { reason },
             };
             // The status check also settles what a crashed login left open, under the lock.
             let window = config.instantpay.settle_window();
-            let (checked, declines) = match crate::config::ensure_state_dir(&self.paths.state_dir)
-                .map_err(|e| e.msg())
-                .and_then(|()| Ledger::open(&self.paths.ledger_file()).map_err(verbatim))
-            {
-                Ok(mut ledger) => {
-                    let checked =
-                        crate::login::check(&api, &mut ledger, &*self.clock, &LogProgress, window)
-                            .await;
-                    (checked, ledger.consecutive_declines().unwrap_or(0))
-                }
-                Err(reason) => return AgentState::ApiProblem { reason },
-            };
+            let checked =
+                crate::login::check(&api, &mut ledger, &*self.clock, &LogProgress, window).await;
+            let declines = ledger.consecutive_declines().unwrap_or(0);
             match checked {
                 // The remote state wins over the ledger (a bank can cancel a day's login).
                 Ok(c) if c.status.logged_in => AgentState::LoggedIn {
@@ -131,11 +125,19 @@ impl Backend for LiveBackend {
 
     fn devices(&self) -> BoxFuture<'_, DeviceReport> {
         Box::pin(async move {
-            let config = match Config::load(&self.paths.config_file) {
-                Ok(c) => c,
-                Err(e) => {
+            let file = self.paths.config_file.clone();
+            let loaded = tokio::task::spawn_blocking(move || Config::load(&file)).await;
+            let config = match loaded {
+                Ok(Ok(c)) => c,
+                Ok(Err(e)) => {
                     return DeviceReport {
                         error: Some(e.to_string()),
+                        ..DeviceReport::default()
+                    };
+                }
+                Err(_) => {
+                    return DeviceReport {
+                        error: Some(Msg::new("agent-internal-error").english()),
                         ..DeviceReport::default()
                     };
                 }

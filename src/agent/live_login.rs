@@ -1,15 +1,13 @@
-//! The service's login: the daily-login use case (`crate::login`) assembled from the config and
-//! the secret store by `crate::login::live`, as `rd-agent login` does, reported as a
+//! The service's login: the daily-login use case assembled from the config and the secret store
+//! by `crate::login::assembly`, as `rd-agent login` does, reported as a
 //! [`LoginSummary`] for IPC. Nothing here formats a secret or a biometric: the messages are the
 //! use case's operator sentences.
 
 use super::AgentState;
-use super::backend::{LoginFlags, LoginSummary};
-use crate::config::{Config, Paths, Secrets, ensure_state_dir};
+use super::backend::LoginSummary;
+use crate::config::Paths;
 use crate::i18n::Msg;
-use crate::ledger::Ledger;
-use crate::login::live::{self, RdScanner};
-use crate::login::{Deps, LoginError, LoginResult, Progress};
+use crate::login::{Assembled, LoginError, LoginFlags, LoginResult, Progress};
 use clock::Clock;
 
 /// Progress lines go to the service log (they name ports and steps, never data).
@@ -37,49 +35,20 @@ pub async fn login(
     flags: LoginFlags,
     progress: &dyn Progress,
 ) -> LoginSummary {
-    let cfg = match Config::load(&paths.config_file) {
-        Ok(c) => c,
-        Err(e) => return setup_failed(e.msg()),
-    };
-    let (params, client) = {
-        let secrets = match Secrets::load(&paths.secrets_file()) {
-            Ok(s) => s,
-            Err(e) => return setup_failed(e.msg()),
-        };
-        match (
-            live::params(&cfg, &secrets, flags.force),
-            live::client(&cfg, &secrets),
-        ) {
-            (Ok(mut p), Ok(c)) => {
-                let c = c.override_declines(flags.despite_declines);
-                p.accept_new_device = flags.accept_new_device;
-                p.override_declines = flags
-                    .despite_declines
-                    .then(|| "a client of the service (tray or terminal)".to_string());
-                (p, c)
-            }
-            (Err(e), _) | (_, Err(e)) => return setup_failed(e.msg()),
-        }
-    };
-    if let Err(e) = ensure_state_dir(&paths.state_dir) {
-        return setup_failed(e.msg());
-    }
-    let mut ledger = match Ledger::open(&paths.ledger_file()) {
-        Ok(l) => l,
-        Err(e) => return setup_failed(Msg::verbatim(e.to_string())),
-    };
-    let mut scanner = RdScanner::from_config(&cfg);
-    let result = crate::login::login(
-        Deps {
-            scanner: &mut scanner,
-            api: &client,
-            ledger: &mut ledger,
-            clock,
-            progress,
-        },
-        &params,
-    )
+    // Reading the files and opening a busy ledger block: off the runtime's threads, so the
+    // service keeps answering its clients meanwhile.
+    let owned = paths.clone();
+    let assembled = tokio::task::spawn_blocking(move || {
+        Assembled::from_files(&owned, flags, "a client of the service (tray or terminal)")
+    })
     .await;
+    let mut login = match assembled {
+        Ok(Ok(a)) => a,
+        Ok(Err(e)) => return setup_failed(e.msg()),
+        Err(_) => return setup_failed(Msg::new("agent-internal-error")),
+    };
+    let result = login.run(clock, progress).await;
+    let ledger = &login.ledger;
     match result {
         Ok(report) => LoginSummary::new(
             true,

@@ -5,20 +5,19 @@
 //! on free ports, with the demo outlet, and runs the same flow in a temporary state directory
 //! (or `--state-dir`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde_json::json;
 
-use super::config::{config_error, secrets_error, user_paths};
+use super::config::{config_error, user_paths};
 use super::{CliError, CmdResult, Exit, Global, print_json};
-use crate::agent::backend::LoginFlags;
 use crate::config::{Config, Secrets, StoredAadhaar, ensure_state_dir};
 use crate::i18n::{Catalog, Lang, Msg};
 use crate::ledger::Ledger;
-use crate::login::live::{self, RdScanner, SetupError};
+use crate::login::assembly;
 use crate::login::{
-    Deps, InstantPayApi, LoginError, LoginParams, LoginReport, LoginResult, Progress,
-    StderrProgress, login,
+    Assembled, AssemblyError, LoginError, LoginFlags, LoginReport, LoginResult, Progress,
+    StderrProgress,
 };
 use clock::{SystemClock, ist};
 use instantpay::ApiError;
@@ -55,26 +54,8 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
         return result;
     }
     let paths = user_paths(global)?;
-    let cfg = Config::load(&paths.config_file).map_err(config_error)?;
-    let secrets = Secrets::load(&paths.secrets_file()).map_err(secrets_error)?;
-    let mut params = live::params(&cfg, &secrets, args.force).map_err(setup_error)?;
-    params.accept_new_device = args.accept_new_device;
-    params.override_declines = despite_declines.then(|| "terminal".to_string());
-    let client = live::client(&cfg, &secrets)
-        .map_err(setup_error)?
-        .override_declines(despite_declines);
-    drop(secrets);
-    let mut scanner = RdScanner::from_config(&cfg);
-    ensure_state_dir(&paths.state_dir).map_err(config_error)?;
-    let mut ledger = open_ledger(&paths.ledger_file())?;
-    super::block_on(run_flow(
-        &mut scanner,
-        &client,
-        &mut ledger,
-        &params,
-        cfg.language(),
-        global,
-    ))
+    let mut login = Assembled::from_files(&paths, flags, "terminal").map_err(assembly_error)?;
+    super::block_on(run_flow(&mut login, global))
 }
 
 /// Log in through the running service; `None` when no service answers on the socket.
@@ -166,34 +147,19 @@ fn confirm_despite_declines(global: &Global) -> Result<bool, CliError> {
     }
 }
 
-fn setup_error(e: SetupError) -> CliError {
-    CliError::said(Exit::Usage, e.msg())
-}
-
-fn open_ledger(path: &Path) -> Result<Ledger, CliError> {
-    Ledger::open(path).map_err(|e| CliError::new(Exit::Failure, e.to_string()))
+/// The config, the secrets or the state directory are for the operator to fix (exit 2); a
+/// ledger that cannot be opened is a failure of this PC (exit 1).
+fn assembly_error(e: AssemblyError) -> CliError {
+    match e {
+        AssemblyError::Ledger(e) => CliError::new(Exit::Failure, e.to_string()),
+        other => CliError::said(Exit::Usage, other.msg()),
+    }
 }
 
 /// Run the use case and print its result.
-async fn run_flow<A: InstantPayApi>(
-    scanner: &mut RdScanner,
-    api: &A,
-    ledger: &mut Ledger,
-    params: &LoginParams,
-    lang: Lang,
-    global: &Global,
-) -> CmdResult {
-    let result = login(
-        Deps {
-            scanner,
-            api,
-            ledger,
-            clock: &SystemClock,
-            progress: &StderrProgress::new(lang),
-        },
-        params,
-    )
-    .await;
+async fn run_flow(login: &mut Assembled, global: &Global) -> CmdResult {
+    let lang = login.lang;
+    let result = login.run(&SystemClock, &StderrProgress::new(lang)).await;
     let cat = Catalog::get(lang);
     match result {
         Ok(report) => {
@@ -320,7 +286,8 @@ fn run_sandbox(force: bool, despite_declines: bool, global: &Global) -> CmdResul
     };
     // The config: defaults and RD_AGENT_* overrides (e.g. the capture floors), then the sandbox.
     let mut cfg = Config::from_sources("", "sandbox", std::env::vars()).map_err(config_error)?;
-    let mut ledger = open_ledger(&state_dir.join("ledger.sqlite3"))?;
+    let ledger = Ledger::open(&state_dir.join("ledger.sqlite3"))
+        .map_err(|e| assembly_error(AssemblyError::Ledger(e)))?;
     super::block_on(async move {
         let fail = |what: &str, e: std::io::Error| {
             CliError::new(Exit::Failure, format!("could not start the {what}: {e}"))
@@ -370,12 +337,23 @@ fn run_sandbox(force: bool, despite_declines: bool, global: &Global) -> CmdResul
                     .arg("state_dir", state_dir.display().to_string())
             )
         );
+        let flags = LoginFlags {
+            force,
+            accept_new_device: false,
+            despite_declines,
+        };
         let result = async {
-            let mut params = live::params(&cfg, &secrets, force).map_err(setup_error)?;
-            params.override_declines = despite_declines.then(|| "terminal".to_string());
-            let client = live::client(&cfg, &secrets).map_err(setup_error)?;
-            let mut scanner = RdScanner::from_config(&cfg);
-            run_flow(&mut scanner, &client, &mut ledger, &params, lang, global).await
+            let (params, api, scanner) = assembly::parts(&cfg, &secrets, flags, "terminal")
+                .map_err(|e| assembly_error(e.into()))?;
+            drop(secrets);
+            let mut login = Assembled {
+                params,
+                api,
+                scanner,
+                ledger,
+                lang,
+            };
+            run_flow(&mut login, global).await
         }
         .await;
         rd.shutdown().await;

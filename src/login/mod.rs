@@ -28,10 +28,12 @@ use instantpay::{
 };
 use rd::PidData;
 
+pub mod assembly;
 pub mod countdown;
 pub mod live;
 pub mod lock;
 
+pub use assembly::{Assembled, AssemblyError, LoginFlags};
 pub use countdown::Countdown;
 
 /// Finds the RD Service and captures one finger.
