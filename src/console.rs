@@ -2,7 +2,7 @@
 //! reader has gone (`rd-agent status | head -1`, `rd-agent login 2>&1 | head -3`, a closed
 //! terminal); here a stream that fails drops the rest of its output and the command goes on
 //! to its own end and exit code. So no pipe can cut a login short between sending it and
-//! recording what came back (its progress lines: `StderrProgress` in src/login/mod.rs).
+//! recording what came back (its progress lines: `StderrProgress` in src/cli/progress.rs).
 //!
 //! A reader that went away is nobody's error. Any other failure of stdout (a full disk under
 //! `--json > file`) is kept, and `rd-agent` then exits with an error instead of success

@@ -73,7 +73,7 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
         // The countdown only goes to stderr, so `--json` keeps stdout to itself.
         // No config here: the language is the locale's.
         let lang = crate::platform::language("auto");
-        let progress = crate::login::StderrProgress::new(lang);
+        let progress = super::progress::StderrProgress::new(lang);
         let pid = crate::login::countdown::counting_down(
             opts.timeout(),
             &progress,

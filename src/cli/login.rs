@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use serde_json::json;
 
 use super::config::{config_error, user_paths};
+use super::progress::StderrProgress;
 use super::{CliError, CmdResult, Exit, Global, print_json};
 use crate::config::{Config, Secrets, StoredAadhaar, ensure_state_dir};
 use crate::i18n::{Catalog, Lang, Msg};
@@ -17,7 +18,6 @@ use crate::ledger::Ledger;
 use crate::login::assembly;
 use crate::login::{
     Assembled, AssemblyError, LoginError, LoginFlags, LoginReport, LoginResult, Progress,
-    StderrProgress,
 };
 use clock::{SystemClock, ist};
 use instantpay::ApiError;

@@ -20,6 +20,7 @@ pub mod liveness;
 pub mod login;
 pub mod man;
 pub mod pid;
+mod progress;
 pub mod sandbox;
 pub mod service;
 pub mod status;
