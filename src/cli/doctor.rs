@@ -137,10 +137,24 @@ pub async fn run_checks(
     service_socket: &std::path::Path,
 ) -> Vec<Check> {
     let mut out = Vec::new();
-    let now = clock.now();
+    let config = config_check(paths, &mut out);
+    let config_ok = out.last().is_some_and(|c| c.verdict == Verdict::Ok);
+    let secrets = secrets_check(paths, config.as_ref(), &mut out);
+    out.push(usb_check().await);
+    let default_config = Config::default();
+    out.extend(rd_checks(config.as_ref().unwrap_or(&default_config), clock.now()).await);
+    let usable = config.as_ref().filter(|_| config_ok).zip(secrets.as_ref());
+    out.extend(api_checks(usable, clock).await);
+    // The service (not needed for one-shot commands, but the tray and reminders need it).
+    out.push(service_check(service_socket).await);
+    out.extend(ledger_checks(&paths.ledger_file(), clock.now()));
+    out
+}
 
-    // Config.
-    let config = match Config::load(&paths.config_file) {
+/// The config file: readable, and complete for a login. The config is returned even when
+/// incomplete, for the checks that need only part of it (the RD Service's ports).
+fn config_check(paths: &crate::config::Paths, out: &mut Vec<Check>) -> Option<Config> {
+    match Config::load(&paths.config_file) {
         Ok(c) => match c.require_login() {
             Ok(()) => {
                 out.push(check(
@@ -160,17 +174,20 @@ pub async fn run_checks(
             out.push(check("config", Verdict::Fail, e.msg()));
             None
         }
-    };
-    let config_ok = out.last().is_some_and(|c| c.verdict == Verdict::Ok);
+    }
+}
 
-    // Secrets: set or not, never shown.
-    let secrets = match Secrets::load(&paths.secrets_file()) {
+/// The secret store: each secret the config needs is set (never shown).
+fn secrets_check(
+    paths: &crate::config::Paths,
+    config: Option<&Config>,
+    out: &mut Vec<Check>,
+) -> Option<Secrets> {
+    match Secrets::load(&paths.secrets_file()) {
         Ok(s) => {
-            let needed = config
-                .as_ref()
-                .map_or(Config::default().required_secrets(), |c| {
-                    c.required_secrets()
-                });
+            let needed = config.map_or(Config::default().required_secrets(), |c| {
+                c.required_secrets()
+            });
             let missing: Vec<_> = needed
                 .iter()
                 .filter(|n| !s.is_set(**n))
@@ -197,9 +214,11 @@ pub async fn run_checks(
             out.push(check("secrets", Verdict::Fail, e.msg()));
             None
         }
-    };
+    }
+}
 
-    // USB.
+/// A scanner of a supported vendor on USB.
+async fn usb_check() -> Check {
     match tokio::task::spawn_blocking(crate::agent::usb::scan)
         .await
         .ok()
@@ -207,27 +226,24 @@ pub async fn run_checks(
     {
         Some(v) if !v.is_empty() => {
             let names: Vec<_> = v.iter().map(|s| s.name).collect();
-            out.push(check(
+            check(
                 "scanner_usb",
                 Verdict::Ok,
                 Msg::new("doctor-usb-ok").arg("names", names.join(", ")),
-            ));
+            )
         }
-        Some(_) => out.push(check(
-            "scanner_usb",
-            Verdict::Fail,
-            Msg::new("doctor-usb-none"),
-        )),
-        None => out.push(check(
+        Some(_) => check("scanner_usb", Verdict::Fail, Msg::new("doctor-usb-none")),
+        None => check(
             "scanner_usb",
             Verdict::Warn,
             Msg::new("doctor-usb-unreadable"),
-        )),
+        ),
     }
+}
 
-    // RD Service and the device certificate.
-    let default_config = Config::default();
-    let rd_config = config.as_ref().unwrap_or(&default_config);
+/// The RD Service and its device: READY, its generation and its certificate's expiry.
+async fn rd_checks(rd_config: &Config, now: chrono::DateTime<chrono::Utc>) -> Vec<Check> {
+    let mut out = Vec::new();
     let opts = crate::agent::live::discover_options(rd_config);
     let found = rd::discover(&opts).await;
     match found.iter().find(|s| s.status.is_ready()) {
@@ -279,9 +295,15 @@ pub async fn run_checks(
         }
     }
 
-    // API with the credentials, and the clock against its timestamp.
-    match (config.as_ref(), secrets.as_ref()) {
-        (Some(c), Some(s)) if config_ok => match crate::login::live::client(c, s) {
+    out
+}
+
+/// InstantPay with the credentials, the clock against its timestamp, and the operator it
+/// expects; skipped without a complete config and secrets.
+async fn api_checks(usable: Option<(&Config, &Secrets)>, clock: &dyn Clock) -> Vec<Check> {
+    let mut out = Vec::new();
+    match usable {
+        Some((c, s)) => match crate::login::live::client(c, s) {
             Ok(api) => match crate::login::InstantPayApi::login_status(&api).await {
                 Ok(st) => {
                     out.push(check(
@@ -333,8 +355,12 @@ pub async fn run_checks(
         }
     }
 
-    // The service (not needed for one-shot commands, but the tray and reminders need it).
-    let svc = match crate::agent::ipc::connect(service_socket).await {
+    out
+}
+
+/// Whether the service answers on its endpoint, and what it says.
+async fn service_check(service_socket: &std::path::Path) -> Check {
+    match crate::agent::ipc::connect(service_socket).await {
         Ok(mut c) => match c.status().await {
             Ok(crate::agent::protocol::Message::Status { state, .. }) => check(
                 "service",
@@ -345,13 +371,7 @@ pub async fn run_checks(
             Err(e) => check("service", Verdict::Warn, e.msg()),
         },
         Err(_) => check("service", Verdict::Warn, Msg::new("doctor-service-down")),
-    };
-    out.push(svc);
-    if let Some(c) = last_attempt_check(&paths.ledger_file()) {
-        out.push(c);
     }
-    out.extend(guard_checks(&paths.ledger_file(), clock.now()));
-    out
 }
 
 /// Whether the configured Aadhaar is the operator InstantPay has on file for the outlet.
@@ -386,13 +406,7 @@ fn operator_check(c: &Config, s: &Secrets, st: &instantpay::LoginStatus) -> Chec
 }
 
 /// The decline guard's count and the last capture's UIDAI key, from the ledger.
-fn guard_checks(ledger_file: &std::path::Path, now: chrono::DateTime<chrono::Utc>) -> Vec<Check> {
-    if !ledger_file.is_file() {
-        return Vec::new();
-    }
-    let Ok(ledger) = crate::ledger::Ledger::open(ledger_file) else {
-        return Vec::new();
-    };
+fn guard_checks(ledger: &crate::ledger::Ledger, now: chrono::DateTime<chrono::Utc>) -> Vec<Check> {
     let mut out = Vec::new();
     if let Ok(n) = ledger.consecutive_declines() {
         let verdict = match n {
@@ -426,15 +440,8 @@ fn guard_checks(ledger_file: &std::path::Path, now: chrono::DateTime<chrono::Utc
 }
 
 /// What UIDAI said about the last login attempt, when its reply named a UIDAI code: the
-/// sentence that says what to do, and the reply's words. `None` without a ledger or attempt.
-fn last_attempt_check(ledger_file: &std::path::Path) -> Option<Check> {
-    if !ledger_file.is_file() {
-        return None;
-    }
-    let ledger = match crate::ledger::Ledger::open(ledger_file) {
-        Ok(l) => l,
-        Err(e) => return Some(check("last_login", Verdict::Fail, verbatim(e))),
-    };
+/// sentence that says what to do, and the reply's words. `None` without an attempt.
+fn last_attempt_check(ledger: &crate::ledger::Ledger) -> Option<Check> {
     let a = ledger.last_attempt().ok().flatten()?;
     Some(match super::uidai::explain_msg(&a) {
         Some(explained) => check(
@@ -450,6 +457,21 @@ fn last_attempt_check(ledger_file: &std::path::Path) -> Option<Check> {
             Msg::new("doctor-last-login-ok").arg("attempt", a.external_ref.as_str()),
         ),
     })
+}
+
+/// What the ledger says, opened once: the last attempt, the decline guard and the UIDAI key
+/// of the last capture. Nothing without a ledger yet.
+fn ledger_checks(ledger_file: &std::path::Path, now: chrono::DateTime<chrono::Utc>) -> Vec<Check> {
+    if !ledger_file.is_file() {
+        return Vec::new();
+    }
+    let ledger = match crate::ledger::Ledger::open(ledger_file) {
+        Ok(l) => l,
+        Err(e) => return vec![check("last_login", Verdict::Fail, verbatim(e))],
+    };
+    let mut out: Vec<Check> = last_attempt_check(&ledger).into_iter().collect();
+    out.extend(guard_checks(&ledger, now));
+    out
 }
 
 pub fn run(_args: Args, global: &Global) -> CmdResult {
