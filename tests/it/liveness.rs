@@ -18,7 +18,7 @@ use instantpay::liveness::{
 };
 use instantpay::secret::Secret;
 use instantpay::{StatusCode, new_external_ref};
-use rd_agent::config::{SecretName, Secrets};
+use rd_agent::config::SecretName;
 use sandbox::instantpay::{SandboxConfig, SandboxInstantPay};
 use sandbox::liveness::{
     AUDIT_IMAGES, LivenessSandbox, Outcome, Plan, ReplyStyle, SESSION_LIFETIME, SandboxClock,
@@ -398,7 +398,7 @@ async fn malformed_replies_give_errors_that_name_the_problem() {
 
 // ---- the command ----
 
-use crate::support::rd_agent;
+use crate::support::{ConfigFile, rd_agent, write_secrets};
 
 fn read_png(p: &Path) -> RgbImage {
     decode_image(&std::fs::read(p).unwrap()).unwrap()
@@ -529,21 +529,18 @@ fn cli_create_in_the_sandbox() {
 /// A config and secrets file pointing the command at `base_url`.
 fn configured(base_url: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("config.toml"),
-        format!(
-            "[instantpay]\nbase_url = \"{base_url}\"\nclient_id = \"CLIENT1\"\noutlet_id = \"OUTLET1\"\n\
-             endpoint_ip = \"127.0.0.1\"\n[outlet]\nlatitude = \"28.6139\"\nlongitude = \"77.2090\"\n"
-        ),
-    )
-    .unwrap();
-    let mut s = Secrets::default();
-    s.set(SecretName::ClientSecret, SECRET).unwrap();
-    s.save(
-        &dir.path()
-            .join(rd_agent::config::secrets::SECRETS_FILE_NAME),
-    )
-    .unwrap();
+    ConfigFile {
+        client_id: "CLIENT1",
+        outlet_id: "OUTLET1",
+        latitude: "28.6139",
+        longitude: "77.2090",
+        ..ConfigFile::demo(base_url, None)
+    }
+    .write(&dir.path().join("config.toml"));
+    write_secrets(
+        &dir.path().join("secrets.toml"),
+        &[(SecretName::ClientSecret, SECRET)],
+    );
     dir
 }
 
