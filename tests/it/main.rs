@@ -15,6 +15,7 @@ mod guard_run;
 mod guards;
 mod instantpay;
 mod liveness;
+mod liveness_cli;
 mod login;
 mod pc_setup;
 mod rd;
