@@ -23,13 +23,7 @@ fn another_operators_aadhaar_is_refused_before_the_finger_is_asked() {
     let mut other = status(false);
     other.aadhaar_last_four = Some("2651".into());
     let api = FakeApi::default().then_status(Ok(other));
-    let r = run(
-        &mut ledger,
-        &api,
-        Ok(pid("70", "40")),
-        &params(false),
-        morning(),
-    );
+    let r = run_now(&mut ledger, &api);
     let e = r.result.unwrap_err();
     assert!(matches!(e, LoginError::WrongOperator { .. }), "{e}");
     let said = e.to_string();
