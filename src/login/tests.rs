@@ -237,18 +237,8 @@ fn run(
     now: DateTime<Utc>,
 ) -> Run {
     let mut scanner = FakeScanner::new(pid_result);
-    let clock = FixedClock::new(now);
     let lines = Lines::default();
-    let result = crate::cli::block_on(login(
-        Deps {
-            scanner: &mut scanner,
-            api,
-            ledger,
-            clock: &clock,
-            progress: &lines,
-        },
-        p,
-    ));
+    let result = login_once(ledger, api, &mut scanner, &lines, p, now);
     Run {
         result,
         scans: scanner.calls,
@@ -256,9 +246,36 @@ fn run(
     }
 }
 
+/// The use case once, with these parts and the clock at `now`.
+fn login_once(
+    ledger: &mut Ledger,
+    api: &FakeApi,
+    scanner: &mut FakeScanner,
+    progress: &dyn Progress,
+    p: &LoginParams,
+    now: DateTime<Utc>,
+) -> Result<LoginReport, LoginError> {
+    let clock = FixedClock::new(now);
+    crate::cli::block_on(login(
+        Deps {
+            scanner,
+            api,
+            ledger,
+            clock: &clock,
+            progress,
+        },
+        p,
+    ))
+}
+
+/// A run with a good capture, with `p`, at `now`.
+fn run_at(ledger: &mut Ledger, api: &FakeApi, p: &LoginParams, now: DateTime<Utc>) -> Run {
+    run(ledger, api, Ok(pid("70", "40")), p, now)
+}
+
 /// A run with a good capture and no flags, at `morning()`.
 fn run_now(ledger: &mut Ledger, api: &FakeApi) -> Run {
-    run(ledger, api, Ok(pid("70", "40")), &params(false), morning())
+    run_at(ledger, api, &params(false), morning())
 }
 
 mod flow;

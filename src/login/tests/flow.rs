@@ -81,36 +81,18 @@ fn remote_login_required_but_local_login_today_needs_force() {
     assert_eq!(api.login_calls.load(Ordering::SeqCst), 0);
     // --force skips the local check, but still asks the remote first.
     let api = FakeApi::default();
-    let r = run(
-        &mut ledger,
-        &api,
-        Ok(pid("70", "40")),
-        &params(true),
-        morning(),
-    );
+    let r = run_at(&mut ledger, &api, &params(true), morning());
     assert_eq!(r.result.unwrap().result, LoginResult::LoggedIn);
     assert_eq!(*api.log.lock().unwrap(), vec!["status", "login"]);
     // --force never skips the remote check.
     let api = FakeApi::default().then_status(Ok(status(true)));
-    let r = run(
-        &mut ledger,
-        &api,
-        Ok(pid("70", "40")),
-        &params(true),
-        morning(),
-    );
+    let r = run_at(&mut ledger, &api, &params(true), morning());
     assert_eq!(r.result.unwrap().result, LoginResult::AlreadyLoggedIn);
     assert_eq!(api.login_calls.load(Ordering::SeqCst), 0);
     // Yesterday's login does not block today.
     let tomorrow = morning() + chrono::Duration::days(1);
     let api = FakeApi::default();
-    let r = run(
-        &mut ledger,
-        &api,
-        Ok(pid("70", "40")),
-        &params(false),
-        tomorrow,
-    );
+    let r = run_at(&mut ledger, &api, &params(false), tomorrow);
     assert_eq!(r.result.unwrap().result, LoginResult::LoggedIn);
 }
 
@@ -208,13 +190,13 @@ fn bad_key_or_coordinates_fail_before_the_finger_is_asked() {
         ..FakeApi::default()
     };
     let p = params(false);
-    let r = run(&mut ledger, &api, Ok(pid("70", "40")), &p, morning());
+    let r = run_at(&mut ledger, &api, &p, morning());
     let e = r.result.unwrap_err();
     assert!(matches!(e, LoginError::Aadhaar(_)), "{e}");
     assert_eq!(r.scans, 0);
     let mut p = params(false);
     p.latitude = "51.5072".into();
-    let r = run(&mut ledger, &api, Ok(pid("70", "40")), &p, morning());
+    let r = run_at(&mut ledger, &api, &p, morning());
     assert!(matches!(r.result, Err(LoginError::Request(_))));
     assert_eq!(r.scans, 0);
     assert_eq!(api.login_calls.load(Ordering::SeqCst), 0);

@@ -105,10 +105,9 @@ fn a_sending_row_is_settled_before_any_capture() {
     // Login required, but the attempt is younger than the settle window: InstantPay may still
     // be processing it. Nothing is captured or sent, and the wait is named.
     let api = FakeApi::default();
-    let r = run(
+    let r = run_at(
         &mut ledger,
         &api,
-        Ok(pid("70", "40")),
         &params(false),
         morning() + chrono::Duration::seconds(20),
     );
@@ -124,10 +123,9 @@ fn a_sending_row_is_settled_before_any_capture() {
     // Past the window, login required settles it (not logged in, charge unknown), then the
     // login runs.
     let api = FakeApi::default();
-    let r = run(
+    let r = run_at(
         &mut ledger,
         &api,
-        Ok(pid("70", "40")),
         &params(false),
         morning() + chrono::Duration::minutes(2),
     );
@@ -156,10 +154,9 @@ fn left_unresolved(ledger: &mut Ledger, external_ref: &str) {
 
 /// A run at 20 s past `morning()`, inside the settle window.
 fn run_20s_later(ledger: &mut Ledger, api: &FakeApi) -> Run {
-    run(
+    run_at(
         ledger,
         api,
-        Ok(pid("70", "40")),
         &params(false),
         morning() + chrono::Duration::seconds(20),
     )

@@ -49,21 +49,11 @@ fn run_answering(
     answer: bool,
 ) -> (Result<LoginReport, LoginError>, usize) {
     let mut scanner = FakeScanner::new(Ok(pid));
-    let clock = FixedClock::new(now);
     let progress = Answering {
         answer,
         ..Answering::default()
     };
-    let result = crate::cli::block_on(login(
-        Deps {
-            scanner: &mut scanner,
-            api,
-            ledger,
-            clock: &clock,
-            progress: &progress,
-        },
-        p,
-    ));
+    let result = login_once(ledger, api, &mut scanner, &progress, p, now);
     (result, progress.asked.load(Ordering::SeqCst))
 }
 
@@ -196,22 +186,19 @@ fn a_failed_login_pins_nothing() {
 fn the_port_of_a_login_is_tried_first_next_time() {
     let mut ledger = Ledger::open_in_memory().unwrap();
     let api = FakeApi::default();
-    let clock = FixedClock::new(morning());
     let lines = Lines::default();
     let login_on = |ledger: &mut Ledger, port: u16, force: bool| {
         let mut scanner = FakeScanner::new(Ok(pid("74", "41")));
         scanner.port = Some(port);
-        let r = crate::cli::block_on(login(
-            Deps {
-                scanner: &mut scanner,
-                api: &api,
-                ledger,
-                clock: &clock,
-                progress: &lines,
-            },
+        login_once(
+            ledger,
+            &api,
+            &mut scanner,
+            &lines,
             &params(force),
-        ));
-        r.unwrap();
+            morning(),
+        )
+        .unwrap();
         scanner.prepared.expect("prepare was called")
     };
     assert_eq!(login_on(&mut ledger, 11_101, false), None);
