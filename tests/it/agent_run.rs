@@ -3,20 +3,24 @@
 //! login in flight), the endpoint's resolution, and an RD Service run by another user.
 
 use std::path::Path;
-use std::process::Stdio;
-use std::time::Duration as StdDuration;
 
-use ::sandbox::instantpay::{DemoOutlet, Fault};
+use ::sandbox::instantpay::DemoOutlet;
 use chrono::Utc;
 use clock::next_ist_midnight;
 use rd_agent::agent::AgentState;
 use rd_agent::agent::ipc::Message;
 
-#[cfg(unix)]
-use crate::support::euid;
 use crate::support::{
-    ChildGuard, ServiceStderr, TestEnv, connect, next_event, rd_agent_std, settled_subscription,
-    subscribed, within,
+    ServiceStderr, TestEnv, connect, next_event, rd_agent_std, settled_subscription, subscribed,
+    within,
+};
+// What only the Unix tests (signals, another user) use.
+#[cfg(unix)]
+use {
+    crate::support::{ChildGuard, euid},
+    ::sandbox::instantpay::Fault,
+    std::process::Stdio,
+    std::time::Duration as StdDuration,
 };
 
 /// The service says what is wrong as a message id and its values; each client renders it
