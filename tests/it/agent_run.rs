@@ -11,8 +11,8 @@ use rd_agent::agent::AgentState;
 use rd_agent::agent::ipc::Message;
 
 use crate::support::{
-    ServiceStderr, TestEnv, connect, next_event, rd_agent_std, settled_subscription, subscribed,
-    within,
+    ServiceStderr, TestEnv, connect, json_of_success, next_event, rd_agent_std,
+    settled_subscription, subscribed, within,
 };
 // What only the Unix tests (signals, another user) use.
 #[cfg(unix)]
@@ -327,14 +327,6 @@ async fn clients_reach_a_service_on_an_explicit_socket() {
         }
         c
     };
-    let json_of = |out: std::process::Output| -> serde_json::Value {
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap()
-    };
     let status = cli(
         &[
             "--state-dir".as_ref(),
@@ -347,7 +339,7 @@ async fn clients_reach_a_service_on_an_explicit_socket() {
     )
     .output()
     .unwrap();
-    assert_eq!(json_of(status)["via"], "service");
+    assert_eq!(json_of_success(&status)["via"], "service");
 
     let login = cli(
         &[
@@ -359,7 +351,7 @@ async fn clients_reach_a_service_on_an_explicit_socket() {
     )
     .output()
     .unwrap();
-    let doc = json_of(login);
+    let doc = json_of_success(&login);
     assert_eq!(doc["via"], "service", "{doc}");
     assert_eq!(env.ipay.charges(), 1);
 
@@ -374,5 +366,5 @@ async fn clients_reach_a_service_on_an_explicit_socket() {
     )
     .output()
     .unwrap();
-    assert_eq!(json_of(status)["via"], "service");
+    assert_eq!(json_of_success(&status)["via"], "service");
 }

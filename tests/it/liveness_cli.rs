@@ -14,7 +14,7 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::liveness::{SECRET, assert_box_drawn, envelope, jpeg};
-use crate::support::{ConfigFile, rd_agent, write_secrets};
+use crate::support::{ConfigFile, json_of_success, rd_agent, write_secrets};
 
 fn read_png(p: &Path) -> RgbImage {
     decode_image(&std::fs::read(p).unwrap()).unwrap()
@@ -28,12 +28,7 @@ fn cli_sandbox_saves_pngs_with_the_box_around_the_face() {
         .arg(dir.path())
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = json_of_success(&out);
     assert_eq!(v["ok"], true);
     assert_eq!(v["verdict"]["kind"], "live");
     assert_eq!(v["result"]["status"], "SUCCEEDED");
@@ -121,12 +116,7 @@ fn cli_create_in_the_sandbox() {
         .args(["--json", "liveness", "create", "--sandbox"])
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = json_of_success(&out);
     assert!(
         v["session"]["session_id"]
             .as_str()

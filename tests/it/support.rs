@@ -54,6 +54,12 @@ pub(crate) fn code(o: &Output) -> i32 {
     o.status.code().unwrap_or(-1)
 }
 
+/// The JSON document a command that succeeded printed (its stderr shown if it failed).
+pub(crate) fn json_of_success(o: &Output) -> serde_json::Value {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    serde_json::from_slice(&o.stdout).unwrap()
+}
+
 /// Kills the child when the test ends, also when it fails before stopping it.
 pub struct ChildGuard(pub Option<Child>);
 
