@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::process::Stdio;
 
-use crate::cli_login::{Env, code, text};
+use crate::support::{TestEnv, code, text};
 use ::sandbox::instantpay::{DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY};
 use instantpay::aadhaar::DEMO_AADHAAR;
 use rd_agent::ledger::AttemptState;
@@ -23,7 +23,7 @@ fn sample(verdict: &str, step: usize) -> Vec<&'static str> {
         .collect()
 }
 
-fn set_secret(env: &Env, value: &str, envs: &[(&str, &str)]) -> std::process::Output {
+fn set_secret(env: &TestEnv, value: &str, envs: &[(&str, &str)]) -> std::process::Output {
     let mut cmd = env.cmd_std();
     cmd.args(["config", "set-secret", "operator.aadhaar"])
         .stdin(Stdio::piped())
@@ -43,7 +43,7 @@ fn set_secret(env: &Env, value: &str, envs: &[(&str, &str)]) -> std::process::Ou
 /// sample of it goes through the command an operator types.
 #[test]
 fn set_secret_accepts_valid_numbers_and_refuses_mistyped_ones() {
-    let env = Env::new();
+    let env = TestEnv::start();
     for n in sample("valid", 30) {
         let out = set_secret(&env, n, &[]);
         assert_eq!(code(&out), 0, "{n}: {}", text(&out));
@@ -65,7 +65,7 @@ fn set_secret_accepts_valid_numbers_and_refuses_mistyped_ones() {
 /// 943513566359 passed commit c7f7298's wrong table and fails Verhoeff's (stdnum agrees).
 const STORED_UNDER_THE_OLD_RULE: &str = "943513566359";
 
-fn write_old_store(env: &Env) {
+fn write_old_store(env: &TestEnv) {
     // A plain store, as Linux keeps it and as a Windows store from before DPAPI looked.
     let text = format!(
         "\"instantpay.client_secret\" = \"{DEMO_CLIENT_SECRET}\"\n\
@@ -83,7 +83,7 @@ fn write_old_store(env: &Env) {
 
 #[test]
 fn a_number_stored_under_the_old_rule_is_never_sent_and_set_secret_replaces_it() {
-    let env = Env::new();
+    let env = TestEnv::start();
     write_old_store(&env);
     let hindi = [("LANG", "hi_IN.UTF-8"), ("RD_AGENT_UI__LANGUAGE", "hi")];
 

@@ -23,14 +23,13 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use ::sandbox::instantpay::Fault;
-use ::sandbox::rd::{Behaviour, SimOptions, vendor};
+use ::sandbox::rd::Behaviour;
 use instantpay::client::{PATH_LOGIN, PATH_LOGIN_STATUS};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rd_agent::ledger::AttemptState;
 
-use crate::cli_login::{Env, text};
-use crate::support::ChildGuard;
+use crate::support::{ChildGuard, Service, ServiceStderr, TestEnv, mantra, text};
 
 /// Rounds when RD_AGENT_FAULT_ROUNDS is not set: enough to mix every fault in CI.
 const CI_ROUNDS: u32 = 12;
@@ -73,7 +72,7 @@ impl IpayFault {
         }
     }
 
-    fn play(self, env: &Env) {
+    fn play(self, env: &TestEnv) {
         let st = env.ipay.state();
         let login = match self {
             IpayFault::None | IpayFault::StatusDown => None,
@@ -89,7 +88,7 @@ impl IpayFault {
         }
     }
 
-    fn clear(env: &Env) {
+    fn clear(env: &TestEnv) {
         env.ipay.state().set_fault(PATH_LOGIN, None);
         env.ipay.state().set_fault(PATH_LOGIN_STATUS, None);
     }
@@ -133,27 +132,6 @@ fn wait_bounded(child: &mut Child) -> Result<(), String> {
     }
 }
 
-/// The service on a socket in the state dir, answering (bounded).
-fn start_service(env: &Env) -> Result<ChildGuard, String> {
-    let sock = env.state().join("agent.sock");
-    let child = env
-        .cmd_std()
-        .arg("run")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .map_err(|e| e.to_string())?;
-    let guard = ChildGuard::new(child);
-    let start = Instant::now();
-    while start.elapsed() < ACTOR_LIMIT {
-        if std::os::unix::net::UnixStream::connect(&sock).is_ok() {
-            return Ok(guard);
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    Err("the service did not bind its socket".into())
-}
-
 /// A tray's "Log in now": one request line over the socket, and its one reply line.
 fn tray_click(sock: std::path::PathBuf) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
@@ -180,17 +158,18 @@ struct Tally {
 
 fn one_round(rng: &mut StdRng, tally: &mut Tally) -> Result<(), String> {
     let (rd_name, behaviour) = rd_behaviour(rng);
-    let mut rd = SimOptions::new(vendor("mantra-mfs100").unwrap());
+    let mut rd = mantra();
     rd.behaviour = behaviour;
-    let env = Env::with_rd(rd);
+    let env = TestEnv::builder().rd(rd).start();
     let fault = IpayFault::pick(rng);
     fault.play(&env);
     *tally.faults.entry(fault.name()).or_default() += 1;
     *tally.rd_faults.entry(rd_name).or_default() += 1;
 
-    let mut service = if rng.random_bool(0.3) {
+    let mut service: Option<Service> = if rng.random_bool(0.3) {
         tally.with_service += 1;
-        Some(start_service(&env)?)
+        let (service, _) = env.block_on(env.start_service(None, ServiceStderr::Discard))?;
+        Some(service)
     } else {
         None
     };
@@ -211,9 +190,7 @@ fn one_round(rng: &mut StdRng, tally: &mut Tally) -> Result<(), String> {
         })
         .collect();
     tally.logins_started += clis;
-    let tray = service
-        .as_ref()
-        .map(|_| tray_click(env.state().join("agent.sock")));
+    let tray = service.as_ref().map(|_| tray_click(env.socket()));
     tally.logins_started += u32::from(tray.is_some());
 
     // kill -9 one of them at a random moment: before the send, during it, or after the reply.
@@ -227,7 +204,7 @@ fn one_round(rng: &mut StdRng, tally: &mut Tally) -> Result<(), String> {
             }
             None => {
                 if let Some(s) = service.as_mut() {
-                    let _ = s.child().kill();
+                    let _ = s.guard.child().kill();
                     *tally.kills.entry("service").or_default() += 1;
                 }
             }
@@ -241,10 +218,8 @@ fn one_round(rng: &mut StdRng, tally: &mut Tally) -> Result<(), String> {
     }
     if let Some(mut s) = service.take() {
         // A clean stop (SIGTERM), which lets a login in flight finish.
-        let mut child = s.take();
-        // SAFETY: signalling our own child by its pid.
-        unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-        wait_bounded(&mut child)?;
+        s.guard.terminate();
+        wait_bounded(s.guard.child())?;
     }
 
     // The faults end; the next login (in-process, as after a reboot) settles what it can.

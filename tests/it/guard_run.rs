@@ -20,8 +20,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rd_agent::config::{SecretName, Secrets};
 
-use crate::cli_login::other_aadhaar;
-use crate::relay::{Fleet, text};
+use crate::relay::Fleet;
+use crate::support::{other_aadhaar, text};
 
 /// Rounds when RD_AGENT_GUARD_ROUNDS is not set (fewer under Wine, where a process starts
 /// slowly).

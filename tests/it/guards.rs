@@ -3,16 +3,16 @@
 //! refusal sends nothing to InstantPay; the first two capture nothing either.
 
 use ::sandbox::instantpay::{DEMO_OUTLET_ID, Fault};
-use ::sandbox::rd::{Behaviour, STALE_KEY_CI, SimOptions, vendor};
+use ::sandbox::rd::{Behaviour, STALE_KEY_CI, SimOptions};
 use rd_agent::ledger::AttemptState;
 
-use crate::cli_login::{Env, code, other_aadhaar, text};
+use crate::support::{TestEnv, code, mantra, other_aadhaar, text};
 
 const HINDI: [(&str, &str); 2] = [("LANG", "hi_IN.UTF-8"), ("RD_AGENT_UI__LANGUAGE", "hi")];
 
 #[test]
 fn another_operators_aadhaar_sends_nothing_and_says_both_endings() {
-    let env = Env::new();
+    let env = TestEnv::start();
     env.write_secrets(&other_aadhaar()); // ...0124; the sandbox outlet's operator ends 7058
     let out = env.login();
     assert_eq!(code(&out), 2, "{}", text(&out));
@@ -48,7 +48,7 @@ fn another_operators_aadhaar_sends_nothing_and_says_both_endings() {
 
 #[test]
 fn four_declined_logins_in_a_row_send_two_and_the_override_needs_a_terminal() {
-    let env = Env::new();
+    let env = TestEnv::start();
     env.set_fault(Some(Fault::BiometricMismatch));
     let mut codes = Vec::new();
     for _ in 0..4 {
@@ -114,13 +114,15 @@ fn four_declined_logins_in_a_row_send_two_and_the_override_needs_a_terminal() {
 
 #[test]
 fn a_capture_with_an_expired_uidai_key_is_not_sent() {
-    let env = Env::with_rd(SimOptions {
-        behaviour: Behaviour {
-            stale_key: true,
-            ..Behaviour::default()
-        },
-        ..SimOptions::new(vendor("mantra-mfs100").unwrap())
-    });
+    let env = TestEnv::builder()
+        .rd(SimOptions {
+            behaviour: Behaviour {
+                stale_key: true,
+                ..Behaviour::default()
+            },
+            ..mantra()
+        })
+        .start();
     let out = env.login();
     assert_eq!(code(&out), 3, "{}", text(&out));
     let said = text(&out);
@@ -149,7 +151,7 @@ fn a_capture_with_an_expired_uidai_key_is_not_sent() {
 
 #[test]
 fn status_and_doctor_report_the_last_uidai_key() {
-    let env = Env::new();
+    let env = TestEnv::start();
     let out = env.login();
     assert_eq!(code(&out), 0, "{}", text(&out));
     // The Mantra MFS100 fixture's key: rd-fixtures/mantra-mfs100/pid_ok.xml.

@@ -1,8 +1,7 @@
 //! Face liveness end to end: the client against the sandbox InstantPay and against scripted
-//! replies (wiremock) on loopback, the verdicts, and `rd-agent liveness` saving images whose
-//! drawn boxes are checked pixel by pixel.
+//! replies (wiremock) on loopback, the verdicts, and the drawn boxes checked pixel by pixel.
+//! The `rd-agent liveness` command is in liveness_cli.rs.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use base64::Engine as _;
@@ -18,7 +17,6 @@ use instantpay::liveness::{
 };
 use instantpay::secret::Secret;
 use instantpay::{StatusCode, new_external_ref};
-use rd_agent::config::{SecretName, Secrets};
 use sandbox::instantpay::{SandboxConfig, SandboxInstantPay};
 use sandbox::liveness::{
     AUDIT_IMAGES, LivenessSandbox, Outcome, Plan, ReplyStyle, SESSION_LIFETIME, SandboxClock,
@@ -27,7 +25,7 @@ use serde_json::{Value, json};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const SECRET: &str = "liveness-test-client-secret-XYZ";
+pub(crate) const SECRET: &str = "liveness-test-client-secret-XYZ";
 
 struct Running {
     client: Client,
@@ -36,7 +34,7 @@ struct Running {
     _server: SandboxInstantPay,
 }
 
-fn client_for(base_url: &str) -> Client {
+pub(crate) fn client_for(base_url: &str) -> Client {
     Client::new(ClientConfig::new(
         base_url,
         "CLIENT1",
@@ -82,7 +80,7 @@ async fn new_session(r: &Running) -> String {
 
 /// Assert the box's outline is drawn exactly where the fractions put it on `img`, and the
 /// pixels just outside and well inside it are the original picture's.
-fn assert_box_drawn(img: &RgbImage, original: &RgbImage, b: &BoundingBox) {
+pub(crate) fn assert_box_drawn(img: &RgbImage, original: &RgbImage, b: &BoundingBox) {
     let (w, h) = (f64::from(img.width), f64::from(img.height));
     let x0 = (b.left * w).round() as u32;
     let y0 = (b.top * h).round() as u32;
@@ -264,14 +262,14 @@ async fn scripted(body: Value) -> (MockServer, Client) {
     (server, c)
 }
 
-fn envelope(data: Value) -> Value {
+pub(crate) fn envelope(data: Value) -> Value {
     json!({"statuscode": "TXN", "actcode": null, "status": "Transaction Successful",
            "data": data, "timestamp": "2026-11-22 10:00:00", "ipay_uuid": "u1",
            "orderid": null, "environment": "LIVE"})
 }
 
 /// A small JPEG with a grey square, as Rekognition would send.
-fn jpeg(width: u16, height: u16) -> Vec<u8> {
+pub(crate) fn jpeg(width: u16, height: u16) -> Vec<u8> {
     let mut px = vec![200u8; width as usize * height as usize * 3];
     for y in height / 4..height * 3 / 4 {
         for x in width / 4..width * 3 / 4 {
@@ -393,279 +391,6 @@ async fn malformed_replies_give_errors_that_name_the_problem() {
     assert!(
         matches!(e, LivenessError::Api(ApiError::Rejected { .. })),
         "{e:?}"
-    );
-}
-
-// ---- the command ----
-
-use crate::support::rd_agent;
-
-fn read_png(p: &Path) -> RgbImage {
-    decode_image(&std::fs::read(p).unwrap()).unwrap()
-}
-
-#[test]
-fn cli_sandbox_saves_pngs_with_the_box_around_the_face() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = rd_agent()
-        .args(["--json", "liveness", "result", "--sandbox", "--save-images"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["ok"], true);
-    assert_eq!(v["verdict"]["kind"], "live");
-    assert_eq!(v["result"]["status"], "SUCCEEDED");
-    let saved = v["saved_images"].as_array().unwrap();
-    assert_eq!(saved.len(), 1 + AUDIT_IMAGES);
-    let boxes: Vec<&Value> = std::iter::once(&v["result"]["reference_image"])
-        .chain(v["result"]["audit_images"].as_array().unwrap())
-        .map(|i| &i["bounding_box"])
-        .collect();
-    for (s, b) in saved.iter().zip(boxes) {
-        let p = Path::new(s["path"].as_str().unwrap());
-        assert!(p.starts_with(dir.path()) && p.extension().unwrap() == "png");
-        let img = read_png(p);
-        let b = BoundingBox {
-            width: b["width"].as_f64().unwrap(),
-            height: b["height"].as_f64().unwrap(),
-            left: b["left"].as_f64().unwrap(),
-            top: b["top"].as_f64().unwrap(),
-        };
-        // Redraw the sandbox's face without the box to compare the untouched pixels.
-        let original = sandbox::liveness::draw_face(img.width, img.height, &b);
-        assert_box_drawn(&img, &original, &b);
-        // The box surrounds the face: its centre is skin.
-        let cx = ((b.left + b.width / 2.0) * f64::from(img.width)) as u32 + 10;
-        let cy = ((b.top + b.height / 2.0) * f64::from(img.height)) as u32 + 10;
-        assert_eq!(img.get(cx, cy), Some([224, 172, 130]), "{}", p.display());
-    }
-    assert_eq!(
-        std::fs::read_dir(dir.path()).unwrap().count(),
-        1 + AUDIT_IMAGES
-    );
-}
-
-#[test]
-fn cli_verdicts_and_exit_codes() {
-    for (outcome, kind, code) in [
-        ("not-live", "not_live", 4),
-        ("expired", "expired", 4),
-        ("failed", "failed", 4),
-        ("pending", "pending", 5),
-    ] {
-        let out = rd_agent()
-            .args([
-                "--json",
-                "liveness",
-                "result",
-                "--sandbox",
-                "--sandbox-outcome",
-                outcome,
-            ])
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(code), "{outcome}");
-        // Exactly one JSON document on stdout, carrying the verdict.
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(v["ok"], false);
-        assert_eq!(v["verdict"]["kind"], kind, "{outcome}");
-        assert!(!v["verdict"]["sentence"].as_str().unwrap().is_empty());
-    }
-    // Human output: the sentence on stdout, the command fails with it.
-    let out = rd_agent()
-        .args([
-            "liveness",
-            "result",
-            "--sandbox",
-            "--sandbox-outcome",
-            "not-live",
-            "--min-confidence",
-            "40",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "41.3 passes a threshold of 40");
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Live: a real person"));
-    let out = rd_agent()
-        .args(["liveness", "result", "--sandbox", "--min-confidence", "101"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-}
-
-#[test]
-fn cli_create_in_the_sandbox() {
-    let out = rd_agent()
-        .args(["--json", "liveness", "create", "--sandbox"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert!(
-        v["session"]["session_id"]
-            .as_str()
-            .unwrap()
-            .starts_with("sbx-")
-    );
-    assert!(v["session"]["access_token"].as_str().unwrap().len() >= 32);
-    let out = rd_agent()
-        .args(["liveness", "create", "--sandbox", "--latitude", "51.5074"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("latitude"));
-}
-
-/// A config and secrets file pointing the command at `base_url`.
-fn configured(base_url: &str) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("config.toml"),
-        format!(
-            "[instantpay]\nbase_url = \"{base_url}\"\nclient_id = \"CLIENT1\"\noutlet_id = \"OUTLET1\"\n\
-             endpoint_ip = \"127.0.0.1\"\n[outlet]\nlatitude = \"28.6139\"\nlongitude = \"77.2090\"\n"
-        ),
-    )
-    .unwrap();
-    let mut s = Secrets::default();
-    s.set(SecretName::ClientSecret, SECRET).unwrap();
-    s.save(
-        &dir.path()
-            .join(rd_agent::config::secrets::SECRETS_FILE_NAME),
-    )
-    .unwrap();
-    dir
-}
-
-#[test]
-fn cli_against_a_configured_server_downloads_url_images_and_reports_s3_ones() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt.block_on(MockServer::start());
-    let img = jpeg(80, 60);
-    let b64 = base64::engine::general_purpose::STANDARD.encode(&img);
-    let url = format!("{}/images/a1.jpg", server.uri());
-    rt.block_on(async {
-        Mock::given(method("GET"))
-            .and(path("/images/a1.jpg"))
-            .respond_with(ResponseTemplate::new(200).set_body_bytes(img.clone()))
-            .mount(&server)
-            .await;
-        Mock::given(method("POST"))
-            .and(path("/identity/faceLiveness/getSessionResult"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(envelope(json!({
-                "sessionId": "abc/../1",
-                "status": "SUCCEEDED",
-                "confidence": 99.2,
-                "referenceImage": {"bytes": b64,
-                    "boundingBox": {"width": 0.5, "height": 0.5, "left": 0.25, "top": 0.25}},
-                "auditImages": [
-                    {"url": url, "boundingBox": {"width": 0.25, "height": 0.5, "left": 0.5, "top": 0.1}},
-                    {"s3Object": {"bucket": "b", "name": "a2.jpg"}}
-                ],
-                "vendorTrace": "xyz"
-            }))))
-            .mount(&server)
-            .await;
-    });
-    let dir = configured(&server.uri());
-    let images = dir.path().join("images");
-    let out = rd_agent()
-        .arg("--config")
-        .arg(dir.path().join("config.toml"))
-        .arg("--state-dir")
-        .arg(dir.path())
-        .args(["liveness", "result", "abc/../1", "--save-images"])
-        .arg(&images)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stdout}\n{stderr}");
-    assert!(stdout.contains("Live: a real person"), "{stdout}");
-    assert!(
-        stdout.contains("vendorTrace"),
-        "unknown fields are shown: {stdout}"
-    );
-    assert!(stderr.contains("s3://b/a2.jpg"), "{stderr}");
-    // The session id is made safe for a file name: nothing escapes the folder.
-    let reference = images.join("abc____1-reference.png");
-    let audit = images.join("abc____1-audit-1.png");
-    assert!(
-        stdout.contains(&reference.display().to_string()),
-        "{stdout}"
-    );
-    let b = BoundingBox {
-        width: 0.25,
-        height: 0.5,
-        left: 0.5,
-        top: 0.1,
-    };
-    assert_box_drawn(&read_png(&audit), &decode_image(&img).unwrap(), &b);
-    let b = BoundingBox {
-        width: 0.5,
-        height: 0.5,
-        left: 0.25,
-        top: 0.25,
-    };
-    assert_box_drawn(&read_png(&reference), &decode_image(&img).unwrap(), &b);
-    assert!(!images.join("abc____1-audit-2.png").exists());
-    // The client secret went in the header and nowhere else.
-    assert!(!stdout.contains(SECRET) && !stderr.contains(SECRET));
-    let requests = rt.block_on(server.received_requests()).unwrap();
-    let post = requests
-        .iter()
-        .find(|r| r.method.as_str() == "POST")
-        .unwrap();
-    assert_eq!(post.headers.get("x-ipay-client-secret").unwrap(), SECRET);
-    let body: Value = serde_json::from_slice(&post.body).unwrap();
-    assert_eq!(body, json!({"sessionId": "abc/../1"}));
-    let get = requests
-        .iter()
-        .find(|r| r.method.as_str() == "GET")
-        .unwrap();
-    assert!(
-        get.headers.get("x-ipay-client-secret").is_none(),
-        "image downloads carry no credentials"
-    );
-}
-
-#[test]
-fn cli_malformed_reply_is_a_clear_error() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let server = rt.block_on(MockServer::start());
-    rt.block_on(
-        Mock::given(method("POST"))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(envelope(json!({"Status": 7, "Confidence": []}))),
-            )
-            .mount(&server),
-    );
-    let dir = configured(&server.uri());
-    let out = rd_agent()
-        .arg("--config")
-        .arg(dir.path().join("config.toml"))
-        .arg("--state-dir")
-        .arg(dir.path())
-        .args(["--json", "liveness", "result", "s1"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(5));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let msg = v["error"]["message"].as_str().unwrap();
-    assert!(
-        msg.contains("data.Confidence") && msg.contains("an array"),
-        "{msg}"
     );
 }
 

@@ -5,8 +5,7 @@
 use std::sync::Arc;
 
 use ::sandbox::instantpay::{
-    self as ipay, DEMO_ENCRYPTION_KEY, DEMO_LATITUDE, DEMO_LONGITUDE, DEMO_OUTLET_ID,
-    SandboxConfig, SandboxInstantPay,
+    DEMO_ENCRYPTION_KEY, DEMO_LATITUDE, DEMO_LONGITUDE, DEMO_OUTLET_ID, SandboxConfig,
 };
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use clock::Clock;
@@ -16,44 +15,38 @@ use instantpay::secret::Secret;
 use rd_agent::ledger::{AttemptState, DayState, Ledger};
 use rd_agent::login::live::{Direct, RdScanner};
 use rd_agent::login::{Deps, LoginError, LoginParams, LoginReport, LoginResult, Silent, login};
-use sandbox::rd::{SimOptions, SimulatedRd, vendor};
+
+use crate::support::TestEnv;
 
 /// The clock the tests set (one shared handle, `clock::ManualClock`).
 type SetClock = clock::ManualClock;
 
 struct World {
     clock: SetClock,
-    ipay: SandboxInstantPay,
-    rd: SimulatedRd,
     client: Direct,
     ledger: Ledger,
-    _dir: tempfile::TempDir,
+    /// The sandboxes and the ledger's directory (last: the ledger closes first).
+    env: TestEnv,
 }
 
 async fn world(start: DateTime<Utc>) -> World {
     let clock = SetClock::new(start);
-    let ipay = ipay::start(SandboxConfig {
-        clock: Arc::new(clock.clone()),
-        ..SandboxConfig::default()
-    })
-    .await
-    .unwrap();
-    let rd = SimulatedRd::start(SimOptions::new(vendor("mantra-mfs100").unwrap()))
-        .await
-        .unwrap();
+    let env = TestEnv::builder()
+        .instantpay(SandboxConfig {
+            clock: Arc::new(clock.clone()),
+            ..SandboxConfig::default()
+        })
+        .start_async()
+        .await;
     let client = Direct {
-        client: Client::new(ipay.client_config()).unwrap(),
+        client: Client::new(env.ipay.client_config()).unwrap(),
         key: Secret::new(DEMO_ENCRYPTION_KEY),
     };
-    let dir = tempfile::tempdir().unwrap();
-    let ledger = Ledger::open(&dir.path().join("ledger.sqlite3")).unwrap();
     World {
         clock,
-        ipay,
-        rd,
         client,
-        ledger,
-        _dir: dir,
+        ledger: env.ledger(),
+        env,
     }
 }
 
@@ -74,7 +67,7 @@ fn params(force: bool) -> LoginParams {
 
 impl World {
     async fn login(&mut self, force: bool) -> Result<LoginReport, LoginError> {
-        let port = self.rd.port();
+        let port = self.env.rd_port();
         let mut scanner = RdScanner::new("127.0.0.1", rd::PortRange::single(port), "P");
         login(
             Deps {
@@ -108,7 +101,7 @@ async fn a_login_expires_at_midnight_ist_and_the_next_day_needs_a_new_one() {
     w.clock.set(late_evening() + Duration::minutes(5));
     let r = w.login(false).await.unwrap();
     assert_eq!(r.result, LoginResult::AlreadyLoggedIn);
-    assert_eq!(w.ipay.state().login_requests(), 1);
+    assert_eq!(w.env.ipay.state().login_requests(), 1);
 
     // 00:10 IST the next day: the sandbox says login required, the local check lets it through.
     let next = late_evening() + Duration::minutes(20);
@@ -116,7 +109,7 @@ async fn a_login_expires_at_midnight_ist_and_the_next_day_needs_a_new_one() {
     assert_eq!(w.ledger.day_state(next).unwrap(), DayState::LoginRequired);
     let r = w.login(false).await.unwrap();
     assert_eq!(r.result, LoginResult::LoggedIn);
-    assert_eq!(w.ipay.charges(), 2);
+    assert_eq!(w.env.ipay.charges(), 2);
     let s = w.ledger.summary(next).unwrap();
     assert_eq!((s.charged_today, s.charged_this_month), (1, 2));
     assert_eq!(s.state, DayState::LoggedIn);
@@ -126,17 +119,17 @@ async fn a_login_expires_at_midnight_ist_and_the_next_day_needs_a_new_one() {
 async fn a_login_the_bank_cancelled_is_redone_only_with_force() {
     let mut w = world(late_evening() - Duration::hours(10)).await;
     w.login(false).await.unwrap();
-    w.ipay.state().invalidate_login(DEMO_OUTLET_ID);
+    w.env.ipay.state().invalidate_login(DEMO_OUTLET_ID);
     w.clock.set(w.clock.now() + Duration::minutes(1));
     let e = w.login(false).await.unwrap_err();
     assert!(matches!(e, LoginError::LocallyLoggedIn), "{e}");
-    assert_eq!(w.ipay.state().login_requests(), 1);
+    assert_eq!(w.env.ipay.state().login_requests(), 1);
     // The remote state wins for the day's state.
     let now = w.clock.now();
     assert_eq!(w.ledger.day_state(now).unwrap(), DayState::LoginRequired);
     let r = w.login(true).await.unwrap();
     assert_eq!(r.result, LoginResult::LoggedIn);
-    assert_eq!(w.ipay.state().login_requests(), 2);
+    assert_eq!(w.env.ipay.state().login_requests(), 2);
     let rows = w.ledger.all().unwrap();
     assert!(rows.iter().all(|a| a.state == AttemptState::LoggedIn));
     assert!(

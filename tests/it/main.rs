@@ -2,14 +2,22 @@
 //! is one area, and `support` is what they share.
 
 mod aadhaar;
-mod agent;
+mod agent_guards;
+mod agent_ipc;
+mod agent_run;
+mod agent_schedule;
+mod cli_config;
+mod cli_language;
 mod cli_login;
+mod cli_settle;
 mod fault_run;
 mod guard_run;
 mod guards;
 mod instantpay;
 mod liveness;
+mod liveness_cli;
 mod login;
+mod pc_setup;
 mod rd;
 mod rd_cli;
 mod relay;

@@ -6,7 +6,7 @@ use std::io::Write;
 use rd::pid;
 use sandbox::rd::{Behaviour, Fault, SimOptions, SimulatedRd, VENDORS, vendor};
 
-use crate::support::{rd_agent, real_sample_path as real};
+use crate::support::{ChildGuard, rd_agent, rd_agent_std, real_sample_path as real};
 
 fn json_of(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(out)))
@@ -353,17 +353,17 @@ fn sandbox_serves_the_rd_service_and_instantpay() {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
 
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rd-agent"))
-        .args(["sandbox", "--rd-port", "0", "--api-port", "0", "--json"])
-        .env_remove("RD_AGENT_CONFIG")
-        .env_remove("RD_AGENT_STATE_DIR")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut running = ChildGuard::new(
+        rd_agent_std()
+            .args(["sandbox", "--rd-port", "0", "--api-port", "0", "--json"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     // The start document is pretty-printed JSON: read it up to its closing brace.
     let mut doc = String::new();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut lines = BufReader::new(running.child().stdout.take().unwrap()).lines();
     for line in lines.by_ref() {
         let line = line.unwrap();
         let done = line == "}";
@@ -393,7 +393,5 @@ fn sandbox_serves_the_rd_service_and_instantpay() {
         let client = instantpay::Client::new(outlet.client_config(&base_url)).unwrap();
         client.outlet_login_status().await
     });
-    child.kill().unwrap();
-    let _ = child.wait();
     assert!(!status.unwrap().logged_in);
 }

@@ -12,9 +12,9 @@ use rd_relay::{Relay, Settings};
 use sandbox::instantpay::{
     DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY, DEMO_OUTLET_ID, Fault, SandboxInstantPay,
 };
-use sandbox::rd::{SimOptions, SimulatedRd, vendor};
+use sandbox::rd::SimulatedRd;
 
-use crate::support::{contains, files_under, rd_agent_std};
+use crate::support::{contains, files_under, mantra, rd_agent_std, text};
 
 pub(crate) struct Fleet {
     dir: tempfile::TempDir,
@@ -35,9 +35,7 @@ impl Fleet {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("relay.sqlite3");
         let (ipay, rd, relay, url) = rt.block_on(async {
-            let rd = SimulatedRd::start(SimOptions::new(vendor("mantra-mfs100").unwrap()))
-                .await
-                .unwrap();
+            let rd = SimulatedRd::start(mantra()).await.unwrap();
             let store = Store::open(db.to_str().unwrap()).await.unwrap();
             let s = rd_relay::demo::start(store, Settings::default(), Arc::new(SystemClock))
                 .await
@@ -93,14 +91,6 @@ impl Fleet {
             .output()
             .unwrap()
     }
-}
-
-pub(crate) fn text(o: &Output) -> String {
-    format!(
-        "{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    )
 }
 
 #[test]

@@ -6,7 +6,7 @@
 
 use std::os::unix::fs::{PermissionsExt, symlink};
 
-use crate::cli_login::{Env, code, text};
+use crate::support::{TestEnv, code, text};
 
 fn mode(p: &std::path::Path) -> u32 {
     std::fs::metadata(p).unwrap().permissions().mode() & 0o777
@@ -14,7 +14,7 @@ fn mode(p: &std::path::Path) -> u32 {
 
 #[test]
 fn a_link_named_login_holder_is_not_written_through() {
-    let env = Env::new();
+    let env = TestEnv::start();
     let target = env.state().join("..").join("victim.txt");
     std::fs::write(&target, "keep").unwrap();
     symlink(&target, env.state().join("login.holder")).unwrap();
@@ -25,7 +25,7 @@ fn a_link_named_login_holder_is_not_written_through() {
 
 #[test]
 fn a_symlinked_ledger_is_refused_and_its_target_untouched() {
-    let env = Env::new();
+    let env = TestEnv::start();
     let target = env.state().join("..").join("other.sqlite3");
     std::fs::write(&target, "").unwrap();
     symlink(&target, env.state().join("ledger.sqlite3")).unwrap();
@@ -38,7 +38,7 @@ fn a_symlinked_ledger_is_refused_and_its_target_untouched() {
 
 #[test]
 fn a_state_directory_others_can_write_is_refused_with_the_fix() {
-    let env = Env::new();
+    let env = TestEnv::start();
     std::fs::set_permissions(env.state(), std::fs::Permissions::from_mode(0o777)).unwrap();
     let out = env.login();
     assert_eq!(code(&out), 2, "{}", text(&out));

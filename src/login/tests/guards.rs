@@ -23,13 +23,7 @@ fn another_operators_aadhaar_is_refused_before_the_finger_is_asked() {
     let mut other = status(false);
     other.aadhaar_last_four = Some("2651".into());
     let api = FakeApi::default().then_status(Ok(other));
-    let r = run(
-        &mut ledger,
-        &api,
-        Ok(pid("70", "40")),
-        &params(false),
-        morning(),
-    );
+    let r = run_now(&mut ledger, &api);
     let e = r.result.unwrap_err();
     assert!(matches!(e, LoginError::WrongOperator { .. }), "{e}");
     let said = e.to_string();
@@ -50,7 +44,7 @@ fn two_declines_in_a_row_hold_the_third_until_the_operator_overrides() {
     let sent = || api.login_calls.load(Ordering::SeqCst);
     let mut go_on = params(false);
     go_on.override_declines = Some("terminal".into());
-    let mut login = |p: &LoginParams, at| run(&mut ledger, &api, Ok(pid("70", "40")), p, at);
+    let mut login = |p: &LoginParams, at| run_at(&mut ledger, &api, p, at);
     for _ in 0..2 {
         let r = login(&params(false), morning());
         assert!(matches!(r.result, Err(LoginError::Mismatch(_))));
