@@ -158,10 +158,12 @@ impl Backend for LiveBackend {
         Box::pin(async move {
             let path = self.paths.ledger_file();
             let now = self.clock.now();
+            // Read without waiting for a login that holds the ledger (src/ledger/mod.rs).
             tokio::task::spawn_blocking(move || {
-                crate::ledger::Ledger::open(&path)
-                    .and_then(|l| l.summary(now))
+                Ledger::open_to_read(&path)
                     .ok()
+                    .flatten()
+                    .and_then(|l| l.summary(now).ok())
             })
             .await
             .ok()

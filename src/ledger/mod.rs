@@ -120,6 +120,35 @@ impl Ledger {
         }
     }
 
+    /// Open an existing ledger to read it, without the write transaction that `open` begins
+    /// to migrate: in WAL mode readers never wait for a writer, so `status` answers while a
+    /// login holds the ledger. `None` when there is no ledger yet. A ledger whose schema is not
+    /// this build's is opened as `open` does (once, after an upgrade).
+    pub fn open_to_read(path: &Path) -> Result<Option<Ledger>, LedgerError> {
+        if std::fs::symlink_metadata(path).is_err() {
+            return Ok(None);
+        }
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Ledger::open(path).map(Some);
+        }
+        let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
+            | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX
+            | rusqlite::OpenFlags::SQLITE_OPEN_NOFOLLOW;
+        let conn = Connection::open_with_flags(path, flags).map_err(|e| LedgerError::Open {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        })?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version != schema::MIGRATIONS.len() as i64 {
+            return Ledger::open(path).map(Some);
+        }
+        Ok(Some(Ledger {
+            conn,
+            path: Some(path.to_path_buf()),
+        }))
+    }
+
     fn open_once(path: &Path) -> Result<Ledger, LedgerError> {
         let shown = path.display().to_string();
         let open_err = |reason: String| LedgerError::Open {

@@ -5,7 +5,7 @@ use rusqlite::Connection;
 use super::{Ledger, LedgerError};
 
 /// Migrations, applied in order; `PRAGMA user_version` counts how many ran.
-const MIGRATIONS: &[&str] = &[
+pub(super) const MIGRATIONS: &[&str] = &[
     // 1: attempts and status checks.
     "CREATE TABLE attempts (
         id           INTEGER PRIMARY KEY,

@@ -6,6 +6,7 @@ mod agent_guards;
 mod agent_ipc;
 mod agent_run;
 mod agent_schedule;
+mod busy_ledger;
 mod cli_config;
 mod cli_language;
 mod cli_login;
