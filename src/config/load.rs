@@ -113,7 +113,7 @@ impl Config {
         };
         for &key in required {
             if key.get(self).unwrap_or_default().trim().is_empty() {
-                return Err(missing(key.name()));
+                return Err(missing(key));
             }
         }
         Ok(())
@@ -134,12 +134,12 @@ impl Config {
 }
 
 /// The error for a required key left empty.
-pub(crate) fn missing(key: &str) -> ConfigError {
+pub(crate) fn missing(key: Key) -> ConfigError {
     ConfigError::Missing {
-        key: key.to_string(),
+        key: key.name().to_string(),
         hint: format!(
             "Run `rd-agent config init`, or set it in the config file or with {}",
-            super::env_var_name(key)
+            super::env_var_name(key.name())
         ),
     }
 }
