@@ -11,6 +11,7 @@ pub mod agent;
 pub mod cli;
 pub mod config;
 pub mod devices;
+mod fs;
 pub mod i18n;
 pub mod ledger;
 pub mod login;

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::{CliError, CmdResult, Exit, Global, print_json};
 use crate::config::{
-    Config, ConfigError, Paths, Scope, SecretName, Secrets, ensure_state_dir, write_file_atomic,
+    Config, ConfigError, Key, Paths, Scope, SecretName, Secrets, ensure_state_dir, write_file,
 };
 use crate::i18n::{Catalog, Lang, Msg};
 
@@ -20,10 +20,9 @@ pub enum Command {
     Init(InitArgs),
     /// Print the config in force (file, then environment), secrets as set / not set.
     Show,
-    /// Set a secret (instantpay.client_secret, instantpay.encryption_key, operator.aadhaar)
-    /// from standard input.
+    /// Set a secret from standard input.
     SetSecret {
-        /// instantpay.client_secret, instantpay.encryption_key or operator.aadhaar.
+        #[arg(help = secret_names())]
         name: String,
     },
 }
@@ -61,6 +60,49 @@ pub struct InitArgs {
     pub overwrite: bool,
 }
 
+/// The names `config set-secret` takes: the secret store's rows of the key table.
+fn secret_names() -> String {
+    let names: Vec<&str> = Key::ALL
+        .iter()
+        .filter(|k| k.secret().is_some())
+        .map(|k| k.name())
+        .collect();
+    format!("One of: {}.", names.join(", "))
+}
+
+impl InitArgs {
+    /// The flag given for `key`. Every key has its arm: a new key says here whether `config
+    /// init` takes it (and its row in `config/keys.rs` names the flag; a test holds the two
+    /// together).
+    fn value(&self, key: Key) -> Option<String> {
+        let number = |n: Option<u32>| n.map(|n| n.to_string());
+        match key {
+            Key::BaseUrl => self.base_url.clone(),
+            Key::ClientId => self.client_id.clone(),
+            Key::OutletId => self.outlet_id.clone(),
+            Key::EndpointIp => self.endpoint_ip.clone(),
+            Key::Latitude => self.latitude.clone(),
+            Key::Longitude => self.longitude.clone(),
+            Key::RdPorts => self.rd_ports.clone(),
+            Key::MinQscore => number(self.min_qscore),
+            Key::MinNmpoints => number(self.min_nmpoints),
+            Key::Mode
+            | Key::ReadTimeoutSecs
+            | Key::SettleWindowSecs
+            | Key::RdHost
+            | Key::RdEnv
+            | Key::RdTrustedUsers
+            | Key::ReminderAt
+            | Key::Language
+            | Key::RelayUrl
+            | Key::ClientSecret
+            | Key::EncryptionKey
+            | Key::RelayToken
+            | Key::Aadhaar => None,
+        }
+    }
+}
+
 /// The config file and state directory for a one-shot command run by a person.
 pub(crate) fn user_paths(global: &Global) -> Result<Paths, CliError> {
     Paths::resolve(
@@ -94,20 +136,6 @@ fn init(a: InitArgs, paths: &Paths, global: &Global) -> CmdResult {
     } else {
         Config::load(&paths.config_file).map_err(config_error)?
     };
-    let flags: [(&str, Option<String>); 9] = [
-        ("instantpay.base_url", a.base_url),
-        ("instantpay.client_id", a.client_id),
-        ("instantpay.outlet_id", a.outlet_id),
-        ("instantpay.endpoint_ip", a.endpoint_ip),
-        ("outlet.latitude", a.latitude),
-        ("outlet.longitude", a.longitude),
-        ("rd.ports", a.rd_ports),
-        ("capture.min_qscore", a.min_qscore.map(|n| n.to_string())),
-        (
-            "capture.min_nmpoints",
-            a.min_nmpoints.map(|n| n.to_string()),
-        ),
-    ];
     let interactive = !a.no_input && !global.json && std::io::stdin().is_terminal();
     let cat = Catalog::get(if global.json {
         Lang::En
@@ -118,10 +146,11 @@ fn init(a: InitArgs, paths: &Paths, global: &Global) -> CmdResult {
         let m = Msg::new("config-setting-up").arg("path", paths.config_file.display().to_string());
         outln!("{}", cat.render(&m));
     }
-    for (key, flag) in flags {
-        let value = match flag {
+    // The keys the wizard asks, in the table's order.
+    for &key in Key::ALL.iter().filter(|k| k.spec().init_flag.is_some()) {
+        let value = match a.value(key) {
             Some(v) => Some(v),
-            None if interactive => ask(key, &get(&cfg, key), cat)?,
+            None if interactive => ask(key.name(), &key.get(&cfg).unwrap_or_default(), cat)?,
             None => None,
         };
         if let Some(v) = value {
@@ -129,7 +158,7 @@ fn init(a: InitArgs, paths: &Paths, global: &Global) -> CmdResult {
         }
     }
     cfg.check_formats().map_err(config_error)?;
-    write_file_atomic(&paths.config_file, &config_text(&cfg), false).map_err(config_error)?;
+    write_file(&paths.config_file, &config_text(&cfg), false).map_err(config_error)?;
 
     if interactive {
         ensure_state_dir(&paths.state_dir).map_err(config_error)?;
@@ -204,52 +233,15 @@ fn ask(key: &str, current: &str, cat: &Catalog) -> Result<Option<String>, CliErr
     Ok((!line.is_empty()).then(|| line.to_string()))
 }
 
-fn get(cfg: &Config, key: &str) -> String {
-    match key {
-        "instantpay.base_url" => cfg.instantpay.base_url.clone(),
-        "instantpay.client_id" => cfg.instantpay.client_id.clone(),
-        "instantpay.outlet_id" => cfg.instantpay.outlet_id.clone(),
-        "instantpay.endpoint_ip" => cfg.instantpay.endpoint_ip.clone(),
-        "outlet.latitude" => crate::config::text_or_empty(&cfg.outlet.latitude),
-        "outlet.longitude" => crate::config::text_or_empty(&cfg.outlet.longitude),
-        "rd.ports" => cfg.rd.ports.to_string(),
-        "capture.min_qscore" => cfg.capture.min_qscore.to_string(),
-        "capture.min_nmpoints" => cfg.capture.min_nmpoints.to_string(),
-        _ => String::new(),
-    }
-}
-
-/// `v` as the key's type, or a usage error saying what the key takes.
-fn typed<T: std::str::FromStr>(v: &str) -> Result<T, CliError>
-where
-    T::Err: std::fmt::Display,
-{
-    v.parse()
-        .map_err(|e: T::Err| CliError::new(Exit::Usage, e.to_string()))
-}
-
-fn set(cfg: &mut Config, key: &str, v: &str) -> Result<(), CliError> {
-    let number = |v: &str| {
-        v.parse::<u32>().map_err(|_| {
-            CliError::said(
-                Exit::Usage,
-                Msg::new("config-whole-number").arg("key", key.to_string()),
-            )
-        })
-    };
-    match key {
-        "instantpay.base_url" => cfg.instantpay.base_url = v.into(),
-        "instantpay.client_id" => cfg.instantpay.client_id = v.into(),
-        "instantpay.outlet_id" => cfg.instantpay.outlet_id = v.into(),
-        "instantpay.endpoint_ip" => cfg.instantpay.endpoint_ip = v.into(),
-        "outlet.latitude" => cfg.outlet.latitude = Some(typed(v)?),
-        "outlet.longitude" => cfg.outlet.longitude = Some(typed(v)?),
-        "rd.ports" => cfg.rd.ports = typed(v)?,
-        "capture.min_qscore" => cfg.capture.min_qscore = number(v)?,
-        "capture.min_nmpoints" => cfg.capture.min_nmpoints = number(v)?,
-        _ => {}
-    }
-    Ok(())
+/// Set `key` from what was typed, or a usage error saying what the key takes.
+fn set(cfg: &mut Config, key: Key, v: &str) -> Result<(), CliError> {
+    key.set(cfg, v).map_err(|reason| match key.spec().kind {
+        crate::config::KeyKind::Number => CliError::said(
+            Exit::Usage,
+            Msg::new("config-whole-number").arg("key", key.name()),
+        ),
+        crate::config::KeyKind::Text => CliError::new(Exit::Usage, reason),
+    })
 }
 
 /// The file `config init` writes: the values, with a header saying where secrets go.
@@ -404,4 +396,55 @@ fn set_secret(name: &str, paths: &Paths, global: &Global) -> CmdResult {
         outln!("{}", cat.render(&saved));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{CommandFactory, Parser};
+    use std::collections::BTreeSet;
+
+    #[derive(clap::Parser)]
+    struct Init {
+        #[command(flatten)]
+        args: InitArgs,
+    }
+
+    /// `config init`'s flags are the table's init flags, and each reaches its own key.
+    #[test]
+    fn init_flags_are_the_tables() {
+        let flagged: Vec<(Key, &str)> = Key::ALL
+            .iter()
+            .filter_map(|&k| Some((k, k.spec().init_flag?)))
+            .collect();
+        let table: BTreeSet<&str> = flagged.iter().map(|(_, f)| *f).collect();
+        let cmd = Init::command();
+        let clap: BTreeSet<&str> = cmd
+            .get_arguments()
+            .filter_map(|a| a.get_long())
+            .filter(|l| !["no-input", "overwrite"].contains(l))
+            .collect();
+        assert_eq!(clap, table);
+        let mut argv = vec!["init".to_string()];
+        for (i, (_, flag)) in flagged.iter().enumerate() {
+            argv.push(format!("--{flag}"));
+            argv.push(i.to_string());
+        }
+        let parsed = Init::try_parse_from(&argv).unwrap().args;
+        for &key in Key::ALL {
+            let expected = flagged
+                .iter()
+                .position(|(k, _)| *k == key)
+                .map(|i| i.to_string());
+            assert_eq!(parsed.value(key), expected, "{key:?}");
+        }
+    }
+
+    #[test]
+    fn set_secret_names_every_secret() {
+        let help = secret_names();
+        for name in SecretName::ALL {
+            assert!(help.contains(name.key()), "{help}");
+        }
+    }
 }

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::config::{config_error, config_text, read_secret, secrets_error, user_paths};
 use super::{CliError, CmdResult, Exit, Global, print_json};
-use crate::config::{Config, Mode, SecretName, Secrets, ensure_state_dir, write_file_atomic};
+use crate::config::{Config, Mode, SecretName, Secrets, ensure_state_dir, write_file};
 use crate::i18n::{Catalog, Lang, Msg};
 
 #[derive(Debug, clap::Args)]
@@ -77,7 +77,7 @@ pub fn run(args: Args, global: &Global) -> CmdResult {
         secrets.set(SecretName::Aadhaar, a).map_err(secrets_error)?;
     }
     secrets.save(&secrets_file).map_err(secrets_error)?;
-    write_file_atomic(&paths.config_file, &config_text(&cfg), false).map_err(config_error)?;
+    write_file(&paths.config_file, &config_text(&cfg), false).map_err(config_error)?;
 
     let enrolled = Msg::new("enroll-done")
         .arg("outlet", reply.outlet_id.clone())

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::Serialize;
 
 use super::{CliError, CmdResult, Exit, Global, print_json};
-use crate::config::{Config, Paths, Scope, Secrets};
+use crate::config::{Config, Key, Paths, Scope, Secrets};
 use clock::SystemClock;
 use instantpay::client::{ApiError, Client, ClientConfig};
 use instantpay::envelope::EnvelopeMeta;
@@ -153,9 +153,9 @@ fn load_config(global: &Global) -> Result<(Config, Paths), CliError> {
 fn client_config(paths: &Paths, cfg: &Config) -> Result<ClientConfig, CliError> {
     let usage = |m: String| CliError::new(Exit::Usage, m);
     for (key, value) in [
-        ("instantpay.client_id", &cfg.instantpay.client_id),
-        ("instantpay.outlet_id", &cfg.instantpay.outlet_id),
-        ("instantpay.endpoint_ip", &cfg.instantpay.endpoint_ip),
+        (Key::ClientId, &cfg.instantpay.client_id),
+        (Key::OutletId, &cfg.instantpay.outlet_id),
+        (Key::EndpointIp, &cfg.instantpay.endpoint_ip),
     ] {
         if value.trim().is_empty() {
             return Err(usage(crate::config::missing(key).to_string()));
@@ -241,7 +241,7 @@ async fn create(a: CreateArgs, global: &Global) -> Result<Done, CliError> {
         )
     } else {
         let (cfg, _) = load_config(global)?;
-        let pick = |flag: Option<String>, key: &str, value: &str| match flag {
+        let pick = |flag: Option<String>, key: Key, value: &str| match flag {
             Some(v) => Ok(v),
             None if !value.trim().is_empty() => Ok(value.trim().to_string()),
             None => Err(CliError::new(
@@ -249,19 +249,19 @@ async fn create(a: CreateArgs, global: &Global) -> Result<Done, CliError> {
                 format!(
                     "{} (or pass --{})",
                     crate::config::missing(key),
-                    key.trim_start_matches("outlet.")
+                    key.name().trim_start_matches("outlet.")
                 ),
             )),
         };
         (
             pick(
                 a.latitude,
-                "outlet.latitude",
+                Key::Latitude,
                 &crate::config::text_or_empty(&cfg.outlet.latitude),
             )?,
             pick(
                 a.longitude,
-                "outlet.longitude",
+                Key::Longitude,
                 &crate::config::text_or_empty(&cfg.outlet.longitude),
             )?,
         )

@@ -101,12 +101,12 @@ pub enum Command {
 /// The language of a command's human output: `ui.language` from the config where one can be
 /// read, else the user's locale. `--json` is English whatever this says.
 pub fn language(global: &Global) -> crate::i18n::Lang {
-    let setting = config::user_paths(global)
+    config::user_paths(global)
         .ok()
         .and_then(|p| crate::config::Config::load(&p.config_file).ok())
         .map(|c| c.ui.language)
-        .unwrap_or_else(|| "auto".into());
-    crate::platform::language(&setting)
+        .unwrap_or_default()
+        .lang()
 }
 
 /// Exit codes (docs/architecture.md, "Command line").

@@ -35,13 +35,9 @@ impl SecretName {
         SecretName::RelayToken,
     ];
 
+    /// Its key in the table of keys (`keys.rs`).
     pub fn key(self) -> &'static str {
-        match self {
-            SecretName::ClientSecret => "instantpay.client_secret",
-            SecretName::EncryptionKey => "instantpay.encryption_key",
-            SecretName::Aadhaar => "operator.aadhaar",
-            SecretName::RelayToken => "relay.token",
-        }
+        super::Key::from(self).name()
     }
 
     pub fn parse(s: &str) -> Result<SecretName, SecretsError> {
@@ -353,7 +349,7 @@ impl Secrets {
         if let Some(t) = &self.relay_token {
             put(SecretName::RelayToken.key(), t.expose())?;
         }
-        super::write_file_atomic(path, &text, true).map_err(|e| SecretsError::Write {
+        super::write_file(path, &text, true).map_err(|e| SecretsError::Write {
             path: path.to_path_buf(),
             reason: e.to_string(),
         })
@@ -444,7 +440,7 @@ mod tests {
         let old = format!(
             "\"instantpay.client_secret\" = \"cs-old-plain\"\n\"instantpay.encryption_key\" = \"{KEY}\"\n\"operator.aadhaar\" = \"{DEMO_AADHAAR}\"\n"
         );
-        crate::config::write_file_atomic(&path, &old, true).unwrap();
+        crate::config::write_file(&path, &old, true).unwrap();
         let s = Secrets::load(&path).unwrap();
         assert_eq!(s.client_secret().unwrap().expose(), "cs-old-plain");
         let after = std::fs::read_to_string(&path).unwrap();
@@ -496,12 +492,8 @@ mod tests {
     fn a_stored_number_that_fails_the_check_still_loads_is_never_used_and_is_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join(SECRETS_FILE_NAME);
-        crate::config::write_file_atomic(
-            &path,
-            "\"operator.aadhaar\" = \"9435 1356 6359\"\n",
-            true,
-        )
-        .unwrap();
+        crate::config::write_file(&path, "\"operator.aadhaar\" = \"9435 1356 6359\"\n", true)
+            .unwrap();
         let mut s = Secrets::load(&path).expect("a store under the old rule loads");
         assert!(s.is_set(SecretName::Aadhaar));
         assert_eq!(s.shown(SecretName::Aadhaar), "XXXX XXXX 6359");

@@ -4,7 +4,7 @@
 //! service). A second login waits, then asks the status itself and sees the first one's
 //! result instead of sending. The OS drops the lock when its holder dies, however it dies.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -52,11 +52,13 @@ impl LoginLock {
             source,
         };
         // Never through a link someone placed in the state directory, and private.
-        let mut opts = OpenOptions::new();
-        opts.read(true).write(true).create(true).truncate(false);
-        crate::platform::fs::no_follow(&mut opts);
-        crate::platform::fs::file_mode(&mut opts, true);
-        let file = opts.open(&path).map_err(err)?;
+        let file = crate::fs::own_file_options(true)
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(err)?;
         let file = match file.try_lock() {
             Ok(()) => file,
             Err(TryLockError::WouldBlock) => {
@@ -77,11 +79,12 @@ impl LoginLock {
         );
         // Best effort: the lock is the guarantee, the holder file only explains a wait. A link
         // at its name is not followed (its target is never written).
-        let mut opts = OpenOptions::new();
-        opts.write(true).create(true).truncate(true);
-        crate::platform::fs::no_follow(&mut opts);
-        crate::platform::fs::file_mode(&mut opts, true);
-        if let Ok(mut f) = opts.open(dir.join(HOLDER_FILE)) {
+        let holder = crate::fs::own_file_options(true)
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .open(dir.join(HOLDER_FILE));
+        if let Ok(mut f) = holder {
             let _ = f.write_all(me.as_bytes());
         }
         Ok(LoginLock { _file: Some(file) })

@@ -94,28 +94,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn an_atomic_write_replaces_a_link_and_never_writes_through_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("elsewhere");
-        std::fs::write(&target, "keep").unwrap();
-        let path = dir.path().join("config.toml");
-        std::os::unix::fs::symlink(&target, &path).unwrap();
-        crate::config::write_file_atomic(&path, "new", true).unwrap();
-        assert_eq!(std::fs::read_to_string(&target).unwrap(), "keep");
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
-        assert!(!path.is_symlink());
-        assert_eq!(
-            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-            0o600
-        );
-        let names: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names.len(), 2, "no temporary file left: {names:?}");
-    }
-
-    #[test]
     fn private_files_are_0600_and_others_are_seen() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("f");
