@@ -13,8 +13,8 @@ use instantpay::aadhaar::Aadhaar;
 use instantpay::secret::Secret;
 use instantpay::{BiometricData, Client, LoginOutcome, OutletLoginRequest, new_external_ref};
 use rd_agent::ledger::Ledger;
-use rd_agent::login::live::{Direct, RdScanner};
 use rd_agent::login::{Deps, LoginParams, LoginResult, Silent, login};
+use rd_agent::login::{Direct, RdScanner};
 use sandbox::instantpay::{
     self as ipay, DEMO_ENCRYPTION_KEY, DEMO_LATITUDE, DEMO_LONGITUDE, DEMO_OUTLET_ID, SandboxConfig,
 };

@@ -53,7 +53,7 @@ impl LoginSummary {
     }
 }
 
-pub use crate::login::LoginFlags;
+use crate::login::LoginFlags;
 
 pub trait Backend: Send + Sync + 'static {
     /// Work out today's state: the ledger, then `outletLoginStatus` (the remote state wins),

@@ -12,10 +12,10 @@ use super::ipc::SOCKET_FILE;
 use crate::platform;
 
 /// The file in the state directory where the service records the endpoint it bound.
-pub const ENDPOINT_FILE: &str = "endpoint";
+pub(crate) const ENDPOINT_FILE: &str = "endpoint";
 
 /// Where a client should connect.
-pub fn for_client(explicit: Option<&Path>, state_dir: Option<&Path>) -> PathBuf {
+pub(crate) fn for_client(explicit: Option<&Path>, state_dir: Option<&Path>) -> PathBuf {
     if let Some(p) = explicit {
         return p.to_path_buf();
     }
@@ -29,7 +29,7 @@ pub fn for_client(explicit: Option<&Path>, state_dir: Option<&Path>) -> PathBuf 
 }
 
 /// Where the service should listen.
-pub fn for_service(explicit: Option<&Path>, state_dir: Option<&Path>) -> PathBuf {
+pub(crate) fn for_service(explicit: Option<&Path>, state_dir: Option<&Path>) -> PathBuf {
     if let Some(p) = explicit {
         return p.to_path_buf();
     }
@@ -44,7 +44,7 @@ pub fn for_service(explicit: Option<&Path>, state_dir: Option<&Path>) -> PathBuf
 }
 
 /// The service, once bound: record the endpoint for clients that know only the state dir.
-pub fn record(state_dir: &Path, endpoint: &Path) -> std::io::Result<()> {
+pub(crate) fn record(state_dir: &Path, endpoint: &Path) -> std::io::Result<()> {
     std::fs::write(
         state_dir.join(ENDPOINT_FILE),
         endpoint.to_string_lossy().as_bytes(),
@@ -52,7 +52,7 @@ pub fn record(state_dir: &Path, endpoint: &Path) -> std::io::Result<()> {
 }
 
 /// The service, stopping: the record would point at nothing.
-pub fn forget(state_dir: &Path) {
+pub(crate) fn forget(state_dir: &Path) {
     let _ = std::fs::remove_file(state_dir.join(ENDPOINT_FILE));
 }
 

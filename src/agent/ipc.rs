@@ -15,10 +15,11 @@ pub use crate::platform::Peer;
 use crate::platform::ipc as platform;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
-use super::backend::{LoginFlags, LoginSummary};
+use super::backend::LoginSummary;
 use super::protocol::{self, BadReply, MAX_REPLY_LINE, Message, Request};
 use crate::devices::DeviceReport;
 use crate::i18n::Msg;
+use crate::login::LoginFlags;
 
 /// The socket file name inside a state or runtime directory.
 pub const SOCKET_FILE: &str = "agent.sock";

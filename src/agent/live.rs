@@ -65,7 +65,7 @@ fn verbatim(e: impl std::fmt::Display) -> Msg {
 }
 
 /// Discovery as the config says (host, port range), both schemes.
-pub fn discover_options(config: &Config) -> DiscoverOptions {
+pub(crate) fn discover_options(config: &Config) -> DiscoverOptions {
     DiscoverOptions {
         host: config.rd.host.clone(),
         ports: config.rd.ports,
@@ -115,7 +115,7 @@ impl Backend for LiveBackend {
 
     fn login<'a>(
         &'a self,
-        flags: super::backend::LoginFlags,
+        flags: crate::login::LoginFlags,
         progress: &'a dyn crate::login::Progress,
     ) -> BoxFuture<'a, LoginSummary> {
         Box::pin(async move {

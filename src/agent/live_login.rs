@@ -29,7 +29,7 @@ fn setup_failed(reason: Msg) -> LoginSummary {
     )
 }
 
-pub async fn login(
+pub(super) async fn login(
     paths: &Paths,
     clock: &dyn Clock,
     flags: LoginFlags,

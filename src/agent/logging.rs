@@ -10,14 +10,14 @@ use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
 /// The log file's name stem; tracing-appender adds the date (`rd-agent.log.2026-11-22`).
-pub const LOG_FILE: &str = "rd-agent.log";
+pub(crate) const LOG_FILE: &str = "rd-agent.log";
 
 /// Keeps the background log writer alive; drop it last to flush.
-pub struct LogGuard(#[allow(dead_code)] tracing_appender::non_blocking::WorkerGuard);
+pub(crate) struct LogGuard(#[allow(dead_code)] tracing_appender::non_blocking::WorkerGuard);
 
 /// Start logging to `dir` (created 0700 if missing) and stderr. `RD_AGENT_LOG` sets the
 /// filter (default `info`).
-pub fn init(dir: &Path) -> std::io::Result<LogGuard> {
+pub(crate) fn init(dir: &Path) -> std::io::Result<LogGuard> {
     std::fs::create_dir_all(dir)?;
     let _ = crate::platform::fs::group_readable_dir(dir);
     let file = tracing_appender::rolling::Builder::new()

@@ -2,20 +2,23 @@
 //! changes, hourly and on request, reminds the operator, and serves the local IPC endpoint the
 //! tray and the one-shot commands use (docs/architecture.md).
 
-pub mod backend;
-pub mod endpoint;
+pub(crate) mod backend;
+pub(crate) mod endpoint;
 pub mod ipc;
-pub mod protocol;
-pub mod schedule;
-pub mod server;
-pub mod state;
-
-pub use backend::{Backend, LoginSummary};
-pub use server::{Agent, Trigger, run};
-pub use state::AgentState;
-pub mod live;
+pub(crate) mod live;
 mod live_login;
-pub mod logging;
-pub mod runtime;
-pub mod usb;
-pub mod watchdog;
+pub(crate) mod logging;
+pub mod protocol;
+pub(crate) mod runtime;
+pub(crate) mod schedule;
+pub(crate) mod server;
+pub(crate) mod state;
+pub(crate) mod usb;
+pub(crate) mod watchdog;
+
+pub use backend::{Backend, BoxFuture, LoginSummary};
+pub use live::LiveBackend;
+pub use schedule::Schedule;
+pub use server::{Agent, MAX_CLIENTS, Trigger, run};
+pub use state::AgentState;
+pub use watchdog::Watchdog;

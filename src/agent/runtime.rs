@@ -15,7 +15,7 @@ use crate::platform;
 
 /// Everything the service needs to start.
 #[derive(Debug, Clone)]
-pub struct Service {
+pub(crate) struct Service {
     pub paths: Paths,
     pub schedule: Schedule,
     pub socket: PathBuf,
@@ -24,7 +24,7 @@ pub struct Service {
 
 /// Why the service could not run.
 #[derive(Debug, thiserror::Error)]
-pub enum RuntimeError {
+pub(crate) enum RuntimeError {
     #[error("Could not start: {0}")]
     Start(std::io::Error),
     #[error("{0}")]
@@ -34,11 +34,11 @@ pub enum RuntimeError {
 }
 
 /// A future that completes when the service should stop.
-pub use crate::platform::StopFuture as Stop;
+pub(crate) use crate::platform::StopFuture as Stop;
 
 /// Build the runtime, bind, announce readiness (`ready`, then the OS's own signal), and serve
 /// until `stop` completes.
-pub fn serve(svc: Service, stop: Stop, ready: impl FnOnce()) -> Result<(), RuntimeError> {
+pub(crate) fn serve(svc: Service, stop: Stop, ready: impl FnOnce()) -> Result<(), RuntimeError> {
     // Two workers are plenty for a handful of local clients; fewer threads, less memory.
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -81,7 +81,7 @@ pub fn serve(svc: Service, stop: Stop, ready: impl FnOnce()) -> Result<(), Runti
 
 /// Under the Windows SCM: it sends the stop, and hears "running" once the pipe exists.
 /// Elsewhere there is no such manager to hand control to.
-pub fn run_under_service_manager(svc: Service) -> Result<(), RuntimeError> {
+pub(crate) fn run_under_service_manager(svc: Service) -> Result<(), RuntimeError> {
     platform::service::run_as_service(move |stop, ready| {
         serve(svc, stop, ready).map_err(|e| platform::ServiceFailure {
             code: platform::ServiceFailure::RUNTIME,
@@ -94,7 +94,7 @@ pub fn run_under_service_manager(svc: Service) -> Result<(), RuntimeError> {
 /// Started by the service manager but unable to run (a config that cannot be used, files it
 /// cannot keep from other users): tell it so (stopped, with `code` and `reason`), rather than
 /// leaving it to time the start out.
-pub fn refuse_under_service_manager(code: u32, reason: String) -> Result<(), RuntimeError> {
+pub(crate) fn refuse_under_service_manager(code: u32, reason: String) -> Result<(), RuntimeError> {
     platform::service::run_as_service(move |_stop, _ready| {
         Err(platform::ServiceFailure { code, reason })
     })

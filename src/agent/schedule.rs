@@ -36,14 +36,9 @@ fn hm(h: u32, m: u32) -> NaiveTime {
     NaiveTime::from_hms_opt(h, m, 0).unwrap_or(NaiveTime::MIN)
 }
 
-/// Parse "HH:MM" (IST) as the config writes it.
-pub fn parse_hhmm(s: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(s.trim(), "%H:%M").ok()
-}
-
 /// Something the scheduler says is due now.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Due {
+pub(crate) enum Due {
     /// A new IST day began: yesterday's login has expired.
     Midnight,
     /// Time to re-ask the remote status.
@@ -54,7 +49,7 @@ pub enum Due {
 
 /// The three timers, as absolute UTC instants.
 #[derive(Debug, Clone)]
-pub struct Scheduler {
+pub(crate) struct Scheduler {
     cfg: Schedule,
     next_midnight: DateTime<Utc>,
     next_recheck: DateTime<Utc>,
@@ -64,7 +59,7 @@ pub struct Scheduler {
 impl Scheduler {
     /// Timers as of `now` (the start-up check is done by the caller, so the first re-check is a
     /// full period away).
-    pub fn new(cfg: Schedule, now: DateTime<Utc>) -> Self {
+    pub(crate) fn new(cfg: Schedule, now: DateTime<Utc>) -> Self {
         let next_reminder = next_reminder_slot(&cfg, now);
         Scheduler {
             next_midnight: next_ist_midnight(now),
@@ -75,20 +70,21 @@ impl Scheduler {
     }
 
     /// The earliest instant something is due.
-    pub fn next_wake(&self) -> DateTime<Utc> {
+    pub(crate) fn next_wake(&self) -> DateTime<Utc> {
         self.next_midnight
             .min(self.next_recheck)
             .min(self.next_reminder)
     }
 
     /// When the next reminder slot is (whether or not it will fire).
-    pub fn next_reminder(&self) -> DateTime<Utc> {
+    #[cfg(test)]
+    fn next_reminder(&self) -> DateTime<Utc> {
         self.next_reminder
     }
 
     /// What is due at `now`, advancing each fired timer past `now`. Missed slots (a suspended
     /// machine) fire once, not once per slot. A reminder is reported only if `login_required`.
-    pub fn due(&mut self, now: DateTime<Utc>, login_required: bool) -> Vec<Due> {
+    pub(crate) fn due(&mut self, now: DateTime<Utc>, login_required: bool) -> Vec<Due> {
         let mut out = Vec::new();
         if now >= self.next_midnight {
             out.push(Due::Midnight);
@@ -114,14 +110,14 @@ impl Scheduler {
     }
 
     /// A re-check done on request or on a USB change restarts the hourly period.
-    pub fn rechecked(&mut self, now: DateTime<Utc>) {
+    pub(crate) fn rechecked(&mut self, now: DateTime<Utc>) {
         self.next_recheck = now + self.cfg.recheck_every;
     }
 }
 
 /// The first reminder slot strictly after `after`. A day's slots are `reminder_at`, then every
 /// `reminder_every` after it that falls inside business hours.
-pub fn next_reminder_slot(cfg: &Schedule, after: DateTime<Utc>) -> DateTime<Utc> {
+pub(crate) fn next_reminder_slot(cfg: &Schedule, after: DateTime<Utc>) -> DateTime<Utc> {
     let today = ist_date(after);
     for offset in 0..3 {
         let day = today + Duration::days(offset);
@@ -233,7 +229,5 @@ mod tests {
         s.rechecked(at(22, 10, 40));
         assert!(s.due(at(22, 11, 0), false).is_empty());
         assert_eq!(s.due(at(22, 11, 40), false), vec![Due::Recheck]);
-        assert_eq!(parse_hhmm("08:30"), Some(hm(8, 30)));
-        assert_eq!(parse_hhmm("8h"), None);
     }
 }

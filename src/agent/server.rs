@@ -13,20 +13,21 @@ use tokio::sync::{Notify, broadcast, mpsc};
 use tokio::task::JoinSet;
 
 use super::AgentState;
-use super::backend::{Backend, LoginFlags, LoginSummary};
+use super::backend::{Backend, LoginSummary};
 use super::ipc::{Peer, PeerPolicy, client_token, peer_of};
 use super::protocol::{BadRequest, MAX_LINE, Message, Request, encode, parse_request};
 use super::schedule::{Due, Schedule, Scheduler};
 use super::watchdog::Watchdog;
 use crate::i18n::Msg;
 use crate::ledger::Summary;
+use crate::login::LoginFlags;
 use crate::login::{Countdown, Progress};
 use clock::Clock;
 
 /// The longest the scheduler sleeps in one go. The wall clock can jump (suspend, NTP) while a
 /// monotonic sleep does not see it, so it re-reads the clock at least this often. Idle, this is
 /// the only periodic wakeup besides the hourly re-check.
-pub const MAX_SLEEP: StdDuration = StdDuration::from_secs(15 * 60);
+pub(crate) const MAX_SLEEP: StdDuration = StdDuration::from_secs(15 * 60);
 
 /// Something that happened inside the service, for the scheduler loop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,7 +271,7 @@ impl Progress for ServiceProgress<'_> {
 
 /// How long a stop waits for a login in progress: the capture (10 s and its margin) plus the
 /// read timeout (30 s) plus slack. installer/linux/rd-agent.service's TimeoutStopSec is above it.
-pub const LOGIN_DRAIN: StdDuration = StdDuration::from_secs(60);
+pub(crate) const LOGIN_DRAIN: StdDuration = StdDuration::from_secs(60);
 
 /// Clients served at once: a tray per desktop user and a few commands. Past it a new
 /// connection is told to retry and closed, so idle connections cannot exhaust the service.
@@ -278,7 +279,7 @@ pub const MAX_CLIENTS: usize = 64;
 
 /// How long a client may stay silent before sending its request (a subscription, which only
 /// listens, is exempt). A connection that never speaks is closed.
-pub const IDLE_TIMEOUT: StdDuration = StdDuration::from_secs(30);
+pub(crate) const IDLE_TIMEOUT: StdDuration = StdDuration::from_secs(30);
 
 /// Serve until `shutdown` completes: the scheduler loop and one task per client. On shutdown
 /// a login in progress is let finish, then the listener is dropped (its socket file removed)

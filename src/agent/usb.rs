@@ -11,7 +11,7 @@ use super::{Agent, Trigger};
 use rd::usb;
 
 /// Poll period when there is no hotplug.
-pub const POLL: Duration = Duration::from_secs(60);
+pub(crate) const POLL: Duration = Duration::from_secs(60);
 
 struct Watch(Arc<Agent>);
 
@@ -37,13 +37,13 @@ impl<T: UsbContext> rusb::Hotplug<T> for Watch {
 
 /// Whether libusb can run here at all. `rusb`'s global context panics when libusb cannot
 /// initialise (a container without /dev/bus/usb), so every USB call goes through this check.
-pub fn usable() -> bool {
+pub(crate) fn usable() -> bool {
     static OK: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *OK.get_or_init(|| rusb::Context::new().is_ok())
 }
 
 /// The supported scanners on USB, or `None` when USB cannot be read here.
-pub fn scan() -> Option<Vec<usb::UsbScanner>> {
+pub(crate) fn scan() -> Option<Vec<usb::UsbScanner>> {
     if !usable() {
         return None;
     }
@@ -51,7 +51,7 @@ pub fn scan() -> Option<Vec<usb::UsbScanner>> {
 }
 
 /// Start watching. Returns which method is in use ("hotplug", "poll" or "none").
-pub fn watch(agent: Arc<Agent>) -> &'static str {
+pub(crate) fn watch(agent: Arc<Agent>) -> &'static str {
     if !usable() {
         tracing::warn!(
             "USB cannot be read here: scanner changes are noticed on the hourly re-check"

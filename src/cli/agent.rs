@@ -8,21 +8,21 @@ use crate::agent::{endpoint, logging, runtime};
 use crate::config::{Config, Paths, Scope};
 
 #[derive(Debug, clap::Args)]
-pub struct RunArgs {
+pub(crate) struct RunArgs {
     /// Started by the Windows Service Control Manager (the installer sets this).
     #[arg(long, hide = true)]
-    pub windows_service: bool,
+    pub(crate) windows_service: bool,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct TrayArgs {}
+pub(crate) struct TrayArgs {}
 
 fn usage(e: impl std::fmt::Display) -> CliError {
     CliError::new(Exit::Usage, e.to_string())
 }
 
 /// The service's schedule from the config (`schedule.reminder_at`); the rest are defaults.
-pub fn schedule_from(config: &Config) -> Result<Schedule, CliError> {
+pub(crate) fn schedule_from(config: &Config) -> Result<Schedule, CliError> {
     let reminder_at = config.schedule.reminder_at.time();
     Ok(Schedule {
         reminder_at,
@@ -30,7 +30,7 @@ pub fn schedule_from(config: &Config) -> Result<Schedule, CliError> {
     })
 }
 
-pub fn run(args: RunArgs, global: &Global) -> CmdResult {
+pub(crate) fn run(args: RunArgs, global: &Global) -> CmdResult {
     let paths = Paths::resolve(
         global.config.as_deref(),
         global.state_dir.as_deref(),
@@ -115,7 +115,7 @@ pub fn run(args: RunArgs, global: &Global) -> CmdResult {
     result.map_err(|e| CliError::new(Exit::Failure, e.to_string()))
 }
 
-pub fn tray(_args: TrayArgs, global: &Global) -> CmdResult {
+pub(crate) fn tray(_args: TrayArgs, global: &Global) -> CmdResult {
     init_tray_log();
     let socket = global.endpoint();
     let fallback_log_dir = Paths::resolve(

@@ -9,24 +9,24 @@ use instantpay::biometric::BiometricData;
 use rd::{self, DiscoverOptions, PidOptions, RdError, RdService, client};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// RD Service port (default: discover).
     #[arg(long)]
-    pub port: Option<u16>,
+    pub(crate) port: Option<u16>,
     #[arg(long, default_value_t = 1)]
-    pub fcount: u8,
+    pub(crate) fcount: u8,
     #[arg(long, default_value_t = 2)]
-    pub ftype: u8,
+    pub(crate) ftype: u8,
     #[arg(long, default_value_t = 10000)]
-    pub timeout_ms: u32,
+    pub(crate) timeout_ms: u32,
     #[arg(long, default_value = "P")]
-    pub env: String,
+    pub(crate) env: String,
     /// Host of the RD Service (loopback).
     #[arg(long, default_value = "127.0.0.1")]
-    pub host: String,
+    pub(crate) host: String,
     /// Port range to discover in when --port is not given.
     #[arg(long, default_value = "11100-11120")]
-    pub ports: rd::PortRange,
+    pub(crate) ports: rd::PortRange,
 }
 
 /// The `--json` document.
@@ -46,7 +46,7 @@ struct Output<'a> {
 /// A named port gets a longer probe than a scan: we know something should be there.
 const NAMED_PORT_PROBE: Duration = Duration::from_secs(3);
 
-pub fn run(args: Args, global: &Global) -> CmdResult {
+pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
     let opts = PidOptions::new()
         .f_count(args.fcount)
         .f_type(args.ftype)

@@ -7,13 +7,13 @@ use clap::CommandFactory;
 use super::{Cli, CmdResult};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The shell to write a completion script for.
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub(crate) shell: clap_complete::Shell,
 }
 
-pub fn run(args: Args) -> CmdResult {
+pub(crate) fn run(args: Args) -> CmdResult {
     let mut cmd = Cli::command();
     // Into memory first: clap_complete panics when its writer fails (src/console.rs).
     let mut script = Vec::new();

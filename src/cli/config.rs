@@ -15,7 +15,7 @@ use crate::config::{
 use crate::i18n::{Catalog, Lang, Msg};
 
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Write the config file: asks on a terminal, or takes the values as flags.
     Init(InitArgs),
     /// Print the config in force (file, then environment), secrets as set / not set.
@@ -28,36 +28,36 @@ pub enum Command {
 }
 
 #[derive(Debug, Default, clap::Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// InstantPay API root (default: the live API).
     #[arg(long)]
-    pub base_url: Option<String>,
+    pub(crate) base_url: Option<String>,
     #[arg(long)]
-    pub client_id: Option<String>,
+    pub(crate) client_id: Option<String>,
     #[arg(long)]
-    pub outlet_id: Option<String>,
+    pub(crate) outlet_id: Option<String>,
     /// The shop's public IP as whitelisted with InstantPay.
     #[arg(long)]
-    pub endpoint_ip: Option<String>,
+    pub(crate) endpoint_ip: Option<String>,
     /// Decimal degrees, 4 to 6 decimals, e.g. 19.0760.
     #[arg(long)]
-    pub latitude: Option<String>,
+    pub(crate) latitude: Option<String>,
     /// Decimal degrees, 4 to 6 decimals, e.g. 72.8777.
     #[arg(long)]
-    pub longitude: Option<String>,
+    pub(crate) longitude: Option<String>,
     /// RD Service ports to search, e.g. 11100-11120.
     #[arg(long)]
-    pub rd_ports: Option<String>,
+    pub(crate) rd_ports: Option<String>,
     #[arg(long)]
-    pub min_qscore: Option<u32>,
+    pub(crate) min_qscore: Option<u32>,
     #[arg(long)]
-    pub min_nmpoints: Option<u32>,
+    pub(crate) min_nmpoints: Option<u32>,
     /// Do not ask anything, even on a terminal.
     #[arg(long)]
-    pub no_input: bool,
+    pub(crate) no_input: bool,
     /// Start from the defaults instead of the existing file.
     #[arg(long)]
-    pub overwrite: bool,
+    pub(crate) overwrite: bool,
 }
 
 /// The names `config set-secret` takes: the secret store's rows of the key table.
@@ -121,7 +121,7 @@ pub(crate) fn secrets_error(e: crate::config::SecretsError) -> CliError {
     CliError::said(Exit::Usage, e.msg())
 }
 
-pub fn run(cmd: Command, global: &Global) -> CmdResult {
+pub(crate) fn run(cmd: Command, global: &Global) -> CmdResult {
     let paths = user_paths(global)?;
     match cmd {
         Command::Init(a) => init(a, &paths, global),

@@ -10,19 +10,19 @@ use crate::i18n::{Catalog, Lang, Msg};
 use rd::{self, DiscoverOptions};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Port range to probe.
     #[arg(long, default_value = "11100-11120")]
-    pub ports: rd::PortRange,
+    pub(crate) ports: rd::PortRange,
     /// Host to probe (loopback).
     #[arg(long, default_value = "127.0.0.1")]
-    pub host: String,
+    pub(crate) host: String,
     /// Deadline of each probe, in milliseconds.
     #[arg(long, default_value_t = rd::discover::DEFAULT_PROBE_TIMEOUT.as_millis() as u64)]
-    pub probe_timeout_ms: u64,
+    pub(crate) probe_timeout_ms: u64,
 }
 
-pub fn run(args: Args, global: &Global) -> CmdResult {
+pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
     let ports = args.ports;
     let opts = DiscoverOptions {
         host: args.host.clone(),

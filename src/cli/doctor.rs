@@ -11,17 +11,17 @@ use crate::i18n::{Catalog, Lang, Msg};
 use clock::{Clock, SystemClock, ist};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub(crate) struct Args {}
 
 /// Warn this many days before the device certificate expires.
-pub const CERT_WARN_DAYS: i64 = 15;
+pub(crate) const CERT_WARN_DAYS: i64 = 15;
 /// The RD Service refuses captures when the clock is more than 10 minutes off; warn well before.
-pub const CLOCK_WARN_SECS: i64 = 60;
-pub const CLOCK_FAIL_SECS: i64 = 300;
+pub(crate) const CLOCK_WARN_SECS: i64 = 60;
+pub(crate) const CLOCK_FAIL_SECS: i64 = 300;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Verdict {
+pub(crate) enum Verdict {
     Ok,
     Warn,
     Fail,
@@ -30,14 +30,14 @@ pub enum Verdict {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Check {
-    pub name: &'static str,
-    pub verdict: Verdict,
+pub(crate) struct Check {
+    pub(crate) name: &'static str,
+    pub(crate) verdict: Verdict,
     /// What was found and, unless it is fine, what to do: in English (`--json`).
-    pub message: String,
+    pub(crate) message: String,
     /// The same in the catalogue, for the human output in the operator's language.
     #[serde(skip)]
-    pub said: Msg,
+    pub(crate) said: Msg,
 }
 
 fn check(name: &'static str, verdict: Verdict, said: Msg) -> Check {
@@ -55,7 +55,7 @@ fn verbatim(e: impl std::fmt::Display) -> Msg {
 }
 
 /// The certificate verdict for `not_after` at `now`.
-pub fn cert_verdict(not_after: DateTime<Utc>, now: DateTime<Utc>) -> Check {
+pub(crate) fn cert_verdict(not_after: DateTime<Utc>, now: DateTime<Utc>) -> Check {
     let days = (not_after - now).num_days();
     let date = not_after
         .with_timezone(&ist())
@@ -76,7 +76,7 @@ pub fn cert_verdict(not_after: DateTime<Utc>, now: DateTime<Utc>) -> Check {
 }
 
 /// The clock verdict: this machine's `now` against the API's `timestamp` (IST wall time).
-pub fn clock_verdict(api_timestamp: &str, now: DateTime<Utc>) -> Check {
+pub(crate) fn clock_verdict(api_timestamp: &str, now: DateTime<Utc>) -> Check {
     let parsed = NaiveDateTime::parse_from_str(api_timestamp.trim(), "%Y-%m-%d %H:%M:%S")
         .ok()
         .and_then(|t| ist().from_local_datetime(&t).single());
@@ -104,7 +104,7 @@ pub fn clock_verdict(api_timestamp: &str, now: DateTime<Utc>) -> Check {
 }
 
 /// The sentence for a scanner's generation (crates/rd/src/generation.rs).
-pub fn generation_msg(di: &rd::pid::DeviceInfo) -> (rd::generation::Generation, Msg) {
+pub(crate) fn generation_msg(di: &rd::pid::DeviceInfo) -> (rd::generation::Generation, Msg) {
     use rd::generation::Generation;
     let g = rd::generation::of(di);
     let id = match g {
@@ -121,7 +121,7 @@ pub fn generation_msg(di: &rd::pid::DeviceInfo) -> (rd::generation::Generation, 
 
 /// The scanner's model and generation. An L0 device is a warning, not a failure: UIDAI
 /// decides, and a refusal comes back as 553-557.
-pub fn generation_check(di: &rd::pid::DeviceInfo) -> Check {
+pub(crate) fn generation_check(di: &rd::pid::DeviceInfo) -> Check {
     let (g, msg) = generation_msg(di);
     let verdict = match g {
         rd::generation::Generation::L0 => Verdict::Warn,
@@ -131,7 +131,7 @@ pub fn generation_check(di: &rd::pid::DeviceInfo) -> Check {
 }
 
 /// Run every check. Later checks that need an earlier one are skipped when it failed.
-pub async fn run_checks(
+pub(crate) async fn run_checks(
     paths: &crate::config::Paths,
     clock: &dyn Clock,
     service_socket: &std::path::Path,
@@ -474,7 +474,7 @@ fn ledger_checks(ledger_file: &std::path::Path, now: chrono::DateTime<chrono::Ut
     out
 }
 
-pub fn run(_args: Args, global: &Global) -> CmdResult {
+pub(crate) fn run(_args: Args, global: &Global) -> CmdResult {
     let paths = super::config::user_paths(global)?;
     let socket = global.endpoint();
     let checks = super::block_on(run_checks(&paths, &SystemClock, &socket));

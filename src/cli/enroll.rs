@@ -13,23 +13,23 @@ use crate::config::{Config, Mode, SecretName, Secrets, ensure_state_dir, write_f
 use crate::i18n::{Catalog, Lang, Msg};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// The relay's URL, as the platform gave it (https; http only to this computer).
     #[arg(long)]
-    pub relay: String,
+    pub(crate) relay: String,
     /// The one-time enrolment code from the platform.
     #[arg(long)]
-    pub code: String,
+    pub(crate) code: String,
     /// What the relay's device list calls this computer (default: its host name).
     #[arg(long)]
-    pub label: Option<String>,
+    pub(crate) label: Option<String>,
     /// Trying rd-agent against a sandbox relay (`rd-relay --sandbox`): store the test Aadhaar it
     /// offers as the operator's. Without it, the operator's own number is asked for.
     #[arg(long)]
-    pub sandbox: bool,
+    pub(crate) sandbox: bool,
 }
 
-pub fn run(args: Args, global: &Global) -> CmdResult {
+pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
     let paths = user_paths(global)?;
     let cat = Catalog::get(if global.json {
         Lang::En

@@ -30,7 +30,7 @@ const DEMO_LATITUDE: &str = "28.6139";
 const DEMO_LONGITUDE: &str = "77.2090";
 
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Create a face-liveness session; prints its id and the access token for the capture app.
     Create(CreateArgs),
     /// Fetch and judge a session's result; optionally save its images with the face boxes drawn.
@@ -38,44 +38,44 @@ pub enum Command {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct CreateArgs {
+pub(crate) struct CreateArgs {
     /// Latitude in decimal degrees (default: outlet.latitude from the config).
     #[arg(long)]
-    pub latitude: Option<String>,
+    pub(crate) latitude: Option<String>,
     /// Longitude in decimal degrees (default: outlet.longitude from the config).
     #[arg(long)]
-    pub longitude: Option<String>,
+    pub(crate) longitude: Option<String>,
     /// Your unique reference for the session (default: a fresh one).
     #[arg(long)]
-    pub external_ref: Option<String>,
+    pub(crate) external_ref: Option<String>,
     /// Use an in-process sandbox InstantPay instead of the configured API (no account needed).
     #[arg(long)]
-    pub sandbox: bool,
+    pub(crate) sandbox: bool,
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ResultArgs {
+pub(crate) struct ResultArgs {
     /// The session id from `rd-agent liveness create`. With --sandbox, leave it out: a sandbox
     /// session is created first.
     #[arg(required_unless_present = "sandbox")]
-    pub session_id: Option<String>,
+    pub(crate) session_id: Option<String>,
     /// Confidence (0 to 100) at or above which the person is judged live.
     #[arg(long, default_value_t = DEFAULT_MIN_CONFIDENCE, value_parser = parse_confidence)]
-    pub min_confidence: f64,
+    pub(crate) min_confidence: f64,
     /// Write the reference and audit images here as PNG, each with its face box drawn.
     #[arg(long, value_name = "DIR")]
-    pub save_images: Option<PathBuf>,
+    pub(crate) save_images: Option<PathBuf>,
     /// Use an in-process sandbox InstantPay instead of the configured API (no account needed).
     #[arg(long)]
-    pub sandbox: bool,
+    pub(crate) sandbox: bool,
     /// With --sandbox: how the sandbox session ends.
     #[arg(long, value_enum, default_value = "live", requires = "sandbox")]
-    pub sandbox_outcome: SandboxOutcome,
+    pub(crate) sandbox_outcome: SandboxOutcome,
 }
 
 /// What the in-process sandbox session turns into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum SandboxOutcome {
+pub(crate) enum SandboxOutcome {
     Live,
     NotLive,
     Failed,
@@ -94,7 +94,7 @@ fn parse_confidence(s: &str) -> Result<f64, String> {
     Ok(v)
 }
 
-pub fn run(cmd: Command, global: &Global) -> CmdResult {
+pub(crate) fn run(cmd: Command, global: &Global) -> CmdResult {
     let json = global.json;
     let outcome = super::block_on(async {
         match cmd {

@@ -23,23 +23,23 @@ use clock::{SystemClock, ist};
 use instantpay::ApiError;
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Run against the embedded sandbox (simulated RD Service and sandbox InstantPay).
     #[arg(long)]
-    pub sandbox: bool,
+    pub(crate) sandbox: bool,
     /// Skip the local "already logged in" check (never the remote status check).
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Log in with a scanner other than the one this shop used before, and remember it.
     #[arg(long)]
-    pub accept_new_device: bool,
+    pub(crate) accept_new_device: bool,
     /// Log in although the last two logins were declined (a third decline can block the
     /// operator's AePS): asks for a yes on a terminal, and is refused without one.
     #[arg(long)]
-    pub despite_declines: bool,
+    pub(crate) despite_declines: bool,
 }
 
-pub fn run(args: Args, global: &Global) -> CmdResult {
+pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
     let despite_declines = args.despite_declines && confirm_despite_declines(global)?;
     if args.sandbox {
         return run_sandbox(args.force, despite_declines, global);
@@ -220,7 +220,7 @@ fn print_report(report: &LoginReport, cat: &Catalog, global: &Global) {
 }
 
 /// Exit codes (docs/architecture.md): 2 usage/config, 3 device, 4 rejected by the API, 5 network or unknown.
-pub fn exit_code(e: &LoginError) -> Exit {
+pub(crate) fn exit_code(e: &LoginError) -> Exit {
     match e {
         LoginError::Scan(_) | LoginError::LowQuality { .. } | LoginError::NewDevice { .. } => {
             Exit::Device

@@ -9,13 +9,13 @@ use clap::CommandFactory;
 use super::{Cli, CliError, CmdResult, Exit};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Write rd-agent.1 and a page per command into this directory instead.
     #[arg(long, value_name = "DIR")]
-    pub dir: Option<PathBuf>,
+    pub(crate) dir: Option<PathBuf>,
 }
 
-pub fn run(args: Args) -> CmdResult {
+pub(crate) fn run(args: Args) -> CmdResult {
     let failed = |e: std::io::Error| {
         CliError::new(
             Exit::Failure,

@@ -9,59 +9,59 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-pub mod agent;
-pub mod capture;
-pub mod completions;
-pub mod config;
-pub mod devices;
-pub mod doctor;
-pub mod enroll;
-pub mod liveness;
-pub mod login;
-pub mod man;
-pub mod pid;
+pub(crate) mod agent;
+pub(crate) mod capture;
+pub(crate) mod completions;
+pub(crate) mod config;
+pub(crate) mod devices;
+pub(crate) mod doctor;
+pub(crate) mod enroll;
+pub(crate) mod liveness;
+pub(crate) mod login;
+pub(crate) mod man;
+pub(crate) mod pid;
 mod progress;
-pub mod sandbox;
-pub mod service;
-pub mod status;
-pub mod uidai;
+pub(crate) mod sandbox;
+pub(crate) mod service;
+pub(crate) mod status;
+pub(crate) mod uidai;
 
 #[derive(Debug, Parser)]
 #[command(name = "rd-agent", version, about = "Daily AePS biometric login agent")]
-pub struct Cli {
+pub(crate) struct Cli {
     #[command(flatten)]
-    pub global: Global,
+    pub(crate) global: Global,
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// Flags every command takes.
 #[derive(Debug, Clone, clap::Args)]
-pub struct Global {
+pub(crate) struct Global {
     /// Print one JSON document on stdout instead of human text.
     #[arg(long, global = true)]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Config file (default: the system or per-user location).
     #[arg(long, global = true, env = "RD_AGENT_CONFIG", value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
     /// State directory: ledger, secrets file, logs, IPC socket.
     #[arg(long, global = true, env = "RD_AGENT_STATE_DIR", value_name = "DIR")]
-    pub state_dir: Option<PathBuf>,
+    pub(crate) state_dir: Option<PathBuf>,
     /// The service's IPC endpoint (default: the one the service recorded in the state
     /// directory, else `<state dir>/agent.sock`, else the system one).
     #[arg(long, global = true, env = "RD_AGENT_SOCKET", value_name = "PATH")]
-    pub socket: Option<PathBuf>,
+    pub(crate) socket: Option<PathBuf>,
 }
 
 impl Global {
     /// Where a client finds the service (one resolver for every command).
-    pub fn endpoint(&self) -> PathBuf {
+    pub(crate) fn endpoint(&self) -> PathBuf {
         crate::agent::endpoint::for_client(self.socket.as_deref(), self.state_dir.as_deref())
     }
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Discover RD Services on this machine.
     Devices(devices::Args),
     /// Capture one fingerprint and print the parsed PID (crypto fields by length only).
@@ -100,7 +100,7 @@ pub enum Command {
 
 /// The language of a command's human output: `ui.language` from the config where one can be
 /// read, else the user's locale. `--json` is English whatever this says.
-pub fn language(global: &Global) -> crate::i18n::Lang {
+pub(crate) fn language(global: &Global) -> crate::i18n::Lang {
     config::user_paths(global)
         .ok()
         .and_then(|p| crate::config::Config::load(&p.config_file).ok())
@@ -112,7 +112,7 @@ pub fn language(global: &Global) -> crate::i18n::Lang {
 /// Exit codes (docs/architecture.md, "Command line").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Exit {
+pub(crate) enum Exit {
     /// Anything not covered below.
     Failure = 1,
     /// Bad usage or config.
@@ -127,21 +127,21 @@ pub enum Exit {
 
 /// A command's failure: what to tell the person, and the exit code.
 #[derive(Debug)]
-pub struct CliError {
-    pub exit: Exit,
+pub(crate) struct CliError {
+    pub(crate) exit: Exit,
     /// The sentence as it is shown (already in the person's language), or English where
     /// `said` is set.
-    pub message: String,
+    pub(crate) message: String,
     /// The sentence as a catalogue message, rendered in the person's language at the end
     /// (English under `--json`).
-    pub said: Option<crate::i18n::Msg>,
+    pub(crate) said: Option<crate::i18n::Msg>,
     /// Under `--json`, more of the command's document to print beside `ok` and `error` (so
     /// stdout still holds one document).
-    pub json: Option<serde_json::Map<String, serde_json::Value>>,
+    pub(crate) json: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 impl CliError {
-    pub fn new(exit: Exit, message: impl Into<String>) -> Self {
+    pub(crate) fn new(exit: Exit, message: impl Into<String>) -> Self {
         CliError {
             exit,
             message: message.into(),
@@ -151,7 +151,7 @@ impl CliError {
     }
 
     /// A failure whose sentence is in the catalogue.
-    pub fn said(exit: Exit, said: crate::i18n::Msg) -> Self {
+    pub(crate) fn said(exit: Exit, said: crate::i18n::Msg) -> Self {
         CliError {
             exit,
             message: said.english(),
@@ -161,10 +161,10 @@ impl CliError {
     }
 }
 
-pub type CmdResult = Result<(), CliError>;
+pub(crate) type CmdResult = Result<(), CliError>;
 
 /// Print a value as the command's one JSON document.
-pub fn print_json<T: serde::Serialize>(value: &T) {
+pub(crate) fn print_json<T: serde::Serialize>(value: &T) {
     match serde_json::to_string_pretty(value) {
         Ok(s) => outln!("{s}"),
         Err(e) => eoutln!("error: could not encode the output as JSON: {e}"),
@@ -172,7 +172,7 @@ pub fn print_json<T: serde::Serialize>(value: &T) {
 }
 
 /// Run an async command body on a fresh runtime.
-pub fn block_on<F: std::future::Future>(fut: F) -> F::Output {
+pub(crate) fn block_on<F: std::future::Future>(fut: F) -> F::Output {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()

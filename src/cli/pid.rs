@@ -7,7 +7,7 @@ use instantpay::biometric::BiometricData;
 use rd::pid::{self, MAX_PID_BYTES, PidError};
 
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Parse a PidData XML file into InstantPay's biometricData JSON.
     Parse {
         file: PathBuf,
@@ -17,7 +17,7 @@ pub enum Command {
     },
 }
 
-pub fn run(cmd: Command, global: &Global) -> CmdResult {
+pub(crate) fn run(cmd: Command, global: &Global) -> CmdResult {
     match cmd {
         Command::Parse { file, reveal } => parse_file(&file, reveal, global),
     }
@@ -60,7 +60,7 @@ fn parse_file(file: &PathBuf, reveal: bool, global: &Global) -> CmdResult {
 /// The biometricData to show; unless `reveal`, the crypto fields (sessionKey, hmac, pidData,
 /// encryptedAadhaar) are replaced by their length, e.g. `"[344 chars]"`. Serialising the struct
 /// (not a `serde_json::Value`) keeps InstantPay's field order.
-pub fn shown(bio: &BiometricData, reveal: bool) -> BiometricData {
+pub(crate) fn shown(bio: &BiometricData, reveal: bool) -> BiometricData {
     let mut shown = bio.clone();
     if !reveal {
         for field in [

@@ -7,7 +7,7 @@ use crate::login::{Countdown, Progress};
 /// Progress to stderr (stdout is kept for the result and `--json`). On a terminal the
 /// countdown rewrites one line; elsewhere (a log, a pipe) it is a plain line every 5 seconds.
 #[derive(Debug, Default)]
-pub struct StderrProgress {
+pub(super) struct StderrProgress {
     lang: Lang,
     terminal: bool,
     /// A countdown line is open on the terminal (ended by `Done`).
@@ -15,7 +15,7 @@ pub struct StderrProgress {
 }
 
 impl StderrProgress {
-    pub fn new(lang: Lang) -> StderrProgress {
+    pub(super) fn new(lang: Lang) -> StderrProgress {
         use std::io::IsTerminal;
         StderrProgress {
             lang,

@@ -14,55 +14,55 @@ use sandbox::rd::{
 };
 
 #[derive(Debug, clap::Args)]
-pub struct Args {
+pub(crate) struct Args {
     /// Vendor whose fixtures the simulated RD Service serves.
     #[arg(long, default_value = "mantra-mfs100")]
-    pub vendor: String,
+    pub(crate) vendor: String,
     /// Port of the simulated RD Service (0: a free port, printed at start).
     #[arg(long, default_value_t = 11100)]
-    pub rd_port: u16,
+    pub(crate) rd_port: u16,
     /// Serve the RD Service over HTTPS with a self-signed certificate.
     #[arg(long, conflicts_with = "http")]
-    pub https: bool,
+    pub(crate) https: bool,
     /// Serve plain HTTP even for a vendor whose service is HTTPS (Mantra L1).
     #[arg(long)]
-    pub http: bool,
+    pub(crate) http: bool,
     /// RDService status to report.
     #[arg(long, value_enum, default_value_t = StatusArg::Ready)]
-    pub rd_status: StatusArg,
+    pub(crate) rd_status: StatusArg,
     /// Answer every CAPTURE with this RD error code (700, 710, 720, 730, 999, ...).
     #[arg(long)]
-    pub capture_error: Option<u16>,
+    pub(crate) capture_error: Option<u16>,
     /// Wait this long before answering a CAPTURE.
     #[arg(long, default_value_t = 0)]
-    pub delay_ms: u64,
+    pub(crate) delay_ms: u64,
     /// A broken reply to serve.
     #[arg(long, value_enum, default_value_t = FaultArg::None)]
-    pub fault: FaultArg,
+    pub(crate) fault: FaultArg,
     /// Which requests get the broken reply.
     #[arg(long, value_enum, default_value_t = FaultOnArg::All)]
-    pub fault_on: FaultOnArg,
+    pub(crate) fault_on: FaultOnArg,
     /// Behave as an older service: answer fType=2 with errCode 110.
     #[arg(long)]
-    pub old_ftype: bool,
+    pub(crate) old_ftype: bool,
     /// Port of the sandbox InstantPay (0: a free port, printed at start).
     #[arg(long, default_value_t = 18080)]
-    pub api_port: u16,
+    pub(crate) api_port: u16,
     /// The sandbox InstantPay declines every finger (charged, TXN/LOGINREQUIRED), as the bank
     /// answers a dirty or wrong finger: for trying the decline guard.
     #[arg(long)]
-    pub decline_fingers: bool,
+    pub(crate) decline_fingers: bool,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum StatusArg {
+pub(crate) enum StatusArg {
     Ready,
     Notready,
     Used,
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum FaultArg {
+pub(crate) enum FaultArg {
     None,
     Garbled,
     NotHttp,
@@ -74,14 +74,14 @@ pub enum FaultArg {
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum FaultOnArg {
+pub(crate) enum FaultOnArg {
     All,
     Rdservice,
     Deviceinfo,
     Capture,
 }
 
-pub fn run(args: Args, global: &Global) -> CmdResult {
+pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
     super::block_on(async {
         let rd = start_rd(&args).await?;
         let api = start_instantpay(args.api_port).await?;
@@ -142,7 +142,7 @@ async fn start_instantpay(port: u16) -> Result<SandboxInstantPay, CliError> {
 }
 
 /// Start the simulated RD Service the arguments describe.
-pub async fn start_rd(args: &Args) -> Result<SimulatedRd, CliError> {
+pub(crate) async fn start_rd(args: &Args) -> Result<SimulatedRd, CliError> {
     let fixtures = vendor(&args.vendor).ok_or_else(|| {
         CliError::new(
             Exit::Usage,

@@ -7,7 +7,7 @@ use crate::i18n::{Catalog, Lang, Msg};
 use crate::service::{Installed, ServiceError};
 
 #[derive(Debug, clap::Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Register the service (systemd / SCM), start it, and start the tray at each login.
     Install(InstallArgs),
     /// Stop and remove the service and the tray's autostart entry (the ledger is kept).
@@ -17,10 +17,10 @@ pub enum Command {
 }
 
 #[derive(Debug, clap::Args)]
-pub struct InstallArgs {
+pub(crate) struct InstallArgs {
     /// Linux: write the files under DIR instead of / and run no systemctl (for packaging).
     #[arg(long, value_name = "DIR")]
-    pub root: Option<PathBuf>,
+    pub(crate) root: Option<PathBuf>,
 }
 
 fn fail(e: ServiceError) -> CliError {
@@ -40,7 +40,7 @@ fn exe() -> Result<PathBuf, CliError> {
     })
 }
 
-pub fn run(cmd: Command, global: &Global) -> CmdResult {
+pub(crate) fn run(cmd: Command, global: &Global) -> CmdResult {
     match cmd {
         Command::Install(a) => install(a, global),
         Command::Uninstall(a) => uninstall(a, global),

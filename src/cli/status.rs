@@ -8,9 +8,9 @@ use crate::ledger::{DayState, Ledger, Summary};
 use clock::{Clock, SystemClock, ist};
 
 #[derive(Debug, clap::Args)]
-pub struct Args {}
+pub(crate) struct Args {}
 
-pub fn run(_args: Args, global: &Global) -> CmdResult {
+pub(crate) fn run(_args: Args, global: &Global) -> CmdResult {
     // When the service runs, its state (and its ledger) is the one that counts.
     if let Some(reply) = super::block_on(from_service(global)) {
         return reply;
@@ -58,7 +58,7 @@ fn guard_lines(s: &Summary, cat: &Catalog) -> Vec<String> {
 }
 
 /// What the last capture's UIDAI key (`Skey ci`) means on `today`, for status and doctor.
-pub fn key_msg(ci: &str, today: chrono::NaiveDate) -> Msg {
+pub(crate) fn key_msg(ci: &str, today: chrono::NaiveDate) -> Msg {
     use instantpay::uidai_key::KeyCheck;
     let check = KeyCheck::of(ci, today);
     let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
@@ -73,7 +73,7 @@ pub fn key_msg(ci: &str, today: chrono::NaiveDate) -> Msg {
 }
 
 /// The human text of a summary.
-pub fn human(s: &Summary, cat: &Catalog) -> String {
+pub(crate) fn human(s: &Summary, cat: &Catalog) -> String {
     let expiry = s.expires_at.with_timezone(&ist());
     let state = match s.state {
         DayState::LoggedIn => Msg::new("status-logged-in")

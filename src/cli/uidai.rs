@@ -8,7 +8,7 @@ use crate::i18n::{Catalog, Msg};
 use crate::ledger::Attempt;
 
 /// The catalogue id of a code's sentence.
-pub fn sentence_id(code: UidaiCode) -> &'static str {
+pub(crate) fn sentence_id(code: UidaiCode) -> &'static str {
     match code {
         UidaiCode::BiometricMismatch => "uidai-300",
         UidaiCode::BiometricsLocked => "uidai-330",
@@ -24,12 +24,12 @@ pub fn sentence_id(code: UidaiCode) -> &'static str {
 }
 
 /// The UIDAI code of an attempt's reply, if it names one.
-pub fn code_of(a: &Attempt) -> Option<UidaiCode> {
+pub(crate) fn code_of(a: &Attempt) -> Option<UidaiCode> {
     UidaiCode::find(a.actcode.as_deref(), a.message.as_deref().unwrap_or(""))
 }
 
 /// What the code means and what to do, then the reply word for word; `None` without a code.
-pub fn explain_msg(a: &Attempt) -> Option<Msg> {
+pub(crate) fn explain_msg(a: &Attempt) -> Option<Msg> {
     let sentence = Msg::new(sentence_id(code_of(a)?));
     Some(match a.message.as_deref().filter(|m| !m.is_empty()) {
         Some(message) => Msg::new("uidai-explained")
@@ -40,7 +40,7 @@ pub fn explain_msg(a: &Attempt) -> Option<Msg> {
 }
 
 /// [`explain_msg`] in `cat`'s language.
-pub fn explain(a: &Attempt, cat: &Catalog) -> Option<String> {
+pub(crate) fn explain(a: &Attempt, cat: &Catalog) -> Option<String> {
     explain_msg(a).map(|m| cat.render(&m))
 }
 

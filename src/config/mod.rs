@@ -11,7 +11,7 @@ mod keys;
 mod load;
 mod model;
 mod paths;
-pub mod secrets;
+pub(crate) mod secrets;
 
 pub(crate) use keys::{Key, Kind as KeyKind, env_var_name};
 use load::MAX_CONFIG_BYTES;

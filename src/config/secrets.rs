@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 use instantpay::aadhaar::{Aadhaar, AadhaarError, KEY_LEN};
 use instantpay::secret::Secret;
 
-pub const SECRETS_FILE_NAME: &str = "secrets.toml";
+pub(crate) const SECRETS_FILE_NAME: &str = "secrets.toml";
 const MAX_SECRETS_BYTES: u64 = 64 * 1024;
 
 /// The secrets, by the names `config set-secret` takes. In relay mode (docs/relay.md) the PC

@@ -20,7 +20,7 @@ fn owned(id: String) -> Msg {
 }
 
 /// What an RD Service error says, in the catalogue.
-pub fn rd_error(e: &RdError) -> Msg {
+pub(crate) fn rd_error(e: &RdError) -> Msg {
     match e {
         RdError::NotFound { host, ports } => Msg::new("rd-not-found")
             .arg("host", host.as_str())
@@ -61,7 +61,7 @@ pub fn rd_error(e: &RdError) -> Msg {
 }
 
 /// What an Aadhaar or key refusal says (crates/instantpay/src/aadhaar.rs), in the catalogue.
-pub fn aadhaar_error(e: &AadhaarError) -> Msg {
+pub(crate) fn aadhaar_error(e: &AadhaarError) -> Msg {
     match e {
         AadhaarError::Length(n) => Msg::new("aadhaar-length").arg("count", *n),
         AadhaarError::NotDigits => Msg::new("aadhaar-not-digits"),
@@ -74,7 +74,7 @@ pub fn aadhaar_error(e: &AadhaarError) -> Msg {
 }
 
 /// An RD error code: the service's words (or the code's meaning), then what to do.
-pub fn capture_failure(f: &CaptureFailure) -> Msg {
+pub(crate) fn capture_failure(f: &CaptureFailure) -> Msg {
     let known = f.code_number().and_then(rd::errors::lookup).map(|r| r.code);
     let info = match known {
         _ if !f.info.is_empty() => Msg::verbatim(f.info.as_str()),
@@ -94,7 +94,7 @@ pub fn capture_failure(f: &CaptureFailure) -> Msg {
 }
 
 /// What an InstantPay status code means, in the catalogue.
-pub fn status_meaning(code: &StatusCode) -> Msg {
+pub(crate) fn status_meaning(code: &StatusCode) -> Msg {
     match code {
         StatusCode::Other(_) => Msg::new("ipay-status-unknown"),
         known => owned(format!(
@@ -106,7 +106,7 @@ pub fn status_meaning(code: &StatusCode) -> Msg {
 
 /// What an InstantPay error says, in the catalogue. Inner texts (a transport error, a reply's
 /// fault) stay as the lower layers wrote them.
-pub fn api_error(e: &ApiError) -> Msg {
+pub(crate) fn api_error(e: &ApiError) -> Msg {
     match e {
         ApiError::Config(c) => Msg::new("api-error-config").arg("error", c.as_str()),
         ApiError::Request(r) => Msg::new("api-error-request").arg("error", r.to_string()),

@@ -13,7 +13,7 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use serde::{Deserialize, Serialize};
 
-pub mod errors;
+pub(crate) mod errors;
 
 const EN: &str = include_str!("../../locales/en/rd-agent.ftl");
 const HI: &str = include_str!("../../locales/hi/rd-agent.ftl");

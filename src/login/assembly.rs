@@ -56,7 +56,7 @@ impl AssemblyError {
 
 /// The login's parts from a config and secrets already in hand (the sandbox's are made up).
 /// `who` names where an override of the decline guard was made ("terminal", "tray").
-pub fn parts(
+pub(crate) fn parts(
     cfg: &Config,
     secrets: &Secrets,
     flags: LoginFlags,

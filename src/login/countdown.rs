@@ -18,7 +18,7 @@ pub enum Countdown {
 }
 
 /// Run `capture`, telling `progress` the seconds left of `timeout` once a second, then `Done`.
-pub async fn counting_down<T>(
+pub(crate) async fn counting_down<T>(
     timeout: Duration,
     progress: &dyn Progress,
     capture: impl Future<Output = T>,

@@ -13,7 +13,7 @@ use instantpay::{ApiError, Client, ClientConfig, LoginOutcome, LoginStatus, Outl
 use rd::{DiscoverOptions, PidData, PidOptions, RdService};
 
 /// Capture deadline asked of the RD Service (the finger placement), in milliseconds.
-pub const CAPTURE_TIMEOUT_MS: u32 = 10_000;
+pub(crate) const CAPTURE_TIMEOUT_MS: u32 = 10_000;
 
 /// The RD Service found on this machine: discovered on first use, then reused.
 #[derive(Debug, Clone)]
@@ -81,7 +81,7 @@ impl RdScanner {
 /// vendors install them), by this process's own account, or by a user named in
 /// `rd.trusted_users`: a program another user started on the range could answer first and hand
 /// over a forged capture. An owner that cannot be read is refused, saying so.
-pub fn trusted(port: u16, trusted_users: &[String]) -> Result<(), ScanError> {
+pub(crate) fn trusted(port: u16, trusted_users: &[String]) -> Result<(), ScanError> {
     judge(port, crate::platform::net::port_owner(port), trusted_users)
 }
 
@@ -135,7 +135,7 @@ fn judge(
 /// Who runs the RD Service on a port, and whether a chargeable login would use it, for
 /// `devices` (the login itself asks [`trusted`]).
 #[derive(Debug, Clone)]
-pub struct Standing {
+pub(crate) struct Standing {
     /// "root (uid 0)", "alice (uid 1001)", "uid 1001", "NT AUTHORITY\SYSTEM (S-1-5-18)", or
     /// "unknown" / "not checked" (Wine); then ", pid N, /path/to/exe" where the OS shows it.
     pub owner: String,
@@ -144,7 +144,7 @@ pub struct Standing {
     pub reason: Option<Msg>,
 }
 
-pub fn standing(port: u16, trusted_users: &[String]) -> Standing {
+pub(crate) fn standing(port: u16, trusted_users: &[String]) -> Standing {
     use crate::platform::PortOwner;
     let read = crate::platform::net::port_owner(port);
     let owner = match &read {
@@ -172,7 +172,7 @@ pub fn standing(port: u16, trusted_users: &[String]) -> Standing {
 
 /// The warning for more than one READY RD Service: a login takes the first that answers, so
 /// which scanner it uses is up to chance. `None` for one or none.
-pub fn several_ready(ready_ports: &[u16]) -> Option<crate::i18n::Msg> {
+pub(crate) fn several_ready(ready_ports: &[u16]) -> Option<crate::i18n::Msg> {
     (ready_ports.len() > 1).then(|| {
         let ports: Vec<String> = ready_ports.iter().map(u16::to_string).collect();
         crate::i18n::Msg::new("rd-several-ready")
@@ -374,10 +374,10 @@ impl InstantPayApi for Api {
 }
 
 /// How much longer than InstantPay itself the relay is given to answer.
-pub const RELAY_EXTRA_WAIT: Duration = Duration::from_secs(30);
+pub(crate) const RELAY_EXTRA_WAIT: Duration = Duration::from_secs(30);
 
 /// The InstantPay side for the configured outlet: this PC's credentials, or the relay's.
-pub fn client(cfg: &Config, secrets: &Secrets) -> Result<Api, SetupError> {
+pub(crate) fn client(cfg: &Config, secrets: &Secrets) -> Result<Api, SetupError> {
     cfg.require_login()?;
     let read_timeout = Duration::from_secs(u64::from(cfg.instantpay.read_timeout_secs));
     if cfg.instantpay.mode == Mode::Relay {
@@ -407,7 +407,11 @@ pub fn client(cfg: &Config, secrets: &Secrets) -> Result<Api, SetupError> {
 }
 
 /// What the use case needs besides its parts.
-pub fn params(cfg: &Config, secrets: &Secrets, force: bool) -> Result<LoginParams, SetupError> {
+pub(crate) fn params(
+    cfg: &Config,
+    secrets: &Secrets,
+    force: bool,
+) -> Result<LoginParams, SetupError> {
     cfg.require_login()?;
     Ok(LoginParams {
         latitude: crate::config::text_or_empty(&cfg.outlet.latitude),

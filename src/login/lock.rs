@@ -15,12 +15,12 @@ use super::Progress;
 
 /// The lock file, beside the ledger. Windows locks are mandatory, so who holds it is written
 /// to a second file that others can read.
-pub const LOCK_FILE: &str = "login.lock";
-pub const HOLDER_FILE: &str = "login.holder";
+pub(crate) const LOCK_FILE: &str = "login.lock";
+pub(crate) const HOLDER_FILE: &str = "login.holder";
 
 /// Held for the whole chargeable sequence; released when dropped (or when the process dies).
 #[derive(Debug)]
-pub struct LoginLock {
+pub(crate) struct LoginLock {
     _file: Option<File>,
 }
 
@@ -34,7 +34,7 @@ pub struct LockError {
 impl LoginLock {
     /// The lock of a ledger's state directory (`Ledger::dir`); none for a ledger that lives in
     /// memory (tests, the in-process benchmark), which no other process can see.
-    pub async fn for_ledger_dir(
+    pub(crate) async fn for_ledger_dir(
         dir: Option<&Path>,
         progress: &dyn Progress,
     ) -> Result<LoginLock, LockError> {
@@ -45,7 +45,10 @@ impl LoginLock {
     }
 
     /// Take the lock of the state directory `dir`, waiting for another login to finish.
-    pub async fn acquire(dir: &Path, progress: &dyn Progress) -> Result<LoginLock, LockError> {
+    pub(crate) async fn acquire(
+        dir: &Path,
+        progress: &dyn Progress,
+    ) -> Result<LoginLock, LockError> {
         let path = dir.join(LOCK_FILE);
         let err = |source| LockError {
             path: path.clone(),

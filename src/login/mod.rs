@@ -28,18 +28,19 @@ use instantpay::{
 };
 use rd::PidData;
 
-pub mod assembly;
+pub(crate) mod assembly;
 mod check;
-pub mod countdown;
+pub(crate) mod countdown;
 mod error;
-pub mod live;
-pub mod lock;
+pub(crate) mod live;
+pub(crate) mod lock;
 
 pub use assembly::{Assembled, AssemblyError, LoginFlags};
 use check::check_locked;
 pub use check::{Checked, check};
 pub use countdown::Countdown;
 pub use error::LoginError;
+pub use live::{Direct, RdScanner};
 
 /// Finds the RD Service and captures one finger.
 pub trait Scanner {

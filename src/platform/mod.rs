@@ -11,11 +11,11 @@ mod os;
 #[path = "windows/mod.rs"]
 mod os;
 
-pub use os::*;
+pub(crate) use os::*;
 
 /// The language for `setting` (`ui.language`) here: [`crate::i18n::Lang::from_setting`] over
 /// this process's environment and the OS's UI language (`os::locale`).
-pub fn language(setting: &str) -> crate::i18n::Lang {
+pub(crate) fn language(setting: &str) -> crate::i18n::Lang {
     crate::i18n::Lang::from_setting(setting, |k| match k {
         crate::i18n::UI_LANGUAGE => os::locale::ui_language(),
         _ => std::env::var(k).ok(),
@@ -23,30 +23,30 @@ pub fn language(setting: &str) -> crate::i18n::Lang {
 }
 
 /// How a secret value sealed by the OS (Windows DPAPI) starts in the secrets file.
-pub const SEALED_PREFIX: &str = "dpapi:";
+pub(crate) const SEALED_PREFIX: &str = "dpapi:";
 
 /// Why the service stopped, as the service manager is told: a code of our own
 /// ([`ServiceFailure::CONFIG`], else [`ServiceFailure::RUNTIME`]) and the operator's sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServiceFailure {
+pub(crate) struct ServiceFailure {
     pub code: u32,
     pub reason: String,
 }
 
 impl ServiceFailure {
     /// It stopped while running, or could not bind its endpoint.
-    pub const RUNTIME: u32 = 1;
+    pub(crate) const RUNTIME: u32 = 1;
     /// The config could not be read or used: it never started.
-    pub const CONFIG: u32 = 2;
+    pub(crate) const CONFIG: u32 = 2;
     /// Its files could not be kept from other users ([`LockDownError`]): it never started.
-    pub const PERMISSIONS: u32 = 3;
+    pub(crate) const PERMISSIONS: u32 = 3;
 }
 
 /// Why a directory rd-agent keeps its config or state in could be rearranged by someone else
 /// (`fs::dir_problem`): then another user could replace the config (point the relay or
 /// InstantPay at a host of their own) or plant links among the state files.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DirProblem {
+pub(crate) enum DirProblem {
     /// Owned by another user than this process's, and not by root.
     Owner { uid: u32 },
     /// Group or others may create, remove or rename files in it (mode shown in octal).
@@ -55,19 +55,24 @@ pub enum DirProblem {
 
 /// Why the service's files could not be kept to SYSTEM and Administrators (`fs::lock_down`).
 #[derive(Debug, thiserror::Error)]
-pub enum LockDownError {
+pub(crate) enum LockDownError {
     #[error(
         "Could not limit {path} to SYSTEM and Administrators ({error}). The service does not start while its secrets could be open to other users."
+    )]
+    #[cfg_attr(
+        not(windows),
+        expect(dead_code, reason = "only Windows applies a DACL")
     )]
     Apply { path: String, error: String },
     #[error(
         "{path} can be changed by {who}, so anyone could change what the service does. Remove that permission (right-click, Properties, Security) or reinstall rd-agent; the service does not start until then."
     )]
+    #[cfg_attr(not(windows), expect(dead_code, reason = "only Windows reads a DACL"))]
     WritableByOthers { path: String, who: String },
 }
 
 impl LockDownError {
-    pub fn msg(&self) -> crate::i18n::Msg {
+    pub(crate) fn msg(&self) -> crate::i18n::Msg {
         use crate::i18n::Msg;
         match self {
             LockDownError::Apply { path, error } => Msg::new("lockdown-apply-failed")
@@ -81,7 +86,7 @@ impl LockDownError {
 }
 
 /// A future that completes when the service should stop (a signal, or the SCM's Stop).
-pub type StopFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+pub(crate) type StopFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 /// A process, told apart from a later one given the same pid by its start time (an opaque
 /// OS-specific text, only ever compared). An attempt records its owner (src/ledger.rs).
@@ -126,12 +131,13 @@ impl TokenRights {
 
 /// The local group whose members may use the service beyond watching it (Linux: the socket's
 /// group; Windows: the group a login over the pipe needs).
-pub const OPERATORS_GROUP: &str = "rd-agent";
+#[cfg(windows)]
+pub(crate) const OPERATORS_GROUP: &str = "rd-agent";
 
 /// Who runs the service listening on a port (an RD Service must be trusted before a
 /// chargeable capture: another user's program on the range could hand over a forged PID).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PortOwner {
+pub(crate) enum PortOwner {
     User {
         /// The account as the OS knows it: "uid 1001" on Linux, a SID on Windows.
         account: String,
@@ -146,12 +152,13 @@ pub enum PortOwner {
     /// It could not be read: the reason.
     Unknown(String),
     /// The OS does not tell (Wine's TCP tables carry no process): the reason.
+    #[cfg_attr(not(windows), expect(dead_code, reason = "only Wine cannot tell"))]
     NotChecked(&'static str),
 }
 
 /// Whom the OS's default policy admits to the service's endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Admitted {
+pub(crate) struct Admitted {
     pub uids: Vec<u32>,
     pub gids: Vec<u32>,
     /// Everyone the OS let through (Windows, where the pipe's DACL is the check).

@@ -4,15 +4,16 @@
 //! registration is `crate::platform::service`.
 
 /// The installer files, compiled in so `service install` works from a bare binary.
-pub const UNIT: &str = include_str!("../../installer/linux/rd-agent.service");
-pub const UDEV_RULES: &str = include_str!("../../installer/linux/70-rd-agent.rules");
-pub const AUTOSTART: &str = include_str!("../../installer/linux/rd-agent-tray.desktop");
+pub(crate) const UNIT: &str = include_str!("../../installer/linux/rd-agent.service");
+pub(crate) const UDEV_RULES: &str = include_str!("../../installer/linux/70-rd-agent.rules");
+pub(crate) const AUTOSTART: &str = include_str!("../../installer/linux/rd-agent-tray.desktop");
 
-/// The service's name in systemd and the SCM.
-pub const SERVICE_NAME: &str = "rd-agent";
+/// The service's name in the SCM (systemd's is its unit file's name).
+#[cfg(windows)]
+pub(crate) const SERVICE_NAME: &str = "rd-agent";
 
 #[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
+pub(crate) enum ServiceError {
     #[error(
         "Installing the service needs administrator rights: run it again with sudo (Linux) or from an elevated prompt (Windows)."
     )]
@@ -25,6 +26,10 @@ pub enum ServiceError {
     #[error("`{command}` failed: {detail}")]
     Command { command: String, detail: String },
     #[error("The service manager refused: {0}")]
+    #[cfg_attr(
+        not(windows),
+        expect(dead_code, reason = "only the SCM is called through an API")
+    )]
     Manager(String),
     #[error("Service registration is not supported on this platform.")]
     Unsupported,
@@ -32,7 +37,7 @@ pub enum ServiceError {
 
 impl ServiceError {
     /// The sentence in the catalogue (`Display` is its English).
-    pub fn msg(&self) -> crate::i18n::Msg {
+    pub(crate) fn msg(&self) -> crate::i18n::Msg {
         use crate::i18n::Msg;
         match self {
             ServiceError::NotPrivileged => Msg::new("service-error-not-privileged"),
@@ -50,28 +55,28 @@ impl ServiceError {
 
 /// What an install or uninstall did, for the command's output.
 #[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct Installed {
-    pub files: Vec<std::path::PathBuf>,
-    pub commands: Vec<String>,
+pub(crate) struct Installed {
+    pub(crate) files: Vec<std::path::PathBuf>,
+    pub(crate) commands: Vec<String>,
 }
 
 /// What `service status` reports.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct ServiceStatus {
+pub(crate) struct ServiceStatus {
     /// Registered with the service manager.
-    pub installed: bool,
+    pub(crate) installed: bool,
     /// Starts with the machine.
-    pub enabled: bool,
+    pub(crate) enabled: bool,
     /// Running now (the manager's view).
-    pub active: bool,
+    pub(crate) active: bool,
     /// The manager's own words, e.g. `active (running)`.
-    pub detail: String,
+    pub(crate) detail: String,
     /// The manager restarts it when it fails (systemd `Restart=`, the SCM's failure actions).
-    pub restarts_on_failure: bool,
+    pub(crate) restarts_on_failure: bool,
 }
 
 /// Replace the unit's ExecStart binary with `exe` (for a binary not in /usr/bin).
-pub fn unit_for(exe: &std::path::Path) -> String {
+pub(crate) fn unit_for(exe: &std::path::Path) -> String {
     UNIT.lines()
         .map(|l| match l.strip_prefix("ExecStart=/usr/bin/rd-agent") {
             Some(rest) => format!("ExecStart={}{rest}", exe.display()),
@@ -83,7 +88,7 @@ pub fn unit_for(exe: &std::path::Path) -> String {
 }
 
 /// Replace the autostart entry's Exec binary with `exe`.
-pub fn autostart_for(exe: &std::path::Path) -> String {
+pub(crate) fn autostart_for(exe: &std::path::Path) -> String {
     AUTOSTART
         .lines()
         .map(|l| match l.strip_prefix("Exec=/usr/bin/rd-agent") {

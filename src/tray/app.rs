@@ -93,7 +93,7 @@ impl Ui {
     }
 }
 
-pub fn run(opts: TrayOptions) -> Result<(), TrayError> {
+pub(super) fn run(opts: TrayOptions) -> Result<(), TrayError> {
     platform::detach_console();
     let (ui_tx, ui_rx) = mpsc::channel::<UiEvent>();
     let (cmd_tx, cmd_rx) = tokio::sync::mpsc::unbounded_channel::<Command>();

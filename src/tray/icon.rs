@@ -4,7 +4,7 @@
 use super::model::IconKind;
 
 /// Icon edge in pixels. StatusNotifier hosts and Windows scale from this.
-pub const SIZE: u32 = 32;
+pub(crate) const SIZE: u32 = 32;
 
 type Rgb = [u8; 3];
 
@@ -55,7 +55,7 @@ fn dist_to_segment(px: f32, py: f32, s: &[f32; 4]) -> f32 {
 }
 
 /// RGBA pixels, row-major, `SIZE * SIZE * 4` bytes.
-pub fn rgba(kind: IconKind) -> Vec<u8> {
+pub(crate) fn rgba(kind: IconKind) -> Vec<u8> {
     const SS: u32 = 4;
     let [r, g, b] = colour(kind);
     let (segments, half_width) = glyph(kind);
@@ -85,20 +85,6 @@ pub fn rgba(kind: IconKind) -> Vec<u8> {
         }
     }
     out
-}
-
-/// The icon encoded as PNG (for notifications, the README and debugging).
-pub fn png(kind: IconKind) -> Vec<u8> {
-    let mut buf = Vec::new();
-    {
-        let mut enc = png::Encoder::new(&mut buf, SIZE, SIZE);
-        enc.set_color(png::ColorType::Rgba);
-        enc.set_depth(png::BitDepth::Eight);
-        if let Ok(mut w) = enc.write_header() {
-            let _ = w.write_image_data(&rgba(kind));
-        }
-    }
-    buf
 }
 
 #[cfg(test)]
@@ -136,6 +122,5 @@ mod tests {
                 assert_ne!(img, other);
             }
         }
-        assert!(png(IconKind::LoggedIn).starts_with(b"\x89PNG"));
     }
 }

@@ -3,9 +3,11 @@
 //! (reconnecting when the service restarts) and runs menu actions; the main thread owns the
 //! icon and sleeps on a channel, so an idle tray has no timers.
 
-pub mod icon;
-pub mod model;
-pub mod notify;
+pub(crate) mod icon;
+pub(crate) mod model;
+pub(crate) mod notify;
+
+pub use model::{Action, TrayView, view};
 
 mod app;
 
@@ -18,7 +20,7 @@ use crate::agent::ipc;
 use crate::agent::protocol::Message;
 use crate::devices::DeviceReport;
 use crate::i18n::{Catalog, Lang, Msg};
-use model::{Action, IconKind};
+use model::IconKind;
 
 /// What the UI thread is told.
 #[derive(Debug, Clone)]
@@ -165,7 +167,7 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
         e => cat.render(&e.msg()),
     };
     let (unreached_ref, failed_ref) = (&unreached, &failed);
-    let login = |flags: crate::agent::backend::LoginFlags| async move {
+    let login = |flags: crate::login::LoginFlags| async move {
         let (unreached, failed) = (unreached_ref, failed_ref);
         match ipc::connect(&opts.socket).await {
             // The result arrives as a Login event on the subscription and is shown there.
@@ -180,14 +182,14 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
     match action {
         Action::LoginNow => login(Default::default()).await,
         Action::UseNewScanner => {
-            login(crate::agent::backend::LoginFlags {
+            login(crate::login::LoginFlags {
                 accept_new_device: true,
                 ..Default::default()
             })
             .await
         }
         Action::LoginDespiteDeclines => {
-            login(crate::agent::backend::LoginFlags {
+            login(crate::login::LoginFlags {
                 despite_declines: true,
                 ..Default::default()
             })

@@ -168,7 +168,7 @@ pub fn view(state: Option<&AgentState>, lang: Lang) -> TrayView {
 
 /// What the first menu entry does: a plain login, or, while a new scanner waits to be
 /// accepted, a login that accepts it (the operator chose it by its label).
-pub fn login_action(state: Option<&AgentState>) -> Action {
+pub(crate) fn login_action(state: Option<&AgentState>) -> Action {
     match state {
         Some(AgentState::NewScanner { .. }) => Action::UseNewScanner,
         Some(AgentState::DeclinesHeld { .. }) => Action::LoginDespiteDeclines,
@@ -178,7 +178,7 @@ pub fn login_action(state: Option<&AgentState>) -> Action {
 
 /// The view while the service's capture waits for the finger: logging in, the tooltip
 /// counting the seconds down as the terminal does (`login-finger-countdown`).
-pub fn view_counting(
+pub(crate) fn view_counting(
     state: Option<&AgentState>,
     seconds_left: Option<u32>,
     lang: Lang,

@@ -4,7 +4,7 @@
 use super::model::IconKind;
 
 /// Show a notification; failures are logged, never fatal (a desktop may have no daemon).
-pub async fn show(kind: IconKind, summary: &str, body: &str) {
+pub(crate) async fn show(kind: IconKind, summary: &str, body: &str) {
     let rgba = super::icon::rgba(kind);
     if let Err(e) = crate::platform::tray::notify(rgba, super::icon::SIZE, summary, body).await {
         tracing::warn!(error = %e, "could not show a desktop notification");

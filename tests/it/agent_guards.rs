@@ -37,7 +37,7 @@ async fn the_service_shows_it_is_settling_an_earlier_attempt_and_sends_nothing()
         until > chrono::Utc::now() + Duration::seconds(60),
         "{until}"
     );
-    let view = rd_agent::tray::model::view(Some(&state), rd_agent::i18n::Lang::En);
+    let view = rd_agent::tray::view(Some(&state), rd_agent::i18n::Lang::En);
     assert!(
         view.tooltip
             .starts_with("Checking the earlier login attempt"),
@@ -87,17 +87,14 @@ async fn two_declines_hold_the_service_until_the_tray_confirms() {
     let held = within(c.login(false)).await.unwrap();
     assert!(!held.ok && held.charged == Some(false), "{held:?}");
     assert_eq!(env.ipay.state().login_requests(), 2);
-    let view = rd_agent::tray::model::view(Some(&held.state), rd_agent::i18n::Lang::En);
-    assert_eq!(
-        view.menu[0].0,
-        rd_agent::tray::model::Action::LoginDespiteDeclines
-    );
+    let view = rd_agent::tray::view(Some(&held.state), rd_agent::i18n::Lang::En);
+    assert_eq!(view.menu[0].0, rd_agent::tray::Action::LoginDespiteDeclines);
     assert!(
         view.tooltip.contains("2 logins in a row were declined"),
         "{view:?}"
     );
 
-    let anyway = within(c.login_with(rd_agent::agent::backend::LoginFlags {
+    let anyway = within(c.login_with(rd_agent::login::LoginFlags {
         despite_declines: true,
         ..Default::default()
     }))
@@ -155,10 +152,10 @@ async fn a_new_scanner_is_refused_over_ipc_until_the_tray_accepts_it() {
         0,
         "nothing sent from an unaccepted scanner"
     );
-    let view = rd_agent::tray::model::view(Some(&refused.state), rd_agent::i18n::Lang::En);
-    assert_eq!(view.menu[0].0, rd_agent::tray::model::Action::UseNewScanner);
+    let view = rd_agent::tray::view(Some(&refused.state), rd_agent::i18n::Lang::En);
+    assert_eq!(view.menu[0].0, rd_agent::tray::Action::UseNewScanner);
 
-    let accepted = within(c.login_with(rd_agent::agent::backend::LoginFlags {
+    let accepted = within(c.login_with(rd_agent::login::LoginFlags {
         accept_new_device: true,
         ..Default::default()
     }))

@@ -8,11 +8,11 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, TimeZone, Utc};
 use clock::{Clock, ist, next_ist_midnight};
-use rd_agent::agent::backend::BoxFuture;
+use rd_agent::agent::BoxFuture;
+use rd_agent::agent::Schedule;
+use rd_agent::agent::Watchdog;
 use rd_agent::agent::ipc::{self, PeerPolicy};
 use rd_agent::agent::protocol::Message;
-use rd_agent::agent::schedule::Schedule;
-use rd_agent::agent::watchdog::Watchdog;
 use rd_agent::agent::{Agent, AgentState, Backend, LoginSummary};
 use rd_agent::devices::DeviceReport;
 
@@ -49,7 +49,7 @@ impl Backend for FakeBackend {
 
     fn login<'a>(
         &'a self,
-        _flags: rd_agent::agent::backend::LoginFlags,
+        _flags: rd_agent::login::LoginFlags,
         progress: &'a dyn rd_agent::login::Progress,
     ) -> BoxFuture<'a, LoginSummary> {
         Box::pin(async move {
@@ -249,7 +249,7 @@ async fn idle_clients_past_the_cap_are_refused_and_the_service_recovers() {
     let clock = SetClock::new(ist_at(22, 10, 0));
     let (svc, _backend) = start(clock, own_policy()).await;
     let mut held = Vec::new();
-    for _ in 0..rd_agent::agent::server::MAX_CLIENTS {
+    for _ in 0..rd_agent::agent::MAX_CLIENTS {
         held.push(connect(&svc.sock).await.unwrap());
     }
     // One more: told the service is busy, and nothing else.

@@ -43,8 +43,8 @@ async fn a_device_problem_reaches_each_client_in_its_own_language() {
         ["rd-not-found", "agent-scanner-not-connected"].contains(&reason.id.as_ref()),
         "{reason:?}"
     );
-    let hi = rd_agent::tray::model::view(Some(&state), Lang::Hi);
-    let en = rd_agent::tray::model::view(Some(&state), Lang::En);
+    let hi = rd_agent::tray::view(Some(&state), Lang::Hi);
+    let en = rd_agent::tray::view(Some(&state), Lang::En);
     let devanagari = |t: &str| t.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c));
     assert!(devanagari(&hi.tooltip), "{}", hi.tooltip);
     assert!(!devanagari(&en.tooltip), "{}", en.tooltip);

@@ -6,8 +6,8 @@ use std::time::Duration as StdDuration;
 
 use chrono::Duration;
 use rd_agent::agent::AgentState;
+use rd_agent::agent::Watchdog;
 use rd_agent::agent::protocol::Message;
-use rd_agent::agent::watchdog::Watchdog;
 
 use crate::agent_ipc::{SetClock, ist_at, own_policy, start, start_with};
 use crate::support::{connect, next_event, subscribed, within};

@@ -8,9 +8,9 @@
 use std::sync::Arc;
 use std::sync::mpsc;
 
-use rd_agent::agent::live::LiveBackend;
+use rd_agent::agent::LiveBackend;
+use rd_agent::agent::Schedule;
 use rd_agent::agent::protocol::Message;
-use rd_agent::agent::schedule::Schedule;
 use rd_agent::agent::{Agent, AgentState, ipc};
 use rd_agent::config::Paths;
 use rd_agent::ledger::Ledger;

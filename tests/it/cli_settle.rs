@@ -185,7 +185,7 @@ fn a_sending_row_of_a_live_process_is_left_to_it_and_settled_once_it_is_gone() {
             .spawn()
             .unwrap(),
     );
-    let owner = rd_agent::platform::process::identity(sender.child().id()).unwrap();
+    let owner = rd_agent::process_identity(sender.child().id()).unwrap();
     std::fs::create_dir_all(env.state()).unwrap();
     env.ledger()
         .begin(

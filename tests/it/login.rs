@@ -13,8 +13,8 @@ use instantpay::Client;
 use instantpay::aadhaar::Aadhaar;
 use instantpay::secret::Secret;
 use rd_agent::ledger::{AttemptState, DayState, Ledger};
-use rd_agent::login::live::{Direct, RdScanner};
 use rd_agent::login::{Deps, LoginError, LoginParams, LoginReport, LoginResult, Silent, login};
+use rd_agent::login::{Direct, RdScanner};
 
 use crate::support::TestEnv;
 

@@ -1,6 +1,9 @@
 //! The integration tests of the agent, in one binary (one link instead of seven): each module
 //! is one area, and `support` is what they share.
 
+// A long run reports what it ran (rounds, seed) on the test output; nothing else prints.
+#![allow(clippy::print_stderr)]
+
 mod aadhaar;
 mod agent_guards;
 mod agent_ipc;

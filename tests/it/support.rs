@@ -24,7 +24,7 @@ use rd_agent::ledger::Ledger;
 // ---- The command ----------------------------------------------------------------------------
 
 /// `rd-agent` as a test runs it: the environment's config, state dir and socket never leak in.
-pub fn rd_agent() -> assert_cmd::Command {
+pub(crate) fn rd_agent() -> assert_cmd::Command {
     let mut c = assert_cmd::Command::cargo_bin("rd-agent").unwrap();
     c.env_remove("RD_AGENT_CONFIG")
         .env_remove("RD_AGENT_STATE_DIR")
@@ -33,7 +33,7 @@ pub fn rd_agent() -> assert_cmd::Command {
 }
 
 /// The same, as a `std` command, for a child the test keeps running (a service).
-pub fn rd_agent_std() -> std::process::Command {
+pub(crate) fn rd_agent_std() -> std::process::Command {
     let mut c = std::process::Command::new(assert_cmd::cargo::cargo_bin!("rd-agent"));
     c.env_remove("RD_AGENT_CONFIG")
         .env_remove("RD_AGENT_STATE_DIR")
@@ -62,20 +62,20 @@ pub(crate) fn json_of_success(o: &Output) -> serde_json::Value {
 }
 
 /// Kills the child when the test ends, also when it fails before stopping it.
-pub struct ChildGuard(pub Option<Child>);
+pub(crate) struct ChildGuard(pub Option<Child>);
 
 impl ChildGuard {
-    pub fn new(child: Child) -> ChildGuard {
+    pub(crate) fn new(child: Child) -> ChildGuard {
         ChildGuard(Some(child))
     }
 
-    pub fn child(&mut self) -> &mut Child {
+    pub(crate) fn child(&mut self) -> &mut Child {
         self.0.as_mut().expect("the child is still guarded")
     }
 
     /// Ask the child to stop as a service manager does: SIGTERM on Unix; on Windows a kill (a
     /// console service stops on Ctrl-C, which a test cannot send to its child alone).
-    pub fn terminate(&mut self) {
+    pub(crate) fn terminate(&mut self) {
         let child = self.child();
         #[cfg(unix)]
         // SAFETY: signalling our own child by its pid; the guard has not reaped it yet.
@@ -508,12 +508,12 @@ pub(crate) fn euid() -> u32 {
 // ---- Files ----------------------------------------------------------------------------------
 
 /// The path of a real RD sample.
-pub fn real_sample_path(name: &str) -> String {
+pub(crate) fn real_sample_path(name: &str) -> String {
     format!("{}/rd-fixtures/real/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
 /// The bytes of a real RD sample.
-pub fn real_sample(name: &str) -> Vec<u8> {
+pub(crate) fn real_sample(name: &str) -> Vec<u8> {
     let path = real_sample_path(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }

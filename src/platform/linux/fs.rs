@@ -6,28 +6,28 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// 0600 for a private file (secrets), 0644 otherwise.
-pub fn file_mode(opts: &mut OpenOptions, private: bool) {
+pub(crate) fn file_mode(opts: &mut OpenOptions, private: bool) {
     opts.mode(if private { 0o600 } else { 0o644 });
 }
 
 /// 0700: the state directory holds the secrets, the ledger and the logs.
-pub fn private_dir(b: &mut DirBuilder) {
+pub(crate) fn private_dir(b: &mut DirBuilder) {
     b.recursive(true).mode(0o700);
 }
 
 /// 0750 for the log directory: the service's group (support staff) may read the logs.
-pub fn group_readable_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn group_readable_dir(dir: &Path) -> io::Result<()> {
     std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o750))
 }
 
 /// Never follow a link at the path itself: a link someone placed in the state directory must
 /// not make rd-agent write to its target (`O_NOFOLLOW`: opening a link fails with ELOOP).
-pub fn no_follow(opts: &mut OpenOptions) {
+pub(crate) fn no_follow(opts: &mut OpenOptions) {
     opts.custom_flags(libc::O_NOFOLLOW);
 }
 
 /// Why a directory rd-agent keeps its config or state in may be rearranged by someone else.
-pub fn dir_problem(dir: &Path) -> io::Result<Option<crate::platform::DirProblem>> {
+pub(crate) fn dir_problem(dir: &Path) -> io::Result<Option<crate::platform::DirProblem>> {
     use crate::platform::DirProblem;
     use std::os::unix::fs::MetadataExt;
     let meta = std::fs::metadata(dir)?;
@@ -44,7 +44,7 @@ pub fn dir_problem(dir: &Path) -> io::Result<Option<crate::platform::DirProblem>
 }
 
 /// Make an existing file private to its owner (0600): files SQLite creates follow the umask.
-pub fn make_private(path: &Path) -> io::Result<()> {
+pub(crate) fn make_private(path: &Path) -> io::Result<()> {
     let meta = std::fs::symlink_metadata(path)?;
     if meta.permissions().mode() & 0o077 != 0 {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
@@ -53,12 +53,12 @@ pub fn make_private(path: &Path) -> io::Result<()> {
 }
 
 /// True when group or others may read or write the file.
-pub fn open_to_others(file: &File) -> io::Result<bool> {
+pub(crate) fn open_to_others(file: &File) -> io::Result<bool> {
     Ok(file.metadata()?.permissions().mode() & 0o077 != 0)
 }
 
 /// Make a rename in `dir` durable: fsync the directory itself.
-pub fn sync_dir(dir: &Path) -> io::Result<()> {
+pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
     let dir = if dir.as_os_str().is_empty() {
         Path::new(".")
     } else {
@@ -69,7 +69,7 @@ pub fn sync_dir(dir: &Path) -> io::Result<()> {
 
 /// Nothing to do: the state directory is made 0700 (`private_dir`, and systemd's
 /// `StateDirectory=`), the secrets file 0600 and refused when it is not.
-pub fn lock_down(
+pub(crate) fn lock_down(
     _state_dir: &Path,
     _config_file: &Path,
     _secrets: &Path,
@@ -77,12 +77,12 @@ pub fn lock_down(
     Ok(())
 }
 
-pub fn system_config_dir() -> PathBuf {
+pub(crate) fn system_config_dir() -> PathBuf {
     PathBuf::from("/etc/rd-agent")
 }
 
 /// systemd's `StateDirectory=` says where it made the directory; else the FHS place.
-pub fn system_state_dir() -> PathBuf {
+pub(crate) fn system_state_dir() -> PathBuf {
     match std::env::var_os("STATE_DIRECTORY") {
         Some(d) if !d.is_empty() => PathBuf::from(d),
         _ => PathBuf::from("/var/lib/rd-agent"),

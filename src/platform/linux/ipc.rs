@@ -10,19 +10,19 @@ use crate::platform::{Admitted, Peer};
 
 /// Where the service listens without `--socket` or a state directory: systemd's
 /// `RuntimeDirectory=rd-agent`.
-pub const SYSTEM_SOCKET: &str = "/run/rd-agent/agent.sock";
+pub(crate) const SYSTEM_SOCKET: &str = "/run/rd-agent/agent.sock";
 
-pub fn default_socket() -> PathBuf {
+pub(crate) fn default_socket() -> PathBuf {
     PathBuf::from(SYSTEM_SOCKET)
 }
 
 /// The socket file's name for interprocess.
-pub fn endpoint_name(path: &Path) -> std::io::Result<Name<'static>> {
+pub(crate) fn endpoint_name(path: &Path) -> std::io::Result<Name<'static>> {
     path.to_path_buf().to_fs_name::<GenericFilePath>()
 }
 
 /// Before binding: the directory exists, and a stale socket file (nobody answered) is gone.
-pub fn prepare_bind(path: &Path) -> std::io::Result<()> {
+pub(crate) fn prepare_bind(path: &Path) -> std::io::Result<()> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;
     }
@@ -30,7 +30,7 @@ pub fn prepare_bind(path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-pub fn listener_options(opts: ListenerOptions<'_>) -> std::io::Result<ListenerOptions<'_>> {
+pub(crate) fn listener_options(opts: ListenerOptions<'_>) -> std::io::Result<ListenerOptions<'_>> {
     use interprocess::os::unix::local_socket::ListenerOptionsExt;
     // Owner and group only; the peer check is the real gate.
     Ok(opts.mode(0o660))
@@ -38,13 +38,13 @@ pub fn listener_options(opts: ListenerOptions<'_>) -> std::io::Result<ListenerOp
 
 /// After binding: connecting needs write permission, and the umask (UMask=0027 under systemd)
 /// would take it from the group, so set it explicitly.
-pub fn after_bind(path: &Path) -> std::io::Result<()> {
+pub(crate) fn after_bind(path: &Path) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o660))
 }
 
 /// The credentials of a connected peer.
-pub fn peer_of(stream: &Stream) -> Peer {
+pub(crate) fn peer_of(stream: &Stream) -> Peer {
     use interprocess::local_socket::traits::StreamCommon as _;
     let Ok(creds) = stream.peer_creds() else {
         return Peer::default();
@@ -74,12 +74,12 @@ impl ClientToken {
 
 /// Nothing to check of the server: only root and the service create files in its socket's
 /// directory (/run/rd-agent), so no one else can answer there.
-pub fn check_server(_stream: &Stream, _image: &Path) -> Result<(), (u32, String)> {
+pub(crate) fn check_server(_stream: &Stream, _image: &Path) -> Result<(), (u32, String)> {
     Ok(())
 }
 
 /// Root, the service's own uid, and the `rd-agent` group.
-pub fn admitted() -> Admitted {
+pub(crate) fn admitted() -> Admitted {
     let mut uids = vec![0, ids::euid()];
     uids.dedup();
     Admitted {
@@ -106,16 +106,16 @@ fn peer_groups(pid: Option<u32>, uid: Option<u32>) -> Vec<u32> {
         .unwrap_or_default()
 }
 
-pub mod ids {
+pub(crate) mod ids {
     //! User and group ids: the effective uid, groups from /etc/group and /proc.
 
-    pub fn euid() -> u32 {
+    pub(crate) fn euid() -> u32 {
         // SAFETY: geteuid has no preconditions and cannot fail.
         unsafe { libc::geteuid() }
     }
 
     /// The gid of a group, from /etc/group (no NSS: the package creates a local group).
-    pub fn group_id(name: &str) -> Option<u32> {
+    pub(crate) fn group_id(name: &str) -> Option<u32> {
         let text = std::fs::read_to_string("/etc/group").ok()?;
         text.lines().find_map(|line| {
             let mut f = line.split(':');
@@ -127,7 +127,7 @@ pub mod ids {
     }
 
     /// The user name of a uid, from /etc/passwd.
-    pub fn name_of_uid(uid: u32) -> Option<String> {
+    pub(crate) fn name_of_uid(uid: u32) -> Option<String> {
         let text = std::fs::read_to_string("/etc/passwd").ok()?;
         text.lines().find_map(|l| {
             let f: Vec<_> = l.split(':').collect();
@@ -136,7 +136,7 @@ pub mod ids {
     }
 
     /// The groups listing the user with this uid as a member (from passwd and group texts).
-    pub fn groups_of_uid(passwd: &str, group: &str, uid: u32) -> Vec<u32> {
+    pub(crate) fn groups_of_uid(passwd: &str, group: &str, uid: u32) -> Vec<u32> {
         let Some(name) = passwd.lines().find_map(|l| {
             let f: Vec<_> = l.split(':').collect();
             (f.len() > 2 && f[2].parse() == Ok(uid)).then(|| f[0].to_string())
@@ -157,7 +157,7 @@ pub mod ids {
     }
 
     /// Supplementary groups of a process (the `Groups:` line of /proc/PID/status).
-    pub fn proc_groups(pid: u32) -> Vec<u32> {
+    pub(crate) fn proc_groups(pid: u32) -> Vec<u32> {
         let Ok(text) = std::fs::read_to_string(format!("/proc/{pid}/status")) else {
             return vec![];
         };

@@ -2,6 +2,6 @@
 //! `LC_MESSAGES`, `LANG`, read by `crate::i18n::Lang::from_setting`), so nothing more here.
 
 /// The desktop's UI language beyond the environment: none on Linux.
-pub fn ui_language() -> Option<String> {
+pub(crate) fn ui_language() -> Option<String> {
     None
 }

@@ -1,11 +1,11 @@
 //! The linux side of [`crate::platform`].
 
-pub mod fs;
-pub mod ipc;
-pub mod locale;
-pub mod net;
-pub mod process;
-pub mod runtime;
-pub mod seal;
-pub mod service;
-pub mod tray;
+pub(crate) mod fs;
+pub(crate) mod ipc;
+pub(crate) mod locale;
+pub(crate) mod net;
+pub(crate) mod process;
+pub(crate) mod runtime;
+pub(crate) mod seal;
+pub(crate) mod service;
+pub(crate) mod tray;

@@ -6,7 +6,7 @@ use super::ipc::ids;
 use crate::platform::PortOwner;
 
 /// The owner of the TCP socket listening on `port`.
-pub fn port_owner(port: u16) -> PortOwner {
+pub(crate) fn port_owner(port: u16) -> PortOwner {
     let mut found = None;
     for table in ["/proc/self/net/tcp", "/proc/self/net/tcp6"] {
         let Ok(text) = std::fs::read_to_string(table) else {
@@ -33,7 +33,7 @@ pub fn port_owner(port: u16) -> PortOwner {
 /// The process holding the socket that listens on `port`, as "pid N, /path/to/exe", where
 /// /proc shows it: every process to root, one's own otherwise, none of another user's under
 /// the hardened unit (ProtectProc=invisible). For what a person reads; trust is the uid's.
-pub fn port_process(port: u16) -> Option<String> {
+pub(crate) fn port_process(port: u16) -> Option<String> {
     let inode = ["/proc/self/net/tcp", "/proc/self/net/tcp6"]
         .iter()
         .filter_map(|t| std::fs::read_to_string(t).ok())

@@ -15,7 +15,7 @@ pub fn identity(pid: u32) -> Option<ProcessId> {
 /// Whether the process `id` names still runs. A hardened unit's ProtectProc=invisible hides
 /// other users' processes: one of those reads as gone (the login lock, not this check, is what
 /// keeps two logins apart: src/login/lock.rs).
-pub fn alive(id: &ProcessId) -> bool {
+pub(crate) fn alive(id: &ProcessId) -> bool {
     identity(id.pid).is_some_and(|now| now.started == id.started)
 }
 

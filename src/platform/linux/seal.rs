@@ -8,12 +8,12 @@ use zeroize::Zeroizing;
 use super::super::SEALED_PREFIX;
 
 /// The value as the secrets file holds it.
-pub fn seal(value: &str, _store: &Path) -> std::io::Result<String> {
+pub(crate) fn seal(value: &str, _store: &Path) -> std::io::Result<String> {
     Ok(value.to_string())
 }
 
 /// The value from the file, and whether it was in the clear (never a reason to rewrite here).
-pub fn unseal(stored: &str) -> Result<(Zeroizing<String>, bool), String> {
+pub(crate) fn unseal(stored: &str) -> Result<(Zeroizing<String>, bool), String> {
     if stored.starts_with(SEALED_PREFIX) {
         return Err("it was sealed with Windows DPAPI on another machine".into());
     }

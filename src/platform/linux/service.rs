@@ -6,9 +6,9 @@ use std::process::Command;
 
 use crate::service::{Installed, ServiceError, ServiceStatus, UDEV_RULES, autostart_for, unit_for};
 
-pub const UNIT_PATH: &str = "etc/systemd/system/rd-agent.service";
-pub const UDEV_PATH: &str = "etc/udev/rules.d/70-rd-agent.rules";
-pub const AUTOSTART_PATH: &str = "etc/xdg/autostart/rd-agent-tray.desktop";
+pub(crate) const UNIT_PATH: &str = "etc/systemd/system/rd-agent.service";
+pub(crate) const UDEV_PATH: &str = "etc/udev/rules.d/70-rd-agent.rules";
+pub(crate) const AUTOSTART_PATH: &str = "etc/xdg/autostart/rd-agent-tray.desktop";
 
 fn write(root: &Path, rel: &str, text: &str) -> Result<PathBuf, ServiceError> {
     let path = root.join(rel);
@@ -49,7 +49,7 @@ fn is_root() -> bool {
 /// Install the unit, the udev rules and the tray's autostart entry; on a live system also
 /// create the rd-agent group and user and enable and start the service.
 /// `root` is `/` unless a packaging test writes into a temporary root.
-pub fn install(root: Option<&Path>, exe: &Path) -> Result<Installed, ServiceError> {
+pub(crate) fn install(root: Option<&Path>, exe: &Path) -> Result<Installed, ServiceError> {
     let root = root.unwrap_or(Path::new("/"));
     let live = root == Path::new("/");
     if live && !is_root() {
@@ -95,7 +95,7 @@ pub fn install(root: Option<&Path>, exe: &Path) -> Result<Installed, ServiceErro
 
 /// Stop and disable the service and remove what `install` wrote. The state directory (the
 /// ledger) and the group are kept.
-pub fn uninstall(root: Option<&Path>) -> Result<Installed, ServiceError> {
+pub(crate) fn uninstall(root: Option<&Path>) -> Result<Installed, ServiceError> {
     let root = root.unwrap_or(Path::new("/"));
     let live = root == Path::new("/");
     if live && !is_root() {
@@ -121,7 +121,7 @@ pub fn uninstall(root: Option<&Path>) -> Result<Installed, ServiceError> {
 }
 
 /// systemd's view of the service.
-pub fn status() -> Result<ServiceStatus, ServiceError> {
+pub(crate) fn status() -> Result<ServiceStatus, ServiceError> {
     let show = run(
         "systemctl",
         &[
@@ -146,7 +146,7 @@ pub fn status() -> Result<ServiceStatus, ServiceError> {
 }
 
 /// systemd starts `rd-agent run` directly; `--windows-service` means nothing here.
-pub fn run_as_service(
+pub(crate) fn run_as_service(
     _body: impl FnOnce(
         crate::platform::StopFuture,
         Box<dyn FnOnce() + Send>,

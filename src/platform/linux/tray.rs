@@ -4,26 +4,31 @@
 use std::sync::mpsc;
 
 /// Nothing to detach: a Linux program started from autostart has no console window.
-pub fn detach_console() {}
+pub(crate) fn detach_console() {}
 
 /// What the IPC thread calls after queueing an event: the channel wakes the UI thread itself.
-pub fn ui_waker() -> impl Fn() + Send + Clone + 'static {
+pub(crate) fn ui_waker() -> impl Fn() + Send + Clone + 'static {
     || {}
 }
 
 /// Block until the next UI event; `None` when the channel closes.
-pub fn next_event<T>(rx: &mpsc::Receiver<T>) -> Option<T> {
+pub(crate) fn next_event<T>(rx: &mpsc::Receiver<T>) -> Option<T> {
     rx.recv().ok()
 }
 
 /// The program that opens a folder in the desktop's file manager.
-pub const FOLDER_OPENER: &str = "xdg-open";
+pub(crate) const FOLDER_OPENER: &str = "xdg-open";
 
 use std::collections::HashMap;
 
 use zbus::zvariant::{StructureBuilder, Value};
 
-pub async fn notify(rgba: Vec<u8>, size: u32, summary: &str, body: &str) -> zbus::Result<()> {
+pub(crate) async fn notify(
+    rgba: Vec<u8>,
+    size: u32,
+    summary: &str,
+    body: &str,
+) -> zbus::Result<()> {
     let conn = zbus::Connection::session().await?;
     let size = size as i32;
     // The spec's image-data: (width, height, rowstride, has_alpha, bits, channels, bytes).

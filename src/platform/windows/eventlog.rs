@@ -12,7 +12,7 @@ fn wide(s: &str) -> Vec<u16> {
 
 /// Write `text` as an error event. Best effort: a log that cannot be written is not a reason
 /// to fail further.
-pub fn report_error(text: &str) {
+pub(crate) fn report_error(text: &str) {
     let source = wide("rd-agent");
     let message = wide(text);
     let strings = [message.as_ptr()];

@@ -6,23 +6,23 @@ use std::fs::{DirBuilder, File, OpenOptions};
 use std::io;
 use std::path::{Path, PathBuf};
 
-pub fn file_mode(_opts: &mut OpenOptions, _private: bool) {}
+pub(crate) fn file_mode(_opts: &mut OpenOptions, _private: bool) {}
 
-pub fn private_dir(b: &mut DirBuilder) {
+pub(crate) fn private_dir(b: &mut DirBuilder) {
     b.recursive(true);
 }
 
-pub fn group_readable_dir(_dir: &Path) -> io::Result<()> {
+pub(crate) fn group_readable_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
-pub fn open_to_others(_file: &File) -> io::Result<bool> {
+pub(crate) fn open_to_others(_file: &File) -> io::Result<bool> {
     Ok(false)
 }
 
 /// Open a reparse point (a symbolic link or junction) itself rather than what it points to:
 /// Windows' counterpart of `O_NOFOLLOW` (FILE_FLAG_OPEN_REPARSE_POINT).
-pub fn no_follow(opts: &mut OpenOptions) {
+pub(crate) fn no_follow(opts: &mut OpenOptions) {
     use std::os::windows::fs::OpenOptionsExt;
     // winbase.h's FILE_FLAG_OPEN_REPARSE_POINT (windows-sys has it behind a feature we do
     // not otherwise need).
@@ -32,17 +32,17 @@ pub fn no_follow(opts: &mut OpenOptions) {
 
 /// Windows has no modes: the service gives its folders a DACL of their own at start
 /// (`lock_down`), and refuses to run when others can still write them.
-pub fn dir_problem(_dir: &Path) -> io::Result<Option<crate::platform::DirProblem>> {
+pub(crate) fn dir_problem(_dir: &Path) -> io::Result<Option<crate::platform::DirProblem>> {
     Ok(None)
 }
 
 /// The file inherits its folder's DACL.
-pub fn make_private(_path: &Path) -> io::Result<()> {
+pub(crate) fn make_private(_path: &Path) -> io::Result<()> {
     Ok(())
 }
 
 /// Windows has no directory fsync; NTFS journals the rename itself.
-pub fn sync_dir(_dir: &Path) -> io::Result<()> {
+pub(crate) fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
@@ -52,26 +52,26 @@ fn program_data() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from(r"C:\ProgramData"))
 }
 
-pub fn system_config_dir() -> PathBuf {
+pub(crate) fn system_config_dir() -> PathBuf {
     program_data().join("rd-agent")
 }
 
-pub fn system_state_dir() -> PathBuf {
+pub(crate) fn system_state_dir() -> PathBuf {
     program_data().join("rd-agent").join("state")
 }
 
 /// The service's folders: SYSTEM and Administrators, full control, inherited by everything
 /// inside; nobody else. Protected: nothing inherited from %ProgramData%, which lets Users
 /// create files.
-pub const STATE_DIR_SDDL: &str = "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)";
+pub(crate) const STATE_DIR_SDDL: &str = "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;BA)";
 /// The secrets file: the same two, on the file itself.
-pub const SECRETS_SDDL: &str = "D:P(A;;FA;;;SY)(A;;FA;;;BA)";
+pub(crate) const SECRETS_SDDL: &str = "D:P(A;;FA;;;SY)(A;;FA;;;BA)";
 
 /// Under the SCM, before the config is read: give the state directory (and the config's
 /// folder, where it is the system one) [`STATE_DIR_SDDL`] and the `secrets` file
 /// [`SECRETS_SDDL`], then refuse where Users, Everyone, Authenticated Users or INTERACTIVE
 /// can still change the config, its folder or the state directory.
-pub fn lock_down(
+pub(crate) fn lock_down(
     state_dir: &Path,
     config_file: &Path,
     secrets: &Path,
@@ -105,7 +105,7 @@ pub fn lock_down(
 
 /// A path as Windows compares it: canonical where it exists (else its directory's), either
 /// slash, no verbatim prefix, case folded.
-pub fn folded(path: &Path) -> String {
+pub(crate) fn folded(path: &Path) -> String {
     let canonical = std::fs::canonicalize(path)
         .ok()
         .or_else(|| {
@@ -153,7 +153,7 @@ mod dacl {
     }
 
     /// A security descriptor the OS allocated (LocalFree on drop), and its DACL.
-    pub struct Dacl {
+    pub(crate) struct Dacl {
         sd: PSECURITY_DESCRIPTOR,
         acl: *mut ACL,
     }
@@ -166,7 +166,7 @@ mod dacl {
     }
 
     impl Dacl {
-        pub fn from_sddl(sddl: &str) -> io::Result<Dacl> {
+        pub(crate) fn from_sddl(sddl: &str) -> io::Result<Dacl> {
             let text: Vec<u16> = sddl.encode_utf16().chain(Some(0)).collect();
             let mut sd = std::ptr::null_mut();
             // SAFETY: a NUL-terminated string and a writable pointer.
@@ -187,7 +187,7 @@ mod dacl {
             Ok(Dacl { sd, acl })
         }
 
-        pub fn of(path: &Path) -> io::Result<Dacl> {
+        pub(crate) fn of(path: &Path) -> io::Result<Dacl> {
             let (mut acl, mut sd) = (std::ptr::null_mut(), std::ptr::null_mut());
             // SAFETY: a NUL-terminated path and writable out-pointers; others left null.
             let e = unsafe {
@@ -211,7 +211,7 @@ mod dacl {
         /// The first of Users, Everyone, Authenticated Users and INTERACTIVE that an allow
         /// entry (not inherit-only) gives a right to change the object. A null DACL lets
         /// everyone do anything.
-        pub fn writable_by_others(&self) -> Option<&'static str> {
+        pub(crate) fn writable_by_others(&self) -> Option<&'static str> {
             if self.acl.is_null() {
                 return Some("Everyone");
             }
@@ -271,7 +271,7 @@ mod dacl {
 
     /// Replace `path`'s DACL with `sddl`'s, protected (nothing inherited from above); a folder
     /// passes its inheritable entries on to what is inside.
-    pub fn apply(path: &Path, sddl: &str) -> io::Result<()> {
+    pub(crate) fn apply(path: &Path, sddl: &str) -> io::Result<()> {
         let dacl = Dacl::from_sddl(sddl)?;
         // SAFETY: a NUL-terminated path and a valid ACL; owner, group and SACL untouched.
         let e = unsafe {

@@ -13,13 +13,13 @@ use interprocess::local_socket::{GenericNamespaced, ListenerOptions, Name, ToNsN
 use super::fs::folded;
 use crate::platform::{Admitted, Peer};
 
-pub fn default_socket() -> PathBuf {
+pub(crate) fn default_socket() -> PathBuf {
     PathBuf::from(r"\\.\pipe\rd-agent")
 }
 
 /// A pipe path is used as is; a state directory's socket path becomes one pipe per
 /// directory, so tests and instances do not clash.
-pub fn endpoint_name(path: &Path) -> std::io::Result<Name<'static>> {
+pub(crate) fn endpoint_name(path: &Path) -> std::io::Result<Name<'static>> {
     let s = path.to_string_lossy();
     let pipe = match s.strip_prefix(r"\\.\pipe\") {
         Some(rest) => rest.to_string(),
@@ -38,11 +38,11 @@ fn pipe_for(path: &Path) -> String {
 }
 
 /// Pipes leave nothing behind to clean up.
-pub fn prepare_bind(_path: &Path) -> std::io::Result<()> {
+pub(crate) fn prepare_bind(_path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-pub fn listener_options(opts: ListenerOptions<'_>) -> std::io::Result<ListenerOptions<'_>> {
+pub(crate) fn listener_options(opts: ListenerOptions<'_>) -> std::io::Result<ListenerOptions<'_>> {
     use interprocess::os::windows::local_socket::ListenerOptionsExt;
     use interprocess::os::windows::security_descriptor::SecurityDescriptor;
     let sddl = widestring::U16CString::from_str(PIPE_SDDL)
@@ -54,15 +54,15 @@ pub fn listener_options(opts: ListenerOptions<'_>) -> std::io::Result<ListenerOp
 /// more (0x12018b = FILE_GENERIC_READ | FILE_WRITE_DATA | FILE_WRITE_ATTRIBUTES: no
 /// FILE_CREATE_PIPE_INSTANCE 0x4, which GENERIC_WRITE would include). Nobody else: no network
 /// logons, no services running as other accounts. Protected: nothing inherited.
-pub const PIPE_SDDL: &str = "D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;0x12018b;;;IU)";
+pub(crate) const PIPE_SDDL: &str = "D:P(A;;GA;;;SY)(A;;GA;;;BA)(A;;0x12018b;;;IU)";
 
-pub fn after_bind(_path: &Path) -> std::io::Result<()> {
+pub(crate) fn after_bind(_path: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
 /// The client's pid. What its token grants is read later, by [`ClientToken`]: Windows lets
 /// a server impersonate its client only after reading from the pipe (ERROR_CANNOT_IMPERSONATE).
-pub fn peer_of(stream: &Stream) -> Peer {
+pub(crate) fn peer_of(stream: &Stream) -> Peer {
     use interprocess::local_socket::traits::StreamCommon as _;
     Peer {
         pid: stream.peer_creds().ok().and_then(|c| c.pid()),
@@ -71,13 +71,13 @@ pub fn peer_of(stream: &Stream) -> Peer {
 }
 
 /// The connection's client, to ask its token once a request has been read from it.
-pub struct ClientToken {
+pub(crate) struct ClientToken {
     /// The pipe's handle as a number (handles are not `Send` as pointers); valid while the
     /// connection's stream lives, which the server holds for as long as it holds this.
     pipe: Option<usize>,
 }
 
-pub fn client_token(stream: &Stream) -> ClientToken {
+pub(crate) fn client_token(stream: &Stream) -> ClientToken {
     ClientToken {
         pipe: pipe_handle(stream).ok().map(|h| h as usize),
     }
@@ -86,7 +86,7 @@ pub fn client_token(stream: &Stream) -> ClientToken {
 impl ClientToken {
     /// What the client's token grants, measured by impersonating it for a moment. Called
     /// after reading from the pipe. A token that cannot be read grants nothing.
-    pub fn rights(&self) -> Option<crate::platform::TokenRights> {
+    pub(crate) fn rights(&self) -> Option<crate::platform::TokenRights> {
         use super::token::{Rule, Token};
         let rights = self
             .pipe
@@ -113,7 +113,7 @@ fn pipe_handle(stream: &Stream) -> std::io::Result<windows_sys::Win32::Foundatio
 /// SCM reports) or, with no service registered, a process running `image`? Anyone can create
 /// a pipe of that name while the service is stopped; this keeps a tray or `rd-agent login`
 /// from talking to it. `Err` carries the server's pid and program, for the operator.
-pub fn check_server(stream: &Stream, image: &Path) -> Result<(), (u32, String)> {
+pub(crate) fn check_server(stream: &Stream, image: &Path) -> Result<(), (u32, String)> {
     let mut pid = 0u32;
     let handle = pipe_handle(stream).map_err(|e| (0, e.to_string()))?;
     // SAFETY: the client end of a connected pipe and a writable u32.
@@ -144,7 +144,7 @@ pub fn check_server(stream: &Stream, image: &Path) -> Result<(), (u32, String)> 
     }
 }
 
-pub fn admitted() -> Admitted {
+pub(crate) fn admitted() -> Admitted {
     Admitted {
         uids: vec![],
         gids: vec![],

@@ -6,7 +6,7 @@ use windows_sys::Win32::Globalization::GetUserDefaultUILanguage;
 
 /// The user's UI language as a language code (`hi`, `en`, ...), from its LANGID's primary
 /// language: only the ones the catalogues have are named, the rest are `None`.
-pub fn ui_language() -> Option<String> {
+pub(crate) fn ui_language() -> Option<String> {
     // SAFETY: takes nothing, returns a LANGID.
     let langid = unsafe { GetUserDefaultUILanguage() };
     // PRIMARYLANGID: the low 10 bits. LANG_HINDI 0x39, LANG_ENGLISH 0x09 (winnt.h).

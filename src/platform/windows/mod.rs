@@ -1,14 +1,14 @@
 //! The windows side of [`crate::platform`].
 
 mod eventlog;
-pub mod fs;
-pub mod ipc;
-pub mod locale;
-pub mod net;
-pub mod process;
-pub mod runtime;
-pub mod seal;
-pub mod service;
+pub(crate) mod fs;
+pub(crate) mod ipc;
+pub(crate) mod locale;
+pub(crate) mod net;
+pub(crate) mod process;
+pub(crate) mod runtime;
+pub(crate) mod seal;
+pub(crate) mod service;
 mod sid;
 mod token;
-pub mod tray;
+pub(crate) mod tray;

@@ -26,7 +26,7 @@ use crate::platform::PortOwner;
 const SERVICE_ACCOUNTS: [&str; 3] = ["S-1-5-18", "S-1-5-19", "S-1-5-20"];
 
 /// The owner of the TCP socket listening on `port`.
-pub fn port_owner(port: u16) -> PortOwner {
+pub(crate) fn port_owner(port: u16) -> PortOwner {
     let pid = match listener_pid(port) {
         // Wine lists the listener but not its process (its tables give pid 0): the test lane
         // runs there, so say so, never guess. Windows itself always names the process.
@@ -59,7 +59,7 @@ pub fn port_owner(port: u16) -> PortOwner {
 
 /// The process listening on `port`, as "pid N, C:\path\to.exe", for what a person reads
 /// (trust is the account's). None where the table gives no process (Wine).
-pub fn port_process(port: u16) -> Option<String> {
+pub(crate) fn port_process(port: u16) -> Option<String> {
     use windows_sys::Win32::System::Threading::{PROCESS_NAME_WIN32, QueryFullProcessImageNameW};
     let pid = listener_pid(port).ok().flatten().filter(|&p| p != 0)?;
     // SAFETY: the handle is checked and closed; the buffer holds `len` u16s.

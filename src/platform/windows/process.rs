@@ -24,7 +24,7 @@ pub fn identity(pid: u32) -> Option<ProcessId> {
 }
 
 /// The program the process `pid` runs (`QueryFullProcessImageNameW`).
-pub fn image(pid: u32) -> Option<std::path::PathBuf> {
+pub(crate) fn image(pid: u32) -> Option<std::path::PathBuf> {
     use std::os::windows::ffi::OsStringExt as _;
     use windows_sys::Win32::System::Threading::{PROCESS_NAME_WIN32, QueryFullProcessImageNameW};
     let h = Handle::open(pid)?;
@@ -37,7 +37,7 @@ pub fn image(pid: u32) -> Option<std::path::PathBuf> {
 }
 
 /// Whether the process `id` names still runs.
-pub fn alive(id: &ProcessId) -> bool {
+pub(crate) fn alive(id: &ProcessId) -> bool {
     identity(id.pid).is_some_and(|now| now.started == id.started)
 }
 

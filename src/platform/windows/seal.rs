@@ -29,7 +29,7 @@ fn user_scope(store: &Path) -> bool {
 }
 
 /// The value as the secrets file holds it.
-pub fn seal(value: &str, store: &Path) -> std::io::Result<String> {
+pub(crate) fn seal(value: &str, store: &Path) -> std::io::Result<String> {
     let flags = if user_scope(store) {
         CRYPTPROTECT_UI_FORBIDDEN
     } else {
@@ -44,7 +44,7 @@ pub fn seal(value: &str, store: &Path) -> std::io::Result<String> {
 
 /// The value from the file, and whether it was in the clear (a store from before DPAPI, to be
 /// rewritten sealed).
-pub fn unseal(stored: &str) -> Result<(Zeroizing<String>, bool), String> {
+pub(crate) fn unseal(stored: &str) -> Result<(Zeroizing<String>, bool), String> {
     let Some(b64) = stored.strip_prefix(SEALED_PREFIX) else {
         return Ok((Zeroizing::new(stored.to_string()), true));
     };

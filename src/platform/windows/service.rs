@@ -93,7 +93,7 @@ fn ensure_restart_on_failure() {
 
 /// Register the service (automatic start, LocalSystem) and add the tray to Startup.
 /// `root` is for Linux packaging tests; the SCM has no such thing.
-pub fn install(_root: Option<&Path>, exe: &Path) -> Result<Installed, ServiceError> {
+pub(crate) fn install(_root: Option<&Path>, exe: &Path) -> Result<Installed, ServiceError> {
     let m = manager(ServiceManagerAccess::CONNECT | ServiceManagerAccess::CREATE_SERVICE)?;
     let info = ServiceInfo {
         name: OsString::from(SERVICE_NAME),
@@ -158,7 +158,7 @@ pub fn install(_root: Option<&Path>, exe: &Path) -> Result<Installed, ServiceErr
 }
 
 /// Stop and delete the service; remove the Startup shortcut.
-pub fn uninstall(_root: Option<&Path>) -> Result<Installed, ServiceError> {
+pub(crate) fn uninstall(_root: Option<&Path>) -> Result<Installed, ServiceError> {
     let m = manager(ServiceManagerAccess::CONNECT)?;
     let svc = m
         .open_service(
@@ -176,7 +176,7 @@ pub fn uninstall(_root: Option<&Path>) -> Result<Installed, ServiceError> {
     })
 }
 
-pub fn status() -> Result<ServiceStatus, ServiceError> {
+pub(crate) fn status() -> Result<ServiceStatus, ServiceError> {
     let m = manager(ServiceManagerAccess::CONNECT)?;
     let Ok(svc) = m.open_service(
         SERVICE_NAME,
@@ -208,7 +208,7 @@ pub fn status() -> Result<ServiceStatus, ServiceError> {
 
 /// The `rd-agent` service's process: `None` when no such service is registered, `Some(None)`
 /// when it is registered but not running (QueryServiceStatusEx).
-pub fn running_pid() -> Option<Option<u32>> {
+pub(crate) fn running_pid() -> Option<Option<u32>> {
     let m = manager(ServiceManagerAccess::CONNECT).ok()?;
     let svc = m
         .open_service(SERVICE_NAME, ServiceAccess::QUERY_STATUS)
@@ -223,7 +223,7 @@ pub fn running_pid() -> Option<Option<u32>> {
 
 /// Create the local `rd-agent` group whose members may log in through the service
 /// (src/platform/windows/token.rs); nothing when it exists. True when it was created.
-pub fn ensure_operators_group() -> std::io::Result<bool> {
+pub(crate) fn ensure_operators_group() -> std::io::Result<bool> {
     use windows_sys::Win32::NetworkManagement::NetManagement::{
         LOCALGROUP_INFO_1, NetLocalGroupAdd,
     };
@@ -263,7 +263,7 @@ define_windows_service!(ffi_service_main, service_main);
 /// Hand control to the SCM; `body` runs on its thread with a future that completes on Stop.
 /// The SCM is told Running only when `body` calls its ready callback (after the pipe exists);
 /// a body's failure becomes the service-specific exit code the SCM shows (`sc query`).
-pub fn run_as_service(
+pub(crate) fn run_as_service(
     body: impl FnOnce(StopFuture, Box<dyn FnOnce() + Send>) -> Result<(), ServiceFailure>
     + Send
     + 'static,

@@ -11,7 +11,7 @@ use windows_sys::Win32::Security::{
 
 /// A SID's bytes.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Sid(Vec<u8>);
+pub(crate) struct Sid(Vec<u8>);
 
 impl std::fmt::Debug for Sid {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -34,7 +34,7 @@ impl std::fmt::Debug for Sid {
 }
 
 impl Sid {
-    pub fn well_known(kind: WELL_KNOWN_SID_TYPE) -> io::Result<Sid> {
+    pub(crate) fn well_known(kind: WELL_KNOWN_SID_TYPE) -> io::Result<Sid> {
         let mut buf = vec![0u8; SECURITY_MAX_SID_SIZE as usize];
         let mut len = buf.len() as u32;
         // SAFETY: a buffer of SECURITY_MAX_SID_SIZE bytes and its length.
@@ -54,7 +54,7 @@ impl Sid {
     }
 
     /// A local group by name (`None` when there is no such group).
-    pub fn of_group(name: &str) -> Option<Sid> {
+    pub(crate) fn of_group(name: &str) -> Option<Sid> {
         let wide: Vec<u16> = name.encode_utf16().chain(Some(0)).collect();
         let mut buf = vec![0u8; SECURITY_MAX_SID_SIZE as usize];
         let mut len = buf.len() as u32;
@@ -81,7 +81,7 @@ impl Sid {
     }
 
     /// The user a token belongs to.
-    pub fn user_of(token: HANDLE) -> io::Result<Sid> {
+    pub(crate) fn user_of(token: HANDLE) -> io::Result<Sid> {
         let mut buf = vec![0u64; 128];
         let mut len = 0u32;
         // SAFETY: a valid token and an aligned buffer of the given size.
@@ -108,14 +108,14 @@ impl Sid {
     ///
     /// # Safety
     /// `sid` points to a valid SID.
-    pub unsafe fn copy_from(sid: PSID) -> Sid {
+    pub(crate) unsafe fn copy_from(sid: PSID) -> Sid {
         let p = sid as *const u8;
         // SAFETY (caller): byte 1 is the sub-authority count; the SID is 8 + 4 * count bytes.
         let count = unsafe { *p.add(1) } as usize;
         Sid(unsafe { std::slice::from_raw_parts(p, 8 + 4 * count) }.to_vec())
     }
 
-    pub fn as_psid(&self) -> PSID {
+    pub(crate) fn as_psid(&self) -> PSID {
         self.0.as_ptr() as PSID
     }
 
@@ -123,7 +123,7 @@ impl Sid {
     ///
     /// # Safety
     /// `sid` points to a valid SID.
-    pub unsafe fn is(&self, sid: PSID) -> bool {
+    pub(crate) unsafe fn is(&self, sid: PSID) -> bool {
         // SAFETY (caller): both are valid SIDs.
         unsafe { EqualSid(self.as_psid(), sid) != 0 }
     }

@@ -24,15 +24,15 @@ use crate::platform::{OPERATORS_GROUP, TokenRights};
 
 /// Whom the rights are measured against: the service's account and the operators' group.
 #[derive(Debug, Clone)]
-pub struct Rule {
-    pub service_account: Sid,
+pub(crate) struct Rule {
+    pub(crate) service_account: Sid,
     /// `None` where the group does not exist (yet, or under Wine, which keeps no groups).
-    pub operators: Option<Sid>,
+    pub(crate) operators: Option<Sid>,
 }
 
 impl Rule {
     /// This process's account and the local `rd-agent` group.
-    pub fn here() -> io::Result<Rule> {
+    pub(crate) fn here() -> io::Result<Rule> {
         let token = Token::of_process()?;
         Ok(Rule {
             service_account: Sid::user_of(token.0)?,
@@ -42,10 +42,10 @@ impl Rule {
 }
 
 /// A token handle, closed on drop.
-pub struct Token(HANDLE);
+pub(crate) struct Token(HANDLE);
 
 impl Token {
-    pub fn of_process() -> io::Result<Token> {
+    pub(crate) fn of_process() -> io::Result<Token> {
         let mut h = std::ptr::null_mut();
         // SAFETY: the pseudo-handle of this process and a writable handle.
         if unsafe { OpenProcessToken(GetCurrentProcess(), TOKEN_QUERY, &mut h) } == 0 {
@@ -56,7 +56,7 @@ impl Token {
 
     /// The client's token on the connected pipe `pipe`, read while impersonating it. The
     /// thread is back to its own token when this returns, whatever happened.
-    pub fn of_pipe_client(pipe: HANDLE) -> io::Result<Token> {
+    pub(crate) fn of_pipe_client(pipe: HANDLE) -> io::Result<Token> {
         // SAFETY: `pipe` is the server end of a connected pipe, owned by the caller.
         if unsafe { ImpersonateNamedPipeClient(pipe) } == 0 {
             return Err(io::Error::last_os_error());
@@ -77,7 +77,7 @@ impl Token {
     }
 
     /// What this token may do, measured against `rule`.
-    pub fn rights(&self, rule: &Rule) -> io::Result<TokenRights> {
+    pub(crate) fn rights(&self, rule: &Rule) -> io::Result<TokenRights> {
         let user = Sid::user_of(self.0)?;
         let admins = Sid::well_known(WinBuiltinAdministratorsSid)?;
         Ok(TokenRights {

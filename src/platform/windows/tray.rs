@@ -7,7 +7,7 @@
 use std::sync::mpsc;
 
 /// Started from the Startup folder, a console program gets a console window: drop it.
-pub fn detach_console() {
+pub(crate) fn detach_console() {
     // SAFETY: FreeConsole has no preconditions; failing (no console) is fine.
     unsafe {
         windows_sys::Win32::System::Console::FreeConsole();
@@ -15,13 +15,13 @@ pub fn detach_console() {
 }
 
 /// Wakes the UI thread (this one, when called) out of its message loop.
-pub fn ui_waker() -> impl Fn() + Send + Clone + 'static {
+pub(crate) fn ui_waker() -> impl Fn() + Send + Clone + 'static {
     let main_thread = current_thread_id();
     move || wake(main_thread)
 }
 
 /// Block until the next UI event; `None` when the message loop ends.
-pub fn next_event<T>(rx: &mpsc::Receiver<T>) -> Option<T> {
+pub(crate) fn next_event<T>(rx: &mpsc::Receiver<T>) -> Option<T> {
     loop {
         if let Ok(e) = rx.try_recv() {
             return Some(e);
@@ -33,12 +33,17 @@ pub fn next_event<T>(rx: &mpsc::Receiver<T>) -> Option<T> {
 }
 
 /// The program that opens a folder.
-pub const FOLDER_OPENER: &str = "explorer";
+pub(crate) const FOLDER_OPENER: &str = "explorer";
 
 /// Show `summary` and `body` as a balloon with the state's icon. The balloon comes from an
 /// icon of its own, added for [`BALLOON_SECS`] and removed (the tray's icon belongs to the
 /// tray-icon crate, which offers no balloon), on a thread of its own so the tray goes on.
-pub async fn notify(rgba: Vec<u8>, size: u32, summary: &str, body: &str) -> Result<(), String> {
+pub(crate) async fn notify(
+    rgba: Vec<u8>,
+    size: u32,
+    summary: &str,
+    body: &str,
+) -> Result<(), String> {
     tracing::info!(summary, body, "notification");
     let (summary, body) = (summary.to_string(), body.to_string());
     let (tx, rx) = tokio::sync::oneshot::channel();
@@ -48,7 +53,7 @@ pub async fn notify(rgba: Vec<u8>, size: u32, summary: &str, body: &str) -> Resu
 }
 
 /// How long the balloon's own icon stays (Windows shows the balloon for its own time, 5-10 s).
-pub const BALLOON_SECS: u64 = 15;
+pub(crate) const BALLOON_SECS: u64 = 15;
 
 use windows_sys::Win32::System::Threading::GetCurrentThreadId;
 use windows_sys::Win32::UI::WindowsAndMessaging::{
