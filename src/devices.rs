@@ -13,42 +13,42 @@ use rd::{DiscoverOptions, Discovery, PortFailure, RdService, client};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ServiceDescription {
     #[serde(flatten)]
-    pub service: RdService,
+    pub(crate) service: RdService,
     /// Its DEVICEINFO, when it answered one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_info: Option<DeviceSummary>,
+    pub(crate) device_info: Option<DeviceSummary>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_info_error: Option<String>,
+    pub(crate) device_info_error: Option<String>,
     /// The device certificate's expiry (RFC 3339) and the days left.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mc_expires: Option<String>,
+    pub(crate) mc_expires: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mc_days_left: Option<i64>,
+    pub(crate) mc_days_left: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mc_error: Option<String>,
+    pub(crate) mc_error: Option<String>,
     /// Who runs the service (src/login/live.rs, `standing`).
-    pub owner: String,
-    pub trusted: bool,
+    pub(crate) owner: String,
+    pub(crate) trusted: bool,
     /// Why a login would not use it, in English.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub trust_reason: Option<String>,
+    pub(crate) trust_reason: Option<String>,
 }
 
 /// The parts of DEVICEINFO a person reads (the certificate itself stays out).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct DeviceSummary {
+pub(crate) struct DeviceSummary {
     #[serde(rename = "dpId")]
-    pub dp_id: String,
+    pub(crate) dp_id: String,
     #[serde(rename = "rdsId")]
-    pub rds_id: String,
+    pub(crate) rds_id: String,
     #[serde(rename = "rdsVer")]
-    pub rds_ver: String,
-    pub mi: String,
-    pub dc: String,
-    pub srno: String,
+    pub(crate) rds_ver: String,
+    pub(crate) mi: String,
+    pub(crate) dc: String,
+    pub(crate) srno: String,
     /// `DeviceInfo@error` or similar, empty when none.
-    pub error: String,
-    pub generation: Generation,
+    pub(crate) error: String,
+    pub(crate) generation: Generation,
 }
 
 /// What the service answers to `devices`: the services found and the ports that failed, or
@@ -63,13 +63,16 @@ pub struct DeviceReport {
 }
 
 /// One service, and why a login would not use it, as a message.
-pub struct Described {
-    pub description: ServiceDescription,
-    pub untrusted: Option<Msg>,
+pub(crate) struct Described {
+    pub(crate) description: ServiceDescription,
+    pub(crate) untrusted: Option<Msg>,
 }
 
 /// Scan the whole range and describe each service found.
-pub async fn scan(opts: &DiscoverOptions, trusted_users: &[String]) -> (Discovery, Vec<Described>) {
+pub(crate) async fn scan(
+    opts: &DiscoverOptions,
+    trusted_users: &[String],
+) -> (Discovery, Vec<Described>) {
     let report = rd::discover_report(opts).await;
     let mut out = Vec::new();
     for svc in &report.services {
@@ -130,7 +133,7 @@ async fn describe(svc: &RdService) -> ServiceDescription {
 }
 
 /// The generation sentence for a described service's DEVICEINFO.
-pub fn generation_msg(di: &DeviceSummary) -> Msg {
+pub(crate) fn generation_msg(di: &DeviceSummary) -> Msg {
     let id = match di.generation {
         Generation::L1 => "device-generation-l1",
         Generation::L0 => "device-generation-l0",

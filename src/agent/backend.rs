@@ -22,10 +22,10 @@ pub struct LoginSummary {
     /// True only when InstantPay said LOGGEDIN.
     pub ok: bool,
     /// One sentence for the operator, in English (never a secret or a biometric).
-    pub message: String,
+    pub(crate) message: String,
     /// The same sentence as a catalogue message, for clients that speak another language.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub said: Option<Msg>,
+    pub(crate) said: Option<Msg>,
     /// The state the service is in afterwards.
     pub state: AgentState,
     /// Whether the attempt was charged (sent to `outletLogin`), if known.

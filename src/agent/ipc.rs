@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use interprocess::local_socket::ListenerOptions;
 use interprocess::local_socket::tokio::{Listener, Stream, prelude::*};
 
-pub use crate::platform::Peer;
+pub(crate) use crate::platform::Peer;
 use crate::platform::ipc as platform;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -22,7 +22,7 @@ use crate::i18n::Msg;
 use crate::login::LoginFlags;
 
 /// The socket file name inside a state or runtime directory.
-pub const SOCKET_FILE: &str = "agent.sock";
+pub(crate) const SOCKET_FILE: &str = "agent.sock";
 
 #[derive(Debug, thiserror::Error)]
 pub enum IpcError {
@@ -54,7 +54,7 @@ pub enum IpcError {
 
 impl IpcError {
     /// The sentence in the catalogue (`Display` is its English).
-    pub fn msg(&self) -> Msg {
+    pub(crate) fn msg(&self) -> Msg {
         match self {
             IpcError::NotRunning(path) => Msg::new("ipc-not-running").arg("path", path.as_str()),
             IpcError::Refused(why) => Msg::new("ipc-refused").arg("reason", why.clone()),
@@ -103,15 +103,15 @@ pub async fn bind(path: &Path) -> Result<Listener, IpcError> {
 /// client's token to pass (`platform::TokenRights`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PeerPolicy {
-    pub uids: Vec<u32>,
-    pub gids: Vec<u32>,
+    pub(crate) uids: Vec<u32>,
+    pub(crate) gids: Vec<u32>,
     /// Admit everyone the OS let through (Windows, where the DACL is the check).
-    pub os_checked: bool,
+    pub(crate) os_checked: bool,
 }
 
 impl PeerPolicy {
     /// The production policy.
-    pub fn system() -> Self {
+    pub(crate) fn system() -> Self {
         let a = platform::admitted();
         PeerPolicy {
             uids: a.uids,
@@ -130,7 +130,7 @@ impl PeerPolicy {
     }
 
     /// May this peer connect at all?
-    pub fn allows(&self, peer: &Peer) -> bool {
+    pub(crate) fn allows(&self, peer: &Peer) -> bool {
         if self.os_checked {
             return true;
         }
@@ -143,7 +143,7 @@ impl PeerPolicy {
 
     /// May this peer ask for a login (the call that is charged)? Where the OS admitted the
     /// connection, its token decides; elsewhere the connection check already did.
-    pub fn may_login(&self, peer: &Peer) -> bool {
+    pub(crate) fn may_login(&self, peer: &Peer) -> bool {
         match peer.token {
             Some(rights) => rights.may_login(),
             None => !self.os_checked && self.allows(peer),
@@ -152,12 +152,12 @@ impl PeerPolicy {
 }
 
 /// The credentials of a connected peer.
-pub fn peer_of(stream: &Stream) -> Peer {
+pub(crate) fn peer_of(stream: &Stream) -> Peer {
     platform::peer_of(stream)
 }
 
 /// The client's token, read once a request has been (Windows; nothing on Linux).
-pub use platform::{ClientToken, client_token};
+pub(crate) use platform::client_token;
 
 /// A connection to the service.
 pub struct Connection {
@@ -168,13 +168,13 @@ pub struct Connection {
 
 /// Connect to a socket path, to the service or, with none registered, to this program (the
 /// tray looks for the `rd-agent` beside it: [`server_program`]).
-pub async fn connect(path: &Path) -> Result<Connection, IpcError> {
+pub(crate) async fn connect(path: &Path) -> Result<Connection, IpcError> {
     connect_expecting(path, &server_program()).await
 }
 
 /// The program a client expects to answer when no service is registered: this one, or for
 /// the tray's own Windows program, the `rd-agent` beside it.
-pub fn server_program() -> PathBuf {
+pub(crate) fn server_program() -> PathBuf {
     let me = std::env::current_exe().unwrap_or_default();
     let tray = me
         .file_stem()
@@ -216,7 +216,7 @@ pub async fn connect_expecting(path: &Path, image: &Path) -> Result<Connection, 
 
 impl Connection {
     /// Send a request line.
-    pub async fn send(&mut self, req: &Request) -> Result<(), IpcError> {
+    pub(crate) async fn send(&mut self, req: &Request) -> Result<(), IpcError> {
         self.writer.write_all(&protocol::encode(req)).await?;
         self.writer.flush().await?;
         Ok(())

@@ -15,18 +15,18 @@ use crate::i18n::{Catalog, Lang, Msg};
 use crate::ledger::Summary;
 
 /// The version this build speaks. Lines without `"v"` are version 1.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub(crate) const PROTOCOL_VERSION: u32 = 2;
 
 /// A request line is small; anything longer is garbage and the connection is dropped.
-pub const MAX_LINE: usize = 16 * 1024;
+pub(crate) const MAX_LINE: usize = 16 * 1024;
 
 /// A reply line may carry the device list; anything longer is garbage.
-pub const MAX_REPLY_LINE: usize = MAX_LINE * 4;
+pub(crate) const MAX_REPLY_LINE: usize = MAX_LINE * 4;
 
 /// What a client asks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "cmd", rename_all = "snake_case")]
-pub enum Request {
+pub(crate) enum Request {
     Status,
     Login {
         #[serde(default)]
@@ -90,7 +90,7 @@ pub enum Message {
 
 impl Message {
     /// An error for the client, in English and as a catalogue message.
-    pub fn error(said: Msg) -> Message {
+    pub(crate) fn error(said: Msg) -> Message {
         Message::Error {
             message: said.english(),
             said: Some(said),
@@ -98,7 +98,7 @@ impl Message {
     }
 
     /// The reminder to log in.
-    pub fn reminder() -> Message {
+    pub(crate) fn reminder() -> Message {
         let said = Msg::new("agent-reminder");
         Message::Reminder {
             message: said.english(),
@@ -109,7 +109,7 @@ impl Message {
 
 /// Why a request line was not taken.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BadRequest {
+pub(crate) enum BadRequest {
     /// Too long, not JSON, or not a request: the sentence says which.
     Garbage(Msg),
     /// A client of another protocol version; the reply is [`BadRequest::reply`].
@@ -119,7 +119,7 @@ pub enum BadRequest {
 impl BadRequest {
     /// The line to answer with. To a client of another version the sentence goes in both
     /// languages as plain text: its catalogue may not know this build's message ids.
-    pub fn reply(&self) -> Message {
+    pub(crate) fn reply(&self) -> Message {
         match self {
             BadRequest::Garbage(said) => Message::error(said.clone()),
             BadRequest::OtherVersion(theirs) => {
@@ -139,7 +139,7 @@ impl BadRequest {
 }
 
 /// The service's sentence to a client that speaks protocol `theirs`.
-pub fn client_of_other_version(theirs: u32) -> Msg {
+pub(crate) fn client_of_other_version(theirs: u32) -> Msg {
     let id = if theirs < PROTOCOL_VERSION {
         "ipc-client-older"
     } else {
@@ -151,7 +151,7 @@ pub fn client_of_other_version(theirs: u32) -> Msg {
 }
 
 /// A client's sentence about a service that speaks protocol `theirs`.
-pub fn service_of_other_version(theirs: u32) -> Msg {
+pub(crate) fn service_of_other_version(theirs: u32) -> Msg {
     let id = if theirs < PROTOCOL_VERSION {
         "ipc-service-older"
     } else {
@@ -177,7 +177,7 @@ fn version_of(line: &[u8]) -> Option<u32> {
 }
 
 /// One line: the versioned JSON of `body` and a newline.
-pub fn encode<T: Serialize>(body: &T) -> Vec<u8> {
+pub(crate) fn encode<T: Serialize>(body: &T) -> Vec<u8> {
     #[derive(Serialize)]
     struct Versioned<'a, T> {
         v: u32,
@@ -196,7 +196,7 @@ pub fn encode<T: Serialize>(body: &T) -> Vec<u8> {
 }
 
 /// Parse one request line (the service's side).
-pub fn parse_request(line: &[u8]) -> Result<Request, BadRequest> {
+pub(crate) fn parse_request(line: &[u8]) -> Result<Request, BadRequest> {
     if line.len() > MAX_LINE {
         return Err(BadRequest::Garbage(Msg::new("agent-request-too-long")));
     }
@@ -211,13 +211,13 @@ pub fn parse_request(line: &[u8]) -> Result<Request, BadRequest> {
 
 /// Why a reply line was not taken (the client's side).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BadReply {
+pub(crate) enum BadReply {
     Garbage,
     OtherVersion(u32),
 }
 
 /// Parse one line from the service (the client side).
-pub fn parse_message(line: &[u8]) -> Result<Message, BadReply> {
+pub(crate) fn parse_message(line: &[u8]) -> Result<Message, BadReply> {
     if line.len() > MAX_REPLY_LINE {
         return Err(BadReply::Garbage);
     }

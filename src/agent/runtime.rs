@@ -16,10 +16,10 @@ use crate::platform;
 /// Everything the service needs to start.
 #[derive(Debug, Clone)]
 pub(crate) struct Service {
-    pub paths: Paths,
-    pub schedule: Schedule,
-    pub socket: PathBuf,
-    pub log_dir: PathBuf,
+    pub(crate) paths: Paths,
+    pub(crate) schedule: Schedule,
+    pub(crate) socket: PathBuf,
+    pub(crate) log_dir: PathBuf,
 }
 
 /// Why the service could not run.

@@ -10,14 +10,14 @@ use clock::{ist, ist_date, next_ist_midnight};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
     /// First reminder of the day (`schedule.reminder_at`, default 08:00).
-    pub reminder_at: NaiveTime,
+    pub(crate) reminder_at: NaiveTime,
     /// Repeat the reminder this often while login is required.
-    pub reminder_every: Duration,
+    pub(crate) reminder_every: Duration,
     /// Repeats happen only inside business hours `[start, end)`.
-    pub business_start: NaiveTime,
-    pub business_end: NaiveTime,
+    pub(crate) business_start: NaiveTime,
+    pub(crate) business_end: NaiveTime,
     /// Re-ask `outletLoginStatus` this often (it is free; hourly is plenty).
-    pub recheck_every: Duration,
+    pub(crate) recheck_every: Duration,
 }
 
 impl Default for Schedule {

@@ -82,7 +82,7 @@ impl Agent {
     }
 
     /// Tell clients where the log is (set once at start).
-    pub fn set_log_dir(&self, dir: std::path::PathBuf) {
+    pub(crate) fn set_log_dir(&self, dir: std::path::PathBuf) {
         let _ = self.log_dir.set(dir);
     }
 
@@ -92,7 +92,7 @@ impl Agent {
     }
 
     /// The current state and since when.
-    pub fn state(&self) -> (AgentState, DateTime<Utc>) {
+    pub(crate) fn state(&self) -> (AgentState, DateTime<Utc>) {
         let c = self.current.lock().unwrap_or_else(|e| e.into_inner());
         (c.state.clone(), c.since)
     }
@@ -108,7 +108,7 @@ impl Agent {
     }
 
     /// A receiver of every event (state changes, reminders, login results).
-    pub fn events(&self) -> broadcast::Receiver<Message> {
+    pub(crate) fn events(&self) -> broadcast::Receiver<Message> {
         self.events.subscribe()
     }
 
@@ -130,7 +130,7 @@ impl Agent {
     }
 
     /// Ask the backend for today's state, unless a login is under way (it sets the state).
-    pub async fn recheck(&self) {
+    pub(crate) async fn recheck(&self) {
         let Ok(_guard) = self.login_lock.try_lock() else {
             return;
         };
@@ -141,7 +141,7 @@ impl Agent {
     /// Run the daily login; one at a time. A second request waits for the first (or for a
     /// status check) to end, then runs: its own status check sees the first one's result, so
     /// it never sends a second chargeable request.
-    pub async fn login(&self, flags: LoginFlags) -> LoginSummary {
+    pub(crate) async fn login(&self, flags: LoginFlags) -> LoginSummary {
         let _guard = self.login_lock.lock().await;
         let before = self.state().0;
         self.set_state(AgentState::LoggingIn);

@@ -86,12 +86,12 @@ impl AgentState {
     }
 
     /// True when the operator has something to do today.
-    pub fn needs_login(&self) -> bool {
+    pub(crate) fn needs_login(&self) -> bool {
         matches!(self, AgentState::LoginRequired)
     }
 
     /// Past its expiry, a login is no longer valid: the state falls back to login required.
-    pub fn expire(&self, now: DateTime<Utc>) -> Option<AgentState> {
+    pub(crate) fn expire(&self, now: DateTime<Utc>) -> Option<AgentState> {
         match self {
             AgentState::LoggedIn { until } if now >= *until => Some(AgentState::LoginRequired),
             _ => None,

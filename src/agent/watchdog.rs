@@ -27,7 +27,7 @@ impl std::fmt::Debug for Watchdog {
 impl Watchdog {
     /// The manager's watchdog, when it set one for this process. Pings at half its timeout,
     /// as sd_watchdog_enabled(3) advises, so one late wakeup is not a restart.
-    pub fn from_manager() -> Option<Watchdog> {
+    pub(crate) fn from_manager() -> Option<Watchdog> {
         let timeout = platform::runtime::watchdog_timeout()?;
         Some(Watchdog::new(
             timeout / 2,
@@ -44,11 +44,11 @@ impl Watchdog {
     }
 
     /// The longest the pinging loop may sleep.
-    pub fn every(&self) -> Duration {
+    pub(crate) fn every(&self) -> Duration {
         self.every
     }
 
-    pub fn ping(&self) {
+    pub(crate) fn ping(&self) {
         (self.ping)();
     }
 }

@@ -51,16 +51,16 @@ impl Kind {
     )
 )]
 pub(crate) struct Spec {
-    pub name: &'static str,
-    pub kind: Kind,
+    pub(crate) name: &'static str,
+    pub(crate) kind: Kind,
     /// The values it takes, as the README says it.
-    pub shape: &'static str,
-    pub home: Home,
+    pub(crate) shape: &'static str,
+    pub(crate) home: Home,
     /// The default as the file writes it; `""` when unset.
-    pub default: &'static str,
+    pub(crate) default: &'static str,
     /// The `config init` flag that sets it; the keys with one are the ones the wizard asks.
-    pub init_flag: Option<&'static str>,
-    pub about: &'static str,
+    pub(crate) init_flag: Option<&'static str>,
+    pub(crate) about: &'static str,
 }
 
 macro_rules! keys {

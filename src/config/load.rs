@@ -20,7 +20,7 @@ pub(crate) const MAX_CONFIG_BYTES: u64 = 256 * 1024;
 
 impl Config {
     /// Read `path` (a missing file means all defaults), then apply the process environment.
-    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+    pub(crate) fn load(path: &Path) -> Result<Config, ConfigError> {
         // A config in a directory others can rearrange could be swapped for theirs.
         if path.is_file() {
             let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
@@ -56,7 +56,7 @@ impl Config {
     }
 
     /// Formats of the values that are set (empty required values are left to `require_login`).
-    pub fn check_formats(&self) -> Result<(), ConfigError> {
+    pub(crate) fn check_formats(&self) -> Result<(), ConfigError> {
         let bad = |key: Key, reason: String| ConfigError::Invalid {
             source_name: "config".to_string(),
             key: key.name().to_string(),
@@ -100,7 +100,7 @@ impl Config {
 
     /// Everything a real daily login needs, or the first missing key with how to set it.
     /// Through a relay, the relay holds the client id and the endpoint IP.
-    pub fn require_login(&self) -> Result<(), ConfigError> {
+    pub(crate) fn require_login(&self) -> Result<(), ConfigError> {
         let required: &[Key] = match self.instantpay.mode {
             Mode::Direct => &[
                 Key::ClientId,
@@ -121,7 +121,7 @@ impl Config {
 
     /// The secrets a login needs in this mode: through a relay, the PC holds no client
     /// secret and no encryption key.
-    pub fn required_secrets(&self) -> &'static [SecretName] {
+    pub(crate) fn required_secrets(&self) -> &'static [SecretName] {
         match self.instantpay.mode {
             Mode::Direct => &[
                 SecretName::ClientSecret,
@@ -276,7 +276,7 @@ fn apply_env(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::CaptureConfig;
+    use crate::config::model::CaptureConfig;
     use instantpay::client::DEFAULT_BASE_URL;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -319,7 +319,7 @@ mod tests {
         .unwrap();
         assert_eq!(cfg.instantpay.client_id, "env-id");
         assert_eq!(cfg.capture.min_qscore, 70);
-        assert_eq!(cfg.ui.language, crate::config::UiLanguage::Hindi);
+        assert_eq!(cfg.ui.language, crate::config::model::UiLanguage::Hindi);
         assert_eq!(cfg.instantpay.base_url, "http://127.0.0.1:9");
     }
 
@@ -453,7 +453,7 @@ mod tests {
         let mut cfg = Config::default();
         cfg.instantpay.client_id = "id \"quoted\"".into();
         cfg.outlet.latitude = "19.0760".parse().ok();
-        cfg.ui.language = crate::config::UiLanguage::English;
+        cfg.ui.language = crate::config::model::UiLanguage::English;
         let back = Config::from_sources(&cfg.to_toml(), "t", env(&[])).unwrap();
         assert_eq!(back, cfg);
     }

@@ -16,11 +16,9 @@ pub(crate) mod secrets;
 pub(crate) use keys::{Key, Kind as KeyKind, env_var_name};
 use load::MAX_CONFIG_BYTES;
 pub(crate) use load::missing;
+pub use model::Config;
+pub(crate) use model::Mode;
 pub(crate) use model::text_or_empty;
-pub use model::{
-    CaptureConfig, Config, InstantPayConfig, Mode, OutletConfig, RdConfig, RelayConfig,
-    ScheduleConfig, UiConfig, UiLanguage,
-};
 pub use paths::{Paths, Scope};
 pub(crate) use paths::{check_dir, ensure_state_dir, write_file};
 pub use secrets::{SecretName, Secrets, SecretsError, StoredAadhaar};
@@ -71,7 +69,7 @@ pub enum ConfigError {
 impl ConfigError {
     /// The sentence in the catalogue (`Display` is its English). A `reason` from the TOML
     /// parser or the OS stays as they wrote it.
-    pub fn msg(&self) -> Msg {
+    pub(crate) fn msg(&self) -> Msg {
         let path = |p: &Path| p.display().to_string();
         match self {
             ConfigError::Read { path: p, reason } => Msg::new("config-error-read")

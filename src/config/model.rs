@@ -15,20 +15,20 @@ use crate::i18n::Lang;
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
-    pub instantpay: InstantPayConfig,
-    pub outlet: OutletConfig,
-    pub rd: RdConfig,
-    pub capture: CaptureConfig,
-    pub schedule: ScheduleConfig,
-    pub ui: UiConfig,
-    pub relay: RelayConfig,
+    pub(crate) instantpay: InstantPayConfig,
+    pub(crate) outlet: OutletConfig,
+    pub(crate) rd: RdConfig,
+    pub(crate) capture: CaptureConfig,
+    pub(crate) schedule: ScheduleConfig,
+    pub(crate) ui: UiConfig,
+    pub(crate) relay: RelayConfig,
 }
 
 /// How this PC reaches InstantPay: with the platform's credentials itself, or through the
 /// platform's login relay (docs/relay.md), holding only a device token.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Mode {
+pub(crate) enum Mode {
     #[default]
     Direct,
     Relay,
@@ -50,7 +50,7 @@ impl std::str::FromStr for Mode {
 
 /// `ui.language`: the language of what a person reads. `--json` is English in every language.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub enum UiLanguage {
+pub(crate) enum UiLanguage {
     /// The user's locale (`crate::platform::language`).
     #[default]
     #[serde(rename = "auto")]
@@ -98,48 +98,48 @@ impl std::str::FromStr for UiLanguage {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct RelayConfig {
+pub(crate) struct RelayConfig {
     /// The relay's URL (https; plain http only to loopback), written by `rd-agent enroll`.
-    pub url: String,
+    pub(crate) url: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct UiConfig {
-    pub language: UiLanguage,
+pub(crate) struct UiConfig {
+    pub(crate) language: UiLanguage,
 }
 
 impl Config {
     /// The language for a person at this process's terminal.
-    pub fn language(&self) -> Lang {
+    pub(crate) fn language(&self) -> Lang {
         self.ui.language.lang()
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct InstantPayConfig {
+pub(crate) struct InstantPayConfig {
     /// `direct` (this PC holds the client secret and the key) or `relay`.
-    pub mode: Mode,
+    pub(crate) mode: Mode,
     /// API root; the sandbox and staging servers set their own.
-    pub base_url: String,
-    pub client_id: String,
-    pub outlet_id: String,
+    pub(crate) base_url: String,
+    pub(crate) client_id: String,
+    pub(crate) outlet_id: String,
     /// The operator's public IP, sent as `X-Ipay-Endpoint-Ip`.
-    pub endpoint_ip: String,
+    pub(crate) endpoint_ip: String,
     /// How long to wait for a reply once a request is sent. A login with no reply by then is
     /// recorded as `unknown` (never resent).
-    pub read_timeout_secs: u32,
+    pub(crate) read_timeout_secs: u32,
     /// How old an attempt with no known outcome must be before `LOGINREQUIRED` may settle it
     /// as not logged in. InstantPay may finish a request after our read timeout and says
     /// `LOGINREQUIRED` until then; at least twice the read timeout plus a minute covers a
     /// reply lost on the way back and the status call's own time (docs/ledger.md).
-    pub settle_window_secs: u32,
+    pub(crate) settle_window_secs: u32,
 }
 
 impl InstantPayConfig {
     /// `settle_window_secs` as a duration.
-    pub fn settle_window(&self) -> chrono::Duration {
+    pub(crate) fn settle_window(&self) -> chrono::Duration {
         chrono::Duration::seconds(i64::from(self.settle_window_secs))
     }
 }
@@ -160,29 +160,29 @@ impl Default for InstantPayConfig {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct OutletConfig {
+pub(crate) struct OutletConfig {
     /// Decimal degrees as a string, 4 to 6 decimals, `.` separator; `""` in the file is unset.
     #[serde(with = "unset_if_empty")]
-    pub latitude: Option<Latitude>,
+    pub(crate) latitude: Option<Latitude>,
     #[serde(with = "unset_if_empty")]
-    pub longitude: Option<Longitude>,
+    pub(crate) longitude: Option<Longitude>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct RdConfig {
-    pub host: String,
+pub(crate) struct RdConfig {
+    pub(crate) host: String,
     /// A port or a range, `"11100-11120"`.
-    pub ports: PortRange,
+    pub(crate) ports: PortRange,
     /// PidOptions `env`: P, PP or S.
-    pub env: RdEnv,
+    pub(crate) env: RdEnv,
     /// Users (comma-separated names) besides root and the service's own account whose RD
     /// Service may be used for a login. Empty: only root's, which is how vendors install them.
-    pub trusted_users: String,
+    pub(crate) trusted_users: String,
 }
 
 impl RdConfig {
-    pub fn trusted_user_list(&self) -> Vec<String> {
+    pub(crate) fn trusted_user_list(&self) -> Vec<String> {
         self.trusted_users
             .split(',')
             .map(|u| u.trim().to_string())
@@ -204,11 +204,11 @@ impl Default for RdConfig {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct CaptureConfig {
+pub(crate) struct CaptureConfig {
     /// Captures with a lower `qScore` are refused before anything is sent.
-    pub min_qscore: u32,
+    pub(crate) min_qscore: u32,
     /// Captures with fewer minutiae (`nmPoints`) are refused before anything is sent.
-    pub min_nmpoints: u32,
+    pub(crate) min_nmpoints: u32,
 }
 
 impl Default for CaptureConfig {
@@ -224,9 +224,9 @@ impl Default for CaptureConfig {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct ScheduleConfig {
+pub(crate) struct ScheduleConfig {
     /// Morning reminder, `HH:MM` IST.
-    pub reminder_at: TimeOfDay,
+    pub(crate) reminder_at: TimeOfDay,
 }
 
 impl Default for ScheduleConfig {

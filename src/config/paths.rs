@@ -26,7 +26,7 @@ pub struct Paths {
 impl Paths {
     /// `--config` / `--state-dir` (or their env vars, which clap already read) win; otherwise the
     /// system or per-user locations.
-    pub fn resolve(
+    pub(crate) fn resolve(
         config: Option<&Path>,
         state_dir: Option<&Path>,
         scope: Scope,
@@ -45,15 +45,15 @@ impl Paths {
         })
     }
 
-    pub fn ledger_file(&self) -> PathBuf {
+    pub(crate) fn ledger_file(&self) -> PathBuf {
         self.state_dir.join("ledger.sqlite3")
     }
 
-    pub fn secrets_file(&self) -> PathBuf {
+    pub(crate) fn secrets_file(&self) -> PathBuf {
         self.state_dir.join(SECRETS_FILE_NAME)
     }
 
-    pub fn log_dir(&self) -> PathBuf {
+    pub(crate) fn log_dir(&self) -> PathBuf {
         self.state_dir.join("logs")
     }
 }

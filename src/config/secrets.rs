@@ -28,7 +28,7 @@ pub enum SecretName {
 }
 
 impl SecretName {
-    pub const ALL: [SecretName; 4] = [
+    pub(crate) const ALL: [SecretName; 4] = [
         SecretName::ClientSecret,
         SecretName::EncryptionKey,
         SecretName::Aadhaar,
@@ -36,11 +36,11 @@ impl SecretName {
     ];
 
     /// Its key in the table of keys (`keys.rs`).
-    pub fn key(self) -> &'static str {
+    pub(crate) fn key(self) -> &'static str {
         super::Key::from(self).name()
     }
 
-    pub fn parse(s: &str) -> Result<SecretName, SecretsError> {
+    pub(crate) fn parse(s: &str) -> Result<SecretName, SecretsError> {
         SecretName::ALL
             .into_iter()
             .find(|n| n.key() == s || n.key().split_once('.').map(|p| p.1) == Some(s))
@@ -86,7 +86,7 @@ pub enum SecretsError {
 impl SecretsError {
     /// The sentence in the catalogue (`Display` is its English). It names keys and paths,
     /// never a value.
-    pub fn msg(&self) -> Msg {
+    pub(crate) fn msg(&self) -> Msg {
         let path = |p: &std::path::Path| p.display().to_string();
         match self {
             SecretsError::UnknownName(name) => {
@@ -131,7 +131,7 @@ pub enum StoredAadhaar {
 
 impl StoredAadhaar {
     /// The number, or the sentence that says it must be set again.
-    pub fn usable(&self) -> Result<&Aadhaar, SecretsError> {
+    pub(crate) fn usable(&self) -> Result<&Aadhaar, SecretsError> {
         match self {
             StoredAadhaar::Valid(a) => Ok(a),
             StoredAadhaar::FailsCheckDigit(digits) => Err(SecretsError::StoredAadhaarInvalid {
@@ -141,7 +141,7 @@ impl StoredAadhaar {
     }
 
     /// `XXXX XXXX 1234`, whether or not the number is usable.
-    pub fn masked(&self) -> String {
+    pub(crate) fn masked(&self) -> String {
         match self {
             StoredAadhaar::Valid(a) => a.masked(),
             StoredAadhaar::FailsCheckDigit(digits) => {
@@ -167,11 +167,11 @@ fn last_four(digits: &str) -> String {
 /// The secrets that are set. `Debug` shows only whether each is set.
 #[derive(Default, Clone)]
 pub struct Secrets {
-    pub client_secret: Option<Secret>,
-    pub encryption_key: Option<Secret>,
-    pub aadhaar: Option<StoredAadhaar>,
+    pub(crate) client_secret: Option<Secret>,
+    pub(crate) encryption_key: Option<Secret>,
+    pub(crate) aadhaar: Option<StoredAadhaar>,
     /// The device credential `rd-agent enroll` got from the relay.
-    pub relay_token: Option<Secret>,
+    pub(crate) relay_token: Option<Secret>,
 }
 
 impl std::fmt::Debug for Secrets {
@@ -281,7 +281,7 @@ impl Secrets {
     }
 
     /// What `config show` may print: set / not set, the Aadhaar masked.
-    pub fn shown(&self, name: SecretName) -> String {
+    pub(crate) fn shown(&self, name: SecretName) -> String {
         match name {
             SecretName::Aadhaar => match &self.aadhaar {
                 Some(a) => a.masked(),
@@ -304,7 +304,7 @@ impl Secrets {
         })
     }
 
-    pub fn relay_token(&self) -> Result<&Secret, SecretsError> {
+    pub(crate) fn relay_token(&self) -> Result<&Secret, SecretsError> {
         self.relay_token.as_ref().ok_or(SecretsError::Missing {
             key: SecretName::RelayToken.key(),
         })

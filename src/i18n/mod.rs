@@ -20,7 +20,7 @@ const HI: &str = include_str!("../../locales/hi/rd-agent.ftl");
 
 /// The name under which [`Lang::from_setting`] asks for the OS's UI language, after the
 /// locale variables.
-pub const UI_LANGUAGE: &str = "(ui language)";
+pub(crate) const UI_LANGUAGE: &str = "(ui language)";
 
 /// A language rd-agent speaks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -33,7 +33,7 @@ pub enum Lang {
 impl Lang {
     pub const ALL: [Lang; 2] = [Lang::En, Lang::Hi];
 
-    pub fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Lang::En => "en",
             Lang::Hi => "hi",
@@ -49,7 +49,7 @@ impl Lang {
 
     /// A locale name as the OS gives it (`hi_IN.UTF-8`, `hi-IN`, `en_US`, `C`): its language
     /// if we speak it.
-    pub fn from_locale(name: &str) -> Option<Lang> {
+    pub(crate) fn from_locale(name: &str) -> Option<Lang> {
         let lang = name
             .split(['_', '-', '.', '@'])
             .next()
@@ -65,7 +65,7 @@ impl Lang {
     /// `ui.language`: `en`, `hi`, or `auto` (the user's locale: `LC_ALL`, then `LC_MESSAGES`,
     /// then `LANG`, the first that is set, then the OS's UI language (Windows); English when
     /// none names a language we speak).
-    pub fn from_setting(setting: &str, env: impl Fn(&str) -> Option<String>) -> Lang {
+    pub(crate) fn from_setting(setting: &str, env: impl Fn(&str) -> Option<String>) -> Lang {
         match setting {
             "hi" => Lang::Hi,
             "en" => Lang::En,
@@ -85,14 +85,14 @@ impl Lang {
 pub struct Msg {
     pub id: Cow<'static, str>,
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub args: BTreeMap<String, Arg>,
+    pub(crate) args: BTreeMap<String, Arg>,
 }
 
 /// One argument of a [`Msg`]: a number (plural forms select on numbers), a text passed through
 /// as it is (a port's reply, an OS error), or another message rendered in the same language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
-pub enum Arg {
+pub(crate) enum Arg {
     Number(i64),
     Text(String),
     Msg(Box<Msg>),
@@ -137,12 +137,12 @@ impl Msg {
 
     /// Text from outside that has no message of its own (an OS error, a reply's words), shown
     /// as it is in every language.
-    pub fn verbatim(text: impl Into<String>) -> Msg {
+    pub(crate) fn verbatim(text: impl Into<String>) -> Msg {
         Msg::new("verbatim").arg("text", text.into())
     }
 
     /// Add an argument: a number, a text, or another message.
-    pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Msg {
+    pub(crate) fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Msg {
         self.args.insert(name.to_string(), value.into());
         self
     }
@@ -231,14 +231,14 @@ impl Catalog {
     }
 
     /// Shorthand for a message without arguments.
-    pub fn tr(&self, id: &'static str) -> String {
+    pub(crate) fn tr(&self, id: &'static str) -> String {
         self.render(&Msg::new(id))
     }
 }
 
 /// An amount as people in India write it: `₹1,23,456.78` (the last three digits of rupees,
 /// then groups of two), always two decimals.
-pub fn rupees(amount: &instantpay::Amount) -> String {
+pub(crate) fn rupees(amount: &instantpay::Amount) -> String {
     let paise = amount.paise();
     let abs = paise.unsigned_abs();
     let digits = (abs / 100).to_string();

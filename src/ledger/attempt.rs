@@ -27,7 +27,7 @@ pub enum AttemptState {
 }
 
 impl AttemptState {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             AttemptState::Sending => "sending",
             AttemptState::LoggedIn => "loggedin",
@@ -66,18 +66,18 @@ pub struct NewAttempt {
 /// What is known after: the final state and the API's codes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
-    pub state: AttemptState,
-    pub statuscode: Option<String>,
-    pub actcode: Option<String>,
-    pub ipay_uuid: Option<String>,
-    pub message: Option<String>,
+    pub(crate) state: AttemptState,
+    pub(crate) statuscode: Option<String>,
+    pub(crate) actcode: Option<String>,
+    pub(crate) ipay_uuid: Option<String>,
+    pub(crate) message: Option<String>,
     /// `None`: not known whether InstantPay charged it.
-    pub charged: Option<bool>,
+    pub(crate) charged: Option<bool>,
     /// What it cost, when the reply said.
-    pub pool: Option<Pool>,
+    pub(crate) pool: Option<Pool>,
     /// A charged biometric decline (`LoginOutcome::is_biometric_decline`): it counts toward
     /// the decline guard (src/ledger/declines.rs).
-    pub biometric_decline: bool,
+    pub(crate) biometric_decline: bool,
 }
 
 /// How an unresolved (`sending`/`unknown`) attempt was settled by outletLoginStatus.
@@ -107,17 +107,17 @@ impl Resolution {
 pub struct Attempt {
     pub external_ref: String,
     pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    pub(crate) updated_at: DateTime<Utc>,
     pub state: AttemptState,
     pub statuscode: Option<String>,
     pub actcode: Option<String>,
-    pub ipay_uuid: Option<String>,
-    pub message: Option<String>,
+    pub(crate) ipay_uuid: Option<String>,
+    pub(crate) message: Option<String>,
     pub dp_id: String,
     pub mi: String,
     pub srno: String,
-    pub q_score: String,
-    pub nm_points: String,
+    pub(crate) q_score: String,
+    pub(crate) nm_points: String,
     pub charged: Option<bool>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub resolution: Option<String>,
@@ -128,7 +128,7 @@ pub struct Attempt {
     pub owner_started: Option<String>,
     /// What it cost, when InstantPay's reply said (schema 3).
     #[serde(default)]
-    pub pool: Option<Pool>,
+    pub(crate) pool: Option<Pool>,
     /// The PID's `Skey ci` (schema 5; empty before).
     #[serde(default)]
     pub ci: String,
@@ -145,7 +145,7 @@ impl Attempt {
     }
 
     /// One line for the terminal.
-    pub fn line(&self) -> String {
+    pub(crate) fn line(&self) -> String {
         let payable = self.pool.as_ref().and_then(|p| p.payable_value.as_ref());
         let charged = match (self.charged, payable) {
             (Some(true), Some(a)) => format!("charged ₹{a}"),
@@ -221,7 +221,7 @@ impl Ledger {
     }
 
     /// Record the outcome of an attempt.
-    pub fn finish(
+    pub(crate) fn finish(
         &self,
         external_ref: &str,
         o: &Outcome,
@@ -263,7 +263,7 @@ impl Ledger {
 
     /// Record the outcome of an unresolved attempt as the relay that forwarded it recorded it
     /// (`GET /v1/attempts/{ref}`, docs/relay.md): its real outcome, marked settled by the relay.
-    pub fn finish_from_relay(
+    pub(crate) fn finish_from_relay(
         &self,
         external_ref: &str,
         o: &Outcome,
@@ -287,7 +287,7 @@ impl Ledger {
 
     /// Settle an unresolved attempt with what outletLoginStatus said. A `sending` row becomes
     /// `unknown` first: its request may have left.
-    pub fn resolve(
+    pub(crate) fn resolve(
         &self,
         external_ref: &str,
         r: Resolution,
@@ -310,7 +310,7 @@ impl Ledger {
     }
 
     /// Remember what outletLoginStatus said (it is free, and it wins over our own rows).
-    pub fn record_status(
+    pub(crate) fn record_status(
         &self,
         statuscode: &str,
         actcode: &str,
@@ -329,7 +329,7 @@ impl Ledger {
             .next())
     }
 
-    pub fn last_attempt(&self) -> Result<Option<Attempt>, LedgerError> {
+    pub(crate) fn last_attempt(&self) -> Result<Option<Attempt>, LedgerError> {
         Ok(self
             .query("ORDER BY id DESC LIMIT 1", [])?
             .into_iter()

@@ -19,11 +19,11 @@ use rusqlite::{OptionalExtension, params};
 use super::{Ledger, LedgerError, ts};
 
 /// Possible declines in a row at which a login is refused without the operator's override.
-pub use instantpay::client::DECLINE_LIMIT;
+pub(crate) use instantpay::client::DECLINE_LIMIT;
 
 impl Ledger {
     /// Possible biometric declines since the last successful login.
-    pub fn consecutive_declines(&self) -> Result<u32, LedgerError> {
+    pub(crate) fn consecutive_declines(&self) -> Result<u32, LedgerError> {
         Ok(self.conn.query_row(
             "SELECT COUNT(*) FROM attempts
              WHERE id > COALESCE((SELECT MAX(id) FROM attempts WHERE state = 'loggedin'), 0)
@@ -35,7 +35,7 @@ impl Ledger {
 
     /// The operator chose to go on despite the guard, for this login: recorded for support,
     /// with where the choice was made ("terminal", "tray"). It does not reset the count.
-    pub fn record_decline_override(
+    pub(crate) fn record_decline_override(
         &self,
         by_whom: &str,
         now: DateTime<Utc>,
@@ -48,7 +48,7 @@ impl Ledger {
     }
 
     /// The `Skey ci` of the latest attempt that recorded one.
-    pub fn last_ci(&self) -> Result<Option<String>, LedgerError> {
+    pub(crate) fn last_ci(&self) -> Result<Option<String>, LedgerError> {
         Ok(self
             .conn
             .query_row(

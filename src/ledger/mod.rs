@@ -25,7 +25,7 @@ mod summary;
 mod tests;
 
 pub use attempt::{Attempt, AttemptState, NewAttempt, Outcome, Resolution};
-pub use declines::DECLINE_LIMIT;
+pub(crate) use declines::DECLINE_LIMIT;
 pub use pinning::{Device, Pinned};
 pub use summary::{DayState, Summary};
 
@@ -124,7 +124,7 @@ impl Ledger {
     /// to migrate: in WAL mode readers never wait for a writer, so `status` answers while a
     /// login holds the ledger. `None` when there is no ledger yet. A ledger whose schema is not
     /// this build's is opened as `open` does (once, after an upgrade).
-    pub fn open_to_read(path: &Path) -> Result<Option<Ledger>, LedgerError> {
+    pub(crate) fn open_to_read(path: &Path) -> Result<Option<Ledger>, LedgerError> {
         if std::fs::symlink_metadata(path).is_err() {
             return Ok(None);
         }
@@ -179,7 +179,7 @@ impl Ledger {
     }
 
     /// The directory the ledger file is in (where the login lock lives); `None` in memory.
-    pub fn dir(&self) -> Option<&Path> {
+    pub(crate) fn dir(&self) -> Option<&Path> {
         self.path.as_deref().and_then(Path::parent)
     }
 

@@ -20,7 +20,7 @@ pub struct Device {
 
 impl Device {
     /// The same scanner: the same maker and serial. A new certificate alone is a renewal.
-    pub fn same_scanner(&self, other: &Device) -> bool {
+    pub(crate) fn same_scanner(&self, other: &Device) -> bool {
         self.dp_id == other.dp_id && self.srno == other.srno
     }
 }
@@ -35,9 +35,9 @@ impl std::fmt::Display for Device {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Pinned {
     pub device: Device,
-    pub pinned_at: DateTime<Utc>,
+    pub(crate) pinned_at: DateTime<Utc>,
     /// Where its RD Service answered at the last login, when known.
-    pub rd_port: Option<u16>,
+    pub(crate) rd_port: Option<u16>,
 }
 
 impl Ledger {
@@ -93,7 +93,7 @@ impl Ledger {
     }
 
     /// Remember where the pinned scanner's RD Service answered (nothing without a pinned one).
-    pub fn set_pinned_port(&self, port: u16) -> Result<(), LedgerError> {
+    pub(crate) fn set_pinned_port(&self, port: u16) -> Result<(), LedgerError> {
         self.conn.execute(
             "UPDATE pinned_device SET rd_port = ?1 WHERE id = 1",
             params![i64::from(port)],

@@ -26,36 +26,36 @@ pub enum DayState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     /// The IST calendar day this is about.
-    pub ist_date: NaiveDate,
+    pub(crate) ist_date: NaiveDate,
     pub state: DayState,
     /// Midnight IST (in UTC) when today's login expires.
-    pub expires_at: DateTime<Utc>,
-    pub last_attempt: Option<Attempt>,
+    pub(crate) expires_at: DateTime<Utc>,
+    pub(crate) last_attempt: Option<Attempt>,
     pub charged_today: u32,
     pub charged_this_month: u32,
     /// Attempts whose charge is unknown (no reply), today and this IST month.
-    pub charge_unknown_today: u32,
-    pub charge_unknown_this_month: u32,
+    pub(crate) charge_unknown_today: u32,
+    pub(crate) charge_unknown_this_month: u32,
     /// What the charged attempts cost, as far as InstantPay's replies said.
     #[serde(default)]
-    pub paid_today: Amount,
+    pub(crate) paid_today: Amount,
     #[serde(default)]
-    pub paid_this_month: Amount,
+    pub(crate) paid_this_month: Amount,
     /// Charged attempts whose reply gave no amount (not in `paid_*`).
     #[serde(default)]
-    pub amount_unknown_today: u32,
+    pub(crate) amount_unknown_today: u32,
     #[serde(default)]
-    pub amount_unknown_this_month: u32,
+    pub(crate) amount_unknown_this_month: u32,
     /// The platform wallet after the last charge that reported it.
     #[serde(default)]
-    pub wallet_balance: Option<Amount>,
+    pub(crate) wallet_balance: Option<Amount>,
     /// Possible biometric declines in a row since the last success or override
     /// (src/ledger/declines.rs); at [`DECLINE_LIMIT`] a login is refused.
     #[serde(default)]
-    pub consecutive_declines: u32,
+    pub(crate) consecutive_declines: u32,
     /// The `Skey ci` (UIDAI key expiry, `YYYYMMDD`) of the latest attempt that recorded one.
     #[serde(default)]
-    pub last_ci: Option<String>,
+    pub(crate) last_ci: Option<String>,
 }
 
 /// Start of an IST day, in UTC.
@@ -69,12 +69,6 @@ pub(super) fn ist_day_start(d: NaiveDate) -> DateTime<Utc> {
 }
 
 impl Ledger {
-    /// A successful login recorded today (IST), by an attempt or a status check: the local
-    /// "already logged in" check.
-    pub fn logged_in_today(&self, now: DateTime<Utc>) -> Result<bool, LedgerError> {
-        Ok(self.day_state(now)? == DayState::LoggedIn)
-    }
-
     /// Today's state: the latest event of today wins (a status check or an attempt's outcome).
     pub fn day_state(&self, now: DateTime<Utc>) -> Result<DayState, LedgerError> {
         let start = ts(ist_day_start(ist_date(now)));

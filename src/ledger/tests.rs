@@ -46,7 +46,7 @@ fn attempt_lifecycle_and_summary() {
     l.finish("A1", &outcome(AttemptState::LoggedIn, Some(true)), now)
         .unwrap();
     assert!(l.unresolved().unwrap().is_empty());
-    assert!(l.logged_in_today(now).unwrap());
+    assert_eq!(l.day_state(now).unwrap(), DayState::LoggedIn);
     let a = l.get("A1").unwrap().unwrap();
     assert_eq!(a.message.as_ref().unwrap().len(), MAX_MESSAGE);
     assert_eq!(a.charged, Some(true));

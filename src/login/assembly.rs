@@ -23,12 +23,12 @@ pub struct LoginFlags {
 /// A login ready to run. The secrets live only inside `params` (the Aadhaar) and `api` (the
 /// client secret, the key); the secret store itself is dropped once these are built.
 pub struct Assembled {
-    pub params: LoginParams,
-    pub api: Api,
-    pub scanner: RdScanner,
-    pub ledger: Ledger,
+    pub(crate) params: LoginParams,
+    pub(crate) api: Api,
+    pub(crate) scanner: RdScanner,
+    pub(crate) ledger: Ledger,
     /// The operator's language (`ui.language`), for the progress lines.
-    pub lang: Lang,
+    pub(crate) lang: Lang,
 }
 
 /// Why a login could not be put together. Nothing was sent.
@@ -45,7 +45,7 @@ pub enum AssemblyError {
 
 impl AssemblyError {
     /// The sentence in the catalogue (`Display` is its English).
-    pub fn msg(&self) -> Msg {
+    pub(crate) fn msg(&self) -> Msg {
         match self {
             AssemblyError::Setup(e) => e.msg(),
             AssemblyError::StateDir(e) => e.msg(),
@@ -72,7 +72,11 @@ pub(crate) fn parts(
 impl Assembled {
     /// From the files at `paths`. It reads files and may wait seconds for a busy ledger: call
     /// it from synchronous code or `spawn_blocking`, never on an async runtime's thread.
-    pub fn from_files(paths: &Paths, flags: LoginFlags, who: &str) -> Result<Self, AssemblyError> {
+    pub(crate) fn from_files(
+        paths: &Paths,
+        flags: LoginFlags,
+        who: &str,
+    ) -> Result<Self, AssemblyError> {
         let cfg = Config::load(&paths.config_file).map_err(SetupError::from)?;
         let (params, api, scanner) = {
             let secrets = Secrets::load(&paths.secrets_file()).map_err(SetupError::from)?;

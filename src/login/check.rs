@@ -12,20 +12,20 @@ use super::{InstantPayApi, LoginError, Progress, ledger_outcome, lock};
 
 /// What the free status check found, after settling what it could.
 #[derive(Debug)]
-pub struct Checked {
-    pub status: LoginStatus,
+pub(crate) struct Checked {
+    pub(crate) status: LoginStatus,
     /// Attempts it settled.
-    pub resolved: Vec<Attempt>,
+    pub(crate) resolved: Vec<Attempt>,
     /// An attempt too young to judge, and how long until it can be.
-    pub waiting: Option<(String, chrono::Duration)>,
+    pub(crate) waiting: Option<(String, chrono::Duration)>,
     /// When the answer came.
-    pub at: DateTime<Utc>,
+    pub(crate) at: DateTime<Utc>,
 }
 
 /// Ask outletLoginStatus (free) under the login lock, record it, and settle the attempts
 /// left without an outcome (a process that died mid-request leaves one `sending`). The
 /// service runs this at start and on every re-check, so `status` never shows a stale row.
-pub async fn check<A: InstantPayApi>(
+pub(crate) async fn check<A: InstantPayApi>(
     api: &A,
     ledger: &mut Ledger,
     clock: &dyn Clock,

@@ -104,7 +104,7 @@ pub enum LoginError {
 impl LoginError {
     /// The operator's sentence, in the catalogue (the service sends it to its clients as it
     /// is; `Display` is its English).
-    pub fn msg(&self) -> Msg {
+    pub(crate) fn msg(&self) -> Msg {
         use crate::i18n::errors::api_error;
         match self {
             LoginError::Scan(reason) => {
@@ -167,7 +167,7 @@ impl LoginError {
     }
 
     /// The attempt this error is about, for printing the ledger line.
-    pub fn attempt(&self) -> Option<&Attempt> {
+    pub(crate) fn attempt(&self) -> Option<&Attempt> {
         match self {
             LoginError::Mismatch(a) => Some(a),
             LoginError::Rejected { attempt, .. } | LoginError::Unknown { attempt, .. } => {
@@ -178,7 +178,7 @@ impl LoginError {
     }
 
     /// Whether this attempt was certainly not charged.
-    pub fn nothing_charged(&self) -> bool {
+    pub(crate) fn nothing_charged(&self) -> bool {
         match self {
             LoginError::Mismatch(_) | LoginError::Unknown { .. } => false,
             LoginError::Rejected { attempt, .. } => attempt.charged == Some(false),

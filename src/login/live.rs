@@ -37,7 +37,7 @@ impl RdScanner {
         }
     }
 
-    pub fn from_config(cfg: &Config) -> RdScanner {
+    pub(crate) fn from_config(cfg: &Config) -> RdScanner {
         let mut s = RdScanner::new(&cfg.rd.host, cfg.rd.ports, cfg.rd.env.as_str());
         s.trusted_users = cfg.rd.trusted_user_list();
         s
@@ -138,10 +138,10 @@ fn judge(
 pub(crate) struct Standing {
     /// "root (uid 0)", "alice (uid 1001)", "uid 1001", "NT AUTHORITY\SYSTEM (S-1-5-18)", or
     /// "unknown" / "not checked" (Wine); then ", pid N, /path/to/exe" where the OS shows it.
-    pub owner: String,
-    pub trusted: bool,
+    pub(crate) owner: String,
+    pub(crate) trusted: bool,
     /// Why not.
-    pub reason: Option<Msg>,
+    pub(crate) reason: Option<Msg>,
 }
 
 pub(crate) fn standing(port: u16, trusted_users: &[String]) -> Standing {
@@ -238,7 +238,7 @@ pub enum SetupError {
 
 impl SetupError {
     /// The sentence in the catalogue (`Display` is its English).
-    pub fn msg(&self) -> Msg {
+    pub(crate) fn msg(&self) -> Msg {
         match self {
             SetupError::Config(e) => e.msg(),
             SetupError::Secrets(e) => e.msg(),
@@ -277,11 +277,11 @@ impl InstantPayApi for Direct {
 /// token, the relay the credentials and the key. The relay uses the outlet's coordinates from
 /// its registry; `req`'s are ours, from enrolment.
 #[derive(Debug, Clone)]
-pub struct Relayed {
-    pub client: relay_api::RelayClient,
+pub(crate) struct Relayed {
+    pub(crate) client: relay_api::RelayClient,
     /// The operator chose to go on despite the decline guard: the relay is told, and honours
     /// it only where the platform allows (docs/relay.md).
-    pub override_declines: bool,
+    pub(crate) override_declines: bool,
 }
 
 impl InstantPayApi for Relayed {
@@ -327,7 +327,7 @@ impl InstantPayApi for Relayed {
 
 /// The InstantPay side of the login as the config says: direct or through the relay.
 #[derive(Debug, Clone)]
-pub enum Api {
+pub(crate) enum Api {
     Direct(Direct),
     Relayed(Relayed),
 }
@@ -335,7 +335,7 @@ pub enum Api {
 impl Api {
     /// Pass the operator's override of the decline guard on to a relay (direct mode has
     /// nobody to tell: the ledger records it).
-    pub fn override_declines(mut self, yes: bool) -> Api {
+    pub(crate) fn override_declines(mut self, yes: bool) -> Api {
         if let Api::Relayed(r) = &mut self {
             r.override_declines = yes;
         }

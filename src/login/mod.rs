@@ -37,7 +37,7 @@ pub(crate) mod lock;
 
 pub use assembly::{Assembled, AssemblyError, LoginFlags};
 use check::check_locked;
-pub use check::{Checked, check};
+pub(crate) use check::{Checked, check};
 pub use countdown::Countdown;
 pub use error::LoginError;
 pub use live::{Direct, RdScanner};
@@ -91,10 +91,10 @@ pub trait InstantPayApi {
 /// What a sent login came to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sent {
-    pub outcome: LoginOutcome,
+    pub(crate) outcome: LoginOutcome,
     /// The relay answered with another PC's login of this outlet today (that attempt's id):
     /// this attempt was not charged (docs/relay.md).
-    pub shared_from: Option<String>,
+    pub(crate) shared_from: Option<String>,
 }
 
 impl From<LoginOutcome> for Sent {
@@ -180,9 +180,9 @@ pub struct LoginReport {
     /// Midnight IST, when today's login expires.
     pub expires_at: DateTime<Utc>,
     /// The attempt this run sent, if it sent one.
-    pub attempt: Option<Attempt>,
+    pub(crate) attempt: Option<Attempt>,
     /// Earlier `sending`/`unknown` attempts this run settled with outletLoginStatus.
-    pub resolved: Vec<Attempt>,
+    pub(crate) resolved: Vec<Attempt>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -535,7 +535,7 @@ fn logged_in_today_by_attempt(ledger: &Ledger, now: DateTime<Utc>) -> Result<boo
 }
 
 /// The ledger's record of an outcome.
-pub fn ledger_outcome(o: &LoginOutcome) -> Outcome {
+pub(crate) fn ledger_outcome(o: &LoginOutcome) -> Outcome {
     let meta = o.meta();
     let (state, statuscode, actcode, message) = match o {
         LoginOutcome::LoggedIn { .. } => (

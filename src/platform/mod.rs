@@ -29,8 +29,8 @@ pub(crate) const SEALED_PREFIX: &str = "dpapi:";
 /// ([`ServiceFailure::CONFIG`], else [`ServiceFailure::RUNTIME`]) and the operator's sentence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ServiceFailure {
-    pub code: u32,
-    pub reason: String,
+    pub(crate) code: u32,
+    pub(crate) reason: String,
 }
 
 impl ServiceFailure {
@@ -98,33 +98,33 @@ pub struct ProcessId {
 
 /// Who is on the other end of an IPC connection, as far as the OS tells.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Peer {
-    pub pid: Option<u32>,
-    pub uid: Option<u32>,
-    pub gid: Option<u32>,
+pub(crate) struct Peer {
+    pub(crate) pid: Option<u32>,
+    pub(crate) uid: Option<u32>,
+    pub(crate) gid: Option<u32>,
     /// Supplementary groups (Linux: read from /proc for the peer's pid).
-    pub groups: Vec<u32>,
+    pub(crate) groups: Vec<u32>,
     /// Windows: what the client's token says, read while impersonating it on the pipe (Linux
     /// has the uid and groups above instead).
-    pub token: Option<TokenRights>,
+    pub(crate) token: Option<TokenRights>,
 }
 
 /// What a Windows client's token grants it here. Any one of them lets it ask for a
 /// (chargeable) login; the pipe's DACL already decided who may connect at all.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TokenRights {
+pub(crate) struct TokenRights {
     /// LocalSystem.
-    pub system: bool,
+    pub(crate) system: bool,
     /// The account the service runs as.
-    pub same_account: bool,
+    pub(crate) same_account: bool,
     /// A member of Administrators, also through the linked (elevated) token of a limited one.
-    pub administrator: bool,
+    pub(crate) administrator: bool,
     /// A member of the local `rd-agent` group.
-    pub operator: bool,
+    pub(crate) operator: bool,
 }
 
 impl TokenRights {
-    pub fn may_login(&self) -> bool {
+    pub(crate) fn may_login(&self) -> bool {
         self.system || self.same_account || self.administrator || self.operator
     }
 }
@@ -159,8 +159,8 @@ pub(crate) enum PortOwner {
 /// Whom the OS's default policy admits to the service's endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Admitted {
-    pub uids: Vec<u32>,
-    pub gids: Vec<u32>,
+    pub(crate) uids: Vec<u32>,
+    pub(crate) gids: Vec<u32>,
     /// Everyone the OS let through (Windows, where the pipe's DACL is the check).
-    pub os_checked: bool,
+    pub(crate) os_checked: bool,
 }

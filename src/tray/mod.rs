@@ -24,7 +24,7 @@ use model::IconKind;
 
 /// What the UI thread is told.
 #[derive(Debug, Clone)]
-pub enum UiEvent {
+pub(crate) enum UiEvent {
     /// The service's state, or `None` when it is not reachable.
     State(Option<AgentState>),
     /// Seconds left for the finger while the service captures; `None` when it ended.
@@ -38,11 +38,11 @@ pub enum UiEvent {
 /// Where to find the service and its logs.
 #[derive(Debug, Clone)]
 pub struct TrayOptions {
-    pub socket: PathBuf,
+    pub(crate) socket: PathBuf,
     /// Used for "Open log folder" when the service does not say where its logs are.
-    pub fallback_log_dir: PathBuf,
+    pub(crate) fallback_log_dir: PathBuf,
     /// The language of everything it shows: its user's, not the service's.
-    pub lang: Lang,
+    pub(crate) lang: Lang,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -222,7 +222,7 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
 }
 
 /// A short human summary of the service's device list.
-pub fn describe_devices(report: &DeviceReport, cat: &Catalog) -> String {
+pub(crate) fn describe_devices(report: &DeviceReport, cat: &Catalog) -> String {
     if report.services.is_empty() {
         return cat.tr("tray-no-rd-service");
     }

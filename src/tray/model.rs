@@ -6,7 +6,7 @@ use crate::i18n::{Catalog, Lang, Msg};
 
 /// One icon per situation the operator must tell apart at a glance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum IconKind {
+pub(crate) enum IconKind {
     /// Green with a tick.
     LoggedIn,
     /// Amber with a fingerprint-ish ring: act now.
@@ -36,7 +36,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 5] = [
+    pub(crate) const ALL: [Action; 5] = [
         Action::LoginNow,
         Action::Status,
         Action::Devices,
@@ -44,7 +44,7 @@ impl Action {
         Action::Quit,
     ];
 
-    pub fn id(self) -> &'static str {
+    pub(crate) fn id(self) -> &'static str {
         match self {
             Action::LoginNow => "login",
             Action::UseNewScanner => "login-new-scanner",
@@ -57,7 +57,7 @@ impl Action {
     }
 
     /// The entry's words in `lang`.
-    pub fn label(self, lang: Lang) -> String {
+    pub(crate) fn label(self, lang: Lang) -> String {
         Catalog::get(lang).tr(match self {
             Action::LoginNow => "tray-menu-login-now",
             Action::UseNewScanner => "tray-menu-use-new-scanner",
@@ -69,7 +69,7 @@ impl Action {
         })
     }
 
-    pub fn from_id(id: &str) -> Option<Action> {
+    pub(crate) fn from_id(id: &str) -> Option<Action> {
         Action::ALL.into_iter().find(|a| a.id() == id)
     }
 }
@@ -77,7 +77,7 @@ impl Action {
 /// Everything the tray draws for one state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrayView {
-    pub icon: IconKind,
+    pub(crate) icon: IconKind,
     /// One sentence.
     pub tooltip: String,
     /// (action, enabled) in menu order.

@@ -60,14 +60,14 @@ pub(crate) fn peer_of(stream: &Stream) -> Peer {
 }
 
 /// Linux has no token: the peer's uid and groups (`peer_of`) are the whole check.
-pub struct ClientToken;
+pub(crate) struct ClientToken;
 
-pub fn client_token(_stream: &Stream) -> ClientToken {
+pub(crate) fn client_token(_stream: &Stream) -> ClientToken {
     ClientToken
 }
 
 impl ClientToken {
-    pub fn rights(&self) -> Option<crate::platform::TokenRights> {
+    pub(crate) fn rights(&self) -> Option<crate::platform::TokenRights> {
         None
     }
 }
