@@ -4,6 +4,7 @@
 //! mini-redis shape), so tests bind port 0 and stop it cleanly. The connection handling, TLS,
 //! the address lists and the operations guard are crates/server-base's, shared with rd-relay.
 
+pub mod admin;
 pub mod cli;
 pub mod client;
 mod config;
@@ -36,6 +37,8 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    config::callback_path(&config.callback_path)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let metrics = Arc::new(Metrics::new());
     let limits = limits(&config);
     let tls = config.tls.clone();
@@ -100,9 +103,19 @@ async fn sweep_loop(state: Arc<AppState>) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match state.store.sweep(state.config.clock.now()).await {
+        let cfg = &state.config;
+        let now = cfg.clock.now();
+        match state.store.expire(now - cfg.final_within, now).await {
+            Ok(expired) => {
+                for invoice_id in expired {
+                    handlers::log_final(&invoice_id, store::State::Expired, None, now);
+                }
+            }
+            Err(e) => tracing::warn!("expiring verifications failed: {e}"),
+        }
+        match state.store.sweep(now, cfg.retention).await {
             Ok(0) => {}
-            Ok(n) => tracing::debug!("swept {n} expired sessions and access tokens"),
+            Ok(n) => tracing::debug!("swept {n} expired sessions, access tokens and callbacks"),
             Err(e) => tracing::warn!("sweeping expired sessions failed: {e}"),
         }
         state.by_address.prune();

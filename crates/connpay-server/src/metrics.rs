@@ -13,6 +13,11 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use server_base::ConnectionMetrics;
 
+use crate::store::State;
+
+/// What the store holds when scraped: (access tokens, sessions), and verifications by state.
+pub type StoreCounts = ((u64, u64), Vec<(State, u64)>);
+
 pub use server_base::metrics::{CONTENT_TYPE, Refusal};
 
 /// What a request was for; a fixed set, so a stranger's paths cannot grow the series.
@@ -21,19 +26,27 @@ pub enum Route {
     AccessToken,
     Initiate,
     Check,
+    Notification,
+    Callback,
     Health,
     Metrics,
     Other,
 }
 
 impl Route {
-    pub fn of(path: &str) -> Route {
+    /// The route of `path`, with the merchant callback served at `callback_path`.
+    pub fn of(path: &str, callback_path: &str) -> Route {
         match path {
             "/auth/access-token" => Route::AccessToken,
             "/verification/initiate-verification" => Route::Initiate,
+            "/verification/notification" => Route::Notification,
             "/healthz" => Route::Health,
             "/metrics" => Route::Metrics,
+            p if p == callback_path => Route::Callback,
             p if p.starts_with("/verification/") && p.ends_with("/check") => Route::Check,
+            p if p.starts_with("/verification/") && p.ends_with("/notification") => {
+                Route::Notification
+            }
             _ => Route::Other,
         }
     }
@@ -43,6 +56,8 @@ impl Route {
             Route::AccessToken => "access_token",
             Route::Initiate => "initiate",
             Route::Check => "check",
+            Route::Notification => "notification",
+            Route::Callback => "callback",
             Route::Health => "healthz",
             Route::Metrics => "metrics",
             Route::Other => "other",
@@ -61,6 +76,11 @@ struct RouteLabels {
     route: &'static str,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct StateLabels {
+    state: &'static str,
+}
+
 fn latency_histogram() -> Histogram {
     // 0.25 ms to about 2 s.
     Histogram::new(exponential_buckets(0.000_25, 2.0, 14))
@@ -75,6 +95,7 @@ pub struct Metrics {
     store_errors: Counter,
     sessions: Gauge,
     access_tokens: Gauge,
+    verifications: Family<StateLabels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -94,6 +115,7 @@ impl Metrics {
         let store_errors = Counter::default();
         let sessions = Gauge::default();
         let access_tokens = Gauge::default();
+        let verifications = Family::<StateLabels, Gauge>::default();
         registry.register(
             "http_requests",
             "Requests answered, by route and HTTP status",
@@ -120,6 +142,11 @@ impl Metrics {
             "Access tokens held in the store (live or not yet swept)",
             access_tokens.clone(),
         );
+        registry.register(
+            "verifications",
+            "Verifications held in the store, by state (counted when scraped)",
+            verifications.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -128,6 +155,7 @@ impl Metrics {
             store_errors,
             sessions,
             access_tokens,
+            verifications,
         }
     }
 
@@ -157,13 +185,26 @@ impl Metrics {
         self.store_errors.inc();
     }
 
-    /// The text for a scrape, with the store's counts as of now (`None` when it did not answer).
-    pub fn render(&self, counts: Option<(u64, u64)>) -> String {
-        if let Some((tokens, sessions)) = counts {
+    /// The text for a scrape, with the store's counts as of now (`None` when it did not
+    /// answer): access tokens and sessions, and verifications by state (every state is written,
+    /// 0 when none is held).
+    pub fn render(&self, counts: Option<StoreCounts>) -> String {
+        if let Some(((tokens, sessions), states)) = counts {
             self.access_tokens
                 .set(i64::try_from(tokens).unwrap_or(i64::MAX));
             self.sessions
                 .set(i64::try_from(sessions).unwrap_or(i64::MAX));
+            for state in State::ALL {
+                let n = states
+                    .iter()
+                    .find(|(s, _)| *s == state)
+                    .map_or(0, |(_, n)| *n);
+                self.verifications
+                    .get_or_create(&StateLabels {
+                        state: state.as_str(),
+                    })
+                    .set(i64::try_from(n).unwrap_or(i64::MAX));
+            }
         }
         server_base::metrics::render(&self.registry)
     }
@@ -175,13 +216,24 @@ mod tests {
 
     #[test]
     fn routes_are_a_fixed_set() {
-        assert_eq!(Route::of("/verification/INV1/check"), Route::Check);
+        let cb = "/verification/callback";
+        assert_eq!(Route::of("/verification/INV1/check", cb), Route::Check);
         assert_eq!(
-            Route::of("/verification/initiate-verification"),
+            Route::of("/verification/initiate-verification", cb),
             Route::Initiate
         );
-        assert_eq!(Route::of("/wp-admin"), Route::Other);
-        assert_eq!(Route::of("/healthz"), Route::Health);
+        assert_eq!(Route::of("/wp-admin", cb), Route::Other);
+        assert_eq!(Route::of("/healthz", cb), Route::Health);
+        assert_eq!(Route::of(cb, cb), Route::Callback);
+        assert_eq!(Route::of("/cb", "/cb"), Route::Callback);
+        assert_eq!(
+            Route::of("/verification/notification", cb),
+            Route::Notification
+        );
+        assert_eq!(
+            Route::of("/verification/I/notification", cb),
+            Route::Notification
+        );
     }
 
     #[test]
@@ -190,7 +242,7 @@ mod tests {
         m.request(Route::Check, 200, Duration::from_millis(2));
         m.refused(Refusal::PerAddress);
         m.connection_opened();
-        let text = m.render(Some((3, 5)));
+        let text = m.render(Some(((3, 5), vec![(State::Approved, 2)])));
         for line in [
             "# TYPE connpay_http_requests_total counter",
             "connpay_http_requests_total{route=\"check\",status=\"200\"} 1",
@@ -199,6 +251,8 @@ mod tests {
             "connpay_open_connections 1",
             "connpay_sessions 5",
             "connpay_access_tokens 3",
+            "connpay_verifications{state=\"approved\"} 2",
+            "connpay_verifications{state=\"expired\"} 0",
         ] {
             assert!(
                 text.lines().any(|l| l == line),

@@ -1,5 +1,11 @@
-//! Requests and responses of the three calls, and their validation against the specification's
+//! Requests and responses of the calls, and their validation against the specification's
 //! limits (docs/connpay.md). Parsing never echoes input in an error.
+
+pub mod callback;
+pub mod notification;
+
+pub use callback::{CallbackQuery, parse_callback_query};
+pub use notification::{Notification, NotificationRequest, NotificationResponse};
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -108,6 +114,8 @@ const OBJECT_FIELDS: &[&str] = &[
     "transaction",
     "billing",
     "address",
+    "reference",
+    "sourceCard",
 ];
 
 /// The specification's texts that are stored.
@@ -129,6 +137,7 @@ const TEXT_FIELDS: &[&str] = &[
     "state",
     "street",
     "street2",
+    "serverCardId",
 ];
 
 /// Walks the specification's fields of an object. serde_json stops nesting at 128 levels, so

@@ -227,7 +227,13 @@ async fn expired_session_and_token(b: Backend) {
         .await;
     assert_error(status, &body, 401, "FILTERED", "ACCESS_DENIED");
     assert_eq!(s.store.counts().await.unwrap(), (1, 1));
-    assert_eq!(s.store.sweep(s.clock.now()).await.unwrap(), 2);
+    assert_eq!(
+        s.store
+            .sweep(s.clock.now(), chrono::Duration::days(15))
+            .await
+            .unwrap(),
+        2
+    );
     assert_eq!(s.store.counts().await.unwrap(), (0, 0));
     s.shutdown().await;
 }

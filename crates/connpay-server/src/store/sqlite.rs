@@ -14,7 +14,11 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Consume, SessionRecord, StoreError, TokenRecord, from_millis, to_millis};
+use super::{
+    ADDED_COLUMNS, CallbackOutcome, CallbackRecord, CardMapping, Consume, LIST_LIMIT, LaterColumns,
+    ListFilter, MapCard, SESSION_COLUMNS, SessionRecord, State, StoreError, TokenRecord,
+    from_millis, state_of, to_millis,
+};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS connpay_access_tokens (
@@ -36,8 +40,66 @@ CREATE TABLE IF NOT EXISTS connpay_sessions (
     token TEXT,
     consumed_at INTEGER
 );
-CREATE INDEX IF NOT EXISTS connpay_sessions_expiry ON connpay_sessions (expires_at);
+CREATE TABLE IF NOT EXISTS connpay_callbacks (
+    client_orderid TEXT NOT NULL,
+    status TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    orderid TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (client_orderid, status, kind, orderid)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS connpay_callbacks_received ON connpay_callbacks (received_at);
 ";
+
+/// After `ADDED_COLUMNS`: unchecked sessions are swept by expiry, checked ones by the time of
+/// their check (kept for the retention), open ones expired by their initiate time, and the
+/// notification finds a session by ConnPay's token. Partial, so each index holds only the rows
+/// its query looks at.
+const INDEXES: &str = "
+DROP INDEX IF EXISTS connpay_sessions_expiry;
+CREATE INDEX IF NOT EXISTS connpay_sessions_unchecked ON connpay_sessions (expires_at)
+    WHERE token IS NULL;
+CREATE INDEX IF NOT EXISTS connpay_sessions_checked ON connpay_sessions (consumed_at)
+    WHERE token IS NOT NULL;
+CREATE INDEX IF NOT EXISTS connpay_sessions_open ON connpay_sessions (created_at)
+    WHERE state IN ('checked', 'mapped');
+CREATE INDEX IF NOT EXISTS connpay_sessions_token ON connpay_sessions (token)
+    WHERE token IS NOT NULL;
+";
+
+/// Adds the columns a database from before them lacks.
+fn add_columns(conn: &Connection) -> rusqlite::Result<()> {
+    let mut have = Vec::new();
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('connpay_sessions')")?;
+    for name in stmt.query_map([], |row| row.get::<_, String>(0))? {
+        have.push(name?);
+    }
+    for (column, kind) in ADDED_COLUMNS {
+        if !have.iter().any(|h| h == column) {
+            conn.execute_batch(&format!(
+                "ALTER TABLE connpay_sessions ADD COLUMN {column} {kind}"
+            ))?;
+        }
+    }
+    Ok(())
+}
+
+/// Records the card once; a session checked and not yet final becomes `mapped`.
+const MAP_CARD: &str = "UPDATE connpay_sessions SET server_card_id = ?1,
+      unique_reference_card_id = ?2, card_bin = ?3, client_card_id = ?4, mapped_at = ?5,
+      state = CASE WHEN state IN ('initiated', 'checked') THEN 'mapped' ELSE state END
+    WHERE invoice_id = ?6 AND token IS NOT NULL AND server_card_id IS NULL";
+
+const INSERT_CALLBACK: &str = "INSERT INTO connpay_callbacks
+      (client_orderid, status, kind, orderid, received_at) VALUES (?1, ?2, ?3, ?4, ?5)
+    ON CONFLICT DO NOTHING";
+
+/// A final state is set once; `expired` (ours, not the gateway's) gives way to the gateway's.
+const FINAL_STATE: &str = "UPDATE connpay_sessions SET state = ?1, final_at = ?2, orderid = ?3
+    WHERE invoice_id = ?4 AND state IN ('initiated', 'checked', 'mapped', 'expired')";
+
+const EXPIRE: &str = "UPDATE connpay_sessions SET state = 'expired', final_at = ?1
+    WHERE state IN ('checked', 'mapped') AND created_at <= ?2 RETURNING invoice_id";
 
 const READERS: usize = 4;
 /// Most writes committed together.
@@ -121,20 +183,54 @@ fn writer_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
     }
 }
 
-fn session_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRecord> {
-    Ok(SessionRecord {
-        invoice_id: row.get(0)?,
-        serial_number: row.get(1)?,
-        access_token_hash: row.get(2)?,
-        nonce: row.get(3)?,
-        signature: row.get(4)?,
-        currency: row.get(5)?,
-        held: row.get(6)?,
-        created_at: from_millis(row.get(7)?),
-        expires_at: from_millis(row.get(8)?),
-        token: row.get(9)?,
-        consumed_at: row.get::<_, Option<i64>>(10)?.map(from_millis),
-    })
+fn session_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(SessionRecord, LaterColumns)> {
+    Ok((
+        SessionRecord {
+            invoice_id: row.get(0)?,
+            serial_number: row.get(1)?,
+            access_token_hash: row.get(2)?,
+            nonce: row.get(3)?,
+            signature: row.get(4)?,
+            currency: row.get(5)?,
+            held: row.get(6)?,
+            created_at: from_millis(row.get(7)?),
+            expires_at: from_millis(row.get(8)?),
+            token: row.get(9)?,
+            consumed_at: row.get::<_, Option<i64>>(10)?.map(from_millis),
+            state: State::Initiated,
+            mapped_at: None,
+            card: None,
+            final_at: None,
+            orderid: None,
+        },
+        LaterColumns {
+            state: row.get(11)?,
+            mapped_at: row.get(12)?,
+            server_card_id: row.get(13)?,
+            unique_reference_card_id: row.get(14)?,
+            card_bin: row.get(15)?,
+            client_card_id: row.get(16)?,
+            final_at: row.get(17)?,
+            orderid: row.get(18)?,
+        },
+    ))
+}
+
+/// The records of `sql`'s rows (`SESSION_COLUMNS`, in order).
+fn sessions(
+    c: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<SessionRecord>, StoreError> {
+    let mut stmt = c.prepare_cached(sql).map_err(backend)?;
+    let rows = stmt.query_map(params, session_from_row).map_err(backend)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (mut record, later) = row.map_err(backend)?;
+        later.apply(&mut record)?;
+        out.push(record);
+    }
+    Ok(out)
 }
 
 impl SqliteStore {
@@ -146,6 +242,8 @@ impl SqliteStore {
             let writer = open_connection(path)?;
             writer
                 .execute_batch(SCHEMA)
+                .and_then(|()| add_columns(&writer))
+                .and_then(|()| writer.execute_batch(INDEXES))
                 .map_err(|e| StoreError::Open(e.to_string()))?;
             let mut readers = Vec::with_capacity(READERS);
             for _ in 0..READERS {
@@ -293,13 +391,189 @@ impl SqliteStore {
     pub async fn session(&self, invoice_id: &str) -> Result<Option<SessionRecord>, StoreError> {
         let id = invoice_id.to_owned();
         self.read(move |c| {
-            c.prepare_cached(
-                "SELECT invoice_id, serial_number, access_token_hash, nonce, signature, currency,
-                        held, created_at, expires_at, token, consumed_at
-                 FROM connpay_sessions WHERE invoice_id = ?1",
-            )
-            .and_then(|mut s| s.query_row(params![id], session_from_row).optional())
-            .map_err(backend)
+            let sql =
+                format!("SELECT {SESSION_COLUMNS} FROM connpay_sessions WHERE invoice_id = ?1");
+            Ok(sessions(c, &sql, params![id])?.pop())
+        })
+        .await
+    }
+
+    pub async fn sessions_by_token(&self, token: &str) -> Result<Vec<SessionRecord>, StoreError> {
+        let token = token.to_owned();
+        self.read(move |c| {
+            let sql =
+                format!("SELECT {SESSION_COLUMNS} FROM connpay_sessions WHERE token = ?1 LIMIT 4");
+            sessions(c, &sql, params![token])
+        })
+        .await
+    }
+
+    pub async fn map_card(
+        &self,
+        invoice_id: &str,
+        card: &CardMapping,
+        now: DateTime<Utc>,
+    ) -> Result<MapCard, StoreError> {
+        let id = invoice_id.to_owned();
+        let card = card.clone();
+        // One writer connection: nothing slips between the update and the read-back.
+        self.write(move |c| {
+            let changed = c
+                .prepare_cached(MAP_CARD)
+                .and_then(|mut s| {
+                    s.execute(params![
+                        card.server_card_id,
+                        card.unique_reference_card_id,
+                        card.bin,
+                        card.client_card_id,
+                        to_millis(now),
+                        id
+                    ])
+                })
+                .map_err(backend)?;
+            if changed == 1 {
+                return Ok(MapCard::Mapped);
+            }
+            let stored: Option<Option<String>> = c
+                .prepare_cached(
+                    "SELECT server_card_id FROM connpay_sessions
+                     WHERE invoice_id = ?1 AND token IS NOT NULL",
+                )
+                .and_then(|mut s| s.query_row(params![id], |row| row.get(0)).optional())
+                .map_err(backend)?;
+            Ok(match stored {
+                Some(Some(s)) if s == card.server_card_id => MapCard::Repeat,
+                Some(Some(_)) => MapCard::Conflict,
+                _ => MapCard::Missing,
+            })
+        })
+        .await
+    }
+
+    pub async fn record_callback(
+        &self,
+        cb: &CallbackRecord,
+        moves_to: Option<State>,
+    ) -> Result<CallbackOutcome, StoreError> {
+        let cb = cb.clone();
+        self.write(move |c| {
+            let inserted = c
+                .prepare_cached(INSERT_CALLBACK)
+                .and_then(|mut s| {
+                    s.execute(params![
+                        cb.client_orderid,
+                        cb.status,
+                        cb.kind,
+                        cb.orderid,
+                        to_millis(cb.received_at)
+                    ])
+                })
+                .map_err(backend)?;
+            // Not only for a new callback: a repeat must still move a verification that an
+            // earlier attempt failed to move.
+            let moved = match moves_to {
+                Some(state) => {
+                    c.prepare_cached(FINAL_STATE)
+                        .and_then(|mut s| {
+                            s.execute(params![
+                                state.as_str(),
+                                to_millis(cb.received_at),
+                                cb.orderid,
+                                cb.client_orderid
+                            ])
+                        })
+                        .map_err(backend)?
+                        == 1
+                }
+                None => false,
+            };
+            let state: Option<String> = c
+                .prepare_cached("SELECT state FROM connpay_sessions WHERE invoice_id = ?1")
+                .and_then(|mut s| {
+                    s.query_row(params![cb.client_orderid], |row| row.get(0))
+                        .optional()
+                })
+                .map_err(backend)?;
+            Ok(CallbackOutcome {
+                repeat: inserted == 0,
+                moved,
+                state: state.as_deref().map(state_of).transpose()?,
+            })
+        })
+        .await
+    }
+
+    pub async fn callbacks(&self, invoice_id: &str) -> Result<Vec<CallbackRecord>, StoreError> {
+        let id = invoice_id.to_owned();
+        self.read(move |c| {
+            let mut stmt = c
+                .prepare_cached(
+                    "SELECT client_orderid, status, kind, orderid, received_at
+                     FROM connpay_callbacks WHERE client_orderid = ?1 ORDER BY received_at",
+                )
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map(params![id], |row| {
+                    Ok(CallbackRecord {
+                        client_orderid: row.get(0)?,
+                        status: row.get(1)?,
+                        kind: row.get(2)?,
+                        orderid: row.get(3)?,
+                        received_at: from_millis(row.get(4)?),
+                    })
+                })
+                .map_err(backend)?;
+            rows.collect::<Result<Vec<_>, _>>().map_err(backend)
+        })
+        .await
+    }
+
+    pub async fn list(&self, filter: &ListFilter) -> Result<Vec<SessionRecord>, StoreError> {
+        let state = filter.state.map(State::as_str);
+        let from = filter.from.map_or(i64::MIN, to_millis);
+        let to = filter.to.map_or(i64::MAX, to_millis);
+        self.read(move |c| {
+            let sql = format!(
+                "SELECT {SESSION_COLUMNS} FROM connpay_sessions
+                 WHERE (?1 IS NULL OR state = ?1) AND created_at >= ?2 AND created_at < ?3
+                 ORDER BY created_at, invoice_id LIMIT ?4"
+            );
+            sessions(c, &sql, params![state, from, to, LIST_LIMIT])
+        })
+        .await
+    }
+
+    pub async fn state_counts(&self) -> Result<Vec<(State, u64)>, StoreError> {
+        self.read(|c| {
+            let mut stmt = c
+                .prepare_cached("SELECT state, count(*) FROM connpay_sessions GROUP BY state")
+                .map_err(backend)?;
+            let rows = stmt
+                .query_map([], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?))
+                })
+                .map_err(backend)?;
+            let mut out = Vec::new();
+            for row in rows {
+                let (state, n) = row.map_err(backend)?;
+                out.push((state_of(&state)?, n as u64));
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    pub async fn expire(
+        &self,
+        cutoff: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<String>, StoreError> {
+        self.write(move |c| {
+            let mut stmt = c.prepare_cached(EXPIRE).map_err(backend)?;
+            let rows = stmt
+                .query_map(params![to_millis(now), to_millis(cutoff)], |row| row.get(0))
+                .map_err(backend)?;
+            rows.collect::<Result<Vec<String>, _>>().map_err(backend)
         })
         .await
     }
@@ -317,7 +591,8 @@ impl SqliteStore {
         self.write(move |c| {
             let changed = c
                 .prepare_cached(
-                    "UPDATE connpay_sessions SET token = ?1, consumed_at = ?2
+                    "UPDATE connpay_sessions SET token = ?1, consumed_at = ?2,
+                       state = CASE WHEN state = 'initiated' THEN 'checked' ELSE state END
                      WHERE invoice_id = ?3 AND token IS NULL",
                 )
                 .and_then(|mut s| s.execute(params![token, to_millis(now), id]))
@@ -350,22 +625,36 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn sweep(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    pub async fn sweep(
+        &self,
+        now: DateTime<Utc>,
+        kept_since: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
         self.write(move |c| {
             let now = to_millis(now);
-            let a = c
-                .execute(
+            let kept_since = to_millis(kept_since);
+            let mut n = 0;
+            for (sql, at) in [
+                (
                     "DELETE FROM connpay_access_tokens WHERE expires_at <= ?1",
-                    params![now],
-                )
-                .map_err(backend)?;
-            let b = c
-                .execute(
-                    "DELETE FROM connpay_sessions WHERE expires_at <= ?1",
-                    params![now],
-                )
-                .map_err(backend)?;
-            Ok((a + b) as u64)
+                    now,
+                ),
+                (
+                    "DELETE FROM connpay_sessions WHERE token IS NULL AND expires_at <= ?1",
+                    now,
+                ),
+                (
+                    "DELETE FROM connpay_sessions WHERE token IS NOT NULL AND consumed_at <= ?1",
+                    kept_since,
+                ),
+                (
+                    "DELETE FROM connpay_callbacks WHERE received_at <= ?1",
+                    kept_since,
+                ),
+            ] {
+                n += c.execute(sql, params![at]).map_err(backend)?;
+            }
+            Ok(n as u64)
         })
         .await
     }
