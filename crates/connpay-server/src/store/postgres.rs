@@ -42,8 +42,15 @@ CREATE TABLE IF NOT EXISTS connpay_sessions (
     token TEXT,
     consumed_at BIGINT
 );
+DO $$ BEGIN
+    IF NOT EXISTS (SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema()
+                   AND table_name = 'connpay_sessions' AND column_name = 'state') THEN
+        ALTER TABLE connpay_sessions ADD COLUMN state TEXT NOT NULL DEFAULT 'initiated';
+        -- Sessions an older version checked are checked.
+        UPDATE connpay_sessions SET state = 'checked' WHERE token IS NOT NULL;
+    END IF;
+END $$;
 ALTER TABLE connpay_sessions
-    ADD COLUMN IF NOT EXISTS state TEXT NOT NULL DEFAULT 'initiated',
     ADD COLUMN IF NOT EXISTS mapped_at BIGINT,
     ADD COLUMN IF NOT EXISTS server_card_id TEXT,
     ADD COLUMN IF NOT EXISTS unique_reference_card_id BIGINT,

@@ -79,6 +79,12 @@ fn add_columns(conn: &Connection) -> rusqlite::Result<()> {
             conn.execute_batch(&format!(
                 "ALTER TABLE connpay_sessions ADD COLUMN {column} {kind}"
             ))?;
+            if *column == "state" {
+                // Sessions an older version checked are checked.
+                conn.execute_batch(
+                    "UPDATE connpay_sessions SET state = 'checked' WHERE token IS NOT NULL",
+                )?;
+            }
         }
     }
     Ok(())
