@@ -80,8 +80,8 @@ struct Args {
     /// CA certificates (PEM) that vouch for the PostgreSQL server, instead of the Mozilla roots.
     #[arg(long, env = "CONNPAY_DB_CA_FILE")]
     db_ca_file: Option<PathBuf>,
-    /// Only these networks may call check (ConnPay's addresses): CIDR[,CIDR...]. Without it
-    /// check is open to every address.
+    /// Only these networks may call check and the card-mapping notification (ConnPay's
+    /// addresses): CIDR[,CIDR...]. Without it both are open to every address.
     #[arg(long, env = "CONNPAY_CHECK_ALLOW", value_parser = address_list)]
     check_allow: Option<AddressList>,
     /// Seconds a verification session stays valid after initiate.

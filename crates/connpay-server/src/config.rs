@@ -94,7 +94,8 @@ pub struct Config {
     /// Open connections per client host at most; more are closed at once. Trusted proxies
     /// are not held to it.
     pub max_connections_per_address: usize,
-    /// Who may call check (ConnPay's addresses); `None` lets every address call it.
+    /// Who may call check and the notification (ConnPay's addresses); `None` lets every
+    /// address call them.
     pub check_allow: Option<AddressList>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trust_proxy: AddressList,

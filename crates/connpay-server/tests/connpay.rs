@@ -684,6 +684,16 @@ fn man_prints_the_manual_page_without_any_secret() {
     let page = String::from_utf8(out.stdout).unwrap();
     assert!(page.contains(".TH connpay-server 1"));
     assert!(page.contains("listen") && page.contains("CONNPAY_CONTROL_KEY"));
+    // The endpoints after check and the admin commands are listed.
+    for text in [
+        "/verification/notification",
+        "/verification/callback",
+        "callback\\-path",
+        "verification show",
+        "verification list",
+    ] {
+        assert!(page.contains(text), "{text} missing from the page");
+    }
     assert!(
         !page.contains("\\-\\-man"),
         "the packaging flag stays out of the page"
