@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use connpay_server::ControlKey;
-use connpay_server::model::{NotificationRequest, parse_callback_query, parse_json};
+use connpay_server::{NotificationRequest, parse_callback_query, parse_json};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(n) = parse_json::<NotificationRequest>(data).and_then(|r| r.validate()) {

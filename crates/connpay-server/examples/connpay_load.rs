@@ -8,6 +8,8 @@
 //!
 //! Loopback only. Rate limits are switched off in the server it starts (one client address
 //! would otherwise be throttled, as it should be in production).
+// A console program: its report on stdout and its failures on stderr are its whole output.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

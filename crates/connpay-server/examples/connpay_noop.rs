@@ -47,7 +47,7 @@ async fn main() -> std::io::Result<()> {
         }
     }
     let listener = tokio::net::TcpListener::bind(&listen).await?;
-    println!("listening on {}", listener.local_addr()?);
+    server_base::console::line(&format!("listening on {}", listener.local_addr()?));
     let app = Router::new()
         .route("/auth/access-token", post(access_token))
         .route("/verification/initiate-verification", post(initiate))

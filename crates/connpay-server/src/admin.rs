@@ -11,7 +11,7 @@ fn time(t: DateTime<Utc>) -> String {
 }
 
 /// The lines `verification show` prints: the current state, then each step with its time.
-pub fn show_lines(s: &SessionRecord, callbacks: &[CallbackRecord]) -> Vec<String> {
+pub(crate) fn show_lines(s: &SessionRecord, callbacks: &[CallbackRecord]) -> Vec<String> {
     let mut steps: Vec<(DateTime<Utc>, String)> = vec![(s.created_at, "initiated".to_owned())];
     if let Some(t) = s.consumed_at {
         steps.push((t, "checked".to_owned()));
@@ -54,7 +54,7 @@ pub fn show_lines(s: &SessionRecord, callbacks: &[CallbackRecord]) -> Vec<String
 }
 
 /// One line of `verification list`.
-pub fn list_line(s: &SessionRecord) -> String {
+pub(crate) fn list_line(s: &SessionRecord) -> String {
     let last = [s.consumed_at, s.mapped_at, s.final_at]
         .into_iter()
         .flatten()
@@ -71,14 +71,14 @@ pub fn list_line(s: &SessionRecord) -> String {
 
 /// Why `verification show` printed nothing.
 #[derive(Debug, thiserror::Error)]
-pub enum AdminError {
+pub(crate) enum AdminError {
     #[error("No verification with invoice id {0} is held in this store")]
     Unknown(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
 
-pub async fn show(store: &Store, invoice_id: &str) -> Result<Vec<String>, AdminError> {
+pub(crate) async fn show(store: &Store, invoice_id: &str) -> Result<Vec<String>, AdminError> {
     let session = store
         .session(invoice_id)
         .await?
@@ -88,7 +88,7 @@ pub async fn show(store: &Store, invoice_id: &str) -> Result<Vec<String>, AdminE
 }
 
 /// The filter for `--state` and `--day` (a UTC day, as every time in the store is UTC).
-pub fn filter(state: Option<State>, day: Option<NaiveDate>) -> ListFilter {
+pub(crate) fn filter(state: Option<State>, day: Option<NaiveDate>) -> ListFilter {
     let from = day.map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc());
     ListFilter {
         state,
@@ -97,12 +97,12 @@ pub fn filter(state: Option<State>, day: Option<NaiveDate>) -> ListFilter {
     }
 }
 
-pub async fn list(store: &Store, filter: &ListFilter) -> Result<Vec<String>, AdminError> {
+pub(crate) async fn list(store: &Store, filter: &ListFilter) -> Result<Vec<String>, AdminError> {
     Ok(store.list(filter).await?.iter().map(list_line).collect())
 }
 
 /// `--state`'s parser.
-pub fn parse_state(text: &str) -> Result<State, String> {
+pub(crate) fn parse_state(text: &str) -> Result<State, String> {
     State::parse(text).ok_or_else(|| {
         let names: Vec<&str> = State::ALL.iter().map(|s| s.as_str()).collect();
         format!("one of {}", names.join(", "))
@@ -110,6 +110,6 @@ pub fn parse_state(text: &str) -> Result<State, String> {
 }
 
 /// `--day`'s parser: `YYYY-MM-DD`.
-pub fn parse_day(text: &str) -> Result<NaiveDate, String> {
+pub(crate) fn parse_day(text: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| "a day written YYYY-MM-DD".to_owned())
 }

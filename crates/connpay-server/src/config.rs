@@ -11,11 +11,11 @@ use super::signature::{CallbackKey, ControlKey};
 use super::tls::Tls;
 
 /// Where the merchant callback is served unless told otherwise.
-pub const DEFAULT_CALLBACK_PATH: &str = "/verification/callback";
+pub(crate) const DEFAULT_CALLBACK_PATH: &str = "/verification/callback";
 
 /// Checks a callback path: `/` and then letters, digits, `-`, `_`, `.` and single `/`, and none
 /// of the paths the server answers otherwise.
-pub fn callback_path(path: &str) -> Result<String, String> {
+pub(crate) fn callback_path(path: &str) -> Result<String, String> {
     let plain = path.len() <= 128
         && path.starts_with('/')
         && path.len() > 1

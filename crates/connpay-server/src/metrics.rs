@@ -16,13 +16,13 @@ use server_base::ConnectionMetrics;
 use crate::store::State;
 
 /// What the store holds when scraped: (access tokens, sessions), and verifications by state.
-pub type StoreCounts = ((u64, u64), Vec<(State, u64)>);
+pub(crate) type StoreCounts = ((u64, u64), Vec<(State, u64)>);
 
-pub use server_base::metrics::{CONTENT_TYPE, Refusal};
+pub(crate) use server_base::metrics::CONTENT_TYPE;
 
 /// What a request was for; a fixed set, so a stranger's paths cannot grow the series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Route {
+pub(crate) enum Route {
     AccessToken,
     Initiate,
     Check,
@@ -35,7 +35,7 @@ pub enum Route {
 
 impl Route {
     /// The route of `path`, with the merchant callback served at `callback_path`.
-    pub fn of(path: &str, callback_path: &str) -> Route {
+    pub(crate) fn of(path: &str, callback_path: &str) -> Route {
         match path {
             "/auth/access-token" => Route::AccessToken,
             "/verification/initiate-verification" => Route::Initiate,
@@ -86,7 +86,7 @@ fn latency_histogram() -> Histogram {
     Histogram::new(exponential_buckets(0.000_25, 2.0, 14))
 }
 
-pub struct Metrics {
+pub(crate) struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
@@ -105,7 +105,7 @@ impl Default for Metrics {
 }
 
 impl Metrics {
-    pub fn new() -> Metrics {
+    pub(crate) fn new() -> Metrics {
         let mut registry = Registry::with_prefix("connpay");
         let requests = Family::<RequestLabels, Counter>::default();
         let latency = Family::<RouteLabels, Histogram, fn() -> Histogram>::new_with_constructor(
@@ -159,7 +159,7 @@ impl Metrics {
         }
     }
 
-    pub fn request(&self, route: Route, status: u16, took: Duration) {
+    pub(crate) fn request(&self, route: Route, status: u16, took: Duration) {
         let route = route.label();
         self.requests
             .get_or_create(&RequestLabels { route, status })
@@ -169,26 +169,14 @@ impl Metrics {
             .observe(took.as_secs_f64());
     }
 
-    pub fn connection_opened(&self) {
-        self.connections.connection_opened();
-    }
-
-    pub fn connection_closed(&self) {
-        self.connections.connection_closed();
-    }
-
-    pub fn refused(&self, why: Refusal) {
-        self.connections.refused(why);
-    }
-
-    pub fn store_error(&self) {
+    pub(crate) fn store_error(&self) {
         self.store_errors.inc();
     }
 
     /// The text for a scrape, with the store's counts as of now (`None` when it did not
     /// answer): access tokens and sessions, and verifications by state (every state is written,
     /// 0 when none is held).
-    pub fn render(&self, counts: Option<StoreCounts>) -> String {
+    pub(crate) fn render(&self, counts: Option<StoreCounts>) -> String {
         if let Some(((tokens, sessions), states)) = counts {
             self.access_tokens
                 .set(i64::try_from(tokens).unwrap_or(i64::MAX));
@@ -213,6 +201,7 @@ impl Metrics {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use server_base::metrics::Refusal;
 
     #[test]
     fn routes_are_a_fixed_set() {
@@ -240,8 +229,8 @@ mod tests {
     fn text_has_types_and_values() {
         let m = Metrics::new();
         m.request(Route::Check, 200, Duration::from_millis(2));
-        m.refused(Refusal::PerAddress);
-        m.connection_opened();
+        m.connections.refused(Refusal::PerAddress);
+        m.connections.connection_opened();
         let text = m.render(Some(((3, 5), vec![(State::Approved, 2)])));
         for line in [
             "# TYPE connpay_http_requests_total counter",

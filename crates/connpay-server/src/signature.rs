@@ -154,7 +154,7 @@ impl fmt::Debug for ControlKey {
 
 /// Compares two byte strings in time that depends only on their lengths, never on where they
 /// first differ.
-pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.ct_eq(b).into()
 }
 

@@ -8,7 +8,7 @@ mod common;
 use std::sync::Arc;
 
 use clock::Clock;
-use connpay_server::store::State;
+use connpay_server::State;
 use serde_json::{Value, json};
 
 use common::*;
@@ -35,7 +35,7 @@ on_both_stores!(
     expiry_and_retention,
 );
 
-async fn state_of(s: &Server, invoice: &str) -> connpay_server::store::SessionRecord {
+async fn state_of(s: &Server, invoice: &str) -> connpay_server::SessionRecord {
     s.store
         .session(invoice)
         .await

@@ -193,11 +193,11 @@ async fn a_store_from_before_the_states() {
     )
     .unwrap();
     drop(conn);
-    let store = connpay_server::store::Store::open(path.to_str().unwrap())
+    let store = connpay_server::Store::open(path.to_str().unwrap())
         .await
         .unwrap();
     let old = store.session("INVOLD").await.unwrap().unwrap();
-    assert_eq!(old.state, connpay_server::store::State::Checked);
+    assert_eq!(old.state, connpay_server::State::Checked);
     assert_eq!(old.token.as_deref(), Some("old-connpay-token"));
     assert_eq!(
         store
@@ -209,7 +209,7 @@ async fn a_store_from_before_the_states() {
     );
     // Opening again finds the columns there.
     drop(store);
-    connpay_server::store::Store::open(path.to_str().unwrap())
+    connpay_server::Store::open(path.to_str().unwrap())
         .await
         .unwrap();
 }

@@ -89,7 +89,7 @@ impl NotificationRequest {
 
 /// The reply: `checkSignature` is over `nonce + endpointId + invoiceId`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct NotificationResponse {
+pub(crate) struct NotificationResponse {
     #[serde(rename = "invoiceId")]
     pub invoice_id: String,
     pub session: CheckSessionOut,

@@ -16,8 +16,8 @@ mod sqlite;
 use chrono::{DateTime, TimeZone, Utc};
 use sha2::{Digest, Sha256};
 
-pub use postgres::PgStore;
-pub use sqlite::SqliteStore;
+pub(crate) use postgres::PgStore;
+pub(crate) use sqlite::SqliteStore;
 
 /// A failure of the store. Logged for the operator; a client only ever sees SERVER_FAILED.
 #[derive(Debug, thiserror::Error)]
@@ -33,7 +33,7 @@ pub enum StoreError {
 }
 
 /// The digest under which an access token is stored and looked up.
-pub fn token_hash(token: &str) -> Vec<u8> {
+pub(crate) fn token_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
@@ -171,7 +171,7 @@ pub struct ListFilter {
 }
 
 /// Most rows `verification list` prints.
-pub const LIST_LIMIT: i64 = 10_000;
+pub(crate) const LIST_LIMIT: i64 = 10_000;
 
 /// One verification: what initiate issued, what the first successful check recorded, and its
 /// life after that.
@@ -340,7 +340,7 @@ impl Store {
 
     pub async fn token(&self, hash: &[u8]) -> Result<Option<TokenRecord>, StoreError> {
         match self {
-            Store::Sqlite(s) => s.token(hash).await,
+            Store::Sqlite(s) => s.token(hash),
             Store::Postgres(s) => s.token(hash).await,
         }
     }
@@ -355,7 +355,7 @@ impl Store {
 
     pub async fn session(&self, invoice_id: &str) -> Result<Option<SessionRecord>, StoreError> {
         match self {
-            Store::Sqlite(s) => s.session(invoice_id).await,
+            Store::Sqlite(s) => s.session(invoice_id),
             Store::Postgres(s) => s.session(invoice_id).await,
         }
     }
@@ -378,7 +378,7 @@ impl Store {
     /// unique, but a caller holding an app's nonce could check with a copy of one).
     pub async fn sessions_by_token(&self, token: &str) -> Result<Vec<SessionRecord>, StoreError> {
         match self {
-            Store::Sqlite(s) => s.sessions_by_token(token).await,
+            Store::Sqlite(s) => s.sessions_by_token(token),
             Store::Postgres(s) => s.sessions_by_token(token).await,
         }
     }
@@ -412,7 +412,7 @@ impl Store {
     /// The callbacks received for an invoice, oldest first.
     pub async fn callbacks(&self, invoice_id: &str) -> Result<Vec<CallbackRecord>, StoreError> {
         match self {
-            Store::Sqlite(s) => s.callbacks(invoice_id).await,
+            Store::Sqlite(s) => s.callbacks(invoice_id),
             Store::Postgres(s) => s.callbacks(invoice_id).await,
         }
     }
@@ -420,7 +420,7 @@ impl Store {
     /// The verifications `filter` selects, oldest first, at most `LIST_LIMIT`.
     pub async fn list(&self, filter: &ListFilter) -> Result<Vec<SessionRecord>, StoreError> {
         match self {
-            Store::Sqlite(s) => s.list(filter).await,
+            Store::Sqlite(s) => s.list(filter),
             Store::Postgres(s) => s.list(filter).await,
         }
     }
@@ -428,7 +428,7 @@ impl Store {
     /// How many verifications are in each state (for `/metrics`); states with none are absent.
     pub async fn state_counts(&self) -> Result<Vec<(State, u64)>, StoreError> {
         match self {
-            Store::Sqlite(s) => s.state_counts().await,
+            Store::Sqlite(s) => s.state_counts(),
             Store::Postgres(s) => s.state_counts().await,
         }
     }
@@ -457,7 +457,7 @@ impl Store {
     /// How many access tokens and sessions are stored (for operators and tests).
     pub async fn counts(&self) -> Result<(u64, u64), StoreError> {
         match self {
-            Store::Sqlite(s) => s.counts().await,
+            Store::Sqlite(s) => s.counts(),
             Store::Postgres(s) => s.counts().await,
         }
     }

@@ -17,7 +17,7 @@ use super::{
 };
 
 /// Connections per instance unless told otherwise.
-pub const DEFAULT_POOL: usize = 8;
+pub(super) const DEFAULT_POOL: usize = 8;
 
 // Taken under an advisory lock so that instances starting together do not race on the DDL.
 const SCHEMA: &str = "

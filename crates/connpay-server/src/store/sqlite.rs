@@ -274,8 +274,7 @@ impl SqliteStore {
 
     /// Whether both the readers and the writer thread answer.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.read(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(backend))
-            .await?;
+        self.read(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(backend))?;
         self.write(|_| Ok(())).await
     }
 
@@ -302,8 +301,9 @@ impl SqliteStore {
             .map_err(|_| StoreError::Backend("the writer thread has stopped".into()))?
     }
 
-    /// Runs a read on a free reader connection, on this thread.
-    async fn read<T>(
+    /// Runs a read on a free reader connection, on this thread: a primary-key read from WAL is
+    /// a few microseconds, less than a hop to another thread would cost.
+    fn read<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
@@ -336,7 +336,7 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn token(&self, hash: &[u8]) -> Result<Option<TokenRecord>, StoreError> {
+    pub fn token(&self, hash: &[u8]) -> Result<Option<TokenRecord>, StoreError> {
         let hash = hash.to_vec();
         self.read(move |c| {
             c.prepare_cached(
@@ -354,7 +354,6 @@ impl SqliteStore {
             })
             .map_err(backend)
         })
-        .await
     }
 
     pub async fn put_session(&self, r: &SessionRecord) -> Result<(), StoreError> {
@@ -394,24 +393,22 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn session(&self, invoice_id: &str) -> Result<Option<SessionRecord>, StoreError> {
+    pub fn session(&self, invoice_id: &str) -> Result<Option<SessionRecord>, StoreError> {
         let id = invoice_id.to_owned();
         self.read(move |c| {
             let sql =
                 format!("SELECT {SESSION_COLUMNS} FROM connpay_sessions WHERE invoice_id = ?1");
             Ok(sessions(c, &sql, params![id])?.pop())
         })
-        .await
     }
 
-    pub async fn sessions_by_token(&self, token: &str) -> Result<Vec<SessionRecord>, StoreError> {
+    pub fn sessions_by_token(&self, token: &str) -> Result<Vec<SessionRecord>, StoreError> {
         let token = token.to_owned();
         self.read(move |c| {
             let sql =
                 format!("SELECT {SESSION_COLUMNS} FROM connpay_sessions WHERE token = ?1 LIMIT 4");
             sessions(c, &sql, params![token])
         })
-        .await
     }
 
     pub async fn map_card(
@@ -509,7 +506,7 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn callbacks(&self, invoice_id: &str) -> Result<Vec<CallbackRecord>, StoreError> {
+    pub fn callbacks(&self, invoice_id: &str) -> Result<Vec<CallbackRecord>, StoreError> {
         let id = invoice_id.to_owned();
         self.read(move |c| {
             let mut stmt = c
@@ -531,10 +528,9 @@ impl SqliteStore {
                 .map_err(backend)?;
             rows.collect::<Result<Vec<_>, _>>().map_err(backend)
         })
-        .await
     }
 
-    pub async fn list(&self, filter: &ListFilter) -> Result<Vec<SessionRecord>, StoreError> {
+    pub fn list(&self, filter: &ListFilter) -> Result<Vec<SessionRecord>, StoreError> {
         let state = filter.state.map(State::as_str);
         let from = filter.from.map_or(i64::MIN, to_millis);
         let to = filter.to.map_or(i64::MAX, to_millis);
@@ -546,10 +542,9 @@ impl SqliteStore {
             );
             sessions(c, &sql, params![state, from, to, LIST_LIMIT])
         })
-        .await
     }
 
-    pub async fn state_counts(&self) -> Result<Vec<(State, u64)>, StoreError> {
+    pub fn state_counts(&self) -> Result<Vec<(State, u64)>, StoreError> {
         self.read(|c| {
             let mut stmt = c
                 .prepare_cached("SELECT state, count(*) FROM connpay_sessions GROUP BY state")
@@ -566,7 +561,6 @@ impl SqliteStore {
             }
             Ok(out)
         })
-        .await
     }
 
     pub async fn expire(
@@ -618,7 +612,7 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn counts(&self) -> Result<(u64, u64), StoreError> {
+    pub fn counts(&self) -> Result<(u64, u64), StoreError> {
         self.read(|c| {
             c.query_row(
                 "SELECT (SELECT count(*) FROM connpay_access_tokens),
@@ -628,7 +622,6 @@ impl SqliteStore {
             )
             .map_err(backend)
         })
-        .await
     }
 
     pub async fn sweep(
