@@ -349,6 +349,16 @@ fn display_db(db: &str) -> String {
     }
 }
 
+/// A refusal to start: the exit code and what goes on stderr.
+struct Refusal(u8, String);
+
+impl Refusal {
+    /// Exit code 2: the settings are wrong.
+    fn settings(e: impl std::fmt::Display) -> Refusal {
+        Refusal(2, e.to_string())
+    }
+}
+
 pub fn main() -> ExitCode {
     let args = match Args::from_arg_matches(&command().get_matches()) {
         Ok(a) => a,
@@ -361,23 +371,32 @@ pub fn main() -> ExitCode {
         return verification(command);
     }
     server_base::logging::init(args.server.log_format, ENV_PREFIX);
-
-    let (endpoint_id, control_key) = match secrets_from_env() {
-        Ok(v) => v,
-        Err(e) => {
-            console::error(PROGRAM, &format!("{e:#}"));
-            return ExitCode::from(2);
-        }
-    };
-    let mut config = Config::new(endpoint_id, control_key);
-    match callback_key_from_env() {
-        Ok(Some(key)) => config.callback_key = key,
-        Ok(None) => {}
-        Err(e) => {
-            console::error(PROGRAM, &format!("{e:#}"));
-            return ExitCode::from(2);
+    match serve(args) {
+        Ok(code) => code,
+        Err(Refusal(code, text)) => {
+            console::error(PROGRAM, &text);
+            ExitCode::from(code)
         }
     }
+}
+
+/// The configuration from the flags and the environment: the identity and keys, then the
+/// limits of this server, then what every server shares.
+fn config(args: &Args) -> Result<Config, Refusal> {
+    let (endpoint_id, control_key) =
+        secrets_from_env().map_err(|e| Refusal(2, format!("{e:#}")))?;
+    let mut config = Config::new(endpoint_id, control_key);
+    if let Some(key) = callback_key_from_env().map_err(|e| Refusal(2, format!("{e:#}")))? {
+        config.callback_key = key;
+    }
+    own_settings(args, &mut config);
+    shared_settings(&args.server, &mut config)?;
+    config.check_allow = args.check_allow.clone();
+    Ok(config)
+}
+
+/// What is connpay's own: the verification's life, the deadlines and the rate limits.
+fn own_settings(args: &Args, config: &mut Config) {
     config.callback_path = args.callback_path.clone();
     config.final_within = chrono::Duration::seconds(args.final_within_secs.into());
     config.retention = chrono::Duration::days(args.retention_days.into());
@@ -388,7 +407,11 @@ pub fn main() -> ExitCode {
     config.rate_per_address = (args.rate_per_address, args.burst_per_address);
     config.rate_per_token = (args.rate_per_token, args.burst_per_token);
     config.sweep_every = Duration::from_secs(args.sweep_secs);
-    let server = &args.server;
+}
+
+/// What every server shares (crates/server-base's `ServerArgs`): connection limits, the
+/// operations guard and its token, TLS.
+fn shared_settings(server: &ServerArgs, config: &mut Config) -> Result<(), Refusal> {
     let limits = server.limits(config.deadline + Duration::from_secs(1));
     config.idle_timeout = limits.idle;
     config.max_connections = limits.max_connections;
@@ -396,97 +419,72 @@ pub fn main() -> ExitCode {
     config.header_read_timeout = limits.header_read;
     config.body_read_timeout = limits.body_read;
     config.drain_timeout = Some(limits.drain);
-    config.check_allow = args.check_allow.clone();
     config.trust_proxy = server.trust_proxy.clone().unwrap_or_default();
     config.ops_allow = server.ops_allow.clone();
-    match Source::env("the ops token", "CONNPAY_OPS_TOKEN")
+    config.ops_token = Source::env("the ops token", "CONNPAY_OPS_TOKEN")
         .or_file_flag("--ops-token-file", server.ops_token_file.clone())
         .read()
-    {
-        Ok(token) => config.ops_token = token,
-        Err(e) => {
-            console::error(PROGRAM, &e.to_string());
-            return ExitCode::from(2);
-        }
-    }
-    match server.tls() {
-        Ok(tls) => config.tls = tls,
-        Err(e) => {
-            console::error(PROGRAM, &e.to_string());
-            return ExitCode::from(2);
-        }
-    }
-    let db = match db_url(args.db.clone()) {
-        Ok(db) => db,
-        Err(e) => {
-            console::error(PROGRAM, &format!("{e:#}"));
-            return ExitCode::from(2);
-        }
-    };
+        .map_err(Refusal::settings)?;
+    config.tls = server.tls().map_err(Refusal::settings)?;
+    Ok(())
+}
+
+/// Reads the settings, opens the store, listens, and serves until SIGTERM.
+fn serve(args: Args) -> Result<ExitCode, Refusal> {
+    let config = config(&args)?;
+    let db = db_url(args.db.clone()).map_err(|e| Refusal(2, format!("{e:#}")))?;
     let store_options = StoreOptions {
         pg_connections: args.db_connections as usize,
         pg_ca_file: args.db_ca_file.clone(),
     };
     match &config.check_allow {
-        Some(list) => tracing::info!("check is accepted only from {list}"),
+        Some(list) => tracing::info!("check and the notification are accepted only from {list}"),
         None => tracing::warn!(
-            "check is accepted from every address; set --check-allow to ConnPay's addresses"
+            "check and the notification are accepted from every address; set --check-allow to \
+             ConnPay's addresses"
         ),
     }
-
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
-        Err(e) => {
-            console::error(PROGRAM, &format!("cannot start the async runtime: {e}"));
-            return ExitCode::from(5);
-        }
-    };
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Refusal(5, format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async move {
-        let store = match Store::open_with(&db, &store_options).await {
-            Ok(s) => s,
-            Err(e) => {
-                console::error(PROGRAM, &e.to_string());
-                return ExitCode::from(2);
-            }
-        };
-        let listener = match tokio::net::TcpListener::bind(args.listen).await {
-            Ok(l) => l,
-            Err(e) => {
-                console::error(
-                    PROGRAM,
-                    &format!(
-                        "cannot listen on {}: {e}; choose another --listen address",
-                        args.listen
-                    ),
-                );
-                return ExitCode::from(2);
-            }
-        };
-        let local = listener
-            .local_addr()
-            .map(|a| a.to_string())
-            .unwrap_or_default();
-        // One line on stdout, so scripts and tests that bind port 0 learn the port.
-        console::line(&format!("listening on {local}"));
-        let scheme = if config.tls.is_some() {
-            "https"
-        } else {
-            "http"
-        };
-        tracing::info!(
-            "connpay-server listening on {scheme}://{local}, store {} ({})",
-            store.kind(),
-            display_db(&db)
-        );
+        let store = Store::open_with(&db, &store_options)
+            .await
+            .map_err(Refusal::settings)?;
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .map_err(|e| {
+                Refusal::settings(format!(
+                    "cannot listen on {}: {e}; choose another --listen address",
+                    args.listen
+                ))
+            })?;
+        announce(&listener, &config, &store, &db);
         server_base::signals::reload_on_hangup(config.tls.clone());
-        match super::run(listener, store, config, server_base::signals::shutdown()).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                console::error(PROGRAM, &format!("the server stopped: {e}"));
-                ExitCode::from(5)
-            }
-        }
+        super::run(listener, store, config, server_base::signals::shutdown())
+            .await
+            .map_err(|e| Refusal(5, format!("the server stopped: {e}")))?;
+        Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The one line on stdout (scripts and tests that bind port 0 learn the port from it), and the
+/// log line with the scheme and the store.
+fn announce(listener: &tokio::net::TcpListener, config: &Config, store: &Store, db: &str) {
+    let local = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    console::line(&format!("listening on {local}"));
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    tracing::info!(
+        "connpay-server listening on {scheme}://{local}, store {} ({})",
+        store.kind(),
+        display_db(db)
+    );
 }
 
 /// The manual page, from the same definitions as `--help`.
