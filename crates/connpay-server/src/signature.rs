@@ -28,7 +28,7 @@ pub enum ControlKeyError {
 /// and the text itself, which the merchant callback's `control` is computed with by default.
 /// Zeroized on drop; `Debug` shows only the length.
 #[derive(Clone)]
-pub struct ControlKey(Zeroizing<Vec<u8>>, CallbackKey);
+pub struct ControlKey(Zeroizing<Vec<u8>>, CallbackKey, HmacSha1);
 
 impl ControlKey {
     /// Parses the key as ConnPay issues it (UUID-shaped; dashes and surrounding whitespace
@@ -41,7 +41,10 @@ impl ControlKey {
         if bytes.len() < 16 {
             return Err(ControlKeyError::TooShort);
         }
-        Ok(ControlKey(bytes, CallbackKey::new(text)))
+        // Keyed once: each signature then starts from a copy of the keyed state instead of
+        // hashing the key's pads again (BENCHMARKS.md, connpay-server).
+        let mac = keyed(&bytes);
+        Ok(ControlKey(bytes, CallbackKey::new(text), mac))
     }
 
     /// The key as the merchant callback uses it: the issued text, dashes included.
@@ -49,16 +52,8 @@ impl ControlKey {
         self.1.clone()
     }
 
-    fn mac(&self) -> HmacSha1 {
-        // HMAC accepts keys of any length, so this cannot fail.
-        match HmacSha1::new_from_slice(&self.0) {
-            Ok(mac) => mac,
-            Err(_) => unreachable!("HMAC takes keys of any length"),
-        }
-    }
-
     fn sign(&self, parts: &[&str]) -> String {
-        let mut mac = self.mac();
+        let mut mac = self.2.clone();
         for part in parts {
             mac.update(part.as_bytes());
         }
@@ -105,6 +100,14 @@ impl ControlKey {
         invoice_id: &str,
     ) -> String {
         self.sign(&[serial_number, nonce, endpoint_id, invoice_id])
+    }
+}
+
+fn keyed(key: &[u8]) -> HmacSha1 {
+    // HMAC accepts keys of any length, so this cannot fail.
+    match HmacSha1::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(_) => unreachable!("HMAC takes keys of any length"),
     }
 }
 

@@ -9,17 +9,13 @@ use crate::error::ReplyError;
 
 /// Parses a JSON body into `T`, telling malformed JSON from a wrong shape.
 ///
-/// The body is read as JSON values first, and refused when it holds what serde's derived
-/// structs would accept but the specification does not: one of the specification's objects
-/// written as an array of its fields in order, or a NUL character in one of its texts
-/// (PostgreSQL cannot store one). Fields the specification does not know are ignored, as serde
-/// ignores them.
+/// The body is read once into JSON values, refusing an object that names a key twice, and then
+/// refused when it holds what serde's derived structs would accept but the specification does
+/// not: one of the specification's objects written as an array of its fields in order, or a
+/// NUL character in one of its texts (PostgreSQL cannot store one). Fields the specification
+/// does not know are ignored, as serde ignores them.
 pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ReplyError> {
-    unique_keys(body)?;
-    let value: Value = serde_json::from_slice(body).map_err(|e| match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => ReplyError::MalformedJson,
-        Category::Data => ReplyError::WrongShape,
-    })?;
+    let value = unique_value(body)?;
     if value.is_array() {
         return Err(ReplyError::WrongShape);
     }
@@ -27,74 +23,86 @@ pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ReplyError> {
     T::deserialize(&value).map_err(|_| ReplyError::WrongShape)
 }
 
-/// Refuses a body in which an object, at any depth, names a key twice: `serde_json::Value`
-/// keeps the last one, so `serialNumber` A then B would bind a token to B while a proxy or a
-/// log reading the first one sees A. Syntax errors are left to the parse that follows.
-fn unique_keys(body: &[u8]) -> Result<(), ReplyError> {
-    use serde::de::{Deserialize, Deserializer, Error, MapAccess, SeqAccess, Visitor};
-    use std::collections::HashSet;
+/// The marker in the error, to tell a duplicate from other errors.
+const DUPLICATE: &str = "duplicate key";
 
-    /// Any JSON value, read only to see its keys.
-    struct Unique;
-    /// The marker in the error, to tell a duplicate from other errors.
-    const DUPLICATE: &str = "duplicate key";
-
-    impl<'de> Deserialize<'de> for Unique {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Unique, D::Error> {
-            d.deserialize_any(UniqueVisitor)
-        }
-    }
-
-    struct UniqueVisitor;
-
-    impl<'de> Visitor<'de> for UniqueVisitor {
-        type Value = Unique;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("any JSON value")
-        }
-
-        fn visit_bool<E>(self, _: bool) -> Result<Unique, E> {
-            Ok(Unique)
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<Unique, E> {
-            Ok(Unique)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<Unique, E> {
-            Ok(Unique)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<Unique, E> {
-            Ok(Unique)
-        }
-        fn visit_str<E>(self, _: &str) -> Result<Unique, E> {
-            Ok(Unique)
-        }
-        fn visit_unit<E>(self) -> Result<Unique, E> {
-            Ok(Unique)
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Unique, A::Error> {
-            while seq.next_element::<Unique>()?.is_some() {}
-            Ok(Unique)
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Unique, A::Error> {
-            let mut seen = HashSet::new();
-            while let Some(key) = map.next_key::<String>()? {
-                if !seen.insert(key) {
-                    return Err(A::Error::custom(DUPLICATE));
-                }
-                map.next_value::<Unique>()?;
-            }
-            Ok(Unique)
-        }
-    }
-
-    match serde_json::from_slice::<Unique>(body) {
+/// The body as JSON values, refused when an object, at any depth, names a key twice:
+/// `serde_json::Value` would keep the last one, so `serialNumber` A then B would bind a token
+/// to B while a proxy or a log reading the first one sees A. One pass: the duplicate check is
+/// made while the values are built.
+fn unique_value(body: &[u8]) -> Result<Value, ReplyError> {
+    match serde_json::from_slice::<UniqueValue>(body) {
+        Ok(UniqueValue(v)) => Ok(v),
         Err(e) if e.is_data() && e.to_string().starts_with(DUPLICATE) => {
             Err(ReplyError::DuplicateKey)
         }
-        _ => Ok(()),
+        Err(e) => Err(match e.classify() {
+            Category::Syntax | Category::Eof | Category::Io => ReplyError::MalformedJson,
+            Category::Data => ReplyError::WrongShape,
+        }),
+    }
+}
+
+/// A JSON value whose objects name each key once.
+struct UniqueValue(Value);
+
+impl<'de> serde::Deserialize<'de> for UniqueValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<UniqueValue, D::Error> {
+        d.deserialize_any(UniqueVisitor).map(UniqueValue)
+    }
+}
+
+struct UniqueVisitor;
+
+impl<'de> serde::de::Visitor<'de> for UniqueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        // JSON has no NaN or infinity, so the number always exists.
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(UniqueValue(v)) = seq.next_element()? {
+            items.push(v);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        use serde::de::Error;
+        let mut object = serde_json::Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if object.contains_key(&key) {
+                return Err(A::Error::custom(DUPLICATE));
+            }
+            let UniqueValue(v) = map.next_value()?;
+            object.insert(key, v);
+        }
+        Ok(Value::Object(object))
     }
 }
 

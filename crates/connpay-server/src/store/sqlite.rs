@@ -119,6 +119,23 @@ struct Inner {
     jobs: Mutex<mpsc::Sender<Job>>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
+    /// Dropped with the store, which ends the checkpoint thread.
+    _checkpoints: Mutex<mpsc::Sender<()>>,
+}
+
+/// How often the checkpoint thread copies the WAL into the database.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// The checkpoint thread: copies committed pages from the WAL into the database, and fsyncs,
+/// on its own connection (PASSIVE: it never waits for or blocks the writer). SQLite's automatic
+/// checkpoint would run inside a commit of the writer thread, and every write queued behind it
+/// would wait for its fsyncs (BENCHMARKS.md, connpay-server: seconds on a busy disk).
+fn checkpoint_loop(conn: Connection, stop: mpsc::Receiver<()>) {
+    while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_EVERY) {
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!("checkpointing the session database failed: {e}");
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -168,14 +185,16 @@ fn writer_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
             }
         }
         // If the transaction cannot start (another process holds the lock past the busy
-        // timeout), each write runs on its own and reports its own outcome.
-        let in_tx = conn.execute_batch("BEGIN IMMEDIATE").is_ok();
+        // timeout), each write runs on its own and reports its own outcome. Cached statements:
+        // `execute_batch` would parse the SQL again for every batch.
+        let run = |sql: &str| conn.prepare_cached(sql).and_then(|mut s| s.execute([]));
+        let in_tx = run("BEGIN IMMEDIATE").is_ok();
         let done: Vec<Done> = batch.into_iter().map(|job| job(&conn)).collect();
         let failure = if in_tx {
-            match conn.execute_batch("COMMIT") {
-                Ok(()) => None,
+            match run("COMMIT") {
+                Ok(_) => None,
                 Err(e) => {
-                    let _ = conn.execute_batch("ROLLBACK");
+                    let _ = run("ROLLBACK");
                     tracing::error!("committing to the session database failed: {e}");
                     Some(e.to_string())
                 }
@@ -255,6 +274,16 @@ impl SqliteStore {
             for _ in 0..READERS {
                 readers.push(Mutex::new(open_connection(path)?));
             }
+            // The checkpoint thread does what the writer's commits would otherwise do.
+            writer
+                .pragma_update(None, "wal_autocheckpoint", 0)
+                .map_err(|e| StoreError::Open(e.to_string()))?;
+            let checkpointer = open_connection(path)?;
+            let (stop, stopped) = mpsc::channel::<()>();
+            std::thread::Builder::new()
+                .name("connpay-sqlite-checkpoint".into())
+                .spawn(move || checkpoint_loop(checkpointer, stopped))
+                .map_err(|e| StoreError::Open(e.to_string()))?;
             let (tx, rx) = mpsc::channel::<Job>();
             std::thread::Builder::new()
                 .name("connpay-sqlite-writer".into())
@@ -265,6 +294,7 @@ impl SqliteStore {
                     jobs: Mutex::new(tx),
                     readers,
                     next_reader: AtomicUsize::new(0),
+                    _checkpoints: Mutex::new(stop),
                 }),
             })
         })
