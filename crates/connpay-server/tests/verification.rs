@@ -425,3 +425,47 @@ async fn two_instances_race_notifications_and_callbacks() {
     Arc::into_inner(a).unwrap().shutdown().await;
     Arc::into_inner(b).unwrap().shutdown().await;
 }
+
+/// --check-allow holds for the notification as for check: another address gets 403 before the
+/// body is read, and nothing is recorded; the callback stays open (its control is the proof).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn notification_only_from_allowed_addresses() {
+    let db = fresh_db(Backend::Sqlite).await.unwrap();
+    let s = start_with(&db, t0(), |c| {
+        c.check_allow = Some(connpay_server::AddressList::parse("127.0.0.1/32").unwrap());
+    })
+    .await;
+    let (token, init) = s.checked("connpay-token-0001").await;
+    let invoice = init["invoiceId"].as_str().unwrap();
+    let elsewhere = reqwest::Client::builder()
+        .no_proxy()
+        .local_address("127.0.0.3".parse::<std::net::IpAddr>().unwrap())
+        .build()
+        .unwrap();
+    let req = notification_request(&token, "connpay-token-0001", "srv-card-1");
+    for path in [
+        "/verification/notification".to_owned(),
+        format!("/verification/{invoice}/notification"),
+    ] {
+        let r = elsewhere
+            .post(s.url(&path))
+            .json(&req)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        let body: Value = r.json().await.unwrap();
+        assert_error(status, &body, 403, "FILTERED", "ADDRESS_NOT_ALLOWED");
+    }
+    assert_eq!(state_of(&s, invoice).await.card, None);
+    let query = callback_query("approved", "1", invoice);
+    let r = elsewhere
+        .get(s.url(&format!("/verification/callback?{query}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 200);
+    let (status, _) = s.notify(None, &req).await;
+    assert_eq!(status, 200);
+    s.shutdown().await;
+}

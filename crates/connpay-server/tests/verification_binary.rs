@@ -213,3 +213,46 @@ async fn a_store_from_before_the_states() {
         .await
         .unwrap();
 }
+
+/// The same on PostgreSQL: a schema from before the states gets its columns, and its checked
+/// sessions read as checked.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_store_from_before_the_states() {
+    let Some(db) = fresh_db(Backend::Postgres).await else {
+        return;
+    };
+    let target = pgconn::Target::new(&db.url, None, "connpay-test").unwrap();
+    let client = pgconn::connect(&target).await.unwrap();
+    // The schema of crates/connpay-server/src/store/postgres.rs before the states.
+    client
+        .batch_execute(
+            "CREATE TABLE connpay_access_tokens (token_hash BYTEA PRIMARY KEY,
+                serial_number TEXT NOT NULL, expires_at BIGINT NOT NULL);
+             CREATE TABLE connpay_sessions (invoice_id TEXT PRIMARY KEY,
+                serial_number TEXT NOT NULL, access_token_hash BYTEA NOT NULL,
+                nonce TEXT NOT NULL, signature TEXT NOT NULL, currency TEXT NOT NULL,
+                held TEXT NOT NULL, created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL,
+                token TEXT, consumed_at BIGINT);
+             CREATE INDEX connpay_sessions_expiry ON connpay_sessions (expires_at);
+             INSERT INTO connpay_sessions VALUES ('INVOLD', 'SN', '\\x00', 'n', 's', 'EUR', '{}',
+                1, 2, 'old-connpay-token', 1), ('INVNEW', 'SN', '\\x00', 'n', 's', 'EUR', '{}',
+                1, 2, NULL, NULL);",
+        )
+        .await
+        .unwrap();
+    for _ in 0..2 {
+        let store = connpay_server::Store::open(&db.url).await.unwrap();
+        let old = store.session("INVOLD").await.unwrap().unwrap();
+        assert_eq!(old.state, connpay_server::State::Checked);
+        let new = store.session("INVNEW").await.unwrap().unwrap();
+        assert_eq!(new.state, connpay_server::State::Initiated);
+        assert_eq!(
+            store
+                .sessions_by_token("old-connpay-token")
+                .await
+                .unwrap()
+                .len(),
+            1
+        );
+    }
+}
