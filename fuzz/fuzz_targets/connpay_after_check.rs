@@ -3,9 +3,9 @@
 //! validates is within the limits, and checking a parsed callback's control never panics.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
 use connpay_server::ControlKey;
 use connpay_server::{NotificationRequest, parse_callback_query, parse_json};
+use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(n) = parse_json::<NotificationRequest>(data).and_then(|r| r.validate()) {

@@ -256,3 +256,36 @@ async fn a_postgres_store_from_before_the_states() {
         );
     }
 }
+
+/// `verification show|list` against PostgreSQL, with a state and a day filter.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn admin_commands_on_postgres() {
+    let Some(db) = fresh_db(Backend::Postgres).await else {
+        return;
+    };
+    let s = start_with(&db, t0(), |_| {}).await;
+    let (_, init) = s.checked("connpay-token-0001").await;
+    let invoice = init["invoiceId"].as_str().unwrap().to_owned();
+    let (_, other) = s.checked("connpay-token-0002").await;
+    assert_eq!(s.callback("declined", "12", &invoice).await.0, 200);
+    let url = db.url.clone();
+    let (show, approved, declined, day, other_day) = tokio::task::spawn_blocking(move || {
+        (
+            admin(&["verification", "show", &invoice, "--db", &url]),
+            admin(&["verification", "list", "--db", &url, "--state", "approved"]),
+            admin(&["verification", "list", "--db", &url, "--state", "declined"]),
+            admin(&["verification", "list", "--db", &url, "--day", "2026-11-22"]),
+            admin(&["verification", "list", "--db", &url, "--day", "2026-11-23"]),
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(show.0, Some(0), "{}", show.2);
+    assert_eq!(show.1.lines().next(), Some("declined"));
+    assert_eq!(approved.1, "");
+    assert_eq!(declined.1.lines().count(), 1, "{}", declined.1);
+    assert_eq!(day.1.lines().count(), 2, "{}", day.1);
+    assert!(day.1.contains(other["invoiceId"].as_str().unwrap()));
+    assert_eq!(other_day.1, "");
+    s.shutdown().await;
+}
