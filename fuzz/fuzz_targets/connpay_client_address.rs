@@ -7,7 +7,7 @@ use std::net::IpAddr;
 
 use http::{HeaderMap, HeaderValue};
 use connpay_server::AddressList;
-use connpay_server::client::client_address;
+use connpay_server::client_address;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

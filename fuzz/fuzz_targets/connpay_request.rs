@@ -5,7 +5,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use connpay_server::ControlKey;
-use connpay_server::model::{
+use connpay_server::{
     AccessTokenRequest, CheckRequest, InitiateRequest, parse_json, validate_invoice_id,
 };
 

@@ -1,5 +1,6 @@
 //! Load run for connpay-server: starts the release binary on loopback with the given store,
-//! drives complete verifications (access token -> initiate -> check) from N concurrent
+//! drives complete verifications (access token -> initiate -> check, and with
+//! `--after-check 1` the card-mapping notification and the final callback too) from N concurrent
 //! keep-alive clients for a bounded time and count, then stops the server and prints
 //! exchanges per second and latency percentiles.
 //!
@@ -8,6 +9,8 @@
 //!
 //! Loopback only. Rate limits are switched off in the server it starts (one client address
 //! would otherwise be throttled, as it should be in production).
+// A console program: its report on stdout and its failures on stderr are its whole output.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -24,6 +27,7 @@ struct Args {
     seconds: u64,
     max_exchanges: u64,
     db_connections: usize,
+    after_check: bool,
 }
 
 fn parse_args() -> Args {
@@ -34,6 +38,7 @@ fn parse_args() -> Args {
         seconds: 20,
         max_exchanges: 1_000_000,
         db_connections: 8,
+        after_check: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -45,6 +50,7 @@ fn parse_args() -> Args {
             "--seconds" => a.seconds = v.parse::<u64>().expect("--seconds N").min(120),
             "--max-exchanges" => a.max_exchanges = v.parse().expect("--max-exchanges N"),
             "--db-connections" => a.db_connections = v.parse().expect("--db-connections N"),
+            "--after-check" => a.after_check = v == "1",
             other => panic!("unknown flag {other}"),
         }
     }
@@ -134,8 +140,54 @@ async fn post(c: &reqwest::Client, url: &str, body: &Value) -> Result<Value, Str
     Ok(v)
 }
 
-/// One complete verification; returns the latency of each of its three requests (µs).
-async fn exchange(c: &reqwest::Client, base: &str, n: u64) -> Result<[u32; 3], String> {
+/// The notification and the callback after a check; their latency (µs) together.
+async fn after_check(
+    c: &reqwest::Client,
+    base: &str,
+    n: u64,
+    token: &str,
+    invoice: &str,
+) -> Result<(), String> {
+    use sha1::Digest;
+    post(
+        c,
+        &format!("{base}/verification/notification"),
+        &json!({"consumer": {"device": {"serialNumber": format!("SN-{n}")}},
+                "reference": {"serverCardId": format!("card-{n}"), "uniqueReferenceCardId": n},
+                "session": {"accessToken": token, "token": format!("connpay-{n:012}")},
+                "sourceCard": {"bin": 411111}}),
+    )
+    .await?;
+    let orderid = format!("{}", 9_000_000 + n);
+    let control: String = sha1::Sha1::digest(
+        format!("approved{orderid}{invoice}B17F59B4-A7DC-41B4-8FF9-37D986B43D20").as_bytes(),
+    )
+    .iter()
+    .map(|b| format!("{b:02x}"))
+    .collect();
+    let r = c
+        .get(format!(
+            "{base}/verification/callback?type=sale&status=approved&orderid={orderid}\
+             &client_orderid={invoice}&control={control}"
+        ))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if r.status().as_u16() != 200 {
+        return Err(format!("callback: {}", r.status()));
+    }
+    r.bytes().await.map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// One complete verification; returns the latency of each of its requests (µs): access token,
+/// initiate, check, and the notification and callback together (0 without `--after-check`).
+async fn exchange(
+    c: &reqwest::Client,
+    base: &str,
+    n: u64,
+    with_after_check: bool,
+) -> Result<[u32; 4], String> {
     let serial = format!("SN-{n}");
     let t = Instant::now();
     let tok = post(
@@ -165,8 +217,12 @@ async fn exchange(c: &reqwest::Client, base: &str, n: u64) -> Result<[u32; 3], S
     )
     .await?;
     let t3 = t.elapsed();
+    if with_after_check {
+        after_check(c, base, n, token, invoice).await?;
+    }
+    let t4 = t.elapsed();
     let us = |d: Duration| d.as_micros().min(u32::MAX as u128) as u32;
-    Ok([us(t1), us(t2 - t1), us(t3 - t2)])
+    Ok([us(t1), us(t2 - t1), us(t3 - t2), us(t4 - t3)])
 }
 
 fn main() {
@@ -186,7 +242,7 @@ fn main() {
     let counter = Arc::new(AtomicU64::new(0));
     let errors = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
-    let results: Vec<Vec<[u32; 4]>> = rt.block_on(async {
+    let results: Vec<Vec<[u32; 5]>> = rt.block_on(async {
         let client = reqwest::Client::builder()
             .no_proxy()
             .pool_max_idle_per_host(args.concurrency)
@@ -202,6 +258,7 @@ fn main() {
                 errors.clone(),
             );
             let max = args.max_exchanges;
+            let with_after_check = args.after_check;
             tasks.push(tokio::spawn(async move {
                 let mut lat = Vec::new();
                 while !stop.load(Ordering::Relaxed) {
@@ -210,10 +267,10 @@ fn main() {
                         break;
                     }
                     let t = Instant::now();
-                    match exchange(&client, &base, n).await {
-                        Ok([a, b, c]) => {
+                    match exchange(&client, &base, n, with_after_check).await {
+                        Ok([a, b, c, d]) => {
                             let total = t.elapsed().as_micros().min(u32::MAX as u128) as u32;
-                            lat.push([total, a, b, c]);
+                            lat.push([total, a, b, c, d]);
                         }
                         Err(e) => {
                             if errors.fetch_add(1, Ordering::Relaxed) < 5 {
@@ -236,14 +293,14 @@ fn main() {
     let server_cpu = cpu_seconds(&server_pid).unwrap_or(0.0) - server_cpu0;
     let client_cpu = cpu_seconds("self").unwrap_or(0.0) - client_cpu0;
     drop(server);
-    let mut lat: Vec<[u32; 4]> = results.into_iter().flatten().collect();
+    let mut lat: Vec<[u32; 5]> = results.into_iter().flatten().collect();
     let ok = lat.len();
     let mut col = |i: usize| {
         let mut v: Vec<u32> = lat.iter_mut().map(|l| l[i]).collect();
         v.sort_unstable();
         v
     };
-    let (total, tok, init, check) = (col(0), col(1), col(2), col(3));
+    let (total, tok, init, check, after) = (col(0), col(1), col(2), col(3), col(4));
     println!(
         "store={} concurrency={} seconds={:.1} exchanges_ok={} errors={} exchanges_per_s={:.0} requests_per_s={:.0}",
         if args.db.starts_with("postgres") {
@@ -256,7 +313,7 @@ fn main() {
         ok,
         errors.load(Ordering::Relaxed),
         ok as f64 / elapsed,
-        3.0 * ok as f64 / elapsed
+        if args.after_check { 5.0 } else { 3.0 } * ok as f64 / elapsed
     );
     if ok > 0 {
         println!(
@@ -273,6 +330,7 @@ fn main() {
         ("access-token", &tok),
         ("initiate", &init),
         ("check", &check),
+        ("notif+callbk", &after),
     ] {
         println!(
             "{name:>13} ms: p50 {:.2}  p90 {:.2}  p99 {:.2}  p99.9 {:.2}  max {:.2}",
@@ -287,10 +345,10 @@ fn main() {
 
 /// Waits for all workers, telling them to stop when the deadline passes.
 async fn futures_join(
-    tasks: Vec<tokio::task::JoinHandle<Vec<[u32; 4]>>>,
+    tasks: Vec<tokio::task::JoinHandle<Vec<[u32; 5]>>>,
     deadline: &mut std::pin::Pin<&mut tokio::time::Sleep>,
     stop: &AtomicBool,
-) -> Vec<Vec<[u32; 4]>> {
+) -> Vec<Vec<[u32; 5]>> {
     let all_done = async {
         let mut out = Vec::new();
         for t in tasks {

@@ -1,6 +1,6 @@
 //! The HTTP limit for connpay_load: a server on connpay-server's own connection handling
-//! (`connpay_server::serve_router`) that answers the three calls with JSON of the same size as
-//! the real answers, without parsing, checking or storing anything. connpay_load run against it
+//! (`connpay_server::serve_router`) that answers the calls (the notification and the callback
+//! included) with JSON of the same size as the real answers, without parsing, checking or storing anything. connpay_load run against it
 //! shows what the HTTP stack and the load generator alone cost on this machine.
 //!
 //! cargo build --release -p connpay-server --example connpay_noop --example connpay_load
@@ -11,7 +11,7 @@
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::routing::post;
+use axum::routing::{get, post};
 use connpay_server::{Config, ControlKey};
 use serde_json::{Value, json};
 
@@ -36,6 +36,16 @@ async fn check(_body: Bytes) -> axum::Json<Value> {
                       "transaction": {"currency": "INR"}}))
 }
 
+async fn notification(_body: Bytes) -> axum::Json<Value> {
+    axum::Json(json!({"invoiceId": INVOICE,
+                      "session": {"checkSignature": SIGNATURE, "nonce": NONCE,
+                                  "token": "connpay-000000000000"}}))
+}
+
+async fn callback() -> &'static str {
+    "OK\n"
+}
+
 #[tokio::main]
 async fn main() -> std::io::Result<()> {
     let mut listen = "127.0.0.1:0".to_owned();
@@ -47,11 +57,13 @@ async fn main() -> std::io::Result<()> {
         }
     }
     let listener = tokio::net::TcpListener::bind(&listen).await?;
-    println!("listening on {}", listener.local_addr()?);
+    server_base::console::line(&format!("listening on {}", listener.local_addr()?));
     let app = Router::new()
         .route("/auth/access-token", post(access_token))
         .route("/verification/initiate-verification", post(initiate))
-        .route("/verification/{invoice_id}/check", post(check));
+        .route("/verification/{invoice_id}/check", post(check))
+        .route("/verification/notification", post(notification))
+        .route("/verification/callback", get(callback));
     let key = ControlKey::parse("B17F59B4-A7DC-41B4-8FF9-37D986B43D20").expect("a valid key");
     let mut config = Config::new("1111", key);
     // connpay_load's clients all come from 127.0.0.1, as with the real server it starts.

@@ -17,7 +17,9 @@ use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use server_base::ServerArgs;
 use server_base::secret::{Source, warn_if_shared};
 
-use super::store::StoreOptions;
+use super::admin;
+use super::signature::CallbackKey;
+use super::store::{State, StoreOptions};
 use super::{AddressList, Config, ControlKey, Store};
 use server_base::console;
 
@@ -39,12 +41,24 @@ fn address_list(text: &str) -> Result<AddressList, String> {
     name = "connpay-server",
     version,
     about = "The Connecting Party server for ConnPay mobile card verification",
+    long_about = "The Connecting Party server for ConnPay mobile card verification. It serves \
+                  POST /auth/access-token, POST /verification/initiate-verification, \
+                  POST /verification/{invoiceId}/check, ConnPay's card-mapping notification \
+                  (POST /verification/notification and /verification/{invoiceId}/notification), \
+                  the merchant callback with the final status (GET /verification/callback, \
+                  --callback-path), GET /healthz and GET /metrics. \
+                  `connpay-server verification show INVOICE --db DB` prints a verification's \
+                  state and steps; `connpay-server verification list --db DB [--state S] \
+                  [--day YYYY-MM-DD]` lists them. docs/connpay.md describes the flow.",
     after_help = "Environment: CONNPAY_ENDPOINT_ID (required), and CONNPAY_CONTROL_KEY or \
                   CONNPAY_CONTROL_KEY_FILE (a file holding the key; one of the two is required). \
                   CONNPAY_DB_URL or CONNPAY_DB_URL_FILE give the store instead of --db, so that a \
                   database password never appears in the process list. \
                   CONNPAY_LOG (or RUST_LOG) sets the log level (default info). \
-                  CONNPAY_OPS_TOKEN or CONNPAY_OPS_TOKEN_FILE set the operations token. Every \
+                  CONNPAY_OPS_TOKEN or CONNPAY_OPS_TOKEN_FILE set the operations token. \
+                  CONNPAY_MERCHANT_CONTROL_KEY or CONNPAY_MERCHANT_CONTROL_KEY_FILE give the \
+                  merchant control key the callback's control is checked with, when it is not \
+                  the control key. Every \
                   flag of the shared server settings may be set as CONNPAY_<FLAG> too \
                   (CONNPAY_TRUST_PROXY, CONNPAY_MAX_CONNECTIONS). SIGHUP reads the TLS \
                   certificate and key again."
@@ -66,8 +80,8 @@ struct Args {
     /// CA certificates (PEM) that vouch for the PostgreSQL server, instead of the Mozilla roots.
     #[arg(long, env = "CONNPAY_DB_CA_FILE")]
     db_ca_file: Option<PathBuf>,
-    /// Only these networks may call check (ConnPay's addresses): CIDR[,CIDR...]. Without it
-    /// check is open to every address.
+    /// Only these networks may call check and the card-mapping notification (ConnPay's
+    /// addresses): CIDR[,CIDR...]. Without it both are open to every address.
     #[arg(long, env = "CONNPAY_CHECK_ALLOW", value_parser = address_list)]
     check_allow: Option<AddressList>,
     /// Seconds a verification session stays valid after initiate.
@@ -102,6 +116,17 @@ struct Args {
     /// Seconds between sweeps of expired sessions.
     #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     sweep_secs: u64,
+    /// Where the gateway sends the merchant callback (GET), as configured with ConnPay.
+    #[arg(long, env = "CONNPAY_CALLBACK_PATH", default_value = super::config::DEFAULT_CALLBACK_PATH,
+          value_parser = super::config::callback_path)]
+    callback_path: String,
+    /// Seconds after initiate by which a checked verification must have its final state, else
+    /// it becomes expired.
+    #[arg(long, default_value_t = 86_400, value_parser = clap::value_parser!(u32).range(60..=1_209_600))]
+    final_within_secs: u32,
+    /// Days checked sessions and callbacks are kept (the gateway re-sends a callback for 14).
+    #[arg(long, default_value_t = 15, value_parser = clap::value_parser!(u32).range(15..=3650))]
+    retention_days: u32,
     #[command(flatten)]
     server: ServerArgs,
 }
@@ -112,6 +137,34 @@ enum Command {
     Serve,
     /// Print the manual page (roff) on stdout: `connpay-server man | man -l -`.
     Man,
+    /// What the store holds about verifications; needs only the store, no key.
+    #[command(subcommand)]
+    Verification(VerificationCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum VerificationCommand {
+    /// The verification's current state on the first line, then each step with its time (UTC).
+    Show {
+        /// The invoice id initiate answered.
+        invoice: String,
+        /// The store, as for serving (else CONNPAY_DB_URL, CONNPAY_DB_URL_FILE, connpay.sqlite3).
+        #[arg(long)]
+        db: Option<String>,
+    },
+    /// One line per verification, oldest first: invoice id, state, initiate time, last step.
+    List {
+        /// The store, as for serving (else CONNPAY_DB_URL, CONNPAY_DB_URL_FILE, connpay.sqlite3).
+        #[arg(long)]
+        db: Option<String>,
+        /// Only verifications in this state (initiated, checked, mapped, approved, declined,
+        /// error, filtered, expired).
+        #[arg(long, value_parser = admin::parse_state)]
+        state: Option<State>,
+        /// Only verifications initiated on this UTC day, YYYY-MM-DD.
+        #[arg(long, value_parser = admin::parse_day)]
+        day: Option<chrono::NaiveDate>,
+    },
 }
 
 /// The command line, with the shared flags readable from `CONNPAY_<FLAG>`.
@@ -139,6 +192,75 @@ fn secrets_from_env() -> anyhow::Result<(String, ControlKey)> {
         })?;
     let key = ControlKey::parse(&text)?;
     Ok((endpoint_id, key))
+}
+
+/// The merchant control key for callbacks when it is not the endpoint's control key.
+fn callback_key_from_env() -> anyhow::Result<Option<CallbackKey>> {
+    let text = Source::env("the merchant control key", "CONNPAY_MERCHANT_CONTROL_KEY").read()?;
+    Ok(text.map(|t| CallbackKey::new(&t)))
+}
+
+/// `verification show|list`: opens the store, prints, exits 0; 1 when the invoice is unknown
+/// or the output cannot be written, 2 when the store cannot be opened.
+fn verification(command: VerificationCommand) -> ExitCode {
+    let db = match &command {
+        VerificationCommand::Show { db, .. } | VerificationCommand::List { db, .. } => db.clone(),
+    };
+    let db = match db_url(db) {
+        Ok(db) => db,
+        Err(e) => {
+            console::error(PROGRAM, &format!("{e:#}"));
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            console::error(PROGRAM, &format!("cannot start the async runtime: {e}"));
+            return ExitCode::from(5);
+        }
+    };
+    runtime.block_on(async move {
+        let options = StoreOptions {
+            pg_connections: 1,
+            pg_ca_file: std::env::var_os("CONNPAY_DB_CA_FILE").map(PathBuf::from),
+        };
+        let store = match Store::open_with(&db, &options).await {
+            Ok(s) => s,
+            Err(e) => {
+                console::error(PROGRAM, &e.to_string());
+                return ExitCode::from(2);
+            }
+        };
+        let lines = match command {
+            VerificationCommand::Show { invoice, .. } => admin::show(&store, &invoice).await,
+            VerificationCommand::List { state, day, .. } => {
+                admin::list(&store, &admin::filter(state, day)).await
+            }
+        };
+        match lines {
+            Ok(lines) => {
+                let mut text = lines.join("\n");
+                if !text.is_empty() {
+                    text.push('\n');
+                }
+                match console::out(&text) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => {
+                        console::error(PROGRAM, &format!("cannot write the answer: {e}"));
+                        ExitCode::from(1)
+                    }
+                }
+            }
+            Err(e) => {
+                console::error(PROGRAM, &e.to_string());
+                ExitCode::from(1)
+            }
+        }
+    })
 }
 
 /// The store's URL: `--db`, `CONNPAY_DB_URL` or the file named by `CONNPAY_DB_URL_FILE` (at
@@ -227,6 +349,16 @@ fn display_db(db: &str) -> String {
     }
 }
 
+/// A refusal to start: the exit code and what goes on stderr.
+struct Refusal(u8, String);
+
+impl Refusal {
+    /// Exit code 2: the settings are wrong.
+    fn settings(e: impl std::fmt::Display) -> Refusal {
+        Refusal(2, e.to_string())
+    }
+}
+
 pub fn main() -> ExitCode {
     let args = match Args::from_arg_matches(&command().get_matches()) {
         Ok(a) => a,
@@ -235,16 +367,39 @@ pub fn main() -> ExitCode {
     if args.man || matches!(args.command, Some(Command::Man)) {
         return print_man();
     }
+    if let Some(Command::Verification(command)) = args.command {
+        return verification(command);
+    }
     server_base::logging::init(args.server.log_format, ENV_PREFIX);
-
-    let (endpoint_id, control_key) = match secrets_from_env() {
-        Ok(v) => v,
-        Err(e) => {
-            console::error(PROGRAM, &format!("{e:#}"));
-            return ExitCode::from(2);
+    match serve(args) {
+        Ok(code) => code,
+        Err(Refusal(code, text)) => {
+            console::error(PROGRAM, &text);
+            ExitCode::from(code)
         }
-    };
+    }
+}
+
+/// The configuration from the flags and the environment: the identity and keys, then the
+/// limits of this server, then what every server shares.
+fn config(args: &Args) -> Result<Config, Refusal> {
+    let (endpoint_id, control_key) =
+        secrets_from_env().map_err(|e| Refusal(2, format!("{e:#}")))?;
     let mut config = Config::new(endpoint_id, control_key);
+    if let Some(key) = callback_key_from_env().map_err(|e| Refusal(2, format!("{e:#}")))? {
+        config.callback_key = key;
+    }
+    own_settings(args, &mut config);
+    shared_settings(&args.server, &mut config)?;
+    config.check_allow = args.check_allow.clone();
+    Ok(config)
+}
+
+/// What is connpay's own: the verification's life, the deadlines and the rate limits.
+fn own_settings(args: &Args, config: &mut Config) {
+    config.callback_path = args.callback_path.clone();
+    config.final_within = chrono::Duration::seconds(args.final_within_secs.into());
+    config.retention = chrono::Duration::days(args.retention_days.into());
     config.session_ttl = chrono::Duration::seconds(args.session_ttl_secs.into());
     config.token_ttl = chrono::Duration::seconds(args.token_ttl_secs.into());
     config.max_body = args.max_body as usize;
@@ -252,7 +407,11 @@ pub fn main() -> ExitCode {
     config.rate_per_address = (args.rate_per_address, args.burst_per_address);
     config.rate_per_token = (args.rate_per_token, args.burst_per_token);
     config.sweep_every = Duration::from_secs(args.sweep_secs);
-    let server = &args.server;
+}
+
+/// What every server shares (crates/server-base's `ServerArgs`): connection limits, the
+/// operations guard and its token, TLS.
+fn shared_settings(server: &ServerArgs, config: &mut Config) -> Result<(), Refusal> {
     let limits = server.limits(config.deadline + Duration::from_secs(1));
     config.idle_timeout = limits.idle;
     config.max_connections = limits.max_connections;
@@ -260,97 +419,72 @@ pub fn main() -> ExitCode {
     config.header_read_timeout = limits.header_read;
     config.body_read_timeout = limits.body_read;
     config.drain_timeout = Some(limits.drain);
-    config.check_allow = args.check_allow.clone();
     config.trust_proxy = server.trust_proxy.clone().unwrap_or_default();
     config.ops_allow = server.ops_allow.clone();
-    match Source::env("the ops token", "CONNPAY_OPS_TOKEN")
+    config.ops_token = Source::env("the ops token", "CONNPAY_OPS_TOKEN")
         .or_file_flag("--ops-token-file", server.ops_token_file.clone())
         .read()
-    {
-        Ok(token) => config.ops_token = token,
-        Err(e) => {
-            console::error(PROGRAM, &e.to_string());
-            return ExitCode::from(2);
-        }
-    }
-    match server.tls() {
-        Ok(tls) => config.tls = tls,
-        Err(e) => {
-            console::error(PROGRAM, &e.to_string());
-            return ExitCode::from(2);
-        }
-    }
-    let db = match db_url(args.db.clone()) {
-        Ok(db) => db,
-        Err(e) => {
-            console::error(PROGRAM, &format!("{e:#}"));
-            return ExitCode::from(2);
-        }
-    };
+        .map_err(Refusal::settings)?;
+    config.tls = server.tls().map_err(Refusal::settings)?;
+    Ok(())
+}
+
+/// Reads the settings, opens the store, listens, and serves until SIGTERM.
+fn serve(args: Args) -> Result<ExitCode, Refusal> {
+    let config = config(&args)?;
+    let db = db_url(args.db.clone()).map_err(|e| Refusal(2, format!("{e:#}")))?;
     let store_options = StoreOptions {
         pg_connections: args.db_connections as usize,
         pg_ca_file: args.db_ca_file.clone(),
     };
     match &config.check_allow {
-        Some(list) => tracing::info!("check is accepted only from {list}"),
+        Some(list) => tracing::info!("check and the notification are accepted only from {list}"),
         None => tracing::warn!(
-            "check is accepted from every address; set --check-allow to ConnPay's addresses"
+            "check and the notification are accepted from every address; set --check-allow to \
+             ConnPay's addresses"
         ),
     }
-
-    let runtime = match tokio::runtime::Runtime::new() {
-        Ok(r) => r,
-        Err(e) => {
-            console::error(PROGRAM, &format!("cannot start the async runtime: {e}"));
-            return ExitCode::from(5);
-        }
-    };
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|e| Refusal(5, format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async move {
-        let store = match Store::open_with(&db, &store_options).await {
-            Ok(s) => s,
-            Err(e) => {
-                console::error(PROGRAM, &e.to_string());
-                return ExitCode::from(2);
-            }
-        };
-        let listener = match tokio::net::TcpListener::bind(args.listen).await {
-            Ok(l) => l,
-            Err(e) => {
-                console::error(
-                    PROGRAM,
-                    &format!(
-                        "cannot listen on {}: {e}; choose another --listen address",
-                        args.listen
-                    ),
-                );
-                return ExitCode::from(2);
-            }
-        };
-        let local = listener
-            .local_addr()
-            .map(|a| a.to_string())
-            .unwrap_or_default();
-        // One line on stdout, so scripts and tests that bind port 0 learn the port.
-        console::line(&format!("listening on {local}"));
-        let scheme = if config.tls.is_some() {
-            "https"
-        } else {
-            "http"
-        };
-        tracing::info!(
-            "connpay-server listening on {scheme}://{local}, store {} ({})",
-            store.kind(),
-            display_db(&db)
-        );
+        let store = Store::open_with(&db, &store_options)
+            .await
+            .map_err(Refusal::settings)?;
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .map_err(|e| {
+                Refusal::settings(format!(
+                    "cannot listen on {}: {e}; choose another --listen address",
+                    args.listen
+                ))
+            })?;
+        announce(&listener, &config, &store, &db);
         server_base::signals::reload_on_hangup(config.tls.clone());
-        match super::run(listener, store, config, server_base::signals::shutdown()).await {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(e) => {
-                console::error(PROGRAM, &format!("the server stopped: {e}"));
-                ExitCode::from(5)
-            }
-        }
+        super::run(listener, store, config, server_base::signals::shutdown())
+            .await
+            .map_err(|e| Refusal(5, format!("the server stopped: {e}")))?;
+        Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The one line on stdout (scripts and tests that bind port 0 learn the port from it), and the
+/// log line with the scheme and the store.
+fn announce(listener: &tokio::net::TcpListener, config: &Config, store: &Store, db: &str) {
+    let local = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_default();
+    console::line(&format!("listening on {local}"));
+    let scheme = if config.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    tracing::info!(
+        "connpay-server listening on {scheme}://{local}, store {} ({})",
+        store.kind(),
+        display_db(db)
+    );
 }
 
 /// The manual page, from the same definitions as `--help`.

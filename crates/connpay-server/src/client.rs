@@ -1,4 +1,5 @@
-//! Who is calling, and the address lists: now crates/server-base (address.rs), shared with
-//! rd-relay; re-exported here so that `connpay_server::client::…` keeps working.
+//! Who is calling, and the address lists: crates/server-base (address.rs), shared with
+//! rd-relay; lib.rs re-exports the list and `client_address` for the tests and fuzz targets.
 
-pub use server_base::address::{AddressList, client_address, host};
+pub(crate) use server_base::address::host;
+pub use server_base::address::{AddressList, client_address};

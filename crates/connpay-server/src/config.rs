@@ -7,8 +7,46 @@ use std::time::Duration;
 use clock::{Clock, SystemClock};
 
 use super::client::AddressList;
-use super::signature::ControlKey;
+use super::signature::{CallbackKey, ControlKey};
 use super::tls::Tls;
+
+/// Where the merchant callback is served unless told otherwise.
+pub(crate) const DEFAULT_CALLBACK_PATH: &str = "/verification/callback";
+
+/// Checks a callback path: `/` and then letters, digits, `-`, `_`, `.` and single `/`, and none
+/// of the paths the server answers otherwise.
+pub(crate) fn callback_path(path: &str) -> Result<String, String> {
+    let plain = path.len() <= 128
+        && path.starts_with('/')
+        && path.len() > 1
+        && !path.contains("//")
+        && !path.ends_with('/')
+        && path
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./".contains(&b));
+    if !plain {
+        return Err(
+            "the callback path must be / and then letters, digits, '-', '_', '.' and \
+             single '/' (at most 128 characters)"
+                .to_owned(),
+        );
+    }
+    let taken = [
+        "/auth/access-token",
+        "/verification/initiate-verification",
+        "/verification/notification",
+        "/healthz",
+        "/metrics",
+    ];
+    let segments: Vec<&str> = path.split('/').collect();
+    let per_invoice = segments.len() == 4
+        && segments[1] == "verification"
+        && matches!(segments[3], "check" | "notification");
+    if taken.contains(&path) || per_invoice {
+        return Err("the callback path is already one of the server's own paths".to_owned());
+    }
+    Ok(path.to_owned())
+}
 
 /// Everything the server needs besides its listener and store.
 #[derive(Clone)]
@@ -16,6 +54,16 @@ pub struct Config {
     /// Our ConnPay endpoint id, answered on initiate and part of both signatures.
     pub endpoint_id: String,
     pub control_key: ControlKey,
+    /// The merchant control key the callback's `control` is computed with; by default the
+    /// control key's text.
+    pub callback_key: CallbackKey,
+    /// Where the gateway sends the merchant callback (`GET`).
+    pub callback_path: String,
+    /// A checked verification with no final state this long after initiate becomes `expired`.
+    pub final_within: chrono::Duration,
+    /// How long checked sessions and callbacks are kept after their check (the gateway re-sends
+    /// a callback for 14 days).
+    pub retention: chrono::Duration,
     /// How long a verification session (and its nonce) stays valid after initiate.
     pub session_ttl: chrono::Duration,
     /// How long an access token stays valid.
@@ -46,7 +94,8 @@ pub struct Config {
     /// Open connections per client host at most; more are closed at once. Trusted proxies
     /// are not held to it.
     pub max_connections_per_address: usize,
-    /// Who may call check (ConnPay's addresses); `None` lets every address call it.
+    /// Who may call check and the notification (ConnPay's addresses); `None` lets every
+    /// address call them.
     pub check_allow: Option<AddressList>,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trust_proxy: AddressList,
@@ -63,7 +112,9 @@ pub struct Config {
 }
 
 impl Config {
-    /// The defaults: 30-minute sessions and tokens, 16 KiB bodies, 10 s deadline,
+    /// The defaults: the callback at `/verification/callback` checked with the control key's
+    /// text, a final state within a day, checked sessions kept 15 days, 30-minute sessions and
+    /// tokens, 16 KiB bodies, 10 s deadline,
     /// 100 requests/s (burst 200) per address, 5/s (burst 10) per token, sweep every minute,
     /// connections closed after 30 s without a byte, headers within 10 s, bodies within 10 s of
     /// their headers, 1000 connections at
@@ -71,7 +122,11 @@ impl Config {
     pub fn new(endpoint_id: impl Into<String>, control_key: ControlKey) -> Config {
         Config {
             endpoint_id: endpoint_id.into(),
+            callback_key: control_key.callback_key(),
             control_key,
+            callback_path: DEFAULT_CALLBACK_PATH.to_owned(),
+            final_within: chrono::Duration::days(1),
+            retention: chrono::Duration::days(15),
             session_ttl: chrono::Duration::minutes(30),
             token_ttl: chrono::Duration::minutes(30),
             max_body: 16 * 1024,
@@ -100,6 +155,10 @@ impl std::fmt::Debug for Config {
         f.debug_struct("Config")
             .field("endpoint_id", &self.endpoint_id)
             .field("control_key", &self.control_key)
+            .field("callback_key", &self.callback_key)
+            .field("callback_path", &self.callback_path)
+            .field("final_within", &self.final_within)
+            .field("retention", &self.retention)
             .field("session_ttl", &self.session_ttl)
             .field("token_ttl", &self.token_ttl)
             .field("max_body", &self.max_body)
@@ -122,5 +181,34 @@ impl std::fmt::Debug for Config {
             .field("drain_timeout", &self.drain_timeout)
             .field("tls", &self.tls)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn callback_paths() {
+        for good in [
+            "/verification/callback",
+            "/cb",
+            "/connpay/v1/final-status.php",
+        ] {
+            assert_eq!(super::callback_path(good).as_deref(), Ok(good));
+        }
+        for bad in [
+            "",
+            "/",
+            "cb",
+            "/a//b",
+            "/a/",
+            "/{id}",
+            "/a b",
+            "/healthz",
+            "/verification/INV1/check",
+            "/verification/x/notification",
+            "/verification/notification",
+        ] {
+            assert!(super::callback_path(bad).is_err(), "{bad}");
+        }
     }
 }

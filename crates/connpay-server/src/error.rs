@@ -22,6 +22,8 @@ pub enum Cause {
 pub enum ReplyError {
     #[error("The request body is not well-formed JSON.")]
     MalformedJson,
+    #[error("The query string is not well-formed: a broken %-escape or text that is not UTF-8.")]
+    MalformedQuery,
     #[error("A field has the wrong type or the body has the wrong shape.")]
     WrongShape,
     #[error("A text field holds a NUL character, which is not accepted.")]
@@ -50,6 +52,10 @@ pub enum ReplyError {
     Mismatch,
     #[error("This verification was already checked with a different token.")]
     TokenConflict,
+    #[error("This verification is already mapped to a different card.")]
+    CardConflict,
+    #[error("The callback's control value does not match.")]
+    ControlMismatch,
     #[error("Too many requests; slow down and retry later.")]
     RateLimited,
     /// `--check-allow` does not include the caller, or the operations guard refused it
@@ -70,6 +76,7 @@ impl ReplyError {
     pub fn status(&self) -> StatusCode {
         match self {
             ReplyError::MalformedJson
+            | ReplyError::MalformedQuery
             | ReplyError::WrongShape
             | ReplyError::NulCharacter
             | ReplyError::MissingField(_)
@@ -80,10 +87,11 @@ impl ReplyError {
             ReplyError::BodyTimedOut => StatusCode::REQUEST_TIMEOUT,
             ReplyError::AccessDenied => StatusCode::UNAUTHORIZED,
             ReplyError::UnknownInvoice => StatusCode::NOT_FOUND,
-            ReplyError::SessionExpired | ReplyError::Mismatch | ReplyError::AddressNotAllowed => {
-                StatusCode::FORBIDDEN
-            }
-            ReplyError::TokenConflict => StatusCode::CONFLICT,
+            ReplyError::SessionExpired
+            | ReplyError::Mismatch
+            | ReplyError::ControlMismatch
+            | ReplyError::AddressNotAllowed => StatusCode::FORBIDDEN,
+            ReplyError::TokenConflict | ReplyError::CardConflict => StatusCode::CONFLICT,
             ReplyError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ReplyError::DeadlineExceeded => StatusCode::SERVICE_UNAVAILABLE,
             ReplyError::StoreFailed => StatusCode::INTERNAL_SERVER_ERROR,
@@ -95,6 +103,7 @@ impl ReplyError {
     pub fn cause(&self) -> Cause {
         match self {
             ReplyError::MalformedJson
+            | ReplyError::MalformedQuery
             | ReplyError::WrongShape
             | ReplyError::NulCharacter
             | ReplyError::BodyTooLarge
@@ -110,6 +119,8 @@ impl ReplyError {
             | ReplyError::SessionExpired
             | ReplyError::Mismatch
             | ReplyError::TokenConflict
+            | ReplyError::CardConflict
+            | ReplyError::ControlMismatch
             | ReplyError::RateLimited
             | ReplyError::AddressNotAllowed => Cause::Filtered,
             ReplyError::StoreFailed => Cause::ServerFailed,
@@ -121,6 +132,7 @@ impl ReplyError {
     pub fn code(&self) -> &'static str {
         match self {
             ReplyError::MalformedJson => "MALFORMED_JSON",
+            ReplyError::MalformedQuery => "MALFORMED_QUERY",
             ReplyError::WrongShape => "WRONG_SHAPE",
             ReplyError::BodyTooLarge => "BODY_TOO_LARGE",
             ReplyError::DuplicateKey => "DUPLICATE_KEY",
@@ -133,6 +145,8 @@ impl ReplyError {
             ReplyError::SessionExpired => "SESSION_EXPIRED",
             ReplyError::Mismatch => "VERIFICATION_MISMATCH",
             ReplyError::TokenConflict => "TOKEN_CONFLICT",
+            ReplyError::CardConflict => "CARD_CONFLICT",
+            ReplyError::ControlMismatch => "CONTROL_MISMATCH",
             ReplyError::RateLimited => "RATE_LIMITED",
             ReplyError::AddressNotAllowed => "ADDRESS_NOT_ALLOWED",
             ReplyError::DeadlineExceeded => "DEADLINE_EXCEEDED",

@@ -1,6 +1,11 @@
-//! The three calls, the operations endpoints, the fallbacks, and the guard every request
+//! The calls, the operations endpoints, the fallbacks, and the guard every request
 //! passes: who the client is, whether its address may make this call, a rate limit per client
 //! host, the body read under the size limit, and a deadline.
+
+mod callback;
+mod notification;
+
+pub(crate) use callback::log_final;
 
 use std::sync::Arc;
 
@@ -55,6 +60,15 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .route("/auth/access-token", post(access_token))
         .route("/verification/initiate-verification", post(initiate))
         .route("/verification/{invoice_id}/check", post(check))
+        .route(
+            "/verification/notification",
+            post(notification::notification),
+        )
+        .route(
+            "/verification/{invoice_id}/notification",
+            post(notification::notification_for),
+        )
+        .route(&state.config.callback_path, get(callback::callback))
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .fallback(|| async { ReplyError::NotFound })
@@ -64,11 +78,13 @@ pub(crate) fn router(state: Arc<AppState>) -> Router {
         .with_state(state)
 }
 
-/// The invoice id of a check URL, when it is well-formed, so refusals can carry it.
+/// The invoice id of a check or notification URL, when it is well-formed, so refusals can
+/// carry it.
 fn check_invoice_of(path: &str) -> Option<String> {
-    let id = path
-        .strip_prefix("/verification/")?
-        .strip_suffix("/check")?;
+    let rest = path.strip_prefix("/verification/")?;
+    let id = rest
+        .strip_suffix("/check")
+        .or_else(|| rest.strip_suffix("/notification"))?;
     validate_invoice_id(id).ok()?;
     Some(id.to_owned())
 }
@@ -80,7 +96,7 @@ async fn guard(
     next: Next,
 ) -> Response {
     let started = Instant::now();
-    let route = Route::of(request.uri().path());
+    let route = Route::of(request.uri().path(), &state.config.callback_path);
     let response = guarded(&state, route, peer.ip(), request, next).await;
     let status = response.status().as_u16();
     state.metrics.request(route, status, started.elapsed());
@@ -98,14 +114,16 @@ async fn guarded(
     let cfg = &state.config;
     let client = client_address(peer, request.headers(), &cfg.trust_proxy);
     let invoice = match route {
-        Route::Check => check_invoice_of(request.uri().path()),
+        Route::Check | Route::Notification => check_invoice_of(request.uri().path()),
         _ => None,
     };
     let refuse = |e: ReplyError| e.into_response_for(invoice.as_deref());
     // An unknown client (a trusted proxy's header that cannot be read) is in no list.
     let listed = |l: &AddressList| client.is_some_and(|c| l.contains(c));
     let allowed = match route {
-        Route::Check => cfg.check_allow.as_ref().is_none_or(listed),
+        // ConnPay calls both. The callback is left open: the gateway may send it from other
+        // addresses, and its `control` already proves who wrote it.
+        Route::Check | Route::Notification => cfg.check_allow.as_ref().is_none_or(listed),
         Route::Health | Route::Metrics => match state.ops.check(peer, request.headers()) {
             Ok(()) => true,
             Err(why) => {
@@ -177,7 +195,12 @@ async fn healthz(State(state): Shared) -> Response {
 }
 
 async fn metrics(State(state): Shared) -> Response {
-    let counts = match state.store.counts().await {
+    let counted = async {
+        let counts = state.store.counts().await?;
+        let states = state.store.state_counts().await?;
+        Ok::<_, StoreError>((counts, states))
+    };
+    let counts = match counted.await {
         Ok(c) => Some(c),
         Err(e) => {
             state.metrics.store_error();
@@ -321,6 +344,11 @@ async fn initiate_inner(
             expires_at: now + cfg.session_ttl,
             token: None,
             consumed_at: None,
+            state: super::store::State::Initiated,
+            mapped_at: None,
+            card: None,
+            final_at: None,
+            orderid: None,
         };
         match state.store.put_session(&session).await {
             Ok(()) => {
@@ -473,6 +501,10 @@ mod tests {
         assert_eq!(
             check_invoice_of("/verification/initiate-verification"),
             None
+        );
+        assert_eq!(
+            check_invoice_of("/verification/INV2/notification").as_deref(),
+            Some("INV2")
         );
     }
 

@@ -4,29 +4,41 @@
 //! mini-redis shape), so tests bind port 0 and stop it cleanly. The connection handling, TLS,
 //! the address lists and the operations guard are crates/server-base's, shared with rd-relay.
 
-pub mod cli;
-pub mod client;
+//!
+//! The modules are private; what the binary, the tests, the examples and the fuzz targets use
+//! is re-exported below, and nothing else.
+
+mod admin;
+mod cli;
+mod client;
 mod config;
-pub mod error;
+mod error;
 mod handlers;
-pub mod metrics;
-pub mod model;
-pub mod signature;
-pub mod store;
-pub mod tls;
+mod metrics;
+mod model;
+mod signature;
+mod store;
+mod tls;
 
 use std::future::Future;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use client::AddressList;
+pub use cli::main;
+pub use client::{AddressList, client_address};
 pub use config::Config;
-pub use error::ReplyError;
 use handlers::AppState;
 use metrics::Metrics;
+/// The parsers of what callers send, for the fuzz targets (fuzz/fuzz_targets/connpay_*.rs).
+pub use model::{
+    AccessTokenRequest, CallbackQuery, Check, CheckRequest, Initiate, InitiateRequest,
+    Notification, NotificationRequest, parse_callback_query, parse_json, validate_invoice_id,
+};
 use ratelimit::RateLimiter;
-pub use signature::ControlKey;
-pub use store::Store;
+pub use signature::{CallbackKey, ControlKey};
+pub use store::{
+    CallbackRecord, CardMapping, SessionRecord, State, Store, StoreError, StoreOptions,
+};
 pub use tls::Tls;
 
 /// Serves until `shutdown` completes, then lets requests in flight finish.
@@ -36,6 +48,8 @@ pub async fn run(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    config::callback_path(&config.callback_path)
+        .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
     let metrics = Arc::new(Metrics::new());
     let limits = limits(&config);
     let tls = config.tls.clone();
@@ -100,9 +114,19 @@ async fn sweep_loop(state: Arc<AppState>) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match state.store.sweep(state.config.clock.now()).await {
+        let cfg = &state.config;
+        let now = cfg.clock.now();
+        match state.store.expire(now - cfg.final_within, now).await {
+            Ok(expired) => {
+                for invoice_id in expired {
+                    handlers::log_final(&invoice_id, store::State::Expired, None, now);
+                }
+            }
+            Err(e) => tracing::warn!("expiring verifications failed: {e}"),
+        }
+        match state.store.sweep(now, cfg.retention).await {
             Ok(0) => {}
-            Ok(n) => tracing::debug!("swept {n} expired sessions and access tokens"),
+            Ok(n) => tracing::debug!("swept {n} expired sessions, access tokens and callbacks"),
             Err(e) => tracing::warn!("sweeping expired sessions failed: {e}"),
         }
         state.by_address.prune();

@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    connpay_server::cli::main()
+    connpay_server::main()
 }

@@ -13,27 +13,40 @@ use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use server_base::ConnectionMetrics;
 
-pub use server_base::metrics::{CONTENT_TYPE, Refusal};
+use crate::store::State;
+
+/// What the store holds when scraped: (access tokens, sessions), and verifications by state.
+pub(crate) type StoreCounts = ((u64, u64), Vec<(State, u64)>);
+
+pub(crate) use server_base::metrics::CONTENT_TYPE;
 
 /// What a request was for; a fixed set, so a stranger's paths cannot grow the series.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Route {
+pub(crate) enum Route {
     AccessToken,
     Initiate,
     Check,
+    Notification,
+    Callback,
     Health,
     Metrics,
     Other,
 }
 
 impl Route {
-    pub fn of(path: &str) -> Route {
+    /// The route of `path`, with the merchant callback served at `callback_path`.
+    pub(crate) fn of(path: &str, callback_path: &str) -> Route {
         match path {
             "/auth/access-token" => Route::AccessToken,
             "/verification/initiate-verification" => Route::Initiate,
+            "/verification/notification" => Route::Notification,
             "/healthz" => Route::Health,
             "/metrics" => Route::Metrics,
+            p if p == callback_path => Route::Callback,
             p if p.starts_with("/verification/") && p.ends_with("/check") => Route::Check,
+            p if p.starts_with("/verification/") && p.ends_with("/notification") => {
+                Route::Notification
+            }
             _ => Route::Other,
         }
     }
@@ -43,6 +56,8 @@ impl Route {
             Route::AccessToken => "access_token",
             Route::Initiate => "initiate",
             Route::Check => "check",
+            Route::Notification => "notification",
+            Route::Callback => "callback",
             Route::Health => "healthz",
             Route::Metrics => "metrics",
             Route::Other => "other",
@@ -61,12 +76,17 @@ struct RouteLabels {
     route: &'static str,
 }
 
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct StateLabels {
+    state: &'static str,
+}
+
 fn latency_histogram() -> Histogram {
     // 0.25 ms to about 2 s.
     Histogram::new(exponential_buckets(0.000_25, 2.0, 14))
 }
 
-pub struct Metrics {
+pub(crate) struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: Family<RouteLabels, Histogram, fn() -> Histogram>,
@@ -75,6 +95,7 @@ pub struct Metrics {
     store_errors: Counter,
     sessions: Gauge,
     access_tokens: Gauge,
+    verifications: Family<StateLabels, Gauge>,
 }
 
 impl Default for Metrics {
@@ -84,7 +105,7 @@ impl Default for Metrics {
 }
 
 impl Metrics {
-    pub fn new() -> Metrics {
+    pub(crate) fn new() -> Metrics {
         let mut registry = Registry::with_prefix("connpay");
         let requests = Family::<RequestLabels, Counter>::default();
         let latency = Family::<RouteLabels, Histogram, fn() -> Histogram>::new_with_constructor(
@@ -94,6 +115,7 @@ impl Metrics {
         let store_errors = Counter::default();
         let sessions = Gauge::default();
         let access_tokens = Gauge::default();
+        let verifications = Family::<StateLabels, Gauge>::default();
         registry.register(
             "http_requests",
             "Requests answered, by route and HTTP status",
@@ -120,6 +142,11 @@ impl Metrics {
             "Access tokens held in the store (live or not yet swept)",
             access_tokens.clone(),
         );
+        registry.register(
+            "verifications",
+            "Verifications held in the store, by state (counted when scraped)",
+            verifications.clone(),
+        );
         Metrics {
             registry,
             requests,
@@ -128,10 +155,11 @@ impl Metrics {
             store_errors,
             sessions,
             access_tokens,
+            verifications,
         }
     }
 
-    pub fn request(&self, route: Route, status: u16, took: Duration) {
+    pub(crate) fn request(&self, route: Route, status: u16, took: Duration) {
         let route = route.label();
         self.requests
             .get_or_create(&RequestLabels { route, status })
@@ -141,29 +169,30 @@ impl Metrics {
             .observe(took.as_secs_f64());
     }
 
-    pub fn connection_opened(&self) {
-        self.connections.connection_opened();
-    }
-
-    pub fn connection_closed(&self) {
-        self.connections.connection_closed();
-    }
-
-    pub fn refused(&self, why: Refusal) {
-        self.connections.refused(why);
-    }
-
-    pub fn store_error(&self) {
+    pub(crate) fn store_error(&self) {
         self.store_errors.inc();
     }
 
-    /// The text for a scrape, with the store's counts as of now (`None` when it did not answer).
-    pub fn render(&self, counts: Option<(u64, u64)>) -> String {
-        if let Some((tokens, sessions)) = counts {
+    /// The text for a scrape, with the store's counts as of now (`None` when it did not
+    /// answer): access tokens and sessions, and verifications by state (every state is written,
+    /// 0 when none is held).
+    pub(crate) fn render(&self, counts: Option<StoreCounts>) -> String {
+        if let Some(((tokens, sessions), states)) = counts {
             self.access_tokens
                 .set(i64::try_from(tokens).unwrap_or(i64::MAX));
             self.sessions
                 .set(i64::try_from(sessions).unwrap_or(i64::MAX));
+            for state in State::ALL {
+                let n = states
+                    .iter()
+                    .find(|(s, _)| *s == state)
+                    .map_or(0, |(_, n)| *n);
+                self.verifications
+                    .get_or_create(&StateLabels {
+                        state: state.as_str(),
+                    })
+                    .set(i64::try_from(n).unwrap_or(i64::MAX));
+            }
         }
         server_base::metrics::render(&self.registry)
     }
@@ -172,25 +201,37 @@ impl Metrics {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use server_base::metrics::Refusal;
 
     #[test]
     fn routes_are_a_fixed_set() {
-        assert_eq!(Route::of("/verification/INV1/check"), Route::Check);
+        let cb = "/verification/callback";
+        assert_eq!(Route::of("/verification/INV1/check", cb), Route::Check);
         assert_eq!(
-            Route::of("/verification/initiate-verification"),
+            Route::of("/verification/initiate-verification", cb),
             Route::Initiate
         );
-        assert_eq!(Route::of("/wp-admin"), Route::Other);
-        assert_eq!(Route::of("/healthz"), Route::Health);
+        assert_eq!(Route::of("/wp-admin", cb), Route::Other);
+        assert_eq!(Route::of("/healthz", cb), Route::Health);
+        assert_eq!(Route::of(cb, cb), Route::Callback);
+        assert_eq!(Route::of("/cb", "/cb"), Route::Callback);
+        assert_eq!(
+            Route::of("/verification/notification", cb),
+            Route::Notification
+        );
+        assert_eq!(
+            Route::of("/verification/I/notification", cb),
+            Route::Notification
+        );
     }
 
     #[test]
     fn text_has_types_and_values() {
         let m = Metrics::new();
         m.request(Route::Check, 200, Duration::from_millis(2));
-        m.refused(Refusal::PerAddress);
-        m.connection_opened();
-        let text = m.render(Some((3, 5)));
+        m.connections.refused(Refusal::PerAddress);
+        m.connections.connection_opened();
+        let text = m.render(Some(((3, 5), vec![(State::Approved, 2)])));
         for line in [
             "# TYPE connpay_http_requests_total counter",
             "connpay_http_requests_total{route=\"check\",status=\"200\"} 1",
@@ -199,6 +240,8 @@ mod tests {
             "connpay_open_connections 1",
             "connpay_sessions 5",
             "connpay_access_tokens 3",
+            "connpay_verifications{state=\"approved\"} 2",
+            "connpay_verifications{state=\"expired\"} 0",
         ] {
             assert!(
                 text.lines().any(|l| l == line),

@@ -1,10 +1,11 @@
 //! The ConnPay signatures (docs/connpay.md): HMAC-SHA1 over a plain concatenation, keyed with
-//! the endpoint's control key, written as 40 uppercase hex digits.
+//! the endpoint's control key, written as 40 uppercase hex digits; and the merchant callback's
+//! `control`, a plain SHA-1 over the callback's fields and the merchant control key as text.
 
 use std::fmt;
 
 use hmac::{Hmac, Mac};
-use sha1::Sha1;
+use sha1::{Digest, Sha1};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
@@ -23,10 +24,11 @@ pub enum ControlKeyError {
     TooShort,
 }
 
-/// The endpoint's control key as raw bytes: the issued text with dashes removed, hex-decoded.
+/// The endpoint's control key as raw bytes: the issued text with dashes removed, hex-decoded;
+/// and the text itself, which the merchant callback's `control` is computed with by default.
 /// Zeroized on drop; `Debug` shows only the length.
 #[derive(Clone)]
-pub struct ControlKey(Zeroizing<Vec<u8>>);
+pub struct ControlKey(Zeroizing<Vec<u8>>, CallbackKey, HmacSha1);
 
 impl ControlKey {
     /// Parses the key as ConnPay issues it (UUID-shaped; dashes and surrounding whitespace
@@ -39,19 +41,19 @@ impl ControlKey {
         if bytes.len() < 16 {
             return Err(ControlKeyError::TooShort);
         }
-        Ok(ControlKey(bytes))
+        // Keyed once: each signature then starts from a copy of the keyed state instead of
+        // hashing the key's pads again (BENCHMARKS.md, connpay-server).
+        let mac = keyed(&bytes);
+        Ok(ControlKey(bytes, CallbackKey::new(text), mac))
     }
 
-    fn mac(&self) -> HmacSha1 {
-        // HMAC accepts keys of any length, so this cannot fail.
-        match HmacSha1::new_from_slice(&self.0) {
-            Ok(mac) => mac,
-            Err(_) => unreachable!("HMAC takes keys of any length"),
-        }
+    /// The key as the merchant callback uses it: the issued text, dashes included.
+    pub fn callback_key(&self) -> CallbackKey {
+        self.1.clone()
     }
 
     fn sign(&self, parts: &[&str]) -> String {
-        let mut mac = self.mac();
+        let mut mac = self.2.clone();
         for part in parts {
             mac.update(part.as_bytes());
         }
@@ -79,6 +81,16 @@ impl ControlKey {
         ])
     }
 
+    /// The signature answered by the card-mapping notification: `nonce + endpointId + invoiceId`.
+    pub fn notification_signature(
+        &self,
+        nonce: &str,
+        endpoint_id: &str,
+        invoice_id: &str,
+    ) -> String {
+        self.sign(&[nonce, endpoint_id, invoice_id])
+    }
+
     /// The signature answered by check: `serialNumber + nonce + endpointId + invoiceId`.
     pub fn check_signature(
         &self,
@@ -91,6 +103,52 @@ impl ControlKey {
     }
 }
 
+fn keyed(key: &[u8]) -> HmacSha1 {
+    // HMAC accepts keys of any length, so this cannot fail.
+    match HmacSha1::new_from_slice(key) {
+        Ok(mac) => mac,
+        Err(_) => unreachable!("HMAC takes keys of any length"),
+    }
+}
+
+/// The merchant control key as text, for the callback's `control`: SHA-1 over
+/// `status + orderid + client_orderid + key`, the key exactly as issued (surrounding whitespace
+/// dropped, dashes kept). Zeroized on drop; `Debug` shows nothing of it.
+#[derive(Clone)]
+pub struct CallbackKey(Zeroizing<String>);
+
+impl CallbackKey {
+    /// The key as given, without the whitespace a file or a shell may add around it.
+    pub fn new(text: &str) -> CallbackKey {
+        CallbackKey(Zeroizing::new(text.trim().to_owned()))
+    }
+
+    /// Whether `control` (hex, either case) is the callback's digest, compared in constant time.
+    pub fn verifies(
+        &self,
+        status: &str,
+        orderid: &str,
+        client_orderid: &str,
+        control: &str,
+    ) -> bool {
+        let mut sha = Sha1::new();
+        for part in [status, orderid, client_orderid, self.0.as_str()] {
+            sha.update(part.as_bytes());
+        }
+        let want = sha.finalize();
+        let Ok(given) = hex::decode(control) else {
+            return false;
+        };
+        ct_eq(&want, &given)
+    }
+}
+
+impl fmt::Debug for CallbackKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("CallbackKey(<redacted>)")
+    }
+}
+
 impl fmt::Debug for ControlKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "ControlKey(<redacted, {} bytes>)", self.0.len())
@@ -99,7 +157,7 @@ impl fmt::Debug for ControlKey {
 
 /// Compares two byte strings in time that depends only on their lengths, never on where they
 /// first differ.
-pub fn ct_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn ct_eq(a: &[u8], b: &[u8]) -> bool {
     a.ct_eq(b).into()
 }
 
@@ -108,6 +166,8 @@ mod tests {
     use super::*;
 
     const KEY: &str = "B17F59B4-A7DC-41B4-8FF9-37D986B43D20";
+    const NOTIFICATION_VECTOR: &str = "3127D9625F56174B828488F4A73F8F30E27B3220";
+    const CALLBACK_VECTOR: &str = "7179d788b691a96436626db74c1b0e363bcc7232";
 
     #[test]
     fn reproduces_the_documented_test_vector() {
@@ -170,6 +230,37 @@ mod tests {
         let shown = format!("{key:?}");
         assert!(!shown.to_uppercase().contains("B17F59B4"));
         assert!(shown.contains("16 bytes"));
+    }
+
+    #[test]
+    fn notification_signature_is_nonce_endpoint_invoice() {
+        // python3 -c "import hmac,hashlib;print(hmac.new(bytes.fromhex('B17F59B4A7DC41B48FF937D986B43D20'),
+        //   b'nonce1111inv-1',hashlib.sha1).hexdigest().upper())"
+        let key = ControlKey::parse(KEY).unwrap();
+        assert_eq!(
+            key.notification_signature("nonce", "1111", "inv-1"),
+            NOTIFICATION_VECTOR
+        );
+    }
+
+    #[test]
+    fn callback_control_is_sha1_of_fields_and_key_text() {
+        // python3 -c "import hashlib;print(hashlib.sha1(b'approved'+b'1234567'+b'INV1'
+        //   +b'B17F59B4-A7DC-41B4-8FF9-37D986B43D20').hexdigest())"
+        let key = ControlKey::parse(&format!(" {KEY}\n"))
+            .unwrap()
+            .callback_key();
+        assert!(key.verifies("approved", "1234567", "INV1", CALLBACK_VECTOR));
+        assert!(key.verifies(
+            "approved",
+            "1234567",
+            "INV1",
+            &CALLBACK_VECTOR.to_uppercase()
+        ));
+        assert!(!key.verifies("declined", "1234567", "INV1", CALLBACK_VECTOR));
+        assert!(!key.verifies("approved", "1234567", "INV1", "zz"));
+        assert!(!key.verifies("approved", "1234567", "INV1", ""));
+        assert!(!format!("{key:?}").contains("B17F"));
     }
 
     #[test]

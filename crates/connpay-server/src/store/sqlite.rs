@@ -14,7 +14,12 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Consume, SessionRecord, StoreError, TokenRecord, from_millis, to_millis};
+mod life;
+
+use super::{
+    ADDED_COLUMNS, Consume, LaterColumns, SESSION_COLUMNS, SessionRecord, State, StoreError,
+    TokenRecord, from_millis, to_millis,
+};
 
 const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS connpay_access_tokens (
@@ -36,8 +41,55 @@ CREATE TABLE IF NOT EXISTS connpay_sessions (
     token TEXT,
     consumed_at INTEGER
 );
-CREATE INDEX IF NOT EXISTS connpay_sessions_expiry ON connpay_sessions (expires_at);
+CREATE TABLE IF NOT EXISTS connpay_callbacks (
+    client_orderid TEXT NOT NULL,
+    status TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    orderid TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (client_orderid, status, kind, orderid)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS connpay_callbacks_received ON connpay_callbacks (received_at);
 ";
+
+/// After `ADDED_COLUMNS`: unchecked sessions are swept by expiry, checked ones by the time of
+/// their check (kept for the retention), open ones expired by their initiate time, and the
+/// notification finds a session by ConnPay's token. Partial, so each index holds only the rows
+/// its query looks at.
+const INDEXES: &str = "
+DROP INDEX IF EXISTS connpay_sessions_expiry;
+CREATE INDEX IF NOT EXISTS connpay_sessions_unchecked ON connpay_sessions (expires_at)
+    WHERE token IS NULL;
+CREATE INDEX IF NOT EXISTS connpay_sessions_checked ON connpay_sessions (consumed_at)
+    WHERE token IS NOT NULL;
+CREATE INDEX IF NOT EXISTS connpay_sessions_open ON connpay_sessions (created_at)
+    WHERE state IN ('checked', 'mapped');
+CREATE INDEX IF NOT EXISTS connpay_sessions_token ON connpay_sessions (token)
+    WHERE token IS NOT NULL;
+";
+
+/// Adds the columns a database from before them lacks.
+fn add_columns(conn: &Connection) -> rusqlite::Result<()> {
+    let mut have = Vec::new();
+    let mut stmt = conn.prepare("SELECT name FROM pragma_table_info('connpay_sessions')")?;
+    for name in stmt.query_map([], |row| row.get::<_, String>(0))? {
+        have.push(name?);
+    }
+    for (column, kind) in ADDED_COLUMNS {
+        if !have.iter().any(|h| h == column) {
+            conn.execute_batch(&format!(
+                "ALTER TABLE connpay_sessions ADD COLUMN {column} {kind}"
+            ))?;
+            if *column == "state" {
+                // Sessions an older version checked are checked.
+                conn.execute_batch(
+                    "UPDATE connpay_sessions SET state = 'checked' WHERE token IS NOT NULL",
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
 
 const READERS: usize = 4;
 /// Most writes committed together.
@@ -51,6 +103,23 @@ struct Inner {
     jobs: Mutex<mpsc::Sender<Job>>,
     readers: Vec<Mutex<Connection>>,
     next_reader: AtomicUsize,
+    /// Dropped with the store, which ends the checkpoint thread.
+    _checkpoints: Mutex<mpsc::Sender<()>>,
+}
+
+/// How often the checkpoint thread copies the WAL into the database.
+const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// The checkpoint thread: copies committed pages from the WAL into the database, and fsyncs,
+/// on its own connection (PASSIVE: it never waits for or blocks the writer). SQLite's automatic
+/// checkpoint would run inside a commit of the writer thread, and every write queued behind it
+/// would wait for its fsyncs (BENCHMARKS.md, connpay-server: seconds on a busy disk).
+fn checkpoint_loop(conn: Connection, stop: mpsc::Receiver<()>) {
+    while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_EVERY) {
+        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+            tracing::warn!("checkpointing the session database failed: {e}");
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -100,14 +169,16 @@ fn writer_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
             }
         }
         // If the transaction cannot start (another process holds the lock past the busy
-        // timeout), each write runs on its own and reports its own outcome.
-        let in_tx = conn.execute_batch("BEGIN IMMEDIATE").is_ok();
+        // timeout), each write runs on its own and reports its own outcome. Cached statements:
+        // `execute_batch` would parse the SQL again for every batch.
+        let run = |sql: &str| conn.prepare_cached(sql).and_then(|mut s| s.execute([]));
+        let in_tx = run("BEGIN IMMEDIATE").is_ok();
         let done: Vec<Done> = batch.into_iter().map(|job| job(&conn)).collect();
         let failure = if in_tx {
-            match conn.execute_batch("COMMIT") {
-                Ok(()) => None,
+            match run("COMMIT") {
+                Ok(_) => None,
                 Err(e) => {
-                    let _ = conn.execute_batch("ROLLBACK");
+                    let _ = run("ROLLBACK");
                     tracing::error!("committing to the session database failed: {e}");
                     Some(e.to_string())
                 }
@@ -121,20 +192,54 @@ fn writer_loop(conn: Connection, jobs: mpsc::Receiver<Job>) {
     }
 }
 
-fn session_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<SessionRecord> {
-    Ok(SessionRecord {
-        invoice_id: row.get(0)?,
-        serial_number: row.get(1)?,
-        access_token_hash: row.get(2)?,
-        nonce: row.get(3)?,
-        signature: row.get(4)?,
-        currency: row.get(5)?,
-        held: row.get(6)?,
-        created_at: from_millis(row.get(7)?),
-        expires_at: from_millis(row.get(8)?),
-        token: row.get(9)?,
-        consumed_at: row.get::<_, Option<i64>>(10)?.map(from_millis),
-    })
+fn session_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(SessionRecord, LaterColumns)> {
+    Ok((
+        SessionRecord {
+            invoice_id: row.get(0)?,
+            serial_number: row.get(1)?,
+            access_token_hash: row.get(2)?,
+            nonce: row.get(3)?,
+            signature: row.get(4)?,
+            currency: row.get(5)?,
+            held: row.get(6)?,
+            created_at: from_millis(row.get(7)?),
+            expires_at: from_millis(row.get(8)?),
+            token: row.get(9)?,
+            consumed_at: row.get::<_, Option<i64>>(10)?.map(from_millis),
+            state: State::Initiated,
+            mapped_at: None,
+            card: None,
+            final_at: None,
+            orderid: None,
+        },
+        LaterColumns {
+            state: row.get(11)?,
+            mapped_at: row.get(12)?,
+            server_card_id: row.get(13)?,
+            unique_reference_card_id: row.get(14)?,
+            card_bin: row.get(15)?,
+            client_card_id: row.get(16)?,
+            final_at: row.get(17)?,
+            orderid: row.get(18)?,
+        },
+    ))
+}
+
+/// The records of `sql`'s rows (`SESSION_COLUMNS`, in order).
+fn sessions(
+    c: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<SessionRecord>, StoreError> {
+    let mut stmt = c.prepare_cached(sql).map_err(backend)?;
+    let rows = stmt.query_map(params, session_from_row).map_err(backend)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (mut record, later) = row.map_err(backend)?;
+        later.apply(&mut record)?;
+        out.push(record);
+    }
+    Ok(out)
 }
 
 impl SqliteStore {
@@ -146,11 +251,23 @@ impl SqliteStore {
             let writer = open_connection(path)?;
             writer
                 .execute_batch(SCHEMA)
+                .and_then(|()| add_columns(&writer))
+                .and_then(|()| writer.execute_batch(INDEXES))
                 .map_err(|e| StoreError::Open(e.to_string()))?;
             let mut readers = Vec::with_capacity(READERS);
             for _ in 0..READERS {
                 readers.push(Mutex::new(open_connection(path)?));
             }
+            // The checkpoint thread does what the writer's commits would otherwise do.
+            writer
+                .pragma_update(None, "wal_autocheckpoint", 0)
+                .map_err(|e| StoreError::Open(e.to_string()))?;
+            let checkpointer = open_connection(path)?;
+            let (stop, stopped) = mpsc::channel::<()>();
+            std::thread::Builder::new()
+                .name("connpay-sqlite-checkpoint".into())
+                .spawn(move || checkpoint_loop(checkpointer, stopped))
+                .map_err(|e| StoreError::Open(e.to_string()))?;
             let (tx, rx) = mpsc::channel::<Job>();
             std::thread::Builder::new()
                 .name("connpay-sqlite-writer".into())
@@ -161,6 +278,7 @@ impl SqliteStore {
                     jobs: Mutex::new(tx),
                     readers,
                     next_reader: AtomicUsize::new(0),
+                    _checkpoints: Mutex::new(stop),
                 }),
             })
         })
@@ -170,8 +288,7 @@ impl SqliteStore {
 
     /// Whether both the readers and the writer thread answer.
     pub async fn ping(&self) -> Result<(), StoreError> {
-        self.read(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(backend))
-            .await?;
+        self.read(|c| c.query_row("SELECT 1", [], |_| Ok(())).map_err(backend))?;
         self.write(|_| Ok(())).await
     }
 
@@ -198,8 +315,9 @@ impl SqliteStore {
             .map_err(|_| StoreError::Backend("the writer thread has stopped".into()))?
     }
 
-    /// Runs a read on a free reader connection, on this thread.
-    async fn read<T>(
+    /// Runs a read on a free reader connection, on this thread: a primary-key read from WAL is
+    /// a few microseconds, less than a hop to another thread would cost.
+    fn read<T>(
         &self,
         f: impl FnOnce(&Connection) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
@@ -232,7 +350,7 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn token(&self, hash: &[u8]) -> Result<Option<TokenRecord>, StoreError> {
+    pub fn token(&self, hash: &[u8]) -> Result<Option<TokenRecord>, StoreError> {
         let hash = hash.to_vec();
         self.read(move |c| {
             c.prepare_cached(
@@ -250,7 +368,6 @@ impl SqliteStore {
             })
             .map_err(backend)
         })
-        .await
     }
 
     pub async fn put_session(&self, r: &SessionRecord) -> Result<(), StoreError> {
@@ -290,18 +407,22 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn session(&self, invoice_id: &str) -> Result<Option<SessionRecord>, StoreError> {
+    pub fn session(&self, invoice_id: &str) -> Result<Option<SessionRecord>, StoreError> {
         let id = invoice_id.to_owned();
         self.read(move |c| {
-            c.prepare_cached(
-                "SELECT invoice_id, serial_number, access_token_hash, nonce, signature, currency,
-                        held, created_at, expires_at, token, consumed_at
-                 FROM connpay_sessions WHERE invoice_id = ?1",
-            )
-            .and_then(|mut s| s.query_row(params![id], session_from_row).optional())
-            .map_err(backend)
+            let sql =
+                format!("SELECT {SESSION_COLUMNS} FROM connpay_sessions WHERE invoice_id = ?1");
+            Ok(sessions(c, &sql, params![id])?.pop())
         })
-        .await
+    }
+
+    pub fn sessions_by_token(&self, token: &str) -> Result<Vec<SessionRecord>, StoreError> {
+        let token = token.to_owned();
+        self.read(move |c| {
+            let sql =
+                format!("SELECT {SESSION_COLUMNS} FROM connpay_sessions WHERE token = ?1 LIMIT 4");
+            sessions(c, &sql, params![token])
+        })
     }
 
     pub async fn consume(
@@ -317,7 +438,8 @@ impl SqliteStore {
         self.write(move |c| {
             let changed = c
                 .prepare_cached(
-                    "UPDATE connpay_sessions SET token = ?1, consumed_at = ?2
+                    "UPDATE connpay_sessions SET token = ?1, consumed_at = ?2,
+                       state = CASE WHEN state = 'initiated' THEN 'checked' ELSE state END
                      WHERE invoice_id = ?3 AND token IS NULL",
                 )
                 .and_then(|mut s| s.execute(params![token, to_millis(now), id]))
@@ -337,7 +459,7 @@ impl SqliteStore {
         .await
     }
 
-    pub async fn counts(&self) -> Result<(u64, u64), StoreError> {
+    pub fn counts(&self) -> Result<(u64, u64), StoreError> {
         self.read(|c| {
             c.query_row(
                 "SELECT (SELECT count(*) FROM connpay_access_tokens),
@@ -347,25 +469,38 @@ impl SqliteStore {
             )
             .map_err(backend)
         })
-        .await
     }
 
-    pub async fn sweep(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    pub async fn sweep(
+        &self,
+        now: DateTime<Utc>,
+        kept_since: DateTime<Utc>,
+    ) -> Result<u64, StoreError> {
         self.write(move |c| {
             let now = to_millis(now);
-            let a = c
-                .execute(
+            let kept_since = to_millis(kept_since);
+            let mut n = 0;
+            for (sql, at) in [
+                (
                     "DELETE FROM connpay_access_tokens WHERE expires_at <= ?1",
-                    params![now],
-                )
-                .map_err(backend)?;
-            let b = c
-                .execute(
-                    "DELETE FROM connpay_sessions WHERE expires_at <= ?1",
-                    params![now],
-                )
-                .map_err(backend)?;
-            Ok((a + b) as u64)
+                    now,
+                ),
+                (
+                    "DELETE FROM connpay_sessions WHERE token IS NULL AND expires_at <= ?1",
+                    now,
+                ),
+                (
+                    "DELETE FROM connpay_sessions WHERE token IS NOT NULL AND consumed_at <= ?1",
+                    kept_since,
+                ),
+                (
+                    "DELETE FROM connpay_callbacks WHERE received_at <= ?1",
+                    kept_since,
+                ),
+            ] {
+                n += c.execute(sql, params![at]).map_err(backend)?;
+            }
+            Ok(n as u64)
         })
         .await
     }

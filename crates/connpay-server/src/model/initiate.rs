@@ -1,278 +1,10 @@
-//! Requests and responses of the three calls, and their validation against the specification's
-//! limits (docs/connpay.md). Parsing never echoes input in an error.
+//! `POST /verification/initiate-verification`: a session for a device holding an access token,
+//! and the billing and consumer data held for check.
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
-use serde_json::error::Category;
 
-use super::error::ReplyError;
-
-/// Parses a JSON body into `T`, telling malformed JSON from a wrong shape.
-///
-/// The body is read as JSON values first, and refused when it holds what serde's derived
-/// structs would accept but the specification does not: one of the specification's objects
-/// written as an array of its fields in order, or a NUL character in one of its texts
-/// (PostgreSQL cannot store one). Fields the specification does not know are ignored, as serde
-/// ignores them.
-pub fn parse_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, ReplyError> {
-    unique_keys(body)?;
-    let value: Value = serde_json::from_slice(body).map_err(|e| match e.classify() {
-        Category::Syntax | Category::Eof | Category::Io => ReplyError::MalformedJson,
-        Category::Data => ReplyError::WrongShape,
-    })?;
-    if value.is_array() {
-        return Err(ReplyError::WrongShape);
-    }
-    plain_json(&value)?;
-    T::deserialize(&value).map_err(|_| ReplyError::WrongShape)
-}
-
-/// Refuses a body in which an object, at any depth, names a key twice: `serde_json::Value`
-/// keeps the last one, so `serialNumber` A then B would bind a token to B while a proxy or a
-/// log reading the first one sees A. Syntax errors are left to the parse that follows.
-fn unique_keys(body: &[u8]) -> Result<(), ReplyError> {
-    use serde::de::{Deserialize, Deserializer, Error, MapAccess, SeqAccess, Visitor};
-    use std::collections::HashSet;
-
-    /// Any JSON value, read only to see its keys.
-    struct Unique;
-    /// The marker in the error, to tell a duplicate from other errors.
-    const DUPLICATE: &str = "duplicate key";
-
-    impl<'de> Deserialize<'de> for Unique {
-        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Unique, D::Error> {
-            d.deserialize_any(UniqueVisitor)
-        }
-    }
-
-    struct UniqueVisitor;
-
-    impl<'de> Visitor<'de> for UniqueVisitor {
-        type Value = Unique;
-
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("any JSON value")
-        }
-
-        fn visit_bool<E>(self, _: bool) -> Result<Unique, E> {
-            Ok(Unique)
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<Unique, E> {
-            Ok(Unique)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<Unique, E> {
-            Ok(Unique)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<Unique, E> {
-            Ok(Unique)
-        }
-        fn visit_str<E>(self, _: &str) -> Result<Unique, E> {
-            Ok(Unique)
-        }
-        fn visit_unit<E>(self) -> Result<Unique, E> {
-            Ok(Unique)
-        }
-
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Unique, A::Error> {
-            while seq.next_element::<Unique>()?.is_some() {}
-            Ok(Unique)
-        }
-
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Unique, A::Error> {
-            let mut seen = HashSet::new();
-            while let Some(key) = map.next_key::<String>()? {
-                if !seen.insert(key) {
-                    return Err(A::Error::custom(DUPLICATE));
-                }
-                map.next_value::<Unique>()?;
-            }
-            Ok(Unique)
-        }
-    }
-
-    match serde_json::from_slice::<Unique>(body) {
-        Err(e) if e.is_data() && e.to_string().starts_with(DUPLICATE) => {
-            Err(ReplyError::DuplicateKey)
-        }
-        _ => Ok(()),
-    }
-}
-
-/// The specification's objects, by field name (the names are unique across the three calls).
-const OBJECT_FIELDS: &[&str] = &[
-    "consumer",
-    "device",
-    "location",
-    "session",
-    "transaction",
-    "billing",
-    "address",
-];
-
-/// The specification's texts that are stored.
-const TEXT_FIELDS: &[&str] = &[
-    "serialNumber",
-    "imei",
-    "email",
-    "birthDay",
-    "ipAddresses",
-    "accessToken",
-    "nonce",
-    "signature",
-    "token",
-    "currency",
-    "phone",
-    "city",
-    "country",
-    "postcodeZip",
-    "state",
-    "street",
-    "street2",
-];
-
-/// Walks the specification's fields of an object. serde_json stops nesting at 128 levels, so
-/// the recursion is bounded.
-fn plain_json(value: &Value) -> Result<(), ReplyError> {
-    let Value::Object(fields) = value else {
-        return Ok(());
-    };
-    for (key, v) in fields {
-        if OBJECT_FIELDS.contains(&key.as_str()) {
-            if v.is_array() {
-                return Err(ReplyError::WrongShape);
-            }
-            plain_json(v)?;
-        } else if TEXT_FIELDS.contains(&key.as_str()) {
-            let texts: Vec<&Value> = match v {
-                Value::Array(items) => items.iter().collect(),
-                other => vec![other],
-            };
-            if texts
-                .iter()
-                .any(|t| t.as_str().is_some_and(|t| t.contains('\0')))
-            {
-                return Err(ReplyError::NulCharacter);
-            }
-        }
-    }
-    Ok(())
-}
-
-fn required<'a>(value: &'a Option<String>, name: &'static str) -> Result<&'a str, ReplyError> {
-    value.as_deref().ok_or(ReplyError::MissingField(name))
-}
-
-fn length(
-    value: &str,
-    min: usize,
-    max: usize,
-    name: &'static str,
-    rule: &'static str,
-) -> Result<(), ReplyError> {
-    let n = value.chars().count();
-    if n < min || n > max {
-        return Err(ReplyError::InvalidField(name, rule));
-    }
-    Ok(())
-}
-
-fn optional_length(
-    value: &Option<String>,
-    min: usize,
-    max: usize,
-    name: &'static str,
-    rule: &'static str,
-) -> Result<(), ReplyError> {
-    match value {
-        Some(v) => length(v, min, max, name, rule),
-        None => Ok(()),
-    }
-}
-
-fn serial_number(value: &Option<String>) -> Result<String, ReplyError> {
-    let name = "consumer.device.serialNumber";
-    let v = required(value, name)?;
-    length(v, 1, 50, name, "1 to 50 characters")?;
-    Ok(v.to_owned())
-}
-
-fn access_token(value: &Option<String>) -> Result<String, ReplyError> {
-    let name = "session.accessToken";
-    let v = required(value, name)?;
-    length(v, 32, 128, name, "32 to 128 characters")?;
-    Ok(v.to_owned())
-}
-
-/// An invoice id as it appears in the check URL: ours are `INV` and 32 hex digits, but any
-/// short, URL-safe id is looked up (and simply not found).
-pub fn validate_invoice_id(value: &str) -> Result<(), ReplyError> {
-    let ok = !value.is_empty()
-        && value.len() <= 64
-        && value
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.');
-    if ok {
-        Ok(())
-    } else {
-        Err(ReplyError::InvalidField(
-            "invoiceId",
-            "1 to 64 letters, digits, '-', '_' or '.'",
-        ))
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// POST /auth/access-token
-
-#[derive(Debug, Default, Deserialize)]
-pub struct DeviceIn {
-    #[serde(rename = "serialNumber")]
-    pub serial_number: Option<String>,
-    pub imei: Option<String>,
-    pub location: Option<Location>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct Location {
-    pub lat: Option<f64>,
-    pub lng: Option<f64>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct DeviceOnly {
-    pub device: Option<DeviceIn>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct AccessTokenRequest {
-    pub consumer: Option<DeviceOnly>,
-}
-
-impl AccessTokenRequest {
-    /// The serial number the token will be bound to.
-    pub fn validate(&self) -> Result<String, ReplyError> {
-        let device = self.consumer.as_ref().and_then(|c| c.device.as_ref());
-        serial_number(&device.and_then(|d| d.serial_number.clone()))
-    }
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct AccessTokenResponse {
-    pub session: AccessTokenSession,
-}
-
-#[derive(Debug, Serialize, Deserialize)]
-pub struct AccessTokenSession {
-    #[serde(rename = "accessToken")]
-    pub access_token: String,
-    /// RFC 3339, UTC.
-    #[serde(rename = "expiresAt")]
-    pub expires_at: String,
-}
-
-// ---------------------------------------------------------------------------------------------
-// POST /verification/initiate-verification
+use super::{DeviceIn, SessionIn, access_token, length, optional_length, required, serial_number};
+use crate::error::ReplyError;
 
 #[derive(Debug, Deserialize)]
 pub struct InitiateRequest {
@@ -291,16 +23,6 @@ pub struct ConsumerIn {
     #[serde(rename = "ipAddresses")]
     pub ip_addresses: Option<Vec<String>>,
 }
-
-#[derive(Debug, Default, Deserialize)]
-pub struct SessionIn {
-    #[serde(rename = "accessToken")]
-    pub access_token: Option<String>,
-    pub nonce: Option<String>,
-    pub signature: Option<String>,
-    pub token: Option<String>,
-}
-
 #[derive(Debug, Default, Deserialize)]
 pub struct TransactionIn {
     pub currency: Option<String>,
@@ -540,7 +262,7 @@ impl InitiateRequest {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-pub struct InitiateResponse {
+pub(crate) struct InitiateResponse {
     #[serde(rename = "endpointId")]
     pub endpoint_id: String,
     #[serde(rename = "invoiceId")]
@@ -549,83 +271,16 @@ pub struct InitiateResponse {
 }
 
 #[derive(Debug, Serialize, Deserialize)]
-pub struct InitiateSessionOut {
+pub(crate) struct InitiateSessionOut {
     pub nonce: String,
     pub signature: String,
-}
-
-// ---------------------------------------------------------------------------------------------
-// POST /verification/{invoiceId}/check
-
-#[derive(Debug, Deserialize)]
-pub struct CheckRequest {
-    pub consumer: Option<DeviceOnly>,
-    pub session: Option<SessionIn>,
-}
-
-/// A validated check request.
-#[derive(Debug)]
-pub struct Check {
-    pub serial_number: String,
-    pub access_token: String,
-    pub nonce: String,
-    pub signature: String,
-    pub token: String,
-}
-
-impl CheckRequest {
-    pub fn validate(&self) -> Result<Check, ReplyError> {
-        let device = self.consumer.as_ref().and_then(|c| c.device.as_ref());
-        let serial_number = serial_number(&device.and_then(|d| d.serial_number.clone()))?;
-        let s = self.session.as_ref();
-        let access_token = access_token(&s.and_then(|s| s.access_token.clone()))?;
-        let nonce = s.and_then(|s| s.nonce.clone());
-        let nonce_v = required(&nonce, "session.nonce")?;
-        length(nonce_v, 32, 128, "session.nonce", "32 to 128 characters")?;
-        let signature = s.and_then(|s| s.signature.clone());
-        let sig_v = required(&signature, "session.signature")?;
-        length(sig_v, 32, 128, "session.signature", "32 to 128 characters")?;
-        let token = s.and_then(|s| s.token.clone());
-        let token_v = required(&token, "session.token")?;
-        length(token_v, 16, 36, "session.token", "16 to 36 characters")?;
-        Ok(Check {
-            serial_number,
-            access_token,
-            nonce: nonce_v.to_owned(),
-            signature: sig_v.to_owned(),
-            token: token_v.to_owned(),
-        })
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CheckResponse {
-    #[serde(rename = "invoiceId")]
-    pub invoice_id: String,
-    pub session: CheckSessionOut,
-    pub transaction: TransactionOut,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub billing: Option<Billing>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub consumer: Option<ConsumerOut>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct CheckSessionOut {
-    #[serde(rename = "checkSignature")]
-    pub check_signature: String,
-    pub nonce: String,
-    pub token: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TransactionOut {
-    pub currency: String,
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::parse_json;
     use super::*;
+    use serde_json::Value;
 
     const TOKEN: &str = "abcdefghijklmnopqrstuvwxyz0123456789";
 
@@ -832,47 +487,5 @@ mod tests {
         assert_eq!(c.birth_day.as_deref(), Some("29022000"));
         let b = i.held.billing.unwrap();
         assert_eq!(b.address.unwrap().city.as_deref(), Some("Pune"));
-    }
-
-    #[test]
-    fn check_limits() {
-        let good = serde_json::json!({
-            "consumer": {"device": {"serialNumber": "SN1"}},
-            "session": {"accessToken": TOKEN, "nonce": "n".repeat(32),
-                        "signature": "S".repeat(40), "token": "t".repeat(16)}
-        });
-        let parse = |v: &serde_json::Value| {
-            parse_json::<CheckRequest>(v.to_string().as_bytes())?.validate()
-        };
-        assert!(parse(&good).is_ok());
-        for (field, value) in [
-            ("nonce", "n".repeat(31)),
-            ("nonce", "n".repeat(129)),
-            ("signature", "S".repeat(31)),
-            ("token", "t".repeat(15)),
-            ("token", "t".repeat(37)),
-        ] {
-            let mut v = good.clone();
-            v["session"][field] = value.into();
-            assert!(
-                matches!(parse(&v), Err(ReplyError::InvalidField(..))),
-                "{field}"
-            );
-        }
-        let mut v = good.clone();
-        v["session"].as_object_mut().unwrap().remove("token");
-        assert_eq!(
-            parse(&v).unwrap_err(),
-            ReplyError::MissingField("session.token")
-        );
-    }
-
-    #[test]
-    fn invoice_ids() {
-        assert!(validate_invoice_id("INV0123456789abcdef").is_ok());
-        assert!(validate_invoice_id("").is_err());
-        assert!(validate_invoice_id(&"a".repeat(65)).is_err());
-        assert!(validate_invoice_id("a b").is_err());
-        assert!(validate_invoice_id("a/../b").is_err());
     }
 }
