@@ -2,6 +2,7 @@
 //! PostgreSQL (the database named by RD_AGENT_TEST_POSTGRES_URL; `.ci/run` starts one). Each
 //! scenario runs once per store.
 
+#[macro_use]
 mod common;
 
 use std::sync::Arc;
@@ -12,21 +13,6 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use common::*;
-
-macro_rules! on_both_stores {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(super::Backend::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$name(super::Backend::Postgres).await
-            }
-        }
-    )*};
-}
 
 on_both_stores!(
     exchange_with_independent_signatures,

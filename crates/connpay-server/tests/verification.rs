@@ -3,6 +3,7 @@
 //! callback with the final status, expiry and retention. Signatures and `control` digests are
 //! computed here (tests/common/mod.rs), not by the code under test.
 
+#[macro_use]
 mod common;
 
 use std::sync::Arc;
@@ -12,21 +13,6 @@ use connpay_server::State;
 use serde_json::{Value, json};
 
 use common::*;
-
-macro_rules! on_both_stores {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name(super::Backend::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$name(super::Backend::Postgres).await
-            }
-        }
-    )*};
-}
 
 on_both_stores!(
     notification_then_final_callback,

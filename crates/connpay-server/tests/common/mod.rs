@@ -381,3 +381,20 @@ impl Drop for Binary {
         let _ = self.child.wait();
     }
 }
+
+/// A test fn `name(Backend)` run once on each store, as `name::sqlite` and `name::postgres`.
+#[allow(unused_macros)] // Not every test file runs on both stores.
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(super::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name(super::Backend::Postgres).await
+            }
+        }
+    )*};
+}
