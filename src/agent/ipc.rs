@@ -111,7 +111,7 @@ pub struct PeerPolicy {
 
 impl PeerPolicy {
     /// The production policy.
-    pub(crate) fn system() -> Self {
+    pub fn system() -> Self {
         let a = platform::admitted();
         PeerPolicy {
             uids: a.uids,

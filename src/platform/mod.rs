@@ -48,8 +48,16 @@ impl ServiceFailure {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum DirProblem {
     /// Owned by another user than this process's, and not by root.
+    #[cfg_attr(
+        windows,
+        expect(dead_code, reason = "Windows reads a DACL: LockDownError")
+    )]
     Owner { uid: u32 },
     /// Group or others may create, remove or rename files in it (mode shown in octal).
+    #[cfg_attr(
+        windows,
+        expect(dead_code, reason = "Windows reads a DACL: LockDownError")
+    )]
     Writable { mode: u32 },
 }
 

@@ -3,9 +3,13 @@
 //! session (XDG autostart / the all-users Startup folder). The shared parts live here; each OS's
 //! registration is `crate::platform::service`.
 
-/// The installer files, compiled in so `service install` works from a bare binary.
+/// The installer files, compiled in so `service install` works from a bare binary (systemd's
+/// and XDG's: Windows registers with the SCM and writes a shortcut instead).
+#[cfg(not(windows))]
 pub(crate) const UNIT: &str = include_str!("../../installer/linux/rd-agent.service");
+#[cfg(not(windows))]
 pub(crate) const UDEV_RULES: &str = include_str!("../../installer/linux/70-rd-agent.rules");
+#[cfg(not(windows))]
 pub(crate) const AUTOSTART: &str = include_str!("../../installer/linux/rd-agent-tray.desktop");
 
 /// The service's name in the SCM (systemd's is its unit file's name).
@@ -19,6 +23,10 @@ pub(crate) enum ServiceError {
     )]
     NotPrivileged,
     #[error("Could not write {path}: {source}. Check that the directory exists and is writable.")]
+    #[cfg_attr(
+        windows,
+        expect(dead_code, reason = "only systemd's files are written")
+    )]
     Write {
         path: String,
         source: std::io::Error,
@@ -32,6 +40,7 @@ pub(crate) enum ServiceError {
     )]
     Manager(String),
     #[error("Service registration is not supported on this platform.")]
+    #[cfg_attr(windows, expect(dead_code, reason = "Windows has its SCM"))]
     Unsupported,
 }
 
@@ -76,6 +85,7 @@ pub(crate) struct ServiceStatus {
 }
 
 /// Replace the unit's ExecStart binary with `exe` (for a binary not in /usr/bin).
+#[cfg(not(windows))]
 pub(crate) fn unit_for(exe: &std::path::Path) -> String {
     UNIT.lines()
         .map(|l| match l.strip_prefix("ExecStart=/usr/bin/rd-agent") {
@@ -88,6 +98,7 @@ pub(crate) fn unit_for(exe: &std::path::Path) -> String {
 }
 
 /// Replace the autostart entry's Exec binary with `exe`.
+#[cfg(not(windows))]
 pub(crate) fn autostart_for(exe: &std::path::Path) -> String {
     AUTOSTART
         .lines()
@@ -100,7 +111,7 @@ pub(crate) fn autostart_for(exe: &std::path::Path) -> String {
         + "\n"
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(windows)))]
 mod tests {
     use super::*;
 

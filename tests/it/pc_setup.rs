@@ -3,7 +3,7 @@
 
 use ::sandbox::instantpay::DemoOutlet;
 
-use crate::support::{TestEnv, json_of_success, within};
+use crate::support::{TestEnv, within};
 
 #[tokio::test]
 async fn doctor_checks_everything_against_the_sandbox() {
@@ -65,7 +65,7 @@ fn service_install_stages_unit_udev_rules_and_autostart_under_a_root() {
         .arg(root.path())
         .output()
         .unwrap();
-    let doc = json_of_success(&out);
+    let doc = crate::support::json_of_success(&out);
     assert_eq!(doc["files"].as_array().unwrap().len(), 3, "{doc}");
     assert_eq!(
         doc["commands"].as_array().unwrap().len(),

@@ -170,6 +170,17 @@ pub(crate) fn other_aadhaar() -> String {
 
 // ---- The test environment -------------------------------------------------------------------
 
+/// A directory only its owner may use: 0700 on Unix; on Windows it keeps its parent's ACL.
+fn create_private_dir(path: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        std::fs::DirBuilder::new().mode(0o700).create(path).unwrap();
+    }
+    #[cfg(not(unix))]
+    std::fs::create_dir(path).unwrap();
+}
+
 /// The scanner a test gets unless it asks for another.
 pub(crate) fn mantra() -> SimOptions {
     SimOptions::new(vendor("mantra-mfs100").unwrap())
@@ -264,10 +275,7 @@ impl TestEnv {
             rd: Some(rd),
             rt,
         };
-        let mut state = std::fs::DirBuilder::new();
-        #[cfg(unix)]
-        std::os::unix::fs::DirBuilderExt::mode(&mut state, 0o700);
-        state.create(env.state()).unwrap();
+        create_private_dir(&env.state());
         env.write_config(30);
         env.write_secrets(DEMO_AADHAAR);
         env

@@ -110,8 +110,9 @@ impl Sid {
     /// `sid` points to a valid SID.
     pub(crate) unsafe fn copy_from(sid: PSID) -> Sid {
         let p = sid as *const u8;
-        // SAFETY (caller): byte 1 is the sub-authority count; the SID is 8 + 4 * count bytes.
+        // SAFETY: the caller passes a valid SID, whose byte 1 is its sub-authority count.
         let count = unsafe { *p.add(1) } as usize;
+        // SAFETY: a valid SID is 8 + 4 * count bytes long.
         Sid(unsafe { std::slice::from_raw_parts(p, 8 + 4 * count) }.to_vec())
     }
 
@@ -124,7 +125,7 @@ impl Sid {
     /// # Safety
     /// `sid` points to a valid SID.
     pub(crate) unsafe fn is(&self, sid: PSID) -> bool {
-        // SAFETY (caller): both are valid SIDs.
+        // SAFETY: ours is a valid SID and the caller passes one.
         unsafe { EqualSid(self.as_psid(), sid) != 0 }
     }
 }
@@ -142,6 +143,7 @@ mod tests {
         assert_eq!(format!("{admins:?}"), "S-1-5-32-544");
         // SAFETY: both are valid SIDs.
         assert!(unsafe { system.is(system.as_psid()) });
+        // SAFETY: both are valid SIDs.
         assert!(unsafe { !system.is(admins.as_psid()) });
         assert_eq!(Sid::of_group("no such group, rd-agent test"), None);
     }
