@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use interprocess::local_socket::ListenerOptions;
 use interprocess::local_socket::tokio::{Listener, Stream, prelude::*};
 
+use crate::platform::GroupStanding;
 pub(crate) use crate::platform::Peer;
 use crate::platform::ipc as platform;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -30,6 +31,8 @@ pub enum IpcError {
         "The rd-agent service is not running (no socket at {0}). Start it with `systemctl start rd-agent` or run `rd-agent run`."
     )]
     NotRunning(String),
+    #[error("{}", not_permitted(.0))]
+    NotPermitted(String),
     #[error("The rd-agent service refused this connection: {0}")]
     Refused(Msg),
     #[error("Lost the connection to the rd-agent service ({0}). Check that it is running.")]
@@ -57,6 +60,7 @@ impl IpcError {
     pub(crate) fn msg(&self) -> Msg {
         match self {
             IpcError::NotRunning(path) => Msg::new("ipc-not-running").arg("path", path.as_str()),
+            IpcError::NotPermitted(path) => not_permitted(path),
             IpcError::Refused(why) => Msg::new("ipc-refused").arg("reason", why.clone()),
             IpcError::Io(e) => Msg::new("ipc-connection-lost").arg("error", e.to_string()),
             IpcError::Protocol => Msg::new("ipc-protocol"),
@@ -70,6 +74,22 @@ impl IpcError {
                 .arg("image", program.as_str()),
         }
     }
+}
+
+/// The sentence for a user the endpoint's permissions kept out: never "not running", since the
+/// service is there. Whether the account is in the `rd-agent` group, or joined it after this
+/// session began (then only logging out and back in gives the session the group), says what
+/// to do.
+fn not_permitted(path: &str) -> Msg {
+    let user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_default();
+    let id = match platform::group_standing() {
+        GroupStanding::NotMember => "ipc-not-permitted-not-member",
+        GroupStanding::JoinedSinceLogin => "ipc-not-permitted-new-member",
+        GroupStanding::Other => "ipc-not-permitted",
+    };
+    Msg::new(id).arg("path", path).arg("user", user)
 }
 
 /// The socket path for a state directory, or the system one.
@@ -191,9 +211,10 @@ pub(crate) fn server_program() -> PathBuf {
 /// name while the service is down; Linux: the socket's directory keeps others out).
 pub async fn connect_expecting(path: &Path, image: &Path) -> Result<Connection, IpcError> {
     let name = platform::endpoint_name(path)?;
-    let stream = Stream::connect(name)
-        .await
-        .map_err(|_| IpcError::NotRunning(path.display().to_string()))?;
+    let stream = Stream::connect(name).await.map_err(|e| match e.kind() {
+        std::io::ErrorKind::PermissionDenied => IpcError::NotPermitted(path.display().to_string()),
+        _ => IpcError::NotRunning(path.display().to_string()),
+    })?;
     platform::check_server(&stream, image).map_err(|(pid, program)| {
         tracing::warn!(
             pid,

@@ -164,6 +164,34 @@ pub(crate) enum PortOwner {
     NotChecked(&'static str),
 }
 
+/// Where this process's user stands with the operators' group (`rd-agent`), for the sentence a
+/// client refused by the endpoint's permissions reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GroupStanding {
+    /// Not a member: an administrator must add the account.
+    NotMember,
+    /// A member since after this session began: the session's groups were fixed at login, so
+    /// it takes logging out and back in once.
+    JoinedSinceLogin,
+    /// A member in this session too (the refusal has another cause), or it cannot be told.
+    Other,
+}
+
+/// The standing from the groups this session has, the groups the account has now, and the
+/// operators' group (`None`: no such group on this machine).
+pub(crate) fn group_standing_of(
+    session: &[u32],
+    account: &[u32],
+    group: Option<u32>,
+) -> GroupStanding {
+    match group {
+        Some(g) if session.contains(&g) => GroupStanding::Other,
+        Some(g) if account.contains(&g) => GroupStanding::JoinedSinceLogin,
+        Some(_) => GroupStanding::NotMember,
+        None => GroupStanding::Other,
+    }
+}
+
 /// Whom the OS's default policy admits to the service's endpoint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Admitted {
@@ -171,4 +199,31 @@ pub(crate) struct Admitted {
     pub(crate) gids: Vec<u32>,
     /// Everyone the OS let through (Windows, where the pipe's DACL is the check).
     pub(crate) os_checked: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A session's groups are fixed at login; /etc/group says what the account has now.
+    #[test]
+    fn the_group_standing_tells_a_new_member_from_a_stranger() {
+        let group = Some(990);
+        assert_eq!(
+            group_standing_of(&[1000], &[1000], group),
+            GroupStanding::NotMember
+        );
+        assert_eq!(
+            group_standing_of(&[1000], &[1000, 990], group),
+            GroupStanding::JoinedSinceLogin
+        );
+        assert_eq!(
+            group_standing_of(&[1000, 990], &[1000, 990], group),
+            GroupStanding::Other
+        );
+        assert_eq!(
+            group_standing_of(&[1000], &[1000], None),
+            GroupStanding::Other
+        );
+    }
 }

@@ -368,3 +368,46 @@ async fn clients_reach_a_service_on_an_explicit_socket() {
     .unwrap();
     assert_eq!(json_of_success(&status)["via"], "service");
 }
+
+/// A user the socket's permissions keep out (here `nobody`, in no group of the service's) is
+/// told that, in words that say what to do; never that the service is not running, and no
+/// login is made beside the service with a ledger of the user's own.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_kept_out_by_the_socket_is_told_so_and_nothing_runs_beside_the_service() {
+    if euid() != 0 {
+        assert!(
+            std::env::var("CI").is_err(),
+            "CI runs as root: this test must run there"
+        );
+        eprintln!("skipped: running a command as another user needs root (CI runs as root)");
+        return;
+    }
+    let env = TestEnv::start_async().await;
+    let (_svc, _conn) = env
+        .start_service(None, ServiceStderr::Discard)
+        .await
+        .unwrap();
+    let as_nobody = |args: &[&str]| {
+        std::process::Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+            .arg(assert_cmd::cargo::cargo_bin!("rd-agent"))
+            .arg("--config")
+            .arg(env.config())
+            .arg("--state-dir")
+            .arg(env.state())
+            .args(args)
+            .env("LANG", "en_IN.UTF-8")
+            .output()
+            .expect("setpriv (util-linux) runs rd-agent as nobody")
+    };
+    for args in [&["status"][..], &["login"][..]] {
+        let out = as_nobody(args);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{args:?}: {err}");
+        assert!(err.contains("Permission denied on"), "{args:?}: {err}");
+        assert!(err.contains("rd-agent group"), "{args:?}: {err}");
+        assert!(!err.contains("not running"), "{args:?}: {err}");
+    }
+    assert_eq!(env.ipay.charges(), 0, "a login ran beside the service");
+}

@@ -89,6 +89,23 @@ pub(crate) fn admitted() -> Admitted {
     }
 }
 
+/// This process's user and the `rd-agent` group: the session's groups are this process's (as
+/// the kernel fixed them at login), the account's are /etc/group's now.
+pub(crate) fn group_standing() -> crate::platform::GroupStanding {
+    // SAFETY: getegid has no preconditions and cannot fail.
+    let egid = unsafe { libc::getegid() };
+    let mut session = ids::proc_groups(std::process::id());
+    session.push(egid);
+    let account = match (
+        std::fs::read_to_string("/etc/passwd"),
+        std::fs::read_to_string("/etc/group"),
+    ) {
+        (Ok(passwd), Ok(group)) => ids::groups_of_uid(&passwd, &group, ids::euid()),
+        _ => vec![],
+    };
+    crate::platform::group_standing_of(&session, &account, ids::group_id("rd-agent"))
+}
+
 /// The peer's supplementary groups: from /proc when it can be read, else (the unit's
 /// `ProtectProc=invisible` hides other users' processes) from /etc/group by user name.
 fn peer_groups(pid: Option<u32>, uid: Option<u32>) -> Vec<u32> {

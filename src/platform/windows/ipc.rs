@@ -144,6 +144,12 @@ pub(crate) fn check_server(stream: &Stream, image: &Path) -> Result<(), (u32, St
     }
 }
 
+/// The pipe's DACL admits every interactive user, so a refused connection is not about the
+/// group; a refused login is (the service says so, src/platform/windows/token.rs).
+pub(crate) fn group_standing() -> crate::platform::GroupStanding {
+    crate::platform::GroupStanding::Other
+}
+
 pub(crate) fn admitted() -> Admitted {
     Admitted {
         uids: vec![],
