@@ -169,9 +169,17 @@ pub(crate) enum PortOwner {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum GroupStanding {
     /// Not a member: an administrator must add the account.
+    #[cfg_attr(
+        windows,
+        expect(dead_code, reason = "the pipe admits every interactive user")
+    )]
     NotMember,
     /// A member since after this session began: the session's groups were fixed at login, so
     /// it takes logging out and back in once.
+    #[cfg_attr(
+        windows,
+        expect(dead_code, reason = "the pipe admits every interactive user")
+    )]
     JoinedSinceLogin,
     /// A member in this session too (the refusal has another cause), or it cannot be told.
     Other,
@@ -179,6 +187,10 @@ pub(crate) enum GroupStanding {
 
 /// The standing from the groups this session has, the groups the account has now, and the
 /// operators' group (`None`: no such group on this machine).
+#[cfg_attr(
+    windows,
+    expect(dead_code, reason = "the pipe admits every interactive user")
+)]
 pub(crate) fn group_standing_of(
     session: &[u32],
     account: &[u32],
