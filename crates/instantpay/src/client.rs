@@ -1,8 +1,7 @@
 //! The HTTP client: headers, deadlines, the envelope, and what a reply means.
 //!
-//! TLS is rustls with the webpki roots, always verified. Plain `http://` is accepted only for a
-//! loopback `base_url` (the sandbox, a test server). Redirects are not followed: a chargeable
-//! POST must never be sent twice by the HTTP layer.
+//! Plain `http://` is accepted only for a loopback `base_url` (the sandbox, a test server). The
+//! HTTP policy and whether a failed exchange could have been charged are crate::transport's.
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -16,6 +15,7 @@ use super::envelope::{
 };
 use super::request::{OutletLoginRequest, RequestError, validate};
 use crate::secret::Secret;
+use crate::transport::{Exchange, Transport};
 
 /// The live API. The sandbox and tests set their own `base_url`.
 pub const DEFAULT_BASE_URL: &str = "https://api.instantpay.in";
@@ -220,21 +220,13 @@ impl ApiError {
     }
 }
 
-/// How an exchange ended below the envelope.
-enum Transport {
-    NotSent(String),
-    MaybeSent(String),
-    Oversize(u16),
-}
-
 /// The InstantPay client. Cheap to clone (the connection pool is shared).
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    transport: Transport,
     base_url: String,
     headers: HeaderMap,
     secret: Secret,
-    read_timeout: Duration,
 }
 
 impl std::fmt::Debug for Client {
@@ -338,24 +330,12 @@ impl Client {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
 
-        let http = reqwest::Client::builder()
-            .use_rustls_tls()
-            .https_only(base_url.starts_with("https:"))
-            // Sent as the documentation spells them (X-Ipay-Client-Id), for picky servers.
-            .http1_title_case_headers()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(cfg.connect_timeout)
-            .read_timeout(cfg.read_timeout)
-            // A whole-exchange bound too, so a reply trickled byte by byte cannot hang us.
-            .timeout(cfg.connect_timeout + cfg.read_timeout * 2)
-            .build()
-            .map_err(|e| ApiError::Config(format!("the HTTP client could not start: {e}")))?;
+        let transport = Transport::new(&base_url, cfg.connect_timeout, cfg.read_timeout, MAX_BODY)?;
         Ok(Client {
-            http,
+            transport,
             base_url,
             headers,
             secret: cfg.client_secret,
-            read_timeout: cfg.read_timeout,
         })
     }
 
@@ -375,50 +355,15 @@ impl Client {
         &self.base_url
     }
 
-    /// Send one POST and read the reply, with the body size cap.
-    async fn exchange(&self, path: &str, body: Vec<u8>) -> Result<(u16, Vec<u8>), Transport> {
-        let url = format!("{}{}", self.base_url, path);
-        let sent = self
-            .http
-            .post(url)
+    /// Send one POST and read the reply (crate::transport classifies how it ended).
+    async fn exchange(&self, path: &str, body: Vec<u8>) -> Exchange {
+        let req = self
+            .transport
+            .http()
+            .post(format!("{}{}", self.base_url, path))
             .headers(self.headers.clone())
-            .body(body)
-            .send()
-            .await;
-        let mut resp = match sent {
-            Ok(r) => r,
-            // A connect failure (refused, DNS, TLS handshake, connect deadline) is before sending.
-            Err(e) if e.is_connect() || e.is_builder() => {
-                return Err(Transport::NotSent(cause(&e)));
-            }
-            Err(e) => return Err(Transport::MaybeSent(self.describe(&e))),
-        };
-        let status = resp.status().as_u16();
-        if resp.content_length().is_some_and(|n| n > MAX_BODY as u64) {
-            return Err(Transport::Oversize(status));
-        }
-        let mut body = Vec::new();
-        loop {
-            match resp.chunk().await {
-                Ok(Some(chunk)) => {
-                    if body.len() + chunk.len() > MAX_BODY {
-                        return Err(Transport::Oversize(status));
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(e) => return Err(Transport::MaybeSent(self.describe(&e))),
-            }
-        }
-        Ok((status, body))
-    }
-
-    fn describe(&self, e: &reqwest::Error) -> String {
-        if e.is_timeout() {
-            format!("no reply within {} s", self.read_timeout.as_secs_f64())
-        } else {
-            cause(e)
-        }
+            .body(body);
+        self.transport.exchange(req).await
     }
 
     /// POST `body` to `path` and parse the envelope, whatever the HTTP status. For the calls
@@ -431,21 +376,21 @@ impl Client {
         let bytes = serde_json::to_vec(body)
             .map_err(|_| ApiError::Config("the request body could not be encoded.".into()))?;
         match self.exchange(path, bytes).await {
-            Ok((http_status, body)) => {
+            Exchange::Reply(http_status, body) => {
                 let mut env = parse_envelope(&body)
                     .map_err(|error| ApiError::Reply { http_status, error })?;
                 env.status = self.scrub(&env.status);
                 Ok(env)
             }
-            Err(Transport::NotSent(reason)) => Err(ApiError::Connect {
+            Exchange::NotSent(reason) => Err(ApiError::Connect {
                 base_url: self.base_url.clone(),
                 reason,
             }),
-            Err(Transport::MaybeSent(reason)) => Err(ApiError::NoAnswer {
+            Exchange::MaybeSent(reason) => Err(ApiError::NoAnswer {
                 base_url: self.base_url.clone(),
                 reason,
             }),
-            Err(Transport::Oversize(http_status)) => Err(ApiError::Reply {
+            Exchange::Oversize(http_status) => Err(ApiError::Reply {
                 http_status,
                 error: EnvelopeError::TooLarge,
             }),
@@ -470,7 +415,7 @@ impl Client {
         let bytes = serde_json::to_vec(&req.body())
             .map_err(|_| ApiError::Config("the login body could not be encoded.".into()))?;
         match self.exchange(PATH_LOGIN, bytes).await {
-            Ok((http_status, body)) => Ok(match parse_envelope(&body) {
+            Exchange::Reply(http_status, body) => Ok(match parse_envelope(&body) {
                 Ok(env) => {
                     let mut outcome = interpret_login(&env);
                     self.scrub_outcome(&mut outcome);
@@ -480,14 +425,14 @@ impl Client {
                     reason: format!("the reply could not be read: {e} (HTTP {http_status})"),
                 },
             }),
-            Err(Transport::NotSent(reason)) => Err(ApiError::Connect {
+            Exchange::NotSent(reason) => Err(ApiError::Connect {
                 base_url: self.base_url.clone(),
                 reason,
             }),
-            Err(Transport::MaybeSent(reason)) => Ok(LoginOutcome::Unknown {
+            Exchange::MaybeSent(reason) => Ok(LoginOutcome::Unknown {
                 reason: format!("the request was sent but {reason}"),
             }),
-            Err(Transport::Oversize(http_status)) => Ok(LoginOutcome::Unknown {
+            Exchange::Oversize(http_status) => Ok(LoginOutcome::Unknown {
                 reason: format!("the reply was larger than {MAX_BODY} bytes (HTTP {http_status})"),
             }),
         }
@@ -539,19 +484,6 @@ pub fn scrub_text(text: &str, secret: &str) -> String {
         }
     }
     out
-}
-
-/// The innermost cause of a transport error: says "connection refused", "invalid peer
-/// certificate", "connection reset". URLs are ours; no header value appears in these.
-fn cause(e: &reqwest::Error) -> String {
-    let mut last: &dyn std::error::Error = e;
-    while let Some(next) = last.source() {
-        last = next;
-    }
-    if e.is_timeout() {
-        return "timed out".to_string();
-    }
-    last.to_string()
 }
 
 /// What an `outletLogin` reply means, from `statuscode` and `actcode` only.

@@ -10,6 +10,7 @@ pub mod liveness;
 pub mod pool;
 pub mod request;
 pub mod secret;
+pub mod transport;
 pub mod uidai;
 pub mod uidai_key;
 
