@@ -116,38 +116,8 @@ pub enum LedgerError {
     },
 }
 
-/// Where an attempt stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AttemptState {
-    /// Recorded, request possibly on the wire; no reply yet (or the process died).
-    Sending,
-    LoggedIn,
-    Rejected,
-    /// Sent, no usable reply: the charge may have happened. Never resubmitted automatically.
-    Unknown,
-}
-
-impl AttemptState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AttemptState::Sending => "sending",
-            AttemptState::LoggedIn => "loggedin",
-            AttemptState::Rejected => "rejected",
-            AttemptState::Unknown => "unknown",
-        }
-    }
-
-    fn parse(s: &str) -> Option<AttemptState> {
-        match s {
-            "sending" => Some(AttemptState::Sending),
-            "loggedin" => Some(AttemptState::LoggedIn),
-            "rejected" => Some(AttemptState::Rejected),
-            "unknown" => Some(AttemptState::Unknown),
-            _ => None,
-        }
-    }
-}
+/// Where an attempt stands: the type the relay's store uses too (crates/instantpay/src/attempt.rs).
+pub use instantpay::AttemptState;
 
 /// What is known before sending: the reference and the device/capture identity.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -165,22 +135,9 @@ pub struct NewAttempt {
     pub ci: String,
 }
 
-/// What is known after: the final state and the API's codes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    pub state: AttemptState,
-    pub statuscode: Option<String>,
-    pub actcode: Option<String>,
-    pub ipay_uuid: Option<String>,
-    pub message: Option<String>,
-    /// `None`: not known whether InstantPay charged it.
-    pub charged: Option<bool>,
-    /// What it cost, when the reply said.
-    pub pool: Option<Pool>,
-    /// A charged biometric decline (`LoginOutcome::is_biometric_decline`): it counts toward
-    /// the decline guard (src/ledger/declines.rs).
-    pub biometric_decline: bool,
-}
+/// What is known after: the final state and the API's codes, mapped from the outcome by
+/// instantpay (crates/instantpay/src/attempt.rs), as the relay maps it.
+pub use instantpay::OutcomeRecord as Outcome;
 
 /// How an unresolved (`sending`/`unknown`) attempt was settled by outletLoginStatus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -864,8 +821,9 @@ impl Ledger {
                 Ok((
                     parse_ts(&external_ref, "created_at", &created)?,
                     parse_ts(&external_ref, "updated_at", &updated)?,
-                    AttemptState::parse(&state)
-                        .ok_or_else(|| bad_row(&external_ref, "state", &state))?,
+                    state
+                        .parse::<AttemptState>()
+                        .map_err(|_| bad_row(&external_ref, "state", &state))?,
                     resolved
                         .as_deref()
                         .map(|s| parse_ts(&external_ref, "resolved_at", s))

@@ -484,7 +484,7 @@ async fn check_locked<A: InstantPayApi>(
         if let Some(o) = api.outcome_of(&a.external_ref).await
             && !matches!(o, LoginOutcome::Unknown { .. })
         {
-            ledger.finish_from_relay(&a.external_ref, &ledger_outcome(&o), clock.now())?;
+            ledger.finish_from_relay(&a.external_ref, &Outcome::of(&o), clock.now())?;
             if let Some(back) = ledger.get(&a.external_ref)? {
                 from_record.push(back);
             }
@@ -716,7 +716,7 @@ pub async fn login<S: Scanner, A: InstantPayApi>(
             None,
         ),
     };
-    let mut recorded = ledger_outcome(&outcome);
+    let mut recorded = Outcome::of(&outcome);
     if let Some(first) = &shared_from {
         recorded.charged = Some(false);
         recorded.pool = None;
@@ -857,49 +857,6 @@ fn sender_runs(a: &Attempt) -> bool {
             })
         }
         _ => false,
-    }
-}
-
-/// The ledger's record of an outcome.
-pub fn ledger_outcome(o: &LoginOutcome) -> Outcome {
-    let meta = o.meta();
-    let (state, statuscode, actcode, message) = match o {
-        LoginOutcome::LoggedIn { .. } => (
-            AttemptState::LoggedIn,
-            Some("TXN".to_string()),
-            Some("LOGGEDIN".to_string()),
-            None,
-        ),
-        LoginOutcome::LoginRequired { message, .. } => (
-            AttemptState::Rejected,
-            Some("TXN".to_string()),
-            Some("LOGINREQUIRED".to_string()),
-            Some(message.clone()),
-        ),
-        LoginOutcome::Rejected {
-            statuscode,
-            actcode,
-            message,
-            ..
-        } => (
-            AttemptState::Rejected,
-            Some(statuscode.as_str().to_string()),
-            actcode.as_ref().map(|a| a.as_str().to_string()),
-            Some(message.clone()),
-        ),
-        LoginOutcome::Unknown { reason } => {
-            (AttemptState::Unknown, None, None, Some(reason.clone()))
-        }
-    };
-    Outcome {
-        state,
-        statuscode,
-        actcode,
-        ipay_uuid: meta.map(|m| m.ipay_uuid.clone()).filter(|u| !u.is_empty()),
-        message,
-        charged: o.charged(),
-        pool: meta.and_then(|m| m.pool.clone()),
-        biometric_decline: o.is_biometric_decline(),
     }
 }
 

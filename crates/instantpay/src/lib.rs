@@ -1,6 +1,7 @@
 //! InstantPay API client (docs/instantpay.md). Knows nothing of the agent.
 
 pub mod aadhaar;
+pub mod attempt;
 pub mod biometric;
 pub mod client;
 pub mod codes;
@@ -14,6 +15,7 @@ pub mod transport;
 pub mod uidai;
 pub mod uidai_key;
 
+pub use attempt::{AttemptState, OutcomeRecord};
 pub use biometric::BiometricData;
 pub use client::{ApiError, Client, ClientConfig, LoginOutcome, LoginStatus};
 pub use codes::{ActCode, StatusCode};

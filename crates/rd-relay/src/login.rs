@@ -13,7 +13,10 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use instantpay::aadhaar::Aadhaar;
-use instantpay::{ApiError, BiometricData, LoginOutcome, LoginStatus, OutletLoginRequest};
+use instantpay::{
+    ApiError, AttemptState, BiometricData, LoginOutcome, LoginStatus, OutcomeRecord,
+    OutletLoginRequest,
+};
 use relay_api::{LoginReply, LoginRequest, codes};
 
 use crate::Relay;
@@ -31,32 +34,12 @@ pub fn day_of(t: DateTime<Utc>) -> String {
     clock::ist_date(t).format("%Y-%m-%d").to_string()
 }
 
+/// The store's record of an outcome: instantpay's mapping (crates/instantpay/src/attempt.rs),
+/// which the agent's ledger uses too, and the whole reply.
 fn finish_of(o: &LoginOutcome) -> Finish {
-    let meta = o.meta();
-    let (state, statuscode, actcode) = match o {
-        LoginOutcome::LoggedIn { .. } => ("loggedin", Some("TXN".into()), Some("LOGGEDIN".into())),
-        LoginOutcome::LoginRequired { .. } => {
-            ("rejected", Some("TXN".into()), Some("LOGINREQUIRED".into()))
-        }
-        LoginOutcome::Rejected {
-            statuscode,
-            actcode,
-            ..
-        } => (
-            "rejected",
-            Some(statuscode.as_str().to_string()),
-            actcode.as_ref().map(|a| a.as_str().to_string()),
-        ),
-        LoginOutcome::Unknown { .. } => ("unknown", None, None),
-    };
     Finish {
-        state,
-        charged: o.charged(),
-        statuscode,
-        actcode,
-        ipay_uuid: meta.map(|m| m.ipay_uuid.clone()).filter(|u| !u.is_empty()),
+        record: OutcomeRecord::of(o),
         outcome: serde_json::to_string(o).ok(),
-        decline: (!matches!(o, LoginOutcome::Unknown { .. })).then(|| o.is_biometric_decline()),
     }
 }
 
@@ -181,7 +164,7 @@ impl Relay {
                 device,
                 &ext,
                 &day,
-                "shared",
+                AttemptState::Shared,
                 Some(false),
                 Some("outletLoginStatus"),
                 &outcome,
@@ -243,7 +226,7 @@ impl Relay {
                 device_id: device.device_id.clone(),
                 created_at: now,
                 updated_at: now,
-                state: "sending".into(),
+                state: AttemptState::Sending,
                 charged: None,
                 statuscode: None,
                 actcode: None,
@@ -287,15 +270,7 @@ impl Relay {
             Err(e) => {
                 // Certainly not sent: nothing charged, the day is free again.
                 self.store
-                    .finish_attempt(
-                        &ext,
-                        &Finish {
-                            state: "not_sent",
-                            charged: Some(false),
-                            ..Finish::default()
-                        },
-                        now,
-                    )
+                    .finish_attempt(&ext, &Finish::bare(AttemptState::NotSent, Some(false)), now)
                     .await?;
                 release(DayState::Open).await?;
                 self.metrics.login("not_sent");
@@ -350,7 +325,7 @@ impl Relay {
             device,
             ext,
             day,
-            "shared",
+            AttemptState::Shared,
             Some(false),
             Some(holder),
             &outcome,
@@ -369,7 +344,7 @@ impl Relay {
         device: &Device,
         ext: &str,
         day: &str,
-        state: &str,
+        state: AttemptState,
         charged: Option<bool>,
         shared_from: Option<&str>,
         outcome: &LoginOutcome,
@@ -384,14 +359,14 @@ impl Relay {
                 device_id: device.device_id.clone(),
                 created_at: now,
                 updated_at: now,
-                state: state.to_string(),
+                state,
                 charged,
-                statuscode: f.statuscode,
-                actcode: f.actcode,
-                ipay_uuid: f.ipay_uuid,
+                decline: f.decline(),
+                statuscode: f.record.statuscode,
+                actcode: f.record.actcode,
+                ipay_uuid: f.record.ipay_uuid,
                 shared_from: shared_from.map(str::to_string),
                 outcome: f.outcome,
-                decline: f.decline,
             })
             .await?;
         Ok(())
@@ -420,7 +395,7 @@ impl Relay {
             {
                 let outcome = LoginOutcome::LoggedIn { meta: status.meta };
                 let mut f = finish_of(&outcome);
-                f.charged = Some(true);
+                f.record.charged = Some(true);
                 self.store.finish_attempt(holder, &f, now).await?;
             }
             self.store
@@ -446,10 +421,8 @@ impl Relay {
                 .finish_attempt(
                     holder,
                     &Finish {
-                        state: "not_logged_in",
-                        charged: a.charged,
                         outcome: a.outcome.clone(),
-                        ..Finish::default()
+                        ..Finish::bare(AttemptState::NotLoggedIn, a.charged)
                     },
                     now,
                 )
@@ -476,8 +449,8 @@ impl Relay {
         if let Some(o) = recorded_outcome(&a) {
             return Ok(Some(o));
         }
-        let unsettled = a.state == "unknown"
-            || (a.state == "sending"
+        let unsettled = a.state == AttemptState::Unknown
+            || (a.state == AttemptState::Sending
                 && self.clock.now() - a.updated_at > self.settings.stale_after());
         if !unsettled {
             return Ok(None);

@@ -469,7 +469,7 @@ async fn failure_cap(db: Option<String>) {
         device_id: "dev-other".into(),
         created_at: now,
         updated_at: now,
-        state: "rejected".into(),
+        state: instantpay::AttemptState::Rejected,
         charged: Some(true),
         statuscode: Some("ERR".into()),
         actcode: None,

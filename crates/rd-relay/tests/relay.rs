@@ -356,7 +356,7 @@ async fn fleet_counts(db: Option<String>) {
             device_id: "dev".into(),
             created_at: now,
             updated_at: now,
-            state: state.into(),
+            state: state.parse().unwrap(),
             charged,
             statuscode: None,
             actcode: None,

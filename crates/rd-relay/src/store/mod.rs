@@ -152,8 +152,9 @@ pub(crate) const SCHEMA: &[&str] = &[
         claimed_at BIGINT NOT NULL,
         updated_at BIGINT NOT NULL,
         PRIMARY KEY (outlet_id, day))",
-    // state: sending, loggedin, rejected, unknown, not_sent, shared (answered with another
-    // attempt's login, not charged), not_logged_in (settled by the status). `outcome` is the
+    // state: an AttemptState's text (crates/instantpay/src/attempt.rs): sending, loggedin,
+    // rejected, unknown, not_sent, shared (answered with another attempt's login, not
+    // charged), not_logged_in (settled by the status). `outcome` is the
     // LoginOutcome as JSON: codes, InstantPay's scrubbed message, its ids; nothing biometric.
     "CREATE TABLE IF NOT EXISTS relay_attempts (
         external_ref TEXT PRIMARY KEY,
