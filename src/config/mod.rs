@@ -425,7 +425,7 @@ impl Config {
                 "must be at least 1 (seconds); 30 is a good value".into(),
             ));
         }
-        let floor = 2 * u64::from(self.instantpay.read_timeout_secs) + 60;
+        let floor = instantpay::min_settle_window_secs(self.instantpay.read_timeout_secs.into());
         if u64::from(self.instantpay.settle_window_secs) < floor {
             return Err(bad(
                 "instantpay.settle_window_secs",

@@ -1,6 +1,6 @@
 //! What a login attempt's record holds, for the agent's ledger (src/ledger.rs) and the relay's
-//! store (crates/rd-relay/src/store) alike: its state, and the one mapping from a
-//! [`LoginOutcome`] to what is recorded.
+//! store (crates/rd-relay/src/store) alike: its state, the one mapping from a [`LoginOutcome`]
+//! to what is recorded, and how long an unknown outcome stays unsettled.
 
 use std::fmt;
 use std::str::FromStr;
@@ -143,6 +143,14 @@ impl OutcomeRecord {
     }
 }
 
+/// The shortest settle window for a read timeout, in seconds: how old an attempt with no known
+/// outcome must be before "login required" may settle it. Twice the read timeout (the reply may
+/// have been that late, and the request as late again) plus a minute for InstantPay to record
+/// it; a shorter window could pay twice for one login.
+pub fn min_settle_window_secs(read_timeout_secs: u64) -> u64 {
+    read_timeout_secs.saturating_mul(2).saturating_add(60)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,5 +190,11 @@ mod tests {
         let r = record(r#"{"statuscode":"TUP"}"#);
         assert_eq!((r.state, r.charged), (AttemptState::Unknown, None));
         assert!(r.message.is_some_and(|m| m.contains("TUP")));
+    }
+
+    #[test]
+    fn the_settle_window_floor_is_twice_the_read_timeout_plus_a_minute() {
+        assert_eq!(min_settle_window_secs(30), 120);
+        assert_eq!(min_settle_window_secs(u64::MAX), u64::MAX);
     }
 }

@@ -15,7 +15,7 @@ pub mod transport;
 pub mod uidai;
 pub mod uidai_key;
 
-pub use attempt::{AttemptState, OutcomeRecord};
+pub use attempt::{AttemptState, OutcomeRecord, min_settle_window_secs};
 pub use biometric::BiometricData;
 pub use client::{ApiError, Client, ClientConfig, LoginOutcome, LoginStatus};
 pub use codes::{ActCode, StatusCode};

@@ -409,8 +409,8 @@ fn platform_credentials(settings: &Settings) -> anyhow::Result<(instantpay::Clie
 }
 
 async fn serve(db: Db, args: ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
-    let floor = 2 * args.read_timeout_secs as i64 + 60;
-    if args.settle_window_secs < floor {
+    let floor = instantpay::min_settle_window_secs(args.read_timeout_secs);
+    if u64::try_from(args.settle_window_secs).map_or(true, |w| w < floor) {
         bail!(
             "--settle-window-secs must be at least twice --read-timeout-secs plus 60 ({floor}): a shorter window could pay twice for one login"
         );
