@@ -6,7 +6,7 @@
 use serde_json::{Value, json};
 
 use crate::i18n::Msg;
-use rd::{DiscoverOptions, Discovery, RdService, client};
+use rd::{DiscoverOptions, Discovery, RdService};
 
 /// One service as JSON (`rd-agent devices --json`'s `services`), and why a login would not
 /// use it, as a message.
@@ -43,7 +43,7 @@ async fn describe(svc: &RdService) -> Value {
     let Some(map) = v.as_object_mut() else {
         return v;
     };
-    match client::device_info(svc).await {
+    match rd::device_info(svc).await {
         Ok(reply) => {
             let di = &reply.device_info;
             let srno = di
@@ -55,7 +55,7 @@ async fn describe(svc: &RdService) -> Value {
                 json!({
                     "dpId": di.dp_id, "rdsId": di.rds_id, "rdsVer": di.rds_ver, "mi": di.mi,
                     "dc": di.dc, "srno": srno, "error": reply.error,
-                    "generation": rd::generation::of(di),
+                    "generation": rd::generation_of(di),
                 }),
             );
             match reply.cert() {

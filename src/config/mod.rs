@@ -19,7 +19,7 @@ pub mod secrets;
 
 pub use secrets::{SecretName, Secrets, SecretsError, StoredAadhaar};
 
-pub use instantpay::client::DEFAULT_BASE_URL;
+pub use instantpay::DEFAULT_BASE_URL;
 /// File name of the config inside a config directory.
 pub const CONFIG_FILE_NAME: &str = "config.toml";
 /// Prefix of the environment overrides.
@@ -417,7 +417,7 @@ impl Config {
             key: key.to_string(),
             reason,
         };
-        instantpay::client::check_base_url(&self.instantpay.base_url)
+        instantpay::check_base_url(&self.instantpay.base_url)
             .map_err(|e| bad("instantpay.base_url", e.to_string()))?;
         if self.instantpay.read_timeout_secs == 0 {
             return Err(bad(
@@ -435,7 +435,7 @@ impl Config {
             ));
         }
         if !self.relay.url.is_empty() {
-            instantpay::client::check_url(&self.relay.url, "relay.url")
+            instantpay::check_url(&self.relay.url, "relay.url")
                 .map_err(|e| bad("relay.url", e.to_string()))?;
         }
         if self.rd.host.trim().is_empty() {

@@ -20,8 +20,8 @@ use crate::ledger::{
     Attempt, AttemptState, Device, Ledger, LedgerError, NewAttempt, Outcome, Resolution,
 };
 use clock::{Clock, ist_date, next_ist_midnight};
-use instantpay::aadhaar::{Aadhaar, AadhaarError};
-use instantpay::uidai_key::KeyCheck;
+use instantpay::KeyCheck;
+use instantpay::{Aadhaar, AadhaarError};
 use instantpay::{
     ApiError, BiometricData, LoginOutcome, LoginStatus, OutletLoginRequest, RequestError,
     new_external_ref, validate_coordinates,

@@ -705,10 +705,8 @@ ports = "{rd_port}-{rd_port}"
         use ::sandbox::instantpay::Fault;
         let dir = tempfile::tempdir().unwrap();
         let (ipay, _rd, cfg) = sandboxes(dir.path()).await;
-        ipay.state().set_fault(
-            instantpay::client::PATH_LOGIN,
-            Some(Fault::BiometricMismatch),
-        );
+        ipay.state()
+            .set_fault(instantpay::PATH_LOGIN, Some(Fault::BiometricMismatch));
         let (_svc, _first) = start_service(&cfg, dir.path(), None).await;
         let sock = ipc::socket_path(Some(dir.path()));
         let mut c = connect(&sock).await.unwrap();
@@ -930,8 +928,8 @@ ports = "{rd_port}-{rd_port}"
         for secret in [
             outlet.client_secret.expose(),
             outlet.encryption_key.expose(),
-            instantpay::aadhaar::DEMO_AADHAAR,
-            &instantpay::aadhaar::DEMO_AADHAAR.replace(' ', ""),
+            instantpay::DEMO_AADHAAR,
+            &instantpay::DEMO_AADHAAR.replace(' ', ""),
         ] {
             assert!(!logs.contains(secret), "a secret reached the log");
         }
@@ -1024,7 +1022,7 @@ ports = "{rd_port}-{rd_port}"
         // Let the start-up check finish first (it settles the state).
         drop(subscribed(&sock).await);
         ipay.state().set_fault(
-            instantpay::client::PATH_LOGIN,
+            instantpay::PATH_LOGIN,
             Some(ipay::Fault::Slow(StdDuration::from_secs(3))),
         );
         let login = tokio::spawn({

@@ -12,8 +12,8 @@ use ::sandbox::instantpay::{
     DEMO_LONGITUDE, DEMO_OUTLET_ID, Fault, SandboxConfig, SandboxInstantPay,
 };
 use assert_cmd::Command;
-use instantpay::aadhaar::{DEMO_AADHAAR, verhoeff_check_digit};
-use instantpay::client::PATH_LOGIN;
+use instantpay::PATH_LOGIN;
+use instantpay::{DEMO_AADHAAR, verhoeff_check_digit};
 use rd_agent::config::{SecretName, Secrets};
 use rd_agent::ledger::{AttemptState, Ledger};
 use sandbox::rd::{SimOptions, SimulatedRd, vendor};

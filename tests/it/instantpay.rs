@@ -16,13 +16,13 @@ use ::sandbox::instantpay::{
     self as sandbox, BIOMETRIC_FIELDS, DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY, DEMO_LATITUDE,
     DEMO_LONGITUDE, DemoOutlet, Fault, SandboxConfig, SandboxInstantPay,
 };
-use instantpay::aadhaar::Aadhaar;
-use instantpay::client::{PATH_LOGIN, PATH_LOGIN_STATUS};
-use instantpay::secret::Secret;
+use instantpay::Aadhaar;
+use instantpay::Secret;
 use instantpay::{
     ActCode, ApiError, BiometricData, Client, ClientConfig, LoginOutcome, OutletLoginRequest,
     StatusCode, new_external_ref,
 };
+use instantpay::{PATH_LOGIN, PATH_LOGIN_STATUS};
 
 const SECRET: &str = "cl13nt-s3cret-value-XYZ";
 const KEY: &[u8; 32] = b"K3y-for-tests-0123456789abcdefgh";

@@ -114,7 +114,7 @@ fn two_pcs_of_one_outlet_logging_in_at_once_pay_once_and_both_are_logged_in() {
     // InstantPay takes its time: the second PC's login reaches the relay while the first one's
     // is in flight, and waits for its outcome instead of paying again.
     fleet.ipay.state().set_fault(
-        instantpay::client::PATH_LOGIN,
+        instantpay::PATH_LOGIN,
         Some(Fault::Slow(std::time::Duration::from_millis(800))),
     );
 

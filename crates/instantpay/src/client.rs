@@ -28,8 +28,8 @@ pub const HEADER_CLIENT_SECRET: &str = "X-Ipay-Client-Secret";
 pub const HEADER_ENDPOINT_IP: &str = "X-Ipay-Endpoint-Ip";
 pub const HEADER_OUTLET_ID: &str = "X-Ipay-Outlet-Id";
 
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Everything the client needs. `Debug` is safe: the secret prints redacted.
 #[derive(Debug, Clone)]

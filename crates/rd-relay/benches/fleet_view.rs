@@ -6,6 +6,9 @@
 //! `cargo bench -p rd-relay --bench fleet_view` (10,000 outlets, 30 days, 5 rounds);
 //! `FLEET_BENCH_OUTLETS`, `FLEET_BENCH_DAYS`, `FLEET_BENCH_ROUNDS` change the bounds.
 
+// A load run's report is its output.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;

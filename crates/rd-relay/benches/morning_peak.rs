@@ -8,6 +8,9 @@
 //! `RELAY_BENCH_CONCURRENCY`, `RELAY_BENCH_SECONDS` to change the bounds. Prints throughput,
 //! latency percentiles and the fleet view's totals afterwards.
 
+// A load run's report is its output.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 
@@ -15,7 +18,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clock::SystemClock;
-use instantpay::secret::Secret;
+use instantpay::Secret;
 use instantpay::{BiometricData, LoginOutcome};
 use rd_relay::store::{Device, Outlet, Store, digest};
 use rd_relay::{Relay, Settings};

@@ -23,7 +23,7 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use clock::{Clock, SystemClock};
-use instantpay::secret::Secret;
+use instantpay::Secret;
 use server_base::ServerArgs;
 use server_base::console;
 use server_base::secret::Source;
@@ -383,10 +383,7 @@ fn env_or(name: &str, default: &str) -> String {
 /// The platform's InstantPay client settings and encryption key, from the environment.
 fn platform_credentials(settings: &Settings) -> anyhow::Result<(instantpay::ClientConfig, Secret)> {
     let mut cc = instantpay::ClientConfig::new(
-        env_or(
-            "RD_RELAY_INSTANTPAY_URL",
-            instantpay::client::DEFAULT_BASE_URL,
-        ),
+        env_or("RD_RELAY_INSTANTPAY_URL", instantpay::DEFAULT_BASE_URL),
         env_or("RD_RELAY_CLIENT_ID", ""),
         secret_from_env("RD_RELAY_CLIENT_SECRET")?,
         // Every call names its outlet (Client::for_outlet); this one is never sent.
@@ -398,10 +395,10 @@ fn platform_credentials(settings: &Settings) -> anyhow::Result<(instantpay::Clie
         bail!("RD_RELAY_CLIENT_ID is not set: the platform's InstantPay client id");
     }
     let key = secret_from_env("RD_RELAY_ENCRYPTION_KEY")?;
-    if key.len() != instantpay::aadhaar::KEY_LEN {
+    if key.len() != instantpay::KEY_LEN {
         bail!(
             "RD_RELAY_ENCRYPTION_KEY must be exactly {} bytes (InstantPay's Encryption Key); this one has {}",
-            instantpay::aadhaar::KEY_LEN,
+            instantpay::KEY_LEN,
             key.len()
         );
     }

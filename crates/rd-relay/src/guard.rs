@@ -14,9 +14,9 @@
 //! A refusal changes nothing (the caller opens the day again) and names no secret.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use instantpay::Aadhaar;
+use instantpay::KeyCheck;
 use instantpay::LoginStatus;
-use instantpay::aadhaar::Aadhaar;
-use instantpay::uidai_key::KeyCheck;
 use relay_api::{LoginRequest, codes};
 
 use crate::refusal::Refuse;
@@ -26,7 +26,7 @@ use crate::store::{Device, GuardCounts, Lift, LiftWhat, Store, StoreError};
 /// Possible biometric declines in a row that hold an outlet: the bank may block an operator
 /// at three (NPCI, November 2023), so the relay sends a third only once someone lifts it.
 /// The agent's ledger holds at the same count.
-pub const DECLINES_HELD_AT: u64 = instantpay::client::DECLINE_LIMIT as u64;
+pub const DECLINES_HELD_AT: u64 = instantpay::DECLINE_LIMIT as u64;
 
 /// Which guards hold an outlet with these counts: `decline_guard`, `failure_cap`.
 pub fn holds(c: &GuardCounts, max_failures_per_day: u64) -> Vec<&'static str> {

@@ -222,7 +222,7 @@ async fn attempt(
 ) -> Response {
     let run = async {
         let device = device(&relay, peer, &headers).await?;
-        if !instantpay::request::valid_external_ref(&external_ref) {
+        if !instantpay::valid_external_ref(&external_ref) {
             return Err(Refuse::bad_request("not an attempt id"));
         }
         let outcome = relay.attempt(&device, &external_ref).await?;

@@ -12,7 +12,7 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use instantpay::aadhaar::Aadhaar;
+use instantpay::Aadhaar;
 use instantpay::{
     ApiError, AttemptState, BiometricData, LoginOutcome, LoginStatus, OutcomeRecord,
     OutletLoginRequest,
@@ -472,7 +472,7 @@ impl Relay {
 /// A login body's own checks, before anything is looked up: the attempt id InstantPay will
 /// take, and a valid Aadhaar (which is never quoted back).
 pub fn check_request(req: &LoginRequest) -> Result<Aadhaar, Refuse> {
-    if !instantpay::request::valid_external_ref(&req.external_ref) {
+    if !instantpay::valid_external_ref(&req.external_ref) {
         return Err(Refuse::bad_request(UNUSABLE_EXTERNAL_REF));
     }
     Aadhaar::parse(&req.aadhaar)

@@ -5,16 +5,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clock::Clock;
-use instantpay::secret::Secret;
+use instantpay::Secret;
 use ratelimit::RateLimiter;
 
 /// How long a second PC's login waits for the first one's outcome before being told to
 /// try again (nothing sent). Well inside the agent's wait for the relay (src/login/live.rs).
-pub const BUSY_WAIT: Duration = Duration::from_secs(20);
+pub(crate) const BUSY_WAIT: Duration = Duration::from_secs(20);
 
 /// Charged failures per outlet and IST day unless `--max-failures-per-day` says otherwise
 /// (the failure cap in `guard`).
-pub const MAX_FAILURES_PER_DAY: u64 = 5;
+pub(crate) const MAX_FAILURES_PER_DAY: u64 = 5;
 
 /// What the relay does besides its parts; the defaults suit a real platform.
 #[derive(Debug, Clone)]

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use clock::{Clock, ManualClock};
 use common::{AADHAAR, login_request, postgres_url, world, world_at, world_on};
-use instantpay::client::PATH_LOGIN;
+use instantpay::PATH_LOGIN;
 use instantpay::{ApiError, LoginOutcome};
 use rd_relay::Settings;
 use rd_relay::store::{AttemptRecord, Lift, LiftWhat};

@@ -8,8 +8,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use instantpay::LoginOutcome;
-use instantpay::client::PATH_LOGIN;
-use instantpay::secret::Secret;
+use instantpay::PATH_LOGIN;
+use instantpay::Secret;
 use relay_api::RelayClient;
 use sandbox::instantpay::{
     self as ipay, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY, DEMO_LATITUDE,

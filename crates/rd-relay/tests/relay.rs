@@ -6,9 +6,9 @@ mod common;
 use std::time::Duration;
 
 use common::{AADHAAR, login_request, postgres_url, world, world_on};
-use instantpay::client::{PATH_LOGIN, PATH_LOGIN_STATUS};
-use instantpay::secret::Secret;
+use instantpay::Secret;
 use instantpay::{ApiError, LoginOutcome};
+use instantpay::{PATH_LOGIN, PATH_LOGIN_STATUS};
 use rd_relay::Settings;
 use relay_api::{RelayClient, codes};
 use sandbox::instantpay::{DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY, DEMO_OUTLET_ID, Fault};

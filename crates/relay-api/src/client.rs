@@ -7,9 +7,7 @@
 
 use std::time::Duration;
 
-use instantpay::secret::Secret;
-use instantpay::transport::{Exchange, Transport};
-use instantpay::{ApiError, LoginOutcome, LoginStatus};
+use instantpay::{ApiError, Exchange, LoginOutcome, LoginStatus, Secret, Transport};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use zeroize::Zeroizing;
@@ -20,7 +18,7 @@ use crate::wire::{
 };
 
 /// The config key the URL comes from, named in errors.
-pub const URL_KEY: &str = "relay.url";
+pub(crate) const URL_KEY: &str = "relay.url";
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -160,7 +158,7 @@ fn json_body<B: Serialize>(body: &B) -> Result<Zeroizing<Vec<u8>>, ApiError> {
 
 /// Exchange a one-time enrolment code for this PC's credential.
 pub async fn enroll(url: &str, code: &str, label: &str) -> Result<EnrollReply, ApiError> {
-    let base_url = instantpay::client::check_url(url, URL_KEY)?;
+    let base_url = instantpay::check_url(url, URL_KEY)?;
     let transport = transport(&base_url, Duration::from_secs(30))?;
     let body = json_body(&EnrollRequest {
         code: code.trim().to_string(),
@@ -181,7 +179,7 @@ pub async fn enroll(url: &str, code: &str, label: &str) -> Result<EnrollReply, A
 impl RelayClient {
     /// A client of the relay at `url` (https, or http to loopback) with `token`. Sends nothing.
     pub fn new(url: &str, token: Secret, read_timeout: Duration) -> Result<RelayClient, ApiError> {
-        let base_url = instantpay::client::check_url(url, URL_KEY)?;
+        let base_url = instantpay::check_url(url, URL_KEY)?;
         if token.is_empty() {
             return Err(ApiError::Config(
                 "the relay device token is empty: run `rd-agent enroll` again.".into(),
@@ -240,7 +238,7 @@ impl RelayClient {
 
     /// What became of an attempt (to settle one whose reply never came): free.
     pub async fn attempt(&self, external_ref: &str) -> Result<AttemptReply, ApiError> {
-        if !instantpay::request::valid_external_ref(external_ref) {
+        if !instantpay::valid_external_ref(external_ref) {
             return Err(ApiError::Config("not an attempt id".into()));
         }
         let ex = self

@@ -37,13 +37,13 @@ use tokio::task::JoinHandle;
 
 use crate::liveness::{self, LivenessSandbox};
 use clock::{Clock, SystemClock, ist, ist_date};
-use instantpay::aadhaar::Aadhaar;
-use instantpay::client::{
+use instantpay::Aadhaar;
+use instantpay::Secret;
+use instantpay::{
     ClientConfig, HEADER_AUTH_CODE, HEADER_CLIENT_ID, HEADER_CLIENT_SECRET, HEADER_ENDPOINT_IP,
     HEADER_OUTLET_ID, PATH_LOGIN, PATH_LOGIN_STATUS,
 };
-use instantpay::request::{DAILY_LOGIN, valid_external_ref, validate_coordinates};
-use instantpay::secret::Secret;
+use instantpay::{DAILY_LOGIN, valid_external_ref, validate_coordinates};
 
 /// The demo outlet's identifiers and secrets: sandbox-only values, documented for the README.
 pub const DEMO_OUTLET_ID: &str = "100001";
@@ -115,7 +115,7 @@ pub struct DemoOutlet {
 
 impl DemoOutlet {
     /// The demo outlet: [`DEMO_OUTLET_ID`], [`DEMO_CLIENT_ID`], [`DEMO_CLIENT_SECRET`],
-    /// [`DEMO_ENCRYPTION_KEY`] and the test Aadhaar [`instantpay::aadhaar::DEMO_AADHAAR`].
+    /// [`DEMO_ENCRYPTION_KEY`] and the test Aadhaar [`instantpay::DEMO_AADHAAR`].
     pub fn demo() -> DemoOutlet {
         DemoOutlet {
             outlet_id: DEMO_OUTLET_ID.to_string(),
@@ -743,6 +743,9 @@ pub async fn start(config: SandboxConfig) -> std::io::Result<SandboxInstantPay> 
 }
 
 /// Start on a listener the caller bound (e.g. a fixed port for `rd-agent sandbox`).
+// Async though it awaits nothing: it spawns the server task, which needs a running runtime,
+// and being async makes callers be on one.
+#[allow(clippy::unused_async)]
 pub async fn start_on(
     listener: TcpListener,
     config: SandboxConfig,
@@ -803,7 +806,7 @@ async fn serve(listener: TcpListener, app: Router, mut shutdown: oneshot::Receiv
 #[cfg(test)]
 mod tests {
     use super::*;
-    use instantpay::aadhaar::DEMO_AADHAAR;
+    use instantpay::DEMO_AADHAAR;
 
     #[test]
     fn demo_outlet_is_consistent() {

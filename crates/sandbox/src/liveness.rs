@@ -21,7 +21,7 @@ use serde_json::{Value, json};
 
 use clock::Clock;
 use instantpay::liveness::BoundingBox;
-use instantpay::liveness::verdict::{RgbImage, encode_png};
+use instantpay::liveness::{RgbImage, encode_png};
 
 pub const CREATE_PATH: &str = "/identity/faceLiveness/createSession";
 pub const RESULT_PATH: &str = "/identity/faceLiveness/getSessionResult";
@@ -436,10 +436,10 @@ async fn create_handler(
     };
     let field = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or("");
     let (lat, long, ext) = (field("latitude"), field("longitude"), field("externalRef"));
-    if let Err(e) = instantpay::request::validate_coordinates(lat, long) {
+    if let Err(e) = instantpay::validate_coordinates(lat, long) {
         return bad_request(&format!("Invalid latitude or longitude: {e}"));
     }
-    if !instantpay::request::valid_external_ref(ext) {
+    if !instantpay::valid_external_ref(ext) {
         return bad_request("Invalid externalRef: 1 to 40 letters and digits");
     }
     if !sb.lock().external_refs.insert(ext.to_string()) {

@@ -383,7 +383,7 @@ async fn handle<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, config: &SimCo
         });
     }
     let b = &config.behaviour;
-    let path = rd::service::normalise_path(&request.path);
+    let path = rd::normalise_path(&request.path);
     let (scope, doc) = match request.verb.as_str() {
         "RDSERVICE" => (FaultScope::RdService, rdservice_doc(config)),
         "DEVICEINFO" if path == config.device_info_path => {

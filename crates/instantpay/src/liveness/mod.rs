@@ -11,7 +11,12 @@
 //!
 //! All the key matching goes through `norm` and the tables in `keys` (this file): change a name there.
 
-pub mod verdict;
+mod verdict;
+
+pub use verdict::{
+    Annotated, BOX_COLOR, DEFAULT_MIN_CONFIDENCE, ImageError, PixelRect, RgbImage, Verdict,
+    VerdictKind, annotate, decode_image, encode_png, judge, line_width, pixel_rect,
+};
 
 use base64::Engine as _;
 use serde::Serialize;
@@ -31,14 +36,14 @@ const MAX_DEPTH: usize = 64;
 
 /// Key names, compared after [`norm`] (lower case, without `_` and `-`).
 mod keys {
-    pub const SESSION_ID: &[&str] = &["sessionid"];
-    pub const STATUS: &[&str] = &["status", "sessionstatus"];
-    pub const CONFIDENCE: &[&str] = &["confidence", "confidencescore", "livenessscore"];
-    pub const REFERENCE_IMAGE: &[&str] = &["referenceimage"];
-    pub const AUDIT_IMAGES: &[&str] = &["auditimages"];
-    pub const BYTES: &[&str] = &["bytes", "imagebytes", "base64", "data"];
-    pub const S3_OBJECT: &[&str] = &["s3object"];
-    pub const URL: &[&str] = &[
+    pub(super) const SESSION_ID: &[&str] = &["sessionid"];
+    pub(super) const STATUS: &[&str] = &["status", "sessionstatus"];
+    pub(super) const CONFIDENCE: &[&str] = &["confidence", "confidencescore", "livenessscore"];
+    pub(super) const REFERENCE_IMAGE: &[&str] = &["referenceimage"];
+    pub(super) const AUDIT_IMAGES: &[&str] = &["auditimages"];
+    pub(super) const BYTES: &[&str] = &["bytes", "imagebytes", "base64", "data"];
+    pub(super) const S3_OBJECT: &[&str] = &["s3object"];
+    pub(super) const URL: &[&str] = &[
         "url",
         "uri",
         "imageurl",
@@ -46,15 +51,15 @@ mod keys {
         "signedurl",
         "s3url",
     ];
-    pub const BOUNDING_BOX: &[&str] = &["boundingbox"];
-    pub const BUCKET: &[&str] = &["bucket"];
-    pub const NAME: &[&str] = &["name", "key"];
-    pub const VERSION: &[&str] = &["version", "versionid"];
-    pub const WIDTH: &[&str] = &["width"];
-    pub const HEIGHT: &[&str] = &["height"];
-    pub const LEFT: &[&str] = &["left"];
-    pub const TOP: &[&str] = &["top"];
-    pub const SESSION_ACCESS_TOKEN: &[&str] = &["accesstoken"];
+    pub(super) const BOUNDING_BOX: &[&str] = &["boundingbox"];
+    pub(super) const BUCKET: &[&str] = &["bucket"];
+    pub(super) const NAME: &[&str] = &["name", "key"];
+    pub(super) const VERSION: &[&str] = &["version", "versionid"];
+    pub(super) const WIDTH: &[&str] = &["width"];
+    pub(super) const HEIGHT: &[&str] = &["height"];
+    pub(super) const LEFT: &[&str] = &["left"];
+    pub(super) const TOP: &[&str] = &["top"];
+    pub(super) const SESSION_ACCESS_TOKEN: &[&str] = &["accesstoken"];
 }
 
 /// A key in comparable form: `ReferenceImage`, `referenceImage` and `reference_image` agree.
