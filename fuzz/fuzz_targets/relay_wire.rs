@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     if let Ok(req) = serde_json::from_slice::<LoginRequest>(data)
-        && let Ok(aadhaar) = rd_relay::login::check_request(&req)
+        && let Ok(aadhaar) = rd_relay::check_request(&req)
     {
         assert_eq!(aadhaar.expose_digits().len(), 12);
         assert!(instantpay::valid_external_ref(&req.external_ref));

@@ -7,7 +7,7 @@ use std::process::Output;
 use std::sync::Arc;
 
 use clock::SystemClock;
-use rd_relay::store::Store;
+use rd_relay::Store;
 use rd_relay::{Relay, Settings};
 use sandbox::instantpay::{
     DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY, DEMO_OUTLET_ID, Fault, SandboxInstantPay,
@@ -39,12 +39,10 @@ impl Fleet {
                 .await
                 .unwrap();
             let store = Store::open(db.to_str().unwrap()).await.unwrap();
-            let s = rd_relay::demo::start(store, Settings::default(), Arc::new(SystemClock))
+            let s = rd_relay::start_demo(store, Settings::default(), Arc::new(SystemClock))
                 .await
                 .unwrap();
-            let url = rd_relay::http::serve_on_loopback(s.relay.clone())
-                .await
-                .unwrap();
+            let url = rd_relay::serve_on_loopback(s.relay.clone()).await.unwrap();
             (s.instantpay, rd, s.relay, url)
         });
         Fleet {
@@ -59,7 +57,7 @@ impl Fleet {
 
     fn code(&self) -> String {
         self.rt
-            .block_on(rd_relay::enrol::issue_code(
+            .block_on(rd_relay::issue_code(
                 &self.relay,
                 DEMO_OUTLET_ID,
                 chrono::Duration::hours(1),
@@ -150,7 +148,7 @@ fn two_pcs_of_one_outlet_logging_in_at_once_pay_once_and_both_are_logged_in() {
     // The relay's record: one charge for the outlet today.
     let report = fleet
         .rt
-        .block_on(rd_relay::fleet::report(
+        .block_on(rd_relay::fleet_report(
             &fleet.relay.store,
             clock::ist_date(chrono::Utc::now()),
         ))

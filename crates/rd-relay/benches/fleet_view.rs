@@ -12,7 +12,7 @@
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use rd_relay::store::Store;
+use rd_relay::Store;
 
 fn env_or(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -93,7 +93,7 @@ async fn main() {
 
     let day = NaiveDate::from_ymd_opt(2026, 12, days as u32).unwrap();
     let (median, slowest, view) = timed(rounds, || async {
-        rd_relay::fleet::today(&store, day, 5).await.unwrap()
+        rd_relay::fleet_today(&store, day, 5).await.unwrap()
     })
     .await;
     println!(

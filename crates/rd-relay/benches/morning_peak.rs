@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use clock::SystemClock;
 use instantpay::Secret;
 use instantpay::{BiometricData, LoginOutcome};
-use rd_relay::store::{Device, Outlet, Store, digest};
+use rd_relay::{Device, Outlet, Store, digest};
 use rd_relay::{Relay, Settings};
 use relay_api::{LoginRequest, RelayClient};
 use sandbox::instantpay::{self as ipay, DEMO_LATITUDE, DEMO_LONGITUDE, DemoOutlet, SandboxConfig};
@@ -102,7 +102,7 @@ async fn main() {
             )
             .await
             .unwrap();
-        let token = rd_relay::enrol::new_token();
+        let token = rd_relay::new_token();
         store
             .put_device(
                 &Device {
@@ -125,9 +125,7 @@ async fn main() {
         store.kind()
     );
 
-    let url = rd_relay::http::serve_on_loopback(relay.clone())
-        .await
-        .unwrap();
+    let url = rd_relay::serve_on_loopback(relay.clone()).await.unwrap();
 
     let gate = Arc::new(tokio::sync::Semaphore::new(concurrency));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
@@ -170,7 +168,7 @@ async fn main() {
     }
     let wall = run_started.elapsed();
     latencies.sort();
-    let view = rd_relay::fleet::today(&store, clock::ist_date(chrono::Utc::now()), 5)
+    let view = rd_relay::fleet_today(&store, clock::ist_date(chrono::Utc::now()), 5)
         .await
         .unwrap();
     println!(

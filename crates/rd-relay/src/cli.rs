@@ -39,7 +39,7 @@ use crate::{Relay, Settings};
     version,
     about = "The platform's login relay for rd-agent: one charge per outlet per day, no platform secret on shop PCs"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The database: a SQLite file path, or a postgres:// URL for several instances.
     /// Without it, `--sandbox` uses a temporary SQLite file.
     #[arg(long, env = "RD_RELAY_DB", global = true)]
@@ -63,12 +63,12 @@ const ENV_PREFIX: &str = "RD_RELAY";
 const PROGRAM: &str = "rd-relay";
 
 /// The command line, with the shared flags readable from `RD_RELAY_<FLAG>`.
-pub fn command() -> clap::Command {
+pub(crate) fn command() -> clap::Command {
     server_base::args::with_env(Cli::command(), ENV_PREFIX)
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Address to listen on (HTTPS with --tls-cert and --tls-key, or a TLS proxy in front of
     /// it: docs/relay.md).
     #[arg(long, env = "RD_RELAY_LISTEN", default_value = "127.0.0.1:8700")]
@@ -113,7 +113,7 @@ pub struct ServeArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Serve the relay (what `rd-relay` does without a command).
     Serve,
     /// Print the manual page (troff) on stdout: `rd-relay man | man -l -`.
@@ -164,7 +164,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum GuardAction {
+pub(crate) enum GuardAction {
     /// Let a held outlet log in again, recorded with who and when.
     Lift {
         #[arg(long)]

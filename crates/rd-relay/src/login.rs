@@ -45,7 +45,7 @@ fn finish_of(o: &LoginOutcome) -> Finish {
 
 /// An outcome as a PC may see it: what its login cost, never the platform wallet's balance
 /// (the relay's own record keeps the whole reply).
-pub fn for_device(mut o: LoginOutcome) -> LoginOutcome {
+pub(crate) fn for_device(mut o: LoginOutcome) -> LoginOutcome {
     let meta = match &mut o {
         LoginOutcome::LoggedIn { meta }
         | LoginOutcome::LoginRequired { meta, .. }

@@ -34,9 +34,9 @@ pub struct Settings {
     /// The connection deadlines and caps (crates/server-base, serve.rs).
     pub limits: server_base::Limits,
     /// Reverse proxies whose `X-Forwarded-For` names the client (for the limits per address).
-    pub trust_proxy: server_base::AddressList,
+    pub trust_proxy: server_base::address::AddressList,
     /// HTTPS with this certificate; plain HTTP when `None`.
-    pub tls: Option<server_base::Tls>,
+    pub tls: Option<server_base::tls::Tls>,
     /// Calls per minute per device and per outlet (0: no limit).
     pub device_per_minute: f64,
     pub outlet_per_minute: f64,
@@ -60,7 +60,7 @@ impl Default for Settings {
                 drain: Duration::from_secs(40),
                 ..server_base::Limits::default()
             },
-            trust_proxy: server_base::AddressList::default(),
+            trust_proxy: server_base::address::AddressList::default(),
             tls: None,
             device_per_minute: 20.0,
             outlet_per_minute: 60.0,

@@ -325,10 +325,7 @@ async fn an_earlier_postgres_database_is_migrated_once() {
 }
 
 /// Two stores opened on `db` at once, as two instances starting together.
-async fn open_twice_at_once(db: &str) -> Vec<rd_relay::store::Store> {
-    let (a, b) = tokio::join!(
-        rd_relay::store::Store::open(db),
-        rd_relay::store::Store::open(db)
-    );
+async fn open_twice_at_once(db: &str) -> Vec<rd_relay::Store> {
+    let (a, b) = tokio::join!(rd_relay::Store::open(db), rd_relay::Store::open(db));
     vec![a.unwrap(), b.unwrap()]
 }

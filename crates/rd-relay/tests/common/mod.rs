@@ -56,11 +56,9 @@ pub(crate) async fn world_at(
 ) -> World {
     let dir = tempfile::tempdir().unwrap();
     let db = db.unwrap_or_else(|| dir.path().join("relay.sqlite3").display().to_string());
-    let store = rd_relay::store::Store::open(&db).await.unwrap();
-    let s = rd_relay::demo::start(store, settings, clock).await.unwrap();
-    let url = rd_relay::http::serve_on_loopback(s.relay.clone())
-        .await
-        .unwrap();
+    let store = rd_relay::Store::open(&db).await.unwrap();
+    let s = rd_relay::start_demo(store, settings, clock).await.unwrap();
+    let url = rd_relay::serve_on_loopback(s.relay.clone()).await.unwrap();
     World {
         dir,
         ipay: s.instantpay,
@@ -72,11 +70,10 @@ pub(crate) async fn world_at(
 impl World {
     /// A PC enrolled through the relay's own enrolment call.
     pub(crate) async fn device(&self) -> RelayClient {
-        let code =
-            rd_relay::enrol::issue_code(&self.relay, DEMO_OUTLET_ID, chrono::Duration::hours(1))
-                .await
-                .unwrap()
-                .unwrap();
+        let code = rd_relay::issue_code(&self.relay, DEMO_OUTLET_ID, chrono::Duration::hours(1))
+            .await
+            .unwrap()
+            .unwrap();
         let reply = relay_api::enroll(&self.url, &code, "test pc")
             .await
             .unwrap();
