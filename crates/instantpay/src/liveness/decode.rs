@@ -111,6 +111,21 @@ fn number(path: &str, v: &Value) -> Result<f64, ResultError> {
     }
 }
 
+/// `v` as an object, or an error naming `path` and what was `expected` there.
+pub(super) fn object(
+    path: &str,
+    v: Value,
+    expected: &str,
+) -> Result<Map<String, Value>, ResultError> {
+    match v {
+        Value::Object(o) => Ok(o),
+        other => Err(ResultError::field(
+            path,
+            format!("is {}; expected {expected}", type_name(&other)),
+        )),
+    }
+}
+
 pub(super) fn string(path: &str, v: &Value) -> Result<String, ResultError> {
     match v {
         Value::String(s) => Ok(s.trim().to_string()),
@@ -139,15 +154,7 @@ impl SessionResult {
                 format!("is nested deeper than {MAX_DEPTH} levels"),
             ));
         }
-        let mut obj = match data {
-            Value::Object(o) => o,
-            other => {
-                return Err(ResultError::field(
-                    "data",
-                    format!("is {}; expected an object", type_name(&other)),
-                ));
-            }
-        };
+        let mut obj = object("data", data, "an object")?;
         let session_id = match take(&mut obj, keys::SESSION_ID) {
             Some((k, Value::Null)) => {
                 let _ = k;
@@ -276,18 +283,7 @@ impl LivenessImage {
 
 impl BoundingBox {
     fn from_value(path: &str, v: Value) -> Result<Self, ResultError> {
-        let mut o = match v {
-            Value::Object(o) => o,
-            other => {
-                return Err(ResultError::field(
-                    path,
-                    format!(
-                        "is {}; expected {{Width, Height, Left, Top}}",
-                        type_name(&other)
-                    ),
-                ));
-            }
-        };
+        let mut o = object(path, v, "{Width, Height, Left, Top}")?;
         let mut get = |names: &[&str], label: &str| -> Result<f64, ResultError> {
             match take(&mut o, names) {
                 Some((k, v)) => number(&format!("{path}.{k}"), &v),
@@ -322,15 +318,7 @@ impl BoundingBox {
 impl CreatedSession {
     /// Read `createSession`'s `data` object.
     pub fn from_data(data: Value) -> Result<Self, ResultError> {
-        let mut obj = match data {
-            Value::Object(o) => o,
-            other => {
-                return Err(ResultError::field(
-                    "data",
-                    format!("is {}; expected an object", type_name(&other)),
-                ));
-            }
-        };
+        let mut obj = object("data", data, "an object")?;
         let session_id = match take(&mut obj, keys::SESSION_ID) {
             Some((k, v)) => string(&format!("data.{k}"), &v)?,
             None => return Err(ResultError::field("data", "has no sessionId")),

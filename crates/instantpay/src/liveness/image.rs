@@ -4,19 +4,11 @@
 use base64::Engine as _;
 use serde_json::Value;
 
-use super::decode::{keys, string, take, type_name};
+use super::decode::{keys, object, string, take, type_name};
 use super::types::{ImageSource, MAX_IMAGE_BYTES, ResultError};
 
 pub(super) fn s3_object(path: &str, v: Value) -> Result<ImageSource, ResultError> {
-    let mut o = match v {
-        Value::Object(o) => o,
-        other => {
-            return Err(ResultError::field(
-                path,
-                format!("is {}; expected {{Bucket, Name}}", type_name(&other)),
-            ));
-        }
-    };
+    let mut o = object(path, v, "{Bucket, Name}")?;
     let bucket = match take(&mut o, keys::BUCKET) {
         Some((k, v)) => string(&format!("{path}.{k}"), &v)?,
         None => return Err(ResultError::field(path, "has no Bucket")),
