@@ -56,12 +56,6 @@ pub fn real_sample_path(name: &str) -> String {
     format!("{}/rd-fixtures/real/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The bytes of a real RD sample.
-pub fn real_sample(name: &str) -> Vec<u8> {
-    let path = real_sample_path(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
-
 /// Every file under `dir`, recursively, as bytes.
 pub(crate) fn files_under(dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
     for e in std::fs::read_dir(dir).unwrap() {
