@@ -7,8 +7,8 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::LoginOutcome;
 use crate::pool::Pool;
+use crate::reply::LoginOutcome;
 
 /// Where an attempt stands. Stored as [`AttemptState::as_str`]'s text, in both databases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -170,7 +170,7 @@ mod tests {
     fn outcomes_map_to_their_records() {
         let record = |json: &str| {
             let env = parse_envelope(json.as_bytes()).unwrap();
-            OutcomeRecord::of(&crate::client::interpret_login(&env))
+            OutcomeRecord::of(&crate::reply::interpret_login(&env))
         };
         let r = record(r#"{"statuscode":"TXN","actcode":"LOGGEDIN","ipay_uuid":"U1"}"#);
         assert_eq!(

@@ -12,6 +12,7 @@ mod coordinate;
 mod envelope;
 pub mod liveness;
 mod pool;
+mod reply;
 mod request;
 mod secret;
 mod transport;
@@ -24,15 +25,15 @@ pub use aadhaar::{
 pub use attempt::{AttemptState, OutcomeRecord, UnknownAttemptState, min_settle_window_secs};
 pub use biometric::BiometricData;
 pub use client::{
-    ApiError, Client, ClientConfig, DECLINE_LIMIT, DEFAULT_BASE_URL, HEADER_AUTH_CODE,
-    HEADER_CLIENT_ID, HEADER_CLIENT_SECRET, HEADER_ENDPOINT_IP, HEADER_OUTLET_ID, LoginOutcome,
-    LoginStatus, PATH_LOGIN, PATH_LOGIN_STATUS, check_base_url, check_url, interpret_login,
-    interpret_status, scrub_text,
+    ApiError, Client, ClientConfig, DEFAULT_BASE_URL, HEADER_AUTH_CODE, HEADER_CLIENT_ID,
+    HEADER_CLIENT_SECRET, HEADER_ENDPOINT_IP, HEADER_OUTLET_ID, PATH_LOGIN, PATH_LOGIN_STATUS,
+    check_base_url, check_url, scrub_text,
 };
 pub use codes::{ActCode, StatusCode};
 pub use coordinate::{Latitude, Longitude};
 pub use envelope::{Envelope, EnvelopeError, EnvelopeMeta, parse_envelope};
 pub use pool::{Amount, Pool};
+pub use reply::{DECLINE_LIMIT, LoginOutcome, LoginStatus, interpret_login, interpret_status};
 pub use request::{
     DAILY_LOGIN, OutletLoginRequest, RequestError, new_external_ref, valid_external_ref,
     validate_coordinates,
