@@ -293,7 +293,7 @@ impl Drop for SimulatedRd {
 }
 
 /// A TLS acceptor with a fresh self-signed certificate for 127.0.0.1 and localhost.
-pub fn self_signed_acceptor() -> std::io::Result<tokio_rustls::TlsAcceptor> {
+pub(crate) fn self_signed_acceptor() -> std::io::Result<tokio_rustls::TlsAcceptor> {
     use tokio_rustls::rustls;
     let other = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
     let key = rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()])

@@ -202,7 +202,7 @@ impl SandboxState {
     }
 
     /// Check the auth headers as the real API does; `Err` is the whole reply to send.
-    pub fn check_auth(
+    pub(crate) fn check_auth(
         &self,
         headers: &HeaderMap,
         outlet_required: bool,
