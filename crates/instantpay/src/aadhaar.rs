@@ -116,7 +116,11 @@ impl Aadhaar {
     }
 
     /// The same with a given IV: for test vectors only. Reusing an IV leaks equality of numbers.
-    pub fn encrypt_with_iv(&self, key: &[u8], iv: &[u8; IV_LEN]) -> Result<String, AadhaarError> {
+    pub(crate) fn encrypt_with_iv(
+        &self,
+        key: &[u8],
+        iv: &[u8; IV_LEN],
+    ) -> Result<String, AadhaarError> {
         let key = check_key(key)?;
         let mut out = [0u8; IV_LEN + 16];
         out[..IV_LEN].copy_from_slice(iv);

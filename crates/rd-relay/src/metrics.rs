@@ -89,7 +89,7 @@ impl Metrics {
     }
 
     /// A login the guards refused before it was sent (crate::guard).
-    pub fn guard_refusal(&self, reason: &'static str) {
+    pub(crate) fn guard_refusal(&self, reason: &'static str) {
         self.guard_refusals
             .get_or_create(&ReasonLabels { reason })
             .inc();

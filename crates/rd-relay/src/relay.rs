@@ -71,7 +71,7 @@ impl Default for Settings {
 }
 
 impl Settings {
-    pub fn stale_after(&self) -> chrono::Duration {
+    pub(crate) fn stale_after(&self) -> chrono::Duration {
         chrono::Duration::from_std(self.read_timeout * 2 + Duration::from_secs(15))
             .unwrap_or(chrono::Duration::seconds(75))
     }

@@ -133,7 +133,7 @@ impl Store {
     }
 
     /// One outlet's counts on `day` (zero for an outlet not registered).
-    pub async fn outlet_guard_counts(
+    pub(crate) async fn outlet_guard_counts(
         &self,
         outlet_id: &str,
         day: &str,

@@ -146,14 +146,14 @@ fn device_of(r: &Row) -> Device {
 /// What [`Store::finish_attempt`] records: the outcome's record (instantpay's mapping,
 /// crates/instantpay/src/attempt.rs) and the whole outcome as JSON.
 #[derive(Debug, Clone)]
-pub struct Finish {
+pub(crate) struct Finish {
     pub record: OutcomeRecord,
     pub outcome: Option<String>,
 }
 
 impl Finish {
     /// A finish with no reply to record: a state and whether it was charged.
-    pub fn bare(state: AttemptState, charged: Option<bool>) -> Finish {
+    pub(crate) fn bare(state: AttemptState, charged: Option<bool>) -> Finish {
         Finish {
             record: OutcomeRecord {
                 state,
@@ -229,7 +229,7 @@ impl Store {
         Ok(rows.iter().map(outlet_of).collect())
     }
 
-    pub async fn put_code(
+    pub(crate) async fn put_code(
         &self,
         code_hash: &str,
         outlet_id: &str,
@@ -251,7 +251,7 @@ impl Store {
 
     /// Spend a code: its outlet, if it was unused and unexpired. One statement, so two PCs
     /// racing with one code cannot both have it.
-    pub async fn redeem_code(
+    pub(crate) async fn redeem_code(
         &self,
         code_hash: &str,
         now: DateTime<Utc>,
@@ -284,7 +284,7 @@ impl Store {
     }
 
     /// The device a token belongs to (revoked or not), and the stored digest to compare.
-    pub async fn device_by_token(
+    pub(crate) async fn device_by_token(
         &self,
         token_hash: &str,
     ) -> Result<Option<(Device, String)>, StoreError> {
@@ -298,7 +298,7 @@ impl Store {
         Ok(rows.first().map(|r| (device_of(r), r.text(6))))
     }
 
-    pub async fn touch_device(
+    pub(crate) async fn touch_device(
         &self,
         device_id: &str,
         now: DateTime<Utc>,
@@ -390,7 +390,7 @@ impl Store {
     }
 
     /// Move the day from `holder`'s hands to `state`; false when someone else holds it now.
-    pub async fn set_day(
+    pub(crate) async fn set_day(
         &self,
         outlet_id: &str,
         day: &str,
@@ -415,7 +415,7 @@ impl Store {
     }
 
     /// A logged-in day the status no longer confirms (the bank cancelled it): open again.
-    pub async fn reopen(
+    pub(crate) async fn reopen(
         &self,
         outlet_id: &str,
         day: &str,
@@ -468,7 +468,7 @@ impl Store {
         Ok(n > 0)
     }
 
-    pub async fn finish_attempt(
+    pub(crate) async fn finish_attempt(
         &self,
         external_ref: &str,
         f: &Finish,
@@ -542,7 +542,7 @@ impl Store {
     }
 
     /// Today's day rows: outlet id and state.
-    pub async fn days_on(&self, day: &str) -> Result<Vec<(String, DayState)>, StoreError> {
+    pub(crate) async fn days_on(&self, day: &str) -> Result<Vec<(String, DayState)>, StoreError> {
         let rows = self
             .query(
                 "SELECT outlet_id, state FROM relay_days WHERE day = ?1",
