@@ -9,8 +9,8 @@ use std::time::Duration;
 
 use clock::SystemClock;
 use criterion::{Criterion, criterion_group, criterion_main};
-use instantpay::aadhaar::Aadhaar;
-use instantpay::secret::Secret;
+use instantpay::Aadhaar;
+use instantpay::Secret;
 use instantpay::{BiometricData, Client, LoginOutcome, OutletLoginRequest, new_external_ref};
 use rd_agent::ledger::Ledger;
 use rd_agent::login::{Deps, LoginParams, LoginResult, Silent, login};
@@ -172,7 +172,7 @@ fn after_capture(c: &mut Criterion) {
         client: Client::new(ipay.client_config()).unwrap(),
         key: Secret::new(DEMO_ENCRYPTION_KEY),
     };
-    let pid = rd::pid::parse(vendor("mantra-mfs100").unwrap().pid_ok.as_bytes()).unwrap();
+    let pid = rd::parse_pid(vendor("mantra-mfs100").unwrap().pid_ok.as_bytes()).unwrap();
     let aadhaar = Aadhaar::demo();
     let key = Secret::new(DEMO_ENCRYPTION_KEY);
     let mut g = c.benchmark_group("login");

@@ -6,7 +6,7 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use rd::{self, DiscoverOptions, pid};
+use rd::{self, DiscoverOptions};
 use sandbox::rd::{Behaviour, Fault, SimOptions, SimulatedRd, vendor};
 
 fn real(name: &str) -> Vec<u8> {
@@ -32,7 +32,7 @@ fn pid_parse(c: &mut Criterion) {
                 .to_vec(),
         ),
     ] {
-        g.bench_function(name, |b| b.iter(|| pid::parse(black_box(&doc)).unwrap()));
+        g.bench_function(name, |b| b.iter(|| rd::parse_pid(black_box(&doc)).unwrap()));
     }
     g.finish();
 }

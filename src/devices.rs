@@ -6,8 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::i18n::Msg;
-use rd::generation::Generation;
-use rd::{DiscoverOptions, Discovery, PortFailure, RdService, client};
+use rd::{DiscoverOptions, Discovery, Generation, PortFailure, RdService};
 
 /// One service as `rd-agent devices --json` shows it and the service sends it to the tray.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -102,7 +101,7 @@ async fn describe(svc: &RdService) -> ServiceDescription {
         trusted: false,
         trust_reason: None,
     };
-    match client::device_info(svc).await {
+    match rd::device_info(svc).await {
         Ok(reply) => {
             let di = &reply.device_info;
             let srno = di
@@ -117,7 +116,7 @@ async fn describe(svc: &RdService) -> ServiceDescription {
                 dc: di.dc.clone(),
                 srno: srno.to_string(),
                 error: reply.error.clone(),
-                generation: rd::generation::of(di),
+                generation: rd::generation_of(di),
             });
             match reply.cert() {
                 Ok(cert) => {

@@ -4,8 +4,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use instantpay::aadhaar::Aadhaar;
-use instantpay::client::{interpret_login, interpret_status, scrub_text};
+use instantpay::Aadhaar;
+use instantpay::{interpret_login, interpret_status, scrub_text};
 use instantpay::{Amount, parse_envelope};
 
 fuzz_target!(|data: &[u8]| {

@@ -4,7 +4,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use instantpay::liveness::BoundingBox;
-use instantpay::liveness::verdict::{annotate, decode_image};
+use instantpay::liveness::{annotate, decode_image};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(img) = decode_image(data) {

@@ -8,7 +8,7 @@ use libfuzzer_sys::fuzz_target;
 use instantpay::liveness::{
     ImageSource, MAX_AUDIT_IMAGES, MAX_IMAGE_BYTES, SessionResult,
 };
-use instantpay::liveness::verdict::{judge, pixel_rect};
+use instantpay::liveness::{judge, pixel_rect};
 
 fn check(r: &SessionResult) {
     if let Some(c) = r.confidence {

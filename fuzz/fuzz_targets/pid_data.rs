@@ -2,17 +2,17 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use instantpay::biometric::BiometricData;
-use rd::{cert, pid};
+use instantpay::BiometricData;
+use rd::{parse_ci, parse_mc, parse_pid, parse_pid_lenient};
 
 fuzz_target!(|data: &[u8]| {
-    let _ = pid::parse_lenient(data);
-    if let Ok(p) = pid::parse(data) {
+    let _ = parse_pid_lenient(data);
+    if let Ok(p) = parse_pid(data) {
         let bio = BiometricData::from_pid(&p);
         let _ = serde_json::to_string(&bio);
         let _ = format!("{p:?} {bio:?}");
-        let _ = cert::parse_mc(&p.device_info.mc);
-        let _ = cert::parse_ci(&p.skey.ci);
+        let _ = parse_mc(&p.device_info.mc);
+        let _ = parse_ci(&p.skey.ci);
         let _ = (p.srno(), p.sysid(), p.ts(), p.q_score(), p.nm_points());
     }
 });

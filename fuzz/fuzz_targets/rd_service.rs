@@ -2,18 +2,18 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use rd::{client, service};
+use rd::{normalise_path, parse_device_info};
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(info) = rd::parse_rdservice(data) {
         assert!(info.capture_path.starts_with('/'));
         assert!(info.device_info_path.starts_with('/'));
     }
-    if let Ok(reply) = client::parse_device_info(data) {
+    if let Ok(reply) = parse_device_info(data) {
         let _ = reply.cert();
     }
     if let Ok(text) = std::str::from_utf8(data) {
-        assert!(service::normalise_path(text).starts_with('/'));
+        assert!(normalise_path(text).starts_with('/'));
         if let Ok(range) = text.parse::<rd::PortRange>() {
             assert!(range.low() <= range.high() && range.low() > 0);
         }

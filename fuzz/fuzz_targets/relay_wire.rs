@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use relay_api::client::{interpret_login_reply, interpret_reply};
+use relay_api::{interpret_login_reply, interpret_reply};
 use relay_api::{AttemptReply, EnrollReply, EnrollRequest, LoginRequest, Refusal};
 
 fuzz_target!(|data: &[u8]| {
@@ -29,10 +29,10 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     if let Ok(req) = serde_json::from_slice::<LoginRequest>(data)
-        && let Ok(aadhaar) = rd_relay::login::check_request(&req)
+        && let Ok(aadhaar) = rd_relay::check_request(&req)
     {
         assert_eq!(aadhaar.expose_digits().len(), 12);
-        assert!(instantpay::request::valid_external_ref(&req.external_ref));
+        assert!(instantpay::valid_external_ref(&req.external_ref));
     }
     let _ = serde_json::from_slice::<EnrollRequest>(data);
 });

@@ -8,7 +8,6 @@ use std::time::Duration;
 use rusb::UsbContext;
 
 use super::{Agent, Trigger};
-use rd::usb;
 
 /// Poll period when there is no hotplug.
 pub(crate) const POLL: Duration = Duration::from_secs(60);
@@ -18,7 +17,7 @@ struct Watch(Arc<Agent>);
 impl Watch {
     fn fire<T: UsbContext>(&self, device: &rusb::Device<T>, what: &str) {
         if let Ok(d) = device.device_descriptor()
-            && let Some(k) = usb::identify(d.vendor_id(), d.product_id())
+            && let Some(k) = rd::identify_usb(d.vendor_id(), d.product_id())
         {
             tracing::info!(device = k.name, what, "scanner USB change");
             self.0.trigger(Trigger::Usb);
@@ -43,11 +42,11 @@ pub(crate) fn usable() -> bool {
 }
 
 /// The supported scanners on USB, or `None` when USB cannot be read here.
-pub(crate) fn scan() -> Option<Vec<usb::UsbScanner>> {
+pub(crate) fn scan() -> Option<Vec<rd::UsbScanner>> {
     if !usable() {
         return None;
     }
-    usb::scan().ok()
+    rd::scan_usb().ok()
 }
 
 /// Start watching. Returns which method is in use ("hotplug", "poll" or "none").
@@ -62,7 +61,7 @@ pub(crate) fn watch(agent: Arc<Agent>) -> &'static str {
         return "hotplug";
     }
     tokio::spawn(async move {
-        let key = |v: Option<Vec<usb::UsbScanner>>| {
+        let key = |v: Option<Vec<rd::UsbScanner>>| {
             let mut k: Vec<_> = v
                 .unwrap_or_default()
                 .iter()

@@ -5,8 +5,8 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::{CliError, CmdResult, Exit, Global};
-use instantpay::biometric::BiometricData;
-use rd::{self, DiscoverOptions, PidOptions, RdError, RdService, client};
+use instantpay::BiometricData;
+use rd::{self, DiscoverOptions, PidOptions, RdError, RdService};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -64,7 +64,7 @@ pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
         probe_timeout: if args.port.is_some() {
             NAMED_PORT_PROBE
         } else {
-            rd::discover::DEFAULT_PROBE_TIMEOUT
+            rd::DEFAULT_PROBE_TIMEOUT
         },
         ..DiscoverOptions::default()
     };
@@ -77,7 +77,7 @@ pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
         let pid = crate::login::countdown::counting_down(
             opts.timeout(),
             &progress,
-            client::capture(&svc, &opts),
+            rd::capture(&svc, &opts),
         )
         .await?;
         Ok::<_, RdError>((svc, pid))
@@ -85,7 +85,7 @@ pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
     .map_err(|e| CliError::new(Exit::Device, e.to_string()))?;
 
     let bio = BiometricData::from_pid(&pid);
-    let cert = rd::cert::parse_mc(&pid.device_info.mc);
+    let cert = rd::parse_mc(&pid.device_info.mc);
     if global.json {
         super::print_json(&Output {
             ok: true,

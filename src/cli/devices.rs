@@ -18,7 +18,7 @@ pub(crate) struct Args {
     #[arg(long, default_value = "127.0.0.1")]
     pub(crate) host: String,
     /// Deadline of each probe, in milliseconds.
-    #[arg(long, default_value_t = rd::discover::DEFAULT_PROBE_TIMEOUT.as_millis() as u64)]
+    #[arg(long, default_value_t = rd::DEFAULT_PROBE_TIMEOUT.as_millis() as u64)]
     pub(crate) probe_timeout_ms: u64,
 }
 
@@ -38,7 +38,7 @@ pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
         .unwrap_or_default();
     let (report, described) = super::block_on(crate::devices::scan(&opts, &trusted_users));
     let warning = crate::login::live::several_ready(&rd::ready_ports(&report.services));
-    let usb = rd::usb::scan();
+    let usb = rd::scan_usb();
     let cat = Catalog::get(super::language(global));
 
     if report.services.is_empty() {

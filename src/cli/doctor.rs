@@ -104,9 +104,9 @@ pub(crate) fn clock_verdict(api_timestamp: &str, now: DateTime<Utc>) -> Check {
 }
 
 /// The sentence for a scanner's generation (crates/rd/src/generation.rs).
-pub(crate) fn generation_msg(di: &rd::pid::DeviceInfo) -> (rd::generation::Generation, Msg) {
-    use rd::generation::Generation;
-    let g = rd::generation::of(di);
+pub(crate) fn generation_msg(di: &rd::DeviceInfo) -> (rd::Generation, Msg) {
+    use rd::Generation;
+    let g = rd::generation_of(di);
     let id = match g {
         Generation::L1 => "device-generation-l1",
         Generation::L0 => "device-generation-l0",
@@ -121,10 +121,10 @@ pub(crate) fn generation_msg(di: &rd::pid::DeviceInfo) -> (rd::generation::Gener
 
 /// The scanner's model and generation. An L0 device is a warning, not a failure: UIDAI
 /// decides, and a refusal comes back as 553-557.
-pub(crate) fn generation_check(di: &rd::pid::DeviceInfo) -> Check {
+pub(crate) fn generation_check(di: &rd::DeviceInfo) -> Check {
     let (g, msg) = generation_msg(di);
     let verdict = match g {
-        rd::generation::Generation::L0 => Verdict::Warn,
+        rd::Generation::L0 => Verdict::Warn,
         _ => Verdict::Ok,
     };
     check("device_generation", verdict, msg)
@@ -266,7 +266,7 @@ async fn rd_checks(rd_config: &Config, now: chrono::DateTime<chrono::Utc>) -> Ve
                     None => check("rd_service", Verdict::Ok, ready),
                 },
             );
-            match rd::client::device_info(svc).await {
+            match rd::device_info(svc).await {
                 Ok(info) => {
                     out.push(generation_check(&info.device_info));
                     match info.cert() {
@@ -425,8 +425,8 @@ fn guard_checks(ledger: &crate::ledger::Ledger, now: chrono::DateTime<chrono::Ut
     }
     if let Ok(Some(ci)) = ledger.last_ci() {
         let today = clock::ist_date(now);
-        let verdict = match instantpay::uidai_key::KeyCheck::of(&ci, today) {
-            instantpay::uidai_key::KeyCheck::Expired { .. } => Verdict::Fail,
+        let verdict = match instantpay::KeyCheck::of(&ci, today) {
+            instantpay::KeyCheck::Expired { .. } => Verdict::Fail,
             k if k.warn(today) => Verdict::Warn,
             _ => Verdict::Ok,
         };

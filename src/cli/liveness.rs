@@ -12,16 +12,16 @@ use serde::Serialize;
 use super::{CliError, CmdResult, Exit, Global, print_json};
 use crate::config::{Config, Key, Paths, Scope, Secrets};
 use clock::SystemClock;
-use instantpay::client::{ApiError, Client, ClientConfig};
-use instantpay::envelope::EnvelopeMeta;
-use instantpay::liveness::verdict::{
-    DEFAULT_MIN_CONFIDENCE, PixelRect, Verdict, VerdictKind, annotate, judge,
-};
+use instantpay::EnvelopeMeta;
 use instantpay::liveness::{
     CreateSessionRequest, CreatedSession, ImageSource, LivenessError, LivenessImage,
     MAX_IMAGE_BYTES, SessionResult, create_session, session_result,
 };
+use instantpay::liveness::{
+    DEFAULT_MIN_CONFIDENCE, PixelRect, Verdict, VerdictKind, annotate, judge,
+};
 use instantpay::new_external_ref;
+use instantpay::{ApiError, Client, ClientConfig};
 use sandbox::instantpay::{SandboxConfig, SandboxInstantPay};
 use sandbox::liveness::{LivenessSandbox, Outcome, Plan, SandboxClock};
 
@@ -559,7 +559,7 @@ async fn save_images(
 fn image_url_allowed(url: &str, api_on_loopback: bool) -> Result<(), String> {
     // The same rule as every server URL of ours: https, or plain http to loopback only.
     let refused = || "the image URL is not https:// (only https is downloaded)".to_string();
-    instantpay::client::check_url(url, "the image URL").map_err(|_| refused())?;
+    instantpay::check_url(url, "the image URL").map_err(|_| refused())?;
     if url.starts_with("http://") && !api_on_loopback {
         return Err(refused());
     }

@@ -3,8 +3,8 @@
 use std::path::PathBuf;
 
 use super::{CliError, CmdResult, Exit, Global};
-use instantpay::biometric::BiometricData;
-use rd::pid::{self, MAX_PID_BYTES, PidError};
+use instantpay::BiometricData;
+use rd::{self, MAX_PID_BYTES, PidError};
 
 #[derive(Debug, clap::Subcommand)]
 pub(crate) enum Command {
@@ -38,7 +38,7 @@ fn parse_file(file: &PathBuf, reveal: bool, global: &Global) -> CmdResult {
     }
     let bytes = std::fs::read(file)
         .map_err(|e| CliError::new(Exit::Usage, format!("cannot read {name}: {e}")))?;
-    let parsed = pid::parse(&bytes).map_err(|e| {
+    let parsed = rd::parse_pid(&bytes).map_err(|e| {
         let exit = match e {
             PidError::Capture(_) => Exit::Device,
             _ => Exit::Usage,

@@ -87,7 +87,7 @@ pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
         let api = start_instantpay(args.api_port).await?;
         if args.decline_fingers {
             api.state().set_fault(
-                ::instantpay::client::PATH_LOGIN,
+                ::instantpay::PATH_LOGIN,
                 Some(instantpay::Fault::BiometricMismatch),
             );
         }

@@ -59,7 +59,7 @@ fn guard_lines(s: &Summary, cat: &Catalog) -> Vec<String> {
 
 /// What the last capture's UIDAI key (`Skey ci`) means on `today`, for status and doctor.
 pub(crate) fn key_msg(ci: &str, today: chrono::NaiveDate) -> Msg {
-    use instantpay::uidai_key::KeyCheck;
+    use instantpay::KeyCheck;
     let check = KeyCheck::of(ci, today);
     let day = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     match check {

@@ -2,7 +2,7 @@
 //! sentences of locales/), with the reply's words kept beside it for support. The code only
 //! chooses the sentence: the outcome was decided on `statuscode`/`actcode` (src/login).
 
-use instantpay::uidai::UidaiCode;
+use instantpay::UidaiCode;
 
 use crate::i18n::{Catalog, Msg};
 use crate::ledger::Attempt;
@@ -95,7 +95,7 @@ mod tests {
 
     #[test]
     fn a_device_table_entry_has_its_sentence_in_both_languages() {
-        let di = rd::pid::DeviceInfo {
+        let di = rd::DeviceInfo {
             dp_id: "MANTRA.MSIPL".into(),
             mi: "MFS100".into(),
             rds_id: "MANTRA.WIN.001".into(),
@@ -103,7 +103,7 @@ mod tests {
             ..Default::default()
         };
         let (g, msg) = crate::cli::doctor::generation_msg(&di);
-        assert_eq!(g, rd::generation::Generation::L0);
+        assert_eq!(g, rd::Generation::L0);
         let en = Catalog::get(Lang::En).render(&msg);
         assert!(
             en.contains("MFS100") && en.contains("L0 device") && en.contains("30 June 2025"),
@@ -114,12 +114,12 @@ mod tests {
             hi.contains("MFS100") && hi.contains("L0 डिवाइस") && hi.contains("30 जून 2025"),
             "{hi}"
         );
-        let l1 = rd::pid::DeviceInfo {
+        let l1 = rd::DeviceInfo {
             mi: "MFS110".into(),
             ..di
         };
         let (g, msg) = crate::cli::doctor::generation_msg(&l1);
-        assert_eq!(g, rd::generation::Generation::L1);
+        assert_eq!(g, rd::Generation::L1);
         assert!(
             Catalog::get(Lang::Hi)
                 .render(&msg)

@@ -101,7 +101,7 @@ impl Key {
         let (name, kind, shape, home, default, init_flag, about) = match self {
             Key::Mode => ("instantpay.mode", Text, "`direct` or `relay`", File, "direct", None,
                 "`direct`: this PC holds the InstantPay credentials; `relay`: the platform's login relay does (docs/relay.md)"),
-            Key::BaseUrl => ("instantpay.base_url", Text, "URL", File, instantpay::client::DEFAULT_BASE_URL, Some("base-url"),
+            Key::BaseUrl => ("instantpay.base_url", Text, "URL", File, instantpay::DEFAULT_BASE_URL, Some("base-url"),
                 "API root (a staging or compatible server; plain `http://` only on loopback)"),
             Key::ClientId => ("instantpay.client_id", Text, "text", File, "", Some("client-id"),
                 "`X-Ipay-Client-Id`"),

@@ -62,7 +62,7 @@ impl Config {
             key: key.name().to_string(),
             reason,
         };
-        instantpay::client::check_base_url(&self.instantpay.base_url)
+        instantpay::check_base_url(&self.instantpay.base_url)
             .map_err(|e| bad(Key::BaseUrl, e.to_string()))?;
         if self.instantpay.read_timeout_secs == 0 {
             return Err(bad(
@@ -70,7 +70,7 @@ impl Config {
                 "must be at least 1 (seconds); 30 is a good value".into(),
             ));
         }
-        let floor = 2 * u64::from(self.instantpay.read_timeout_secs) + 60;
+        let floor = instantpay::min_settle_window_secs(self.instantpay.read_timeout_secs.into());
         if u64::from(self.instantpay.settle_window_secs) < floor {
             return Err(bad(
                 Key::SettleWindowSecs,
@@ -80,7 +80,7 @@ impl Config {
             ));
         }
         if !self.relay.url.is_empty() {
-            instantpay::client::check_url(&self.relay.url, Key::RelayUrl.name())
+            instantpay::check_url(&self.relay.url, Key::RelayUrl.name())
                 .map_err(|e| bad(Key::RelayUrl, e.to_string()))?;
         }
         if self.rd.host.trim().is_empty() {
@@ -277,7 +277,7 @@ fn apply_env(
 mod tests {
     use super::*;
     use crate::config::model::CaptureConfig;
-    use instantpay::client::DEFAULT_BASE_URL;
+    use instantpay::DEFAULT_BASE_URL;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
         pairs

@@ -4,7 +4,7 @@
 //! to these structs.
 
 use clock::TimeOfDay;
-use instantpay::client::DEFAULT_BASE_URL;
+use instantpay::DEFAULT_BASE_URL;
 use instantpay::{Latitude, Longitude};
 use rd::{PortRange, RdEnv};
 use serde::{Deserialize, Serialize};

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use zeroize::Zeroizing;
 
-use instantpay::aadhaar::{Aadhaar, AadhaarError, KEY_LEN};
-use instantpay::secret::Secret;
+use instantpay::Secret;
+use instantpay::{Aadhaar, AadhaarError, KEY_LEN};
 
 pub(crate) const SECRETS_FILE_NAME: &str = "secrets.toml";
 const MAX_SECRETS_BYTES: u64 = 64 * 1024;
@@ -395,7 +395,7 @@ fn read_private(path: &Path) -> Result<Option<Zeroizing<String>>, SecretsError> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use instantpay::aadhaar::DEMO_AADHAAR;
+    use instantpay::DEMO_AADHAAR;
 
     const KEY: &str = "0123456789abcdef0123456789abcdef";
 

@@ -5,10 +5,10 @@
 
 use std::borrow::Cow;
 
-use instantpay::aadhaar::AadhaarError;
+use instantpay::AadhaarError;
 use instantpay::{ApiError, StatusCode};
+use rd::CaptureFailure;
 use rd::RdError;
-use rd::errors::CaptureFailure;
 
 use super::Msg;
 
@@ -75,7 +75,7 @@ pub(crate) fn aadhaar_error(e: &AadhaarError) -> Msg {
 
 /// An RD error code: the service's words (or the code's meaning), then what to do.
 pub(crate) fn capture_failure(f: &CaptureFailure) -> Msg {
-    let known = f.code_number().and_then(rd::errors::lookup).map(|r| r.code);
+    let known = f.code_number().and_then(rd::lookup_error).map(|r| r.code);
     let info = match known {
         _ if !f.info.is_empty() => Msg::verbatim(f.info.as_str()),
         Some(code) => owned(format!("rd-error-{code}-meaning")),

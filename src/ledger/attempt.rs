@@ -14,38 +14,8 @@ use super::{Ledger, LedgerError, bad_row, parse_ts, ts};
 /// Longest API message text kept (it is shown to the operator, not parsed).
 pub(super) const MAX_MESSAGE: usize = 200;
 
-/// Where an attempt stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum AttemptState {
-    /// Recorded, request possibly on the wire; no reply yet (or the process died).
-    Sending,
-    LoggedIn,
-    Rejected,
-    /// Sent, no usable reply: the charge may have happened. Never resubmitted automatically.
-    Unknown,
-}
-
-impl AttemptState {
-    pub(crate) fn as_str(self) -> &'static str {
-        match self {
-            AttemptState::Sending => "sending",
-            AttemptState::LoggedIn => "loggedin",
-            AttemptState::Rejected => "rejected",
-            AttemptState::Unknown => "unknown",
-        }
-    }
-
-    fn parse(s: &str) -> Option<AttemptState> {
-        match s {
-            "sending" => Some(AttemptState::Sending),
-            "loggedin" => Some(AttemptState::LoggedIn),
-            "rejected" => Some(AttemptState::Rejected),
-            "unknown" => Some(AttemptState::Unknown),
-            _ => None,
-        }
-    }
-}
+/// Where an attempt stands: the type the relay's store uses too (crates/instantpay/src/attempt.rs).
+pub use instantpay::AttemptState;
 
 /// What is known before sending: the reference and the device/capture identity.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -63,22 +33,9 @@ pub struct NewAttempt {
     pub ci: String,
 }
 
-/// What is known after: the final state and the API's codes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outcome {
-    pub(crate) state: AttemptState,
-    pub(crate) statuscode: Option<String>,
-    pub(crate) actcode: Option<String>,
-    pub(crate) ipay_uuid: Option<String>,
-    pub(crate) message: Option<String>,
-    /// `None`: not known whether InstantPay charged it.
-    pub(crate) charged: Option<bool>,
-    /// What it cost, when the reply said.
-    pub(crate) pool: Option<Pool>,
-    /// A charged biometric decline (`LoginOutcome::is_biometric_decline`): it counts toward
-    /// the decline guard (src/ledger/declines.rs).
-    pub(crate) biometric_decline: bool,
-}
+/// What is known after: the final state and the API's codes, mapped from the outcome by
+/// instantpay (crates/instantpay/src/attempt.rs), as the relay maps it.
+pub use instantpay::OutcomeRecord as Outcome;
 
 /// How an unresolved (`sending`/`unknown`) attempt was settled by outletLoginStatus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -359,8 +316,9 @@ impl Ledger {
                 Ok((
                     parse_ts(&external_ref, "created_at", &created)?,
                     parse_ts(&external_ref, "updated_at", &updated)?,
-                    AttemptState::parse(&state)
-                        .ok_or_else(|| bad_row(&external_ref, "state", &state))?,
+                    state
+                        .parse::<AttemptState>()
+                        .map_err(|_| bad_row(&external_ref, "state", &state))?,
                     resolved
                         .as_deref()
                         .map(|s| parse_ts(&external_ref, "resolved_at", s))

@@ -19,7 +19,7 @@ use rusqlite::{OptionalExtension, params};
 use super::{Ledger, LedgerError, ts};
 
 /// Possible declines in a row at which a login is refused without the operator's override.
-pub(crate) use instantpay::client::DECLINE_LIMIT;
+pub(crate) use instantpay::DECLINE_LIMIT;
 
 impl Ledger {
     /// Possible biometric declines since the last successful login.

@@ -4,11 +4,11 @@
 use chrono::{DateTime, Utc};
 
 use crate::i18n::Msg;
-use crate::ledger::{Attempt, AttemptState, Ledger, LedgerError, Resolution};
+use crate::ledger::{Attempt, AttemptState, Ledger, LedgerError, Outcome, Resolution};
 use clock::{Clock, ist_date};
 use instantpay::{LoginOutcome, LoginStatus};
 
-use super::{InstantPayApi, LoginError, Progress, ledger_outcome, lock};
+use super::{InstantPayApi, LoginError, Progress, lock};
 
 /// What the free status check found, after settling what it could.
 #[derive(Debug)]
@@ -58,7 +58,7 @@ pub(super) async fn check_locked<A: InstantPayApi>(
         if let Some(o) = api.outcome_of(&a.external_ref).await
             && !matches!(o, LoginOutcome::Unknown { .. })
         {
-            ledger.finish_from_relay(&a.external_ref, &ledger_outcome(&o), clock.now())?;
+            ledger.finish_from_relay(&a.external_ref, &Outcome::of(&o), clock.now())?;
             if let Some(back) = ledger.get(&a.external_ref)? {
                 from_record.push(back);
             }

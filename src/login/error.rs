@@ -2,7 +2,7 @@
 
 use crate::i18n::Msg;
 use crate::ledger::{Attempt, LedgerError};
-use instantpay::aadhaar::AadhaarError;
+use instantpay::AadhaarError;
 use instantpay::{ApiError, RequestError};
 
 use super::{ScanError, lock};

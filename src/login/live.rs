@@ -7,8 +7,8 @@ use std::time::Duration;
 use super::{InstantPayApi, LoginParams, Progress, ScanError, Scanner, Sent};
 use crate::config::{Config, ConfigError, Mode, Secrets, SecretsError};
 use crate::i18n::Msg;
-use instantpay::aadhaar::{Aadhaar, AadhaarError};
-use instantpay::secret::Secret;
+use instantpay::Secret;
+use instantpay::{Aadhaar, AadhaarError};
 use instantpay::{ApiError, Client, ClientConfig, LoginOutcome, LoginStatus, OutletLoginRequest};
 use rd::{DiscoverOptions, PidData, PidOptions, RdService};
 
@@ -212,9 +212,7 @@ impl Scanner for RdScanner {
             .timeout_ms(CAPTURE_TIMEOUT_MS)
             .env(self.env.clone());
         let wait = Duration::from_millis(CAPTURE_TIMEOUT_MS.into());
-        match super::countdown::counting_down(wait, progress, rd::client::capture(&svc, &opts))
-            .await
-        {
+        match super::countdown::counting_down(wait, progress, rd::capture(&svc, &opts)).await {
             Ok(pid) => Ok(pid),
             Err(e) => {
                 // The service may have moved or restarted: look again next time.

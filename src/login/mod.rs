@@ -20,8 +20,8 @@ use crate::ledger::{
     Attempt, AttemptState, Device, Ledger, LedgerError, NewAttempt, Outcome, Pinned,
 };
 use clock::{Clock, ist_date, next_ist_midnight};
-use instantpay::aadhaar::{Aadhaar, AadhaarError};
-use instantpay::uidai_key::KeyCheck;
+use instantpay::KeyCheck;
+use instantpay::{Aadhaar, AadhaarError};
 use instantpay::{
     ApiError, BiometricData, LoginOutcome, LoginStatus, OutletLoginRequest, new_external_ref,
     validate_coordinates,
@@ -337,7 +337,7 @@ async fn send_and_record<A: InstantPayApi>(
             None,
         ),
     };
-    let mut recorded = ledger_outcome(&outcome);
+    let mut recorded = Outcome::of(&outcome);
     if let Some(first) = &shared_from {
         recorded.charged = Some(false);
         recorded.pool = None;
@@ -532,49 +532,6 @@ fn logged_in_today_by_attempt(ledger: &Ledger, now: DateTime<Utc>) -> Result<boo
         .rev()
         .take_while(|a| ist_date(a.created_at) == today)
         .any(|a| a.state == AttemptState::LoggedIn))
-}
-
-/// The ledger's record of an outcome.
-pub(crate) fn ledger_outcome(o: &LoginOutcome) -> Outcome {
-    let meta = o.meta();
-    let (state, statuscode, actcode, message) = match o {
-        LoginOutcome::LoggedIn { .. } => (
-            AttemptState::LoggedIn,
-            Some("TXN".to_string()),
-            Some("LOGGEDIN".to_string()),
-            None,
-        ),
-        LoginOutcome::LoginRequired { message, .. } => (
-            AttemptState::Rejected,
-            Some("TXN".to_string()),
-            Some("LOGINREQUIRED".to_string()),
-            Some(message.clone()),
-        ),
-        LoginOutcome::Rejected {
-            statuscode,
-            actcode,
-            message,
-            ..
-        } => (
-            AttemptState::Rejected,
-            Some(statuscode.as_str().to_string()),
-            actcode.as_ref().map(|a| a.as_str().to_string()),
-            Some(message.clone()),
-        ),
-        LoginOutcome::Unknown { reason } => {
-            (AttemptState::Unknown, None, None, Some(reason.clone()))
-        }
-    };
-    Outcome {
-        state,
-        statuscode,
-        actcode,
-        ipay_uuid: meta.map(|m| m.ipay_uuid.clone()).filter(|u| !u.is_empty()),
-        message,
-        charged: o.charged(),
-        pool: meta.and_then(|m| m.pool.clone()),
-        biometric_decline: o.is_biometric_decline(),
-    }
 }
 
 #[cfg(test)]

@@ -7,9 +7,9 @@ use chrono::TimeZone;
 
 use super::*;
 use crate::ledger::DayState;
-use instantpay::aadhaar::DEMO_AADHAAR;
+use instantpay::DEMO_AADHAAR;
 use instantpay::{ActCode, EnvelopeMeta, StatusCode};
-use rd::pid::{DeviceInfo, PidBlock, Resp, Skey};
+use rd::{DeviceInfo, PidBlock, Resp, Skey};
 
 const KEY: &str = "0123456789abcdef0123456789abcdef";
 

@@ -7,7 +7,7 @@ use std::process::Stdio;
 
 use crate::support::{TestEnv, code, text};
 use ::sandbox::instantpay::{DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY};
-use instantpay::aadhaar::DEMO_AADHAAR;
+use instantpay::DEMO_AADHAAR;
 use rd_agent::ledger::AttemptState;
 
 const NUMBERS: &str = include_str!("../../crates/instantpay/tests/aadhaar-stdnum.txt");

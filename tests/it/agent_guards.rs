@@ -66,10 +66,9 @@ async fn the_service_shows_it_is_settling_an_earlier_attempt_and_sends_nothing()
 async fn two_declines_hold_the_service_until_the_tray_confirms() {
     use ::sandbox::instantpay::Fault;
     let env = TestEnv::start_async().await;
-    env.ipay.state().set_fault(
-        instantpay::client::PATH_LOGIN,
-        Some(Fault::BiometricMismatch),
-    );
+    env.ipay
+        .state()
+        .set_fault(instantpay::PATH_LOGIN, Some(Fault::BiometricMismatch));
     let (_svc, _first) = env
         .start_service(None, ServiceStderr::Discard)
         .await

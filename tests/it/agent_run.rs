@@ -192,8 +192,8 @@ async fn rd_agent_run_with_the_sandbox_over_ipc() {
     for secret in [
         outlet.client_secret.expose(),
         outlet.encryption_key.expose(),
-        instantpay::aadhaar::DEMO_AADHAAR,
-        &instantpay::aadhaar::DEMO_AADHAAR.replace(' ', ""),
+        instantpay::DEMO_AADHAAR,
+        &instantpay::DEMO_AADHAAR.replace(' ', ""),
     ] {
         assert!(!logs.contains(secret), "a secret reached the log");
     }
@@ -273,7 +273,7 @@ async fn sigterm_lets_a_login_in_flight_finish_and_be_recorded() {
     // Let the start-up check finish first (it settles the state).
     drop(subscribed(&sock).await);
     env.ipay.state().set_fault(
-        instantpay::client::PATH_LOGIN,
+        instantpay::PATH_LOGIN,
         Some(Fault::Slow(StdDuration::from_secs(3))),
     );
     let login = tokio::spawn({

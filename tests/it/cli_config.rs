@@ -6,7 +6,7 @@ use std::process::Output;
 use std::time::Duration;
 
 use ::sandbox::instantpay::{DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY, DEMO_OUTLET_ID, Fault};
-use instantpay::aadhaar::DEMO_AADHAAR;
+use instantpay::DEMO_AADHAAR;
 use rd_agent::config::Secrets;
 
 use crate::support::{

@@ -24,7 +24,7 @@ use std::time::{Duration, Instant};
 
 use ::sandbox::instantpay::Fault;
 use ::sandbox::rd::Behaviour;
-use instantpay::client::{PATH_LOGIN, PATH_LOGIN_STATUS};
+use instantpay::{PATH_LOGIN, PATH_LOGIN_STATUS};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rd_agent::ledger::AttemptState;

@@ -15,7 +15,7 @@
 
 use ::sandbox::instantpay::{DEMO_OUTLET_ID, Fault};
 use ::sandbox::rd::{Behaviour, SimOptions, SimulatedRd, vendor};
-use instantpay::client::PATH_LOGIN;
+use instantpay::PATH_LOGIN;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rd_agent::config::{SecretName, Secrets};

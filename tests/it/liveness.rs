@@ -7,15 +7,15 @@ use std::sync::Arc;
 use base64::Engine as _;
 use chrono::Duration;
 use clock::SystemClock;
-use instantpay::client::{ApiError, Client, ClientConfig};
-use instantpay::liveness::verdict::{
+use instantpay::Secret;
+use instantpay::liveness::{
     BOX_COLOR, RgbImage, VerdictKind, annotate, decode_image, judge, line_width, pixel_rect,
 };
 use instantpay::liveness::{
     BoundingBox, CreateSessionRequest, ImageSource, LivenessError, ResultError, SessionStatus,
     create_session, session_result,
 };
-use instantpay::secret::Secret;
+use instantpay::{ApiError, Client, ClientConfig};
 use instantpay::{StatusCode, new_external_ref};
 use sandbox::instantpay::{SandboxConfig, SandboxInstantPay};
 use sandbox::liveness::{

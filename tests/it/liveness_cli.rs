@@ -6,7 +6,7 @@ use std::path::Path;
 
 use base64::Engine as _;
 use instantpay::liveness::BoundingBox;
-use instantpay::liveness::verdict::{RgbImage, decode_image};
+use instantpay::liveness::{RgbImage, decode_image};
 use rd_agent::config::SecretName;
 use sandbox::liveness::AUDIT_IMAGES;
 use serde_json::{Value, json};

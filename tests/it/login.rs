@@ -9,9 +9,9 @@ use ::sandbox::instantpay::{
 };
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use clock::Clock;
+use instantpay::Aadhaar;
 use instantpay::Client;
-use instantpay::aadhaar::Aadhaar;
-use instantpay::secret::Secret;
+use instantpay::Secret;
 use rd_agent::ledger::{AttemptState, DayState, Ledger};
 use rd_agent::login::{Deps, LoginError, LoginParams, LoginReport, LoginResult, Silent, login};
 use rd_agent::login::{Direct, RdScanner};

@@ -3,7 +3,6 @@
 
 use std::io::Write;
 
-use rd::pid;
 use sandbox::rd::{Behaviour, Fault, SimOptions, SimulatedRd, VENDORS, vendor};
 
 use crate::support::{ChildGuard, rd_agent, rd_agent_std, real_sample_path as real};
@@ -25,7 +24,7 @@ fn pid_parse_reveal_prints_every_field_trimmed() {
             .unwrap();
         assert!(out.status.success(), "{name}");
         let v = json_of(&out.stdout);
-        let doc = pid::parse(&std::fs::read(real(name)).unwrap()).unwrap();
+        let doc = rd::parse_pid(&std::fs::read(real(name)).unwrap()).unwrap();
         assert_eq!(v["sessionKey"], doc.skey.value.as_str());
         assert_eq!(v["hmac"], doc.hmac.as_str());
         assert_eq!(v["pidData"], doc.data.value.as_str());
@@ -62,7 +61,7 @@ fn pid_parse_reveal_prints_every_field_trimmed() {
 #[test]
 fn pid_parse_without_reveal_shows_lengths_only() {
     let path = real("mantra_mfs100_pid.xml");
-    let doc = pid::parse(&std::fs::read(&path).unwrap()).unwrap();
+    let doc = rd::parse_pid(&std::fs::read(&path).unwrap()).unwrap();
     for json in [true, false] {
         let mut cmd = rd_agent();
         cmd.args(["pid", "parse", &path]);
@@ -191,7 +190,7 @@ async fn devices_and_capture_work_for_every_vendor() {
             assert!(svc["owner"].as_str().unwrap().contains(&pid), "{svc}");
         }
         assert_eq!(d["warnings"], serde_json::json!([]));
-        let fixture = pid::parse(v.pid_ok.as_bytes()).unwrap();
+        let fixture = rd::parse_pid(v.pid_ok.as_bytes()).unwrap();
         assert_eq!(svc["device_info"]["mi"], fixture.device_info.mi.as_str());
         // The generation from the table: Mantra's MFS100 is L0 and MFS110 L1; the rest unknown.
         let want = match v.id {

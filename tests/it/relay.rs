@@ -7,7 +7,7 @@ use std::process::Output;
 use std::sync::Arc;
 
 use clock::SystemClock;
-use rd_relay::store::Store;
+use rd_relay::Store;
 use rd_relay::{Relay, Settings};
 use sandbox::instantpay::{
     DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY, DEMO_OUTLET_ID, Fault, SandboxInstantPay,
@@ -37,12 +37,10 @@ impl Fleet {
         let (ipay, rd, relay, url) = rt.block_on(async {
             let rd = SimulatedRd::start(mantra()).await.unwrap();
             let store = Store::open(db.to_str().unwrap()).await.unwrap();
-            let s = rd_relay::demo::start(store, Settings::default(), Arc::new(SystemClock))
+            let s = rd_relay::start_demo(store, Settings::default(), Arc::new(SystemClock))
                 .await
                 .unwrap();
-            let url = rd_relay::http::serve_on_loopback(s.relay.clone())
-                .await
-                .unwrap();
+            let url = rd_relay::serve_on_loopback(s.relay.clone()).await.unwrap();
             (s.instantpay, rd, s.relay, url)
         });
         Fleet {
@@ -57,7 +55,7 @@ impl Fleet {
 
     fn code(&self) -> String {
         self.rt
-            .block_on(rd_relay::enrol::issue_code(
+            .block_on(rd_relay::issue_code(
                 &self.relay,
                 DEMO_OUTLET_ID,
                 chrono::Duration::hours(1),
@@ -104,7 +102,7 @@ fn two_pcs_of_one_outlet_logging_in_at_once_pay_once_and_both_are_logged_in() {
     // InstantPay takes its time: the second PC's login reaches the relay while the first one's
     // is in flight, and waits for its outcome instead of paying again.
     fleet.ipay.state().set_fault(
-        instantpay::client::PATH_LOGIN,
+        instantpay::PATH_LOGIN,
         Some(Fault::Slow(std::time::Duration::from_millis(800))),
     );
 
@@ -140,7 +138,7 @@ fn two_pcs_of_one_outlet_logging_in_at_once_pay_once_and_both_are_logged_in() {
     // The relay's record: one charge for the outlet today.
     let report = fleet
         .rt
-        .block_on(rd_relay::fleet::report(
+        .block_on(rd_relay::fleet_report(
             &fleet.relay.store,
             clock::ist_date(chrono::Utc::now()),
         ))

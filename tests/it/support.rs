@@ -13,8 +13,8 @@ use ::sandbox::instantpay::{
     DEMO_LONGITUDE, DEMO_OUTLET_ID, Fault, SandboxConfig, SandboxInstantPay,
 };
 use ::sandbox::rd::{SimOptions, SimulatedRd, vendor};
-use instantpay::aadhaar::{DEMO_AADHAAR, verhoeff_check_digit};
-use instantpay::client::PATH_LOGIN;
+use instantpay::PATH_LOGIN;
+use instantpay::{DEMO_AADHAAR, verhoeff_check_digit};
 use rd_agent::agent::AgentState;
 use rd_agent::agent::ipc;
 use rd_agent::agent::protocol::Message;
@@ -518,12 +518,6 @@ pub(crate) fn euid() -> u32 {
 /// The path of a real RD sample.
 pub(crate) fn real_sample_path(name: &str) -> String {
     format!("{}/rd-fixtures/real/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The bytes of a real RD sample.
-pub(crate) fn real_sample(name: &str) -> Vec<u8> {
-    let path = real_sample_path(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// Every file under `dir`, recursively, as bytes.

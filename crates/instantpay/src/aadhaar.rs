@@ -21,9 +21,9 @@ pub const DEMO_AADHAAR: &str = "9999 4105 7058";
 /// Length of the key InstantPay issues, used as raw bytes.
 pub const KEY_LEN: usize = 32;
 /// Length of the IV prepended to the ciphertext.
-pub const IV_LEN: usize = 16;
+pub(crate) const IV_LEN: usize = 16;
 /// `encryptedAadhaar` is always this many characters: base64 of 16 IV + 16 ciphertext bytes.
-pub const ENCRYPTED_LEN: usize = 44;
+pub(crate) const ENCRYPTED_LEN: usize = 44;
 
 /// Why a number or a key was refused. Messages never contain the digits or the key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -116,7 +116,11 @@ impl Aadhaar {
     }
 
     /// The same with a given IV: for test vectors only. Reusing an IV leaks equality of numbers.
-    pub fn encrypt_with_iv(&self, key: &[u8], iv: &[u8; IV_LEN]) -> Result<String, AadhaarError> {
+    pub(crate) fn encrypt_with_iv(
+        &self,
+        key: &[u8],
+        iv: &[u8; IV_LEN],
+    ) -> Result<String, AadhaarError> {
         let key = check_key(key)?;
         let mut out = [0u8; IV_LEN + 16];
         out[..IV_LEN].copy_from_slice(iv);

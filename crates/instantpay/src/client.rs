@@ -1,21 +1,20 @@
-//! The HTTP client: headers, deadlines, the envelope, and what a reply means.
+//! The HTTP client: headers, deadlines, the envelope; what a reply means is crate::reply.
 //!
-//! TLS is rustls with the webpki roots, always verified. Plain `http://` is accepted only for a
-//! loopback `base_url` (the sandbox, a test server). Redirects are not followed: a chargeable
-//! POST must never be sent twice by the HTTP layer.
+//! Plain `http://` is accepted only for a loopback `base_url` (the sandbox, a test server). The
+//! HTTP policy and whether a failed exchange could have been charged are crate::transport's.
 
 use std::net::IpAddr;
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::codes::{ActCode, StatusCode};
-use super::envelope::{
-    Envelope, EnvelopeError, EnvelopeMeta, MAX_BODY, loose_bool, loose_string, parse_envelope,
-};
+use super::envelope::{Envelope, EnvelopeError, MAX_BODY, parse_envelope};
 use super::request::{OutletLoginRequest, RequestError, validate};
+use crate::reply::{LoginOutcome, LoginStatus, interpret_login, interpret_status};
 use crate::secret::Secret;
+use crate::transport::{Exchange, Transport};
 
 /// The live API. The sandbox and tests set their own `base_url`.
 pub const DEFAULT_BASE_URL: &str = "https://api.instantpay.in";
@@ -28,8 +27,8 @@ pub const HEADER_CLIENT_SECRET: &str = "X-Ipay-Client-Secret";
 pub const HEADER_ENDPOINT_IP: &str = "X-Ipay-Endpoint-Ip";
 pub const HEADER_OUTLET_ID: &str = "X-Ipay-Outlet-Id";
 
-pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-pub const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const DEFAULT_READ_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Everything the client needs. `Debug` is safe: the secret prints redacted.
 #[derive(Debug, Clone)]
@@ -62,103 +61,6 @@ impl ClientConfig {
             endpoint_ip: endpoint_ip.into(),
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
-        }
-    }
-}
-
-/// `outletLoginStatus`, decoded. (Deserialize: a login relay passes it on as it is.)
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LoginStatus {
-    pub logged_in: bool,
-    /// `aadhaarLastFour`, when the API gives it.
-    pub aadhaar_last_four: Option<String>,
-    pub is_face_auth_available: bool,
-    pub is_txn_bio_login_required: bool,
-    pub meta: EnvelopeMeta,
-}
-
-/// Possible biometric declines in a row at which no login is sent without someone's explicit
-/// go-ahead: the bank may block an operator at three (NPCI's advisory of November 2023). The
-/// agent's ledger and the relay both hold at this count.
-pub const DECLINE_LIMIT: u32 = 2;
-
-impl LoginStatus {
-    /// The last four digits of the operator InstantPay has on file, when they differ from
-    /// `aadhaar`'s. A login with another person's Aadhaar is a charged mismatch, so neither the
-    /// agent nor the relay sends one. `None` when they match, or when the reply gave no four
-    /// digits to compare (some outlets' replies leave the field out or empty).
-    pub fn expected_operator_differs(&self, aadhaar: &crate::aadhaar::Aadhaar) -> Option<String> {
-        let given = self.aadhaar_last_four.as_deref()?;
-        let digits: Vec<char> = given.chars().filter(char::is_ascii_digit).collect();
-        if digits.len() < 4 {
-            return None;
-        }
-        let expected: String = digits[digits.len() - 4..].iter().collect();
-        (expected != aadhaar.last_four()).then_some(expected)
-    }
-
-    /// "Today" on InstantPay's clock: the IST date of the reply's `timestamp`. `None` when the
-    /// reply had no readable timestamp (then the caller uses this PC's clock and says so).
-    pub fn ist_today(&self) -> Option<chrono::NaiveDate> {
-        self.meta.ist_date()
-    }
-}
-
-/// The outcome of a sent `outletLogin`: exactly one of these.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "outcome", rename_all = "snake_case")]
-pub enum LoginOutcome {
-    /// `TXN` / `LOGGEDIN`: logged in until midnight IST. Charged.
-    LoggedIn { meta: EnvelopeMeta },
-    /// `TXN` / `LOGINREQUIRED`: the finger did not match the outlet's Aadhaar. Charged.
-    LoginRequired { message: String, meta: EnvelopeMeta },
-    /// Any other answer: the API's code and message.
-    Rejected {
-        statuscode: StatusCode,
-        actcode: Option<ActCode>,
-        message: String,
-        meta: EnvelopeMeta,
-    },
-    /// The request may have been received and charged, but no usable answer came back
-    /// (timeout, reset, unreadable reply, `TUP`). Never resubmit: ask `outletLoginStatus`.
-    Unknown { reason: String },
-}
-
-impl LoginOutcome {
-    /// Whether the attempt was charged: `None` when it cannot be known.
-    pub fn charged(&self) -> Option<bool> {
-        match self {
-            LoginOutcome::LoggedIn { .. } | LoginOutcome::LoginRequired { .. } => Some(true),
-            LoginOutcome::Rejected { statuscode, .. } if statuscode.refused_before_processing() => {
-                Some(false)
-            }
-            LoginOutcome::Rejected { .. } | LoginOutcome::Unknown { .. } => None,
-        }
-    }
-
-    /// A charged biometric decline: `TXN`/`LOGINREQUIRED`, or a refusal whose reply carries
-    /// UIDAI's 300 (biometric mismatch). NPCI's advisory of November 2023 has the bank block an
-    /// operator after three in a row; the agent's ledger and the relay both count them with
-    /// this one rule (docs/ledger.md, "The decline guard").
-    pub fn is_biometric_decline(&self) -> bool {
-        match self {
-            LoginOutcome::LoginRequired { .. } => true,
-            LoginOutcome::Rejected {
-                actcode, message, ..
-            } => {
-                crate::uidai::UidaiCode::find(actcode.as_ref().map(|a| a.as_str()), message)
-                    == Some(crate::uidai::UidaiCode::BiometricMismatch)
-            }
-            LoginOutcome::LoggedIn { .. } | LoginOutcome::Unknown { .. } => false,
-        }
-    }
-
-    pub fn meta(&self) -> Option<&EnvelopeMeta> {
-        match self {
-            LoginOutcome::LoggedIn { meta }
-            | LoginOutcome::LoginRequired { meta, .. }
-            | LoginOutcome::Rejected { meta, .. } => Some(meta),
-            LoginOutcome::Unknown { .. } => None,
         }
     }
 }
@@ -220,21 +122,13 @@ impl ApiError {
     }
 }
 
-/// How an exchange ended below the envelope.
-enum Transport {
-    NotSent(String),
-    MaybeSent(String),
-    Oversize(u16),
-}
-
 /// The InstantPay client. Cheap to clone (the connection pool is shared).
 #[derive(Clone)]
 pub struct Client {
-    http: reqwest::Client,
+    transport: Transport,
     base_url: String,
     headers: HeaderMap,
     secret: Secret,
-    read_timeout: Duration,
 }
 
 impl std::fmt::Debug for Client {
@@ -338,24 +232,12 @@ impl Client {
         headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
 
-        let http = reqwest::Client::builder()
-            .use_rustls_tls()
-            .https_only(base_url.starts_with("https:"))
-            // Sent as the documentation spells them (X-Ipay-Client-Id), for picky servers.
-            .http1_title_case_headers()
-            .redirect(reqwest::redirect::Policy::none())
-            .connect_timeout(cfg.connect_timeout)
-            .read_timeout(cfg.read_timeout)
-            // A whole-exchange bound too, so a reply trickled byte by byte cannot hang us.
-            .timeout(cfg.connect_timeout + cfg.read_timeout * 2)
-            .build()
-            .map_err(|e| ApiError::Config(format!("the HTTP client could not start: {e}")))?;
+        let transport = Transport::new(&base_url, cfg.connect_timeout, cfg.read_timeout, MAX_BODY)?;
         Ok(Client {
-            http,
+            transport,
             base_url,
             headers,
             secret: cfg.client_secret,
-            read_timeout: cfg.read_timeout,
         })
     }
 
@@ -375,50 +257,15 @@ impl Client {
         &self.base_url
     }
 
-    /// Send one POST and read the reply, with the body size cap.
-    async fn exchange(&self, path: &str, body: Vec<u8>) -> Result<(u16, Vec<u8>), Transport> {
-        let url = format!("{}{}", self.base_url, path);
-        let sent = self
-            .http
-            .post(url)
+    /// Send one POST and read the reply (crate::transport classifies how it ended).
+    async fn exchange(&self, path: &str, body: Vec<u8>) -> Exchange {
+        let req = self
+            .transport
+            .http()
+            .post(format!("{}{}", self.base_url, path))
             .headers(self.headers.clone())
-            .body(body)
-            .send()
-            .await;
-        let mut resp = match sent {
-            Ok(r) => r,
-            // A connect failure (refused, DNS, TLS handshake, connect deadline) is before sending.
-            Err(e) if e.is_connect() || e.is_builder() => {
-                return Err(Transport::NotSent(cause(&e)));
-            }
-            Err(e) => return Err(Transport::MaybeSent(self.describe(&e))),
-        };
-        let status = resp.status().as_u16();
-        if resp.content_length().is_some_and(|n| n > MAX_BODY as u64) {
-            return Err(Transport::Oversize(status));
-        }
-        let mut body = Vec::new();
-        loop {
-            match resp.chunk().await {
-                Ok(Some(chunk)) => {
-                    if body.len() + chunk.len() > MAX_BODY {
-                        return Err(Transport::Oversize(status));
-                    }
-                    body.extend_from_slice(&chunk);
-                }
-                Ok(None) => break,
-                Err(e) => return Err(Transport::MaybeSent(self.describe(&e))),
-            }
-        }
-        Ok((status, body))
-    }
-
-    fn describe(&self, e: &reqwest::Error) -> String {
-        if e.is_timeout() {
-            format!("no reply within {} s", self.read_timeout.as_secs_f64())
-        } else {
-            cause(e)
-        }
+            .body(body);
+        self.transport.exchange(req).await
     }
 
     /// POST `body` to `path` and parse the envelope, whatever the HTTP status. For the calls
@@ -431,21 +278,21 @@ impl Client {
         let bytes = serde_json::to_vec(body)
             .map_err(|_| ApiError::Config("the request body could not be encoded.".into()))?;
         match self.exchange(path, bytes).await {
-            Ok((http_status, body)) => {
+            Exchange::Reply(http_status, body) => {
                 let mut env = parse_envelope(&body)
                     .map_err(|error| ApiError::Reply { http_status, error })?;
                 env.status = self.scrub(&env.status);
                 Ok(env)
             }
-            Err(Transport::NotSent(reason)) => Err(ApiError::Connect {
+            Exchange::NotSent(reason) => Err(ApiError::Connect {
                 base_url: self.base_url.clone(),
                 reason,
             }),
-            Err(Transport::MaybeSent(reason)) => Err(ApiError::NoAnswer {
+            Exchange::MaybeSent(reason) => Err(ApiError::NoAnswer {
                 base_url: self.base_url.clone(),
                 reason,
             }),
-            Err(Transport::Oversize(http_status)) => Err(ApiError::Reply {
+            Exchange::Oversize(http_status) => Err(ApiError::Reply {
                 http_status,
                 error: EnvelopeError::TooLarge,
             }),
@@ -470,7 +317,7 @@ impl Client {
         let bytes = serde_json::to_vec(&req.body())
             .map_err(|_| ApiError::Config("the login body could not be encoded.".into()))?;
         match self.exchange(PATH_LOGIN, bytes).await {
-            Ok((http_status, body)) => Ok(match parse_envelope(&body) {
+            Exchange::Reply(http_status, body) => Ok(match parse_envelope(&body) {
                 Ok(env) => {
                     let mut outcome = interpret_login(&env);
                     self.scrub_outcome(&mut outcome);
@@ -480,14 +327,14 @@ impl Client {
                     reason: format!("the reply could not be read: {e} (HTTP {http_status})"),
                 },
             }),
-            Err(Transport::NotSent(reason)) => Err(ApiError::Connect {
+            Exchange::NotSent(reason) => Err(ApiError::Connect {
                 base_url: self.base_url.clone(),
                 reason,
             }),
-            Err(Transport::MaybeSent(reason)) => Ok(LoginOutcome::Unknown {
+            Exchange::MaybeSent(reason) => Ok(LoginOutcome::Unknown {
                 reason: format!("the request was sent but {reason}"),
             }),
-            Err(Transport::Oversize(http_status)) => Ok(LoginOutcome::Unknown {
+            Exchange::Oversize(http_status) => Ok(LoginOutcome::Unknown {
                 reason: format!("the reply was larger than {MAX_BODY} bytes (HTTP {http_status})"),
             }),
         }
@@ -541,187 +388,9 @@ pub fn scrub_text(text: &str, secret: &str) -> String {
     out
 }
 
-/// The innermost cause of a transport error: says "connection refused", "invalid peer
-/// certificate", "connection reset". URLs are ours; no header value appears in these.
-fn cause(e: &reqwest::Error) -> String {
-    let mut last: &dyn std::error::Error = e;
-    while let Some(next) = last.source() {
-        last = next;
-    }
-    if e.is_timeout() {
-        return "timed out".to_string();
-    }
-    last.to_string()
-}
-
-/// What an `outletLogin` reply means, from `statuscode` and `actcode` only.
-pub fn interpret_login(env: &Envelope) -> LoginOutcome {
-    let meta = env.meta();
-    match (&env.statuscode, &env.actcode) {
-        (StatusCode::Txn, Some(ActCode::LoggedIn)) => LoginOutcome::LoggedIn { meta },
-        (StatusCode::Txn, Some(ActCode::LoginRequired)) => LoginOutcome::LoginRequired {
-            message: env.status.clone(),
-            meta,
-        },
-        (StatusCode::Txn, other) => LoginOutcome::Unknown {
-            reason: format!(
-                "InstantPay answered TXN with actcode {:?}, which is neither LOGGEDIN nor LOGINREQUIRED",
-                other.as_ref().map(|a| a.as_str()).unwrap_or("")
-            ),
-        },
-        (StatusCode::Tup, _) => LoginOutcome::Unknown {
-            reason: "InstantPay says the login is under process (TUP)".to_string(),
-        },
-        (code, act) => LoginOutcome::Rejected {
-            statuscode: code.clone(),
-            actcode: act.clone(),
-            message: env.status.clone(),
-            meta,
-        },
-    }
-}
-
-/// What an `outletLoginStatus` reply means.
-pub fn interpret_status(env: &Envelope) -> Result<LoginStatus, ApiError> {
-    let logged_in = match (&env.statuscode, &env.actcode) {
-        (StatusCode::Txn, Some(ActCode::LoggedIn)) => true,
-        (StatusCode::Txn, Some(ActCode::LoginRequired)) => false,
-        (StatusCode::Txn, act) => {
-            return Err(ApiError::Unexpected {
-                call: "outletLoginStatus",
-                statuscode: StatusCode::Txn,
-                actcode: act
-                    .as_ref()
-                    .map(|a| a.as_str().to_string())
-                    .unwrap_or_default(),
-            });
-        }
-        (code, act) => {
-            return Err(ApiError::Rejected {
-                statuscode: code.clone(),
-                actcode: act.clone(),
-                message: env.status.clone(),
-            });
-        }
-    };
-    let data = env.data.as_ref();
-    let field = |k: &str| data.and_then(|d| d.get(k));
-    let last_four = loose_string(field("aadhaarLastFour"));
-    Ok(LoginStatus {
-        logged_in,
-        aadhaar_last_four: (!last_four.is_empty()).then_some(last_four),
-        is_face_auth_available: loose_bool(field("isFaceAuthAvailable")),
-        is_txn_bio_login_required: loose_bool(field("isTxnBioLoginRequired")),
-        meta: env.meta(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env(json: &str) -> Envelope {
-        parse_envelope(json.as_bytes()).unwrap()
-    }
-
-    #[test]
-    fn biometric_declines_are_told_by_codes() {
-        let decline = |json: &str| interpret_login(&env(json)).is_biometric_decline();
-        assert!(decline(
-            r#"{"statuscode":"TXN","actcode":"LOGINREQUIRED","status":"x"}"#
-        ));
-        assert!(decline(
-            r#"{"statuscode":"ERR","status":"UIDAI Error 300: Biometric data did not match"}"#
-        ));
-        assert!(decline(
-            r#"{"statuscode":"ERR","actcode":"300","status":"Failed"}"#
-        ));
-        assert!(!decline(r#"{"statuscode":"TXN","actcode":"LOGGEDIN"}"#));
-        assert!(!decline(
-            r#"{"statuscode":"ERR","status":"UIDAI Error 330: biometrics locked"}"#
-        ));
-        assert!(!decline(
-            r#"{"statuscode":"OUI","status":"Outlet inactive"}"#
-        ));
-        assert!(!decline(r#"{"statuscode":"TUP","status":"Under process"}"#));
-        assert!(!decline(
-            r#"{"statuscode":"ERR","status":"Ref 13000 failed"}"#
-        ));
-    }
-
-    #[test]
-    fn the_expected_operator_is_compared_by_its_last_four_digits() {
-        let demo = crate::aadhaar::Aadhaar::demo(); // ...7058
-        let status = |four: &str| {
-            interpret_status(&env(&format!(
-                r#"{{"statuscode":"TXN","actcode":"LOGINREQUIRED","timestamp":"2026-12-07 23:59:59","data":{{"aadhaarLastFour":"{four}"}}}}"#
-            )))
-            .unwrap()
-        };
-        assert_eq!(status("7058").expected_operator_differs(&demo), None);
-        assert_eq!(
-            status("XXXXXXXX7058").expected_operator_differs(&demo),
-            None
-        );
-        assert_eq!(
-            status("2651").expected_operator_differs(&demo),
-            Some("2651".into())
-        );
-        // Nothing to compare: not refused on a guess.
-        assert_eq!(status("").expected_operator_differs(&demo), None);
-        assert_eq!(status("XX5").expected_operator_differs(&demo), None);
-        assert_eq!(
-            status("7058").ist_today(),
-            chrono::NaiveDate::from_ymd_opt(2026, 12, 7)
-        );
-        let no_time =
-            interpret_status(&env(r#"{"statuscode":"TXN","actcode":"LOGGEDIN"}"#)).unwrap();
-        assert_eq!(no_time.ist_today(), None);
-    }
-
-    #[test]
-    fn login_decided_on_codes_not_text() {
-        let e = env(r#"{"statuscode":"TXN","actcode":"LOGGEDIN","status":"Failed"}"#);
-        assert!(matches!(interpret_login(&e), LoginOutcome::LoggedIn { .. }));
-        let e = env(r#"{"statuscode":"TXN","actcode":"LOGINREQUIRED","status":"Success"}"#);
-        let o = interpret_login(&e);
-        assert!(matches!(o, LoginOutcome::LoginRequired { .. }));
-        assert_eq!(o.charged(), Some(true));
-        let e = env(r#"{"statuscode":"ERR","actcode":"LOGGEDIN","status":"Success"}"#);
-        assert!(matches!(interpret_login(&e), LoginOutcome::Rejected { .. }));
-        let e = env(r#"{"statuscode":"TUP","status":"Success"}"#);
-        assert!(matches!(interpret_login(&e), LoginOutcome::Unknown { .. }));
-        let e = env(r#"{"statuscode":"TXN","actcode":"NEWCODE"}"#);
-        assert!(matches!(interpret_login(&e), LoginOutcome::Unknown { .. }));
-        let e = env(r#"{"statuscode":"RPI","status":"Invalid latitude"}"#);
-        let o = interpret_login(&e);
-        assert_eq!(o.charged(), Some(false));
-        assert!(
-            matches!(o, LoginOutcome::Rejected { statuscode: StatusCode::Rpi, ref message, .. } if message == "Invalid latitude")
-        );
-    }
-
-    #[test]
-    fn status_decoded() {
-        let e = env(
-            r#"{"statuscode":"TXN","actcode":"LOGGEDIN","data":{"aadhaarLastFour":"7058",
-            "isFaceAuthAvailable":true,"isTxnBioLoginRequired":"false"},"ipay_uuid":"u1"}"#,
-        );
-        let s = interpret_status(&e).unwrap();
-        assert!(s.logged_in && s.is_face_auth_available && !s.is_txn_bio_login_required);
-        assert_eq!(s.aadhaar_last_four.as_deref(), Some("7058"));
-        assert_eq!(s.meta.ipay_uuid, "u1");
-        let e = env(r#"{"statuscode":"TXN","actcode":"LOGINREQUIRED","data":null}"#);
-        assert!(!interpret_status(&e).unwrap().logged_in);
-        let e = env(r#"{"statuscode":"OUI","status":"Outlet inactive"}"#);
-        let err = interpret_status(&e).unwrap_err().to_string();
-        assert!(err.contains("OUI") && err.contains("re-onboard"), "{err}");
-        let e = env(r#"{"statuscode":"TXN"}"#);
-        assert!(matches!(
-            interpret_status(&e),
-            Err(ApiError::Unexpected { .. })
-        ));
-    }
 
     #[test]
     fn scrub_removes_secret_and_long_numbers() {

@@ -105,7 +105,7 @@ code_enum! {
 impl StatusCode {
     /// Codes that mean the request never reached the bank (credentials, validation, outlet
     /// state): the attempt is not expected to be charged.
-    pub fn refused_before_processing(&self) -> bool {
+    pub(crate) fn refused_before_processing(&self) -> bool {
         matches!(
             self,
             StatusCode::Rpi

@@ -11,7 +11,7 @@ use super::pool::Pool;
 
 /// Largest reply body read. InstantPay's envelopes are a few hundred bytes; a face-liveness
 /// result with images is the largest we expect.
-pub const MAX_BODY: usize = 8 * 1024 * 1024;
+pub(crate) const MAX_BODY: usize = 8 * 1024 * 1024;
 
 /// The parsed envelope.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -146,7 +146,7 @@ fn opt_object<'de, D: Deserializer<'de>>(d: D) -> Result<Option<serde_json::Valu
 }
 
 /// Read a JSON boolean that may arrive as `true`, `"true"`, `1` or `"1"`; anything else is false.
-pub fn loose_bool(v: Option<&serde_json::Value>) -> bool {
+pub(crate) fn loose_bool(v: Option<&serde_json::Value>) -> bool {
     use serde_json::Value;
     match v {
         Some(Value::Bool(b)) => *b,
@@ -159,7 +159,7 @@ pub fn loose_bool(v: Option<&serde_json::Value>) -> bool {
 }
 
 /// Read a JSON string that may arrive as a number; empty when absent or of another type.
-pub fn loose_string(v: Option<&serde_json::Value>) -> String {
+pub(crate) fn loose_string(v: Option<&serde_json::Value>) -> String {
     use serde_json::Value;
     match v {
         Some(Value::String(s)) => s.trim().to_string(),

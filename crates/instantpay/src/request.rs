@@ -8,8 +8,8 @@ use super::biometric::BiometricData;
 pub const DAILY_LOGIN: &str = "DAILY_LOGIN";
 
 /// India's bounding box in decimal degrees (docs/instantpay.md).
-pub const LATITUDE_RANGE: (f64, f64) = (6.0, 37.0);
-pub const LONGITUDE_RANGE: (f64, f64) = (68.0, 98.0);
+pub(crate) const LATITUDE_RANGE: (f64, f64) = (6.0, 37.0);
+pub(crate) const LONGITUDE_RANGE: (f64, f64) = (68.0, 98.0);
 
 /// What `outletLogin` needs besides the credentials. `Debug` shows no biometric field
 /// (`BiometricData`'s own `Debug` redacts them).

@@ -58,13 +58,8 @@ impl UidaiCode {
         }
     }
 
-    pub fn from_number(n: u16) -> Option<UidaiCode> {
+    pub(crate) fn from_number(n: u16) -> Option<UidaiCode> {
         UidaiCode::ALL.into_iter().find(|c| c.number() == n)
-    }
-
-    /// The device is not accepted (553-557): the scanner or its RD Service must change.
-    pub fn device_not_accepted(self) -> bool {
-        (553..=557).contains(&self.number())
     }
 
     /// The first of these codes in the reply's `actcode` or `status` text: a run of exactly
@@ -105,7 +100,6 @@ mod tests {
         assert_eq!(find(Some("LOGINREQUIRED"), "Outlet login successful"), None);
         for c in UidaiCode::ALL {
             assert_eq!(UidaiCode::from_number(c.number()), Some(c));
-            assert_eq!(c.device_not_accepted(), (553..=557).contains(&c.number()));
         }
     }
 

@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 
 /// How many days ahead of the key's expiry `status` and `doctor` start to warn.
-pub const KEY_WARN_DAYS: i64 = 30;
+pub(crate) const KEY_WARN_DAYS: i64 = 30;
 
 /// What a PID's `ci` says on a given IST day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +41,7 @@ impl KeyCheck {
 }
 
 /// `ci` as a date: exactly eight ASCII digits forming a real calendar day.
-pub fn key_expiry(ci: &str) -> Option<NaiveDate> {
+pub(crate) fn key_expiry(ci: &str) -> Option<NaiveDate> {
     let ci = ci.trim();
     if ci.len() != 8 || !ci.bytes().all(|b| b.is_ascii_digit()) {
         return None;

@@ -6,10 +6,13 @@
 //! `cargo bench -p rd-relay --bench fleet_view` (10,000 outlets, 30 days, 5 rounds);
 //! `FLEET_BENCH_OUTLETS`, `FLEET_BENCH_DAYS`, `FLEET_BENCH_ROUNDS` change the bounds.
 
+// A load run's report is its output.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
-use rd_relay::store::Store;
+use rd_relay::Store;
 
 fn env_or(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -90,7 +93,7 @@ async fn main() {
 
     let day = NaiveDate::from_ymd_opt(2026, 12, days as u32).unwrap();
     let (median, slowest, view) = timed(rounds, || async {
-        rd_relay::fleet::today(&store, day, 5).await.unwrap()
+        rd_relay::fleet_today(&store, day, 5).await.unwrap()
     })
     .await;
     println!(

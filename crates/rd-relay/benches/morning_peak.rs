@@ -8,6 +8,9 @@
 //! `RELAY_BENCH_CONCURRENCY`, `RELAY_BENCH_SECONDS` to change the bounds. Prints throughput,
 //! latency percentiles and the fleet view's totals afterwards.
 
+// A load run's report is its output.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 #[path = "../tests/common/mod.rs"]
 mod common;
 
@@ -15,9 +18,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clock::SystemClock;
-use instantpay::secret::Secret;
+use instantpay::Secret;
 use instantpay::{BiometricData, LoginOutcome};
-use rd_relay::store::{Device, Outlet, Store, digest};
+use rd_relay::{Device, Outlet, Store, digest};
 use rd_relay::{Relay, Settings};
 use relay_api::{LoginRequest, RelayClient};
 use sandbox::instantpay::{self as ipay, DEMO_LATITUDE, DEMO_LONGITUDE, DemoOutlet, SandboxConfig};
@@ -99,7 +102,7 @@ async fn main() {
             )
             .await
             .unwrap();
-        let token = rd_relay::enrol::new_token();
+        let token = rd_relay::new_token();
         store
             .put_device(
                 &Device {
@@ -122,9 +125,7 @@ async fn main() {
         store.kind()
     );
 
-    let url = rd_relay::http::serve_on_loopback(relay.clone())
-        .await
-        .unwrap();
+    let url = rd_relay::serve_on_loopback(relay.clone()).await.unwrap();
 
     let gate = Arc::new(tokio::sync::Semaphore::new(concurrency));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(seconds);
@@ -167,7 +168,7 @@ async fn main() {
     }
     let wall = run_started.elapsed();
     latencies.sort();
-    let view = rd_relay::fleet::today(&store, clock::ist_date(chrono::Utc::now()), 5)
+    let view = rd_relay::fleet_today(&store, clock::ist_date(chrono::Utc::now()), 5)
         .await
         .unwrap();
     println!(

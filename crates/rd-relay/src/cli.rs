@@ -23,7 +23,7 @@ use anyhow::{Context, bail};
 use chrono::NaiveDate;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use clock::{Clock, SystemClock};
-use instantpay::secret::Secret;
+use instantpay::Secret;
 use server_base::ServerArgs;
 use server_base::console;
 use server_base::secret::Source;
@@ -39,7 +39,7 @@ use crate::{Relay, Settings};
     version,
     about = "The platform's login relay for rd-agent: one charge per outlet per day, no platform secret on shop PCs"
 )]
-pub struct Cli {
+pub(crate) struct Cli {
     /// The database: a SQLite file path, or a postgres:// URL for several instances.
     /// Without it, `--sandbox` uses a temporary SQLite file.
     #[arg(long, env = "RD_RELAY_DB", global = true)]
@@ -63,12 +63,12 @@ const ENV_PREFIX: &str = "RD_RELAY";
 const PROGRAM: &str = "rd-relay";
 
 /// The command line, with the shared flags readable from `RD_RELAY_<FLAG>`.
-pub fn command() -> clap::Command {
+pub(crate) fn command() -> clap::Command {
     server_base::args::with_env(Cli::command(), ENV_PREFIX)
 }
 
 #[derive(Debug, clap::Args)]
-pub struct ServeArgs {
+pub(crate) struct ServeArgs {
     /// Address to listen on (HTTPS with --tls-cert and --tls-key, or a TLS proxy in front of
     /// it: docs/relay.md).
     #[arg(long, env = "RD_RELAY_LISTEN", default_value = "127.0.0.1:8700")]
@@ -113,7 +113,7 @@ pub struct ServeArgs {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Serve the relay (what `rd-relay` does without a command).
     Serve,
     /// Print the manual page (troff) on stdout: `rd-relay man | man -l -`.
@@ -164,7 +164,7 @@ pub enum Command {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum GuardAction {
+pub(crate) enum GuardAction {
     /// Let a held outlet log in again, recorded with who and when.
     Lift {
         #[arg(long)]
@@ -383,10 +383,7 @@ fn env_or(name: &str, default: &str) -> String {
 /// The platform's InstantPay client settings and encryption key, from the environment.
 fn platform_credentials(settings: &Settings) -> anyhow::Result<(instantpay::ClientConfig, Secret)> {
     let mut cc = instantpay::ClientConfig::new(
-        env_or(
-            "RD_RELAY_INSTANTPAY_URL",
-            instantpay::client::DEFAULT_BASE_URL,
-        ),
+        env_or("RD_RELAY_INSTANTPAY_URL", instantpay::DEFAULT_BASE_URL),
         env_or("RD_RELAY_CLIENT_ID", ""),
         secret_from_env("RD_RELAY_CLIENT_SECRET")?,
         // Every call names its outlet (Client::for_outlet); this one is never sent.
@@ -398,10 +395,10 @@ fn platform_credentials(settings: &Settings) -> anyhow::Result<(instantpay::Clie
         bail!("RD_RELAY_CLIENT_ID is not set: the platform's InstantPay client id");
     }
     let key = secret_from_env("RD_RELAY_ENCRYPTION_KEY")?;
-    if key.len() != instantpay::aadhaar::KEY_LEN {
+    if key.len() != instantpay::KEY_LEN {
         bail!(
             "RD_RELAY_ENCRYPTION_KEY must be exactly {} bytes (InstantPay's Encryption Key); this one has {}",
-            instantpay::aadhaar::KEY_LEN,
+            instantpay::KEY_LEN,
             key.len()
         );
     }
@@ -409,8 +406,8 @@ fn platform_credentials(settings: &Settings) -> anyhow::Result<(instantpay::Clie
 }
 
 async fn serve(db: Db, args: ServeArgs, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
-    let floor = 2 * args.read_timeout_secs as i64 + 60;
-    if args.settle_window_secs < floor {
+    let floor = instantpay::min_settle_window_secs(args.read_timeout_secs);
+    if u64::try_from(args.settle_window_secs).map_or(true, |w| w < floor) {
         bail!(
             "--settle-window-secs must be at least twice --read-timeout-secs plus 60 ({floor}): a shorter window could pay twice for one login"
         );

@@ -1,6 +1,6 @@
 //! The relay in front of the embedded sandbox InstantPay and its demo outlet: what
 //! `rd-relay --sandbox` runs, and what the tests of the relay and of the agent's relay mode
-//! start. Public test values only (crates/sandbox/src/instantpay.rs).
+//! start. Public test values only (crates/sandbox/src/instantpay/state.rs).
 
 use std::sync::Arc;
 

@@ -15,7 +15,7 @@ use crate::store::{Device, StoreError, digest};
 /// Letters and digits no one misreads (no 0/O, 1/I/L).
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
 
-pub fn new_code() -> String {
+pub(crate) fn new_code() -> String {
     let mut rng = rand::rng();
     let groups: Vec<String> = (0..3)
         .map(|_| {
@@ -28,7 +28,7 @@ pub fn new_code() -> String {
 }
 
 /// A code as typed: case and dashes do not matter.
-pub fn normalise_code(typed: &str) -> String {
+pub(crate) fn normalise_code(typed: &str) -> String {
     typed
         .chars()
         .filter(|c| c.is_ascii_alphanumeric())
@@ -77,7 +77,7 @@ pub async fn issue_code(
 /// A device's label as the relay keeps and lists it: printable characters only, without the
 /// bidirectional and format controls that could make one device's line in `devices` read
 /// as another's (U+202E turns text around), at most 64.
-pub fn shown_label(label: &str) -> String {
+pub(crate) fn shown_label(label: &str) -> String {
     let invisible = |c: char| {
         matches!(c,
             '\u{00AD}' | '\u{061C}' | '\u{180E}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}'
@@ -90,7 +90,7 @@ pub fn shown_label(label: &str) -> String {
         .collect()
 }
 
-pub async fn enroll(relay: &Relay, code: &str, label: &str) -> Result<EnrollReply, Refuse> {
+pub(crate) async fn enroll(relay: &Relay, code: &str, label: &str) -> Result<EnrollReply, Refuse> {
     let now: DateTime<Utc> = relay.clock.now();
     let invalid = || {
         Refuse::new(
@@ -130,7 +130,7 @@ pub async fn enroll(relay: &Relay, code: &str, label: &str) -> Result<EnrollRepl
 }
 
 /// The device a bearer token belongs to, if it is enrolled and not revoked.
-pub async fn authenticate(relay: &Relay, token: Option<&str>) -> Result<Device, Refuse> {
+pub(crate) async fn authenticate(relay: &Relay, token: Option<&str>) -> Result<Device, Refuse> {
     let unknown = || {
         Refuse::new(
             codes::DEVICE_UNKNOWN,

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
+use instantpay::AttemptState;
 use serde::Serialize;
 
 use crate::store::{AttemptRecord, DayState, Store, StoreError};
@@ -56,7 +57,7 @@ fn charged(a: &AttemptRecord) -> bool {
 }
 
 fn maybe_charged(a: &AttemptRecord) -> bool {
-    a.charged.is_none() && a.state != "sending"
+    a.charged.is_none() && a.state != AttemptState::Sending
 }
 
 /// The fleet on `day`; an outlet is held by the failure cap at `max_failures_per_day`.
@@ -88,7 +89,7 @@ pub async fn today(
             o.charges_month = charges;
         }
     }
-    let mut last_today: BTreeMap<String, String> = BTreeMap::new();
+    let mut last_today: BTreeMap<String, AttemptState> = BTreeMap::new();
     for a in store.attempts_on(&day_text).await? {
         let Some(o) = by.get_mut(&a.outlet_id) else {
             continue;
@@ -96,7 +97,7 @@ pub async fn today(
         o.attempts_today += 1;
         o.charges_today += u64::from(charged(&a));
         o.maybe_charged_today += u64::from(maybe_charged(&a));
-        last_today.insert(a.outlet_id.clone(), a.state.clone());
+        last_today.insert(a.outlet_id.clone(), a.state);
     }
     for (outlet, state) in store.days_on(&day_text).await? {
         let Some(o) = by.get_mut(&outlet) else {
@@ -106,8 +107,13 @@ pub async fn today(
             DayState::LoggedIn => "logged_in",
             DayState::Claimed => "in_progress",
             DayState::Unknown => "failing",
-            DayState::Open => match last_today.get(&outlet).map(String::as_str) {
-                Some("rejected" | "unknown" | "not_logged_in" | "not_sent") => "failing",
+            DayState::Open => match last_today.get(&outlet) {
+                Some(
+                    AttemptState::Rejected
+                    | AttemptState::Unknown
+                    | AttemptState::NotLoggedIn
+                    | AttemptState::NotSent,
+                ) => "failing",
                 _ => "login_required",
             },
         };
@@ -176,7 +182,7 @@ pub async fn report(store: &Store, day: NaiveDate) -> Result<String, StoreError>
             &a.outlet_id,
             &a.device_id,
             &at.to_string(),
-            &a.state,
+            a.state.as_str(),
             charged,
             a.statuscode.as_deref().unwrap_or(""),
             a.actcode.as_deref().unwrap_or(""),

@@ -14,9 +14,9 @@
 //! A refusal changes nothing (the caller opens the day again) and names no secret.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use instantpay::Aadhaar;
+use instantpay::KeyCheck;
 use instantpay::LoginStatus;
-use instantpay::aadhaar::Aadhaar;
-use instantpay::uidai_key::KeyCheck;
 use relay_api::{LoginRequest, codes};
 
 use crate::refusal::Refuse;
@@ -26,10 +26,10 @@ use crate::store::{Device, GuardCounts, Lift, LiftWhat, Store, StoreError};
 /// Possible biometric declines in a row that hold an outlet: the bank may block an operator
 /// at three (NPCI, November 2023), so the relay sends a third only once someone lifts it.
 /// The agent's ledger holds at the same count.
-pub const DECLINES_HELD_AT: u64 = instantpay::client::DECLINE_LIMIT as u64;
+pub(crate) const DECLINES_HELD_AT: u64 = instantpay::DECLINE_LIMIT as u64;
 
 /// Which guards hold an outlet with these counts: `decline_guard`, `failure_cap`.
-pub fn holds(c: &GuardCounts, max_failures_per_day: u64) -> Vec<&'static str> {
+pub(crate) fn holds(c: &GuardCounts, max_failures_per_day: u64) -> Vec<&'static str> {
     let mut held = Vec::new();
     if c.declines_in_a_row >= DECLINES_HELD_AT {
         held.push("decline_guard");
@@ -42,7 +42,7 @@ pub fn holds(c: &GuardCounts, max_failures_per_day: u64) -> Vec<&'static str> {
 
 /// 1: the Aadhaar sent against the operator InstantPay expects. Names only the expected
 /// last four (InstantPay's own, shown to whoever holds the outlet), never the number sent.
-pub fn check_operator(status: &LoginStatus, aadhaar: &Aadhaar) -> Result<(), Refuse> {
+pub(crate) fn check_operator(status: &LoginStatus, aadhaar: &Aadhaar) -> Result<(), Refuse> {
     match status.expected_operator_differs(aadhaar) {
         None => Ok(()),
         Some(expected) => Err(Refuse::new(
@@ -56,7 +56,7 @@ pub fn check_operator(status: &LoginStatus, aadhaar: &Aadhaar) -> Result<(), Ref
 
 /// 2: the capture's UIDAI key on `today` (InstantPay's IST date where it gave one). A `ci`
 /// that is not a date is passed on: UIDAI judges it, and the operator reads the log.
-pub fn check_key(ci: &str, today: NaiveDate) -> Result<(), Refuse> {
+pub(crate) fn check_key(ci: &str, today: NaiveDate) -> Result<(), Refuse> {
     match KeyCheck::of(ci, today) {
         KeyCheck::Current { .. } => Ok(()),
         KeyCheck::Unreadable => {
@@ -200,7 +200,7 @@ fn held_text(held: &[&str]) -> String {
 }
 
 /// `rd-relay guard lift`: record the lift and say what it lifted (the outlet is registered).
-pub async fn lift(
+pub(crate) async fn lift(
     store: &Store,
     outlet_id: &str,
     what: LiftWhat,
@@ -236,7 +236,7 @@ pub async fn lift(
 }
 
 /// `rd-relay guard show`: the outlet's counts today and its latest lifts.
-pub async fn show(
+pub(crate) async fn show(
     store: &Store,
     outlet_id: &str,
     now: DateTime<Utc>,

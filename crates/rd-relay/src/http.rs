@@ -25,7 +25,7 @@ use crate::store::Device;
 
 type Shared = Arc<Relay>;
 
-pub fn router(relay: Shared) -> Router {
+pub(crate) fn router(relay: Shared) -> Router {
     Router::new()
         .route(PATH_ENROLL, post(enroll))
         .route(PATH_STATUS, post(status))
@@ -222,7 +222,7 @@ async fn attempt(
 ) -> Response {
     let run = async {
         let device = device(&relay, peer, &headers).await?;
-        if !instantpay::request::valid_external_ref(&external_ref) {
+        if !instantpay::valid_external_ref(&external_ref) {
             return Err(Refuse::bad_request("not an attempt id"));
         }
         let outcome = relay.attempt(&device, &external_ref).await?;
@@ -299,7 +299,7 @@ async fn healthz(
 /// Serve until `shutdown` resolves, with the connection handling of crates/server-base as
 /// `relay.settings` sets it (limits, TLS). On shutdown, requests in flight finish (a login's
 /// outcome is recorded); connections without a whole request are closed at once.
-pub async fn serve(
+pub(crate) async fn serve(
     relay: Shared,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,

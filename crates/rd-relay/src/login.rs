@@ -12,15 +12,34 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use instantpay::aadhaar::Aadhaar;
-use instantpay::{ApiError, BiometricData, LoginOutcome, LoginStatus, OutletLoginRequest};
+use instantpay::Aadhaar;
+use instantpay::{
+    ApiError, AttemptState, BiometricData, LoginOutcome, LoginStatus, OutcomeRecord,
+    OutletLoginRequest,
+};
 use relay_api::{LoginReply, LoginRequest, codes};
 
 use crate::Relay;
 use crate::refusal::Refuse;
-use crate::store::{AttemptRecord, Claim, DayState, Device, Finish};
+use crate::store::{AttemptRecord, Claim, DayState, Device, Finish, Outlet};
 
 const POLL: Duration = Duration::from_millis(200);
+
+/// The outlet's day this login holds: its claim, in the store's terms.
+struct Hold<'a> {
+    outlet_id: &'a str,
+    day: String,
+    ext: &'a str,
+}
+
+/// What a held login has learnt before the send: who asks, for which outlet, with what status.
+struct Ready<'a> {
+    device: &'a Device,
+    aadhaar: &'a Aadhaar,
+    status: &'a LoginStatus,
+    outlet: &'a Outlet,
+    now: DateTime<Utc>,
+}
 
 /// Every refused attempt id gets these words, malformed or another device's alike.
 const UNUSABLE_EXTERNAL_REF: &str =
@@ -31,38 +50,18 @@ pub fn day_of(t: DateTime<Utc>) -> String {
     clock::ist_date(t).format("%Y-%m-%d").to_string()
 }
 
+/// The store's record of an outcome: instantpay's mapping (crates/instantpay/src/attempt.rs),
+/// which the agent's ledger uses too, and the whole reply.
 fn finish_of(o: &LoginOutcome) -> Finish {
-    let meta = o.meta();
-    let (state, statuscode, actcode) = match o {
-        LoginOutcome::LoggedIn { .. } => ("loggedin", Some("TXN".into()), Some("LOGGEDIN".into())),
-        LoginOutcome::LoginRequired { .. } => {
-            ("rejected", Some("TXN".into()), Some("LOGINREQUIRED".into()))
-        }
-        LoginOutcome::Rejected {
-            statuscode,
-            actcode,
-            ..
-        } => (
-            "rejected",
-            Some(statuscode.as_str().to_string()),
-            actcode.as_ref().map(|a| a.as_str().to_string()),
-        ),
-        LoginOutcome::Unknown { .. } => ("unknown", None, None),
-    };
     Finish {
-        state,
-        charged: o.charged(),
-        statuscode,
-        actcode,
-        ipay_uuid: meta.map(|m| m.ipay_uuid.clone()).filter(|u| !u.is_empty()),
+        record: OutcomeRecord::of(o),
         outcome: serde_json::to_string(o).ok(),
-        decline: (!matches!(o, LoginOutcome::Unknown { .. })).then(|| o.is_biometric_decline()),
     }
 }
 
 /// An outcome as a PC may see it: what its login cost, never the platform wallet's balance
 /// (the relay's own record keeps the whole reply).
-pub fn for_device(mut o: LoginOutcome) -> LoginOutcome {
+pub(crate) fn for_device(mut o: LoginOutcome) -> LoginOutcome {
     let meta = match &mut o {
         LoginOutcome::LoggedIn { meta }
         | LoginOutcome::LoginRequired { meta, .. }
@@ -95,49 +94,105 @@ impl Relay {
             .map_err(|_| Refuse::bad_request("the outlet id cannot be sent to InstantPay"))
     }
 
-    /// A device's login (`POST /v1/login`).
+    /// A device's login (`POST /v1/login`): answered from its record if seen before; else the
+    /// outlet's day is claimed, the status asked, the guards run, the attempt recorded as
+    /// `sending`, and only then sent, once.
     pub async fn login(
         &self,
         device: &Device,
         mut req: LoginRequest,
     ) -> Result<LoginReply, Refuse> {
         let aadhaar = check_request(&req)?;
-        let outlet = self.store.outlet(&device.outlet_id).await?.ok_or_else(|| {
+        let outlet = self.outlet_of(device).await?;
+        if let Some(reply) = self.replay(device, &req.external_ref).await? {
+            return Ok(reply);
+        }
+        let ext = req.external_ref.clone();
+        if let Some(reply) = self.claim_day(device, &outlet.outlet_id, &ext).await? {
+            return Ok(reply);
+        }
+
+        // This attempt holds the day. Ask first (free): logged in already costs nothing.
+        let now = self.clock.now();
+        let hold = Hold {
+            outlet_id: &outlet.outlet_id,
+            day: day_of(now),
+            ext: &ext,
+        };
+        let upstream = self.upstream(&outlet.outlet_id)?;
+        let status = match upstream.outlet_login_status().await {
+            Ok(s) => s,
+            Err(e) => return self.open_again(&hold, upstream_refusal(e)).await,
+        };
+        if status.logged_in {
+            return self.already_logged_in(device, &hold, status).await;
+        }
+        let ready = Ready {
+            device,
+            aadhaar: &aadhaar,
+            status: &status,
+            outlet: &outlet,
+            now,
+        };
+        let send = match self.prepare(&ready, &mut req, &hold).await {
+            Ok(send) => send,
+            Err(r) => return self.open_again(&hold, r).await,
+        };
+        if let Some(reply) = self.begin_attempt(device, &hold, now).await? {
+            return Ok(reply);
+        }
+        self.send_once(&upstream, send, &hold).await
+    }
+
+    /// The device's outlet, still registered.
+    async fn outlet_of(&self, device: &Device) -> Result<Outlet, Refuse> {
+        self.store.outlet(&device.outlet_id).await?.ok_or_else(|| {
             Refuse::new(
                 codes::DEVICE_UNKNOWN,
                 "this device's outlet is no longer registered",
             )
-        })?;
+        })
+    }
 
-        // The idempotency key: an attempt seen before is answered from its record, never resent.
-        if let Some(a) = self.store.attempt(&req.external_ref).await? {
-            if a.device_id != device.device_id {
-                // The same words as any unusable id: whether an id exists is not told.
-                return Err(Refuse::bad_request(UNUSABLE_EXTERNAL_REF));
-            }
-            return Ok(self.answer_recorded(&a));
+    /// The idempotency key: an attempt seen before is answered from its record, never resent.
+    async fn replay(&self, device: &Device, ext: &str) -> Result<Option<LoginReply>, Refuse> {
+        let Some(a) = self.store.attempt(ext).await? else {
+            return Ok(None);
+        };
+        if a.device_id != device.device_id {
+            // The same words as any unusable id: whether an id exists is not told.
+            return Err(Refuse::bad_request(UNUSABLE_EXTERNAL_REF));
         }
+        Ok(Some(self.answer_recorded(&a)))
+    }
 
-        let ext = req.external_ref.clone();
+    /// Claim the outlet's IST day for `ext`, waiting up to `busy_wait` for another holder.
+    /// `Some` answers the login without sending it: the outlet is logged in today already.
+    async fn claim_day(
+        &self,
+        device: &Device,
+        outlet_id: &str,
+        ext: &str,
+    ) -> Result<Option<LoginReply>, Refuse> {
         let deadline = tokio::time::Instant::now() + self.settings.busy_wait;
         loop {
             let now = self.clock.now();
             let day = day_of(now);
-            match self.store.claim(&outlet.outlet_id, &day, &ext, now).await? {
-                Claim::Mine => break,
+            match self.store.claim(outlet_id, &day, ext, now).await? {
+                Claim::Mine => return Ok(None),
                 Claim::Taken(d) if d.state == DayState::LoggedIn => {
                     // Logged in today by another attempt, unless the bank has cancelled it
                     // since: then the day is open again (the status is free to ask).
                     let status = self
-                        .upstream(&outlet.outlet_id)?
+                        .upstream(outlet_id)?
                         .outlet_login_status()
                         .await
                         .map_err(upstream_refusal)?;
                     if status.logged_in {
-                        return self.share(device, &ext, &day, &d.holder).await;
+                        return self.share(device, ext, &day, &d.holder).await.map(Some);
                     }
                     self.store
-                        .reopen(&outlet.outlet_id, &day, &d.holder, self.clock.now())
+                        .reopen(outlet_id, &day, &d.holder, self.clock.now())
                         .await?;
                     continue;
                 }
@@ -145,7 +200,7 @@ impl Relay {
                     let stale = d.state == DayState::Claimed
                         && now - d.claimed_at > self.settings.stale_after();
                     if d.state == DayState::Unknown || stale {
-                        self.settle(&outlet.outlet_id, &day, &d.holder).await?;
+                        self.settle(outlet_id, &day, &d.holder).await?;
                         continue;
                     }
                 }
@@ -158,92 +213,110 @@ impl Relay {
             }
             tokio::time::sleep(POLL).await;
         }
+    }
 
-        // This attempt holds the day. Ask first (free): logged in already costs nothing.
-        let now = self.clock.now();
-        let day = day_of(now);
-        let upstream = self.upstream(&outlet.outlet_id)?;
-        let release = |state| {
-            self.store
-                .set_day(&outlet.outlet_id, &day, &ext, state, self.clock.now())
-        };
-        let status = match upstream.outlet_login_status().await {
-            Ok(s) => s,
-            Err(e) => {
-                release(DayState::Open).await?;
-                return Err(upstream_refusal(e));
-            }
-        };
-        if status.logged_in {
-            release(DayState::LoggedIn).await?;
-            let outcome = LoginOutcome::LoggedIn { meta: status.meta };
-            self.record(
-                device,
-                &ext,
-                &day,
-                "shared",
-                Some(false),
-                Some("outletLoginStatus"),
-                &outcome,
+    /// Leave the held day in `state`.
+    async fn release(&self, hold: &Hold<'_>, state: DayState) -> Result<(), Refuse> {
+        self.store
+            .set_day(hold.outlet_id, &hold.day, hold.ext, state, self.clock.now())
+            .await?;
+        Ok(())
+    }
+
+    /// Nothing was sent: open the day again for the next capture, and refuse with `r`.
+    async fn open_again(&self, hold: &Hold<'_>, r: Refuse) -> Result<LoginReply, Refuse> {
+        self.release(hold, DayState::Open).await?;
+        Err(r)
+    }
+
+    /// The status says logged in: the day is, and the login is answered without a charge.
+    async fn already_logged_in(
+        &self,
+        device: &Device,
+        hold: &Hold<'_>,
+        status: LoginStatus,
+    ) -> Result<LoginReply, Refuse> {
+        self.release(hold, DayState::LoggedIn).await?;
+        let outcome = LoginOutcome::LoggedIn { meta: status.meta };
+        self.record(
+            device,
+            hold.ext,
+            &hold.day,
+            AttemptState::Shared,
+            Some(false),
+            Some("outletLoginStatus"),
+            &outcome,
+        )
+        .await?;
+        self.metrics.login("already_logged_in");
+        Ok(LoginReply {
+            outcome,
+            shared_from: Some("outletLoginStatus".into()),
+        })
+    }
+
+    /// Whether it can succeed and the outlet is not held (crate::guard), still free; then the
+    /// request InstantPay gets, with the Aadhaar encrypted under the platform's key. An
+    /// operator's override of the decline guard is recorded (who, when) before the send.
+    async fn prepare(
+        &self,
+        ready: &Ready<'_>,
+        req: &mut LoginRequest,
+        hold: &Hold<'_>,
+    ) -> Result<OutletLoginRequest, Refuse> {
+        let lift = self
+            .guard(
+                ready.device,
+                req,
+                ready.aadhaar,
+                ready.status,
+                &hold.day,
+                ready.now,
             )
             .await?;
-            self.metrics.login("already_logged_in");
-            return Ok(LoginReply {
-                outcome,
-                shared_from: Some("outletLoginStatus".into()),
-            });
-        }
-
-        // Whether it can succeed and the outlet is not held (crate::guard): still free.
-        let lift = match self.guard(device, &req, &aadhaar, &status, &day, now).await {
-            Ok(lift) => lift,
-            Err(r) => {
-                release(DayState::Open).await?;
-                return Err(r);
-            }
-        };
-
-        let encrypted = aadhaar.encrypt(self.key.expose().as_bytes()).map_err(|_| {
-            Refuse::new(
-                codes::RELAY_FAILED,
-                "the relay's encryption key is unusable",
-            )
-        });
-        let encrypted = match encrypted {
-            Ok(e) => e,
-            Err(r) => {
-                release(DayState::Open).await?;
-                return Err(r);
-            }
-        };
+        let encrypted = ready
+            .aadhaar
+            .encrypt(self.key.expose().as_bytes())
+            .map_err(|_| {
+                Refuse::new(
+                    codes::RELAY_FAILED,
+                    "the relay's encryption key is unusable",
+                )
+            })?;
         let biometric = std::mem::take(&mut req.biometric_data);
         let send = OutletLoginRequest {
-            latitude: outlet.latitude.clone(),
-            longitude: outlet.longitude.clone(),
-            external_ref: ext.clone(),
+            latitude: ready.outlet.latitude.clone(),
+            longitude: ready.outlet.longitude.clone(),
+            external_ref: hold.ext.to_string(),
             biometric_data: BiometricData {
                 encrypted_aadhaar: encrypted,
                 ..biometric
             },
         };
-        // An operator's override of the decline guard is recorded (who, when) before the send.
-        if let Some(lift) = &lift
-            && let Err(e) = self.store.put_lift(lift).await
-        {
-            release(DayState::Open).await?;
-            return Err(e.into());
+        if let Some(lift) = &lift {
+            self.store.put_lift(lift).await?;
         }
-        // The record first, then the chargeable call.
+        Ok(send)
+    }
+
+    /// The record first, as `sending`, then the chargeable call. `Some` when the same attempt
+    /// id is already recorded: a retry in flight, answered from its record, never sent twice.
+    async fn begin_attempt(
+        &self,
+        device: &Device,
+        hold: &Hold<'_>,
+        now: DateTime<Utc>,
+    ) -> Result<Option<LoginReply>, Refuse> {
         let begun = self
             .store
             .insert_attempt(&AttemptRecord {
-                external_ref: ext.clone(),
-                outlet_id: outlet.outlet_id.clone(),
-                day: day.clone(),
+                external_ref: hold.ext.to_string(),
+                outlet_id: hold.outlet_id.to_string(),
+                day: hold.day.clone(),
                 device_id: device.device_id.clone(),
                 created_at: now,
                 updated_at: now,
-                state: "sending".into(),
+                state: AttemptState::Sending,
                 charged: None,
                 statuscode: None,
                 actcode: None,
@@ -254,27 +327,36 @@ impl Relay {
             })
             .await;
         match begun {
-            Ok(true) => {}
+            Ok(true) => Ok(None),
             // The same attempt id arrived twice at once (a retry in flight): both hold the
             // one claim, and the other request is the one that sends. Never a second send.
             Ok(false) => {
-                let a = self.store.attempt(&ext).await?;
-                return Ok(a.map_or_else(
+                let a = self.store.attempt(hold.ext).await?;
+                Ok(Some(a.map_or_else(
                     || LoginReply {
                         outcome: LoginOutcome::Unknown {
-                            reason: "this attempt is in flight at the relay; it is not resent"
-                                .into(),
+                            reason:
+                                "this attempt is in flight at the relay; it is not resent".into(),
                         },
                         shared_from: None,
                     },
                     |a| self.answer_recorded(&a),
-                ));
+                )))
             }
             Err(e) => {
-                release(DayState::Open).await?;
-                return Err(e.into());
+                self.release(hold, DayState::Open).await?;
+                Err(e.into())
             }
         }
+    }
+
+    /// Send the login once and record its outcome; the day follows it.
+    async fn send_once(
+        &self,
+        upstream: &instantpay::Client,
+        send: OutletLoginRequest,
+        hold: &Hold<'_>,
+    ) -> Result<LoginReply, Refuse> {
         let started = std::time::Instant::now();
         let sent = upstream.outlet_login(&send).await;
         drop(send);
@@ -288,22 +370,18 @@ impl Relay {
                 // Certainly not sent: nothing charged, the day is free again.
                 self.store
                     .finish_attempt(
-                        &ext,
-                        &Finish {
-                            state: "not_sent",
-                            charged: Some(false),
-                            ..Finish::default()
-                        },
+                        hold.ext,
+                        &Finish::bare(AttemptState::NotSent, Some(false)),
                         now,
                     )
                     .await?;
-                release(DayState::Open).await?;
+                self.release(hold, DayState::Open).await?;
                 self.metrics.login("not_sent");
                 return Err(upstream_refusal(e));
             }
         };
         self.store
-            .finish_attempt(&ext, &finish_of(&outcome), now)
+            .finish_attempt(hold.ext, &finish_of(&outcome), now)
             .await?;
         let (next, label) = match &outcome {
             LoginOutcome::LoggedIn { .. } => (DayState::LoggedIn, "loggedin"),
@@ -311,7 +389,7 @@ impl Relay {
             LoginOutcome::Rejected { .. } => (DayState::Open, "rejected"),
             LoginOutcome::Unknown { .. } => (DayState::Unknown, "unknown"),
         };
-        release(next).await?;
+        self.release(hold, next).await?;
         self.metrics.login(label);
         Ok(LoginReply {
             outcome,
@@ -350,7 +428,7 @@ impl Relay {
             device,
             ext,
             day,
-            "shared",
+            AttemptState::Shared,
             Some(false),
             Some(holder),
             &outcome,
@@ -369,7 +447,7 @@ impl Relay {
         device: &Device,
         ext: &str,
         day: &str,
-        state: &str,
+        state: AttemptState,
         charged: Option<bool>,
         shared_from: Option<&str>,
         outcome: &LoginOutcome,
@@ -384,14 +462,14 @@ impl Relay {
                 device_id: device.device_id.clone(),
                 created_at: now,
                 updated_at: now,
-                state: state.to_string(),
+                state,
                 charged,
-                statuscode: f.statuscode,
-                actcode: f.actcode,
-                ipay_uuid: f.ipay_uuid,
+                decline: f.decline(),
+                statuscode: f.record.statuscode,
+                actcode: f.record.actcode,
+                ipay_uuid: f.record.ipay_uuid,
                 shared_from: shared_from.map(str::to_string),
                 outcome: f.outcome,
-                decline: f.decline,
             })
             .await?;
         Ok(())
@@ -420,7 +498,7 @@ impl Relay {
             {
                 let outcome = LoginOutcome::LoggedIn { meta: status.meta };
                 let mut f = finish_of(&outcome);
-                f.charged = Some(true);
+                f.record.charged = Some(true);
                 self.store.finish_attempt(holder, &f, now).await?;
             }
             self.store
@@ -446,10 +524,8 @@ impl Relay {
                 .finish_attempt(
                     holder,
                     &Finish {
-                        state: "not_logged_in",
-                        charged: a.charged,
                         outcome: a.outcome.clone(),
-                        ..Finish::default()
+                        ..Finish::bare(AttemptState::NotLoggedIn, a.charged)
                     },
                     now,
                 )
@@ -476,8 +552,8 @@ impl Relay {
         if let Some(o) = recorded_outcome(&a) {
             return Ok(Some(o));
         }
-        let unsettled = a.state == "unknown"
-            || (a.state == "sending"
+        let unsettled = a.state == AttemptState::Unknown
+            || (a.state == AttemptState::Sending
                 && self.clock.now() - a.updated_at > self.settings.stale_after());
         if !unsettled {
             return Ok(None);
@@ -499,7 +575,7 @@ impl Relay {
 /// A login body's own checks, before anything is looked up: the attempt id InstantPay will
 /// take, and a valid Aadhaar (which is never quoted back).
 pub fn check_request(req: &LoginRequest) -> Result<Aadhaar, Refuse> {
-    if !instantpay::request::valid_external_ref(&req.external_ref) {
+    if !instantpay::valid_external_ref(&req.external_ref) {
         return Err(Refuse::bad_request(UNUSABLE_EXTERNAL_REF));
     }
     Aadhaar::parse(&req.aadhaar)

@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    rd_relay::cli::main()
+    rd_relay::main()
 }

@@ -7,7 +7,7 @@ use prometheus_client::metrics::family::Family;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
-pub use prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
+pub(crate) use prometheus_client::encoding::prometheus_text::CONTENT_TYPE;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 struct ResultLabels {
@@ -89,7 +89,7 @@ impl Metrics {
     }
 
     /// A login the guards refused before it was sent (crate::guard).
-    pub fn guard_refusal(&self, reason: &'static str) {
+    pub(crate) fn guard_refusal(&self, reason: &'static str) {
         self.guard_refusals
             .get_or_create(&ReasonLabels { reason })
             .inc();

@@ -5,16 +5,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use clock::Clock;
-use instantpay::secret::Secret;
+use instantpay::Secret;
 use ratelimit::RateLimiter;
 
 /// How long a second PC's login waits for the first one's outcome before being told to
 /// try again (nothing sent). Well inside the agent's wait for the relay (src/login/live.rs).
-pub const BUSY_WAIT: Duration = Duration::from_secs(20);
+pub(crate) const BUSY_WAIT: Duration = Duration::from_secs(20);
 
 /// Charged failures per outlet and IST day unless `--max-failures-per-day` says otherwise
 /// (the failure cap in `guard`).
-pub const MAX_FAILURES_PER_DAY: u64 = 5;
+pub(crate) const MAX_FAILURES_PER_DAY: u64 = 5;
 
 /// What the relay does besides its parts; the defaults suit a real platform.
 #[derive(Debug, Clone)]
@@ -34,9 +34,9 @@ pub struct Settings {
     /// The connection deadlines and caps (crates/server-base, serve.rs).
     pub limits: server_base::Limits,
     /// Reverse proxies whose `X-Forwarded-For` names the client (for the limits per address).
-    pub trust_proxy: server_base::AddressList,
+    pub trust_proxy: server_base::address::AddressList,
     /// HTTPS with this certificate; plain HTTP when `None`.
-    pub tls: Option<server_base::Tls>,
+    pub tls: Option<server_base::tls::Tls>,
     /// Calls per minute per device and per outlet (0: no limit).
     pub device_per_minute: f64,
     pub outlet_per_minute: f64,
@@ -60,7 +60,7 @@ impl Default for Settings {
                 drain: Duration::from_secs(40),
                 ..server_base::Limits::default()
             },
-            trust_proxy: server_base::AddressList::default(),
+            trust_proxy: server_base::address::AddressList::default(),
             tls: None,
             device_per_minute: 20.0,
             outlet_per_minute: 60.0,
@@ -71,7 +71,7 @@ impl Default for Settings {
 }
 
 impl Settings {
-    pub fn stale_after(&self) -> chrono::Duration {
+    pub(crate) fn stale_after(&self) -> chrono::Duration {
         chrono::Duration::from_std(self.read_timeout * 2 + Duration::from_secs(15))
             .unwrap_or(chrono::Duration::seconds(75))
     }

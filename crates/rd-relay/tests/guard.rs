@@ -9,10 +9,10 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use clock::{Clock, ManualClock};
 use common::{AADHAAR, login_request, postgres_url, world, world_at, world_on};
-use instantpay::client::PATH_LOGIN;
+use instantpay::PATH_LOGIN;
 use instantpay::{ApiError, LoginOutcome};
 use rd_relay::Settings;
-use rd_relay::store::{AttemptRecord, Lift, LiftWhat};
+use rd_relay::{AttemptRecord, Lift, LiftWhat};
 use relay_api::{LoginReply, codes};
 use sandbox::instantpay::{DEMO_OUTLET_ID, Fault};
 
@@ -104,7 +104,7 @@ async fn lift(w: &common::World, what: LiftWhat, by: &str, now: DateTime<Utc>) {
         .store
         .put_lift(&Lift {
             outlet_id: DEMO_OUTLET_ID.into(),
-            day: rd_relay::login::day_of(now),
+            day: rd_relay::day_of(now),
             what,
             lifted_by: by.into(),
             lifted_at: now,
@@ -305,7 +305,7 @@ async fn an_admin_lift_lets_exactly_the_lifted_hold_go_and_is_recorded() {
     assert_eq!(lifts.len(), 2, "{lifts:?}");
     assert_eq!(lifts[0].what, LiftWhat::Declines);
     assert_eq!(lifts[1].what, LiftWhat::Cap);
-    let today = rd_relay::login::day_of(Utc::now());
+    let today = rd_relay::day_of(Utc::now());
     for l in &lifts {
         assert_eq!(l.lifted_by, "asha");
         assert_eq!(l.day, today);
@@ -465,11 +465,11 @@ async fn failure_cap(db: Option<String>) {
     let other = AttemptRecord {
         external_ref: "OTHERKIND1".into(),
         outlet_id: DEMO_OUTLET_ID.into(),
-        day: rd_relay::login::day_of(now),
+        day: rd_relay::day_of(now),
         device_id: "dev-other".into(),
         created_at: now,
         updated_at: now,
-        state: "rejected".into(),
+        state: instantpay::AttemptState::Rejected,
         charged: Some(true),
         statuscode: Some("ERR".into()),
         actcode: None,
@@ -614,7 +614,7 @@ async fn an_earlier_database_is_migrated_once() {
         .unwrap();
     }
     for _ in 0..2 {
-        let store = rd_relay::store::Store::open(&path.display().to_string())
+        let store = rd_relay::Store::open(&path.display().to_string())
             .await
             .unwrap();
         let old = store.attempt("OLD1").await.unwrap().unwrap();

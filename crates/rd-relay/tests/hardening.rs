@@ -4,6 +4,9 @@
 //! the operations endpoints behind a same-host proxy, and HTTPS with a certificate renewed
 //! under it (SIGHUP). Loopback only, port 0, bounded counts;
 //! the only time bounds asserted are the issue's own, generously.
+
+// Each test prints what it measured, for whoever reads a slow or failing run.
+#![allow(clippy::print_stderr)]
 #![cfg(unix)]
 
 use std::time::{Duration, Instant};

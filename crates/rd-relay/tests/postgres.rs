@@ -8,8 +8,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use instantpay::LoginOutcome;
-use instantpay::client::PATH_LOGIN;
-use instantpay::secret::Secret;
+use instantpay::PATH_LOGIN;
+use instantpay::Secret;
 use relay_api::RelayClient;
 use sandbox::instantpay::{
     self as ipay, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY, DEMO_LATITUDE,
@@ -325,10 +325,7 @@ async fn an_earlier_postgres_database_is_migrated_once() {
 }
 
 /// Two stores opened on `db` at once, as two instances starting together.
-async fn open_twice_at_once(db: &str) -> Vec<rd_relay::store::Store> {
-    let (a, b) = tokio::join!(
-        rd_relay::store::Store::open(db),
-        rd_relay::store::Store::open(db)
-    );
+async fn open_twice_at_once(db: &str) -> Vec<rd_relay::Store> {
+    let (a, b) = tokio::join!(rd_relay::Store::open(db), rd_relay::Store::open(db));
     vec![a.unwrap(), b.unwrap()]
 }

@@ -6,9 +6,9 @@ mod common;
 use std::time::Duration;
 
 use common::{AADHAAR, login_request, postgres_url, world, world_on};
-use instantpay::client::{PATH_LOGIN, PATH_LOGIN_STATUS};
-use instantpay::secret::Secret;
+use instantpay::Secret;
 use instantpay::{ApiError, LoginOutcome};
+use instantpay::{PATH_LOGIN, PATH_LOGIN_STATUS};
 use rd_relay::Settings;
 use relay_api::{RelayClient, codes};
 use sandbox::instantpay::{DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY, DEMO_OUTLET_ID, Fault};
@@ -61,7 +61,7 @@ async fn two_devices_at_once(db: Option<String>) {
     assert_eq!(w.ipay.charges(), 1);
 
     // The fleet view and the report say the same.
-    let view = rd_relay::fleet::today(&w.relay.store, clock::ist_date(chrono::Utc::now()), 5)
+    let view = rd_relay::fleet_today(&w.relay.store, clock::ist_date(chrono::Utc::now()), 5)
         .await
         .unwrap();
     assert_eq!(view.totals.logged_in, 1);
@@ -212,11 +212,10 @@ async fn unknown_revoked_and_rate_limited_devices_are_refused_before_instantpay(
 async fn garbage_truncated_oversized_and_mistyped_bodies_are_refused_and_change_nothing() {
     let w = world(Settings::default()).await;
     let token = {
-        let code =
-            rd_relay::enrol::issue_code(&w.relay, DEMO_OUTLET_ID, chrono::Duration::hours(1))
-                .await
-                .unwrap()
-                .unwrap();
+        let code = rd_relay::issue_code(&w.relay, DEMO_OUTLET_ID, chrono::Duration::hours(1))
+            .await
+            .unwrap()
+            .unwrap();
         relay_api::enroll(&w.url, &code, "pc").await.unwrap().token
     };
     let good = serde_json::to_string(&login_request()).unwrap();
@@ -267,7 +266,7 @@ async fn garbage_truncated_oversized_and_mistyped_bodies_are_refused_and_change_
     assert_eq!(w.ipay.state().login_requests(), 0);
     let day = clock::ist_date(chrono::Utc::now());
     assert_eq!(
-        rd_relay::fleet::today(&w.relay.store, day, 5)
+        rd_relay::fleet_today(&w.relay.store, day, 5)
             .await
             .unwrap()
             .totals
@@ -279,7 +278,7 @@ async fn garbage_truncated_oversized_and_mistyped_bodies_are_refused_and_change_
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_database_holds_no_aadhaar_no_biometrics_no_token_and_no_platform_secret() {
     let w = world(Settings::default()).await;
-    let code = rd_relay::enrol::issue_code(&w.relay, DEMO_OUTLET_ID, chrono::Duration::hours(1))
+    let code = rd_relay::issue_code(&w.relay, DEMO_OUTLET_ID, chrono::Duration::hours(1))
         .await
         .unwrap()
         .unwrap();
@@ -349,14 +348,14 @@ async fn fleet_counts(db: Option<String>) {
     let w = world_on(db, Settings::default()).await;
     let now = chrono::Utc::now();
     let attempt = |id: &str, outlet: &str, day: &str, state: &str, charged: Option<bool>| {
-        rd_relay::store::AttemptRecord {
+        rd_relay::AttemptRecord {
             external_ref: id.into(),
             outlet_id: outlet.into(),
             day: day.into(),
             device_id: "dev".into(),
             created_at: now,
             updated_at: now,
-            state: state.into(),
+            state: state.parse().unwrap(),
             charged,
             statuscode: None,
             actcode: None,
@@ -378,9 +377,7 @@ async fn fleet_counts(db: Option<String>) {
         assert!(w.relay.store.insert_attempt(&a).await.unwrap());
     }
     let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
-    let fleet = rd_relay::fleet::today(&w.relay.store, day, 5)
-        .await
-        .unwrap();
+    let fleet = rd_relay::fleet_today(&w.relay.store, day, 5).await.unwrap();
     assert_eq!(fleet.outlets.len(), 1, "{fleet:?}");
     let o = &fleet.outlets[0];
     assert_eq!(o.outlet_id, DEMO_OUTLET_ID);
@@ -414,7 +411,7 @@ async fn an_earlier_database_gets_the_fleet_view_s_index() {
         )
         .unwrap();
     }
-    rd_relay::store::Store::open(&path.display().to_string())
+    rd_relay::Store::open(&path.display().to_string())
         .await
         .unwrap();
     let conn = rusqlite::Connection::open(&path).unwrap();
@@ -463,7 +460,7 @@ async fn a_pc_sees_its_charge_but_not_the_platform_wallet() {
         .await
         .unwrap()
         .unwrap();
-    let Some(LoginOutcome::LoggedIn { meta }) = rd_relay::login::recorded_outcome(&a) else {
+    let Some(LoginOutcome::LoggedIn { meta }) = rd_relay::recorded_outcome(&a) else {
         panic!("{a:?}");
     };
     assert!(meta.pool.unwrap().closing_balance.is_some());

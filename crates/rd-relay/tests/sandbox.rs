@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use instantpay::LoginOutcome;
-use instantpay::secret::Secret;
+use instantpay::Secret;
 use relay_api::{LoginRequest, RelayClient};
 use sandbox::instantpay::{DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY};
 
@@ -72,6 +72,7 @@ async fn the_sandbox_relay_enrols_logs_in_and_logs_nothing_secret() {
 
     // A clean stop, and the temporary database goes with it.
     let pid = child.id() as libc::pid_t;
+    // SAFETY: kill(2) with our own child's pid and a valid signal number; no memory is shared.
     unsafe { libc::kill(pid, libc::SIGTERM) };
     let status = child.wait().unwrap();
     assert!(status.success(), "{status:?}");

@@ -15,7 +15,7 @@ use crate::xml;
 /// after the finger timeout to build and encrypt the reply.
 pub const CAPTURE_MARGIN: Duration = Duration::from_secs(5);
 /// Deadline of a DEVICEINFO call.
-pub const DEVICE_INFO_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const DEVICE_INFO_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The DEVICEINFO reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

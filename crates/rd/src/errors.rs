@@ -122,16 +122,11 @@ pub fn lookup(code: u16) -> Option<&'static ErrorCode> {
     TABLE.iter().find(|r| r.code == code)
 }
 
-/// Every known code, in order.
-pub fn table() -> &'static [ErrorCode] {
-    TABLE
-}
-
 /// The sentence for the operator, given the code and the service's own `errInfo`.
 ///
 /// Error 999 covers many causes; the service's text usually says which, so a few well-known
 /// phrases choose a more precise sentence.
-pub fn operator_sentence(code: u16, err_info: &str) -> &'static str {
+pub(crate) fn operator_sentence(code: u16, err_info: &str) -> &'static str {
     if code == 999 {
         let info = err_info.to_ascii_lowercase();
         if info.contains("not regist") || info.contains("registration") {

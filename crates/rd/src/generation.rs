@@ -46,7 +46,7 @@ pub fn of(di: &crate::pid::DeviceInfo) -> Generation {
 }
 
 /// The generation of the device `dp_id`/`mi`, from the table.
-pub fn generation(dp_id: &str, mi: &str) -> Generation {
+pub(crate) fn generation(dp_id: &str, mi: &str) -> Generation {
     let (dp, model) = (squeeze(dp_id), squeeze(mi));
     if model.is_empty() {
         return Generation::Unknown;

@@ -12,7 +12,7 @@ use crate::options::OptionsError;
 use crate::xml::XmlError;
 
 /// Largest RDSERVICE or DEVICEINFO reply accepted; real ones are under 4 KiB.
-pub const MAX_INFO_BYTES: usize = 64 * 1024;
+pub(crate) const MAX_INFO_BYTES: usize = 64 * 1024;
 
 /// `http` or `https`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -158,7 +158,7 @@ pub fn is_loopback(host: &str) -> bool {
 
 /// An HTTP client for RD Services on `host`: no proxy (a proxy must never see loopback traffic),
 /// no redirects, HTTP/1.1, and self-signed certificates accepted on loopback only.
-pub fn http_client(host: &str) -> Result<reqwest::Client, RdError> {
+pub(crate) fn http_client(host: &str) -> Result<reqwest::Client, RdError> {
     reqwest::Client::builder()
         .no_proxy()
         .http1_only()

@@ -22,7 +22,7 @@ const fn dev(vendor_id: u16, product_id: Option<u16>, name: &'static str) -> Kno
 }
 
 /// docs/rd-service.md, "USB presence". Exact product matches come before vendor-wide ones.
-pub const KNOWN: &[KnownDevice] = &[
+pub(crate) const KNOWN: &[KnownDevice] = &[
     dev(0x2c0f, Some(0x1005), "Mantra MFS100"),
     dev(0x225d, Some(0x000a), "Morpho MSO1300-E3"),
     dev(0x225d, Some(0x000b), "Morpho MSO1300-V3"),

@@ -50,7 +50,7 @@ pub enum XmlError {
 
 impl Element {
     /// An attribute by local name: exact match first, then ignoring ASCII case.
-    pub fn attr(&self, name: &str) -> Option<&str> {
+    pub(crate) fn attr(&self, name: &str) -> Option<&str> {
         self.attrs
             .iter()
             .find(|(n, _)| n == name)
@@ -63,7 +63,7 @@ impl Element {
     }
 
     /// The first child with this local name: exact first, then ignoring ASCII case.
-    pub fn child(&self, name: &str) -> Option<&Element> {
+    pub(crate) fn child(&self, name: &str) -> Option<&Element> {
         self.children.iter().find(|c| c.name == name).or_else(|| {
             self.children
                 .iter()
@@ -72,14 +72,17 @@ impl Element {
     }
 
     /// Every child with this local name (ignoring ASCII case), in document order.
-    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+    pub(crate) fn children_named<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a Element> + 'a {
         self.children
             .iter()
             .filter(move |c| c.name.eq_ignore_ascii_case(name))
     }
 
     /// This element or the first descendant with this local name (depth first).
-    pub fn find(&self, name: &str) -> Option<&Element> {
+    pub(crate) fn find(&self, name: &str) -> Option<&Element> {
         if self.name.eq_ignore_ascii_case(name) {
             return Some(self);
         }

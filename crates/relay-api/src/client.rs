@@ -7,8 +7,7 @@
 
 use std::time::Duration;
 
-use instantpay::secret::Secret;
-use instantpay::{ApiError, LoginOutcome, LoginStatus};
+use instantpay::{ApiError, Exchange, LoginOutcome, LoginStatus, Secret, Transport};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use zeroize::Zeroizing;
@@ -19,17 +18,16 @@ use crate::wire::{
 };
 
 /// The config key the URL comes from, named in errors.
-pub const URL_KEY: &str = "relay.url";
+pub(crate) const URL_KEY: &str = "relay.url";
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// A client of one relay, with this PC's device token. `Debug` shows the URL only.
 #[derive(Clone)]
 pub struct RelayClient {
-    http: reqwest::Client,
+    transport: Transport,
     base_url: String,
     token: Secret,
-    read_timeout: Duration,
 }
 
 impl std::fmt::Debug for RelayClient {
@@ -40,64 +38,18 @@ impl std::fmt::Debug for RelayClient {
     }
 }
 
-/// How an exchange ended.
-enum Exchange {
-    /// An HTTP status and the body (at most [`MAX_REPLY_BYTES`]).
-    Reply(u16, Vec<u8>),
-    /// The connection never opened: nothing left this machine.
-    NotSent(String),
-    /// The request went out; no whole reply came back.
-    MaybeSent(String),
+/// The relay's transport: InstantPay's policy and classification (crate `instantpay`,
+/// src/transport.rs), with the relay's reply cap.
+fn transport(base_url: &str, read_timeout: Duration) -> Result<Transport, ApiError> {
+    Transport::new(base_url, CONNECT_TIMEOUT, read_timeout, MAX_REPLY_BYTES)
 }
 
-fn http_client(base_url: &str, read_timeout: Duration) -> Result<reqwest::Client, ApiError> {
-    reqwest::Client::builder()
-        .use_rustls_tls()
-        .https_only(base_url.starts_with("https:"))
-        .redirect(reqwest::redirect::Policy::none())
-        .connect_timeout(CONNECT_TIMEOUT)
-        .read_timeout(read_timeout)
-        .timeout(CONNECT_TIMEOUT + read_timeout * 2)
-        .build()
-        .map_err(|e| ApiError::Config(format!("the HTTP client could not start: {e}")))
-}
-
-/// The error with its causes (reqwest hides the reason in the source).
-fn cause(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        text.push_str(": ");
-        text.push_str(&s.to_string());
-        source = s.source();
+/// A login whose reply did not come back whole: it may have been forwarded, never resend it.
+fn unknown_login(reason: String) -> LoginReply {
+    LoginReply {
+        outcome: LoginOutcome::Unknown { reason },
+        shared_from: None,
     }
-    text
-}
-
-async fn exchange(req: reqwest::RequestBuilder) -> Exchange {
-    let mut resp = match req.send().await {
-        Ok(r) => r,
-        Err(e) if e.is_connect() || e.is_builder() => return Exchange::NotSent(cause(&e)),
-        Err(e) if e.is_timeout() => return Exchange::MaybeSent("no reply in time".into()),
-        Err(e) => return Exchange::MaybeSent(cause(&e)),
-    };
-    let status = resp.status().as_u16();
-    let mut body = Vec::new();
-    loop {
-        match resp.chunk().await {
-            Ok(Some(chunk)) => {
-                if body.len() + chunk.len() > MAX_REPLY_BYTES {
-                    return Exchange::MaybeSent(format!(
-                        "the reply was larger than {MAX_REPLY_BYTES} bytes (HTTP {status})"
-                    ));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            Ok(None) => break,
-            Err(e) => return Exchange::MaybeSent(cause(&e)),
-        }
-    }
-    Exchange::Reply(status, body)
 }
 
 /// A non-2xx reply: the relay's refusal, or something in between that is not the relay.
@@ -142,12 +94,7 @@ pub fn interpret_reply<T: DeserializeOwned>(
 /// A login's reply. `Err` only for the relay's own refusal (nothing was sent); any other
 /// answer that is not a readable outcome may follow a forwarded login, so it is unknown.
 pub fn interpret_login_reply(status: u16, body: &[u8]) -> Result<LoginReply, ApiError> {
-    let unknown = |reason: String| LoginReply {
-        outcome: LoginOutcome::Unknown {
-            reason: format!("the relay {reason}"),
-        },
-        shared_from: None,
-    };
+    let unknown = |reason: String| unknown_login(format!("the relay {reason}"));
     if status == 200 {
         return Ok(serde_json::from_slice(body).unwrap_or_else(|e| {
             unknown(format!(
@@ -192,7 +139,15 @@ fn decode<T: DeserializeOwned>(base_url: &str, ex: Exchange) -> Result<T, ApiErr
             base_url: base_url.to_string(),
             reason,
         }),
+        Exchange::Oversize(status) => Err(ApiError::NoAnswer {
+            base_url: base_url.to_string(),
+            reason: oversize(status),
+        }),
     }
+}
+
+fn oversize(status: u16) -> String {
+    format!("the reply was larger than {MAX_REPLY_BYTES} bytes (HTTP {status})")
 }
 
 fn json_body<B: Serialize>(body: &B) -> Result<Zeroizing<Vec<u8>>, ApiError> {
@@ -203,35 +158,37 @@ fn json_body<B: Serialize>(body: &B) -> Result<Zeroizing<Vec<u8>>, ApiError> {
 
 /// Exchange a one-time enrolment code for this PC's credential.
 pub async fn enroll(url: &str, code: &str, label: &str) -> Result<EnrollReply, ApiError> {
-    let base_url = instantpay::client::check_url(url, URL_KEY)?;
-    let http = http_client(&base_url, Duration::from_secs(30))?;
+    let base_url = instantpay::check_url(url, URL_KEY)?;
+    let transport = transport(&base_url, Duration::from_secs(30))?;
     let body = json_body(&EnrollRequest {
         code: code.trim().to_string(),
         label: label.chars().take(64).collect(),
     })?;
-    let ex = exchange(
-        http.post(format!("{base_url}{PATH_ENROLL}"))
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body.to_vec()),
-    )
-    .await;
+    let ex = transport
+        .exchange(
+            transport
+                .http()
+                .post(format!("{base_url}{PATH_ENROLL}"))
+                .header(reqwest::header::CONTENT_TYPE, "application/json")
+                .body(body.to_vec()),
+        )
+        .await;
     decode(&base_url, ex)
 }
 
 impl RelayClient {
     /// A client of the relay at `url` (https, or http to loopback) with `token`. Sends nothing.
     pub fn new(url: &str, token: Secret, read_timeout: Duration) -> Result<RelayClient, ApiError> {
-        let base_url = instantpay::client::check_url(url, URL_KEY)?;
+        let base_url = instantpay::check_url(url, URL_KEY)?;
         if token.is_empty() {
             return Err(ApiError::Config(
                 "the relay device token is empty: run `rd-agent enroll` again.".into(),
             ));
         }
         Ok(RelayClient {
-            http: http_client(&base_url, read_timeout)?,
+            transport: transport(&base_url, read_timeout)?,
             base_url,
             token,
-            read_timeout,
         })
     }
 
@@ -240,7 +197,8 @@ impl RelayClient {
     }
 
     fn post(&self, path: &str) -> reqwest::RequestBuilder {
-        self.http
+        self.transport
+            .http()
             .post(format!("{}{path}", self.base_url))
             .bearer_auth(self.token.expose())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
@@ -248,43 +206,50 @@ impl RelayClient {
 
     /// outletLoginStatus, through the relay: free.
     pub async fn status(&self) -> Result<LoginStatus, ApiError> {
-        let ex = exchange(self.post(PATH_STATUS).body("{}")).await;
+        let ex = self
+            .transport
+            .exchange(self.post(PATH_STATUS).body("{}"))
+            .await;
         decode(&self.base_url, ex)
     }
 
     /// outletLogin, through the relay: chargeable. `Err` only when nothing was sent.
     pub async fn login(&self, req: &LoginRequest) -> Result<LoginReply, ApiError> {
         let body = json_body(req)?;
-        let ex = exchange(self.post(PATH_LOGIN).body(body.to_vec())).await;
+        let ex = self
+            .transport
+            .exchange(self.post(PATH_LOGIN).body(body.to_vec()))
+            .await;
         match ex {
             Exchange::Reply(status, body) => interpret_login_reply(status, &body),
             Exchange::NotSent(reason) => Err(ApiError::Connect {
                 base_url: self.base_url.clone(),
                 reason,
             }),
-            Exchange::MaybeSent(reason) => Ok(LoginReply {
-                outcome: LoginOutcome::Unknown {
-                    reason: format!(
-                        "the relay gave no answer within {} s ({reason})",
-                        self.read_timeout.as_secs()
-                    ),
-                },
-                shared_from: None,
-            }),
+            Exchange::MaybeSent(reason) => Ok(unknown_login(format!(
+                "the relay gave no answer ({reason})"
+            ))),
+            Exchange::Oversize(status) => Ok(unknown_login(format!(
+                "the relay gave no answer ({})",
+                oversize(status)
+            ))),
         }
     }
 
     /// What became of an attempt (to settle one whose reply never came): free.
     pub async fn attempt(&self, external_ref: &str) -> Result<AttemptReply, ApiError> {
-        if !instantpay::request::valid_external_ref(external_ref) {
+        if !instantpay::valid_external_ref(external_ref) {
             return Err(ApiError::Config("not an attempt id".into()));
         }
-        let ex = exchange(
-            self.http
-                .get(format!("{}{PATH_ATTEMPTS}/{external_ref}", self.base_url))
-                .bearer_auth(self.token.expose()),
-        )
-        .await;
+        let ex = self
+            .transport
+            .exchange(
+                self.transport
+                    .http()
+                    .get(format!("{}{PATH_ATTEMPTS}/{external_ref}", self.base_url))
+                    .bearer_auth(self.token.expose()),
+            )
+            .await;
         decode(&self.base_url, ex)
     }
 }

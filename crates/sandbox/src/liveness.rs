@@ -21,18 +21,18 @@ use serde_json::{Value, json};
 
 use clock::Clock;
 use instantpay::liveness::BoundingBox;
-use instantpay::liveness::verdict::{RgbImage, encode_png};
+use instantpay::liveness::{RgbImage, encode_png};
 
-pub const CREATE_PATH: &str = "/identity/faceLiveness/createSession";
-pub const RESULT_PATH: &str = "/identity/faceLiveness/getSessionResult";
+pub(crate) const CREATE_PATH: &str = "/identity/faceLiveness/createSession";
+pub(crate) const RESULT_PATH: &str = "/identity/faceLiveness/getSessionResult";
 
 /// How long a session lives before it expires unfinished (Rekognition: 3 minutes).
 pub const SESSION_LIFETIME: Duration = Duration::minutes(3);
 /// Audit images per finished session.
 pub const AUDIT_IMAGES: usize = 3;
 /// Size of the generated images: a webcam frame's 4:3.
-pub const IMAGE_WIDTH: u32 = 320;
-pub const IMAGE_HEIGHT: u32 = 240;
+pub(crate) const IMAGE_WIDTH: u32 = 320;
+pub(crate) const IMAGE_HEIGHT: u32 = 240;
 
 /// A clock that runs with another but can be moved forward: the sandbox's sessions age by it.
 pub struct SandboxClock {
@@ -121,14 +121,13 @@ struct Session {
 struct Inner {
     sessions: HashMap<String, Session>,
     planned: VecDeque<Plan>,
-    default_plan: Plan,
     external_refs: HashSet<String>,
     style: ReplyStyle,
     counter: u32,
 }
 
 /// Checks a request's headers as the real API would; `Err` is the whole reply to send.
-pub type AuthCheck = Arc<dyn Fn(&HeaderMap) -> Result<(), Response> + Send + Sync>;
+pub(crate) type AuthCheck = Arc<dyn Fn(&HeaderMap) -> Result<(), Response> + Send + Sync>;
 
 /// The sandbox's face-liveness state, shared by the handlers and by the test that drives it.
 pub struct LivenessSandbox {
@@ -145,13 +144,12 @@ impl LivenessSandbox {
     }
 
     /// A sandbox whose requests are checked by `auth` (the sandbox InstantPay's own check).
-    pub fn with_auth(clock: Arc<dyn Clock>, auth: AuthCheck) -> Arc<Self> {
+    pub(crate) fn with_auth(clock: Arc<dyn Clock>, auth: AuthCheck) -> Arc<Self> {
         Arc::new(LivenessSandbox {
             clock,
             inner: Mutex::new(Inner {
                 sessions: HashMap::new(),
                 planned: VecDeque::new(),
-                default_plan: Plan::default(),
                 external_refs: HashSet::new(),
                 style: ReplyStyle::default(),
                 counter: 0,
@@ -170,11 +168,6 @@ impl LivenessSandbox {
         self.lock().planned.push_back(plan);
     }
 
-    /// Sessions with no queued plan follow this one.
-    pub fn set_default_plan(&self, plan: Plan) {
-        self.lock().default_plan = plan;
-    }
-
     pub fn set_style(&self, style: ReplyStyle) {
         self.lock().style = style;
     }
@@ -185,7 +178,7 @@ impl LivenessSandbox {
         let mut inner = self.lock();
         inner.counter += 1;
         let seed = inner.counter;
-        let plan = inner.planned.pop_front().unwrap_or(inner.default_plan);
+        let plan = inner.planned.pop_front().unwrap_or_default();
         let id = format!("sbx-{:08x}-{:04}", rand::random::<u32>(), seed);
         inner.sessions.insert(
             id.clone(),
@@ -206,7 +199,7 @@ impl LivenessSandbox {
     }
 
     /// `data` of `getSessionResult` for a session, or `None` for an unknown id.
-    pub fn result_data(&self, session_id: &str) -> Option<Value> {
+    pub(crate) fn result_data(&self, session_id: &str) -> Option<Value> {
         let now = self.clock.now();
         let inner = self.lock();
         let s = inner.sessions.get(session_id)?;
@@ -235,7 +228,7 @@ fn status_at(s: &Session, now: DateTime<Utc>) -> &'static str {
 }
 
 /// Where the synthetic face of image `index` (0 = reference) of session `seed` sits.
-pub fn face_box(seed: u32, index: usize) -> BoundingBox {
+pub(crate) fn face_box(seed: u32, index: usize) -> BoundingBox {
     // Small, deterministic offsets so each picture differs and the box must follow the face.
     let k = (seed as usize * 7 + index * 3) % 5;
     let dx = [0.0, -0.08, 0.06, -0.04, 0.1][k];
@@ -436,10 +429,10 @@ async fn create_handler(
     };
     let field = |k: &str| o.get(k).and_then(Value::as_str).unwrap_or("");
     let (lat, long, ext) = (field("latitude"), field("longitude"), field("externalRef"));
-    if let Err(e) = instantpay::request::validate_coordinates(lat, long) {
+    if let Err(e) = instantpay::validate_coordinates(lat, long) {
         return bad_request(&format!("Invalid latitude or longitude: {e}"));
     }
-    if !instantpay::request::valid_external_ref(ext) {
+    if !instantpay::valid_external_ref(ext) {
         return bad_request("Invalid externalRef: 1 to 40 letters and digits");
     }
     if !sb.lock().external_refs.insert(ext.to_string()) {

@@ -293,7 +293,7 @@ impl Drop for SimulatedRd {
 }
 
 /// A TLS acceptor with a fresh self-signed certificate for 127.0.0.1 and localhost.
-pub fn self_signed_acceptor() -> std::io::Result<tokio_rustls::TlsAcceptor> {
+pub(crate) fn self_signed_acceptor() -> std::io::Result<tokio_rustls::TlsAcceptor> {
     use tokio_rustls::rustls;
     let other = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
     let key = rcgen::generate_simple_self_signed(vec!["127.0.0.1".into(), "localhost".into()])
@@ -383,7 +383,7 @@ async fn handle<S: AsyncRead + AsyncWrite + Unpin>(mut stream: S, config: &SimCo
         });
     }
     let b = &config.behaviour;
-    let path = rd::service::normalise_path(&request.path);
+    let path = rd::normalise_path(&request.path);
     let (scope, doc) = match request.verb.as_str() {
         "RDSERVICE" => (FaultScope::RdService, rdservice_doc(config)),
         "DEVICEINFO" if path == config.device_info_path => {

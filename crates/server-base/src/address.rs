@@ -58,7 +58,7 @@ impl std::fmt::Display for AddressList {
 }
 
 /// An IPv4-mapped IPv6 address as the IPv4 address it is.
-pub fn unmapped(ip: IpAddr) -> IpAddr {
+pub(crate) fn unmapped(ip: IpAddr) -> IpAddr {
     match ip {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
         v4 => v4,
@@ -79,7 +79,7 @@ pub fn host(ip: IpAddr) -> IpAddr {
 
 /// Whether the request names a client other than the connection's peer (`X-Forwarded-For` or
 /// RFC 7239 `Forwarded`).
-pub fn has_forwarded_headers(headers: &HeaderMap) -> bool {
+pub(crate) fn has_forwarded_headers(headers: &HeaderMap) -> bool {
     headers.contains_key("x-forwarded-for") || headers.contains_key("forwarded")
 }
 

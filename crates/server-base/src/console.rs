@@ -22,7 +22,7 @@ pub fn out(text: &str) -> io::Result<()> {
 }
 
 /// `text` and a newline on stdout: [`out`].
-pub fn out_line(text: &str) -> io::Result<()> {
+pub(crate) fn out_line(text: &str) -> io::Result<()> {
     out(&format!("{text}\n"))
 }
 

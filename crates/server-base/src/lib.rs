@@ -17,16 +17,14 @@ pub mod console;
 pub mod logging;
 pub mod man;
 pub mod metrics;
-pub mod ops;
+mod ops;
 pub mod os;
 pub mod secret;
-pub mod serve;
+mod serve;
 pub mod signals;
 pub mod tls;
 
-pub use address::AddressList;
 pub use args::ServerArgs;
 pub use metrics::ConnectionMetrics;
 pub use ops::{OpsGuard, OpsRefusal};
 pub use serve::{Limits, RemoteAddr, serve};
-pub use tls::Tls;

@@ -13,7 +13,7 @@ pub enum LogFormat {
 }
 
 /// The variable that sets the level: `<prefix>_LOG`.
-pub fn filter_variable(prefix: &str) -> String {
+pub(crate) fn filter_variable(prefix: &str) -> String {
     format!("{prefix}_LOG")
 }
 

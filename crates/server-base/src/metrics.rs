@@ -101,10 +101,6 @@ impl ConnectionMetrics {
             })
             .inc();
     }
-
-    pub fn open_now(&self) -> i64 {
-        self.open.get()
-    }
 }
 
 /// `registry` in the text format.

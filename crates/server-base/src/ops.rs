@@ -68,10 +68,6 @@ impl OpsGuard {
         OpsGuard::new(AddressList::loopback(), AddressList::default(), None)
     }
 
-    pub fn has_token(&self) -> bool {
-        self.token.is_some()
-    }
-
     /// Whether a request from `peer` with `headers` may read an operations endpoint.
     pub fn check(&self, peer: IpAddr, headers: &HeaderMap) -> Result<(), OpsRefusal> {
         let peer = unmapped(peer);

@@ -85,7 +85,7 @@ impl Default for Limits {
 const RESERVED_FILES: u64 = 64;
 
 /// `wanted`, lowered to stay below the open-file limit (raised to the hard limit first).
-pub fn effective_cap(wanted: usize) -> usize {
+pub(crate) fn effective_cap(wanted: usize) -> usize {
     let wanted = wanted.max(1);
     let Some(files) = crate::os::raise_open_files_limit() else {
         return wanted;

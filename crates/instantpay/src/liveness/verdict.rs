@@ -14,7 +14,7 @@ use super::{BoundingBox, SessionResult, SessionStatus};
 /// The threshold `--min-confidence` defaults to.
 pub const DEFAULT_MIN_CONFIDENCE: f64 = 90.0;
 /// Largest image decoded, in pixels (about 75 MB of RGB). Rekognition's are 640x480 or so.
-pub const MAX_PIXELS: u64 = 25_000_000;
+pub(super) const MAX_PIXELS: u64 = 25_000_000;
 /// The colour boxes are drawn in: pure green stands out on faces and on most backgrounds.
 pub const BOX_COLOR: [u8; 3] = [0, 255, 0];
 
@@ -356,7 +356,7 @@ pub fn line_width(width: u32, height: u32) -> u32 {
 
 /// Draw the box's outline inside its edges, so the drawn pixels lie within the fractions.
 /// Returns where it was drawn, or `None` when the box is outside the image.
-pub fn draw_box(img: &mut RgbImage, b: &BoundingBox, color: [u8; 3]) -> Option<PixelRect> {
+pub(super) fn draw_box(img: &mut RgbImage, b: &BoundingBox, color: [u8; 3]) -> Option<PixelRect> {
     let r = pixel_rect(b, img.width, img.height)?;
     let t = line_width(img.width, img.height);
     for y in r.y0..=r.y1 {

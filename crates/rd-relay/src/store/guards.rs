@@ -133,7 +133,7 @@ impl Store {
     }
 
     /// One outlet's counts on `day` (zero for an outlet not registered).
-    pub async fn outlet_guard_counts(
+    pub(crate) async fn outlet_guard_counts(
         &self,
         outlet_id: &str,
         day: &str,
@@ -185,5 +185,34 @@ fn counts_of(r: &Row) -> GuardCounts {
         declines_in_a_row: count(r, 1),
         charged_failures_today: count(r, 2),
         failures_toward_cap: count(r, 3),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The counts name attempt states in SQL: each must be one `AttemptState` writes.
+    #[test]
+    fn the_states_the_counts_name_are_attempt_states() {
+        let sql = counts_of_outlets!();
+        let mut named = 0;
+        for clause in sql.split("state").skip(1) {
+            let clause = clause.trim_start();
+            let Some(list) = clause
+                .strip_prefix("= ")
+                .or_else(|| clause.strip_prefix("IN "))
+                .or_else(|| clause.strip_prefix("NOT IN "))
+            else {
+                continue;
+            };
+            let list = list.split(')').next().unwrap_or_default();
+            for word in list.split('\'').skip(1).step_by(2) {
+                assert!(
+                    word.parse::<instantpay::AttemptState>().is_ok(),
+                    "{word:?} is not an attempt state"
+                );
+                named += 1;
+            }
+        }
+        assert_eq!(named, 9, "{sql}");
     }
 }

@@ -16,9 +16,9 @@ use chrono::{DateTime, TimeZone, Utc};
 use sha2::{Digest, Sha256};
 
 pub use guards::*;
-pub use postgres::{DEFAULT_POOL, Postgres};
+pub(crate) use postgres::{DEFAULT_POOL, Postgres};
 pub use queries::*;
-pub use sqlite::Sqlite;
+pub(crate) use sqlite::Sqlite;
 
 /// A failure of the database. Logged for the operator; an agent only sees RELAY_FAILED.
 #[derive(Debug, thiserror::Error)]
@@ -33,7 +33,7 @@ pub enum StoreError {
 
 /// A value bound to or read from a query.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Value {
+pub(crate) enum Value {
     Null,
     Int(i64),
     Text(String),
@@ -62,29 +62,29 @@ impl<T: Into<Value>> From<Option<T>> for Value {
 
 /// One row, by column index.
 #[derive(Debug, Clone)]
-pub struct Row(pub Vec<Value>);
+pub(crate) struct Row(pub Vec<Value>);
 
 impl Row {
-    pub fn text(&self, i: usize) -> String {
+    pub(crate) fn text(&self, i: usize) -> String {
         match self.0.get(i) {
             Some(Value::Text(s)) => s.clone(),
             Some(Value::Int(n)) => n.to_string(),
             _ => String::new(),
         }
     }
-    pub fn opt_text(&self, i: usize) -> Option<String> {
+    pub(crate) fn opt_text(&self, i: usize) -> Option<String> {
         match self.0.get(i) {
             Some(Value::Text(s)) => Some(s.clone()),
             _ => None,
         }
     }
-    pub fn int(&self, i: usize) -> Option<i64> {
+    pub(crate) fn int(&self, i: usize) -> Option<i64> {
         match self.0.get(i) {
             Some(Value::Int(n)) => Some(*n),
             _ => None,
         }
     }
-    pub fn time(&self, i: usize) -> Option<DateTime<Utc>> {
+    pub(crate) fn time(&self, i: usize) -> Option<DateTime<Utc>> {
         self.int(i).map(from_millis)
     }
 }
@@ -103,11 +103,11 @@ pub(crate) trait Backend: Send + Sync {
     ) -> impl Future<Output = Result<Vec<Row>, StoreError>> + Send;
 }
 
-pub fn to_millis(t: DateTime<Utc>) -> i64 {
+pub(crate) fn to_millis(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
-pub fn from_millis(ms: i64) -> DateTime<Utc> {
+pub(crate) fn from_millis(ms: i64) -> DateTime<Utc> {
     Utc.timestamp_millis_opt(ms)
         .single()
         .unwrap_or(DateTime::<Utc>::MIN_UTC)
@@ -152,8 +152,9 @@ pub(crate) const SCHEMA: &[&str] = &[
         claimed_at BIGINT NOT NULL,
         updated_at BIGINT NOT NULL,
         PRIMARY KEY (outlet_id, day))",
-    // state: sending, loggedin, rejected, unknown, not_sent, shared (answered with another
-    // attempt's login, not charged), not_logged_in (settled by the status). `outcome` is the
+    // state: an AttemptState's text (crates/instantpay/src/attempt.rs): sending, loggedin,
+    // rejected, unknown, not_sent, shared (answered with another attempt's login, not
+    // charged), not_logged_in (settled by the status). `outcome` is the
     // LoginOutcome as JSON: codes, InstantPay's scrubbed message, its ids; nothing biometric.
     "CREATE TABLE IF NOT EXISTS relay_attempts (
         external_ref TEXT PRIMARY KEY,

@@ -12,7 +12,7 @@ use tokio_postgres::{Client, Statement};
 use super::{Backend, Row, SCHEMA, StoreError, Value, pending};
 
 /// Connections per instance unless told otherwise.
-pub const DEFAULT_POOL: usize = 8;
+pub(crate) const DEFAULT_POOL: usize = 8;
 
 fn backend(e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(e.to_string())

@@ -1,6 +1,7 @@
 //! The relay's records, as typed operations over [`Store`].
 
 use chrono::{DateTime, Utc};
+use instantpay::{AttemptState, OutcomeRecord};
 
 use super::{Row, Store, StoreError, Value, to_millis};
 
@@ -69,7 +70,7 @@ pub struct AttemptRecord {
     pub device_id: String,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
-    pub state: String,
+    pub state: AttemptState,
     /// `Some(true)` charged, `Some(false)` not, `None` unknown.
     pub charged: Option<bool>,
     pub statuscode: Option<String>,
@@ -109,7 +110,9 @@ fn attempt_of(r: &Row) -> AttemptRecord {
         device_id: r.text(3),
         created_at: r.time(4).unwrap_or_default(),
         updated_at: r.time(5).unwrap_or_default(),
-        state: r.text(6),
+        // Only the relay writes this column, always through `AttemptState`; text it cannot
+        // read is taken as unknown, the state that is never resent.
+        state: r.text(6).parse().unwrap_or(AttemptState::Unknown),
         charged: r.int(7).map(|n| n != 0),
         statuscode: r.opt_text(8),
         actcode: r.opt_text(9),
@@ -140,17 +143,41 @@ fn device_of(r: &Row) -> Device {
     }
 }
 
-/// What [`Store::finish_attempt`] records.
-#[derive(Debug, Clone, Default)]
-pub struct Finish {
-    pub state: &'static str,
-    pub charged: Option<bool>,
-    pub statuscode: Option<String>,
-    pub actcode: Option<String>,
-    pub ipay_uuid: Option<String>,
+/// What [`Store::finish_attempt`] records: the outcome's record (instantpay's mapping,
+/// crates/instantpay/src/attempt.rs) and the whole outcome as JSON.
+#[derive(Debug, Clone)]
+pub(crate) struct Finish {
+    pub record: OutcomeRecord,
     pub outcome: Option<String>,
-    /// A biometric decline: the decline guard counts these.
-    pub decline: Option<bool>,
+}
+
+impl Finish {
+    /// A finish with no reply to record: a state and whether it was charged.
+    pub(crate) fn bare(state: AttemptState, charged: Option<bool>) -> Finish {
+        Finish {
+            record: OutcomeRecord {
+                state,
+                charged,
+                statuscode: None,
+                actcode: None,
+                ipay_uuid: None,
+                message: None,
+                pool: None,
+                biometric_decline: false,
+            },
+            outcome: None,
+        }
+    }
+
+    /// The `decline` column: whether a reply was a biometric decline, empty where no reply
+    /// was read (unknown, not sent, settled by the status).
+    pub(crate) fn decline(&self) -> Option<bool> {
+        matches!(
+            self.record.state,
+            AttemptState::LoggedIn | AttemptState::Rejected
+        )
+        .then_some(self.record.biometric_decline)
+    }
 }
 
 /// The bounds of `day >= ?1 AND day < ?2` for the days whose text starts with `prefix`.
@@ -202,7 +229,7 @@ impl Store {
         Ok(rows.iter().map(outlet_of).collect())
     }
 
-    pub async fn put_code(
+    pub(crate) async fn put_code(
         &self,
         code_hash: &str,
         outlet_id: &str,
@@ -224,7 +251,7 @@ impl Store {
 
     /// Spend a code: its outlet, if it was unused and unexpired. One statement, so two PCs
     /// racing with one code cannot both have it.
-    pub async fn redeem_code(
+    pub(crate) async fn redeem_code(
         &self,
         code_hash: &str,
         now: DateTime<Utc>,
@@ -257,7 +284,7 @@ impl Store {
     }
 
     /// The device a token belongs to (revoked or not), and the stored digest to compare.
-    pub async fn device_by_token(
+    pub(crate) async fn device_by_token(
         &self,
         token_hash: &str,
     ) -> Result<Option<(Device, String)>, StoreError> {
@@ -271,7 +298,7 @@ impl Store {
         Ok(rows.first().map(|r| (device_of(r), r.text(6))))
     }
 
-    pub async fn touch_device(
+    pub(crate) async fn touch_device(
         &self,
         device_id: &str,
         now: DateTime<Utc>,
@@ -363,7 +390,7 @@ impl Store {
     }
 
     /// Move the day from `holder`'s hands to `state`; false when someone else holds it now.
-    pub async fn set_day(
+    pub(crate) async fn set_day(
         &self,
         outlet_id: &str,
         day: &str,
@@ -388,7 +415,7 @@ impl Store {
     }
 
     /// A logged-in day the status no longer confirms (the bank cancelled it): open again.
-    pub async fn reopen(
+    pub(crate) async fn reopen(
         &self,
         outlet_id: &str,
         day: &str,
@@ -441,7 +468,7 @@ impl Store {
         Ok(n > 0)
     }
 
-    pub async fn finish_attempt(
+    pub(crate) async fn finish_attempt(
         &self,
         external_ref: &str,
         f: &Finish,
@@ -453,14 +480,14 @@ impl Store {
              WHERE external_ref = ?1",
             vec![
                 external_ref.into(),
-                f.state.into(),
-                flag(f.charged),
-                f.statuscode.clone().into(),
-                f.actcode.clone().into(),
-                f.ipay_uuid.clone().into(),
+                f.record.state.as_str().into(),
+                flag(f.record.charged),
+                f.record.statuscode.clone().into(),
+                f.record.actcode.clone().into(),
+                f.record.ipay_uuid.clone().into(),
                 f.outcome.clone().into(),
                 to_millis(now).into(),
-                flag(f.decline),
+                flag(f.decline()),
             ],
         )
         .await
@@ -515,7 +542,7 @@ impl Store {
     }
 
     /// Today's day rows: outlet id and state.
-    pub async fn days_on(&self, day: &str) -> Result<Vec<(String, DayState)>, StoreError> {
+    pub(crate) async fn days_on(&self, day: &str) -> Result<Vec<(String, DayState)>, StoreError> {
         let rows = self
             .query(
                 "SELECT outlet_id, state FROM relay_days WHERE day = ?1",

@@ -7,17 +7,19 @@ use std::time::Duration;
 
 use clock::{Clock, SystemClock};
 use instantpay::BiometricData;
-use instantpay::secret::Secret;
+use instantpay::Secret;
 use rd_relay::{Relay, Settings};
 use relay_api::{LoginRequest, RelayClient};
 use sandbox::instantpay::{DEMO_OUTLET_ID, SandboxInstantPay};
 
-pub const AADHAAR: &str = "999941057058";
-pub const PG_ENV: &str = "RD_AGENT_TEST_POSTGRES_URL";
+pub(crate) const AADHAAR: &str = "999941057058";
+pub(crate) const PG_ENV: &str = "RD_AGENT_TEST_POSTGRES_URL";
 
 /// A schema of its own in the test PostgreSQL, or `None` off CI without one. In CI a missing
 /// database fails the test: a lane that cannot run must not pass.
-pub async fn postgres_url() -> Option<String> {
+// The skip is said on the test's stderr, where a person running the suite looks.
+#[allow(clippy::print_stderr)]
+pub(crate) async fn postgres_url() -> Option<String> {
     let Ok(base) = std::env::var(PG_ENV) else {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
@@ -29,7 +31,7 @@ pub async fn postgres_url() -> Option<String> {
     Some(pgconn::fresh_schema(&base, "relay").await)
 }
 
-pub struct World {
+pub(crate) struct World {
     pub dir: tempfile::TempDir,
     pub ipay: SandboxInstantPay,
     pub relay: Arc<Relay>,
@@ -37,24 +39,26 @@ pub struct World {
 }
 
 /// The sandbox relay on a loopback port, over a SQLite file in a temp dir.
-pub async fn world(settings: Settings) -> World {
+pub(crate) async fn world(settings: Settings) -> World {
     world_on(None, settings).await
 }
 
 /// The same over `db` (a PostgreSQL URL), or SQLite when `None`.
-pub async fn world_on(db: Option<String>, settings: Settings) -> World {
+pub(crate) async fn world_on(db: Option<String>, settings: Settings) -> World {
     world_at(db, settings, Arc::new(SystemClock)).await
 }
 
 /// The same with the relay on `clock` (the sandbox InstantPay keeps the real time).
-pub async fn world_at(db: Option<String>, settings: Settings, clock: Arc<dyn Clock>) -> World {
+pub(crate) async fn world_at(
+    db: Option<String>,
+    settings: Settings,
+    clock: Arc<dyn Clock>,
+) -> World {
     let dir = tempfile::tempdir().unwrap();
     let db = db.unwrap_or_else(|| dir.path().join("relay.sqlite3").display().to_string());
-    let store = rd_relay::store::Store::open(&db).await.unwrap();
-    let s = rd_relay::demo::start(store, settings, clock).await.unwrap();
-    let url = rd_relay::http::serve_on_loopback(s.relay.clone())
-        .await
-        .unwrap();
+    let store = rd_relay::Store::open(&db).await.unwrap();
+    let s = rd_relay::start_demo(store, settings, clock).await.unwrap();
+    let url = rd_relay::serve_on_loopback(s.relay.clone()).await.unwrap();
     World {
         dir,
         ipay: s.instantpay,
@@ -65,12 +69,11 @@ pub async fn world_at(db: Option<String>, settings: Settings, clock: Arc<dyn Clo
 
 impl World {
     /// A PC enrolled through the relay's own enrolment call.
-    pub async fn device(&self) -> RelayClient {
-        let code =
-            rd_relay::enrol::issue_code(&self.relay, DEMO_OUTLET_ID, chrono::Duration::hours(1))
-                .await
-                .unwrap()
-                .unwrap();
+    pub(crate) async fn device(&self) -> RelayClient {
+        let code = rd_relay::issue_code(&self.relay, DEMO_OUTLET_ID, chrono::Duration::hours(1))
+            .await
+            .unwrap()
+            .unwrap();
         let reply = relay_api::enroll(&self.url, &code, "test pc")
             .await
             .unwrap();
@@ -79,7 +82,7 @@ impl World {
     }
 }
 
-pub fn login_request() -> LoginRequest {
+pub(crate) fn login_request() -> LoginRequest {
     LoginRequest {
         external_ref: instantpay::new_external_ref(),
         biometric_data: capture(),
@@ -89,7 +92,7 @@ pub fn login_request() -> LoginRequest {
 }
 
 /// A capture as an agent sends it: every field filled, `encryptedAadhaar` left to the relay.
-pub fn capture() -> BiometricData {
+pub(crate) fn capture() -> BiometricData {
     BiometricData {
         dc: "dc".into(),
         // The UIDAI key's expiry: a past one is refused (KEY_EXPIRED).

@@ -2,7 +2,7 @@ use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
 /// Group or others may read the file (a file of secrets should be 0600).
-pub fn shared_with_others(path: &Path) -> bool {
+pub(crate) fn shared_with_others(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
 }
 
@@ -58,7 +58,7 @@ impl Hangups {
 /// Raises the soft limit on open files to the hard one where it is lower, and returns the soft
 /// limit in force afterwards (`None` when it cannot be read). Every connection is a file, so
 /// the connection cap is kept below this (serve.rs); the default soft limit is often 1024.
-pub fn raise_open_files_limit() -> Option<u64> {
+pub(crate) fn raise_open_files_limit() -> Option<u64> {
     let mut limit = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,

@@ -1,7 +1,7 @@
 use std::path::Path;
 
 /// No modes on Windows: the file's DACL is the administrator's to set.
-pub fn shared_with_others(_path: &Path) -> bool {
+pub(crate) fn shared_with_others(_path: &Path) -> bool {
     false
 }
 
@@ -29,6 +29,6 @@ impl Hangups {
 }
 
 /// Windows has no per-process limit on sockets of this kind; the connection cap stands alone.
-pub fn raise_open_files_limit() -> Option<u64> {
+pub(crate) fn raise_open_files_limit() -> Option<u64> {
     None
 }

@@ -1,250 +1,11 @@
-//! The RD Service side against real documents and the simulated RD Service on loopback.
+//! The RD Service client against the simulated RD Service on loopback.
 
 use std::time::Duration;
 
-use instantpay::biometric::BiometricData;
-use rd::{
-    self, DiscoverOptions, PidError, PidOptions, RdError, RdService, RdStatus, Scheme, client, pid,
-};
+use rd::{self, DiscoverOptions, PidOptions, RdError, RdService, RdStatus, Scheme};
 use sandbox::rd::{
     Behaviour, Fault, FaultScope, SimOptions, SimStatus, SimulatedRd, VENDORS, vendor,
 };
-
-use crate::support::real_sample as real;
-
-// ------------------------------------------------------------------ the real samples
-
-#[test]
-fn mantra_mfs100_sample_parses_with_every_field() {
-    let p = pid::parse(&real("mantra_mfs100_pid.xml")).unwrap();
-    assert_eq!(p.resp.err_code, "0");
-    assert_eq!(p.resp.err_info, "Success");
-    assert_eq!(p.resp.f_type, "0");
-    assert_eq!(p.q_score(), Some(71));
-    assert_eq!(p.nm_points(), Some(46));
-    assert_eq!(p.resp.i_count, "", "absent attributes are empty strings");
-    assert_eq!(p.device_info.dp_id, "MANTRA.MSIPL");
-    assert_eq!(p.device_info.rds_id, "MANTRA.WIN.001");
-    assert_eq!(p.device_info.mi, "MFS100");
-    assert_eq!(p.device_info.dc, "21045a54-85e4-4ebd-8b31-2220c4144d7f");
-    assert_eq!(p.srno(), "3567278");
-    assert_eq!(p.sysid(), "6ECFEBF8608AA99FBFF0");
-    assert_eq!(p.ts(), "2022-01-13T18:54:03+05:30");
-    assert_eq!(p.skey.ci, "20221021");
-    assert_eq!(p.skey.value.len(), 344);
-    assert!(p.skey.value.starts_with("nvTyVf0gUZT2"));
-    assert_eq!(p.hmac.len(), 64);
-    assert_eq!(p.data.kind, "X");
-    assert!(p.data.value.starts_with("MjAyMi0wMS0xM1Qx") && p.data.value.ends_with("ogJg=="));
-}
-
-#[test]
-fn startek_sample_has_namespaces_resp_ts_and_extra_params() {
-    let p = pid::parse(&real("startek_fm220u_pid.xml")).unwrap();
-    assert_eq!(p.resp.ts, "2022-04-01T13:23:25");
-    assert_eq!(p.resp.i_count, "0");
-    assert_eq!(p.resp.err_info, "");
-    assert_eq!(p.q_score(), Some(80));
-    assert_eq!(p.srno(), "B4663185");
-    assert_eq!(p.sysid(), "V0RaNlM2WU1QRjBVRlpLWlBGMFVGWkta");
-    // The Param wins over Resp@ts.
-    assert_eq!(p.ts(), "2022-04-01T13:23:25+05:30");
-    assert_eq!(p.device_info.param("SupportUpto"), Some("31-Dec-2099"));
-    assert_eq!(p.device_info.rds_id, "ACPL.WIN.001");
-}
-
-#[test]
-fn mfs110_l1_sample_with_values_on_many_lines() {
-    let p = pid::parse(&real("mantra_mfs110_l1_pid_redacted.xml")).unwrap();
-    assert_eq!(p.resp.err_info, "Success.");
-    assert_eq!(p.q_score(), Some(58));
-    assert_eq!(p.device_info.rds_id, "RENESAS.MANTRA.001");
-    assert_eq!(p.device_info.param("device_type"), Some("L1"));
-    assert_eq!(p.srno(), "8190767");
-    assert_eq!(p.skey.ci, "20280813");
-}
-
-#[test]
-fn real_device_certificates_give_their_expiry() {
-    let p = pid::parse(&real("mantra_mfs100_pid.xml")).unwrap();
-    let cert = rd::cert::parse_mc(&p.device_info.mc).unwrap();
-    assert_eq!(cert.not_after.to_rfc3339(), "2022-02-12T13:21:56+00:00");
-    assert!(cert.subject.contains("Mantra"));
-    let p = pid::parse(&real("startek_fm220u_pid.xml")).unwrap();
-    let cert = rd::cert::parse_mc(&p.device_info.mc).unwrap();
-    assert_eq!(cert.not_after.to_rfc3339(), "2022-05-01T07:43:18+00:00");
-    assert!(cert.is_expired(chrono::Utc::now()));
-    assert_eq!(
-        rd::cert::parse_ci(&p.skey.ci),
-        chrono::NaiveDate::from_ymd_opt(2022, 10, 21)
-    );
-}
-
-#[test]
-fn biometric_data_has_instantpays_names_and_the_documents_values() {
-    let p = pid::parse(&real("mantra_mfs100_pid.xml")).unwrap();
-    let v = serde_json::to_value(BiometricData::from_pid(&p)).unwrap();
-    let map = v.as_object().unwrap();
-    let mut keys: Vec<&str> = map.keys().map(String::as_str).collect();
-    keys.sort_unstable();
-    let mut want = vec![
-        "dc",
-        "ci",
-        "hmac",
-        "dpId",
-        "mc",
-        "pidDataType",
-        "sessionKey",
-        "mi",
-        "rdsId",
-        "errCode",
-        "errInfo",
-        "fCount",
-        "fType",
-        "iCount",
-        "iType",
-        "pCount",
-        "pType",
-        "srno",
-        "sysid",
-        "ts",
-        "pidData",
-        "qScore",
-        "nmPoints",
-        "rdsVer",
-    ];
-    want.sort_unstable();
-    assert_eq!(keys, want);
-    assert!(map.values().all(|v| v.is_string()));
-    assert_eq!(map["srno"], "3567278");
-    assert_eq!(map["ci"], "20221021");
-    assert_eq!(map["qScore"], "71");
-    assert_eq!(map["sessionKey"], p.skey.value.as_str());
-}
-
-// ------------------------------------------------------------------ the vendor fixtures
-
-#[test]
-fn every_vendor_fixture_parses_and_every_error_is_typed() {
-    assert!(VENDORS.len() >= 5);
-    for v in VENDORS {
-        let ok = pid::parse(v.pid_ok.as_bytes()).unwrap_or_else(|e| panic!("{}: {e}", v.id));
-        assert!(!ok.srno().is_empty(), "{}", v.id);
-        assert!(!ok.ts().is_empty(), "{}", v.id);
-        assert!(ok.q_score().is_some(), "{}", v.id);
-        assert!(!ok.skey.value.contains(char::is_whitespace), "{}", v.id);
-        assert!(rd::cert::parse_mc(&ok.device_info.mc).is_ok(), "{}", v.id);
-        let info = rd::parse_rdservice(v.rdservice.as_bytes()).unwrap();
-        assert_eq!(info.status, RdStatus::Ready);
-        assert!(info.capture_path.starts_with('/') && !info.capture_path.contains(':'));
-        let di = client::parse_device_info(v.deviceinfo.as_bytes()).unwrap();
-        assert_eq!(di.device_info.mi, ok.device_info.mi, "{}", v.id);
-        for code in [700u16, 710, 720, 730, 999] {
-            let doc = v.errors.iter().find(|(c, _)| *c == code).unwrap().1;
-            match pid::parse(doc.as_bytes()) {
-                Err(PidError::Capture(f)) => {
-                    assert_eq!(f.code_number(), Some(code), "{}", v.id);
-                    assert!(!f.sentence.is_empty());
-                }
-                other => panic!("{} {code}: {other:?}", v.id),
-            }
-        }
-    }
-}
-
-// ------------------------------------------------------------------ hostile documents
-
-#[test]
-fn every_truncation_of_a_real_sample_is_an_error_not_a_panic() {
-    let doc = real("startek_fm220u_pid.xml");
-    for cut in 0..doc.len() - 1 {
-        let r = pid::parse(&doc[..cut]);
-        assert!(r.is_err(), "cut at {cut} parsed");
-    }
-}
-
-#[test]
-fn garbage_oversize_and_wrong_types() {
-    let garbage: Vec<u8> = (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect();
-    assert!(pid::parse(&garbage).is_err());
-    assert!(pid::parse(b"").is_err());
-    assert!(pid::parse(b"{\"json\": true}").is_err());
-    assert!(matches!(
-        pid::parse(b"<html><body>404</body></html>"),
-        Err(PidError::NotPidData(_))
-    ));
-
-    let mut big = b"<PidData><Resp errCode=\"0\"/><Data>".to_vec();
-    big.resize(10 * 1024 * 1024, b'A');
-    big.extend_from_slice(b"</Data></PidData>");
-    let err = pid::parse(&big).unwrap_err();
-    assert!(err.to_string().contains("limit"), "{err}");
-
-    assert!(matches!(
-        pid::parse(b"<PidData><Resp errCode=\"abc\"/></PidData>"),
-        Err(PidError::BadErrCode(_))
-    ));
-    assert!(matches!(
-        pid::parse(b"<PidData><DeviceInfo/></PidData>"),
-        Err(PidError::Missing("Resp"))
-    ));
-    assert!(matches!(
-        pid::parse(b"<PidData><Resp/></PidData>"),
-        Err(PidError::NoErrCode)
-    ));
-    let no_data = br#"<PidData><Resp errCode="0"/><DeviceInfo/><Skey ci="1">a</Skey><Hmac>b</Hmac></PidData>"#;
-    assert!(matches!(
-        pid::parse(no_data),
-        Err(PidError::Missing("Data"))
-    ));
-    // A numeric field that is not a number stays a string; its typed accessor says None.
-    let odd = br#"<PidData><Resp errCode="0" qScore="high" nmPoints="-3"/><DeviceInfo/><Skey ci="x">a</Skey><Hmac>b</Hmac><Data type="X">c</Data></PidData>"#;
-    let p = pid::parse(odd).unwrap();
-    assert_eq!(p.resp.q_score, "high");
-    assert_eq!(p.q_score(), None);
-    assert_eq!(p.nm_points(), None);
-    // Element-level text where attributes are expected is ignored, not a crash.
-    assert!(pid::parse(b"<PidData><Resp>0</Resp></PidData>").is_err());
-    // A DOCTYPE with an entity is not expanded.
-    let bomb = br#"<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]><PidData><Resp errCode="0" errInfo="&a;"/></PidData>"#;
-    assert!(pid::parse(bomb).is_err());
-}
-
-#[test]
-fn errors_and_debug_never_carry_the_crypto_fields() {
-    let doc = real("mantra_mfs100_pid.xml");
-    let p = pid::parse(&doc).unwrap();
-    let secrets = [
-        p.skey.value.clone(),
-        p.hmac.clone(),
-        p.data.value[..40].to_string(),
-    ];
-    let mut texts = vec![
-        format!("{p:?}"),
-        format!("{:?}", BiometricData::from_pid(&p)),
-    ];
-    // Break the document in many ways and collect every error message.
-    let text = String::from_utf8(doc.clone()).unwrap();
-    for broken in [
-        text.replace("</Skey>", "</Skeys>"),
-        text.replace("errCode=\"0\"", "errCode=\"720\""),
-        text.replace("errCode=\"0\"", "errCode=\"zero\""),
-        text.replace("<Hmac>", "<Hmac><![CDATA["),
-        text[..text.len() - 300].to_string(),
-        text.replace("<Data type=\"X\">", "<Data type=\"X\">&bogus;"),
-    ] {
-        if let Err(e) = pid::parse(broken.as_bytes()) {
-            texts.push(e.to_string());
-            texts.push(format!("{e:?}"));
-        }
-    }
-    assert!(texts.len() > 6);
-    for t in &texts {
-        for s in &secrets {
-            assert!(!t.contains(s.as_str()), "leaked in: {t}");
-        }
-    }
-}
 
 // ------------------------------------------------------------------ against the simulator
 
@@ -281,10 +42,10 @@ async fn every_vendor_discover_device_info_capture_and_errors() {
         assert_eq!(svc.capture_path, want.capture_path);
         assert_eq!(svc.device_info_path, want.device_info_path);
 
-        let di = client::device_info(&svc).await.unwrap();
+        let di = rd::device_info(&svc).await.unwrap();
         assert!(di.cert().is_ok(), "{}", v.id);
-        let p = client::capture(&svc, &PidOptions::new()).await.unwrap();
-        let fixture = pid::parse(v.pid_ok.as_bytes()).unwrap();
+        let p = rd::capture(&svc, &PidOptions::new()).await.unwrap();
+        let fixture = rd::parse_pid(v.pid_ok.as_bytes()).unwrap();
         assert_eq!(p, fixture, "{}", v.id);
         let seen = sim.requests();
         let cap = seen.iter().find(|r| r.verb == "CAPTURE").unwrap();
@@ -302,7 +63,7 @@ async fn every_vendor_discover_device_info_capture_and_errors() {
             )
             .await;
             let svc = found(&sim).await;
-            match client::capture(&svc, &PidOptions::new()).await {
+            match rd::capture(&svc, &PidOptions::new()).await {
                 Err(RdError::Capture { port, failure }) => {
                     assert_eq!(port, sim.port());
                     assert_eq!(failure.code_number(), Some(code));
@@ -330,7 +91,7 @@ async fn ftype_2_is_retried_once_with_0_on_error_110() {
     )
     .await;
     let svc = found(&sim).await;
-    let p = client::capture(&svc, &PidOptions::new()).await.unwrap();
+    let p = rd::capture(&svc, &PidOptions::new()).await.unwrap();
     assert_eq!(p.srno(), "B4669012");
     let bodies: Vec<String> = sim
         .requests()
@@ -352,7 +113,7 @@ async fn ftype_2_is_retried_once_with_0_on_error_110() {
     )
     .await;
     let svc = found(&sim).await;
-    let err = client::capture(&svc, &PidOptions::new()).await.unwrap_err();
+    let err = rd::capture(&svc, &PidOptions::new()).await.unwrap_err();
     assert!(matches!(err, RdError::Capture { ref failure, .. } if failure.code == "110"));
     let captures = sim
         .requests()
@@ -434,9 +195,7 @@ async fn a_scan_reports_ready_and_notready_and_skips_a_hanging_port() {
 
     // A capture on the NOTREADY one is refused before anything is sent.
     let notready = &report.services[1];
-    let err = client::capture(notready, &PidOptions::new())
-        .await
-        .unwrap_err();
+    let err = rd::capture(notready, &PidOptions::new()).await.unwrap_err();
     assert!(matches!(err, RdError::NotReady { port, .. } if port == lo + 2));
     assert!(!sims[2].requests().iter().any(|r| r.verb == "CAPTURE"));
     for s in sims {
@@ -562,7 +321,7 @@ async fn broken_replies_name_the_port_and_what_was_wrong() {
         )
         .await;
         let svc = found(&sim).await;
-        let err = client::capture(&svc, &PidOptions::new()).await.unwrap_err();
+        let err = rd::capture(&svc, &PidOptions::new()).await.unwrap_err();
         assert_eq!(err.port(), Some(sim.port()));
         let msg = err.to_string();
         assert!(
@@ -603,8 +362,8 @@ async fn a_capture_that_never_answers_hits_timeout_plus_margin() {
     .await;
     let svc = found(&sim).await;
     let opts = PidOptions::new().timeout_ms(1000);
-    let err = client::capture(&svc, &opts).await.unwrap_err();
-    let want_ms = (opts.timeout() + client::CAPTURE_MARGIN).as_millis();
+    let err = rd::capture(&svc, &opts).await.unwrap_err();
+    let want_ms = (opts.timeout() + rd::CAPTURE_MARGIN).as_millis();
     assert_eq!(
         err,
         RdError::Timeout {
@@ -627,7 +386,7 @@ async fn a_delayed_capture_within_the_deadline_succeeds() {
     )
     .await;
     let svc = found(&sim).await;
-    let p = client::capture(&svc, &PidOptions::new().timeout_ms(1000))
+    let p = rd::capture(&svc, &PidOptions::new().timeout_ms(1000))
         .await
         .unwrap();
     assert_eq!(p.srno(), "2316I012345");
@@ -649,13 +408,13 @@ async fn a_stopped_simulator_refuses_connections() {
 async fn wrong_path_and_bad_options() {
     let sim = start("mantra-mfs100", Behaviour::default()).await;
     let mut svc = found(&sim).await;
-    let err = client::capture(&svc, &PidOptions::new().f_count(0))
+    let err = rd::capture(&svc, &PidOptions::new().f_count(0))
         .await
         .unwrap_err();
     assert!(matches!(err, RdError::Options(_)));
     assert!(!sim.requests().iter().any(|r| r.verb == "CAPTURE"));
     svc.device_info_path = "/nowhere".into();
-    let err = client::device_info(&svc).await.unwrap_err();
+    let err = rd::device_info(&svc).await.unwrap_err();
     assert!(
         matches!(err, RdError::Status { status: 404, .. }),
         "{err:?}"
