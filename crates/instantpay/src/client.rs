@@ -9,9 +9,9 @@ use std::time::Duration;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 
-use super::codes::{ActCode, StatusCode};
 use super::envelope::{Envelope, EnvelopeError, MAX_BODY, parse_envelope};
-use super::request::{OutletLoginRequest, RequestError, validate};
+use super::request::{OutletLoginRequest, validate};
+use crate::error::ApiError;
 use crate::reply::{LoginOutcome, LoginStatus, interpret_login, interpret_status};
 use crate::secret::Secret;
 use crate::transport::{Exchange, Transport};
@@ -62,63 +62,6 @@ impl ClientConfig {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             read_timeout: DEFAULT_READ_TIMEOUT,
         }
-    }
-}
-
-/// A call that did not give a usable answer. Messages never carry the secret, the key, the
-/// Aadhaar or biometric fields.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ApiError {
-    #[error("InstantPay client settings: {0}")]
-    Config(String),
-    #[error("The login was not sent (nothing charged): {0}")]
-    Request(#[from] RequestError),
-    #[error(
-        "Could not connect to InstantPay at {base_url} ({reason}): check the network and \
-         instantpay.base_url. Nothing was sent."
-    )]
-    Connect { base_url: String, reason: String },
-    #[error(
-        "InstantPay at {base_url} gave no answer ({reason}): the request may have been received; \
-         try again later."
-    )]
-    NoAnswer { base_url: String, reason: String },
-    #[error("{error} (HTTP {http_status})")]
-    Reply {
-        http_status: u16,
-        error: EnvelopeError,
-    },
-    #[error("InstantPay refused the request: {statuscode} ({meaning}): {message}", meaning = statuscode.meaning())]
-    Rejected {
-        statuscode: StatusCode,
-        actcode: Option<ActCode>,
-        message: String,
-    },
-    /// A login relay (docs/relay.md) between this machine and InstantPay refused the call
-    /// before forwarding it: `code` is the relay's (`DEVICE_REVOKED`, `RATE_LIMITED`, ...).
-    #[error("The login relay refused the call ({code}): {message} Nothing was sent.")]
-    Relay { code: String, message: String },
-    #[error(
-        "InstantPay answered {statuscode}/{actcode} to {call}, which rd-agent does not \
-         understand: quote these codes to InstantPay support."
-    )]
-    Unexpected {
-        call: &'static str,
-        statuscode: StatusCode,
-        actcode: String,
-    },
-}
-
-impl ApiError {
-    /// True when the request certainly did not leave this machine.
-    pub fn nothing_sent(&self) -> bool {
-        matches!(
-            self,
-            ApiError::Config(_)
-                | ApiError::Request(_)
-                | ApiError::Connect { .. }
-                | ApiError::Relay { .. }
-        )
     }
 }
 

@@ -10,6 +10,7 @@ mod client;
 mod codes;
 mod coordinate;
 mod envelope;
+mod error;
 pub mod liveness;
 mod pool;
 mod reply;
@@ -25,13 +26,14 @@ pub use aadhaar::{
 pub use attempt::{AttemptState, OutcomeRecord, UnknownAttemptState, min_settle_window_secs};
 pub use biometric::BiometricData;
 pub use client::{
-    ApiError, Client, ClientConfig, DEFAULT_BASE_URL, HEADER_AUTH_CODE, HEADER_CLIENT_ID,
+    Client, ClientConfig, DEFAULT_BASE_URL, HEADER_AUTH_CODE, HEADER_CLIENT_ID,
     HEADER_CLIENT_SECRET, HEADER_ENDPOINT_IP, HEADER_OUTLET_ID, PATH_LOGIN, PATH_LOGIN_STATUS,
     check_base_url, check_url, scrub_text,
 };
 pub use codes::{ActCode, StatusCode};
 pub use coordinate::{Latitude, Longitude};
 pub use envelope::{Envelope, EnvelopeError, EnvelopeMeta, parse_envelope};
+pub use error::ApiError;
 pub use pool::{Amount, Pool};
 pub use reply::{DECLINE_LIMIT, LoginOutcome, LoginStatus, interpret_login, interpret_status};
 pub use request::{

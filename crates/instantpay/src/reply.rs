@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::client::ApiError;
 use crate::codes::{ActCode, StatusCode};
 use crate::envelope::{Envelope, EnvelopeMeta, loose_bool, loose_string};
+use crate::error::ApiError;
 
 /// `outletLoginStatus`, decoded. (Deserialize: a login relay passes it on as it is.)
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

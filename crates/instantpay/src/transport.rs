@@ -12,7 +12,7 @@
 
 use std::time::Duration;
 
-use crate::client::ApiError;
+use crate::error::ApiError;
 
 /// How an exchange ended.
 #[derive(Debug)]

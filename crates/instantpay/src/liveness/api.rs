@@ -4,9 +4,10 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::types::{CreatedSession, ResultError, SessionResult, SessionStatus};
-use crate::client::{ApiError, Client};
+use crate::client::Client;
 use crate::codes::StatusCode;
 use crate::envelope::{Envelope, EnvelopeMeta};
+use crate::error::ApiError;
 use crate::request::{RequestError, valid_external_ref, validate_coordinates};
 
 /// Path of `createSession`.

@@ -1,10 +1,11 @@
 //! The tolerant reading of a reply's `data` (the module comment of mod.rs says what is
-//! tolerated). All the key matching goes through [`norm`] and the tables in [`keys`]: change a
-//! name there.
+//! tolerated). All the key matching goes through `norm` and the tables in `keys`
+//! (src/liveness/json.rs): change a name there.
 
 use serde_json::{Map, Value};
 
 use super::image::{byte_array, s3_object, source_from_string};
+use super::json::{keys, object, string, take, type_name};
 use super::types::{
     BoundingBox, CreatedSession, ImageSource, LivenessImage, MAX_AUDIT_IMAGES, ResultError,
     SessionResult, SessionStatus,
@@ -12,64 +13,6 @@ use super::types::{
 
 /// Deepest JSON nesting accepted in a reply before it is refused as garbage.
 const MAX_DEPTH: usize = 64;
-
-/// Key names, compared after [`norm`] (lower case, without `_` and `-`).
-pub(super) mod keys {
-    pub(in crate::liveness) const SESSION_ID: &[&str] = &["sessionid"];
-    pub(in crate::liveness) const STATUS: &[&str] = &["status", "sessionstatus"];
-    pub(in crate::liveness) const CONFIDENCE: &[&str] =
-        &["confidence", "confidencescore", "livenessscore"];
-    pub(in crate::liveness) const REFERENCE_IMAGE: &[&str] = &["referenceimage"];
-    pub(in crate::liveness) const AUDIT_IMAGES: &[&str] = &["auditimages"];
-    pub(in crate::liveness) const BYTES: &[&str] = &["bytes", "imagebytes", "base64", "data"];
-    pub(in crate::liveness) const S3_OBJECT: &[&str] = &["s3object"];
-    pub(in crate::liveness) const URL: &[&str] = &[
-        "url",
-        "uri",
-        "imageurl",
-        "presignedurl",
-        "signedurl",
-        "s3url",
-    ];
-    pub(in crate::liveness) const BOUNDING_BOX: &[&str] = &["boundingbox"];
-    pub(in crate::liveness) const BUCKET: &[&str] = &["bucket"];
-    pub(in crate::liveness) const NAME: &[&str] = &["name", "key"];
-    pub(in crate::liveness) const VERSION: &[&str] = &["version", "versionid"];
-    pub(in crate::liveness) const WIDTH: &[&str] = &["width"];
-    pub(in crate::liveness) const HEIGHT: &[&str] = &["height"];
-    pub(in crate::liveness) const LEFT: &[&str] = &["left"];
-    pub(in crate::liveness) const TOP: &[&str] = &["top"];
-    pub(in crate::liveness) const SESSION_ACCESS_TOKEN: &[&str] = &["accesstoken"];
-}
-
-/// A key in comparable form: `ReferenceImage`, `referenceImage` and `reference_image` agree.
-pub(super) fn norm(key: &str) -> String {
-    key.chars()
-        .filter(|c| *c != '_' && *c != '-')
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
-/// Remove and return the first key of `obj` whose normalised name is in `names`.
-pub(super) fn take(obj: &mut Map<String, Value>, names: &[&str]) -> Option<(String, Value)> {
-    let key = obj
-        .keys()
-        .find(|k| names.contains(&norm(k).as_str()))?
-        .clone();
-    let value = obj.remove(&key)?;
-    Some((key, value))
-}
-
-pub(super) fn type_name(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
 
 fn depth(v: &Value) -> usize {
     // Iterative, so a hostile reply cannot overflow the stack here.
@@ -107,32 +50,6 @@ fn number(path: &str, v: &Value) -> Result<f64, ResultError> {
         _ => Err(ResultError::field(
             path,
             format!("is {v}, which is not a number"),
-        )),
-    }
-}
-
-/// `v` as an object, or an error naming `path` and what was `expected` there.
-pub(super) fn object(
-    path: &str,
-    v: Value,
-    expected: &str,
-) -> Result<Map<String, Value>, ResultError> {
-    match v {
-        Value::Object(o) => Ok(o),
-        other => Err(ResultError::field(
-            path,
-            format!("is {}; expected {expected}", type_name(&other)),
-        )),
-    }
-}
-
-pub(super) fn string(path: &str, v: &Value) -> Result<String, ResultError> {
-    match v {
-        Value::String(s) => Ok(s.trim().to_string()),
-        Value::Number(n) => Ok(n.to_string()),
-        other => Err(ResultError::field(
-            path,
-            format!("is {}; expected a string", type_name(other)),
         )),
     }
 }

@@ -4,7 +4,7 @@
 use base64::Engine as _;
 use serde_json::Value;
 
-use super::decode::{keys, object, string, take, type_name};
+use super::json::{keys, object, string, take, type_name};
 use super::types::{ImageSource, MAX_IMAGE_BYTES, ResultError};
 
 pub(super) fn s3_object(path: &str, v: Value) -> Result<ImageSource, ResultError> {

@@ -17,6 +17,7 @@
 mod api;
 mod decode;
 mod image;
+mod json;
 mod types;
 mod verdict;
 

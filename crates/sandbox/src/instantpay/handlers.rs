@@ -4,21 +4,17 @@
 // test server.
 #![allow(clippy::result_large_err)]
 
-use std::net::IpAddr;
-
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode as Http};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use serde_json::{Map, Value, json};
 
-use clock::{ist, ist_date};
+use clock::ist_date;
 use instantpay::Aadhaar;
+use instantpay::PATH_LOGIN;
 use instantpay::{DAILY_LOGIN, valid_external_ref, validate_coordinates};
-use instantpay::{
-    HEADER_AUTH_CODE, HEADER_CLIENT_ID, HEADER_CLIENT_SECRET, HEADER_ENDPOINT_IP, HEADER_OUTLET_ID,
-    PATH_LOGIN,
-};
 
+use super::envelope::{envelope_at, reply};
 use super::faults::Fault;
 use super::state::{DemoOutlet, LOGIN_PAYABLE_PAISE, SandboxState, WALLET_START_PAISE, pool};
 
@@ -66,101 +62,8 @@ const BIOMETRIC_REQUIRED: [&str; 11] = [
     "rdsVer",
 ];
 
-/// InstantPay's envelope with `environment: "SANDBOX"`, timestamp in IST.
-pub fn reply(
-    http: Http,
-    statuscode: &str,
-    actcode: Option<&str>,
-    status: &str,
-    data: Value,
-    orderid: Option<&str>,
-) -> Response {
-    let now = chrono::Utc::now();
-    envelope_at(now, http, statuscode, actcode, status, data, orderid)
-}
-
-pub(super) fn envelope_at(
-    now: chrono::DateTime<chrono::Utc>,
-    http: Http,
-    statuscode: &str,
-    actcode: Option<&str>,
-    status: &str,
-    data: Value,
-    orderid: Option<&str>,
-) -> Response {
-    let body = json!({
-        "statuscode": statuscode,
-        "actcode": actcode,
-        "status": status,
-        "data": data,
-        "timestamp": now.with_timezone(&ist()).format("%Y-%m-%d %H:%M:%S").to_string(),
-        "ipay_uuid": format!("SBX{:016X}", rand::random::<u64>()),
-        "orderid": orderid,
-        "environment": "SANDBOX",
-    });
-    (http, axum::Json(body)).into_response()
-}
-
 fn header<'a>(h: &'a HeaderMap, name: &str) -> &'a str {
     h.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
-}
-
-/// The header check, shared with the face-liveness routes.
-pub(super) fn check_auth<'a>(
-    outlets: &'a [DemoOutlet],
-    h: &HeaderMap,
-    outlet_required: bool,
-) -> Result<Option<&'a DemoOutlet>, Response> {
-    let deny = |http, code, msg: &str| Err(reply(http, code, None, msg, Value::Null, None));
-    if header(h, HEADER_AUTH_CODE) != "1" {
-        return deny(
-            Http::UNAUTHORIZED,
-            "IAT",
-            "Invalid auth code: X-Ipay-Auth-Code must be 1",
-        );
-    }
-    let client_id = header(h, HEADER_CLIENT_ID);
-    let secret = header(h, HEADER_CLIENT_SECRET);
-    let of_client: Vec<&DemoOutlet> = outlets
-        .iter()
-        .filter(|o| o.client_id == client_id)
-        .collect();
-    let secret_ok = of_client.first().is_some_and(|o| {
-        subtle::ConstantTimeEq::ct_eq(o.client_secret.expose().as_bytes(), secret.as_bytes()).into()
-    });
-    if client_id.is_empty() || !secret_ok {
-        return deny(
-            Http::UNAUTHORIZED,
-            "IAC",
-            "Invalid credentials: unknown X-Ipay-Client-Id or wrong X-Ipay-Client-Secret",
-        );
-    }
-    if header(h, HEADER_ENDPOINT_IP).parse::<IpAddr>().is_err() {
-        return deny(
-            Http::FORBIDDEN,
-            "UAD",
-            "Access denied: X-Ipay-Endpoint-Ip must be the caller's IP address",
-        );
-    }
-    let outlet_id = header(h, HEADER_OUTLET_ID);
-    if outlet_id.is_empty() {
-        if outlet_required {
-            return deny(
-                Http::OK,
-                "RPI",
-                "Invalid parameters: X-Ipay-Outlet-Id is required",
-            );
-        }
-        return Ok(None);
-    }
-    match of_client.into_iter().find(|o| o.outlet_id == outlet_id) {
-        Some(o) => Ok(Some(o)),
-        None => deny(
-            Http::OK,
-            "OUI",
-            "Outlet unauthorized or inactive: X-Ipay-Outlet-Id is not an outlet of this client",
-        ),
-    }
 }
 
 /// Content type and JSON object body, or the `RPI` reply.

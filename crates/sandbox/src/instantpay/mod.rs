@@ -13,13 +13,15 @@
 //!
 //! Start it with [`start`] (port 0 on 127.0.0.1) or [`start_on`] (a listener you bound).
 
+mod envelope;
 mod faults;
 mod handlers;
 mod server;
 mod state;
 
+pub use envelope::reply;
 pub use faults::Fault;
-pub use handlers::{BIOMETRIC_FIELDS, reply};
+pub use handlers::BIOMETRIC_FIELDS;
 pub use server::{SandboxInstantPay, router, start, start_on};
 pub use state::{
     DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_ENCRYPTION_KEY, DEMO_ENDPOINT_IP, DEMO_LATITUDE,

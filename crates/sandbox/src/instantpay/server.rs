@@ -4,7 +4,13 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::StatusCode as Http;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
@@ -12,7 +18,8 @@ use tokio::task::JoinHandle;
 use crate::liveness::{self};
 use instantpay::{ClientConfig, PATH_LOGIN, PATH_LOGIN_STATUS};
 
-use super::faults::{KillSwitch, faults};
+use super::envelope::envelope_at;
+use super::faults::{Fault, KillSwitch};
 use super::handlers::{login, login_status, not_found};
 use super::state::{DemoOutlet, SandboxConfig, SandboxState};
 
@@ -152,4 +159,56 @@ async fn serve(listener: TcpListener, app: Router, mut shutdown: oneshot::Receiv
     }
     conns.abort_all();
     while conns.join_next().await.is_some() {}
+}
+
+pub(super) async fn faults(State(st): State<SandboxState>, req: Request, next: Next) -> Response {
+    let Some(fault) = st.fault_for(req.uri().path()) else {
+        return next.run(req).await;
+    };
+    let kill = req.extensions().get::<KillSwitch>().cloned();
+    // Read the whole request first: the server has received it, whatever happens next.
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, 4 * 1024 * 1024).await {
+        Ok(b) => b,
+        Err(_) => return st.rpi("Invalid parameters: the body could not be read"),
+    };
+    let req = Request::from_parts(parts, Body::from(bytes));
+    let hang_up = || async move {
+        if let Some(k) = kill {
+            k.0.notify_one();
+        }
+        std::future::pending::<Response>().await
+    };
+    match fault {
+        Fault::Http500 => envelope_at(
+            st.0.clock.now(),
+            Http::INTERNAL_SERVER_ERROR,
+            "ISE",
+            None,
+            "Internal server error",
+            Value::Null,
+            None,
+        ),
+        Fault::MalformedJson => {
+            let _processed = next.run(req).await;
+            (
+                Http::OK,
+                [("content-type", "application/json")],
+                r#"{"statuscode":"TXN","actcode":"LOGG"#,
+            )
+                .into_response()
+        }
+        Fault::Slow(delay) => {
+            let resp = next.run(req).await;
+            tokio::time::sleep(delay).await;
+            resp
+        }
+        Fault::DropConnection => hang_up().await,
+        // Played by the login handler itself: the request is processed as usual.
+        Fault::BiometricMismatch => next.run(req).await,
+        Fault::DropAfterProcessing => {
+            let _processed = next.run(req).await;
+            hang_up().await
+        }
+    }
 }

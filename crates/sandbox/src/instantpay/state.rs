@@ -19,8 +19,13 @@ use instantpay::Aadhaar;
 use instantpay::ClientConfig;
 use instantpay::Secret;
 
+use super::envelope::reply;
 use super::faults::Fault;
-use super::handlers::check_auth;
+use axum::http::StatusCode as Http;
+use instantpay::{
+    HEADER_AUTH_CODE, HEADER_CLIENT_ID, HEADER_CLIENT_SECRET, HEADER_ENDPOINT_IP, HEADER_OUTLET_ID,
+};
+use std::net::IpAddr;
 
 /// The demo outlet's identifiers and secrets: sandbox-only values, documented for the README.
 pub const DEMO_OUTLET_ID: &str = "100001";
@@ -212,5 +217,67 @@ impl SandboxState {
 
     pub(super) fn fault_for(&self, path: &str) -> Option<Fault> {
         self.lock().faults.get(path).copied()
+    }
+}
+
+fn header<'a>(h: &'a HeaderMap, name: &str) -> &'a str {
+    h.get(name).and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+/// The header check, shared with the face-liveness routes.
+fn check_auth<'a>(
+    outlets: &'a [DemoOutlet],
+    h: &HeaderMap,
+    outlet_required: bool,
+) -> Result<Option<&'a DemoOutlet>, Response> {
+    let deny = |http, code, msg: &str| Err(reply(http, code, None, msg, Value::Null, None));
+    if header(h, HEADER_AUTH_CODE) != "1" {
+        return deny(
+            Http::UNAUTHORIZED,
+            "IAT",
+            "Invalid auth code: X-Ipay-Auth-Code must be 1",
+        );
+    }
+    let client_id = header(h, HEADER_CLIENT_ID);
+    let secret = header(h, HEADER_CLIENT_SECRET);
+    let of_client: Vec<&DemoOutlet> = outlets
+        .iter()
+        .filter(|o| o.client_id == client_id)
+        .collect();
+    let secret_ok = of_client.first().is_some_and(|o| {
+        subtle::ConstantTimeEq::ct_eq(o.client_secret.expose().as_bytes(), secret.as_bytes()).into()
+    });
+    if client_id.is_empty() || !secret_ok {
+        return deny(
+            Http::UNAUTHORIZED,
+            "IAC",
+            "Invalid credentials: unknown X-Ipay-Client-Id or wrong X-Ipay-Client-Secret",
+        );
+    }
+    if header(h, HEADER_ENDPOINT_IP).parse::<IpAddr>().is_err() {
+        return deny(
+            Http::FORBIDDEN,
+            "UAD",
+            "Access denied: X-Ipay-Endpoint-Ip must be the caller's IP address",
+        );
+    }
+    let outlet_id = header(h, HEADER_OUTLET_ID);
+    if outlet_id.is_empty() {
+        if outlet_required {
+            return deny(
+                Http::OK,
+                "RPI",
+                "Invalid parameters: X-Ipay-Outlet-Id is required",
+            );
+        }
+        return Ok(None);
+    }
+    match of_client.into_iter().find(|o| o.outlet_id == outlet_id) {
+        Some(o) => Ok(Some(o)),
+        None => deny(
+            Http::OK,
+            "OUI",
+            "Outlet unauthorized or inactive: X-Ipay-Outlet-Id is not an outlet of this client",
+        ),
     }
 }
