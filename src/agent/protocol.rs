@@ -26,7 +26,7 @@ pub(crate) const MAX_REPLY_LINE: usize = MAX_LINE * 4;
 /// What a client asks.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "cmd", rename_all = "snake_case")]
-pub(crate) enum Request {
+pub enum Request {
     Status,
     Login {
         #[serde(default)]
@@ -109,7 +109,7 @@ impl Message {
 
 /// Why a request line was not taken.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum BadRequest {
+pub enum BadRequest {
     /// Too long, not JSON, or not a request: the sentence says which.
     Garbage(Msg),
     /// A client of another protocol version; the reply is [`BadRequest::reply`].
@@ -196,7 +196,7 @@ pub(crate) fn encode<T: Serialize>(body: &T) -> Vec<u8> {
 }
 
 /// Parse one request line (the service's side).
-pub(crate) fn parse_request(line: &[u8]) -> Result<Request, BadRequest> {
+pub fn parse_request(line: &[u8]) -> Result<Request, BadRequest> {
     if line.len() > MAX_LINE {
         return Err(BadRequest::Garbage(Msg::new("agent-request-too-long")));
     }
@@ -211,13 +211,13 @@ pub(crate) fn parse_request(line: &[u8]) -> Result<Request, BadRequest> {
 
 /// Why a reply line was not taken (the client's side).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum BadReply {
+pub enum BadReply {
     Garbage,
     OtherVersion(u32),
 }
 
 /// Parse one line from the service (the client side).
-pub(crate) fn parse_message(line: &[u8]) -> Result<Message, BadReply> {
+pub fn parse_message(line: &[u8]) -> Result<Message, BadReply> {
     if line.len() > MAX_REPLY_LINE {
         return Err(BadReply::Garbage);
     }
