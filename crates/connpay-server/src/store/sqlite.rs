@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, params};
@@ -409,20 +409,19 @@ impl SqliteStore {
 
     pub fn session(&self, invoice_id: &str) -> Result<Option<SessionRecord>, StoreError> {
         let id = invoice_id.to_owned();
-        self.read(move |c| {
-            let sql =
-                format!("SELECT {SESSION_COLUMNS} FROM connpay_sessions WHERE invoice_id = ?1");
-            Ok(sessions(c, &sql, params![id])?.pop())
-        })
+        // Built once: the statement cache finds a statement by its text.
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            format!("SELECT {SESSION_COLUMNS} FROM connpay_sessions WHERE invoice_id = ?1")
+        });
+        self.read(move |c| Ok(sessions(c, &SQL, params![id])?.pop()))
     }
 
     pub fn sessions_by_token(&self, token: &str) -> Result<Vec<SessionRecord>, StoreError> {
         let token = token.to_owned();
-        self.read(move |c| {
-            let sql =
-                format!("SELECT {SESSION_COLUMNS} FROM connpay_sessions WHERE token = ?1 LIMIT 4");
-            sessions(c, &sql, params![token])
-        })
+        static SQL: LazyLock<String> = LazyLock::new(|| {
+            format!("SELECT {SESSION_COLUMNS} FROM connpay_sessions WHERE token = ?1 LIMIT 4")
+        });
+        self.read(move |c| sessions(c, &SQL, params![token]))
     }
 
     pub async fn consume(
