@@ -3,6 +3,9 @@
 //! [`LoginSummary`] for IPC. Nothing here formats a secret or a biometric: the messages are the
 //! use case's operator sentences.
 
+// States and outcomes are matched by name: a new one must be placed, not caught by `_`.
+#![warn(clippy::wildcard_enum_match_arm)]
+
 use super::AgentState;
 use super::backend::LoginSummary;
 use crate::config::Paths;
@@ -103,7 +106,12 @@ pub(super) async fn login(
                 LoginError::Settling { wait_secs, .. } => AgentState::Settling {
                     until: clock.now() + chrono::Duration::seconds(*wait_secs),
                 },
-                _ => AgentState::ApiProblem {
+                LoginError::Status(_)
+                | LoginError::Rejected { .. }
+                | LoginError::NotSent(_)
+                | LoginError::Request(_)
+                | LoginError::Ledger(_)
+                | LoginError::Lock(_) => AgentState::ApiProblem {
                     reason: message.clone(),
                 },
             };

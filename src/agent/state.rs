@@ -1,5 +1,8 @@
 //! The day's state, as the service keeps it and the tray shows it.
 
+// States and outcomes are matched by name: a new one must be placed, not caught by `_`.
+#![warn(clippy::wildcard_enum_match_arm)]
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -94,7 +97,16 @@ impl AgentState {
     pub(crate) fn expire(&self, now: DateTime<Utc>) -> Option<AgentState> {
         match self {
             AgentState::LoggedIn { until } if now >= *until => Some(AgentState::LoginRequired),
-            _ => None,
+            AgentState::LoggedIn { .. }
+            | AgentState::Unknown
+            | AgentState::LoginRequired
+            | AgentState::LoggingIn
+            | AgentState::Settling { .. }
+            | AgentState::DeviceProblem { .. }
+            | AgentState::NewScanner { .. }
+            | AgentState::ApiProblem { .. }
+            | AgentState::SetupProblem { .. }
+            | AgentState::DeclinesHeld { .. } => None,
         }
     }
 }

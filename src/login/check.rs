@@ -1,6 +1,9 @@
 //! The free status check (outletLoginStatus) under the login lock, and the settling of
 //! attempts left without an outcome.
 
+// States and outcomes are matched by name: a new one must be placed, not caught by `_`.
+#![warn(clippy::wildcard_enum_match_arm)]
+
 use chrono::{DateTime, Utc};
 
 use crate::i18n::Msg;

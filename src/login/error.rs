@@ -173,7 +173,20 @@ impl LoginError {
             LoginError::Rejected { attempt, .. } | LoginError::Unknown { attempt, .. } => {
                 Some(attempt)
             }
-            _ => None,
+            LoginError::Scan(_)
+            | LoginError::LowQuality { .. }
+            | LoginError::NewDevice { .. }
+            | LoginError::LocallyLoggedIn
+            | LoginError::Status(_)
+            | LoginError::NotSent(_)
+            | LoginError::Settling { .. }
+            | LoginError::Request(_)
+            | LoginError::Aadhaar(_)
+            | LoginError::WrongOperator { .. }
+            | LoginError::KeyExpired { .. }
+            | LoginError::DeclineGuard { .. }
+            | LoginError::Ledger(_)
+            | LoginError::Lock(_) => None,
         }
     }
 
@@ -182,7 +195,23 @@ impl LoginError {
         match self {
             LoginError::Mismatch(_) | LoginError::Unknown { .. } => false,
             LoginError::Rejected { attempt, .. } => attempt.charged == Some(false),
-            _ => true,
+            // A ledger that failed may have failed after the request left (recording what
+            // came back): whether it was charged is not known.
+            LoginError::Ledger(_) => false,
+            // Refused before anything was sent.
+            LoginError::Scan(_)
+            | LoginError::LowQuality { .. }
+            | LoginError::NewDevice { .. }
+            | LoginError::LocallyLoggedIn
+            | LoginError::Status(_)
+            | LoginError::NotSent(_)
+            | LoginError::Settling { .. }
+            | LoginError::Request(_)
+            | LoginError::Aadhaar(_)
+            | LoginError::WrongOperator { .. }
+            | LoginError::KeyExpired { .. }
+            | LoginError::DeclineGuard { .. }
+            | LoginError::Lock(_) => true,
         }
     }
 }

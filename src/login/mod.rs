@@ -12,6 +12,9 @@
 //! 6. encrypt the Aadhaar and build the request;
 //! 7. write the attempt as `sending`, THEN submit, then record the outcome.
 
+// States and outcomes are matched by name: a new one must be placed, not caught by `_`.
+#![warn(clippy::wildcard_enum_match_arm)]
+
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 

@@ -1,6 +1,9 @@
 //! What the tray shows for each state: icon, tooltip and which menu items are live. Pure, so
 //! the mapping is unit-tested without a desktop.
 
+// States and outcomes are matched by name: a new one must be placed, not caught by `_`.
+#![warn(clippy::wildcard_enum_match_arm)]
+
 use crate::agent::AgentState;
 use crate::i18n::{Catalog, Lang, Msg};
 

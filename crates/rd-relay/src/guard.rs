@@ -13,6 +13,9 @@
 //!
 //! A refusal changes nothing (the caller opens the day again) and names no secret.
 
+// States and outcomes are matched by name: a new one must be placed, not caught by `_`.
+#![warn(clippy::wildcard_enum_match_arm)]
+
 use chrono::{DateTime, NaiveDate, Utc};
 use instantpay::Aadhaar;
 use instantpay::KeyCheck;

@@ -9,6 +9,9 @@
 //! only once the attempt is older than the settle window. Nothing unknown is ever resent.
 //! Before it sends, the holder runs the guards before a charge (crate::guard).
 
+// States and outcomes are matched by name: a new one must be placed, not caught by `_`.
+#![warn(clippy::wildcard_enum_match_arm)]
+
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
