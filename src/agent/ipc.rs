@@ -54,7 +54,7 @@ pub enum IpcError {
 
 impl IpcError {
     /// The sentence in the catalogue (`Display` is its English).
-    pub(crate) fn msg(&self) -> Msg {
+    pub fn msg(&self) -> Msg {
         match self {
             IpcError::NotRunning(path) => Msg::new("ipc-not-running").arg("path", path.as_str()),
             IpcError::Refused(why) => Msg::new("ipc-refused").arg("reason", why.clone()),
@@ -168,7 +168,7 @@ pub struct Connection {
 
 /// Connect to a socket path, to the service or, with none registered, to this program (the
 /// tray looks for the `rd-agent` beside it: [`server_program`]).
-pub(crate) async fn connect(path: &Path) -> Result<Connection, IpcError> {
+pub async fn connect(path: &Path) -> Result<Connection, IpcError> {
     connect_expecting(path, &server_program()).await
 }
 

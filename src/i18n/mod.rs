@@ -92,7 +92,7 @@ pub struct Msg {
 /// as it is (a port's reply, an OS error), or another message rendered in the same language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
-pub(crate) enum Arg {
+pub enum Arg {
     Number(i64),
     Text(String),
     Msg(Box<Msg>),
@@ -142,7 +142,7 @@ impl Msg {
     }
 
     /// Add an argument: a number, a text, or another message.
-    pub(crate) fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Msg {
+    pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Msg {
         self.args.insert(name.to_string(), value.into());
         self
     }
@@ -231,7 +231,7 @@ impl Catalog {
     }
 
     /// Shorthand for a message without arguments.
-    pub(crate) fn tr(&self, id: &'static str) -> String {
+    pub fn tr(&self, id: &'static str) -> String {
         self.render(&Msg::new(id))
     }
 }
