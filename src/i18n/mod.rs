@@ -337,7 +337,8 @@ mod tests {
     }
 
     /// The ids the code names as literals: `Msg::new("…")` and `.tr("…")`, in every source
-    /// file of this crate (an id built at run time is not seen; the catalogue tests above
+    /// file of this crate and of the tray's (crates/tray, whose sentences are in these
+    /// catalogues) (an id built at run time is not seen; the catalogue tests above
     /// cover the catalogues' own consistency).
     fn ids_in_source() -> BTreeMap<String, String> {
         fn walk(dir: &std::path::Path, out: &mut BTreeMap<String, String>) {
@@ -373,10 +374,10 @@ mod tests {
             }
         }
         let mut out = BTreeMap::new();
-        walk(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &mut out,
-        );
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in ["src", "crates/tray/src"] {
+            walk(&root.join(dir), &mut out);
+        }
         out
     }
 
