@@ -158,15 +158,21 @@ pub(crate) fn tray(_args: TrayArgs, global: &Global, runner: Option<TrayRunner>)
 /// stays what the autostart entry (installer/linux/rd-agent-tray.desktop), older Startup
 /// shortcuts and the docs run: it starts that program with the same flags.
 fn launch_tray(global: &Global) -> CmdResult {
-    let exe = std::env::current_exe().unwrap_or_default();
-    let program = exe.with_file_name(format!("rd-agent-tray{}", std::env::consts::EXE_SUFFIX));
+    let name = format!("rd-agent-tray{}", std::env::consts::EXE_SUFFIX);
+    let not_started = |program: &str, error: std::io::Error| {
+        CliError::said(
+            Exit::Failure,
+            crate::i18n::Msg::new("cli-tray-not-started")
+                .arg("program", program)
+                .arg("error", error.to_string()),
+        )
+    };
+    // Beside this program, never a bare name that the PATH would resolve.
+    let program = std::env::current_exe()
+        .map_err(|e| not_started(&name, e))?
+        .with_file_name(&name);
     let error = crate::platform::process::hand_over(&program, &global.args());
-    Err(CliError::said(
-        Exit::Failure,
-        crate::i18n::Msg::new("cli-tray-not-started")
-            .arg("program", program.display().to_string())
-            .arg("error", error.to_string()),
-    ))
+    Err(not_started(&program.display().to_string(), error))
 }
 
 fn init_tray_log() {

@@ -26,6 +26,8 @@ pub(crate) mod service;
 pub(crate) mod status;
 pub(crate) mod uidai;
 
+pub use agent::TrayOptions;
+
 #[derive(Debug, Parser)]
 #[command(name = "rd-agent", version, about = "Daily AePS biometric login agent")]
 pub(crate) struct Cli {
@@ -217,8 +219,6 @@ fn init_diagnostics() {
 pub fn main() -> ExitCode {
     run(Cli::parse())
 }
-
-pub use agent::TrayOptions;
 
 /// Entry point of the `rd-agent-tray` program (crates/tray): its arguments are `rd-agent
 /// tray`'s, and `run_tray` is the tray; `Err` is the sentence to show.

@@ -94,7 +94,6 @@ impl Ui {
 }
 
 pub(super) fn run(opts: TrayOptions) -> Result<(), TrayError> {
-    platform::detach_console();
     let (ui_tx, ui_rx) = mpsc::channel::<UiEvent>();
     let (cmd_tx, cmd_rx) = tokio::sync::mpsc::unbounded_channel::<Command>();
 
