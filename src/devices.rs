@@ -61,6 +61,48 @@ pub struct DeviceReport {
     pub error: Option<String>,
 }
 
+impl DeviceReport {
+    /// A short summary for a person, one service a line with its scanner's model and
+    /// generation, and the warning when several are ready (the tray's "Devices", crates/tray).
+    pub fn summary(&self, cat: &crate::i18n::Catalog) -> String {
+        if self.services.is_empty() {
+            return cat.tr("tray-no-rd-service");
+        }
+        let mut lines: Vec<String> = self
+            .services
+            .iter()
+            .map(|d| {
+                let svc = &d.service;
+                let mut line = cat
+                    .render(
+                        &Msg::new("tray-device-line")
+                            .arg("port", svc.port)
+                            .arg("status", svc.status.to_string())
+                            .arg("info", svc.info.as_str()),
+                    )
+                    .trim()
+                    .to_string();
+                // The scanner's model and generation, where its DEVICEINFO said.
+                if let Some(di) = &d.device_info {
+                    line.push('\n');
+                    line.push_str(&cat.render(&generation_msg(di)));
+                }
+                line
+            })
+            .collect();
+        let ready: Vec<u16> = self
+            .services
+            .iter()
+            .filter(|d| d.service.status.is_ready())
+            .map(|d| d.service.port)
+            .collect();
+        if let Some(w) = crate::login::live::several_ready(&ready) {
+            lines.push(cat.render(&w));
+        }
+        lines.join("\n")
+    }
+}
+
 /// One service, and why a login would not use it, as a message.
 pub(crate) struct Described {
     pub(crate) description: ServiceDescription,

@@ -1,7 +1,8 @@
-//! rd-agent, the agent product: the daily AePS biometric login as a command, a service and a
-//! tray. The protocols live in their own crates (`rd`, `instantpay`, `sandbox`); this crate
-//! orchestrates them: `login` is the use case behind small traits, `agent` the service runtime,
-//! `tray` the per-user process, `service` the OS registration, `cli` the commands.
+//! rd-agent, the agent product: the daily AePS biometric login as a command and a service. The
+//! protocols live in their own crates (`rd`, `instantpay`, `sandbox`); this crate orchestrates
+//! them: `login` is the use case behind small traits, `agent` the service runtime, `service`
+//! the OS registration, `cli` the commands. The per-user tray is crates/tray, a client of the
+//! service built on this crate (its desktop libraries stay out of the command line's build).
 
 // First, so that its `outln!` and the like are in scope in every module below.
 #[macro_use]
@@ -19,7 +20,6 @@ pub mod ledger;
 pub mod login;
 pub(crate) mod platform;
 pub(crate) mod service;
-pub mod tray;
 
 /// The process that runs `pid` and when it started, as the ledger records a sender
 /// (src/platform, `ProcessId`).

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Build the Debian packages from the release binaries with Debian's own dpkg-deb:
 #
-#     cargo build --release -p rd-agent -p connpay-server -p rd-relay
+#     cargo build --release -p rd-agent -p rd-agent-tray -p connpay-server -p rd-relay
 #     installer/linux/build-deb.sh rd-agent target/dist/rd-agent_VERSION_ARCH.deb
 #     installer/linux/build-deb.sh connpay-server target/dist/connpay-server_VERSION_ARCH.deb
 #     installer/linux/build-deb.sh rd-relay target/dist/rd-relay_VERSION_ARCH.deb
 #
-# rd-agent's package holds the binary, the systemd unit, the udev rules for the scanners, the
+# rd-agent's package holds the binary and the tray's (rd-agent-tray, crates/tray, which
+# `rd-agent tray` starts from beside itself), the systemd unit, the udev rules for the scanners, the
 # tray's autostart entry, the README, the bash completion and the manual pages; the maintainer
 # scripts in debian/ beside this file create the rd-agent group and user and enable the
 # service. connpay-server's and rd-relay's hold their binary, manual page, doc, a hardened
@@ -43,6 +44,9 @@ man="$stage/usr/share/man/man1"
 install -d -m755 "$man" "$stage/usr/share/doc/$package"
 
 if [ "$package" = rd-agent ]; then
+    tray="$target/release/rd-agent-tray"
+    [ -x "$tray" ] || die "no $tray: build it first with cargo build --release -p rd-agent-tray"
+    install -Dm755 "$tray" "$stage/usr/bin/rd-agent-tray"
     install -Dm644 "$here/rd-agent.service" "$stage/lib/systemd/system/rd-agent.service"
     install -Dm644 "$here/70-rd-agent.rules" "$stage/lib/udev/rules.d/70-rd-agent.rules"
     install -Dm644 "$here/rd-agent-tray.desktop" "$stage/etc/xdg/autostart/rd-agent-tray.desktop"

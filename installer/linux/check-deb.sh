@@ -52,6 +52,8 @@ done <<<"$expected"
 run_dpkg -s "$package" | grep -q '^Status: install ok installed' \
     || die "dpkg does not record $package as installed"
 if [ "$package" = rd-agent ]; then
+    # `rd-agent tray` (the autostart entry) starts the tray's program from beside itself.
+    [ -x "$root/usr/bin/rd-agent-tray" ] || die "installed without an executable /usr/bin/rd-agent-tray"
     grep -q '^groupadd --system rd-agent$' "$calls" || die "the postinst did not create the rd-agent group"
     grep -q '^useradd --system --gid rd-agent' "$calls" || die "the postinst did not create the rd-agent user"
 else

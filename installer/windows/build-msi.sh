@@ -34,7 +34,7 @@ fi
 bin_dir=$target_dir/x86_64-pc-windows-gnu/release
 for exe in rd-agent.exe rd-agent-tray.exe; do
     [ -f "$bin_dir/$exe" ] || die "missing $bin_dir/$exe (build it first:" \
-        "cargo build --release --target x86_64-pc-windows-gnu)"
+        "cargo build --release -p rd-agent -p rd-agent-tray --target x86_64-pc-windows-gnu)"
 done
 bin_dir=$(cd "$bin_dir" && pwd)
 

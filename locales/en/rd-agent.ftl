@@ -13,6 +13,8 @@ cli-error = error: { $message }
 cli-json-encode-failed = error: could not encode the output as JSON: { $error }
 # stdout failed for another reason than its reader going away (src/console.rs).
 cli-output-failed = The command was done, but its output could not be written: { $error }. Check that the disk has space or that the file it was sent to can be written, then run the command again to see its output.
+# `rd-agent tray` starts the tray's own program beside it, which failed (src/cli/agent.rs).
+cli-tray-not-started = The tray program { $program } could not be started: { $error }. It is installed beside rd-agent; reinstall rd-agent to put it back.
 # Shown where a service or device gave no description text.
 no-description = no description
 # Text from outside shown as it is (an OS error, a reply's words).

@@ -13,6 +13,8 @@ cli-error = गड़बड़ी: { $message }
 cli-json-encode-failed = गड़बड़ी: नतीजे को JSON में नहीं बदला जा सका: { $error }
 # stdout failed for another reason than its reader going away (src/console.rs).
 cli-output-failed = कमांड पूरी हुई, पर उसका नतीजा लिखा नहीं जा सका: { $error }। देखें कि डिस्क में जगह है या जिस फ़ाइल में नतीजा भेजा गया उसमें लिखा जा सकता है, फिर नतीजा देखने के लिए कमांड फिर से चलाएँ।
+# `rd-agent tray` starts the tray's own program beside it, which failed (src/cli/agent.rs).
+cli-tray-not-started = ट्रे का प्रोग्राम { $program } शुरू नहीं हो सका: { $error }। वह rd-agent के साथ ही इंस्टॉल होता है; उसे वापस लाने के लिए rd-agent फिर से इंस्टॉल करें।
 # Shown where a service or device gave no description text.
 no-description = कोई विवरण नहीं
 # Text from outside shown as it is (an OS error, a reply's words).

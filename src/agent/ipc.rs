@@ -57,7 +57,7 @@ pub enum IpcError {
 
 impl IpcError {
     /// The sentence in the catalogue (`Display` is its English).
-    pub(crate) fn msg(&self) -> Msg {
+    pub fn msg(&self) -> Msg {
         match self {
             IpcError::NotRunning(path) => Msg::new("ipc-not-running").arg("path", path.as_str()),
             IpcError::NotPermitted(path) => not_permitted(path),
@@ -188,7 +188,7 @@ pub struct Connection {
 
 /// Connect to a socket path, to the service or, with none registered, to this program (the
 /// tray looks for the `rd-agent` beside it: [`server_program`]).
-pub(crate) async fn connect(path: &Path) -> Result<Connection, IpcError> {
+pub async fn connect(path: &Path) -> Result<Connection, IpcError> {
     connect_expecting(path, &server_program()).await
 }
 

@@ -89,7 +89,7 @@ impl AgentState {
     }
 
     /// True when the operator has something to do today.
-    pub(crate) fn needs_login(&self) -> bool {
+    pub fn needs_login(&self) -> bool {
         matches!(self, AgentState::LoginRequired)
     }
 

@@ -115,7 +115,26 @@ pub(crate) fn run(args: RunArgs, global: &Global) -> CmdResult {
     result.map_err(|e| CliError::new(Exit::Failure, e.to_string()))
 }
 
-pub(crate) fn tray(_args: TrayArgs, global: &Global) -> CmdResult {
+/// What the tray program is told by its flags: where the service is and what to show.
+#[derive(Debug, Clone)]
+pub struct TrayOptions {
+    /// The service's IPC endpoint.
+    pub socket: PathBuf,
+    /// Used for "Open log folder" when the service does not say where its logs are.
+    pub fallback_log_dir: PathBuf,
+    /// The language of everything it shows: its user's, not the service's.
+    pub lang: crate::i18n::Lang,
+}
+
+/// The tray itself, given by the program that has it (crates/tray); `Err` is its sentence.
+pub(crate) type TrayRunner = fn(TrayOptions) -> Result<(), String>;
+
+/// `rd-agent tray`: in the tray's own program, run it; in `rd-agent`, hand over to that
+/// program.
+pub(crate) fn tray(_args: TrayArgs, global: &Global, runner: Option<TrayRunner>) -> CmdResult {
+    let Some(run_tray) = runner else {
+        return launch_tray(global);
+    };
     init_tray_log();
     let socket = global.endpoint();
     let fallback_log_dir = Paths::resolve(
@@ -125,13 +144,35 @@ pub(crate) fn tray(_args: TrayArgs, global: &Global) -> CmdResult {
     )
     .map(|p| p.log_dir())
     .unwrap_or_else(|_| PathBuf::from("."));
-    crate::tray::run(crate::tray::TrayOptions {
+    run_tray(TrayOptions {
         socket,
         fallback_log_dir,
         // The tray speaks its user's language (the service's config is not theirs to read).
         lang: crate::platform::language("auto"),
     })
-    .map_err(|e| CliError::new(Exit::Failure, e.to_string()))
+    .map_err(|e| CliError::new(Exit::Failure, e))
+}
+
+/// The tray is a program of its own, `rd-agent-tray` beside this one (crates/tray), so that
+/// building the command line does not build the tray's desktop libraries. `rd-agent tray`
+/// stays what the autostart entry (installer/linux/rd-agent-tray.desktop), older Startup
+/// shortcuts and the docs run: it starts that program with the same flags.
+fn launch_tray(global: &Global) -> CmdResult {
+    let name = format!("rd-agent-tray{}", std::env::consts::EXE_SUFFIX);
+    let not_started = |program: &str, error: std::io::Error| {
+        CliError::said(
+            Exit::Failure,
+            crate::i18n::Msg::new("cli-tray-not-started")
+                .arg("program", program)
+                .arg("error", error.to_string()),
+        )
+    };
+    // Beside this program, never a bare name that the PATH would resolve.
+    let program = std::env::current_exe()
+        .map_err(|e| not_started(&name, e))?
+        .with_file_name(&name);
+    let error = crate::platform::process::hand_over(&program, &global.args());
+    Err(not_started(&program.display().to_string(), error))
 }
 
 fn init_tray_log() {

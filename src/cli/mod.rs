@@ -26,6 +26,8 @@ pub(crate) mod service;
 pub(crate) mod status;
 pub(crate) mod uidai;
 
+pub use agent::TrayOptions;
+
 #[derive(Debug, Parser)]
 #[command(name = "rd-agent", version, about = "Daily AePS biometric login agent")]
 pub(crate) struct Cli {
@@ -57,6 +59,25 @@ impl Global {
     /// Where a client finds the service (one resolver for every command).
     pub(crate) fn endpoint(&self) -> PathBuf {
         crate::agent::endpoint::for_client(self.socket.as_deref(), self.state_dir.as_deref())
+    }
+
+    /// These flags as arguments again, for a program that takes the same ones (the tray's).
+    pub(crate) fn args(&self) -> Vec<std::ffi::OsString> {
+        let mut args = Vec::new();
+        if self.json {
+            args.push("--json".into());
+        }
+        for (flag, value) in [
+            ("--config", &self.config),
+            ("--state-dir", &self.state_dir),
+            ("--socket", &self.socket),
+        ] {
+            if let Some(v) = value {
+                args.push(flag.into());
+                args.push(v.clone().into_os_string());
+            }
+        }
+        args
     }
 }
 
@@ -199,15 +220,19 @@ pub fn main() -> ExitCode {
     run(Cli::parse())
 }
 
-/// Entry point of a binary that is one command of `rd-agent` (`rd-agent-tray`): its
-/// arguments are that command's.
-pub fn main_with_command(command: &str) -> ExitCode {
+/// Entry point of the `rd-agent-tray` program (crates/tray): its arguments are `rd-agent
+/// tray`'s, and `run_tray` is the tray; `Err` is the sentence to show.
+pub fn tray_main(run_tray: fn(TrayOptions) -> Result<(), String>) -> ExitCode {
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    args.insert(1.min(args.len()), command.into());
-    run(Cli::parse_from(args))
+    args.insert(1.min(args.len()), "tray".into());
+    run_with(Cli::parse_from(args), Some(run_tray))
 }
 
 fn run(cli: Cli) -> ExitCode {
+    run_with(cli, None)
+}
+
+fn run_with(cli: Cli, tray: Option<agent::TrayRunner>) -> ExitCode {
     let global = cli.global;
     if !matches!(cli.command, Command::Run(_) | Command::Tray(_)) {
         init_diagnostics();
@@ -221,7 +246,7 @@ fn run(cli: Cli) -> ExitCode {
         Command::Liveness(c) => liveness::run(c, &global),
         Command::Sandbox(a) => sandbox::run(a, &global),
         Command::Run(a) => agent::run(a, &global),
-        Command::Tray(a) => agent::tray(a, &global),
+        Command::Tray(a) => agent::tray(a, &global, tray),
         Command::Service(c) => service::run(c, &global),
         Command::Config(c) => config::run(c, &global),
         Command::Enroll(a) => enroll::run(a, &global),

@@ -92,7 +92,7 @@ pub struct Msg {
 /// as it is (a port's reply, an OS error), or another message rendered in the same language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
-pub(crate) enum Arg {
+pub enum Arg {
     Number(i64),
     Text(String),
     Msg(Box<Msg>),
@@ -142,7 +142,7 @@ impl Msg {
     }
 
     /// Add an argument: a number, a text, or another message.
-    pub(crate) fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Msg {
+    pub fn arg(mut self, name: &'static str, value: impl Into<Arg>) -> Msg {
         self.args.insert(name.to_string(), value.into());
         self
     }
@@ -231,7 +231,7 @@ impl Catalog {
     }
 
     /// Shorthand for a message without arguments.
-    pub(crate) fn tr(&self, id: &'static str) -> String {
+    pub fn tr(&self, id: &'static str) -> String {
         self.render(&Msg::new(id))
     }
 }
@@ -337,7 +337,8 @@ mod tests {
     }
 
     /// The ids the code names as literals: `Msg::new("…")` and `.tr("…")`, in every source
-    /// file of this crate (an id built at run time is not seen; the catalogue tests above
+    /// file of this crate and of the tray's (crates/tray, whose sentences are in these
+    /// catalogues) (an id built at run time is not seen; the catalogue tests above
     /// cover the catalogues' own consistency).
     fn ids_in_source() -> BTreeMap<String, String> {
         fn walk(dir: &std::path::Path, out: &mut BTreeMap<String, String>) {
@@ -373,10 +374,10 @@ mod tests {
             }
         }
         let mut out = BTreeMap::new();
-        walk(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"),
-            &mut out,
-        );
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        for dir in ["src", "crates/tray/src"] {
+            walk(&root.join(dir), &mut out);
+        }
         out
     }
 

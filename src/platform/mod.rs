@@ -1,6 +1,6 @@
 //! Everything that differs between Linux and Windows, behind one API: the IPC endpoint and
 //! its peer check, file permissions and system locations, readiness and stop signals, service
-//! registration, and the tray's event loop and notifications. The rest of the crate calls
+//! registration, and handing over to another program. The rest of the crate calls
 //! `crate::platform::…` and carries no `cfg` of its own; each OS's code is in `linux/` or
 //! `windows/` beside this file, with the same module and function names.
 

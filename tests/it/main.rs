@@ -26,4 +26,5 @@ mod relay;
 mod shipping;
 mod state_dir;
 mod support;
+mod tray_launch;
 mod upgrade;

@@ -8,4 +8,3 @@ pub(crate) mod process;
 pub(crate) mod runtime;
 pub(crate) mod seal;
 pub(crate) mod service;
-pub(crate) mod tray;

@@ -1,5 +1,6 @@
 //! A process's identity on Linux: its pid and its start time (field 22 of /proc/PID/stat,
-//! clock ticks since boot), so a later process that is given the same pid is not taken for it.
+//! clock ticks since boot), so a later process that is given the same pid is not taken for it;
+//! and handing this process over to another program.
 
 use crate::platform::ProcessId;
 
@@ -25,6 +26,14 @@ fn start_ticks(stat: &str) -> Option<u64> {
     let after_name = &stat[stat.rfind(')')? + 1..];
     // Fields 3.. follow; field 22 is the 20th of them.
     after_name.split_whitespace().nth(19)?.parse().ok()
+}
+
+/// Become `program` with `args` (exec): the pid, the terminal and the parent stay, so a
+/// desktop's autostart entry that runs `rd-agent tray` holds the tray itself. Returns only
+/// when the program could not be started.
+pub(crate) fn hand_over(program: &std::path::Path, args: &[std::ffi::OsString]) -> std::io::Error {
+    use std::os::unix::process::CommandExt as _;
+    std::process::Command::new(program).args(args).exec()
 }
 
 #[cfg(test)]

@@ -11,4 +11,3 @@ pub(crate) mod seal;
 pub(crate) mod service;
 mod sid;
 mod token;
-pub(crate) mod tray;

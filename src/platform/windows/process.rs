@@ -1,5 +1,6 @@
 //! A process's identity on Windows: its pid and its creation time (GetProcessTimes), so a
-//! later process that is given the same pid is not taken for it.
+//! later process that is given the same pid is not taken for it; and handing this process
+//! over to another program.
 
 use windows_sys::Win32::Foundation::{CloseHandle, FILETIME, HANDLE};
 use windows_sys::Win32::System::Threading::{
@@ -39,6 +40,23 @@ pub(crate) fn image(pid: u32) -> Option<std::path::PathBuf> {
 /// Whether the process `id` names still runs.
 pub(crate) fn alive(id: &ProcessId) -> bool {
     identity(id.pid).is_some_and(|now| now.started == id.started)
+}
+
+/// Run `program` with `args` in this one's place: Windows has no exec, so start it, let go of
+/// this console (started from the Startup folder, `rd-agent.exe` gets a console window that
+/// would stay open beside a GUI program such as the tray), wait, and exit with its code.
+/// Returns only when the program could not be started.
+pub(crate) fn hand_over(program: &std::path::Path, args: &[std::ffi::OsString]) -> std::io::Error {
+    let mut child = match std::process::Command::new(program).args(args).spawn() {
+        Ok(child) => child,
+        Err(e) => return e,
+    };
+    // SAFETY: FreeConsole has no preconditions; failing (no console) is fine.
+    unsafe {
+        windows_sys::Win32::System::Console::FreeConsole();
+    }
+    let code = child.wait().ok().and_then(|s| s.code()).unwrap_or(1);
+    std::process::exit(code)
 }
 
 struct Handle(HANDLE);

@@ -7,9 +7,9 @@ use tray_icon::{Icon, MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, 
 
 use super::model::{self, Action, IconKind, TrayView};
 use super::{Command, TrayError, TrayOptions, UiEvent, channel_ui, icon};
-use crate::agent::AgentState;
-use crate::i18n::Lang;
-use crate::platform::tray as platform;
+use crate::platform;
+use rd_agent::agent::AgentState;
+use rd_agent::i18n::Lang;
 
 struct Ui {
     lang: Lang,
@@ -94,7 +94,6 @@ impl Ui {
 }
 
 pub(super) fn run(opts: TrayOptions) -> Result<(), TrayError> {
-    platform::detach_console();
     let (ui_tx, ui_rx) = mpsc::channel::<UiEvent>();
     let (cmd_tx, cmd_rx) = tokio::sync::mpsc::unbounded_channel::<Command>();
 

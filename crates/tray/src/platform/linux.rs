@@ -3,9 +3,6 @@
 
 use std::sync::mpsc;
 
-/// Nothing to detach: a Linux program started from autostart has no console window.
-pub(crate) fn detach_console() {}
-
 /// What the IPC thread calls after queueing an event: the channel wakes the UI thread itself.
 pub(crate) fn ui_waker() -> impl Fn() + Send + Clone + 'static {
     || {}

@@ -1,26 +1,36 @@
-//! `rd-agent tray`: the per-user tray icon. It holds no secrets and talks only to the service
-//! over IPC (docs/architecture.md). A background thread keeps a subscription to the service open
+//! `rd-agent-tray`: the per-user tray icon, with the flags of `rd-agent tray` (which starts
+//! this program: src/cli/agent.rs). It holds no secrets and talks only to the service over IPC
+//! (docs/architecture.md). A background thread keeps a subscription to the service open
 //! (reconnecting when the service restarts) and runs menu actions; the main thread owns the
 //! icon and sleeps on a channel, so an idle tray has no timers.
-
-pub(crate) mod icon;
-pub(crate) mod model;
-pub(crate) mod notify;
-
-pub use model::{Action, TrayView, view};
+//!
+//! A crate of its own so that the command line's build leaves out its desktop libraries
+//! (tray-icon, and on Linux ksni and zbus). On Windows it is a GUI-subsystem program: no
+//! console window opens when the Startup folder starts it at logon.
+#![cfg_attr(windows, windows_subsystem = "windows")]
 
 mod app;
+mod icon;
+mod model;
+mod notify;
+mod platform;
+
+use model::Action;
 
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::time::Duration;
 
-use crate::agent::AgentState;
-use crate::agent::ipc;
-use crate::agent::protocol::Message;
-use crate::devices::DeviceReport;
-use crate::i18n::{Catalog, Lang, Msg};
 use model::IconKind;
+use rd_agent::agent::AgentState;
+use rd_agent::agent::ipc;
+use rd_agent::agent::protocol::Message;
+use rd_agent::cli::TrayOptions;
+use rd_agent::i18n::Catalog;
+
+fn main() -> std::process::ExitCode {
+    rd_agent::cli::tray_main(|opts| run(opts).map_err(|e| e.to_string()))
+}
 
 /// What the UI thread is told.
 #[derive(Debug, Clone)]
@@ -35,18 +45,8 @@ pub(crate) enum UiEvent {
     IconClicked,
 }
 
-/// Where to find the service and its logs.
-#[derive(Debug, Clone)]
-pub struct TrayOptions {
-    pub(crate) socket: PathBuf,
-    /// Used for "Open log folder" when the service does not say where its logs are.
-    pub(crate) fallback_log_dir: PathBuf,
-    /// The language of everything it shows: its user's, not the service's.
-    pub(crate) lang: Lang,
-}
-
 #[derive(Debug, thiserror::Error)]
-pub enum TrayError {
+pub(crate) enum TrayError {
     #[error(
         "Could not show the tray icon ({0}). Make sure a desktop session with a system tray (StatusNotifier) is running."
     )]
@@ -56,7 +56,7 @@ pub enum TrayError {
 }
 
 /// Run the tray until Quit.
-pub fn run(opts: TrayOptions) -> Result<(), TrayError> {
+fn run(opts: TrayOptions) -> Result<(), TrayError> {
     app::run(opts)
 }
 
@@ -167,7 +167,7 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
         e => cat.render(&e.msg()),
     };
     let (unreached_ref, failed_ref) = (&unreached, &failed);
-    let login = |flags: crate::login::LoginFlags| async move {
+    let login = |flags: rd_agent::login::LoginFlags| async move {
         let (unreached, failed) = (unreached_ref, failed_ref);
         match ipc::connect(&opts.socket).await {
             // The result arrives as a Login event on the subscription and is shown there.
@@ -182,14 +182,14 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
     match action {
         Action::LoginNow => login(Default::default()).await,
         Action::UseNewScanner => {
-            login(crate::login::LoginFlags {
+            login(rd_agent::login::LoginFlags {
                 accept_new_device: true,
                 ..Default::default()
             })
             .await
         }
         Action::LoginDespiteDeclines => {
-            login(crate::login::LoginFlags {
+            login(rd_agent::login::LoginFlags {
                 despite_declines: true,
                 ..Default::default()
             })
@@ -209,7 +209,7 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
         Action::Devices => {
             let text = match ipc::connect(&opts.socket).await {
                 Ok(mut c) => match c.devices().await {
-                    Ok(d) => describe_devices(&d, cat),
+                    Ok(d) => d.summary(cat),
                     Err(e) => cat.render(&e.msg()),
                 },
                 Err(e) => unreached(e),
@@ -221,48 +221,9 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
     }
 }
 
-/// A short human summary of the service's device list.
-pub(crate) fn describe_devices(report: &DeviceReport, cat: &Catalog) -> String {
-    if report.services.is_empty() {
-        return cat.tr("tray-no-rd-service");
-    }
-    let mut lines: Vec<String> = report
-        .services
-        .iter()
-        .map(|d| {
-            let svc = &d.service;
-            let mut line = cat
-                .render(
-                    &Msg::new("tray-device-line")
-                        .arg("port", svc.port)
-                        .arg("status", svc.status.to_string())
-                        .arg("info", svc.info.as_str()),
-                )
-                .trim()
-                .to_string();
-            // The scanner's model and generation, where its DEVICEINFO said.
-            if let Some(di) = &d.device_info {
-                line.push('\n');
-                line.push_str(&cat.render(&crate::devices::generation_msg(di)));
-            }
-            line
-        })
-        .collect();
-    let ready: Vec<u16> = report
-        .services
-        .iter()
-        .filter(|d| d.service.status.is_ready())
-        .map(|d| d.service.port)
-        .collect();
-    if let Some(w) = crate::login::live::several_ready(&ready) {
-        lines.push(cat.render(&w));
-    }
-    lines.join("\n")
-}
-
 fn open_folder(dir: &std::path::Path) {
     let _ = std::fs::create_dir_all(dir);
-    if let Err(e) = std::process::Command::new(crate::platform::tray::FOLDER_OPENER)
+    if let Err(e) = std::process::Command::new(platform::FOLDER_OPENER)
         .arg(dir)
         .spawn()
     {

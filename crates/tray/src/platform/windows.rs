@@ -6,14 +6,6 @@
 
 use std::sync::mpsc;
 
-/// Started from the Startup folder, a console program gets a console window: drop it.
-pub(crate) fn detach_console() {
-    // SAFETY: FreeConsole has no preconditions; failing (no console) is fine.
-    unsafe {
-        windows_sys::Win32::System::Console::FreeConsole();
-    }
-}
-
 /// Wakes the UI thread (this one, when called) out of its message loop.
 pub(crate) fn ui_waker() -> impl Fn() + Send + Clone + 'static {
     let main_thread = current_thread_id();

@@ -4,8 +4,8 @@
 // States and outcomes are matched by name: a new one must be placed, not caught by `_`.
 #![warn(clippy::wildcard_enum_match_arm)]
 
-use crate::agent::AgentState;
-use crate::i18n::{Catalog, Lang, Msg};
+use rd_agent::agent::AgentState;
+use rd_agent::i18n::{Catalog, Lang, Msg};
 
 /// One icon per situation the operator must tell apart at a glance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -24,7 +24,7 @@ pub(crate) enum IconKind {
 
 /// The menu's entries, in order. Ids are stable strings so events map back to actions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub(crate) enum Action {
     LoginNow,
     /// "Log in now" while a new scanner waits to be accepted: a login that accepts it (the
     /// first menu entry, relabelled; not an entry of its own).
@@ -79,16 +79,16 @@ impl Action {
 
 /// Everything the tray draws for one state.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TrayView {
+pub(crate) struct TrayView {
     pub(crate) icon: IconKind,
     /// One sentence.
-    pub tooltip: String,
+    pub(crate) tooltip: String,
     /// (action, enabled) in menu order.
-    pub menu: Vec<(Action, bool)>,
+    pub(crate) menu: Vec<(Action, bool)>,
 }
 
 /// The view for a state, in `lang`; `None` means the service is not reachable.
-pub fn view(state: Option<&AgentState>, lang: Lang) -> TrayView {
+pub(crate) fn view(state: Option<&AgentState>, lang: Lang) -> TrayView {
     let cat = Catalog::get(lang);
     let (icon, tooltip, login_enabled) = match state {
         None => (
@@ -259,7 +259,8 @@ mod tests {
             ),
             (
                 Some(AgentState::DeviceProblem {
-                    reason: Msg::verbatim("Scanner not connected. Plug it in and wait."),
+                    reason: Msg::new("verbatim")
+                        .arg("text", "Scanner not connected. Plug it in and wait."),
                 }),
                 IconKind::Problem,
                 "Scanner not connected.",
@@ -267,7 +268,7 @@ mod tests {
             ),
             (
                 Some(AgentState::ApiProblem {
-                    reason: Msg::verbatim("InstantPay is down for maintenance."),
+                    reason: Msg::new("verbatim").arg("text", "InstantPay is down for maintenance."),
                 }),
                 IconKind::Problem,
                 "maintenance",
@@ -322,6 +323,13 @@ mod tests {
             assert_eq!(v.menu[0], (Action::LoginDespiteDeclines, true));
             assert!(v.tooltip.contains('2'), "{}", v.tooltip);
         }
+        // What the service holds after two declines over IPC (tests/it/agent_guards.rs).
+        let v = view(held.as_ref(), Lang::En);
+        assert!(
+            v.tooltip.contains("2 logins in a row were declined"),
+            "{}",
+            v.tooltip
+        );
         let label = Action::LoginDespiteDeclines.label(Lang::En);
         assert!(label.contains("can block your AePS"), "{label}");
         assert!(
@@ -416,6 +424,27 @@ mod tests {
             "{}",
             v.tooltip
         );
+    }
+
+    /// The device problems a service with no RD Service reports (tests/it/agent_run.rs): the
+    /// tray says them in its user's language.
+    #[test]
+    fn a_device_problem_is_shown_in_the_trays_language() {
+        let devanagari = |t: &str| t.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c));
+        for reason in [
+            Msg::new("agent-scanner-not-connected"),
+            Msg::new("rd-not-found")
+                .arg("host", "127.0.0.1")
+                .arg("ports", "11100-11120"),
+        ] {
+            let state = Some(AgentState::DeviceProblem { reason });
+            let (hi, en) = (
+                view(state.as_ref(), Lang::Hi),
+                view(state.as_ref(), Lang::En),
+            );
+            assert!(devanagari(&hi.tooltip), "{}", hi.tooltip);
+            assert!(!devanagari(&en.tooltip), "{}", en.tooltip);
+        }
     }
 
     #[test]
