@@ -13,7 +13,7 @@ SUFFIX=${L:+-$L}
 TRAY_LANG=${L:+${L}_IN.UTF-8}
 export SUFFIX TRAY_LANG
 cd "$(dirname "$0")/.."
-cargo build -q
+cargo build -q -p rd-agent -p rd-agent-tray
 B=$PWD/target/debug/rd-agent
 W=$(mktemp -d)
 OUT=$PWD/docs
