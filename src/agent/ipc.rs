@@ -187,7 +187,7 @@ pub struct Connection {
 }
 
 /// Connect to a socket path, to the service or, with none registered, to this program (the
-/// tray looks for the `rd-agent` beside it: [`server_program`]).
+/// tray looks for the `rd-agent` beside it: `server_program`).
 pub async fn connect(path: &Path) -> Result<Connection, IpcError> {
     connect_expecting(path, &server_program()).await
 }

@@ -112,7 +112,7 @@ impl Message {
 pub enum BadRequest {
     /// Too long, not JSON, or not a request: the sentence says which.
     Garbage(Msg),
-    /// A client of another protocol version; the reply is [`BadRequest::reply`].
+    /// A client of another protocol version; the reply is `BadRequest::reply`'s.
     OtherVersion(u32),
 }
 

@@ -2,7 +2,7 @@
 //! parses, sets up diagnostics and dispatches.
 //!
 //! Contract: `--json` prints one JSON document on stdout and nothing else there; human output
-//! goes to stdout, diagnostics to stderr; exit 0 only on success, else one of [`Exit`].
+//! goes to stdout, diagnostics to stderr; exit 0 only on success, else one of `Exit`'s codes.
 
 use std::path::PathBuf;
 use std::process::ExitCode;

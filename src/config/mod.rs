@@ -1,6 +1,6 @@
 //! Configuration: the model (`model.rs`), where its files live (`paths.rs`), loading with the
 //! environment overlay (`load.rs`), and the one table of keys behind all three (`keys.rs`).
-//! Secrets live apart, in [`secrets`]. Every value is parsed once, at load, into its own type;
+//! Secrets live apart, in `secrets.rs`. Every value is parsed once, at load, into its own type;
 //! a bad value is an error that names its key and where it came from.
 
 use std::path::{Path, PathBuf};

@@ -66,7 +66,7 @@ pub trait Scanner {
 }
 
 /// The two InstantPay calls the login makes, straight to InstantPay ([`live::Direct`]) or
-/// through the platform's relay ([`live::Relayed`]).
+/// through the platform's relay (`live::Relayed`).
 pub trait InstantPayApi {
     /// outletLoginStatus: free.
     fn login_status(&self) -> impl Future<Output = Result<LoginStatus, ApiError>> + Send;

@@ -30,7 +30,7 @@ impl KeyCheck {
         }
     }
 
-    /// Expires within [`KEY_WARN_DAYS`] of `today` (or has expired).
+    /// Expires within `KEY_WARN_DAYS` of `today` (or has expired).
     pub fn warn(self, today: NaiveDate) -> bool {
         match self {
             KeyCheck::Current { expires } => (expires - today).num_days() < KEY_WARN_DAYS,

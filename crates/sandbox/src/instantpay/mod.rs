@@ -1,7 +1,7 @@
 //! The sandbox InstantPay: an HTTP server on loopback that checks requests as the real API would
 //! (docs/instantpay.md) and answers in its envelope with `environment: "SANDBOX"`.
 //!
-//! - `outletLoginStatus` answers from today's logins until midnight IST (time from a [`Clock`]).
+//! - `outletLoginStatus` answers from today's logins until midnight IST (time from a `clock::Clock`).
 //! - `outletLogin` checks the five headers, every `biometricData` field, `type`, the coordinates,
 //!   `externalRef` (alphanumeric, never reused: `DTX`) and `errCode`, decrypts `encryptedAadhaar`
 //!   with the outlet's key and compares it with the registered Aadhaar: a mismatch is

@@ -176,7 +176,7 @@ impl SandboxState {
         self.lock().status_requests
     }
 
-    /// Play `fault` on every request to `path` (e.g. [`PATH_LOGIN`]) until cleared with `None`.
+    /// Play `fault` on every request to `path` (e.g. `instantpay::PATH_LOGIN`) until cleared with `None`.
     pub fn set_fault(&self, path: &str, fault: Option<Fault>) {
         let mut inner = self.lock();
         match fault {
