@@ -195,7 +195,7 @@ fn a_sending_row_of_a_live_process_is_left_to_it_and_settled_once_it_is_gone() {
                 owner_started: Some(owner.started.clone()),
                 ..Default::default()
             },
-            chrono::Utc::now() - chrono::Duration::minutes(10),
+            earlier_today(chrono::Duration::minutes(10)),
         )
         .unwrap();
     let out = env.login();
@@ -223,4 +223,18 @@ fn a_sending_row_of_a_live_process_is_left_to_it_and_settled_once_it_is_gone() {
     assert_eq!(rows[1].state, AttemptState::LoggedIn);
     // The new attempt names this login's process (gone now): pid and start time.
     assert!(rows[1].owner_pid.is_some() && rows[1].owner_started.is_some());
+}
+
+/// A time `ago` before now on the same IST day (only today's rows are settled by today's
+/// status), and older than the settle window. Just after IST midnight, where `ago` would reach
+/// into yesterday, it waits until the day is old enough.
+fn earlier_today(ago: chrono::Duration) -> chrono::DateTime<chrono::Utc> {
+    let window = chrono::Duration::seconds(150);
+    let now = chrono::Utc::now();
+    let day_start = clock::next_ist_midnight(now) - chrono::Duration::days(1);
+    if now - day_start < window {
+        std::thread::sleep((day_start + window - now).to_std().unwrap_or_default());
+    }
+    let now = chrono::Utc::now();
+    (now - ago).max(day_start + chrono::Duration::seconds(1))
 }
