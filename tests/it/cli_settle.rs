@@ -228,6 +228,7 @@ fn a_sending_row_of_a_live_process_is_left_to_it_and_settled_once_it_is_gone() {
 /// A time `ago` before now on the same IST day (only today's rows are settled by today's
 /// status), and older than the settle window. Just after IST midnight, where `ago` would reach
 /// into yesterday, it waits until the day is old enough.
+#[cfg(unix)]
 fn earlier_today(ago: chrono::Duration) -> chrono::DateTime<chrono::Utc> {
     let window = chrono::Duration::seconds(150);
     let now = chrono::Utc::now();
