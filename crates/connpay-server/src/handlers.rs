@@ -366,16 +366,23 @@ async fn initiate_inner(
     Err(ReplyError::StoreFailed)
 }
 
+/// The invoice id in a call's path, or why it is refused. An id that is not even UTF-8 gets
+/// the same answer as any other malformed id.
+fn invoice_of_path(path: Result<Path<String>, PathRejection>) -> Result<String, ReplyError> {
+    let invoice_id = path.map_or_else(|_| "\u{FFFD}".to_owned(), |Path(id)| id);
+    validate_invoice_id(&invoice_id)?;
+    Ok(invoice_id)
+}
+
 async fn check(
     State(state): Shared,
     invoice_id: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    // An id that is not even UTF-8 gets the same answer as any other malformed id.
-    let invoice_id = invoice_id.map_or_else(|_| "\u{FFFD}".to_owned(), |Path(id)| id);
-    if let Err(e) = validate_invoice_id(&invoice_id) {
-        return e.into_response();
-    }
+    let invoice_id = match invoice_of_path(invoice_id) {
+        Ok(id) => id,
+        Err(e) => return e.into_response(),
+    };
     match check_inner(&state, &invoice_id, body).await {
         Ok(r) => Json(r).into_response(),
         Err(e) => {

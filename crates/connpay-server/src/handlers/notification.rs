@@ -9,11 +9,10 @@ use axum::response::{IntoResponse, Response};
 use rand::RngCore;
 use subtle::ConstantTimeEq;
 
-use super::{AppState, Shared, body_bytes, store_failed};
+use super::{AppState, Shared, body_bytes, invoice_of_path, store_failed};
 use crate::error::ReplyError;
 use crate::model::{
     CheckSessionOut, Notification, NotificationRequest, NotificationResponse, parse_json,
-    validate_invoice_id,
 };
 use crate::store::{CardMapping, MapCard, SessionRecord, token_hash};
 
@@ -32,10 +31,10 @@ pub(super) async fn notification_for(
     invoice_id: Result<Path<String>, PathRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let invoice_id = invoice_id.map_or_else(|_| "\u{FFFD}".to_owned(), |Path(id)| id);
-    if let Err(e) = validate_invoice_id(&invoice_id) {
-        return e.into_response();
-    }
+    let invoice_id = match invoice_of_path(invoice_id) {
+        Ok(id) => id,
+        Err(e) => return e.into_response(),
+    };
     let result = notification_inner(&state, Some(&invoice_id), body).await;
     answer(result, Some(&invoice_id))
 }
