@@ -99,6 +99,11 @@ lockdown-writable = { $path } can be changed by { $who }, so anyone could change
 ipc-not-running = The rd-agent service is not running (no socket at { $path }). Start it with `systemctl start rd-agent` or run `rd-agent run`.
 ipc-refused = The rd-agent service refused this connection: { $reason }
 ipc-connection-lost = Lost the connection to the rd-agent service ({ $error }). Check that it is running.
+cli-service-stopped = The rd-agent service is installed but not running, so nothing was changed and no login was tried. { $os ->
+    [windows] Start it: open Services, find rd-agent and click Start (or restart the computer).
+   *[other] Start it: sudo systemctl start rd-agent
+}
+agent-config-elsewhere = This rd-agent service does not keep a configuration of its own.
 ipc-protocol = The rd-agent service sent a reply this program does not understand. Make sure the service and this command are the same version.
 ipc-already-running = Another rd-agent service is already listening on { $path }. Stop it first.
 ipc-not-the-service = The program answering on { $path } (process { $pid }, { $image }) is not the rd-agent service, so nothing was sent to it. Restart the rd-agent service in Services (services.msc) and try again; if this comes back, call support.
@@ -232,6 +237,11 @@ doctor-tag-skip = skip
 doctor-needs-attention = doctor: { $check } needs attention
 
 doctor-config-ok = The config { $path } is complete.
+doctor-service-config-ok = The service's settings in { $path } are complete.
+doctor-service-config-incomplete = The service cannot log in yet: { $count ->
+    [one] one setting is
+   *[other] { $count } settings are
+} still to fill in. The first: { $problem }
 doctor-secrets-ok = The client secret, the encryption key and the operator's Aadhaar are set.
 # $names: the secrets' config keys, comma-separated.
 doctor-secrets-missing = Not set: { $names }. Set each with `rd-agent config set-secret NAME` (the value is read from stdin).
@@ -330,6 +340,8 @@ capture-cert-expires = device certificate expires { $date }
 
 # `rd-agent config init`, `show` and `set-secret` (src/cli/config.rs).
 config-setting-up = Setting up { $path } (Enter keeps the value in brackets).
+config-setting-up-service = Setting up the rd-agent service: its settings are kept in { $path } (Enter keeps the value in brackets).
+config-change-needs-administrator = Only an administrator can change { $key } now that the service is set up: it decides where the shop's secrets are sent. Nothing was changed. Ask your administrator to run this command (on Linux with sudo).
 # Prompts: the answer is typed after them on the same line.
 config-prompt-value = { $key } [{ $current }]:{ " " }
 config-prompt-secret-keep = { $key } [{ $shown }] (hidden, Enter to keep):{ " " }
@@ -345,6 +357,8 @@ config-secret-not-set = `{ $key }` is not set: run `rd-agent config set-secret {
 config-show-file = config file: { $path }
 config-show-file-missing = config file: { $path } (not found: defaults)
 config-show-state-dir = state dir:   { $path }
+config-show-via-service = the rd-agent service's settings (read through the service)
+config-show-defaults-file = defaults:    { $path } (an administrator's; the config file wins)
 config-show-secrets = secrets ({ $path }):
 # How a secret is shown (the Aadhaar is shown masked instead of "set").
 secret-shown-set = set

@@ -99,6 +99,11 @@ lockdown-writable = { $path } को { $who } बदल सकते हैं, 
 ipc-not-running = rd-agent सर्विस नहीं चल रही है ({ $path } पर कोई सॉकेट नहीं है)। इसे `systemctl start rd-agent` से चालू करें या `rd-agent run` चलाएँ।
 ipc-refused = rd-agent सर्विस ने यह कनेक्शन मना कर दिया: { $reason }
 ipc-connection-lost = rd-agent सर्विस से कनेक्शन टूट गया ({ $error })। देखें कि सर्विस चल रही है।
+cli-service-stopped = rd-agent सर्विस इंस्टॉल है पर चल नहीं रही, इसलिए कुछ नहीं बदला गया और लॉगिन नहीं किया गया। { $os ->
+    [windows] इसे चालू करें: Services खोलें, rd-agent चुनें और Start दबाएँ (या कंप्यूटर रीस्टार्ट करें)।
+   *[other] इसे चालू करें: sudo systemctl start rd-agent
+}
+agent-config-elsewhere = यह rd-agent सर्विस अपनी अलग सेटिंग नहीं रखती।
 ipc-protocol = rd-agent सर्विस ने ऐसा जवाब भेजा जो यह प्रोग्राम नहीं समझता। देखें कि सर्विस और यह कमांड एक ही वर्ज़न के हों।
 ipc-already-running = एक और rd-agent सर्विस पहले से { $path } पर चल रही है। पहले उसे बंद करें।
 ipc-not-the-service = { $path } पर जवाब देने वाला प्रोग्राम (प्रोसेस { $pid }, { $image }) rd-agent सर्विस नहीं है, इसलिए उसे कुछ नहीं भेजा गया। Services (services.msc) में rd-agent सर्विस को दोबारा चालू करें और फिर कोशिश करें; अगर यह फिर आए तो सपोर्ट को फ़ोन करें।
@@ -232,6 +237,8 @@ doctor-tag-skip = छोड़ा
 doctor-needs-attention = doctor: { $check } पर ध्यान देना ज़रूरी है
 
 doctor-config-ok = कॉन्फ़िग फ़ाइल { $path } पूरी है।
+doctor-service-config-ok = सर्विस की सेटिंग ({ $path }) पूरी है।
+doctor-service-config-incomplete = सर्विस अभी लॉगिन नहीं कर सकती: { $count } सेटिंग भरनी बाकी है। पहली: { $problem }
 doctor-secrets-ok = क्लाइंट सीक्रेट, एन्क्रिप्शन कुंजी और ऑपरेटर का आधार, तीनों सेट हैं।
 # $names: the secrets' config keys, comma-separated.
 doctor-secrets-missing = सेट नहीं हैं: { $names }। हर एक को `rd-agent config set-secret NAME` से सेट करें (वैल्यू स्टैंडर्ड इनपुट, यानी stdin, से पढ़ी जाती है)।
@@ -330,6 +337,8 @@ capture-cert-expires = डिवाइस सर्टिफ़िकेट { $d
 
 # `rd-agent config init`, `show` and `set-secret` (src/cli/config.rs).
 config-setting-up = { $path } सेट की जा रही है (Enter दबाने पर ब्रैकेट वाली वैल्यू ही रहेगी)।
+config-setting-up-service = rd-agent सर्विस सेट की जा रही है: इसकी सेटिंग { $path } में रहती है (Enter दबाने पर ब्रैकेट वाली वैल्यू ही रहेगी)।
+config-change-needs-administrator = सर्विस सेट हो जाने के बाद { $key } सिर्फ़ एडमिनिस्ट्रेटर बदल सकता है, क्योंकि इसी से तय होता है कि दुकान के सीक्रेट कहाँ भेजे जाएँ। कुछ नहीं बदला गया। अपने एडमिनिस्ट्रेटर से यह कमांड चलवाएँ (Linux पर sudo के साथ)।
 # Prompts: the answer is typed after them on the same line.
 config-prompt-value = { $key } [{ $current }]:{ " " }
 config-prompt-secret-keep = { $key } [{ $shown }] (छिपा रहेगा, पुराना रखने के लिए Enter):{ " " }
@@ -345,6 +354,8 @@ config-secret-not-set = `{ $key }` सेट नहीं है: `rd-agent conf
 config-show-file = कॉन्फ़िग फ़ाइल: { $path }
 config-show-file-missing = कॉन्फ़िग फ़ाइल: { $path } (नहीं मिली: डिफ़ॉल्ट वैल्यू लागू हैं)
 config-show-state-dir = स्टेट फ़ोल्डर: { $path }
+config-show-via-service = rd-agent सर्विस की सेटिंग (सर्विस से पढ़ी गई)
+config-show-defaults-file = डिफ़ॉल्ट:     { $path } (एडमिनिस्ट्रेटर की; कॉन्फ़िग फ़ाइल की वैल्यू ऊपर मानी जाती है)
 config-show-secrets = सीक्रेट ({ $path }):
 # How a secret is shown (the Aadhaar is shown masked instead of "set").
 secret-shown-set = सेट है

@@ -8,6 +8,7 @@ use std::pin::Pin;
 use serde::{Deserialize, Serialize};
 
 use super::AgentState;
+use crate::config::{Change, Standing, View};
 use crate::devices::DeviceReport;
 use crate::i18n::Msg;
 use crate::ledger::Summary;
@@ -73,6 +74,22 @@ pub trait Backend: Send + Sync + 'static {
     /// The ledger's facts for `status` (last attempt, attempts charged); no secrets.
     fn summary(&self) -> BoxFuture<'_, Option<Summary>> {
         Box::pin(async { None })
+    }
+
+    /// The configuration as setup shows it.
+    fn config_view(&self) -> BoxFuture<'_, Result<View, Msg>> {
+        Box::pin(async { Err(Msg::new("agent-config-elsewhere")) })
+    }
+
+    /// Apply setup's change to the service's configuration, as `standing` allows; the
+    /// configuration afterwards.
+    fn change_config(
+        &self,
+        change: Change,
+        standing: Standing,
+    ) -> BoxFuture<'_, Result<View, Msg>> {
+        let _ = (change, standing);
+        Box::pin(async { Err(Msg::new("agent-config-elsewhere")) })
     }
 
     /// A fingerprint scanner of a supported vendor is on USB (None: cannot tell).

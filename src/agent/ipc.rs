@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 use interprocess::local_socket::ListenerOptions;
 use interprocess::local_socket::tokio::{Listener, Stream, prelude::*};
 
+use super::protocol::ConfigChange;
+use crate::config::{Change, Standing, View};
 use crate::platform::GroupStanding;
 pub(crate) use crate::platform::Peer;
 use crate::platform::ipc as platform;
@@ -161,6 +163,25 @@ impl PeerPolicy {
             || peer.groups.iter().any(|g| self.gids.contains(g))
     }
 
+    /// What this peer may change of the service's configuration: `None` for one who may not
+    /// log in either. An administrator (Unix: root or the service's own account; Windows:
+    /// SYSTEM, the service's account or an administrator) may change anything; an operator
+    /// may set up what is empty (`config::Standing`).
+    pub(crate) fn standing(&self, peer: &Peer) -> Option<Standing> {
+        if !self.may_login(peer) {
+            return None;
+        }
+        let administrator = match peer.token {
+            Some(t) => t.system || t.same_account || t.administrator,
+            None => peer.uid.is_some_and(|u| self.uids.contains(&u)),
+        };
+        Some(if administrator {
+            Standing::Administrator
+        } else {
+            Standing::Member
+        })
+    }
+
     /// May this peer ask for a login (the call that is charged)? Where the OS admitted the
     /// connection, its token decides; elsewhere the connection check already did.
     pub(crate) fn may_login(&self, peer: &Peer) -> bool {
@@ -275,6 +296,23 @@ impl Connection {
             )),
             Some(m) => Ok(m),
             None => Err(IpcError::Refused(Msg::new("ipc-closed"))),
+        }
+    }
+
+    /// The service's configuration, as setup shows it.
+    pub(crate) async fn config_show(&mut self) -> Result<View, IpcError> {
+        match self.call(&Request::ConfigShow).await? {
+            Message::Config(view) => Ok(*view),
+            _ => Err(IpcError::Protocol),
+        }
+    }
+
+    /// Change the service's configuration; its view afterwards.
+    pub(crate) async fn config_change(&mut self, change: &Change) -> Result<View, IpcError> {
+        let req = Request::ConfigChange(ConfigChange::of(change));
+        match self.call(&req).await? {
+            Message::Config(view) => Ok(*view),
+            _ => Err(IpcError::Protocol),
         }
     }
 

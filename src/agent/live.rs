@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::AgentState;
 use super::backend::{Backend, BoxFuture, LoginSummary};
 use super::live_login::LogProgress;
-use crate::config::{Config, Paths, Secrets};
+use crate::config::{Change, Config, Paths, Secrets, Standing, View, apply_change};
 use crate::devices::DeviceReport;
 use crate::i18n::Msg;
 use crate::ledger::{Ledger, Summary};
@@ -19,11 +19,17 @@ use rd::{DiscoverOptions, Scheme};
 pub struct LiveBackend {
     paths: Paths,
     clock: Arc<dyn Clock>,
+    /// One configuration change at a time: each reads the files, then writes them.
+    changing: tokio::sync::Mutex<()>,
 }
 
 impl LiveBackend {
     pub fn new(paths: Paths, clock: Arc<dyn Clock>) -> Self {
-        LiveBackend { paths, clock }
+        LiveBackend {
+            paths,
+            clock,
+            changing: tokio::sync::Mutex::new(()),
+        }
     }
 
     /// The config, the InstantPay side and the ledger, for a status check. Reading the files
@@ -32,7 +38,7 @@ impl LiveBackend {
     async fn open(&self) -> Result<(Config, Api, Ledger), Msg> {
         let paths = self.paths.clone();
         let opened = tokio::task::spawn_blocking(move || {
-            let config = Config::load(&paths.config_file).map_err(|e| e.msg())?;
+            let config = paths.load_config().map_err(|e| e.msg())?;
             config.require_login().map_err(|e| e.msg())?;
             let secrets = Secrets::load(&paths.secrets_file()).map_err(|e| e.msg())?;
             let api = crate::login::live::client(&config, &secrets).map_err(|e| e.msg())?;
@@ -123,10 +129,41 @@ impl Backend for LiveBackend {
         })
     }
 
+    fn config_view(&self) -> BoxFuture<'_, Result<View, Msg>> {
+        let paths = self.paths.clone();
+        Box::pin(async move {
+            tokio::task::spawn_blocking(move || View::read(&paths))
+                .await
+                .unwrap_or_else(|_| Err(Msg::new("agent-internal-error")))
+        })
+    }
+
+    fn change_config(
+        &self,
+        change: Change,
+        standing: Standing,
+    ) -> BoxFuture<'_, Result<View, Msg>> {
+        Box::pin(async move {
+            let _one_at_a_time = self.changing.lock().await;
+            let paths = self.paths.clone();
+            tokio::task::spawn_blocking(move || {
+                let changed = apply_change(&paths, &change, standing).map_err(|e| {
+                    tracing::warn!(?standing, error = %e, "a configuration change was refused");
+                    e.msg()
+                })?;
+                // Names only, never a value.
+                tracing::info!(?standing, ?changed, "configuration changed");
+                View::read(&paths)
+            })
+            .await
+            .unwrap_or_else(|_| Err(Msg::new("agent-internal-error")))
+        })
+    }
+
     fn devices(&self) -> BoxFuture<'_, DeviceReport> {
         Box::pin(async move {
-            let file = self.paths.config_file.clone();
-            let loaded = tokio::task::spawn_blocking(move || Config::load(&file)).await;
+            let paths = self.paths.clone();
+            let loaded = tokio::task::spawn_blocking(move || paths.load_config()).await;
             let config = match loaded {
                 Ok(Ok(c)) => c,
                 Ok(Err(e)) => {

@@ -5,11 +5,15 @@
 //! the programs released before versions existed) is answered with a sentence saying which
 //! side is older, never misread: an old tray after an upgrade is told to restart.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use zeroize::Zeroizing;
 
 use super::AgentState;
 use super::backend::LoginSummary;
+use crate::config::{Change, Key, SecretName, View};
 use crate::devices::DeviceReport;
 use crate::i18n::{Catalog, Lang, Msg};
 use crate::ledger::Summary;
@@ -42,6 +46,95 @@ pub enum Request {
     Subscribe,
     /// Re-ask the remote status now.
     Recheck,
+    /// The service's configuration as setup shows it (no secret).
+    ConfigShow,
+    /// Change the service's configuration and secrets: setup through the service.
+    ConfigChange(ConfigChange),
+}
+
+/// Setup's change as it crosses the IPC: key names and texts. The service checks every name
+/// and value as `config::apply_change` does for a person's own files.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigChange {
+    #[serde(default)]
+    pub(crate) values: BTreeMap<String, String>,
+    #[serde(default)]
+    pub(crate) secrets: BTreeMap<String, SecretText>,
+    #[serde(default)]
+    pub(crate) clear: Vec<String>,
+    #[serde(default)]
+    pub(crate) overwrite: bool,
+    #[serde(default)]
+    pub(crate) check_only: bool,
+}
+
+/// Names only: a change's Debug (a log line, a panic) never shows a secret.
+impl std::fmt::Debug for ConfigChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConfigChange")
+            .field("values", &self.values.keys().collect::<Vec<_>>())
+            .field("secrets", &self.secrets.keys().collect::<Vec<_>>())
+            .field("clear", &self.clear)
+            .field("overwrite", &self.overwrite)
+            .field("check_only", &self.check_only)
+            .finish()
+    }
+}
+
+/// A secret's text on its way to the service: wiped from memory when dropped, never shown.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SecretText(Zeroizing<String>);
+
+impl ConfigChange {
+    pub(crate) fn of(change: &Change) -> ConfigChange {
+        ConfigChange {
+            values: change
+                .values
+                .iter()
+                .map(|(k, v)| (k.name().to_string(), v.clone()))
+                .collect(),
+            secrets: change
+                .secrets
+                .iter()
+                .map(|(n, v)| (n.key().to_string(), SecretText(v.clone())))
+                .collect(),
+            clear: change.clear.iter().map(|n| n.key().to_string()).collect(),
+            overwrite: change.overwrite,
+            check_only: change.check_only,
+        }
+    }
+
+    /// The change it names, or the first name that is not a setting or a secret.
+    pub(crate) fn to_change(&self) -> Result<Change, Msg> {
+        let key = |name: &str| {
+            Key::in_file(name).ok_or_else(|| {
+                Msg::new("config-error-unknown-key")
+                    .arg("source", "IPC")
+                    .arg("key", name.chars().take(60).collect::<String>())
+            })
+        };
+        let secret = |name: &str| SecretName::parse(name).map_err(|e| e.msg());
+        Ok(Change {
+            values: self
+                .values
+                .iter()
+                .map(|(k, v)| Ok((key(k)?, v.clone())))
+                .collect::<Result<_, Msg>>()?,
+            secrets: self
+                .secrets
+                .iter()
+                .map(|(k, v)| Ok((secret(k)?, v.0.clone())))
+                .collect::<Result<_, Msg>>()?,
+            clear: self
+                .clear
+                .iter()
+                .map(|k| secret(k))
+                .collect::<Result<_, Msg>>()?,
+            overwrite: self.overwrite,
+            check_only: self.check_only,
+        })
+    }
 }
 
 /// What the service sends back: replies and subscription events.
@@ -64,6 +157,8 @@ pub enum Message {
     Login(LoginSummary),
     /// Reply to `devices`.
     Devices(DeviceReport),
+    /// Reply to `config_show` and `config_change`: the configuration now.
+    Config(Box<View>),
     /// A subscription event: the state changed.
     State {
         state: AgentState,

@@ -394,7 +394,10 @@ async fn serve_client(stream: Stream, agent: Arc<Agent>, policy: Arc<PeerPolicy>
             Next::Gone => return,
         };
         // Windows: the token is read now that a request has been (src/platform/windows/ipc.rs).
-        if matches!(req, Request::Login { .. }) {
+        if matches!(
+            req,
+            Request::Login { .. } | Request::ConfigShow | Request::ConfigChange(_)
+        ) {
             peer.token = token.rights();
         }
         let reply = match req {
@@ -459,6 +462,33 @@ async fn answer(agent: &Agent, policy: &PeerPolicy, peer: &Peer, req: Request) -
         Request::Recheck => {
             agent.recheck().await;
             agent.status_message(None)
+        }
+        // Setup's values are the operators' (and on Windows any logged-on user may connect).
+        Request::ConfigShow | Request::ConfigChange(_) if !policy.may_login(peer) => {
+            tracing::warn!(pid = ?peer.pid, uid = ?peer.uid, "refused a configuration request");
+            Message::error(Msg::new("agent-login-not-allowed"))
+        }
+        Request::ConfigShow => match agent.backend.config_view().await {
+            Ok(view) => Message::Config(Box::new(view)),
+            Err(said) => Message::error(said),
+        },
+        Request::ConfigChange(req) => {
+            let Some(standing) = policy.standing(peer) else {
+                return Message::error(Msg::new("agent-login-not-allowed"));
+            };
+            let change = match req.to_change() {
+                Ok(c) => c,
+                Err(said) => return Message::error(said),
+            };
+            tracing::info!(pid = ?peer.pid, uid = ?peer.uid, ?req, "configuration change asked");
+            match agent.backend.change_config(change, standing).await {
+                Ok(view) => {
+                    // A service set up now can say what the day needs.
+                    agent.recheck().await;
+                    Message::Config(Box::new(view))
+                }
+                Err(said) => Message::error(said),
+            }
         }
         // Served by `stream_events`; answered here only if called for it.
         Request::Subscribe => agent.status_message(None),

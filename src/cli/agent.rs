@@ -69,7 +69,8 @@ pub(crate) fn run(args: RunArgs, global: &Global) -> CmdResult {
         }
         tracing::info!(state_dir = %paths.state_dir.display(), "state directory limited to SYSTEM and Administrators");
     }
-    let loaded = Config::load(&paths.config_file)
+    let loaded = paths
+        .load_config()
         .map_err(usage)
         .and_then(|c| schedule_from(&c));
     let schedule = match loaded {

@@ -8,10 +8,9 @@ use std::path::Path;
 
 use serde_json::json;
 
+use super::target::Target;
 use super::{CliError, CmdResult, Exit, Global, print_json};
-use crate::config::{
-    Config, ConfigError, Key, Paths, Scope, SecretName, Secrets, ensure_state_dir, write_file,
-};
+use crate::config::{Change, Config, ConfigError, Key, Paths, Scope, SecretName, View};
 use crate::i18n::{Catalog, Lang, Msg};
 
 #[derive(Debug, clap::Subcommand)]
@@ -122,32 +121,42 @@ pub(crate) fn secrets_error(e: crate::config::SecretsError) -> CliError {
 }
 
 pub(crate) fn run(cmd: Command, global: &Global) -> CmdResult {
-    let paths = user_paths(global)?;
+    let target = Target::of(global)?;
     match cmd {
-        Command::Init(a) => init(a, &paths, global),
-        Command::Show => show(&paths, global),
-        Command::SetSecret { name } => set_secret(&name, &paths, global),
+        Command::Init(a) => init(a, &target, global),
+        Command::Show => show(&target, global),
+        Command::SetSecret { name } => set_secret(&name, &target, global),
     }
 }
 
-fn init(a: InitArgs, paths: &Paths, global: &Global) -> CmdResult {
-    let mut cfg = if a.overwrite {
-        Config::default()
-    } else {
-        Config::load(&paths.config_file).map_err(config_error)?
-    };
-    let interactive = !a.no_input && !global.json && std::io::stdin().is_terminal();
-    let cat = Catalog::get(if global.json {
+/// The catalogue for a command's human output (`--json` stays English).
+fn catalog(global: &Global) -> &'static Catalog {
+    Catalog::get(if global.json {
         Lang::En
     } else {
         super::language(global)
-    });
+    })
+}
+
+fn init(a: InitArgs, target: &Target, global: &Global) -> CmdResult {
+    let current = target.view()?;
+    let mut cfg = if a.overwrite {
+        Config::default()
+    } else {
+        current.config.clone()
+    };
+    let interactive = !a.no_input && !global.json && std::io::stdin().is_terminal();
+    let cat = catalog(global);
     if interactive {
-        let m = Msg::new("config-setting-up").arg("path", paths.config_file.display().to_string());
-        outln!("{}", cat.render(&m));
+        outln!("{}", cat.render(&writing_to(target, &current)));
     }
     // The keys the wizard asks, in the table's order.
-    for &key in Key::ALL.iter().filter(|k| k.spec().init_flag.is_some()) {
+    let asked: Vec<Key> = Key::ALL
+        .iter()
+        .copied()
+        .filter(|k| k.spec().init_flag.is_some())
+        .collect();
+    for &key in &asked {
         let value = match a.value(key) {
             Some(v) => Some(v),
             None if interactive => ask(key.name(), &key.get(&cfg).unwrap_or_default(), cat)?,
@@ -158,41 +167,54 @@ fn init(a: InitArgs, paths: &Paths, global: &Global) -> CmdResult {
         }
     }
     cfg.check_formats().map_err(config_error)?;
-    write_file(&paths.config_file, &config_text(&cfg), false).map_err(config_error)?;
-
+    let mut change = Change {
+        overwrite: a.overwrite,
+        ..Change::default()
+    };
+    for &key in &asked {
+        let now = key.get(&cfg).unwrap_or_default();
+        if a.overwrite || a.value(key).is_some() || key.get(&current.config) != Some(now.clone()) {
+            change.values.push((key, now));
+        }
+    }
     if interactive {
-        ensure_state_dir(&paths.state_dir).map_err(config_error)?;
-        let file = paths.secrets_file();
-        let mut secrets = Secrets::load(&file).map_err(secrets_error)?;
         for &name in cfg.required_secrets() {
             let prompt = cat.render(
                 &Msg::new("config-prompt-secret-keep")
                     .arg("key", name.key())
-                    .arg("shown", shown(&secrets, name)),
+                    .arg("shown", current.shown(name)),
             );
             let typed = zeroize::Zeroizing::new(
                 rpassword::prompt_password(prompt).map_err(|e| terminal_error(&e))?,
             );
             if !typed.trim().is_empty() {
-                secrets.set(name, &typed).map_err(secrets_error)?;
+                change.secrets.push((name, typed));
             }
         }
-        secrets.save(&file).map_err(secrets_error)?;
     }
-
-    let problems = problems(&cfg, paths);
+    let view = target.write(&change)?;
     if global.json {
         print_json(&json!({
             "ok": true,
-            "config_file": paths.config_file,
-            "problems": english(&problems),
+            "config_file": view.config_file,
+            "via_service": matches!(target, Target::Service(_)),
+            "problems": english(&view.problems),
         }));
     } else {
-        let m = Msg::new("config-wrote").arg("path", paths.config_file.display().to_string());
+        let m = Msg::new("config-wrote").arg("path", view.config_file.display().to_string());
         outln!("{}", cat.render(&m));
-        print_problems(&problems, cat);
+        print_problems(&view.problems, cat);
     }
     Ok(())
+}
+
+/// "Setting up …": the file, and whether the service writes it.
+fn writing_to(target: &Target, view: &View) -> Msg {
+    let path = view.config_file.display().to_string();
+    match target {
+        Target::Service(_) => Msg::new("config-setting-up-service").arg("path", path),
+        Target::Files(_) => Msg::new("config-setting-up").arg("path", path),
+    }
 }
 
 fn terminal_error(e: &std::io::Error) -> CliError {
@@ -200,18 +222,6 @@ fn terminal_error(e: &std::io::Error) -> CliError {
         Exit::Failure,
         Msg::new("config-cannot-read-terminal").arg("error", e.to_string()),
     )
-}
-
-/// What `config show` and the prompts say about a secret: set / not set, the Aadhaar masked.
-fn shown(secrets: &Secrets, name: SecretName) -> Msg {
-    match (name, &secrets.aadhaar) {
-        (SecretName::Aadhaar, Some(a)) => match a.usable() {
-            Ok(_) => Msg::verbatim(a.masked()),
-            Err(_) => Msg::new("secret-shown-aadhaar-invalid").arg("masked", a.masked()),
-        },
-        _ if secrets.is_set(name) => Msg::new("secret-shown-set"),
-        _ => Msg::new("secret-shown-not-set"),
-    }
 }
 
 fn english(msgs: &[Msg]) -> Vec<String> {
@@ -244,34 +254,6 @@ fn set(cfg: &mut Config, key: Key, v: &str) -> Result<(), CliError> {
     })
 }
 
-/// The file `config init` writes: the values, with a header saying where secrets go.
-pub(crate) fn config_text(cfg: &Config) -> String {
-    format!(
-        "# rd-agent config. Every key can be overridden by RD_AGENT_<SECTION>__<KEY>.\n\
-         # Secrets are not kept here: use `rd-agent config set-secret NAME`.\n\n{}",
-        cfg.to_toml()
-    )
-}
-
-/// Everything still missing for a real login, as operator sentences.
-fn problems(cfg: &Config, paths: &Paths) -> Vec<Msg> {
-    let mut out = Vec::new();
-    if let Err(e) = cfg.require_login() {
-        out.push(e.msg());
-    }
-    match Secrets::load(&paths.secrets_file()) {
-        Ok(s) => {
-            for &name in cfg.required_secrets() {
-                if !s.is_set(name) {
-                    out.push(Msg::new("config-secret-not-set").arg("key", name.key()));
-                }
-            }
-        }
-        Err(e) => out.push(e.msg()),
-    }
-    out
-}
-
 fn print_problems(problems: &[Msg], cat: &Catalog) {
     if problems.is_empty() {
         outln!("{}", cat.tr("config-ready"));
@@ -283,48 +265,54 @@ fn print_problems(problems: &[Msg], cat: &Catalog) {
     }
 }
 
-fn show(paths: &Paths, global: &Global) -> CmdResult {
-    let cfg = Config::load(&paths.config_file).map_err(config_error)?;
-    let secrets_file = paths.secrets_file();
-    let secrets = Secrets::load(&secrets_file).map_err(secrets_error)?;
-    let shown_json: serde_json::Map<String, serde_json::Value> = cfg
-        .required_secrets()
-        .iter()
-        .map(|n| (n.key().to_string(), json!(secrets.shown(*n))))
-        .collect();
-    let problems = problems(&cfg, paths);
-    let exists = paths.config_file.is_file();
+fn show(target: &Target, global: &Global) -> CmdResult {
+    let view = target.view()?;
+    let via_service = matches!(target, Target::Service(_));
     if global.json {
+        let secrets: serde_json::Map<String, serde_json::Value> = view
+            .secrets
+            .iter()
+            .map(|(k, m)| (k.clone(), json!(m.english())))
+            .collect();
         print_json(&json!({
-            "config_file": paths.config_file,
-            "config_file_exists": exists,
-            "state_dir": paths.state_dir,
-            "secrets_file": secrets_file,
-            "config": cfg,
-            "secrets": shown_json,
-            "ready": problems.is_empty(),
-            "problems": english(&problems),
+            "config_file": view.config_file,
+            "config_file_exists": view.config_file_exists,
+            "defaults_file": view.defaults_file,
+            "via_service": via_service,
+            "state_dir": view.state_dir,
+            "secrets_file": view.secrets_file,
+            "config": view.config,
+            "secrets": secrets,
+            "ready": view.problems.is_empty(),
+            "problems": english(&view.problems),
         }));
         return Ok(());
     }
     let cat = Catalog::get(super::language(global));
     let path = |p: &Path| p.display().to_string();
-    let file = Msg::new(if exists {
+    if via_service {
+        outln!("# {}", cat.tr("config-show-via-service"));
+    }
+    let file = Msg::new(if view.config_file_exists {
         "config-show-file"
     } else {
         "config-show-file-missing"
     })
-    .arg("path", path(&paths.config_file));
+    .arg("path", path(&view.config_file));
     outln!("# {}", cat.render(&file));
-    let dir = Msg::new("config-show-state-dir").arg("path", path(&paths.state_dir));
-    outln!("# {}", cat.render(&dir));
-    outln!("{}", cfg.to_toml());
-    let secrets_line = Msg::new("config-show-secrets").arg("path", path(&secrets_file));
-    outln!("# {}", cat.render(&secrets_line));
-    for &n in cfg.required_secrets() {
-        outln!("#   {:<27} {}", n.key(), cat.render(&shown(&secrets, n)));
+    if let Some(defaults) = &view.defaults_file {
+        let m = Msg::new("config-show-defaults-file").arg("path", path(defaults));
+        outln!("# {}", cat.render(&m));
     }
-    print_problems(&problems, cat);
+    let dir = Msg::new("config-show-state-dir").arg("path", path(&view.state_dir));
+    outln!("# {}", cat.render(&dir));
+    outln!("{}", view.config.to_toml());
+    let secrets_line = Msg::new("config-show-secrets").arg("path", path(&view.secrets_file));
+    outln!("# {}", cat.render(&secrets_line));
+    for (key, shown) in &view.secrets {
+        outln!("#   {:<27} {}", key, cat.render(shown));
+    }
+    print_problems(&view.problems, cat);
     Ok(())
 }
 
@@ -368,31 +356,27 @@ pub(crate) fn read_secret(
 /// Longest secret accepted on stdin.
 const MAX_SECRET_INPUT: u64 = 4096;
 
-fn set_secret(name: &str, paths: &Paths, global: &Global) -> CmdResult {
+fn set_secret(name: &str, target: &Target, global: &Global) -> CmdResult {
     let name = SecretName::parse(name).map_err(secrets_error)?;
-    let cat = Catalog::get(if global.json {
-        Lang::En
-    } else {
-        super::language(global)
-    });
+    let cat = catalog(global);
     let typed = read_secret(name, cat)?;
-    ensure_state_dir(&paths.state_dir).map_err(config_error)?;
-    let file = paths.secrets_file();
-    let mut secrets = Secrets::load(&file).map_err(secrets_error)?;
-    secrets.set(name, &typed).map_err(secrets_error)?;
-    secrets.save(&file).map_err(secrets_error)?;
+    let view = target.write(&Change {
+        secrets: vec![(name, typed)],
+        ..Change::default()
+    })?;
     if global.json {
         print_json(&json!({
             "ok": true,
             "name": name.key(),
-            "value": secrets.shown(name),
-            "secrets_file": file,
+            "value": view.shown(name).english(),
+            "secrets_file": view.secrets_file,
+            "via_service": matches!(target, Target::Service(_)),
         }));
     } else {
         let saved = Msg::new("config-secret-saved")
             .arg("key", name.key())
-            .arg("shown", shown(&secrets, name))
-            .arg("path", file.display().to_string());
+            .arg("shown", view.shown(name))
+            .arg("path", view.secrets_file.display().to_string());
         outln!("{}", cat.render(&saved));
     }
     Ok(())

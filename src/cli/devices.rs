@@ -33,7 +33,7 @@ pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
     // Who may run a usable RD Service (rd.trusted_users) comes from the config, when there is one.
     let trusted_users = super::config::user_paths(global)
         .ok()
-        .and_then(|p| crate::config::Config::load(&p.config_file).ok())
+        .and_then(|p| p.load_config().ok())
         .map(|c| c.rd.trusted_user_list())
         .unwrap_or_default();
     let (report, described) = super::block_on(crate::devices::scan(&opts, &trusted_users));

@@ -135,11 +135,20 @@ pub(crate) async fn run_checks(
     paths: &crate::config::Paths,
     clock: &dyn Clock,
     service_socket: &std::path::Path,
+    service_view: Option<crate::config::View>,
 ) -> Vec<Check> {
     let mut out = Vec::new();
-    let config = config_check(paths, &mut out);
-    let config_ok = out.last().is_some_and(|c| c.verdict == Verdict::Ok);
-    let secrets = secrets_check(paths, config.as_ref(), &mut out);
+    // With a service, its configuration is the one that logs in (its secrets stay with it,
+    // so the API is checked by the service itself).
+    let (config, config_ok, secrets) = match service_view {
+        Some(view) => (Some(service_config_check(&view, &mut out)), false, None),
+        None => {
+            let config = config_check(paths, &mut out);
+            let config_ok = out.last().is_some_and(|c| c.verdict == Verdict::Ok);
+            let secrets = secrets_check(paths, config.as_ref(), &mut out);
+            (config, config_ok, secrets)
+        }
+    };
     out.push(usb_check().await);
     let default_config = Config::default();
     out.extend(rd_checks(config.as_ref().unwrap_or(&default_config), clock.now()).await);
@@ -154,7 +163,7 @@ pub(crate) async fn run_checks(
 /// The config file: readable, and complete for a login. The config is returned even when
 /// incomplete, for the checks that need only part of it (the RD Service's ports).
 fn config_check(paths: &crate::config::Paths, out: &mut Vec<Check>) -> Option<Config> {
-    match Config::load(&paths.config_file) {
+    match paths.load_config() {
         Ok(c) => match c.require_login() {
             Ok(()) => {
                 out.push(check(
@@ -175,6 +184,33 @@ fn config_check(paths: &crate::config::Paths, out: &mut Vec<Check>) -> Option<Co
             None
         }
     }
+}
+
+/// The service's configuration, as the service shows it: complete, or what is missing and
+/// how to fill it in.
+fn service_config_check(view: &crate::config::View, out: &mut Vec<Check>) -> Config {
+    let path = view.config_file.display().to_string();
+    out.push(match view.problems.first() {
+        None => check(
+            "config",
+            Verdict::Ok,
+            Msg::new("doctor-service-config-ok").arg("path", path),
+        ),
+        Some(problem) => check(
+            "config",
+            Verdict::Fail,
+            Msg::new("doctor-service-config-incomplete")
+                .arg("problem", problem.clone())
+                .arg("count", view.problems.len()),
+        ),
+    });
+    view.config.clone()
+}
+
+/// The service's configuration, if a service answers and shows it.
+async fn service_view(socket: &std::path::Path) -> Option<crate::config::View> {
+    let mut c = crate::agent::ipc::connect(socket).await.ok()?;
+    c.config_show().await.ok()
 }
 
 /// The secret store: each secret the config needs is set (never shown).
@@ -477,7 +513,17 @@ fn ledger_checks(ledger_file: &std::path::Path, now: chrono::DateTime<chrono::Ut
 pub(crate) fn run(_args: Args, global: &Global) -> CmdResult {
     let paths = super::config::user_paths(global)?;
     let socket = global.endpoint();
-    let checks = super::block_on(run_checks(&paths, &SystemClock, &socket));
+    // Files named on the command line are checked as they are; otherwise a service that
+    // answers is asked for its configuration (`super::target`).
+    let own_files =
+        global.socket.is_none() && (global.config.is_some() || global.state_dir.is_some());
+    let checks = super::block_on(async {
+        let view = match own_files {
+            true => None,
+            false => service_view(&socket).await,
+        };
+        run_checks(&paths, &SystemClock, &socket, view).await
+    });
     let failed = checks.iter().find(|c| c.verdict == Verdict::Fail);
     if global.json {
         // A failure's document is printed with its error (one document on stdout).

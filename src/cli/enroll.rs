@@ -7,9 +7,12 @@
 
 use serde_json::json;
 
-use super::config::{config_error, config_text, read_secret, secrets_error, user_paths};
+use zeroize::Zeroizing;
+
+use super::config::read_secret;
+use super::target::Target;
 use super::{CliError, CmdResult, Exit, Global, print_json};
-use crate::config::{Config, Mode, SecretName, Secrets, ensure_state_dir, write_file};
+use crate::config::{Change, Key, SecretName};
 use crate::i18n::{Catalog, Lang, Msg};
 
 #[derive(Debug, clap::Args)]
@@ -30,58 +33,53 @@ pub(crate) struct Args {
 }
 
 pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
-    let paths = user_paths(global)?;
+    let target = Target::of(global)?;
     let cat = Catalog::get(if global.json {
         Lang::En
     } else {
         super::language(global)
     });
-    // A config that cannot be read is not overwritten blindly: the person fixes or removes it.
-    let mut cfg = Config::load(&paths.config_file).map_err(config_error)?;
-    ensure_state_dir(&paths.state_dir).map_err(config_error)?;
-    let secrets_file = paths.secrets_file();
-    let mut secrets = Secrets::load(&secrets_file).map_err(secrets_error)?;
+    let relay_url = args.relay.trim_end_matches('/').to_string();
+    // Before the one-time code is spent: would this change be taken? A config that cannot be
+    // read, or a member re-enrolling a service set up by someone else, stops here.
+    let mut change = Change {
+        values: vec![
+            (Key::Mode, "relay".to_string()),
+            (Key::RelayUrl, relay_url.clone()),
+        ],
+        secrets: vec![(SecretName::RelayToken, Zeroizing::new("(not yet)".into()))],
+        clear: vec![SecretName::ClientSecret, SecretName::EncryptionKey],
+        check_only: true,
+        ..Change::default()
+    };
+    target.write(&change)?;
 
     let label = args.label.unwrap_or_else(host_name);
     let reply = super::block_on(relay_api::enroll(&args.relay, &args.code, &label))
         .map_err(|e| CliError::said(Exit::Rejected, crate::i18n::errors::api_error(&e)))?;
 
-    let bad_reply = |what: &str| {
-        CliError::said(
-            Exit::Failure,
-            Msg::new("enroll-bad-reply").arg("what", what.to_string()),
-        )
-    };
-    cfg.instantpay.mode = Mode::Relay;
-    cfg.relay.url = args.relay.trim_end_matches('/').to_string();
-    cfg.instantpay.outlet_id = reply.outlet_id.clone();
-    cfg.outlet.latitude = Some(reply.latitude.parse().map_err(|_| bad_reply("latitude"))?);
-    cfg.outlet.longitude = Some(
-        reply
-            .longitude
-            .parse()
-            .map_err(|_| bad_reply("longitude"))?,
-    );
-    cfg.check_formats().map_err(config_error)?;
-
-    // The token first: the code is spent, so what the relay gave is kept whatever follows.
-    secrets.client_secret = None;
-    secrets.encryption_key = None;
-    secrets
-        .set(SecretName::RelayToken, &reply.token)
-        .map_err(secrets_error)?;
+    // The token, with the outlet's values, first: the code is spent, so what the relay gave
+    // is kept whatever follows.
+    change.check_only = false;
+    change.values.extend([
+        (Key::OutletId, reply.outlet_id.clone()),
+        (Key::Latitude, reply.latitude.clone()),
+        (Key::Longitude, reply.longitude.clone()),
+    ]);
+    change.secrets = vec![(SecretName::RelayToken, Zeroizing::new(reply.token.clone()))];
     // A relay's test Aadhaar is stored only when the person said this is a sandbox: a relay
     // that is not one must never choose the operator's number.
     let sandbox_aadhaar = reply.sandbox_aadhaar.as_ref().filter(|_| args.sandbox);
     if let Some(a) = sandbox_aadhaar {
-        secrets.set(SecretName::Aadhaar, a).map_err(secrets_error)?;
+        change
+            .secrets
+            .push((SecretName::Aadhaar, Zeroizing::new(a.clone())));
     }
-    secrets.save(&secrets_file).map_err(secrets_error)?;
-    write_file(&paths.config_file, &config_text(&cfg), false).map_err(config_error)?;
+    let view = target.write(&change)?;
 
     let enrolled = Msg::new("enroll-done")
         .arg("outlet", reply.outlet_id.clone())
-        .arg("url", cfg.relay.url.clone())
+        .arg("url", relay_url.clone())
         .arg("device", reply.device_id.clone());
     if !global.json {
         eoutln!("{}", cat.render(&enrolled));
@@ -92,18 +90,18 @@ pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
     // The Aadhaar is the operator's: typed here, never known to the relay (but in a sandbox).
     if sandbox_aadhaar.is_none() {
         let typed = read_secret(SecretName::Aadhaar, cat)?;
-        secrets
-            .set(SecretName::Aadhaar, &typed)
-            .map_err(secrets_error)?;
-        secrets.save(&secrets_file).map_err(secrets_error)?;
+        target.write(&Change {
+            secrets: vec![(SecretName::Aadhaar, typed)],
+            ..Change::default()
+        })?;
     }
     if global.json {
         print_json(&json!({
             "ok": true,
             "device_id": reply.device_id,
             "outlet_id": reply.outlet_id,
-            "relay_url": cfg.relay.url,
-            "config_file": paths.config_file,
+            "relay_url": relay_url,
+            "config_file": view.config_file,
         }));
     } else {
         outln!("{}", cat.tr("enroll-next"));

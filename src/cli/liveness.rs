@@ -145,8 +145,9 @@ fn load_config(global: &Global) -> Result<(Config, Paths), CliError> {
         Scope::User,
     )
     .map_err(|e| CliError::new(Exit::Usage, e.to_string()))?;
-    let cfg =
-        Config::load(&paths.config_file).map_err(|e| CliError::new(Exit::Usage, e.to_string()))?;
+    let cfg = paths
+        .load_config()
+        .map_err(|e| CliError::new(Exit::Usage, e.to_string()))?;
     Ok((cfg, paths))
 }
 

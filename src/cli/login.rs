@@ -58,13 +58,13 @@ pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
     super::block_on(run_flow(&mut login, global))
 }
 
-/// Log in through the running service; `None` when no service answers on the socket.
+/// Log in through the running service; `None` when no service is installed (then this
+/// machine's person logs in with files of their own: `super::target`).
 async fn via_service(flags: LoginFlags, global: &Global) -> Option<CmdResult> {
-    // Nobody there: the caller works without the service. Someone else there: say so.
-    let mut client = match crate::agent::ipc::connect(&global.endpoint()).await {
-        Ok(c) => c,
-        Err(crate::agent::ipc::IpcError::NotRunning(_)) => return None,
-        Err(e) => return Some(Err(CliError::said(Exit::Failure, e.msg()))),
+    let mut client = match super::target::service(global).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return None,
+        Err(e) => return Some(Err(e)),
     };
     let lang = super::language(global);
     // --json stays English in every language.

@@ -24,6 +24,7 @@ mod progress;
 pub(crate) mod sandbox;
 pub(crate) mod service;
 pub(crate) mod status;
+mod target;
 pub(crate) mod uidai;
 
 pub use agent::TrayOptions;
@@ -124,7 +125,7 @@ pub(crate) enum Command {
 pub(crate) fn language(global: &Global) -> crate::i18n::Lang {
     config::user_paths(global)
         .ok()
-        .and_then(|p| crate::config::Config::load(&p.config_file).ok())
+        .and_then(|p| p.load_config().ok())
         .map(|c| c.ui.language)
         .unwrap_or_default()
         .lang()

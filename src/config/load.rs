@@ -13,37 +13,85 @@ use serde::Deserialize;
 use super::keys::{ENV_PREFIX, Key, Kind};
 use super::model::{Config, Mode};
 use super::secrets::SecretName;
-use super::{ConfigError, check_dir};
+use super::{ConfigError, Paths, check_dir};
 
 /// Largest config file we read: a real one is a few hundred bytes.
 pub(crate) const MAX_CONFIG_BYTES: u64 = 256 * 1024;
 
-impl Config {
-    /// Read `path` (a missing file means all defaults), then apply the process environment.
-    pub(crate) fn load(path: &Path) -> Result<Config, ConfigError> {
-        // A config in a directory others can rearrange could be swapped for theirs.
-        if path.is_file() {
-            let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
-            check_dir(dir.unwrap_or(Path::new(".")))?;
-        }
-        let text: String = read_capped(path)?.unwrap_or_default();
-        Config::from_sources(&text, &path.display().to_string(), std::env::vars())
+impl Paths {
+    /// The config in force: the defaults file (if any), then the config file over it key by
+    /// key, then the process environment.
+    pub(crate) fn load_config(&self) -> Result<Config, ConfigError> {
+        self.config_over(read_table(&self.config_file)?)
     }
 
+    /// The config in force were the config file's keys `file`: the defaults file under them,
+    /// the environment over them.
+    pub(crate) fn config_over(&self, file: toml::Table) -> Result<Config, ConfigError> {
+        let mut table = match &self.defaults_file {
+            Some(defaults) => read_table(defaults)?,
+            None => toml::Table::new(),
+        };
+        for (section, keys) in file {
+            if let (Some(toml::Value::Table(under)), toml::Value::Table(keys)) =
+                (table.get_mut(&section), &keys)
+            {
+                under.extend(keys.clone());
+            } else {
+                table.insert(section, keys);
+            }
+        }
+        Config::from_table(
+            table,
+            &self.config_file.display().to_string(),
+            std::env::vars(),
+        )
+    }
+
+    /// The keys the config file itself sets, as written (for a change that keeps them).
+    pub(crate) fn config_file_table(&self) -> Result<toml::Table, ConfigError> {
+        read_table(&self.config_file)
+    }
+}
+
+/// One config file's keys, checked against the key table; a missing file has none.
+fn read_table(path: &Path) -> Result<toml::Table, ConfigError> {
+    // A config in a directory others can rearrange could be swapped for theirs.
+    if path.is_file() {
+        let dir = path.parent().filter(|d| !d.as_os_str().is_empty());
+        check_dir(dir.unwrap_or(Path::new(".")))?;
+    }
+    let text: String = read_capped(path)?.unwrap_or_default();
+    parse_table(&text, &path.display().to_string())
+}
+
+fn parse_table(toml_text: &str, source_name: &str) -> Result<toml::Table, ConfigError> {
+    let table: toml::Table =
+        toml_text
+            .parse()
+            .map_err(|e: toml::de::Error| ConfigError::Syntax {
+                path: PathBuf::from(source_name),
+                reason: e.message().to_string(),
+            })?;
+    check_shape(&table, source_name)?;
+    Ok(table)
+}
+
+impl Config {
     /// Defaults, then `toml_text`, then `env` (only `RD_AGENT_<SECTION>__<KEY>` entries count).
     pub fn from_sources(
         toml_text: &str,
         source_name: &str,
         env: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Config, ConfigError> {
-        let mut table: toml::Table =
-            toml_text
-                .parse()
-                .map_err(|e: toml::de::Error| ConfigError::Syntax {
-                    path: PathBuf::from(source_name),
-                    reason: e.message().to_string(),
-                })?;
-        check_shape(&table, source_name)?;
+        Config::from_table(parse_table(toml_text, source_name)?, source_name, env)
+    }
+
+    fn from_table(
+        mut table: toml::Table,
+        source_name: &str,
+        env: impl IntoIterator<Item = (String, String)>,
+    ) -> Result<Config, ConfigError> {
         apply_env(&mut table, env)?;
         let cfg: Config =
             Config::deserialize(toml::Value::Table(table)).map_err(|e| ConfigError::Invalid {
@@ -419,11 +467,15 @@ mod tests {
         let path = dir.path().join("big.toml");
         std::fs::write(&path, "#".repeat(MAX_CONFIG_BYTES as usize + 10)).unwrap();
         assert!(matches!(
-            Config::load(&path),
+            Paths::of(path.clone(), PathBuf::new()).load_config(),
             Err(ConfigError::TooLarge { .. })
         ));
         // A missing file is all defaults.
-        assert!(Config::load(&dir.path().join("none.toml")).is_ok());
+        assert!(
+            Paths::of(dir.path().join("none.toml"), PathBuf::new())
+                .load_config()
+                .is_ok()
+        );
     }
 
     #[test]

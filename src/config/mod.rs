@@ -7,12 +7,16 @@ use std::path::{Path, PathBuf};
 
 use crate::i18n::Msg;
 
+mod change;
 mod keys;
 mod load;
 mod model;
 mod paths;
 pub(crate) mod secrets;
+mod view;
 
+pub(crate) use change::apply as apply_change;
+pub use change::{Change, Standing};
 pub(crate) use keys::{Key, Kind as KeyKind, env_var_name};
 use load::MAX_CONFIG_BYTES;
 pub(crate) use load::missing;
@@ -22,6 +26,7 @@ pub(crate) use model::text_or_empty;
 pub use paths::{Paths, Scope};
 pub(crate) use paths::{check_dir, ensure_state_dir, write_file};
 pub use secrets::{SecretName, Secrets, SecretsError, StoredAadhaar};
+pub use view::View;
 
 /// A config that could not be read or used. Every message names the key or file and the fix.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

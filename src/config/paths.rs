@@ -19,30 +19,51 @@ pub enum Scope {
 /// Where the config file and the state directory (ledger, secrets, logs, socket) are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Paths {
+    /// The file setup writes, and whose values win.
     pub config_file: PathBuf,
+    /// Read-only defaults under `config_file` (the service's /etc/rd-agent/config.toml), or
+    /// none. The service's unit cannot write /etc, so what setup writes goes to the state
+    /// directory, and an administrator's /etc file still gives every key setup left alone.
+    pub defaults_file: Option<PathBuf>,
     pub state_dir: PathBuf,
 }
 
 impl Paths {
     /// `--config` / `--state-dir` (or their env vars, which clap already read) win; otherwise the
-    /// system or per-user locations.
+    /// system or per-user locations. The service (`Scope::System`) without `--config` keeps its
+    /// writable config in its state directory, over the system config directory's file.
     pub(crate) fn resolve(
         config: Option<&Path>,
         state_dir: Option<&Path>,
         scope: Scope,
     ) -> Result<Paths, ConfigError> {
-        let config_file = match config {
-            Some(p) => p.to_path_buf(),
-            None => default_config_dir(scope)?.join(CONFIG_FILE_NAME),
-        };
         let state_dir = match state_dir {
             Some(p) => p.to_path_buf(),
             None => default_state_dir(scope)?,
         };
+        let (config_file, defaults_file) = match (config, scope) {
+            (Some(p), _) => (p.to_path_buf(), None),
+            (None, Scope::System) => (
+                state_dir.join(CONFIG_FILE_NAME),
+                Some(default_config_dir(scope)?.join(CONFIG_FILE_NAME)),
+            ),
+            (None, Scope::User) => (default_config_dir(scope)?.join(CONFIG_FILE_NAME), None),
+        };
         Ok(Paths {
             config_file,
+            defaults_file,
             state_dir,
         })
+    }
+
+    /// Files of one's own: the config and the state directory, no defaults under them (tests,
+    /// and a service told `--config`).
+    pub fn of(config_file: PathBuf, state_dir: PathBuf) -> Paths {
+        Paths {
+            config_file,
+            defaults_file: None,
+            state_dir,
+        }
     }
 
     pub(crate) fn ledger_file(&self) -> PathBuf {

@@ -271,24 +271,38 @@ impl Secrets {
         Ok(())
     }
 
+    /// Remove one secret.
+    pub(crate) fn clear(&mut self, name: SecretName) {
+        match name {
+            SecretName::ClientSecret => self.client_secret = None,
+            SecretName::EncryptionKey => self.encryption_key = None,
+            SecretName::Aadhaar => self.aadhaar = None,
+            SecretName::RelayToken => self.relay_token = None,
+        }
+    }
+
+    /// Whether `other` holds the same value (or the same absence) for `name`.
+    pub(crate) fn same(&self, other: &Secrets, name: SecretName) -> bool {
+        let expose = |s: &Option<Secret>| s.as_ref().map(|s| s.expose().to_string());
+        match name {
+            SecretName::ClientSecret => expose(&self.client_secret) == expose(&other.client_secret),
+            SecretName::EncryptionKey => {
+                expose(&self.encryption_key) == expose(&other.encryption_key)
+            }
+            SecretName::Aadhaar => {
+                self.aadhaar.as_ref().map(StoredAadhaar::digits)
+                    == other.aadhaar.as_ref().map(StoredAadhaar::digits)
+            }
+            SecretName::RelayToken => expose(&self.relay_token) == expose(&other.relay_token),
+        }
+    }
+
     pub fn is_set(&self, name: SecretName) -> bool {
         match name {
             SecretName::ClientSecret => self.client_secret.is_some(),
             SecretName::EncryptionKey => self.encryption_key.is_some(),
             SecretName::Aadhaar => self.aadhaar.is_some(),
             SecretName::RelayToken => self.relay_token.is_some(),
-        }
-    }
-
-    /// What `config show` may print: set / not set, the Aadhaar masked.
-    pub(crate) fn shown(&self, name: SecretName) -> String {
-        match name {
-            SecretName::Aadhaar => match &self.aadhaar {
-                Some(a) => a.masked(),
-                None => "not set".into(),
-            },
-            _ if self.is_set(name) => "set".into(),
-            _ => "not set".into(),
         }
     }
 
@@ -417,8 +431,8 @@ mod tests {
             "cs-\"quoted\"-secret"
         );
         assert_eq!(back.encryption_key().unwrap().expose(), KEY);
-        assert_eq!(back.shown(SecretName::Aadhaar), "XXXX XXXX 7058");
-        assert_eq!(back.shown(SecretName::ClientSecret), "set");
+        assert_eq!(back.aadhaar.as_ref().unwrap().masked(), "XXXX XXXX 7058");
+        assert!(back.is_set(SecretName::ClientSecret));
         let dbg = format!("{back:?}");
         assert!(!dbg.contains(KEY) && !dbg.contains("9999"), "{dbg}");
         // On Windows nothing of a value is in the file in the clear (DPAPI).
@@ -468,7 +482,7 @@ mod tests {
         let s = Secrets::load(&dir.path().join("none")).unwrap();
         let e = s.encryption_key().unwrap_err().to_string();
         assert!(e.contains("set-secret instantpay.encryption_key"), "{e}");
-        assert_eq!(s.shown(SecretName::Aadhaar), "not set");
+        assert!(!s.is_set(SecretName::Aadhaar));
     }
 
     #[test]
@@ -496,7 +510,7 @@ mod tests {
             .unwrap();
         let mut s = Secrets::load(&path).expect("a store under the old rule loads");
         assert!(s.is_set(SecretName::Aadhaar));
-        assert_eq!(s.shown(SecretName::Aadhaar), "XXXX XXXX 6359");
+        assert_eq!(s.aadhaar.as_ref().unwrap().masked(), "XXXX XXXX 6359");
         let e = s.aadhaar().unwrap_err();
         assert!(
             matches!(e, SecretsError::StoredAadhaarInvalid { .. }),

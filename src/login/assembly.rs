@@ -77,7 +77,7 @@ impl Assembled {
         flags: LoginFlags,
         who: &str,
     ) -> Result<Self, AssemblyError> {
-        let cfg = Config::load(&paths.config_file).map_err(SetupError::from)?;
+        let cfg = paths.load_config().map_err(SetupError::from)?;
         let (params, api, scanner) = {
             let secrets = Secrets::load(&paths.secrets_file()).map_err(SetupError::from)?;
             parts(&cfg, &secrets, flags, who)?

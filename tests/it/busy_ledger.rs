@@ -36,10 +36,7 @@ async fn a_busy_ledger_does_not_stall_the_service() {
     });
     locked.recv().unwrap();
 
-    let paths = Paths {
-        config_file: env.config(),
-        state_dir: env.state(),
-    };
+    let paths = Paths::of(env.config(), env.state());
     let clock = Arc::new(clock::SystemClock);
     let backend = Arc::new(LiveBackend::new(paths, clock.clone()));
     let agent = Agent::new(backend, clock, Schedule::default());

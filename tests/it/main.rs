@@ -23,6 +23,9 @@ mod login;
 mod pc_setup;
 mod rd_cli;
 mod relay;
+// Unix: the person's home and the service's root are laid out as on Linux.
+#[cfg(unix)]
+mod service_setup;
 mod shipping;
 mod state_dir;
 mod support;

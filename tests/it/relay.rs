@@ -53,7 +53,11 @@ impl Fleet {
         }
     }
 
-    fn code(&self) -> String {
+    pub(crate) fn url(&self) -> &str {
+        &self.url
+    }
+
+    pub(crate) fn code(&self) -> String {
         self.rt
             .block_on(rd_relay::issue_code(
                 &self.relay,

@@ -171,7 +171,7 @@ pub(crate) fn other_aadhaar() -> String {
 // ---- The test environment -------------------------------------------------------------------
 
 /// A directory only its owner may use: 0700 on Unix; on Windows it keeps its parent's ACL.
-fn create_private_dir(path: &Path) {
+pub(crate) fn create_private_dir(path: &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::DirBuilderExt;

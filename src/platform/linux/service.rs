@@ -156,3 +156,15 @@ pub(crate) fn run_as_service(
 ) -> Result<(), ServiceError> {
     Err(ServiceError::Unsupported)
 }
+
+/// Whether systemd has a unit for the service (the .deb's, or `rd-agent service install`'s),
+/// read from the unit directories: no systemctl to run, and true also while it is stopped.
+pub(crate) fn installed() -> bool {
+    [
+        "/etc/systemd/system",
+        "/lib/systemd/system",
+        "/usr/lib/systemd/system",
+    ]
+    .iter()
+    .any(|dir| Path::new(dir).join("rd-agent.service").is_file())
+}

@@ -338,3 +338,8 @@ fn service_main(_args: Vec<OsString>) {
     }
     let _ = handle.set_service_status(done);
 }
+
+/// Whether the Service Control Manager knows the service, running or not.
+pub(crate) fn installed() -> bool {
+    status().is_ok_and(|s| s.installed)
+}
