@@ -31,16 +31,19 @@ if [ -n "$deps" ]; then
 else
     touch "$root/var/lib/dpkg/status"
 fi
-for cmd in groupadd useradd systemctl udevadm; do
+for cmd in groupadd useradd usermod systemctl udevadm; do
     printf '#!/bin/sh\necho "%s $*" >> "%s"\n' "$cmd" "$calls" > "$stubs/$cmd"
 done
-# getent: nobody exists yet, so the postinst creates the group and the user.
-printf '#!/bin/sh\necho "getent $*" >> "%s"\nexit 2\n' "$calls" > "$stubs/getent"
+# getent: the person who ran sudo exists; the service's group and user do not yet, so the
+# postinst creates them.
+installer=check-deb-operator
+printf '#!/bin/sh\necho "getent $*" >> "%s"\n[ "$1 $2" = "passwd %s" ] && { echo "%s:x:1000:1000::/home/%s:/bin/sh"; exit 0; }\nexit 2\n' \
+    "$calls" "$installer" "$installer" "$installer" > "$stubs/getent"
 chmod 755 "$stubs"/*
 
 run_dpkg() {
-    PATH="$stubs:$PATH" dpkg --root="$root" --force-script-chrootless --force-not-root \
-        --log=/dev/null "$@"
+    SUDO_USER=$installer PATH="$stubs:$PATH" dpkg --root="$root" --force-script-chrootless \
+        --force-not-root --log=/dev/null "$@"
 }
 
 run_dpkg -i "$deb" >"$work/install.log" 2>&1 || { cat "$work/install.log"; die "dpkg -i failed"; }
@@ -56,6 +59,10 @@ if [ "$package" = rd-agent ]; then
     [ -x "$root/usr/bin/rd-agent-tray" ] || die "installed without an executable /usr/bin/rd-agent-tray"
     grep -q '^groupadd --system rd-agent$' "$calls" || die "the postinst did not create the rd-agent group"
     grep -q '^useradd --system --gid rd-agent' "$calls" || die "the postinst did not create the rd-agent user"
+    grep -q "^usermod -a -G rd-agent $installer\$" "$calls" \
+        || die "the postinst did not add the installing user (SUDO_USER) to the rd-agent group"
+    grep -q "added $installer to the rd-agent group. Log out and back in once" "$work/install.log" \
+        || die "the postinst did not tell the installing user to log out and back in"
 else
     # The servers: a system group and user without a login shell, and a unit that is NOT
     # enabled or started (it has no credentials yet).

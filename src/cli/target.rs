@@ -1,5 +1,6 @@
 //! Where setup writes and a login runs: through the installed service, or in files of one's
-//! own. One rule for `config`, `enroll` and `login` (docs/configuration.md, "Which files"):
+//! own. One rule for `config`, `enroll`, `login` and `doctor` (docs/architecture.md, "Which
+//! configuration"):
 //!
 //! - an explicit `--config` or `--state-dir` names the files, whatever is installed;
 //! - otherwise, when a service is installed (the endpoint resolver finds one, `RD_AGENT_SOCKET`
