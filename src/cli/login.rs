@@ -151,7 +151,7 @@ fn confirm_despite_declines(global: &Global) -> Result<bool, CliError> {
 /// ledger that cannot be opened is a failure of this PC (exit 1).
 fn assembly_error(e: AssemblyError) -> CliError {
     match e {
-        AssemblyError::Ledger(e) => CliError::new(Exit::Failure, e.to_string()),
+        AssemblyError::Ledger(e) => CliError::said(Exit::Failure, e.msg()),
         other => CliError::said(Exit::Usage, other.msg()),
     }
 }
@@ -174,7 +174,7 @@ async fn run_flow(login: &mut Assembled, global: &Global) -> CmdResult {
             if let Some(a) = e.attempt() {
                 outln!(
                     "{}",
-                    cat.render(&Msg::new("login-ledger-line").arg("line", a.line()))
+                    cat.render(&Msg::new("login-ledger-line").arg("line", a.msg()))
                 );
             }
             let mut text = cat.render(&e.msg());
@@ -203,7 +203,7 @@ fn print_report(report: &LoginReport, cat: &Catalog, global: &Global) {
     for a in &report.resolved {
         outln!(
             "{}",
-            cat.render(&Msg::new("login-settled-earlier").arg("line", a.line()))
+            cat.render(&Msg::new("login-settled-earlier").arg("line", a.msg()))
         );
     }
     let id = match report.result {
@@ -214,7 +214,7 @@ fn print_report(report: &LoginReport, cat: &Catalog, global: &Global) {
     if let Some(a) = &report.attempt {
         outln!(
             "{}",
-            cat.render(&Msg::new("login-ledger-line").arg("line", a.line()))
+            cat.render(&Msg::new("login-ledger-line").arg("line", a.msg()))
         );
     }
 }
@@ -289,21 +289,17 @@ fn run_sandbox(force: bool, despite_declines: bool, global: &Global) -> CmdResul
     let ledger = Ledger::open(&state_dir.join("ledger.sqlite3"))
         .map_err(|e| assembly_error(AssemblyError::Ledger(e)))?;
     super::block_on(async move {
-        let fail = |what: &str, e: std::io::Error| {
-            CliError::new(Exit::Failure, format!("could not start the {what}: {e}"))
+        let fail = |id: &'static str, e: std::io::Error| {
+            CliError::said(Exit::Failure, Msg::new(id).arg("error", e.to_string()))
         };
         let ipay = ipay::start(SandboxConfig::default())
             .await
-            .map_err(|e| fail("sandbox InstantPay", e))?;
-        let fixtures = vendor("mantra-mfs100").ok_or_else(|| {
-            CliError::new(
-                Exit::Failure,
-                "the sandbox fixtures are missing from this build",
-            )
-        })?;
+            .map_err(|e| fail("sandbox-instantpay-failed", e))?;
+        let fixtures = vendor("mantra-mfs100")
+            .ok_or_else(|| CliError::said(Exit::Failure, Msg::new("sandbox-fixtures-missing")))?;
         let rd = SimulatedRd::start(SimOptions::new(fixtures))
             .await
-            .map_err(|e| fail("simulated RD Service", e))?;
+            .map_err(|e| fail("sandbox-rd-failed", e))?;
         let outlet = ipay
             .state()
             .outlets()

@@ -135,6 +135,15 @@ impl Msg {
         }
     }
 
+    /// A message whose id is built at run time (`rd-error-553`, `help-login-force`): the caller
+    /// makes sure the id exists, and a test walks what it builds.
+    pub(crate) fn from_id(id: String) -> Msg {
+        Msg {
+            id: Cow::Owned(id),
+            args: BTreeMap::new(),
+        }
+    }
+
     /// Text from outside that has no message of its own (an OS error, a reply's words), shown
     /// as it is in every language.
     pub(crate) fn verbatim(text: impl Into<String>) -> Msg {
@@ -234,6 +243,35 @@ impl Catalog {
     pub fn tr(&self, id: &'static str) -> String {
         self.render(&Msg::new(id))
     }
+}
+
+/// Whether a typed answer to a `[y/N]` / `[हाँ/नहीं]` question is yes: the English and the
+/// Hindi words, in Devanagari or typed in Latin letters, whatever the question's language (a
+/// shop's keyboard may have either).
+pub(crate) fn is_yes(answer: &str) -> bool {
+    let a = answer.trim().to_lowercase();
+    let a = a.trim_end_matches(['.', '!', '।']);
+    [
+        "y",
+        "yes",
+        "ha",
+        "haan",
+        "han",
+        "haa",
+        "haan ji",
+        "ji",
+        "ji haan",
+        "ह",
+        "हा",
+        "हाँ",
+        "हां",
+        "जी",
+        "जी हाँ",
+        "जी हां",
+        "हाँ जी",
+        "हां जी",
+    ]
+    .contains(&a)
 }
 
 /// An amount as people in India write it: `₹1,23,456.78` (the last three digits of rupees,
