@@ -55,6 +55,8 @@ pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
     }
     let paths = user_paths(global)?;
     let mut login = Assembled::from_files(&paths, flags, "terminal").map_err(assembly_error)?;
+    // --lang wins over the config's ui.language, which the assembly read.
+    login.lang = super::lang_flag(global).unwrap_or(login.lang);
     super::block_on(run_flow(&mut login, global))
 }
 
@@ -320,7 +322,7 @@ fn run_sandbox(force: bool, despite_declines: bool, global: &Global) -> CmdResul
             aadhaar: Some(StoredAadhaar::Valid(outlet.aadhaar.clone())),
             relay_token: None,
         };
-        let lang = cfg.language();
+        let lang = super::lang_flag(global).unwrap_or_else(|| cfg.language());
         eoutln!(
             "{}",
             Catalog::get(lang).render(

@@ -133,12 +133,8 @@ pub(crate) enum Command {
 /// The language of a command's human output: `--lang`, else `ui.language` from the config
 /// where one can be read, else the user's locale. `--json` is English whatever this says.
 pub(crate) fn language(global: &Global) -> crate::i18n::Lang {
-    if let Some(lang) = global
-        .lang
-        .as_deref()
-        .and_then(|l| l.parse::<UiLanguage>().ok())
-    {
-        return lang.lang();
+    if let Some(lang) = lang_flag(global) {
+        return lang;
     }
     config::user_paths(global)
         .ok()
@@ -146,6 +142,15 @@ pub(crate) fn language(global: &Global) -> crate::i18n::Lang {
         .map(|c| c.ui.language)
         .unwrap_or_default()
         .lang()
+}
+
+/// The language `--lang` names, if it was given.
+pub(crate) fn lang_flag(global: &Global) -> Option<crate::i18n::Lang> {
+    global
+        .lang
+        .as_deref()
+        .and_then(|l| l.parse::<UiLanguage>().ok())
+        .map(UiLanguage::lang)
 }
 
 /// Exit codes (docs/architecture.md, "Command line").
