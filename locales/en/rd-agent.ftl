@@ -219,6 +219,33 @@ ledger-charged = charged
 ledger-not-charged = not charged
 ledger-charge-unknown = charge unknown
 ledger-resolved = (resolved: { $resolution })
+# One attempt of the ledger, as `status` and `login` show it. $time: "2026-11-22 08:20:05 IST";
+# $attempt: its externalRef; $state: ledger-state; $codes: statuscode/actcode, "TXN/LOGGEDIN" or
+# "-/-"; $device, $serial, $qscore: the scanner's model, serial and the capture's qScore;
+# $charged: ledger-charged, ledger-charged-amount, ledger-not-charged or ledger-charge-unknown.
+ledger-line = { $time }  { $attempt }  { $state }  { $codes }  device { $device } { $serial }  qScore { $qscore }  { $charged }
+# The same line and how its unknown outcome was settled; $resolved: ledger-resolved.
+ledger-line-resolved = { $line }  { $resolved }
+# $amount: ₹ with two decimals.
+ledger-charged-amount = charged { $amount }
+# An attempt's state: the English is the ledger's own code, as support reads it.
+ledger-state =
+    { $state ->
+        [sending] sending
+        [loggedin] loggedin
+        [rejected] rejected
+        [unknown] unknown
+        [shared] shared
+        [not_sent] not_sent
+       *[not_logged_in] not_logged_in
+    }
+# How an unknown outcome was settled: the English is the ledger's own code.
+ledger-resolution =
+    { $resolution ->
+        [status_loggedin] status_loggedin
+        [status_loginrequired] status_loginrequired
+       *[stale] stale
+    }
 ledger-error-open = cannot open the ledger { $path }: { $reason }. Check the state directory's permissions (--state-dir)
 ledger-error-too-new = the ledger { $path } was written by a newer rd-agent (schema { $found }, this build knows { $known }): upgrade rd-agent
 ledger-error-sqlite = the ledger could not be read or written: { $error }. Check the disk and the state directory
@@ -415,6 +442,14 @@ config-kind-other = a value of another kind
 # Values that must have a shape (crates/rd/src/ports.rs, crates/clock/src/lib.rs).
 config-port-range-invalid = "{ $value }" is not a port range; write a port or LOW-HIGH, e.g. 11100-11120
 config-time-of-day-invalid = must be a time HH:MM in IST, e.g. "08:00" (got "{ $value }")
+# More reasons after a key (src/config/keys.rs, src/config/model.rs, src/config/load.rs).
+config-reason-secret = is a secret: set it with `rd-agent config set-secret`
+config-reason-mode = must be direct (this computer holds the InstantPay credentials) or relay (the platform's login relay holds them), not "{ $value }"
+config-reason-language = must be en (English), hi (Hindi) or auto (the computer's language), not "{ $value }"
+config-reason-host-not-loopback = must be a loopback address such as 127.0.0.1, not "{ $value }": an RD Service runs on this computer, and one elsewhere could hand over a forged capture
+# $example: "https://api.instantpay.in".
+config-reason-not-url = "{ $value }" is not a URL (e.g. { $example })
+config-reason-not-https = "{ $value }" must use https (plain http only to a loopback test server)
 
 # Secrets errors (src/config/secrets.rs).
 secrets-error-unknown-name = unknown secret "{ $name }": the secrets are instantpay.client_secret, instantpay.encryption_key, operator.aadhaar and relay.token
@@ -718,3 +753,52 @@ relay-key-expired = The RD Service encrypted the capture with a UIDAI key that h
 relay-decline-guard = This outlet's last two logins were declined, and a third decline in a row can block the operator's AePS at the bank. Nothing was sent, and no money was taken. Clean the scanner and the finger, then call your platform's support: they can let the next login through.
 relay-failure-cap = This outlet has had too many failed, charged logins today. Nothing was sent, and no money was taken. Call your platform's support: they can let the next login through.
 api-error-relay = The login relay refused the call ({ $code }): { $message } Nothing was sent.
+
+## Help
+
+# `--help` of the operator's commands (src/cli/help.rs): help-<command>-about for a command,
+# help-<command>-<argument> for its arguments. Short: one line each in a terminal.
+help-rd-agent-about = Daily AePS biometric login agent
+help-heading-usage = Usage:
+help-heading-commands = Commands:
+help-heading-arguments = Arguments:
+help-heading-options = Options:
+help-flag-help = Print help
+help-flag-version = Print version
+help-global-json = Print one JSON document on stdout instead of human text
+help-global-config = Config file (default: the system or per-user location)
+help-global-state-dir = State directory: ledger, secrets file, logs, IPC socket
+help-global-socket = The service's IPC endpoint (default: the one the service recorded in the state directory, else `<state dir>/agent.sock`, else the system one)
+help-global-lang = The language of what a person reads: en, hi or auto (default: the config's ui.language)
+help-login-about = The daily login
+help-login-sandbox = Run against the embedded sandbox (simulated RD Service and sandbox InstantPay)
+help-login-force = Skip the local "already logged in" check (never the remote status check)
+help-login-accept-new-device = Log in with a scanner other than the one this shop used before, and remember it
+help-login-despite-declines = Log in although the last two logins were declined (a third decline can block the operator's AePS): asks for a yes on a terminal, and is refused without one
+help-status-about = Today's login state, expiry, last attempt and attempts charged
+help-doctor-about = Check everything a support call would
+help-devices-about = Discover RD Services on this machine
+help-devices-ports = Port range to probe (default: 11100-11120)
+help-devices-host = Host to probe (loopback; default: 127.0.0.1)
+help-devices-probe-timeout-ms = Deadline of each probe, in milliseconds
+help-config-about = Create, show and fill in the config
+help-config-init-about = Write the config file: asks on a terminal, or takes the values as flags
+help-config-init-base-url = InstantPay API root (default: the live API)
+help-config-init-client-id = The client id InstantPay issued (instantpay.client_id)
+help-config-init-outlet-id = The shop's outlet id at InstantPay (instantpay.outlet_id)
+help-config-init-endpoint-ip = The shop's public IP as whitelisted with InstantPay
+help-config-init-latitude = Decimal degrees, 4 to 6 decimals, e.g. 19.0760
+help-config-init-longitude = Decimal degrees, 4 to 6 decimals, e.g. 72.8777
+help-config-init-rd-ports = RD Service ports to search, e.g. 11100-11120
+help-config-init-min-qscore = Lowest capture quality (qScore) to send (capture.min_qscore)
+help-config-init-min-nmpoints = Fewest minutiae (nmPoints) to send (capture.min_nmpoints)
+help-config-init-no-input = Do not ask anything, even on a terminal
+help-config-init-overwrite = Start from the defaults instead of the existing file
+help-config-show-about = Print the config in force (file, then environment), secrets as set / not set
+help-config-set-secret-about = Set a secret from standard input
+help-config-set-secret-name = One of: instantpay.client_secret, instantpay.encryption_key, relay.token, operator.aadhaar
+help-enroll-about = Join the platform's login relay with a one-time code (no InstantPay secret on this PC)
+help-enroll-relay = The relay's URL, as the platform gave it (https; http only to this computer)
+help-enroll-code = The one-time enrolment code from the platform
+help-enroll-label = What the relay's device list calls this computer (default: its host name)
+help-enroll-sandbox = Trying rd-agent against a sandbox relay (`rd-relay --sandbox`): store the test Aadhaar it offers as the operator's. Without it, the operator's own number is asked for

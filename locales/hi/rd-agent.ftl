@@ -139,7 +139,7 @@ login-attempt-settled =
     }
 login-place-finger = स्कैनर पर उंगली रखें...
 login-finger-countdown = स्कैनर पर उंगली रखें... { $seconds } सेकंड बाकी
-login-new-device-question = यह स्कैनर ({ $found }) वह नहीं है जिससे यह दुकान पहले लॉगिन करती थी ({ $pinned })। क्या अब से यही इस्तेमाल करें? [y/N]
+login-new-device-question = यह स्कैनर ({ $found }) वह नहीं है जिससे यह दुकान पहले लॉगिन करती थी ({ $pinned })। क्या अब से यही इस्तेमाल करें? [हाँ/नहीं]
 login-device-pinned = इस दुकान का स्कैनर याद रख लिया गया: { $device }।
 answer-yes = हाँ
 rd-several-ready = { $count } RD Service READY जवाब दे रही हैं (पोर्ट { $ports }): लॉगिन उसी से होगा जो पहले जवाब दे। जो इस्तेमाल नहीं करते उसे बंद करें, या rd.ports में अपने स्कैनर का पोर्ट लिखें।
@@ -219,6 +219,33 @@ ledger-charged = चार्ज लगा
 ledger-not-charged = चार्ज नहीं लगा
 ledger-charge-unknown = चार्ज का पता नहीं
 ledger-resolved = (नतीजा: { $resolution })
+# One attempt of the ledger, as `status` and `login` show it. $time: "2026-11-22 08:20:05 IST";
+# $attempt: its externalRef; $state: ledger-state; $codes: statuscode/actcode, "TXN/LOGGEDIN" or
+# "-/-"; $device, $serial, $qscore: the scanner's model, serial and the capture's qScore;
+# $charged: ledger-charged, ledger-charged-amount, ledger-not-charged or ledger-charge-unknown.
+ledger-line = { $time }  { $attempt }  { $state }  { $codes }  स्कैनर { $device } { $serial }  qScore { $qscore }  { $charged }
+# The same line and how its unknown outcome was settled; $resolved: ledger-resolved.
+ledger-line-resolved = { $line }  { $resolved }
+# $amount: ₹ with two decimals.
+ledger-charged-amount = चार्ज लगा { $amount }
+# An attempt's state: the English is the ledger's own code, as support reads it.
+ledger-state =
+    { $state ->
+        [sending] भेजा जा रहा था
+        [loggedin] लॉगिन हुआ
+        [rejected] मना हुआ
+        [unknown] नतीजा पता नहीं
+        [shared] दूसरे प्रयास से लॉगिन
+        [not_sent] भेजा नहीं गया
+       *[not_logged_in] लॉगिन नहीं हुआ
+    }
+# How an unknown outcome was settled: the English is the ledger's own code.
+ledger-resolution =
+    { $resolution ->
+        [status_loggedin] InstantPay के हिसाब से लॉगिन हुआ
+        [status_loginrequired] InstantPay के हिसाब से लॉगिन नहीं हुआ
+       *[stale] पुराने दिन का, नतीजा पता नहीं
+    }
 ledger-error-open = लेजर { $path } नहीं खुल सका: { $reason }। स्टेट फ़ोल्डर की अनुमतियाँ जाँचें (--state-dir)
 ledger-error-too-new = लेजर { $path } rd-agent के नए वर्ज़न ने लिखा है (स्कीमा { $found }, यह वर्ज़न { $known } तक जानता है): rd-agent अपडेट करें
 ledger-error-sqlite = लेजर पढ़ा या लिखा नहीं जा सका: { $error }। डिस्क और स्टेट फ़ोल्डर जाँचें
@@ -412,6 +439,14 @@ config-kind-other = किसी और तरह की वैल्यू
 # Values that must have a shape (crates/rd/src/ports.rs, crates/clock/src/lib.rs).
 config-port-range-invalid = "{ $value }" पोर्ट रेंज नहीं है; एक पोर्ट या LOW-HIGH लिखें, जैसे 11100-11120
 config-time-of-day-invalid = की वैल्यू IST में HH:MM समय होनी चाहिए, जैसे "08:00" (लिखा है: "{ $value }")
+# More reasons after a key (src/config/keys.rs, src/config/model.rs, src/config/load.rs).
+config-reason-secret = एक सीक्रेट है: इसे `rd-agent config set-secret` से सेट करें
+config-reason-mode = की वैल्यू direct (InstantPay की चाबियाँ इसी कंप्यूटर में हैं) या relay (प्लेटफ़ॉर्म का लॉगिन रिले उन्हें रखता है) होनी चाहिए, "{ $value }" नहीं
+config-reason-language = की वैल्यू en (अंग्रेज़ी), hi (हिंदी) या auto (कंप्यूटर की भाषा) होनी चाहिए, "{ $value }" नहीं
+config-reason-host-not-loopback = की वैल्यू 127.0.0.1 जैसा इसी कंप्यूटर का पता होनी चाहिए, "{ $value }" नहीं: RD Service इसी कंप्यूटर पर चलती है, और कहीं और चल रही सर्विस नकली कैप्चर भेज सकती है
+# $example: "https://api.instantpay.in".
+config-reason-not-url = "{ $value }" सही URL नहीं है (जैसे { $example })
+config-reason-not-https = "{ $value }" में https होना चाहिए (सादा http सिर्फ़ इसी कंप्यूटर पर चल रहे टेस्ट सर्वर के लिए)
 
 # Secrets errors (src/config/secrets.rs).
 secrets-error-unknown-name = अनजाना सीक्रेट "{ $name }": सीक्रेट ये हैं: instantpay.client_secret, instantpay.encryption_key, operator.aadhaar और relay.token
@@ -715,3 +750,52 @@ relay-key-expired = RD Service ने उंगली का डेटा UIDAI 
 relay-decline-guard = इस आउटलेट के पिछले दो लॉगिन में उंगली मेल नहीं खाई, और लगातार तीसरी बार ऐसा हुआ तो बैंक ऑपरेटर का AePS बंद कर सकता है। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा। स्कैनर और उंगली साफ़ करें, फिर अपने प्लेटफ़ॉर्म के सपोर्ट को फ़ोन करें: वे अगला लॉगिन होने दे सकते हैं।
 relay-failure-cap = आज इस आउटलेट के बहुत सारे लॉगिन फ़ेल हुए और उनका पैसा कटा। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा। अपने प्लेटफ़ॉर्म के सपोर्ट को फ़ोन करें: वे अगला लॉगिन होने दे सकते हैं।
 api-error-relay = लॉगिन रिले ने अनुरोध मना कर दिया ({ $code }): { $message } कुछ नहीं भेजा गया।
+
+## Help
+
+# `--help` of the operator's commands (src/cli/help.rs): help-<command>-about for a command,
+# help-<command>-<argument> for its arguments. Short: one line each in a terminal.
+help-rd-agent-about = रोज़ का AePS बायोमेट्रिक लॉगिन करने वाला एजेंट
+help-heading-usage = इस्तेमाल:
+help-heading-commands = कमांड:
+help-heading-arguments = क्या लिखें:
+help-heading-options = विकल्प:
+help-flag-help = यह मदद दिखाएँ
+help-flag-version = वर्ज़न दिखाएँ
+help-global-json = इंसान के पढ़ने वाले टेक्स्ट की जगह stdout पर एक JSON दस्तावेज़ छापें
+help-global-config = कॉन्फ़िग फ़ाइल (डिफ़ॉल्ट: सिस्टम की या इस यूज़र की जगह)
+help-global-state-dir = स्टेट फ़ोल्डर: लेजर, सीक्रेट फ़ाइल, लॉग और IPC सॉकेट यहीं रहते हैं
+help-global-socket = सर्विस से जुड़ने का IPC पता (डिफ़ॉल्ट: सर्विस ने स्टेट फ़ोल्डर में जो लिखा है वह, नहीं तो `<state dir>/agent.sock`, नहीं तो सिस्टम वाला)
+help-global-lang = आप किस भाषा में पढ़ेंगे: en (अंग्रेज़ी), hi (हिंदी) या auto (डिफ़ॉल्ट: कॉन्फ़िग का ui.language)
+help-login-about = रोज़ का लॉगिन
+help-login-sandbox = असली की जगह अंदर बने सैंडबॉक्स पर चलाएँ (नकली RD Service और सैंडबॉक्स InstantPay)
+help-login-force = इस कंप्यूटर की "लॉगिन हो चुका है" वाली जाँच छोड़ दें (InstantPay से स्टेटस फिर भी पूछा जाता है)
+help-login-accept-new-device = दुकान के पहले वाले स्कैनर की जगह इस स्कैनर से लॉगिन करें, और आगे के लिए इसे याद रखें
+help-login-despite-declines = पिछले दो लॉगिन में उंगली मेल नहीं खाई, फिर भी लॉगिन करें (तीसरी बार ऐसा हुआ तो ऑपरेटर का AePS बंद हो सकता है): टर्मिनल पर "हाँ" पूछा जाता है, टर्मिनल के बिना यह नहीं चलता
+help-status-about = आज के लॉगिन की स्थिति, वह कब तक चलेगा, पिछला प्रयास और कितने प्रयासों का चार्ज लगा
+help-doctor-about = वह सब जाँचें जो सपोर्ट वाले फ़ोन पर जाँचते
+help-devices-about = इस कंप्यूटर पर चल रही RD Service ढूँढें
+help-devices-ports = किन पोर्ट पर ढूँढना है (डिफ़ॉल्ट: 11100-11120)
+help-devices-host = किस पते पर ढूँढना है (सिर्फ़ यही कंप्यूटर; डिफ़ॉल्ट: 127.0.0.1)
+help-devices-probe-timeout-ms = हर पोर्ट के जवाब का कितनी देर इंतज़ार करें, मिलीसेकंड में
+help-config-about = कॉन्फ़िग बनाएँ, देखें और भरें
+help-config-init-about = कॉन्फ़िग फ़ाइल लिखें: टर्मिनल पर एक-एक करके पूछता है, या वैल्यू फ़्लैग से ले लेता है
+help-config-init-base-url = InstantPay API का पता (डिफ़ॉल्ट: असली API)
+help-config-init-client-id = InstantPay से मिला क्लाइंट id (instantpay.client_id)
+help-config-init-outlet-id = InstantPay पर दुकान का आउटलेट id (instantpay.outlet_id)
+help-config-init-endpoint-ip = दुकान का पब्लिक IP, जैसा InstantPay पर व्हाइटलिस्ट है
+help-config-init-latitude = दुकान का अक्षांश, दशमलव के बाद 4 से 6 अंक, जैसे 19.0760
+help-config-init-longitude = दुकान का देशांतर, दशमलव के बाद 4 से 6 अंक, जैसे 72.8777
+help-config-init-rd-ports = RD Service किन पोर्ट पर ढूँढनी है, जैसे 11100-11120
+help-config-init-min-qscore = भेजने लायक कैप्चर की कम से कम क्वालिटी (qScore; capture.min_qscore)
+help-config-init-min-nmpoints = भेजने लायक कैप्चर में कम से कम मिन्यूशिया (nmPoints; capture.min_nmpoints)
+help-config-init-no-input = कुछ न पूछें, टर्मिनल पर भी नहीं
+help-config-init-overwrite = मौजूदा फ़ाइल की जगह डिफ़ॉल्ट वैल्यू से शुरू करें
+help-config-show-about = अभी लागू कॉन्फ़िग दिखाएँ (पहले फ़ाइल, फिर एनवायरनमेंट), सीक्रेट सिर्फ़ "सेट है / सेट नहीं है"
+help-config-set-secret-about = एक सीक्रेट सेट करें, जो स्टैंडर्ड इनपुट से पढ़ा जाता है
+help-config-set-secret-name = इनमें से एक: instantpay.client_secret, instantpay.encryption_key, relay.token, operator.aadhaar
+help-enroll-about = प्लेटफ़ॉर्म के लॉगिन रिले से एक बार वाले कोड से जुड़ें (इस कंप्यूटर पर InstantPay का कोई सीक्रेट नहीं रहता)
+help-enroll-relay = रिले का URL, जैसा प्लेटफ़ॉर्म ने दिया है (https; http सिर्फ़ इसी कंप्यूटर के लिए)
+help-enroll-code = प्लेटफ़ॉर्म से मिला एक बार वाला एनरोलमेंट कोड
+help-enroll-label = रिले की डिवाइस सूची में इस कंप्यूटर का नाम (डिफ़ॉल्ट: कंप्यूटर का होस्ट नाम)
+help-enroll-sandbox = rd-agent को सैंडबॉक्स रिले (`rd-relay --sandbox`) पर आज़माने के लिए: रिले जो टेस्ट आधार देता है, उसे ऑपरेटर का मान लें। इसके बिना ऑपरेटर का अपना नंबर पूछा जाता है

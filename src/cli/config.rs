@@ -250,7 +250,13 @@ fn set(cfg: &mut Config, key: Key, v: &str) -> Result<(), CliError> {
             Exit::Usage,
             Msg::new("config-whole-number").arg("key", key.name()),
         ),
-        crate::config::KeyKind::Text => CliError::new(Exit::Usage, reason),
+        crate::config::KeyKind::Text => CliError::said(
+            Exit::Usage,
+            Msg::new("config-error-invalid")
+                .arg("source", Msg::new("config-source-checked"))
+                .arg("key", key.name())
+                .arg("reason", reason),
+        ),
     })
 }
 

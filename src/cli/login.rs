@@ -55,6 +55,8 @@ pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
     }
     let paths = user_paths(global)?;
     let mut login = Assembled::from_files(&paths, flags, "terminal").map_err(assembly_error)?;
+    // --lang wins over the config's ui.language, which the assembly read.
+    login.lang = super::lang_flag(global).unwrap_or(login.lang);
     super::block_on(run_flow(&mut login, global))
 }
 
@@ -151,7 +153,7 @@ fn confirm_despite_declines(global: &Global) -> Result<bool, CliError> {
 /// ledger that cannot be opened is a failure of this PC (exit 1).
 fn assembly_error(e: AssemblyError) -> CliError {
     match e {
-        AssemblyError::Ledger(e) => CliError::new(Exit::Failure, e.to_string()),
+        AssemblyError::Ledger(e) => CliError::said(Exit::Failure, e.msg()),
         other => CliError::said(Exit::Usage, other.msg()),
     }
 }
@@ -174,7 +176,7 @@ async fn run_flow(login: &mut Assembled, global: &Global) -> CmdResult {
             if let Some(a) = e.attempt() {
                 outln!(
                     "{}",
-                    cat.render(&Msg::new("login-ledger-line").arg("line", a.line()))
+                    cat.render(&Msg::new("login-ledger-line").arg("line", a.msg()))
                 );
             }
             let mut text = cat.render(&e.msg());
@@ -203,7 +205,7 @@ fn print_report(report: &LoginReport, cat: &Catalog, global: &Global) {
     for a in &report.resolved {
         outln!(
             "{}",
-            cat.render(&Msg::new("login-settled-earlier").arg("line", a.line()))
+            cat.render(&Msg::new("login-settled-earlier").arg("line", a.msg()))
         );
     }
     let id = match report.result {
@@ -214,7 +216,7 @@ fn print_report(report: &LoginReport, cat: &Catalog, global: &Global) {
     if let Some(a) = &report.attempt {
         outln!(
             "{}",
-            cat.render(&Msg::new("login-ledger-line").arg("line", a.line()))
+            cat.render(&Msg::new("login-ledger-line").arg("line", a.msg()))
         );
     }
 }
@@ -289,21 +291,17 @@ fn run_sandbox(force: bool, despite_declines: bool, global: &Global) -> CmdResul
     let ledger = Ledger::open(&state_dir.join("ledger.sqlite3"))
         .map_err(|e| assembly_error(AssemblyError::Ledger(e)))?;
     super::block_on(async move {
-        let fail = |what: &str, e: std::io::Error| {
-            CliError::new(Exit::Failure, format!("could not start the {what}: {e}"))
+        let fail = |id: &'static str, e: std::io::Error| {
+            CliError::said(Exit::Failure, Msg::new(id).arg("error", e.to_string()))
         };
         let ipay = ipay::start(SandboxConfig::default())
             .await
-            .map_err(|e| fail("sandbox InstantPay", e))?;
-        let fixtures = vendor("mantra-mfs100").ok_or_else(|| {
-            CliError::new(
-                Exit::Failure,
-                "the sandbox fixtures are missing from this build",
-            )
-        })?;
+            .map_err(|e| fail("sandbox-instantpay-failed", e))?;
+        let fixtures = vendor("mantra-mfs100")
+            .ok_or_else(|| CliError::said(Exit::Failure, Msg::new("sandbox-fixtures-missing")))?;
         let rd = SimulatedRd::start(SimOptions::new(fixtures))
             .await
-            .map_err(|e| fail("simulated RD Service", e))?;
+            .map_err(|e| fail("sandbox-rd-failed", e))?;
         let outlet = ipay
             .state()
             .outlets()
@@ -324,7 +322,7 @@ fn run_sandbox(force: bool, despite_declines: bool, global: &Global) -> CmdResul
             aadhaar: Some(StoredAadhaar::Valid(outlet.aadhaar.clone())),
             relay_token: None,
         };
-        let lang = cfg.language();
+        let lang = super::lang_flag(global).unwrap_or_else(|| cfg.language());
         eoutln!(
             "{}",
             Catalog::get(lang).render(

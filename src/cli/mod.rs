@@ -9,6 +9,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::config::UiLanguage;
+
 pub(crate) mod agent;
 pub(crate) mod capture;
 pub(crate) mod completions;
@@ -16,6 +18,7 @@ pub(crate) mod config;
 pub(crate) mod devices;
 pub(crate) mod doctor;
 pub(crate) mod enroll;
+pub(crate) mod help;
 pub(crate) mod liveness;
 pub(crate) mod login;
 pub(crate) mod man;
@@ -54,6 +57,10 @@ pub(crate) struct Global {
     /// directory, else `<state dir>/agent.sock`, else the system one).
     #[arg(long, global = true, env = "RD_AGENT_SOCKET", value_name = "PATH")]
     pub(crate) socket: Option<PathBuf>,
+    /// The language of what a person reads: en, hi or auto (default: the config's
+    /// ui.language).
+    #[arg(long, global = true, value_name = "LANG", value_parser = ["en", "hi", "auto"])]
+    pub(crate) lang: Option<String>,
 }
 
 impl Global {
@@ -77,6 +84,10 @@ impl Global {
                 args.push(flag.into());
                 args.push(v.clone().into_os_string());
             }
+        }
+        if let Some(lang) = &self.lang {
+            args.push("--lang".into());
+            args.push(lang.into());
         }
         args
     }
@@ -120,15 +131,27 @@ pub(crate) enum Command {
     Man(man::Args),
 }
 
-/// The language of a command's human output: `ui.language` from the config where one can be
-/// read, else the user's locale. `--json` is English whatever this says.
+/// The language of a command's human output: `--lang`, else `ui.language` from the config
+/// where one can be read, else the user's locale. `--json` is English whatever this says.
 pub(crate) fn language(global: &Global) -> crate::i18n::Lang {
+    if let Some(lang) = lang_flag(global) {
+        return lang;
+    }
     config::user_paths(global)
         .ok()
         .and_then(|p| p.load_config().ok())
         .map(|c| c.ui.language)
         .unwrap_or_default()
         .lang()
+}
+
+/// The language `--lang` names, if it was given.
+pub(crate) fn lang_flag(global: &Global) -> Option<crate::i18n::Lang> {
+    global
+        .lang
+        .as_deref()
+        .and_then(|l| l.parse::<UiLanguage>().ok())
+        .map(UiLanguage::lang)
 }
 
 /// Exit codes (docs/architecture.md, "Command line").
@@ -218,7 +241,15 @@ fn init_diagnostics() {
 
 /// Entry point of the `rd-agent` binary.
 pub fn main() -> ExitCode {
-    run(Cli::parse())
+    run(parse(std::env::args_os().collect()))
+}
+
+/// The arguments, parsed with the operator's commands' help in their language (src/cli/help.rs).
+fn parse(args: Vec<std::ffi::OsString>) -> Cli {
+    use clap::{CommandFactory, FromArgMatches};
+    let lang = help::language_before_parsing(&args);
+    let matches = help::localize(Cli::command(), lang).get_matches_from(args);
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
 }
 
 /// Entry point of the `rd-agent-tray` program (crates/tray): its arguments are `rd-agent
@@ -226,7 +257,7 @@ pub fn main() -> ExitCode {
 pub fn tray_main(run_tray: fn(TrayOptions) -> Result<(), String>) -> ExitCode {
     let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     args.insert(1.min(args.len()), "tray".into());
-    run_with(Cli::parse_from(args), Some(run_tray))
+    run_with(parse(args), Some(run_tray))
 }
 
 fn run(cli: Cli) -> ExitCode {

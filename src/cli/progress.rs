@@ -46,9 +46,7 @@ impl Progress for StderrProgress {
         if std::io::stdin().read_line(&mut answer).is_err() {
             return false;
         }
-        let yes = catalog.tr("answer-yes");
-        let a = answer.trim().to_lowercase();
-        a == "y" || a == "yes" || a == yes.to_lowercase()
+        crate::i18n::is_yes(&answer) || answer.trim() == catalog.tr("answer-yes")
     }
 
     fn countdown(&self, tick: Countdown) {

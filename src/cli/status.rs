@@ -23,10 +23,10 @@ pub(crate) fn run(_args: Args, global: &Global) -> CmdResult {
     } else {
         Ledger::open_in_memory()
     }
-    .map_err(|e| CliError::new(Exit::Failure, e.to_string()))?;
+    .map_err(|e| CliError::said(Exit::Failure, e.msg()))?;
     let summary = ledger
         .summary(SystemClock.now())
-        .map_err(|e| CliError::new(Exit::Failure, e.to_string()))?;
+        .map_err(|e| CliError::said(Exit::Failure, e.msg()))?;
     if global.json {
         print_json(&serde_json::json!({
             "ok": true,
@@ -89,7 +89,7 @@ pub(crate) fn human(s: &Summary, cat: &Catalog) -> String {
         ),
     ];
     lines.push(match &s.last_attempt {
-        Some(a) => cat.render(&Msg::new("status-last-attempt").arg("line", a.line())),
+        Some(a) => cat.render(&Msg::new("status-last-attempt").arg("line", a.msg())),
         None => cat.tr("status-last-attempt-none"),
     });
     let mut charged = cat.render(
@@ -165,9 +165,9 @@ async fn from_service(global: &Global) -> Option<CmdResult> {
     let reply = match client.status().await {
         Ok(r) => r,
         Err(e) => {
-            return Some(Err(CliError::new(
+            return Some(Err(CliError::said(
                 Exit::Failure,
-                cat.render(&Msg::new("status-service-no-answer").arg("error", e.msg())),
+                Msg::new("status-service-no-answer").arg("error", e.msg()),
             )));
         }
     };
@@ -178,9 +178,9 @@ async fn from_service(global: &Global) -> Option<CmdResult> {
         ..
     } = reply
     else {
-        return Some(Err(CliError::new(
+        return Some(Err(CliError::said(
             Exit::Failure,
-            cat.tr("status-service-unexpected"),
+            Msg::new("status-service-unexpected"),
         )));
     };
     if global.json {

@@ -45,9 +45,6 @@ pub(crate) enum ChangeError {
     Config(#[from] ConfigError),
     #[error("{0}")]
     Secrets(#[from] SecretsError),
-    /// A key's new text is not what the key takes.
-    #[error("`{key}`: {reason}")]
-    Invalid { key: &'static str, reason: String },
     /// A member asked for what only an administrator may change.
     #[error("only an administrator may change `{key}` once the service is set up")]
     NeedsAdministrator { key: &'static str },
@@ -58,10 +55,6 @@ impl ChangeError {
         match self {
             ChangeError::Config(e) => e.msg(),
             ChangeError::Secrets(e) => e.msg(),
-            ChangeError::Invalid { key, reason } => Msg::new("config-error-invalid")
-                .arg("source", "config")
-                .arg("key", *key)
-                .arg("reason", reason.as_str()),
             ChangeError::NeedsAdministrator { key } => {
                 Msg::new("config-change-needs-administrator").arg("key", *key)
             }
@@ -88,8 +81,9 @@ pub(crate) fn apply(
     let mut after = paths.config_over(file.clone())?;
     for (key, text) in &change.values {
         key.set(&mut after, text.trim())
-            .map_err(|reason| ChangeError::Invalid {
-                key: key.name(),
+            .map_err(|reason| ConfigError::Invalid {
+                source_name: "config".to_string(),
+                key: key.name().to_string(),
                 reason,
             })?;
     }
@@ -267,13 +261,7 @@ mod tests {
         };
         let e = apply(&p, &change, Standing::Administrator).unwrap_err();
         assert!(
-            matches!(
-                e,
-                ChangeError::Invalid {
-                    key: "capture.min_qscore",
-                    ..
-                }
-            ),
+            matches!(&e, ChangeError::Config(ConfigError::Invalid { key, .. }) if key == "capture.min_qscore"),
             "{e:?}"
         );
         assert!(!p.config_file.exists());

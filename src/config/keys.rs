@@ -9,6 +9,7 @@ use std::str::FromStr;
 
 use super::model::{Config, Mode, UiLanguage, text_or_empty};
 use super::secrets::SecretName;
+use crate::i18n::Msg;
 
 /// Prefix of the environment overrides.
 pub(crate) const ENV_PREFIX: &str = "RD_AGENT_";
@@ -33,11 +34,11 @@ pub(crate) enum Kind {
 
 impl Kind {
     /// What a value of this kind looks like, for error text.
-    pub(crate) fn describe(self) -> &'static str {
-        match self {
-            Kind::Text => "a quoted string, e.g. \"value\"",
-            Kind::Number => "a whole number from 0 up",
-        }
+    pub(crate) fn msg(self) -> Msg {
+        Msg::new(match self {
+            Kind::Text => "config-kind-string",
+            Kind::Number => "config-kind-integer",
+        })
     }
 }
 
@@ -212,37 +213,42 @@ impl Key {
     }
 
     /// Set the key in `cfg` from its text, parsed into the key's type; the error says what
-    /// the key takes. `""` unsets the coordinates, as in the file.
-    pub(crate) fn set(self, cfg: &mut Config, text: &str) -> Result<(), String> {
+    /// the key takes, as a catalogue message that follows the key's name. `""` unsets the
+    /// coordinates, as in the file.
+    pub(crate) fn set(self, cfg: &mut Config, text: &str) -> Result<(), Msg> {
+        use crate::i18n::errors::{options_error, request_error};
+        let shown = |n: usize| text.trim().chars().take(n).collect::<String>();
+        let ports = || Msg::new("config-port-range-invalid").arg("value", shown(40));
+        let time = || Msg::new("config-time-of-day-invalid").arg("value", shown(20));
         let ip = &mut cfg.instantpay;
         match self {
-            Key::Mode => ip.mode = parsed(text)?,
+            Key::Mode => ip.mode = text.parse()?,
             Key::BaseUrl => ip.base_url = text.into(),
             Key::ClientId => ip.client_id = text.into(),
             Key::OutletId => ip.outlet_id = text.into(),
             Key::EndpointIp => ip.endpoint_ip = text.into(),
             Key::ReadTimeoutSecs => ip.read_timeout_secs = number(text)?,
             Key::SettleWindowSecs => ip.settle_window_secs = number(text)?,
-            Key::Latitude => cfg.outlet.latitude = optional(text)?,
-            Key::Longitude => cfg.outlet.longitude = optional(text)?,
+            Key::Latitude => cfg.outlet.latitude = optional(text, request_error)?,
+            Key::Longitude => cfg.outlet.longitude = optional(text, request_error)?,
             Key::RdHost => cfg.rd.host = text.into(),
-            Key::RdPorts => cfg.rd.ports = parsed(text)?,
-            Key::RdEnv => cfg.rd.env = parsed(text)?,
+            Key::RdPorts => cfg.rd.ports = text.parse().map_err(|_| ports())?,
+            Key::RdEnv => cfg.rd.env = text.parse().map_err(|e| options_error(&e))?,
             Key::RdTrustedUsers => cfg.rd.trusted_users = text.into(),
             Key::MinQscore => cfg.capture.min_qscore = number(text)?,
             Key::MinNmpoints => cfg.capture.min_nmpoints = number(text)?,
-            Key::ReminderAt => cfg.schedule.reminder_at = parsed(text)?,
-            Key::Language => cfg.ui.language = parsed::<UiLanguage>(text)?,
+            Key::ReminderAt => cfg.schedule.reminder_at = text.parse().map_err(|_| time())?,
+            Key::Language => cfg.ui.language = text.parse::<UiLanguage>()?,
             Key::RelayUrl => cfg.relay.url = text.into(),
             Key::ClientSecret | Key::EncryptionKey | Key::RelayToken | Key::Aadhaar => {
-                return Err("is a secret: set it with `rd-agent config set-secret`".into());
+                return Err(Msg::new("config-reason-secret"));
             }
         }
         Ok(())
     }
 
     /// Whether `text` is a value of the key's type.
-    pub(crate) fn check_text(self, text: &str) -> Result<(), String> {
+    pub(crate) fn check_text(self, text: &str) -> Result<(), Msg> {
         self.set(&mut Config::default(), text)
     }
 }
@@ -258,27 +264,20 @@ impl From<SecretName> for Key {
     }
 }
 
-fn parsed<T: FromStr>(text: &str) -> Result<T, String>
-where
-    T::Err: std::fmt::Display,
-{
-    text.parse().map_err(|e: T::Err| e.to_string())
+/// "must be a whole number from 0 up", as a reason after the key.
+pub(crate) fn must_be(kind: Kind) -> Msg {
+    Msg::new("config-reason-must-be").arg("expected", kind.msg())
 }
 
-fn number(text: &str) -> Result<u32, String> {
-    text.trim()
-        .parse()
-        .map_err(|_| format!("must be {}", Kind::Number.describe()))
+fn number(text: &str) -> Result<u32, Msg> {
+    text.trim().parse().map_err(|_| must_be(Kind::Number))
 }
 
-fn optional<T: FromStr>(text: &str) -> Result<Option<T>, String>
-where
-    T::Err: std::fmt::Display,
-{
+fn optional<T: FromStr>(text: &str, why: fn(&T::Err) -> Msg) -> Result<Option<T>, Msg> {
     if text.is_empty() {
         return Ok(None);
     }
-    parsed(text).map(Some)
+    text.parse().map(Some).map_err(|e| why(&e))
 }
 
 /// `instantpay.base_url` -> `RD_AGENT_INSTANTPAY__BASE_URL`.

@@ -14,6 +14,7 @@ use super::keys::{ENV_PREFIX, Key, Kind};
 use super::model::{Config, Mode};
 use super::secrets::SecretName;
 use super::{ConfigError, Paths, check_dir};
+use crate::i18n::Msg;
 
 /// Largest config file we read: a real one is a few hundred bytes.
 pub(crate) const MAX_CONFIG_BYTES: u64 = 256 * 1024;
@@ -97,7 +98,7 @@ impl Config {
             Config::deserialize(toml::Value::Table(table)).map_err(|e| ConfigError::Invalid {
                 source_name: source_name.to_string(),
                 key: "(file)".to_string(),
-                reason: e.message().to_string(),
+                reason: Msg::verbatim(e.message()),
             })?;
         cfg.check_formats()?;
         Ok(cfg)
@@ -105,42 +106,38 @@ impl Config {
 
     /// Formats of the values that are set (empty required values are left to `require_login`).
     pub(crate) fn check_formats(&self) -> Result<(), ConfigError> {
-        let bad = |key: Key, reason: String| ConfigError::Invalid {
+        let bad = |key: Key, reason: Msg| ConfigError::Invalid {
             source_name: "config".to_string(),
             key: key.name().to_string(),
             reason,
         };
         instantpay::check_base_url(&self.instantpay.base_url)
-            .map_err(|e| bad(Key::BaseUrl, e.to_string()))?;
+            .map_err(|_| bad(Key::BaseUrl, url_reason(&self.instantpay.base_url)))?;
         if self.instantpay.read_timeout_secs == 0 {
             return Err(bad(
                 Key::ReadTimeoutSecs,
-                "must be at least 1 (seconds); 30 is a good value".into(),
+                Msg::new("config-reason-read-timeout"),
             ));
         }
         let floor = instantpay::min_settle_window_secs(self.instantpay.read_timeout_secs.into());
         if u64::from(self.instantpay.settle_window_secs) < floor {
             return Err(bad(
                 Key::SettleWindowSecs,
-                format!(
-                    "must be at least twice instantpay.read_timeout_secs plus 60 ({floor}): a shorter window could pay twice for one login"
-                ),
+                Msg::new("config-reason-settle-window").arg("floor", floor),
             ));
         }
         if !self.relay.url.is_empty() {
             instantpay::check_url(&self.relay.url, Key::RelayUrl.name())
-                .map_err(|e| bad(Key::RelayUrl, e.to_string()))?;
+                .map_err(|_| bad(Key::RelayUrl, url_reason(&self.relay.url)))?;
         }
         if self.rd.host.trim().is_empty() {
-            return Err(bad(Key::RdHost, "must not be empty; use 127.0.0.1".into()));
+            return Err(bad(Key::RdHost, Msg::new("config-reason-host-empty")));
         }
         if !rd::is_loopback(self.rd.host.trim()) {
             return Err(bad(
                 Key::RdHost,
-                format!(
-                    "must be a loopback address such as 127.0.0.1, not {:?}: an RD Service runs on this computer, and one elsewhere could hand over a forged capture",
-                    self.rd.host.chars().take(60).collect::<String>()
-                ),
+                Msg::new("config-reason-host-not-loopback")
+                    .arg("value", self.rd.host.chars().take(60).collect::<String>()),
             ));
         }
         Ok(())
@@ -181,6 +178,22 @@ impl Config {
     }
 }
 
+/// Why a server URL (`instantpay.base_url`, `relay.url`) was refused, as a reason after its
+/// key: not a URL, or plain http to somewhere other than this computer.
+fn url_reason(raw: &str) -> Msg {
+    let value = raw
+        .trim_end_matches('/')
+        .chars()
+        .take(80)
+        .collect::<String>();
+    match reqwest::Url::parse(raw.trim_end_matches('/')) {
+        Ok(_) => Msg::new("config-reason-not-https").arg("value", value),
+        Err(_) => Msg::new("config-reason-not-url")
+            .arg("value", value)
+            .arg("example", instantpay::DEFAULT_BASE_URL),
+    }
+}
+
 /// The error for a required key left empty.
 pub(crate) fn missing(key: Key) -> ConfigError {
     ConfigError::Missing {
@@ -195,19 +208,19 @@ pub(crate) fn missing(key: Key) -> ConfigError {
 /// Read a file of at most `MAX_CONFIG_BYTES`; `None` if it does not exist.
 fn read_capped(path: &Path) -> Result<Option<String>, ConfigError> {
     use std::io::Read;
-    let rerr = |reason: String| ConfigError::Read {
+    let rerr = |reason: Msg| ConfigError::Read {
         path: path.to_path_buf(),
         reason,
     };
     let file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(rerr(e.to_string())),
+        Err(e) => return Err(rerr(Msg::verbatim(e.to_string()))),
     };
     let mut bytes = Vec::new();
     file.take(MAX_CONFIG_BYTES + 1)
         .read_to_end(&mut bytes)
-        .map_err(|e| rerr(e.to_string()))?;
+        .map_err(|e| rerr(Msg::verbatim(e.to_string())))?;
     if bytes.len() as u64 > MAX_CONFIG_BYTES {
         return Err(ConfigError::TooLarge {
             path: path.to_path_buf(),
@@ -215,7 +228,7 @@ fn read_capped(path: &Path) -> Result<Option<String>, ConfigError> {
     }
     String::from_utf8(bytes)
         .map(Some)
-        .map_err(|_| rerr("it is not UTF-8 text".into()))
+        .map_err(|_| rerr(Msg::new("config-reason-not-utf8")))
 }
 
 /// Reject unknown sections/keys and wrong types with the key's name, before serde's messages.
@@ -232,7 +245,7 @@ fn check_shape(table: &toml::Table, source_name: &str) -> Result<(), ConfigError
             return Err(ConfigError::Invalid {
                 source_name: source_name.to_string(),
                 key: section.clone(),
-                reason: format!("must be a section `[{section}]`, not a single value"),
+                reason: Msg::new("config-reason-not-section").arg("section", section.as_str()),
             });
         };
         for (key, v) in keys {
@@ -251,7 +264,7 @@ fn check_shape(table: &toml::Table, source_name: &str) -> Result<(), ConfigError
 }
 
 /// A value of the key's TOML type, and of the key's own type where it is text.
-fn check_value(key: Key, v: &toml::Value) -> Result<(), String> {
+fn check_value(key: Key, v: &toml::Value) -> Result<(), Msg> {
     let kind = key.spec().kind;
     let ok = match kind {
         Kind::Text => v.is_str(),
@@ -260,7 +273,9 @@ fn check_value(key: Key, v: &toml::Value) -> Result<(), String> {
         }
     };
     if !ok {
-        return Err(format!("must be {}, not {}", kind.describe(), v.type_str()));
+        return Err(Msg::new("config-reason-wrong-type")
+            .arg("expected", kind.msg())
+            .arg("found", v.type_str()));
     }
     match v.as_str() {
         Some(text) => key.check_text(text),
@@ -301,14 +316,13 @@ fn apply_env(
                 key: full,
             });
         };
-        let invalid = |reason: String| ConfigError::Invalid {
+        let invalid = |reason: Msg| ConfigError::Invalid {
             source_name: source_name.clone(),
             key: full.clone(),
             reason,
         };
         let kind = key.spec().kind;
-        let v = env_value(kind, value)
-            .ok_or_else(|| invalid(format!("must be {}", kind.describe())))?;
+        let v = env_value(kind, value).ok_or_else(|| invalid(super::keys::must_be(kind)))?;
         check_value(key, &v).map_err(invalid)?;
         let (section, name) = key.parts();
         let entry = table

@@ -21,8 +21,8 @@ pub(crate) use keys::{Key, Kind as KeyKind, env_var_name};
 use load::MAX_CONFIG_BYTES;
 pub(crate) use load::missing;
 pub use model::Config;
-pub(crate) use model::Mode;
 pub(crate) use model::text_or_empty;
+pub(crate) use model::{Mode, UiLanguage};
 pub use paths::{Paths, Scope};
 pub(crate) use paths::{check_dir, ensure_state_dir, write_file};
 pub use secrets::{SecretName, Secrets, SecretsError, StoredAadhaar};
@@ -34,7 +34,7 @@ pub enum ConfigError {
     #[error(
         "cannot read the config file {path}: {reason}. Check the path, or run `rd-agent config init`"
     )]
-    Read { path: PathBuf, reason: String },
+    Read { path: PathBuf, reason: Msg },
     #[error(
         "the config file {path} is larger than {MAX_CONFIG_BYTES} bytes: is it the right file?"
     )]
@@ -51,7 +51,7 @@ pub enum ConfigError {
     Invalid {
         source_name: String,
         key: String,
-        reason: String,
+        reason: Msg,
     },
     #[error("`{key}` is not set. {hint}")]
     Missing { key: String, hint: String },
@@ -79,7 +79,7 @@ impl ConfigError {
         match self {
             ConfigError::Read { path: p, reason } => Msg::new("config-error-read")
                 .arg("path", path(p))
-                .arg("reason", reason.as_str()),
+                .arg("reason", reason.clone()),
             ConfigError::TooLarge { path: p } => Msg::new("config-error-too-large")
                 .arg("path", path(p))
                 .arg("limit", MAX_CONFIG_BYTES),
@@ -87,16 +87,23 @@ impl ConfigError {
                 .arg("path", path(p))
                 .arg("reason", reason.as_str()),
             ConfigError::UnknownKey { source_name, key } => Msg::new("config-error-unknown-key")
-                .arg("source", source_name.as_str())
+                .arg("source", source_msg(source_name))
                 .arg("key", key.as_str()),
             ConfigError::Invalid {
                 source_name,
                 key,
                 reason,
             } => Msg::new("config-error-invalid")
-                .arg("source", source_name.as_str())
-                .arg("key", key.as_str())
-                .arg("reason", reason.as_str()),
+                .arg("source", source_msg(source_name))
+                .arg(
+                    "key",
+                    if key == "(file)" {
+                        Msg::new("config-key-file")
+                    } else {
+                        Msg::verbatim(key.as_str())
+                    },
+                )
+                .arg("reason", reason.clone()),
             ConfigError::Missing { key, .. } => Msg::new("config-error-missing")
                 .arg("key", key.as_str())
                 .arg(
@@ -116,5 +123,15 @@ impl ConfigError {
                 .arg("path", path(p))
                 .arg("uid", *uid),
         }
+    }
+}
+
+/// Where a bad value came from, in words: a file's path as it is, or the environment
+/// variable or the checks across keys (load.rs writes these two in English for `Display`).
+fn source_msg(source_name: &str) -> Msg {
+    match source_name.strip_prefix("environment variable ") {
+        Some(name) => Msg::new("config-source-env").arg("name", name),
+        None if source_name == "config" => Msg::new("config-source-checked"),
+        None => Msg::verbatim(source_name),
     }
 }

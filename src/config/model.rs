@@ -9,7 +9,7 @@ use instantpay::{Latitude, Longitude};
 use rd::{PortRange, RdEnv};
 use serde::{Deserialize, Serialize};
 
-use crate::i18n::Lang;
+use crate::i18n::{Lang, Msg};
 
 /// Everything `config.toml` holds. Every section has defaults, so an empty file is valid TOML.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -35,15 +35,15 @@ pub(crate) enum Mode {
 }
 
 impl std::str::FromStr for Mode {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Mode, String> {
+    type Err = Msg;
+    fn from_str(s: &str) -> Result<Mode, Msg> {
         match s {
             "direct" => Ok(Mode::Direct),
             "relay" => Ok(Mode::Relay),
-            _ => Err(format!(
-                "must be direct (this computer holds the InstantPay credentials) or relay (the platform's login relay holds them), not {:?}",
-                s.chars().take(20).collect::<String>()
-            )),
+            _ => {
+                Err(Msg::new("config-reason-mode")
+                    .arg("value", s.chars().take(20).collect::<String>()))
+            }
         }
     }
 }
@@ -82,16 +82,14 @@ impl UiLanguage {
 }
 
 impl std::str::FromStr for UiLanguage {
-    type Err = String;
-    fn from_str(s: &str) -> Result<UiLanguage, String> {
+    type Err = Msg;
+    fn from_str(s: &str) -> Result<UiLanguage, Msg> {
         match s {
             "auto" => Ok(UiLanguage::Auto),
             "en" => Ok(UiLanguage::English),
             "hi" => Ok(UiLanguage::Hindi),
-            _ => Err(format!(
-                "must be en (English), hi (Hindi) or auto (the computer's language), not {:?}",
-                s.chars().take(20).collect::<String>()
-            )),
+            _ => Err(Msg::new("config-reason-language")
+                .arg("value", s.chars().take(20).collect::<String>())),
         }
     }
 }
@@ -305,7 +303,7 @@ mod tests {
         }
         assert_eq!(UiLanguage::English.lang(), Lang::En);
         assert_eq!(UiLanguage::Hindi.lang(), Lang::Hi);
-        let e = "hindi".parse::<UiLanguage>().unwrap_err();
+        let e = "hindi".parse::<UiLanguage>().unwrap_err().english();
         assert!(e.contains("en (English)"), "{e}");
         for (text, mode) in [("direct", Mode::Direct), ("relay", Mode::Relay)] {
             assert_eq!(text.parse::<Mode>(), Ok(mode));

@@ -150,7 +150,7 @@ pub(crate) fn check_dir(dir: &Path) -> Result<(), ConfigError> {
         }),
         Err(e) => Err(ConfigError::Read {
             path: dir.to_path_buf(),
-            reason: e.to_string(),
+            reason: crate::i18n::Msg::verbatim(e.to_string()),
         }),
     }
 }

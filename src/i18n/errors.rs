@@ -3,10 +3,8 @@
 //! lists which variant is which message), and this file is the one place that maps a variant to
 //! its id and arguments, so a Hindi reader gets the same sentence.
 
-use std::borrow::Cow;
-
 use instantpay::AadhaarError;
-use instantpay::{ApiError, StatusCode};
+use instantpay::{ApiError, RequestError, StatusCode};
 use rd::CaptureFailure;
 use rd::RdError;
 
@@ -14,9 +12,7 @@ use super::Msg;
 
 /// An id built at run time (`rd-error-553`, `ipay-status-iac`); the caller checks it exists.
 fn owned(id: String) -> Msg {
-    let mut m = Msg::new("");
-    m.id = Cow::Owned(id);
-    m
+    Msg::from_id(id)
 }
 
 /// What an RD Service error says, in the catalogue.
@@ -55,8 +51,18 @@ pub(crate) fn rd_error(e: &RdError) -> Msg {
         RdError::Capture { port, failure } => Msg::new("rd-capture-failed")
             .arg("port", *port)
             .arg("failure", capture_failure(failure)),
-        RdError::Options(o) => Msg::new("rd-options-invalid").arg("error", o.to_string()),
+        RdError::Options(o) => Msg::new("rd-options-invalid").arg("error", options_error(o)),
         RdError::Client(c) => Msg::new("rd-client-failed").arg("error", c.as_str()),
+    }
+}
+
+/// Capture options out of range (crates/rd/src/options.rs), in the catalogue.
+pub(crate) fn options_error(e: &rd::OptionsError) -> Msg {
+    match e {
+        rd::OptionsError::FCount(n) => Msg::new("rd-option-fcount").arg("value", *n),
+        rd::OptionsError::FType(n) => Msg::new("rd-option-ftype").arg("value", *n),
+        rd::OptionsError::Timeout(n) => Msg::new("rd-option-timeout").arg("value", *n),
+        rd::OptionsError::Env(v) => Msg::new("rd-option-env").arg("value", v.as_str()),
     }
 }
 
@@ -104,12 +110,33 @@ pub(crate) fn status_meaning(code: &StatusCode) -> Msg {
     }
 }
 
+/// Why a login request was not built (crates/instantpay/src/request.rs), in the catalogue.
+pub(crate) fn request_error(e: &RequestError) -> Msg {
+    match e {
+        RequestError::CoordinateFormat { which, value } => Msg::new("request-coordinate-format")
+            .arg("which", *which)
+            .arg("value", value.as_str()),
+        RequestError::CoordinateRange {
+            which,
+            value,
+            min,
+            max,
+        } => Msg::new("request-coordinate-range")
+            .arg("which", *which)
+            .arg("value", value.as_str())
+            .arg("min", *min)
+            .arg("max", *max),
+        RequestError::ExternalRef => Msg::new("request-external-ref"),
+        RequestError::EncryptedAadhaar => Msg::new("request-encrypted-aadhaar"),
+    }
+}
+
 /// What an InstantPay error says, in the catalogue. Inner texts (a transport error, a reply's
 /// fault) stay as the lower layers wrote them.
 pub(crate) fn api_error(e: &ApiError) -> Msg {
     match e {
         ApiError::Config(c) => Msg::new("api-error-config").arg("error", c.as_str()),
-        ApiError::Request(r) => Msg::new("api-error-request").arg("error", r.to_string()),
+        ApiError::Request(r) => Msg::new("api-error-request").arg("error", request_error(r)),
         ApiError::Connect { base_url, reason } => Msg::new("api-error-connect")
             .arg("base_url", base_url.as_str())
             .arg("reason", reason.as_str()),

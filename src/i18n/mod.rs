@@ -13,6 +13,8 @@ use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use serde::{Deserialize, Serialize};
 
+#[doc(hidden)]
+pub mod check;
 pub(crate) mod errors;
 
 const EN: &str = include_str!("../../locales/en/rd-agent.ftl");
@@ -135,6 +137,15 @@ impl Msg {
         }
     }
 
+    /// A message whose id is built at run time (`rd-error-553`, `help-login-force`): the caller
+    /// makes sure the id exists, and a test walks what it builds.
+    pub(crate) fn from_id(id: String) -> Msg {
+        Msg {
+            id: Cow::Owned(id),
+            args: BTreeMap::new(),
+        }
+    }
+
     /// Text from outside that has no message of its own (an OS error, a reply's words), shown
     /// as it is in every language.
     pub(crate) fn verbatim(text: impl Into<String>) -> Msg {
@@ -234,6 +245,35 @@ impl Catalog {
     pub fn tr(&self, id: &'static str) -> String {
         self.render(&Msg::new(id))
     }
+}
+
+/// Whether a typed answer to a `[y/N]` / `[हाँ/नहीं]` question is yes: the English and the
+/// Hindi words, in Devanagari or typed in Latin letters, whatever the question's language (a
+/// shop's keyboard may have either).
+pub(crate) fn is_yes(answer: &str) -> bool {
+    let a = answer.trim().to_lowercase();
+    let a = a.trim_end_matches(['.', '!', '।']);
+    [
+        "y",
+        "yes",
+        "ha",
+        "haan",
+        "han",
+        "haa",
+        "haan ji",
+        "ji",
+        "ji haan",
+        "ह",
+        "हा",
+        "हाँ",
+        "हां",
+        "जी",
+        "जी हाँ",
+        "जी हां",
+        "हाँ जी",
+        "हां जी",
+    ]
+    .contains(&a)
 }
 
 /// An amount as people in India write it: `₹1,23,456.78` (the last three digits of rupees,
@@ -407,9 +447,43 @@ mod tests {
         }
     }
 
+    /// Every text of a message, all its variants, with a mark where a value goes.
+    fn all_text(src: &str) -> BTreeMap<String, String> {
+        fn walk(p: &ast::Pattern<&str>, out: &mut String) {
+            for el in &p.elements {
+                match el {
+                    ast::PatternElement::TextElement { value } => out.push_str(value),
+                    ast::PatternElement::Placeable { expression } => {
+                        out.push_str(" \u{1} ");
+                        if let ast::Expression::Select { variants, .. } = expression {
+                            for v in variants {
+                                walk(&v.value, out);
+                                out.push_str(" \u{1} ");
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let res = fluent_syntax::parser::parse(src).expect("the catalogue parses");
+        let mut out = BTreeMap::new();
+        for entry in res.body {
+            if let ast::Entry::Message(m) = entry {
+                let mut text = String::new();
+                if let Some(p) = &m.value {
+                    walk(p, &mut text);
+                }
+                out.insert(m.id.name.to_string(), text);
+            }
+        }
+        out
+    }
+
     #[test]
     fn the_hindi_is_hindi_not_english_left_untranslated() {
-        // Messages that are only a layout around variables and names.
+        use super::check::english_runs;
+        // Messages that are only a layout around variables and names: they have no word of
+        // their own in any language (checked below, so this list cannot hide one).
         let layout_only = [
             "verbatim",
             "uidai-explained",
@@ -419,12 +493,25 @@ mod tests {
             "config-error-invalid",
             "secrets-error-aadhaar",
             "api-error-reply",
+            "ledger-line-resolved",
         ];
         let en = shape(EN);
+        let en_text = all_text(EN);
+        let hi_text = all_text(HI);
         let hi = Catalog::get(Lang::Hi);
         let en_cat = Catalog::get(Lang::En);
+        let mut bad = Vec::new();
         for id in en.keys() {
+            // Every variant of every Hindi message: no run of English words.
+            let runs = english_runs(&hi_text[id], 3);
+            if !runs.is_empty() {
+                bad.push(format!("hi {id} is English in places: {runs:?}"));
+            }
             if layout_only.contains(&id.as_str()) {
+                let words = english_runs(&en_text[id], 1);
+                if !words.is_empty() {
+                    bad.push(format!("{id} is not layout only: {words:?}"));
+                }
                 continue;
             }
             let id: &'static str = Box::leak(id.clone().into_boxed_str());
@@ -434,11 +521,62 @@ mod tests {
                 msg = msg.arg(v, 2);
             }
             let text = hi.render(&msg);
-            assert!(
-                text.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)),
-                "hi {id} has no Devanagari: {text}"
-            );
-            assert_ne!(text, en_cat.render(&msg), "hi {id} is the English text");
+            if !text.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c)) {
+                bad.push(format!("hi {id} has no Devanagari: {text}"));
+            }
+            if text == en_cat.render(&msg) {
+                bad.push(format!("hi {id} is the English text"));
+            }
+        }
+        assert!(bad.is_empty(), "{}", bad.join("\n"));
+    }
+
+    /// The ids the code builds at run time: the help of the operator's commands (one per
+    /// command and argument, src/cli/help.rs) and the RD error codes' sentences.
+    #[test]
+    fn every_id_built_at_run_time_is_in_both_catalogues() {
+        use clap::CommandFactory;
+        let mut ids = crate::cli::help::ids(&crate::cli::Cli::command());
+        assert!(
+            ids.len() > 30,
+            "only {} help ids: the walk is broken",
+            ids.len()
+        );
+        for heading in ["usage", "commands", "arguments", "options"] {
+            ids.push(format!("help-heading-{heading}"));
+        }
+        for code in 0..=1000u16 {
+            if let Some(r) = rd::lookup_error(code) {
+                ids.push(format!("rd-error-{}", r.code));
+                ids.push(format!("rd-error-{}-meaning", r.code));
+            }
+        }
+        for lang in Lang::ALL {
+            let known = shape(lang.source());
+            let missing: Vec<&String> = ids.iter().filter(|id| !known.contains_key(*id)).collect();
+            assert!(missing.is_empty(), "{} lacks {missing:?}", lang.code());
+        }
+    }
+
+    #[test]
+    fn yes_is_yes_in_both_languages() {
+        for yes in [
+            "y",
+            "Y",
+            "yes",
+            "हाँ",
+            "हां",
+            "ह",
+            "haan",
+            "Haan",
+            " हाँ\n",
+            "हाँ।",
+        ] {
+            assert!(is_yes(yes), "{yes:?}");
+        }
+        for no in ["", "n", "no", "नहीं", "ना", "nahi", "yess", "हाँ नहीं"]
+        {
+            assert!(!is_yes(no), "{no:?}");
         }
     }
 

@@ -101,33 +101,64 @@ impl Attempt {
             && self.resolved_at.is_none()
     }
 
-    /// One line for the terminal.
+    /// One line for the terminal, in English.
+    #[cfg(test)]
     pub(crate) fn line(&self) -> String {
+        self.msg().english()
+    }
+
+    /// One line for the terminal, in the catalogue: the codes, the device and the reference
+    /// stay as they are in every language; the state and the charge are words.
+    pub(crate) fn msg(&self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
         let payable = self.pool.as_ref().and_then(|p| p.payable_value.as_ref());
         let charged = match (self.charged, payable) {
-            (Some(true), Some(a)) => format!("charged ₹{a}"),
-            (Some(true), None) => "charged".to_string(),
-            (Some(false), _) => "not charged".to_string(),
-            (None, _) => "charge unknown".to_string(),
+            (Some(true), Some(a)) => {
+                Msg::new("ledger-charged-amount").arg("amount", format!("₹{a}"))
+            }
+            (Some(true), None) => Msg::new("ledger-charged"),
+            (Some(false), _) => Msg::new("ledger-not-charged"),
+            (None, _) => Msg::new("ledger-charge-unknown"),
         };
-        let mut s = format!(
-            "{}  {}  {}  {}/{}  device {} {}  qScore {}  {}",
-            self.created_at
-                .with_timezone(&ist())
-                .format("%Y-%m-%d %H:%M:%S IST"),
-            self.external_ref,
-            self.state.as_str(),
-            self.statuscode.as_deref().unwrap_or("-"),
-            self.actcode.as_deref().unwrap_or("-"),
-            nonempty(&self.mi),
-            nonempty(&self.srno),
-            nonempty(&self.q_score),
-            charged,
-        );
-        if let Some(r) = &self.resolution {
-            s.push_str(&format!("  (resolved: {r})"));
-        }
-        s
+        let line = Msg::new("ledger-line")
+            .arg(
+                "time",
+                self.created_at
+                    .with_timezone(&ist())
+                    .format("%Y-%m-%d %H:%M:%S IST")
+                    .to_string(),
+            )
+            .arg("attempt", self.external_ref.as_str())
+            .arg(
+                "state",
+                Msg::new("ledger-state").arg("state", self.state.as_str()),
+            )
+            .arg(
+                "codes",
+                format!(
+                    "{}/{}",
+                    self.statuscode.as_deref().unwrap_or("-"),
+                    self.actcode.as_deref().unwrap_or("-")
+                ),
+            )
+            .arg("device", nonempty(&self.mi))
+            .arg("serial", nonempty(&self.srno))
+            .arg("qscore", nonempty(&self.q_score))
+            .arg("charged", charged);
+        let Some(r) = &self.resolution else {
+            return line;
+        };
+        // The ledger's own codes have words; anything else is shown as it was stored.
+        let resolution = match r.as_str() {
+            "status_loggedin" | "status_loginrequired" | "stale" => {
+                Msg::new("ledger-resolution").arg("resolution", r.as_str())
+            }
+            _ => Msg::verbatim(r.as_str()),
+        };
+        Msg::new("ledger-line-resolved").arg("line", line).arg(
+            "resolved",
+            Msg::new("ledger-resolved").arg("resolution", resolution),
+        )
     }
 }
 

@@ -61,6 +61,38 @@ pub enum LedgerError {
     },
 }
 
+impl LedgerError {
+    /// The sentence in the catalogue (`Display` is its English); SQLite's and the OS's own
+    /// words stay as they wrote them, inside it.
+    pub(crate) fn msg(&self) -> crate::i18n::Msg {
+        use crate::i18n::Msg;
+        match self {
+            LedgerError::Open { path, reason } => Msg::new("ledger-error-open")
+                .arg("path", path.as_str())
+                .arg("reason", reason.as_str()),
+            LedgerError::TooNew { path, found, known } => Msg::new("ledger-error-too-new")
+                .arg("path", path.as_str())
+                .arg("found", *found)
+                .arg("known", *known),
+            LedgerError::Sqlite(e) => Msg::new("ledger-error-sqlite").arg("error", e.to_string()),
+            LedgerError::NoSuchAttempt(a) => {
+                Msg::new("ledger-error-no-such-attempt").arg("attempt", a.as_str())
+            }
+            LedgerError::OpenAttempt(a) => {
+                Msg::new("ledger-error-open-attempt").arg("attempt", a.as_str())
+            }
+            LedgerError::BadRow {
+                external_ref,
+                column,
+                value,
+            } => Msg::new("ledger-error-bad-row")
+                .arg("attempt", external_ref.as_str())
+                .arg("column", *column)
+                .arg("value", value.as_str()),
+        }
+    }
+}
+
 pub struct Ledger {
     conn: Connection,
     /// The file, or `None` in memory: its directory holds the login lock.

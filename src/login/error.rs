@@ -160,9 +160,9 @@ impl LoginError {
             LoginError::Aadhaar(e) => {
                 Msg::new("login-error-aadhaar").arg("error", crate::i18n::errors::aadhaar_error(e))
             }
-            LoginError::Lock(_) | LoginError::Request(_) | LoginError::Ledger(_) => {
-                Msg::verbatim(self.to_string())
-            }
+            LoginError::Lock(e) => e.msg(),
+            LoginError::Request(e) => crate::i18n::errors::request_error(e),
+            LoginError::Ledger(e) => e.msg(),
         }
     }
 

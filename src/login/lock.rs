@@ -31,6 +31,15 @@ pub struct LockError {
     source: std::io::Error,
 }
 
+impl LockError {
+    /// The sentence in the catalogue; the OS's words stay as they are, inside it.
+    pub(crate) fn msg(&self) -> crate::i18n::Msg {
+        crate::i18n::Msg::new("login-error-lock")
+            .arg("path", self.path.display().to_string())
+            .arg("error", self.source.to_string())
+    }
+}
+
 impl LoginLock {
     /// The lock of a ledger's state directory (`Ledger::dir`); none for a ledger that lives in
     /// memory (tests, the in-process benchmark), which no other process can see.

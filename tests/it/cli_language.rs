@@ -123,3 +123,192 @@ fn status_and_doctor_speak_hindi_and_their_json_does_not_change() {
         assert_eq!(hi, en, "{args:?}");
     }
 }
+
+/// The English left in `out`: runs of three or more English words outside the names every
+/// language keeps (src/i18n/check.rs).
+fn english_in(out: &str) -> Vec<String> {
+    rd_agent::i18n::check::english_runs(out, 3)
+}
+
+/// A command run with `--lang hi` in an English locale (so the flag alone asks for Hindi),
+/// with no service to talk to.
+fn hindi(dir: &std::path::Path, args: &[&str], stdin: &[u8]) -> std::process::Output {
+    let mut c = rd_agent();
+    c.arg("--lang")
+        .arg("hi")
+        .arg("--state-dir")
+        .arg(dir.join("state"))
+        .arg("--config")
+        .arg(dir.join("config.toml"))
+        .args(args);
+    for k in ["LC_ALL", "LC_MESSAGES", "RD_AGENT_UI__LANGUAGE"] {
+        c.env_remove(k);
+    }
+    c.env("LANG", "C.UTF-8")
+        .env("RD_AGENT_SOCKET", dir.join("no.sock"))
+        .write_stdin(stdin.to_vec());
+    c.timeout(Duration::from_secs(120)).output().unwrap()
+}
+
+fn devanagari(s: &str) -> bool {
+    s.chars().any(|c| ('\u{0900}'..='\u{097F}').contains(&c))
+}
+
+#[test]
+fn the_english_checker_finds_english() {
+    assert_eq!(
+        english_in("error: Could not connect to InstantPay at http://127.0.0.1:1"),
+        ["error: Could not connect to"]
+    );
+    assert!(english_in("गड़बड़ी: InstantPay (http://127.0.0.1:1) से कनेक्ट नहीं हो सका").is_empty());
+}
+
+/// Each operator command's `--help` is Hindi under `--lang hi` (and English under `--lang
+/// en`, which the checker does see as English).
+#[test]
+fn the_operator_commands_help_is_in_hindi() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["login", "--help"][..],
+        &["status", "--help"],
+        &["doctor", "--help"],
+        &["devices", "--help"],
+        &["config", "--help"],
+        &["config", "init", "--help"],
+        &["config", "show", "--help"],
+        &["config", "set-secret", "--help"],
+        &["enroll", "--help"],
+        &["login", "-h"],
+    ] {
+        let out = hindi(dir.path(), args, b"");
+        assert_eq!(code(&out), 0, "{args:?}: {}", text(&out));
+        let shown = text(&out);
+        assert!(devanagari(&shown), "{args:?}: {shown}");
+        assert!(
+            shown.contains("इस्तेमाल:") && shown.contains("विकल्प:"),
+            "{shown}"
+        );
+        assert_eq!(
+            english_in(&shown),
+            Vec::<String>::new(),
+            "{args:?}: {shown}"
+        );
+    }
+    let out = rd_agent()
+        .args(["--lang", "en", "login", "--help"])
+        .output()
+        .unwrap();
+    let shown = text(&out);
+    assert!(
+        shown.contains("The daily login") && shown.contains("Print help"),
+        "{shown}"
+    );
+    assert!(!english_in(&shown).is_empty());
+}
+
+/// The errors an operator meets most: a bad value, a bad secret, InstantPay out of reach,
+/// a yes that needs a terminal; and the ledger line `status` prints.
+#[test]
+fn the_operators_errors_and_the_ledger_line_are_in_hindi() {
+    let dir = tempfile::tempdir().unwrap();
+    // The OS's own words for a refused connection are shown as they are, inside the Hindi.
+    let refused = std::net::TcpStream::connect("127.0.0.1:1")
+        .unwrap_err()
+        .to_string();
+    let check = |args: &[&str], stdin: &[u8], exit: i32| {
+        let out = hindi(dir.path(), args, stdin);
+        let shown = text(&out);
+        assert_eq!(code(&out), exit, "{args:?}: {shown}");
+        assert!(devanagari(&shown), "{args:?}: {shown}");
+        assert_eq!(
+            english_in(&shown.replace(&refused, "")),
+            Vec::<String>::new(),
+            "{args:?}: {shown}"
+        );
+        shown
+    };
+    let config = |extra: &[&str]| {
+        let mut args = vec!["config", "init", "--no-input", "--overwrite"];
+        args.extend_from_slice(extra);
+        args.iter().map(|s| s.to_string()).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>, exit: i32| {
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        check(&args, b"", exit)
+    };
+    // Bad values: a port range, a coordinate outside India, a word for a number.
+    assert!(run(config(&["--rd-ports", "abc"]), 2).contains("rd.ports"));
+    run(config(&["--latitude", "99.0000"]), 2);
+    // Bad secrets.
+    check(&["config", "set-secret", "operator.aadhaar"], b"12ab", 2);
+    check(&["config", "set-secret", "no.such"], b"x", 2);
+    // A bad value in the environment.
+    let out = {
+        let mut c = rd_agent();
+        c.args(["--lang", "hi", "config", "show"])
+            .arg("--config")
+            .arg(dir.path().join("config.toml"))
+            .arg("--state-dir")
+            .arg(dir.path().join("state"))
+            .env("RD_AGENT_UI__LANGUAGE", "hindi")
+            .env("LANG", "C.UTF-8");
+        c.timeout(Duration::from_secs(60)).output().unwrap()
+    };
+    let shown = text(&out);
+    assert_eq!(code(&out), 2, "{shown}");
+    assert!(
+        devanagari(&shown) && english_in(&shown).is_empty(),
+        "{shown}"
+    );
+
+    // InstantPay out of reach: the OS's words inside a Hindi sentence.
+    run(
+        config(&[
+            "--base-url",
+            "http://127.0.0.1:1",
+            "--client-id",
+            "client",
+            "--outlet-id",
+            "1234",
+            "--endpoint-ip",
+            "10.0.0.1",
+            "--latitude",
+            "28.6139",
+            "--longitude",
+            "77.2090",
+        ]),
+        0,
+    );
+    check(
+        &["config", "set-secret", "instantpay.client_secret"],
+        b"secret",
+        0,
+    );
+    check(
+        &["config", "set-secret", "instantpay.encryption_key"],
+        b"0123456789abcdef0123456789abcdef",
+        0,
+    );
+    check(
+        &["config", "set-secret", "operator.aadhaar"],
+        b"999941057058",
+        0,
+    );
+    let shown = check(&["login"], b"", 5);
+    assert!(
+        shown.contains("127.0.0.1:1") && shown.contains(&refused),
+        "{shown}"
+    );
+    check(&["doctor"], b"", 3);
+    // `--despite-declines` asks for a yes only on a terminal; here it says so, in Hindi.
+    check(&["login", "--despite-declines"], b"", 2);
+
+    // The ledger line of `status`: the state and the charge in words.
+    let sandbox = hindi(dir.path(), &["login", "--sandbox"], b"");
+    assert_eq!(code(&sandbox), 0, "{}", text(&sandbox));
+    let shown = check(&["status"], b"", 0);
+    assert!(
+        shown.contains("लॉगिन हुआ") && shown.contains("चार्ज लगा"),
+        "{shown}"
+    );
+}
