@@ -109,6 +109,10 @@ fn amounts_are_kept_and_added_in_paise() {
         s.wallet_balance.as_ref().map(Amount::to_string).as_deref(),
         Some("4998.82")
     );
+    // What the next login will likely cost, and that today's login went through here.
+    assert_eq!(s.last_charge, Some(Amount::from_paise(118)));
+    assert!(s.attempt_logged_in_today);
+    assert!(!l.summary(at(23, 5, 0)).unwrap().attempt_logged_in_today);
     let a = l.get("M3").unwrap().unwrap();
     assert_eq!(a.pool, pool(118, 499_882));
     assert!(a.line().contains("charged ₹1.18"), "{}", a.line());
