@@ -30,19 +30,49 @@ tray-menu-quit = Quit
 # The first entry while a scanner other than the shop's usual one waits to be accepted.
 tray-menu-use-new-scanner = Log in with this new scanner
 tray-menu-login-despite-declines = Log in anyway (a third declined finger can block your AePS)
+# The first entry when the bank cancelled the day's login. $amount: "₹0.94"; $estimate: "yes" when
+# it is the usual price, not what this PC last paid.
+tray-menu-login-again = { $estimate ->
+    [yes] Log in again (about { $amount } will be charged)
+   *[no] Log in again ({ $amount } will be charged)
+}
+# The same entry for 30 seconds after it was chosen: a second, deliberate click sends the login.
+tray-menu-login-again-confirm = Confirm: charge { $amount } and log in
 
 # Tooltips: one short sentence each.
 tray-tooltip-checking = Checking today's login.
 tray-tooltip-logging-in = Logging in: place your finger on the scanner.
 tray-tooltip-login-required = Daily login needed: click to scan your finger.
 tray-tooltip-logged-in = Logged in until midnight.
-tray-tooltip-attention = Something needs attention: open Status.
 # $time: when the earlier attempt's settle window ends, "14:00".
-tray-tooltip-settling = Checking the earlier login attempt: try again after { $time } IST.
-tray-tooltip-new-scanner = A different scanner is connected: use it from the menu, or connect the usual one.
-tray-tooltip-declines-held = { $declines } logins in a row were declined: clean the scanner and the finger, then choose "Log in anyway" if you accept the risk.
+tray-tooltip-settling = Wait until { $time } IST, then log in: the earlier attempt is still being checked.
+tray-tooltip-new-scanner = Connect the usual scanner, or log in with this new one from the menu.
+tray-tooltip-declines-held = Clean the scanner and the finger: { $declines } logins in a row were declined.
+# While the scanner waits for the finger; $seconds counts down.
+tray-tooltip-finger = Place your finger on the scanner now: { $seconds } s left.
+tray-tooltip-sending = Finger scanned: logging in with InstantPay.
+# After "Log in again" was chosen once.
+tray-tooltip-confirm = Choose "Confirm" in the menu to log in again: the new login will be charged.
+# A problem, in one short sentence: what to do first, then why (under 100 characters, as
+# Windows cuts a tooltip at 127). The full sentence is in "Status".
+tray-fix-scanner = Plug in the fingerprint scanner: it is not connected.
+tray-fix-scanner-not-ready = Reconnect the scanner, or close the program using it: it is not ready.
+tray-fix-rd-service = Start the RD Service (or restart it): it does not answer.
+tray-fix-capture = Place your finger again and log in: the scan failed.
+tray-fix-low-quality = Clean the scanner and your finger, then log in again: the print was unclear.
+tray-fix-key-expired = Update the RD Service from the scanner's vendor: its UIDAI key has expired.
+tray-fix-internet = Check the internet connection: InstantPay could not be reached.
+tray-fix-refused = Open Status to see InstantPay's reason: it refused the request.
+tray-fix-setup = Ask your administrator to fix rd-agent's settings: Status has the details.
+tray-fix-aadhaar = Ask your administrator to set the operator's Aadhaar: the one on this PC is wrong.
+tray-fix-enrol = Ask the platform for a new enrolment code: this PC's access has ended.
+tray-fix-wait = Wait a few minutes, then log in again: an earlier login is not finished yet.
+tray-fix-support = Call your platform's support: too many logins failed today.
+tray-fix-mismatch = Log in again with the finger registered with Aadhaar: it did not match.
+tray-fix-cancelled = Log in again from the menu: the bank cancelled today's login.
+tray-fix-other = Open Status from the menu: something needs attention.
 # Tooltip, and the body of a notification, when the service cannot be reached.
-tray-service-not-running = The rd-agent service is not running: ask for it to be started.
+tray-service-not-running = Ask for the rd-agent service to be started: it is not running.
 
 # Notification titles.
 tray-notify-login-needed = Daily login needed

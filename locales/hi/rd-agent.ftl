@@ -30,19 +30,49 @@ tray-menu-quit = बंद करें
 # The first entry while a scanner other than the shop's usual one waits to be accepted.
 tray-menu-use-new-scanner = इस नए स्कैनर से लॉगिन करें
 tray-menu-login-despite-declines = फिर भी लॉगिन करें (तीसरी बार उंगली मेल न खाई तो आपका AePS बंद हो सकता है)
+# The first entry when the bank cancelled the day's login. $amount: "₹0.94"; $estimate: "yes" when
+# it is the usual price, not what this PC last paid.
+tray-menu-login-again = { $estimate ->
+    [yes] दोबारा लॉगिन करें (लगभग { $amount } कटेंगे)
+   *[no] दोबारा लॉगिन करें ({ $amount } कटेंगे)
+}
+# The same entry for 30 seconds after it was chosen: a second, deliberate click sends the login.
+tray-menu-login-again-confirm = पक्का करें: { $amount } कटवाकर लॉगिन करें
 
 # Tooltips: one short sentence each.
 tray-tooltip-checking = आज का लॉगिन जाँचा जा रहा है।
 tray-tooltip-logging-in = लॉगिन हो रहा है: स्कैनर पर उंगली रखें।
 tray-tooltip-login-required = आज का लॉगिन बाकी है: क्लिक करें और उंगली स्कैन करें।
 tray-tooltip-logged-in = लॉगिन हो गया है: यह रात 12 बजे तक चलेगा।
-tray-tooltip-attention = कुछ ठीक करना है: स्टेटस खोलकर देखें।
 # $time: when the earlier attempt's settle window ends, "14:00".
-tray-tooltip-settling = पिछले लॉगिन की जाँच चल रही है: { $time } IST के बाद फिर कोशिश करें।
-tray-tooltip-new-scanner = कोई दूसरा स्कैनर लगा है: मेन्यू से इसी से लॉगिन करें, या अपना हमेशा वाला स्कैनर लगाएँ।
-tray-tooltip-declines-held = लगातार { $declines } लॉगिन में उंगली मेल नहीं खाई: स्कैनर और उंगली साफ़ करें, फिर जोखिम मंज़ूर हो तो "फिर भी लॉगिन करें" चुनें।
+tray-tooltip-settling = { $time } IST तक रुकें, फिर लॉगिन करें: पिछले प्रयास की जाँच चल रही है।
+tray-tooltip-new-scanner = अपना हमेशा वाला स्कैनर लगाएँ, या मेन्यू से इसी नए स्कैनर से लॉगिन करें।
+tray-tooltip-declines-held = स्कैनर और उंगली साफ़ करें: लगातार { $declines } लॉगिन में उंगली मेल नहीं खाई।
+# While the scanner waits for the finger; $seconds counts down.
+tray-tooltip-finger = अब स्कैनर पर उंगली रखें: { $seconds } सेकंड बाकी।
+tray-tooltip-sending = उंगली स्कैन हो गई: InstantPay पर लॉगिन हो रहा है।
+# After "Log in again" was chosen once.
+tray-tooltip-confirm = दोबारा लॉगिन के लिए मेन्यू में "पक्का करें" चुनें: इस लॉगिन का पैसा कटेगा।
+# A problem, in one short sentence: what to do first, then why (under 100 characters, as
+# Windows cuts a tooltip at 127). The full sentence is in "Status".
+tray-fix-scanner = फ़िंगरप्रिंट स्कैनर लगाएँ: वह कंप्यूटर से जुड़ा नहीं है।
+tray-fix-scanner-not-ready = स्कैनर दोबारा लगाएँ, या उसे इस्तेमाल कर रहा प्रोग्राम बंद करें: वह तैयार नहीं है।
+tray-fix-rd-service = RD Service चालू करें (या दोबारा शुरू करें): वह जवाब नहीं दे रही।
+tray-fix-capture = उंगली फिर से रखें और लॉगिन करें: स्कैन नहीं हो पाया।
+tray-fix-low-quality = स्कैनर और उंगली साफ़ करके फिर लॉगिन करें: निशान साफ़ नहीं आया।
+tray-fix-key-expired = स्कैनर कंपनी से RD Service अपडेट करवाएँ: उसकी UIDAI कुंजी की मियाद ख़त्म हो गई है।
+tray-fix-internet = इंटरनेट कनेक्शन जाँचें: InstantPay से संपर्क नहीं हो सका।
+tray-fix-refused = InstantPay का कारण जानने के लिए स्टेटस खोलें: उसने अनुरोध नहीं माना।
+tray-fix-setup = rd-agent की सेटिंग अपने एडमिन से ठीक करवाएँ: पूरी जानकारी स्टेटस में है।
+tray-fix-aadhaar = ऑपरेटर का आधार अपने एडमिन से सेट करवाएँ: इस कंप्यूटर पर गलत आधार है।
+tray-fix-enrol = प्लेटफ़ॉर्म से नया एनरोलमेंट कोड माँगें: इस कंप्यूटर की पहुँच बंद हो गई है।
+tray-fix-wait = कुछ मिनट रुककर फिर लॉगिन करें: पिछला लॉगिन अभी पूरा नहीं हुआ है।
+tray-fix-support = अपने प्लेटफ़ॉर्म के सपोर्ट को फ़ोन करें: आज बहुत से लॉगिन नाकाम रहे।
+tray-fix-mismatch = आधार में दर्ज उंगली से फिर लॉगिन करें: उंगली का निशान मेल नहीं खाया।
+tray-fix-cancelled = मेन्यू से दोबारा लॉगिन करें: बैंक ने आज का लॉगिन रद्द कर दिया है।
+tray-fix-other = मेन्यू में स्टेटस खोलें: कुछ ठीक करना है।
 # Tooltip, and the body of a notification, when the service cannot be reached.
-tray-service-not-running = rd-agent सर्विस नहीं चल रही है: इसे चालू करवाएँ।
+tray-service-not-running = rd-agent सर्विस चालू करवाएँ: वह अभी नहीं चल रही है।
 
 # Notification titles.
 tray-notify-login-needed = आज का लॉगिन बाकी है

@@ -158,6 +158,18 @@ impl Msg {
         self
     }
 
+    /// This message's id and those of the messages nested in its arguments, outermost
+    /// first: what a client needs to tell one kind of problem from another.
+    pub fn ids(&self) -> Vec<&str> {
+        let mut out = vec![self.id.as_ref()];
+        for arg in self.args.values() {
+            if let Arg::Msg(m) = arg {
+                out.extend(m.ids());
+            }
+        }
+        out
+    }
+
     /// The English sentence (logs, `--json`, and sinks that have no language of their own).
     pub fn english(&self) -> String {
         Catalog::get(Lang::En).render(self)
@@ -278,7 +290,7 @@ pub(crate) fn is_yes(answer: &str) -> bool {
 
 /// An amount as people in India write it: `₹1,23,456.78` (the last three digits of rupees,
 /// then groups of two), always two decimals.
-pub(crate) fn rupees(amount: &instantpay::Amount) -> String {
+pub fn rupees(amount: &instantpay::Amount) -> String {
     let paise = amount.paise();
     let abs = paise.unsigned_abs();
     let digits = (abs / 100).to_string();
@@ -580,6 +592,32 @@ mod tests {
         }
     }
 
+    /// The tray's tooltips (Windows keeps 127 UTF-16 units of one) and a problem's short
+    /// sentence: whole, under 100 characters, in every catalogue, with wide arguments.
+    #[test]
+    fn tray_tooltips_fit_in_every_language() {
+        let en = shape(EN);
+        let short: Vec<&String> = en
+            .keys()
+            .filter(|id| id.starts_with("tray-fix-") || id.starts_with("tray-tooltip-"))
+            .collect();
+        assert!(short.len() > 20, "{short:?}");
+        for lang in Lang::ALL {
+            let cat = Catalog::get(lang);
+            for id in &short {
+                let id: &'static str = Box::leak(id.to_string().into_boxed_str());
+                let mut msg = Msg::new(id);
+                for v in &en[id] {
+                    let v: &'static str = Box::leak(v.clone().into_boxed_str());
+                    msg = msg.arg(v, "99:99");
+                }
+                let text = cat.render(&msg);
+                let units = text.encode_utf16().count();
+                assert!(units <= 100, "{} {id} is {units} long: {text}", lang.code());
+            }
+        }
+    }
+
     #[test]
     fn locales_and_settings_choose_the_language() {
         let env = |vars: &'static [(&'static str, &'static str)]| {
@@ -677,6 +715,13 @@ mod tests {
         assert!(parse(&deep).is_err());
         let nested = Msg::verbatim("a").arg("text", Msg::verbatim("b"));
         assert_eq!(hi.render(&nested), "b");
+        // What a client tells a problem's kind by: the ids, outermost first.
+        let deep = Msg::new("agent-status-check-failed")
+            .arg("error", Msg::new("api-error-connect").arg("base_url", "x"));
+        assert_eq!(
+            deep.ids(),
+            ["agent-status-check-failed", "api-error-connect"]
+        );
     }
 
     #[test]

@@ -56,6 +56,15 @@ pub struct Summary {
     /// The `Skey ci` (UIDAI key expiry, `YYYYMMDD`) of the latest attempt that recorded one.
     #[serde(default)]
     pub(crate) last_ci: Option<String>,
+    /// An attempt of today's IST day ended logged in. A plain login is then refused; when
+    /// InstantPay says login required all the same, the bank cancelled the day's login and
+    /// only a forced (charged) login goes on.
+    #[serde(default)]
+    pub attempt_logged_in_today: bool,
+    /// What the latest charged attempt that reported an amount cost (`payable`): what a new
+    /// login will likely cost.
+    #[serde(default)]
+    pub last_charge: Option<Amount>,
 }
 
 /// Start of an IST day, in UTC.
@@ -142,6 +151,8 @@ impl Ledger {
             wallet_balance: self.wallet_balance()?,
             consecutive_declines: self.consecutive_declines()?,
             last_ci: self.last_ci()?,
+            attempt_logged_in_today: count(day_start, "state = 'loggedin'")? > 0,
+            last_charge: self.last_charge()?,
             ist_date: today,
             state: self.day_state(now)?,
             expires_at: day_end,
@@ -176,6 +187,23 @@ impl Ledger {
             }
         }
         Ok((Amount::from_paise(paise), unknown))
+    }
+
+    /// The `payable` of the latest charged attempt that reported one.
+    fn last_charge(&self) -> Result<Option<Amount>, LedgerError> {
+        let row: Option<(String, String)> = self
+            .conn
+            .query_row(
+                "SELECT external_ref, payable FROM attempts
+                 WHERE charged = 1 AND payable IS NOT NULL ORDER BY created_at DESC, id DESC LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        row.map(|(external_ref, text)| {
+            Amount::parse(&text).ok_or_else(|| bad_row(&external_ref, "payable", &text))
+        })
+        .transpose()
     }
 
     /// The wallet balance the latest reply that gave one reported.

@@ -109,6 +109,10 @@ fn amounts_are_kept_and_added_in_paise() {
         s.wallet_balance.as_ref().map(Amount::to_string).as_deref(),
         Some("4998.82")
     );
+    // What the next login will likely cost, and that today's login went through here.
+    assert_eq!(s.last_charge, Some(Amount::from_paise(118)));
+    assert!(s.attempt_logged_in_today);
+    assert!(!l.summary(at(23, 5, 0)).unwrap().attempt_logged_in_today);
     let a = l.get("M3").unwrap().unwrap();
     assert_eq!(a.pool, pool(118, 499_882));
     assert!(a.line().contains("charged ₹1.18"), "{}", a.line());
@@ -116,6 +120,18 @@ fn amounts_are_kept_and_added_in_paise() {
     let json = serde_json::to_value(&s).unwrap();
     assert_eq!(json["paid_today"], "1.18");
     assert_eq!(json["wallet_balance"], "4998.82");
+    assert_eq!(json["last_charge"], "1.18");
+    // From a service that does not send the newer fields: read with their defaults.
+    let mut old = json.clone();
+    old.as_object_mut().unwrap().remove("last_charge");
+    old.as_object_mut()
+        .unwrap()
+        .remove("attempt_logged_in_today");
+    let old: Summary = serde_json::from_value(old).unwrap();
+    assert_eq!(
+        (old.last_charge, old.attempt_logged_in_today),
+        (None, false)
+    );
 
     // A stored amount that is not one is an error naming the row, not a wrong sum.
     l.conn

@@ -13,7 +13,7 @@ use instantpay::{ApiError, Client, ClientConfig, LoginOutcome, LoginStatus, Outl
 use rd::{DiscoverOptions, PidData, PidOptions, RdService};
 
 /// Capture deadline asked of the RD Service (the finger placement), in milliseconds.
-pub(crate) const CAPTURE_TIMEOUT_MS: u32 = 10_000;
+pub const CAPTURE_TIMEOUT_MS: u32 = 10_000;
 
 /// The RD Service found on this machine: discovered on first use, then reused.
 #[derive(Debug, Clone)]

@@ -43,7 +43,7 @@ use check::check_locked;
 pub(crate) use check::{Checked, check};
 pub use countdown::Countdown;
 pub use error::LoginError;
-pub use live::{Direct, RdScanner};
+pub use live::{CAPTURE_TIMEOUT_MS, Direct, RdScanner};
 
 /// Finds the RD Service and captures one finger.
 pub trait Scanner {

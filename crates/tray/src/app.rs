@@ -1,24 +1,21 @@
 //! The icon itself (tray-icon: ksni on Linux, the shell tray on Windows) and the UI loop.
 
 use std::sync::mpsc;
+use std::time::Instant;
 
 use tray_icon::menu::{Menu, MenuEvent, MenuItem, PredefinedMenuItem};
 use tray_icon::{Icon, MouseButton, MouseButtonState, TrayIcon, TrayIconBuilder, TrayIconEvent};
 
-use super::model::{self, Action, IconKind, TrayView};
-use super::{Command, TrayError, TrayOptions, UiEvent, channel_ui, icon};
+use super::model::{Action, Command, IconKind, Tray, TrayView};
+use super::{TrayError, TrayOptions, UiEvent, channel_ui, icon};
 use crate::platform;
-use rd_agent::agent::AgentState;
 use rd_agent::i18n::Lang;
 
 struct Ui {
-    lang: Lang,
     tray: TrayIcon,
-    items: Vec<(Action, MenuItem)>,
+    items: Vec<MenuItem>,
     shown: Option<TrayView>,
-    state: Option<AgentState>,
-    /// Seconds left for the finger, while the service's capture waits for it.
-    finger: Option<u32>,
+    model: Tray,
 }
 
 fn make_icon(kind: IconKind) -> Result<Icon, TrayError> {
@@ -29,16 +26,19 @@ fn make_icon(kind: IconKind) -> Result<Icon, TrayError> {
 impl Ui {
     fn new(lang: Lang) -> Result<Self, TrayError> {
         let menu = Menu::new();
-        let start = model::view(None, lang);
+        let model = Tray::new(lang);
+        let start = model.view(Instant::now());
         let mut items = Vec::new();
-        for (action, enabled) in &start.menu {
-            if *action == Action::OpenLogFolder {
+        for entry in &start.menu {
+            if entry.action == Action::OpenLogFolder {
                 let _ = menu.append(&PredefinedMenuItem::separator());
             }
-            let item = MenuItem::with_id(action.id(), action.label(lang), *enabled, None);
+            // The first entry's id stays `login` whatever it says: the model knows what it
+            // means when it is chosen.
+            let item = MenuItem::with_id(entry.action.id(), &entry.label, entry.enabled, None);
             menu.append(&item)
                 .map_err(|e| TrayError::Icon(e.to_string()))?;
-            items.push((*action, item));
+            items.push(item);
         }
         let tray = TrayIconBuilder::new()
             .with_id("rd-agent")
@@ -50,31 +50,15 @@ impl Ui {
             .build()
             .map_err(|e| TrayError::Icon(e.to_string()))?;
         Ok(Ui {
-            lang,
             tray,
             items,
             shown: Some(start),
-            state: None,
-            finger: None,
+            model,
         })
     }
 
-    fn show(&mut self, state: Option<AgentState>) {
-        if state != Some(AgentState::LoggingIn) {
-            self.finger = None;
-        }
-        self.state = state;
-        self.redraw();
-    }
-
-    /// The seconds left for the finger (`None`: the capture ended).
-    fn countdown(&mut self, seconds_left: Option<u32>) {
-        self.finger = seconds_left;
-        self.redraw();
-    }
-
-    fn redraw(&mut self) {
-        let v = model::view_counting(self.state.as_ref(), self.finger, self.lang);
+    fn redraw(&mut self, now: Instant) {
+        let v = self.model.view(now);
         if self.shown.as_ref() == Some(&v) {
             return;
         }
@@ -85,9 +69,9 @@ impl Ui {
         }
         let _ = self.tray.set_tooltip(Some(&v.tooltip));
         // Entries by position: the first one's action (and label) depends on the state.
-        for ((action, enabled), (_, item)) in v.menu.iter().zip(&self.items) {
-            item.set_enabled(*enabled);
-            item.set_text(action.label(self.lang));
+        for (entry, item) in v.menu.iter().zip(&self.items) {
+            item.set_enabled(entry.enabled);
+            item.set_text(&entry.label);
         }
         self.shown = Some(v);
     }
@@ -144,32 +128,47 @@ pub(super) fn run(opts: TrayOptions) -> Result<(), TrayError> {
     tracing::info!(socket = %opts.socket.display(), "tray started");
     while let Some(ev) = platform::next_event(&ui_rx) {
         let mut next = Some(ev);
+        let mut now = Instant::now();
         while let Some(ev) = next.take() {
-            match ev {
-                UiEvent::State(s) => ui.show(s),
-                UiEvent::Capture(s) => ui.countdown(s),
+            now = Instant::now();
+            let model = &mut ui.model;
+            let commands = match ev {
+                UiEvent::State(s) => {
+                    model.set_state(s);
+                    Vec::new()
+                }
+                UiEvent::Capture(s) => {
+                    model.capture(s);
+                    Vec::new()
+                }
+                UiEvent::Day(d) => {
+                    model.set_day(d);
+                    Vec::new()
+                }
+                UiEvent::LoginEnded => {
+                    model.login_ended();
+                    Vec::new()
+                }
+                UiEvent::Tick => {
+                    model.tick(now);
+                    Vec::new()
+                }
                 UiEvent::Menu(Action::Quit) => {
                     drop(cmd_tx);
                     drop(ui);
                     let _ = ipc.join();
                     return Ok(());
                 }
-                UiEvent::Menu(Action::LoginNow) => {
-                    let a = model::login_action(ui.state.as_ref());
-                    let _ = cmd_tx.send(Command::Run(a));
-                }
-                UiEvent::Menu(a) => {
-                    let _ = cmd_tx.send(Command::Run(a));
-                }
-                UiEvent::IconClicked => {
-                    // "Daily login needed: click to scan your finger."
-                    if ui.state.as_ref().is_some_and(AgentState::needs_login) {
-                        let _ = cmd_tx.send(Command::Run(Action::LoginNow));
-                    }
-                }
+                UiEvent::Menu(a) => model.choose(a, now),
+                UiEvent::IconClicked => model.icon_clicked(now),
+            };
+            for c in commands {
+                let _ = cmd_tx.send(c);
             }
             next = ui_rx.try_recv().ok();
         }
+        // Once per batch: the new look shows at once, without drawing every step of it.
+        ui.redraw(now);
     }
     Ok(())
 }

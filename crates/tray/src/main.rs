@@ -1,7 +1,8 @@
 //! `rd-agent-tray`: the per-user tray icon, with the flags of `rd-agent tray` (which starts
 //! this program: src/cli/agent.rs). It holds no secrets and talks only to the service over IPC
 //! (docs/architecture.md). A background thread keeps a subscription to the service open
-//! (reconnecting when the service restarts) and runs menu actions; the main thread owns the
+//! (reconnecting when the service restarts) and runs menu actions, each on its own connection
+//! and task so the subscription's events keep coming during a login; the main thread owns the
 //! icon and sleeps on a channel, so an idle tray has no timers.
 //!
 //! A crate of its own so that the command line's build leaves out its desktop libraries
@@ -15,10 +16,10 @@ mod model;
 mod notify;
 mod platform;
 
-use model::Action;
+use model::{Action, Command, Day};
 
 use std::path::PathBuf;
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use model::IconKind;
@@ -39,10 +40,16 @@ pub(crate) enum UiEvent {
     State(Option<AgentState>),
     /// Seconds left for the finger while the service captures; `None` when it ended.
     Capture(Option<u32>),
-    /// A menu item or the icon was clicked.
+    /// What the ledger says about today (asked when a login is due).
+    Day(Day),
+    /// A menu item was chosen.
     Menu(Action),
     /// The icon itself was clicked.
     IconClicked,
+    /// The tray's login request was answered, or failed.
+    LoginEnded,
+    /// A wake-up the model asked for.
+    Tick,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -60,12 +67,6 @@ fn run(opts: TrayOptions) -> Result<(), TrayError> {
     app::run(opts)
 }
 
-/// Commands from the UI thread to the IPC thread.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Command {
-    Run(Action),
-}
-
 /// The IPC side: keep a subscription open, forward state to the UI, run commands. Runs until
 /// the UI side hangs up.
 pub(crate) async fn ipc_loop(
@@ -73,7 +74,7 @@ pub(crate) async fn ipc_loop(
     ui: impl Fn(UiEvent) + Send + Sync + 'static,
     mut commands: tokio::sync::mpsc::UnboundedReceiver<Command>,
 ) {
-    let ui = std::sync::Arc::new(ui);
+    let ui: Ui = Arc::new(ui);
     let cat = Catalog::get(opts.lang);
     let mut backoff = Duration::from_secs(1);
     let mut log_dir = opts.fallback_log_dir.clone();
@@ -88,6 +89,9 @@ pub(crate) async fn ipc_loop(
                         log_dir = PathBuf::from(ld);
                     }
                     backoff = Duration::from_secs(1);
+                    if state.needs_login() {
+                        ask_day(&opts, &ui);
+                    }
                     ui(UiEvent::State(Some(state)));
                     was_up = Some(true);
                     Some(c)
@@ -115,7 +119,12 @@ pub(crate) async fn ipc_loop(
             };
             tokio::select! {
                 msg = next => match msg {
-                    Ok(Some(Message::State { state, .. })) => ui(UiEvent::State(Some(state))),
+                    Ok(Some(Message::State { state, .. })) => {
+                        if state.needs_login() {
+                            ask_day(&opts, &ui);
+                        }
+                        ui(UiEvent::State(Some(state)));
+                    }
                     Ok(Some(Message::Capture { seconds_left })) => ui(UiEvent::Capture(seconds_left)),
                     Ok(Some(Message::Reminder { .. })) => {
                         notify::show(
@@ -137,9 +146,27 @@ pub(crate) async fn ipc_loop(
                     // The service went away: show it, then reconnect.
                     Ok(None) | Err(_) => break,
                 },
+                // Each on its own task: a login waits ~10 s for the finger, and the countdown
+                // comes on the subscription meanwhile.
                 cmd = commands.recv() => match cmd {
                     None => return,
-                    Some(Command::Run(a)) => run_action(a, &opts, &log_dir).await,
+                    Some(Command::Login(flags)) => {
+                        let (opts, ui) = (opts.clone(), ui.clone());
+                        tokio::spawn(async move {
+                            login(flags, &opts).await;
+                            ui(UiEvent::LoginEnded);
+                        });
+                    }
+                    Some(Command::Run(a)) => {
+                        tokio::spawn(run_action(a, opts.clone(), log_dir.clone()));
+                    }
+                    Some(Command::WakeIn(after)) => {
+                        let ui = ui.clone();
+                        tokio::spawn(async move {
+                            tokio::time::sleep(after).await;
+                            ui(UiEvent::Tick);
+                        });
+                    }
                 },
                 // Not subscribed: retry with a growing pause (at most once a minute).
                 _ = tokio::time::sleep(backoff), if !subscribed => {
@@ -155,46 +182,56 @@ pub(crate) async fn ipc_loop(
     }
 }
 
-/// Run one menu action against the service; report through a notification.
-async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Path) {
-    let cat = Catalog::get(opts.lang);
-    let down = cat.tr("tray-service-not-running");
-    let failed = cat.tr("tray-notify-login-failed");
-    // Not running is the usual case and has the tray's own sentence; an impostor on the pipe
-    // is named as the error says.
-    let unreached = |e: ipc::IpcError| match e {
-        ipc::IpcError::NotRunning(_) => down.clone(),
+/// The UI callback, shared with the tasks.
+type Ui = Arc<dyn Fn(UiEvent) + Send + Sync + 'static>;
+
+/// Ask the service for the ledger's facts about today (whether the bank cancelled a login
+/// that went through, what a login costs), for the first menu entry. A service that does not
+/// send them leaves the plain "Log in now".
+fn ask_day(opts: &TrayOptions, ui: &Ui) {
+    let (socket, ui) = (opts.socket.clone(), ui.clone());
+    tokio::spawn(async move {
+        let Ok(mut c) = ipc::connect(&socket).await else {
+            return;
+        };
+        if let Ok(Message::Status {
+            summary: Some(s), ..
+        }) = c.status().await
+        {
+            ui(UiEvent::Day(Day::of(&s)));
+        }
+    });
+}
+
+/// Not running is the usual case and has the tray's own sentence; an impostor on the pipe is
+/// named as the error says.
+fn unreached(e: ipc::IpcError, cat: &Catalog) -> String {
+    match e {
+        ipc::IpcError::NotRunning(_) => cat.tr("tray-service-not-running"),
         e => cat.render(&e.msg()),
-    };
-    let (unreached_ref, failed_ref) = (&unreached, &failed);
-    let login = |flags: rd_agent::login::LoginFlags| async move {
-        let (unreached, failed) = (unreached_ref, failed_ref);
-        match ipc::connect(&opts.socket).await {
-            // The result arrives as a Login event on the subscription and is shown there.
-            Ok(mut c) => {
-                if let Err(e) = c.login_with(flags).await {
-                    notify::show(IconKind::Problem, failed, &cat.render(&e.msg())).await;
-                }
+    }
+}
+
+/// One login request, on its own connection. Its result arrives as a Login event on the
+/// subscription and is shown there; only a failure to ask is shown here.
+async fn login(flags: rd_agent::login::LoginFlags, opts: &TrayOptions) {
+    let cat = Catalog::get(opts.lang);
+    let failed = cat.tr("tray-notify-login-failed");
+    match ipc::connect(&opts.socket).await {
+        Ok(mut c) => {
+            if let Err(e) = c.login_with(flags).await {
+                notify::show(IconKind::Problem, &failed, &cat.render(&e.msg())).await;
             }
-            Err(e) => notify::show(IconKind::ServiceDown, failed, &unreached(e)).await,
         }
-    };
+        Err(e) => notify::show(IconKind::ServiceDown, &failed, &unreached(e, cat)).await,
+    }
+}
+
+/// Run one menu action other than a login; report through a notification. "Status" is where
+/// a problem's full sentence is, the tooltip having only its short one.
+async fn run_action(action: Action, opts: TrayOptions, log_dir: PathBuf) {
+    let cat = Catalog::get(opts.lang);
     match action {
-        Action::LoginNow => login(Default::default()).await,
-        Action::UseNewScanner => {
-            login(rd_agent::login::LoginFlags {
-                accept_new_device: true,
-                ..Default::default()
-            })
-            .await
-        }
-        Action::LoginDespiteDeclines => {
-            login(rd_agent::login::LoginFlags {
-                despite_declines: true,
-                ..Default::default()
-            })
-            .await
-        }
         Action::Status => {
             let text = match ipc::connect(&opts.socket).await {
                 Ok(mut c) => match c.status().await {
@@ -202,7 +239,7 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
                     Ok(_) => cat.tr("tray-unexpected-reply"),
                     Err(e) => cat.render(&e.msg()),
                 },
-                Err(e) => unreached(e),
+                Err(e) => unreached(e, cat),
             };
             notify::show(IconKind::Working, &cat.tr("tray-notify-status"), &text).await;
         }
@@ -212,12 +249,18 @@ async fn run_action(action: Action, opts: &TrayOptions, log_dir: &std::path::Pat
                     Ok(d) => d.summary(cat),
                     Err(e) => cat.render(&e.msg()),
                 },
-                Err(e) => unreached(e),
+                Err(e) => unreached(e, cat),
             };
             notify::show(IconKind::Working, &cat.tr("tray-notify-devices"), &text).await;
         }
-        Action::OpenLogFolder => open_folder(log_dir),
-        Action::Quit => {}
+        Action::OpenLogFolder => open_folder(&log_dir),
+        // Logins are `Command::Login`s; Quit ends the UI loop.
+        Action::LoginNow
+        | Action::UseNewScanner
+        | Action::LoginDespiteDeclines
+        | Action::LoginAgain
+        | Action::ConfirmLoginAgain
+        | Action::Quit => {}
     }
 }
 
