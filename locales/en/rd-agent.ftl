@@ -330,13 +330,41 @@ capture-cert-expires = device certificate expires { $date }
 
 # `rd-agent config init`, `show` and `set-secret` (src/cli/config.rs).
 config-setting-up = Setting up { $path } (Enter keeps the value in brackets).
-# Prompts: the answer is typed after them on the same line.
-config-prompt-value = { $key } [{ $current }]:{ " " }
-config-prompt-secret-keep = { $key } [{ $shown }] (hidden, Enter to keep):{ " " }
+# Prompts: the answer is typed after them on the same line. $question: one of config-ask-*.
+config-prompt-value = { $question } [{ $current }]:{ " " }
+config-prompt-secret-keep = { $question } [{ $shown }] (what you type stays hidden; Enter keeps it):{ " " }
 config-prompt-secret = { $key } (hidden):{ " " }
+# The wizard's questions, each with an example (src/cli/wizard.rs).
+config-ask-base-url = InstantPay's web address (keep it unless your platform gives you another, e.g. https://api.instantpay.in)
+config-ask-client-id = Your platform's InstantPay client id (as your platform gave it to you)
+config-ask-outlet-id = Your InstantPay outlet id (numbers only, e.g. 123456)
+config-ask-endpoint-ip = The shop's public internet IP address that InstantPay allows (e.g. 203.0.113.9)
+config-ask-latitude = The shop's latitude (from Google Maps, e.g. 28.6139)
+config-ask-longitude = The shop's longitude (from Google Maps, e.g. 77.2090)
+config-ask-rd-ports = The ports where the scanner's RD Service answers (keep the usual ones unless told otherwise, e.g. 11100-11120)
+config-ask-min-qscore = The lowest fingerprint quality to send, 0 to 100 (e.g. 40)
+config-ask-min-nmpoints = The fewest fingerprint points to send (e.g. 20)
+config-ask-client-secret = Your platform's InstantPay client secret (from the same place as the client id; ask your platform if you do not have it)
+config-ask-encryption-key = InstantPay's "Encryption Key" (32 characters, from the same place as the client secret)
+config-ask-aadhaar = The operator's Aadhaar number (the 12 digits on the Aadhaar card)
+config-ask-relay-token = This computer's relay token (rd-agent enroll sets it; ask your platform's support)
+# What a refused answer is called in config-value-refused and config-flag-refused; a $reason follows it.
+config-field-base-url = InstantPay's web address
+config-field-client-id = the client id
+config-field-outlet-id = the outlet id
+config-field-endpoint-ip = the shop's IP address
+config-field-latitude = the latitude
+config-field-longitude = the longitude
+config-field-rd-ports = the RD Service ports
+config-field-min-qscore = the lowest quality
+config-field-min-nmpoints = the fewest points
+# $field: a config-field-*; $reason: a config-reason-*.
+config-value-refused = Not accepted: { $field } { $reason }. Please type it again.
+config-flag-refused = The value of --{ $flag } was not accepted: { $field } { $reason }.
+# $reason: why the secret store refused it (a secrets-error-* sentence).
+config-secret-refused = Not accepted: { $reason }. Please type it again.
 config-cannot-read-terminal = cannot read the terminal: { $error }
 config-cannot-read-stdin = cannot read standard input: { $error }
-config-whole-number = `{ $key }` must be a whole number from 0 up
 config-wrote = Wrote { $path }
 config-ready = Ready for `rd-agent login`.
 config-not-ready = Not ready for a real login yet:
@@ -384,6 +412,14 @@ config-source-checked = config
 # The $key of config-error-invalid when the whole file is at fault.
 config-key-file = (file)
 # Reasons: they follow the key, as in "`rd.host` must not be empty; use 127.0.0.1".
+config-reason-blank = must not be empty
+config-reason-outlet-id = must be digits only, e.g. 123456, not "{ $value }"
+config-reason-endpoint-ip = must be an IP address such as 203.0.113.9, not "{ $value }"
+config-reason-url = must be a web address starting with https://, such as { $example }, not "{ $value }"
+config-reason-coordinate-format = must be decimal degrees with 3 to 6 decimals, such as { $example }, not "{ $value }"
+config-reason-coordinate-range = must be inside India, from { $min } to { $max }, not { $value }
+config-reason-port-range = must be a port or a range LOW-HIGH, such as 11100-11120, not "{ $value }"
+config-reason-secret = is a secret: set it with "rd-agent config set-secret"
 config-reason-read-timeout = must be at least 1 (seconds); 30 is a good value
 # $floor: twice instantpay.read_timeout_secs plus 60.
 config-reason-settle-window = must be at least twice instantpay.read_timeout_secs plus 60 ({ $floor }): a shorter window could pay twice for one login

@@ -330,13 +330,41 @@ capture-cert-expires = डिवाइस सर्टिफ़िकेट { $d
 
 # `rd-agent config init`, `show` and `set-secret` (src/cli/config.rs).
 config-setting-up = { $path } सेट की जा रही है (Enter दबाने पर ब्रैकेट वाली वैल्यू ही रहेगी)।
-# Prompts: the answer is typed after them on the same line.
-config-prompt-value = { $key } [{ $current }]:{ " " }
-config-prompt-secret-keep = { $key } [{ $shown }] (छिपा रहेगा, पुराना रखने के लिए Enter):{ " " }
+# Prompts: the answer is typed after them on the same line. $question: one of config-ask-*.
+config-prompt-value = { $question } [{ $current }]:{ " " }
+config-prompt-secret-keep = { $question } [{ $shown }] (टाइप किया हुआ दिखेगा नहीं; पुराना रखने के लिए Enter):{ " " }
 config-prompt-secret = { $key } (छिपा रहेगा):{ " " }
+# The wizard's questions, each with an example (src/cli/wizard.rs).
+config-ask-base-url = InstantPay का वेब पता (जब तक आपका प्लेटफ़ॉर्म कोई दूसरा न बताए, यही रहने दें, जैसे https://api.instantpay.in)
+config-ask-client-id = आपके प्लेटफ़ॉर्म की InstantPay क्लाइंट आईडी (जैसी प्लेटफ़ॉर्म ने दी है)
+config-ask-outlet-id = आपकी InstantPay आउटलेट आईडी (सिर्फ़ अंक, जैसे 123456)
+config-ask-endpoint-ip = दुकान के इंटरनेट का पब्लिक IP पता, जिसे InstantPay ने मंज़ूरी दी है (जैसे 203.0.113.9)
+config-ask-latitude = दुकान का अक्षांश (latitude, Google Maps से, जैसे 28.6139)
+config-ask-longitude = दुकान का देशांतर (longitude, Google Maps से, जैसे 77.2090)
+config-ask-rd-ports = वे पोर्ट जिन पर स्कैनर की RD सर्विस जवाब देती है (जब तक कोई और न बताए, यही रहने दें, जैसे 11100-11120)
+config-ask-min-qscore = भेजने के लिए फ़िंगरप्रिंट की कम से कम क्वालिटी, 0 से 100 (जैसे 40)
+config-ask-min-nmpoints = भेजने के लिए फ़िंगरप्रिंट के कम से कम पॉइंट (जैसे 20)
+config-ask-client-secret = आपके प्लेटफ़ॉर्म का InstantPay क्लाइंट सीक्रेट (जहाँ से क्लाइंट आईडी मिली, वहीं से; न हो तो अपने प्लेटफ़ॉर्म से माँगें)
+config-ask-encryption-key = InstantPay की "Encryption Key" (32 अक्षर, क्लाइंट सीक्रेट वाली जगह से ही)
+config-ask-aadhaar = ऑपरेटर का आधार नंबर (आधार कार्ड पर लिखे 12 अंक)
+config-ask-relay-token = इस कंप्यूटर का रिले टोकन (rd-agent enroll इसे सेट करता है; अपने प्लेटफ़ॉर्म के सपोर्ट से पूछें)
+# What a refused answer is called in config-value-refused and config-flag-refused; a $reason follows it.
+config-field-base-url = InstantPay के वेब पते
+config-field-client-id = क्लाइंट आईडी
+config-field-outlet-id = आउटलेट आईडी
+config-field-endpoint-ip = दुकान के IP पते
+config-field-latitude = अक्षांश (latitude)
+config-field-longitude = देशांतर (longitude)
+config-field-rd-ports = RD सर्विस के पोर्ट
+config-field-min-qscore = कम से कम क्वालिटी
+config-field-min-nmpoints = कम से कम पॉइंट
+# $field: a config-field-*; $reason: a config-reason-*.
+config-value-refused = यह नहीं चलेगा: { $field } { $reason }। कृपया फिर से लिखें।
+config-flag-refused = --{ $flag } की वैल्यू नहीं मानी गई: { $field } { $reason }।
+# $reason: why the secret store refused it (a secrets-error-* sentence).
+config-secret-refused = यह नहीं चलेगा: { $reason }। कृपया फिर से लिखें।
 config-cannot-read-terminal = टर्मिनल से पढ़ा नहीं जा सका: { $error }
 config-cannot-read-stdin = स्टैंडर्ड इनपुट से पढ़ा नहीं जा सका: { $error }
-config-whole-number = `{ $key }` की वैल्यू 0 या उससे बड़ी पूरी संख्या होनी चाहिए
 config-wrote = { $path } सेव हो गई
 config-ready = `rd-agent login` के लिए सब तैयार है।
 config-not-ready = असली लॉगिन के लिए अभी सब तैयार नहीं है:
@@ -384,6 +412,14 @@ config-source-checked = कॉन्फ़िग
 # The $key of config-error-invalid when the whole file is at fault.
 config-key-file = (फ़ाइल)
 # Reasons: they follow the key, as in "`rd.host` must not be empty; use 127.0.0.1".
+config-reason-blank = की वैल्यू खाली नहीं हो सकती
+config-reason-outlet-id = की वैल्यू में सिर्फ़ अंक होने चाहिए, जैसे 123456; "{ $value }" नहीं चलेगा
+config-reason-endpoint-ip = की वैल्यू IP पता होनी चाहिए, जैसे 203.0.113.9; "{ $value }" नहीं चलेगा
+config-reason-url = की वैल्यू https:// से शुरू होने वाला वेब पता होनी चाहिए, जैसे { $example }; "{ $value }" नहीं चलेगा
+config-reason-coordinate-format = की वैल्यू डिग्री में, दशमलव के बाद 3 से 6 अंकों के साथ होनी चाहिए, जैसे { $example }; "{ $value }" नहीं चलेगा
+config-reason-coordinate-range = की वैल्यू भारत के अंदर की होनी चाहिए, { $min } से { $max } के बीच; { $value } नहीं चलेगा
+config-reason-port-range = की वैल्यू एक पोर्ट या LOW-HIGH रेंज होनी चाहिए, जैसे 11100-11120; "{ $value }" नहीं चलेगा
+config-reason-secret = गुप्त वैल्यू है: इसे "rd-agent config set-secret" से सेट करें
 config-reason-read-timeout = की वैल्यू कम से कम 1 (सेकंड) होनी चाहिए; 30 ठीक रहेगा
 # $floor: twice instantpay.read_timeout_secs plus 60.
 config-reason-settle-window = की वैल्यू कम से कम { $floor } होनी चाहिए (instantpay.read_timeout_secs का दोगुना, उसमें 60 जोड़कर): इससे कम रखने पर एक ही लॉगिन का दो बार चार्ज लग सकता है

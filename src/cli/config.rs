@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::{CliError, CmdResult, Exit, Global, print_json};
+use super::{CliError, CmdResult, Exit, Global, print_json, wizard};
 use crate::config::{
     Config, ConfigError, Key, Paths, Scope, SecretName, Secrets, ensure_state_dir, write_file,
 };
@@ -34,15 +34,16 @@ pub(crate) struct InitArgs {
     pub(crate) base_url: Option<String>,
     #[arg(long)]
     pub(crate) client_id: Option<String>,
+    /// The InstantPay outlet id: digits only.
     #[arg(long)]
     pub(crate) outlet_id: Option<String>,
     /// The shop's public IP as whitelisted with InstantPay.
     #[arg(long)]
     pub(crate) endpoint_ip: Option<String>,
-    /// Decimal degrees, 4 to 6 decimals, e.g. 19.0760.
+    /// Decimal degrees, 4 to 6 decimals, e.g. 19.0760 (3 are padded to 4).
     #[arg(long)]
     pub(crate) latitude: Option<String>,
-    /// Decimal degrees, 4 to 6 decimals, e.g. 72.8777.
+    /// Decimal degrees, 4 to 6 decimals, e.g. 72.8777 (3 are padded to 4).
     #[arg(long)]
     pub(crate) longitude: Option<String>,
     /// RD Service ports to search, e.g. 11100-11120.
@@ -74,7 +75,7 @@ impl InitArgs {
     /// The flag given for `key`. Every key has its arm: a new key says here whether `config
     /// init` takes it (and its row in `config/keys.rs` names the flag; a test holds the two
     /// together).
-    fn value(&self, key: Key) -> Option<String> {
+    pub(crate) fn value(&self, key: Key) -> Option<String> {
         let number = |n: Option<u32>| n.map(|n| n.to_string());
         match key {
             Key::BaseUrl => self.base_url.clone(),
@@ -146,36 +147,23 @@ fn init(a: InitArgs, paths: &Paths, global: &Global) -> CmdResult {
         let m = Msg::new("config-setting-up").arg("path", paths.config_file.display().to_string());
         outln!("{}", cat.render(&m));
     }
-    // The keys the wizard asks, in the table's order.
-    for &key in Key::ALL.iter().filter(|k| k.spec().init_flag.is_some()) {
-        let value = match a.value(key) {
-            Some(v) => Some(v),
-            None if interactive => ask(key.name(), &key.get(&cfg).unwrap_or_default(), cat)?,
-            None => None,
-        };
-        if let Some(v) = value {
-            set(&mut cfg, key, v.trim())?;
-        }
-    }
+    // Each answer is checked as it is typed, so nothing typed is lost to a later mistake; the
+    // files are written once everything has been asked.
+    wizard::ask_values(&mut cfg, &a, interactive, cat)?;
     cfg.check_formats().map_err(config_error)?;
-    write_file(&paths.config_file, &config_text(&cfg), false).map_err(config_error)?;
-
-    if interactive {
+    let typed_secrets = if interactive {
         ensure_state_dir(&paths.state_dir).map_err(config_error)?;
+        let secrets = Secrets::load(&paths.secrets_file()).map_err(secrets_error)?;
+        wizard::ask_secrets(cfg.required_secrets(), &|n| shown(&secrets, n), cat)?
+    } else {
+        Vec::new()
+    };
+    write_file(&paths.config_file, &config_text(&cfg), false).map_err(config_error)?;
+    if interactive {
         let file = paths.secrets_file();
         let mut secrets = Secrets::load(&file).map_err(secrets_error)?;
-        for &name in cfg.required_secrets() {
-            let prompt = cat.render(
-                &Msg::new("config-prompt-secret-keep")
-                    .arg("key", name.key())
-                    .arg("shown", shown(&secrets, name)),
-            );
-            let typed = zeroize::Zeroizing::new(
-                rpassword::prompt_password(prompt).map_err(|e| terminal_error(&e))?,
-            );
-            if !typed.trim().is_empty() {
-                secrets.set(name, &typed).map_err(secrets_error)?;
-            }
+        for (name, value) in &typed_secrets {
+            secrets.set(*name, value).map_err(secrets_error)?;
         }
         secrets.save(&file).map_err(secrets_error)?;
     }
@@ -195,13 +183,6 @@ fn init(a: InitArgs, paths: &Paths, global: &Global) -> CmdResult {
     Ok(())
 }
 
-fn terminal_error(e: &std::io::Error) -> CliError {
-    CliError::said(
-        Exit::Failure,
-        Msg::new("config-cannot-read-terminal").arg("error", e.to_string()),
-    )
-}
-
 /// What `config show` and the prompts say about a secret: set / not set, the Aadhaar masked.
 fn shown(secrets: &Secrets, name: SecretName) -> Msg {
     match (name, &secrets.aadhaar) {
@@ -216,32 +197,6 @@ fn shown(secrets: &Secrets, name: SecretName) -> Msg {
 
 fn english(msgs: &[Msg]) -> Vec<String> {
     msgs.iter().map(Msg::english).collect()
-}
-
-/// Ask one value on the terminal; `None` keeps the current one.
-fn ask(key: &str, current: &str, cat: &Catalog) -> Result<Option<String>, CliError> {
-    let prompt = Msg::new("config-prompt-value")
-        .arg("key", key)
-        .arg("current", current);
-    // out! flushes, so the prompt shows before the read (src/console.rs).
-    out!("{}", cat.render(&prompt));
-    let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
-        .map_err(|e| terminal_error(&e))?;
-    let line = line.trim();
-    Ok((!line.is_empty()).then(|| line.to_string()))
-}
-
-/// Set `key` from what was typed, or a usage error saying what the key takes.
-fn set(cfg: &mut Config, key: Key, v: &str) -> Result<(), CliError> {
-    key.set(cfg, v).map_err(|reason| match key.spec().kind {
-        crate::config::KeyKind::Number => CliError::said(
-            Exit::Usage,
-            Msg::new("config-whole-number").arg("key", key.name()),
-        ),
-        crate::config::KeyKind::Text => CliError::new(Exit::Usage, reason),
-    })
 }
 
 /// The file `config init` writes: the values, with a header saying where secrets go.
@@ -336,7 +291,9 @@ pub(crate) fn read_secret(
     let stdin = std::io::stdin();
     Ok(if stdin.is_terminal() {
         let prompt = cat.render(&Msg::new("config-prompt-secret").arg("key", name.key()));
-        zeroize::Zeroizing::new(rpassword::prompt_password(prompt).map_err(|e| terminal_error(&e))?)
+        zeroize::Zeroizing::new(
+            rpassword::prompt_password(prompt).map_err(|e| wizard::terminal_error(&e))?,
+        )
     } else {
         let mut buf = zeroize::Zeroizing::new(Vec::new());
         stdin

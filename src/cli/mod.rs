@@ -25,6 +25,7 @@ pub(crate) mod sandbox;
 pub(crate) mod service;
 pub(crate) mod status;
 pub(crate) mod uidai;
+pub(crate) mod wizard;
 
 pub use agent::TrayOptions;
 

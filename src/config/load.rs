@@ -14,6 +14,7 @@ use super::keys::{ENV_PREFIX, Key, Kind};
 use super::model::{Config, Mode};
 use super::secrets::SecretName;
 use super::{ConfigError, check_dir};
+use crate::i18n::Msg;
 
 /// Largest config file we read: a real one is a few hundred bytes.
 pub(crate) const MAX_CONFIG_BYTES: u64 = 256 * 1024;
@@ -49,7 +50,7 @@ impl Config {
             Config::deserialize(toml::Value::Table(table)).map_err(|e| ConfigError::Invalid {
                 source_name: source_name.to_string(),
                 key: "(file)".to_string(),
-                reason: e.message().to_string(),
+                reason: Msg::verbatim(e.message()),
             })?;
         cfg.check_formats()?;
         Ok(cfg)
@@ -57,42 +58,41 @@ impl Config {
 
     /// Formats of the values that are set (empty required values are left to `require_login`).
     pub(crate) fn check_formats(&self) -> Result<(), ConfigError> {
-        let bad = |key: Key, reason: String| ConfigError::Invalid {
+        let bad = |key: Key, reason: Msg| ConfigError::Invalid {
             source_name: "config".to_string(),
             key: key.name().to_string(),
             reason,
         };
-        instantpay::check_base_url(&self.instantpay.base_url)
-            .map_err(|e| bad(Key::BaseUrl, e.to_string()))?;
+        // Each key's own rule is in `Key::set`; the code may also set a field directly.
+        Key::BaseUrl
+            .check_text(&self.instantpay.base_url)
+            .map_err(|e| bad(Key::BaseUrl, e))?;
         if self.instantpay.read_timeout_secs == 0 {
             return Err(bad(
                 Key::ReadTimeoutSecs,
-                "must be at least 1 (seconds); 30 is a good value".into(),
+                Msg::new("config-reason-read-timeout"),
             ));
         }
         let floor = instantpay::min_settle_window_secs(self.instantpay.read_timeout_secs.into());
         if u64::from(self.instantpay.settle_window_secs) < floor {
             return Err(bad(
                 Key::SettleWindowSecs,
-                format!(
-                    "must be at least twice instantpay.read_timeout_secs plus 60 ({floor}): a shorter window could pay twice for one login"
-                ),
+                Msg::new("config-reason-settle-window").arg("floor", floor),
             ));
         }
-        if !self.relay.url.is_empty() {
-            instantpay::check_url(&self.relay.url, Key::RelayUrl.name())
-                .map_err(|e| bad(Key::RelayUrl, e.to_string()))?;
-        }
+        Key::RelayUrl
+            .check_text(&self.relay.url)
+            .map_err(|e| bad(Key::RelayUrl, e))?;
         if self.rd.host.trim().is_empty() {
-            return Err(bad(Key::RdHost, "must not be empty; use 127.0.0.1".into()));
+            return Err(bad(Key::RdHost, Msg::new("config-reason-host-empty")));
         }
         if !rd::is_loopback(self.rd.host.trim()) {
             return Err(bad(
                 Key::RdHost,
-                format!(
+                Msg::verbatim(format!(
                     "must be a loopback address such as 127.0.0.1, not {:?}: an RD Service runs on this computer, and one elsewhere could hand over a forged capture",
                     self.rd.host.chars().take(60).collect::<String>()
-                ),
+                )),
             ));
         }
         Ok(())
@@ -184,7 +184,7 @@ fn check_shape(table: &toml::Table, source_name: &str) -> Result<(), ConfigError
             return Err(ConfigError::Invalid {
                 source_name: source_name.to_string(),
                 key: section.clone(),
-                reason: format!("must be a section `[{section}]`, not a single value"),
+                reason: Msg::new("config-reason-not-section").arg("section", section.as_str()),
             });
         };
         for (key, v) in keys {
@@ -203,7 +203,7 @@ fn check_shape(table: &toml::Table, source_name: &str) -> Result<(), ConfigError
 }
 
 /// A value of the key's TOML type, and of the key's own type where it is text.
-fn check_value(key: Key, v: &toml::Value) -> Result<(), String> {
+fn check_value(key: Key, v: &toml::Value) -> Result<(), Msg> {
     let kind = key.spec().kind;
     let ok = match kind {
         Kind::Text => v.is_str(),
@@ -212,7 +212,9 @@ fn check_value(key: Key, v: &toml::Value) -> Result<(), String> {
         }
     };
     if !ok {
-        return Err(format!("must be {}, not {}", kind.describe(), v.type_str()));
+        return Err(Msg::new("config-reason-wrong-type")
+            .arg("expected", kind.describe())
+            .arg("found", v.type_str()));
     }
     match v.as_str() {
         Some(text) => key.check_text(text),
@@ -253,14 +255,15 @@ fn apply_env(
                 key: full,
             });
         };
-        let invalid = |reason: String| ConfigError::Invalid {
+        let invalid = |reason: Msg| ConfigError::Invalid {
             source_name: source_name.clone(),
             key: full.clone(),
             reason,
         };
         let kind = key.spec().kind;
-        let v = env_value(kind, value)
-            .ok_or_else(|| invalid(format!("must be {}", kind.describe())))?;
+        let v = env_value(kind, value).ok_or_else(|| {
+            invalid(Msg::new("config-reason-must-be").arg("expected", kind.describe()))
+        })?;
         check_value(key, &v).map_err(invalid)?;
         let (section, name) = key.parts();
         let entry = table
@@ -331,6 +334,8 @@ mod tests {
                 (Key::RelayUrl, _) => "https://relay.example.in",
                 (Key::Latitude, _) => "19.0760",
                 (Key::Longitude, _) => "72.8777",
+                (Key::OutletId, _) => "123456",
+                (Key::EndpointIp, _) => "203.0.113.9",
                 (_, "") => "x",
                 (_, d) => d,
             };

@@ -13,7 +13,7 @@ mod model;
 mod paths;
 pub(crate) mod secrets;
 
-pub(crate) use keys::{Key, Kind as KeyKind, env_var_name};
+pub(crate) use keys::{Key, env_var_name};
 use load::MAX_CONFIG_BYTES;
 pub(crate) use load::missing;
 pub use model::Config;
@@ -46,7 +46,8 @@ pub enum ConfigError {
     Invalid {
         source_name: String,
         key: String,
-        reason: String,
+        /// Words that follow the key (`config-reason-*`), in the reader's language.
+        reason: Msg,
     },
     #[error("`{key}` is not set. {hint}")]
     Missing { key: String, hint: String },
@@ -91,7 +92,7 @@ impl ConfigError {
             } => Msg::new("config-error-invalid")
                 .arg("source", source_name.as_str())
                 .arg("key", key.as_str())
-                .arg("reason", reason.as_str()),
+                .arg("reason", reason.clone()),
             ConfigError::Missing { key, .. } => Msg::new("config-error-missing")
                 .arg("key", key.as_str())
                 .arg(
