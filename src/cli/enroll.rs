@@ -54,7 +54,10 @@ pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
     };
     cfg.instantpay.mode = Mode::Relay;
     cfg.relay.url = args.relay.trim_end_matches('/').to_string();
-    cfg.instantpay.outlet_id = reply.outlet_id.clone();
+    // Through the config's own rule, so the file written loads again.
+    crate::config::Key::OutletId
+        .set(&mut cfg, &reply.outlet_id)
+        .map_err(|_| bad_reply("outlet id"))?;
     cfg.outlet.latitude = Some(reply.latitude.parse().map_err(|_| bad_reply("latitude"))?);
     cfg.outlet.longitude = Some(
         reply
