@@ -101,7 +101,7 @@ ipc-refused = The rd-agent service refused this connection: { $reason }
 ipc-connection-lost = Lost the connection to the rd-agent service ({ $error }). Check that it is running.
 ipc-protocol = The rd-agent service sent a reply this program does not understand. Make sure the service and this command are the same version.
 ipc-already-running = Another rd-agent service is already listening on { $path }. Stop it first.
-ipc-not-the-service = The program answering on { $path } (process { $pid }, { $image }) is not the rd-agent service, so nothing was sent to it. Restart the rd-agent service in Services (services.msc) and try again; if this comes back, call support.
+ipc-not-the-service = The program answering on { $path } (process { $pid }, { $image }) is not the rd-agent service, so nothing was sent to it and no money was taken. Restart the rd-agent service in Services (services.msc) and try again; if this comes back, call support.
 ipc-closed = the service closed the connection
 ipc-not-permitted-not-member = Your account may not use the rd-agent service yet: it is not in the rd-agent group (permission denied on { $path }). Ask an administrator to add it with `sudo usermod -aG rd-agent { $user }`, then log out and back in once.
 ipc-not-permitted-new-member = Your account was added to the rd-agent group after you logged in, so this session cannot use the service yet (permission denied on { $path }). Log out and back in once, or restart the computer.
@@ -151,7 +151,7 @@ login-ledger-line = Ledger: { $line }
 login-settled-earlier = Settled earlier attempt: { $line }
 
 # Why a login did not end logged in.
-login-error-scan = { $reason }. Nothing was sent
+login-error-scan = { $reason }. Nothing was sent, and no money was taken
 login-error-capture-failed = The capture failed (RD error { $code }: { $info })
 # $port: the RD Service's port; $who: the account running it, "alice (uid 1001)"; $shown: the same with its program where the OS shows it.
 login-rd-untrusted = The RD Service on port { $port } is run by the user { $shown }, not by the system: rd-agent will not use it for a chargeable login, since another user's program could hand over a forged fingerprint. If it really is the scanner's RD Service, add { $who } to rd.trusted_users in the config
@@ -165,8 +165,8 @@ login-error-rejected = InstantPay refused the login: { $reason }. Attempt { $att
 # The $reason of login-error-rejected. $meaning is one of the ipay-status-* sentences.
 login-rejected-reason = { $statuscode } ({ $meaning }): { $message }
 login-error-unknown = The outcome of attempt { $attempt } is unknown ({ $reason }): it may have been charged. It is NOT resubmitted; run `rd-agent login` later: it first asks InstantPay whether this attempt logged you in
-login-error-settling = The outcome of attempt { $attempt } is not known yet: InstantPay may still be processing it, and a new login now could be charged twice. Nothing was sent. Run `rd-agent login` again in { $seconds } s
-login-error-new-device = This scanner ({ $found }) is not the one this shop logged in with before ({ $pinned }). Nothing was sent. If the shop now uses this scanner, run `rd-agent login --accept-new-device` (or answer yes when asked on a terminal); if not, connect the shop's own scanner
+login-error-settling = The outcome of attempt { $attempt } is not known yet: InstantPay may still be processing it, and a new login now could be charged twice. This time nothing was sent, and no money was taken. Run `rd-agent login` again in { $seconds } s
+login-error-new-device = This scanner ({ $found }) is not the one this shop logged in with before ({ $pinned }). Nothing was sent, and no money was taken. If the shop now uses this scanner, run `rd-agent login --accept-new-device` (or answer yes when asked on a terminal); if not, connect the shop's own scanner
 login-error-lock = Could not take the login lock { $path }: { $error }. Check the state directory's permissions
 login-error-wrong-operator = This PC is set up for the Aadhaar ending { $configured }, but InstantPay expects outlet { $outlet }'s operator, ending { $expected }. Set the operator's Aadhaar: `rd-agent config set-secret operator.aadhaar`. Nothing was captured or sent, and no money was taken
 login-error-decline-guard = The last { $declines } logins were declined (or got no answer). A third decline in a row can block the operator's AePS at the bank. Clean the scanner and the finger, use the finger enrolled with Aadhaar, then run `rd-agent login --despite-declines` and answer yes. Nothing was sent, and no money was taken
@@ -608,7 +608,7 @@ rd-error-999-usb = Check the scanner's USB connection, then try again.
 # crates/instantpay/src/client.rs
 api-error-config = InstantPay client settings: { $error }
 api-error-request = The login was not sent (nothing charged): { $error }
-api-error-connect = Could not connect to InstantPay at { $base_url } ({ $reason }): check the network and instantpay.base_url. Nothing was sent.
+api-error-connect = Could not connect to InstantPay at { $base_url } ({ $reason }): check the network and instantpay.base_url. Nothing was sent, and no money was taken.
 api-error-no-answer = InstantPay at { $base_url } gave no answer ({ $reason }): the request may have been received; try again later.
 api-error-reply = { $error } (HTTP { $http_status })
 # $meaning: one of the ipay-status-* sentences.
@@ -729,14 +729,14 @@ enroll-done = Enrolled: this computer logs in outlet { $outlet } through the log
 enroll-next = Next: run `rd-agent login` for today's login.
 enroll-sandbox-aadhaar-ignored = This relay is a sandbox and offered a test Aadhaar: it was not stored as the operator's (that needs `rd-agent enroll --sandbox`).
 enroll-bad-reply = The relay's enrolment reply has no usable { $what }: tell the platform's support. This computer's settings were not changed.
-relay-device-revoked = The platform has withdrawn this computer's access to the login relay. Nothing was sent. Ask the platform for a new enrolment code, then run `rd-agent enroll` again.
-relay-device-unknown = The login relay does not know this computer (its enrolment was removed, or the token is wrong). Nothing was sent. Ask the platform for a new enrolment code, then run `rd-agent enroll` again.
-relay-rate-limited = The login relay is receiving too many requests from this outlet. Nothing was sent. Wait a minute, then try again.
-relay-outlet-busy = Another computer of this outlet is logging in right now. Nothing was sent. Try again in a minute: if it logged in, this computer is logged in too.
-relay-settling = The outcome of an earlier login of this outlet is not known yet, and a new one now could be charged twice. Nothing was sent. Try again in a few minutes.
+relay-device-revoked = The platform has withdrawn this computer's access to the login relay. Nothing was sent, and no money was taken. Ask the platform for a new enrolment code, then run `rd-agent enroll` again.
+relay-device-unknown = The login relay does not know this computer (its enrolment was removed, or the token is wrong). Nothing was sent, and no money was taken. Ask the platform for a new enrolment code, then run `rd-agent enroll` again.
+relay-rate-limited = The login relay is receiving too many requests from this outlet. Nothing was sent, and no money was taken. Wait a minute, then try again.
+relay-outlet-busy = Another computer of this outlet is logging in right now. Nothing was sent, and no money was taken. Try again in a minute: if it logged in, this computer is logged in too.
+relay-settling = The outcome of an earlier login of this outlet is not known yet, and a new one now could be charged twice. This time nothing was sent, and no money was taken. Try again in a few minutes.
 relay-code-invalid = This enrolment code is unknown, already used or expired. Ask the platform for a new one.
 relay-wrong-operator = InstantPay has another operator on file for this outlet than the Aadhaar set on this computer. Nothing was sent, and no money was taken. Set the operator's Aadhaar: `rd-agent config set-secret operator.aadhaar`.
 relay-key-expired = The RD Service encrypted the capture with a UIDAI key that has expired: UIDAI would refuse it, and the attempt would still be charged. Nothing was sent, and no money was taken. Update the RD Service from the scanner vendor, then log in again.
 relay-decline-guard = This outlet's last two logins were declined, and a third decline in a row can block the operator's AePS at the bank. Nothing was sent, and no money was taken. Clean the scanner and the finger, then call your platform's support: they can let the next login through.
 relay-failure-cap = This outlet has had too many failed, charged logins today. Nothing was sent, and no money was taken. Call your platform's support: they can let the next login through.
-api-error-relay = The login relay refused the call ({ $code }): { $message } Nothing was sent.
+api-error-relay = The login relay refused the call ({ $code }): { $message } Nothing was sent, and no money was taken.

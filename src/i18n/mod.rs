@@ -626,6 +626,36 @@ mod tests {
         }
     }
 
+    /// A sentence that tells the operator nothing was sent also says that no money was taken:
+    /// what a shopkeeper worries about is the charge.
+    #[test]
+    fn nothing_sent_always_says_no_money_was_taken() {
+        let langs = [
+            (
+                EN,
+                "nothing was sent",
+                [
+                    "no money was taken",
+                    "nothing charged",
+                    "nothing was charged",
+                ],
+            ),
+            (
+                HI,
+                "कुछ नहीं भेजा गया",
+                ["पैसा नहीं कटा", "चार्ज नहीं लगा", "चार्ज नहीं लगा"],
+            ),
+        ];
+        for (src, sent, money) in langs {
+            for line in src.lines().filter(|l| !l.starts_with('#')) {
+                let lower = line.to_lowercase();
+                if lower.contains(sent) {
+                    assert!(money.iter().any(|m| lower.contains(m)), "{line}");
+                }
+            }
+        }
+    }
+
     /// A capture that timed out, as `login` says it: the RD error's own sentence ends in a
     /// stop, and the login's "Nothing was sent" follows it once.
     #[test]
