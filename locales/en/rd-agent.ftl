@@ -48,6 +48,8 @@ tray-service-not-running = The rd-agent service is not running: ask for it to be
 tray-notify-login-needed = Daily login needed
 tray-notify-logged-in = Logged in
 tray-notify-login-failed = Login failed
+# A login whose outcome is not known: it may have been charged (never called failed).
+tray-notify-login-unknown = Login result unknown: money may have been taken
 tray-notify-status = rd-agent status
 tray-notify-devices = Fingerprint devices
 

@@ -48,6 +48,8 @@ tray-service-not-running = rd-agent सर्विस नहीं चल र�
 tray-notify-login-needed = आज का लॉगिन बाकी है
 tray-notify-logged-in = लॉगिन हो गया
 tray-notify-login-failed = लॉगिन नहीं हुआ
+# A login whose outcome is not known: it may have been charged (never called failed).
+tray-notify-login-unknown = लॉगिन का नतीजा पता नहीं: पैसा कट सकता है
 tray-notify-status = rd-agent स्टेटस
 tray-notify-devices = फ़िंगरप्रिंट डिवाइस
 
