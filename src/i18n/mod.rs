@@ -656,6 +656,28 @@ mod tests {
         }
     }
 
+    /// The tray and the notifications show text as it is, so no sentence carries Markdown's
+    /// backticks: a command is quoted with plain quotes.
+    #[test]
+    fn no_message_shows_backticks() {
+        for lang in Lang::ALL {
+            let cat = Catalog::get(lang);
+            for (id, vars) in shape(lang.source()) {
+                let id: &'static str = Box::leak(id.into_boxed_str());
+                let mut msg = Msg::new(id);
+                for v in vars {
+                    msg = msg.arg(Box::leak(v.into_boxed_str()), "x");
+                }
+                let text = cat.render(&msg);
+                assert!(!text.contains('`'), "{} {id}: {text}", lang.code());
+            }
+        }
+        assert_eq!(
+            Catalog::get(Lang::En).tr("agent-reminder"),
+            "Click the rd-agent icon (or run \"rd-agent login\") and scan your finger."
+        );
+    }
+
     /// A capture that timed out, as `login` says it: the RD error's own sentence ends in a
     /// stop, and the login's "Nothing was sent" follows it once.
     #[test]
