@@ -33,7 +33,7 @@ tray-menu-login-despite-declines = Log in anyway (a third declined finger can bl
 
 # Tooltips: one short sentence each.
 tray-tooltip-checking = Checking today's login.
-tray-tooltip-logging-in = Logging in: place your finger on the scanner.
+tray-tooltip-logging-in = Logging in: when the scanner lights up, place your finger on it.
 tray-tooltip-login-required = Daily login needed: click to scan your finger.
 tray-tooltip-logged-in = Logged in until midnight.
 tray-tooltip-attention = Something needs attention: open Status.
@@ -68,7 +68,7 @@ tray-error-runtime = Could not start the tray's background thread: { $error }
 # One sentence per state, as `rd-agent status` and the tray show it.
 state-checking = Checking today's login.
 state-login-required = Daily login needed: scan your finger.
-state-logging-in = Logging in: place your finger on the scanner.
+state-logging-in = Logging in: when the scanner lights up, place your finger on it.
 # $until: the next midnight, "2026-11-23 00:00".
 state-logged-in = Logged in until midnight ({ $until } IST).
 # $time: when the earlier attempt's settle window ends, "14:00".
@@ -79,7 +79,7 @@ state-declines-held = The last { $declines } logins were declined. A third decli
 
 ## Agent service
 
-agent-login-in-progress = A login is already in progress: place your finger on the scanner.
+agent-login-in-progress = A login is already in progress: when the scanner lights up, place your finger on it.
 agent-reminder = Click the rd-agent icon (or run "rd-agent login") and scan your finger.
 agent-permission-denied = Permission denied: only root, the service user and members of the rd-agent group may use the service. Ask an administrator to add you to the rd-agent group.
 agent-login-not-allowed = Only an administrator or a member of the rd-agent group may log in through the service. Ask your administrator to add your Windows account to the rd-agent group, then sign out of Windows and back in.
@@ -143,7 +143,7 @@ rd-several-ready = { $count } RD Services answer READY (ports { $ports }): a log
 login-using-rd-service = Using the RD Service on port { $port } ({ $info }).
 login-captured = Captured (quality { $qscore }, minutiae { $nmpoints }).
 login-sending = Sending the daily login (attempt { $attempt })...
-login-via-service = The rd-agent service is running: it does the login. Place your finger on the scanner...
+login-via-service = The rd-agent service is running: it does the login. When the scanner lights up, place your finger on it.
 
 # Results (stdout). $until: "2026-11-23 00:00 IST".
 login-already-logged-in = Already logged in for today (InstantPay says LOGGEDIN), valid until { $until }. Nothing was sent, nothing charged.

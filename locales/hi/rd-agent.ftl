@@ -33,7 +33,7 @@ tray-menu-login-despite-declines = फिर भी लॉगिन करें
 
 # Tooltips: one short sentence each.
 tray-tooltip-checking = आज का लॉगिन जाँचा जा रहा है।
-tray-tooltip-logging-in = लॉगिन हो रहा है: स्कैनर पर उंगली रखें।
+tray-tooltip-logging-in = लॉगिन हो रहा है: स्कैनर की लाइट जलने पर उस पर उंगली रखें।
 tray-tooltip-login-required = आज का लॉगिन बाकी है: क्लिक करें और उंगली स्कैन करें।
 tray-tooltip-logged-in = लॉगिन हो गया है: यह रात 12 बजे तक चलेगा।
 tray-tooltip-attention = कुछ ठीक करना है: स्टेटस खोलकर देखें।
@@ -68,7 +68,7 @@ tray-error-runtime = ट्रे का बैकग्राउंड थ्�
 # One sentence per state, as `rd-agent status` and the tray show it.
 state-checking = आज का लॉगिन जाँचा जा रहा है।
 state-login-required = आज का लॉगिन बाकी है: उंगली स्कैन करें।
-state-logging-in = लॉगिन हो रहा है: स्कैनर पर उंगली रखें।
+state-logging-in = लॉगिन हो रहा है: स्कैनर की लाइट जलने पर उस पर उंगली रखें।
 # $until: the next midnight, "2026-11-23 00:00".
 state-logged-in = लॉगिन हो गया है: यह रात 12 बजे तक चलेगा ({ $until } IST)।
 # $time: when the earlier attempt's settle window ends, "14:00".
@@ -79,7 +79,7 @@ state-declines-held = पिछले { $declines } लॉगिन में �
 
 ## Agent service
 
-agent-login-in-progress = एक लॉगिन पहले से चल रहा है: स्कैनर पर उंगली रखें।
+agent-login-in-progress = एक लॉगिन पहले से चल रहा है: स्कैनर की लाइट जलने पर उस पर उंगली रखें।
 agent-reminder = rd-agent आइकन पर क्लिक करें (या "rd-agent login" चलाएँ) और उंगली स्कैन करें।
 agent-permission-denied = अनुमति नहीं है: इस सर्विस को सिर्फ़ root, सर्विस यूज़र और rd-agent ग्रुप के सदस्य इस्तेमाल कर सकते हैं। एडमिनिस्ट्रेटर से कहें कि वे आपको rd-agent ग्रुप में जोड़ दें।
 agent-login-not-allowed = सर्विस से लॉगिन सिर्फ़ एडमिनिस्ट्रेटर या rd-agent ग्रुप का सदस्य कर सकता है। अपने एडमिनिस्ट्रेटर से कहें कि आपका Windows अकाउंट rd-agent ग्रुप में जोड़ दें, फिर Windows से साइन आउट करके दोबारा साइन इन करें।
@@ -143,7 +143,7 @@ rd-several-ready = { $count } RD Service READY जवाब दे रही ह
 login-using-rd-service = पोर्ट { $port } वाली RD Service इस्तेमाल हो रही है ({ $info })।
 login-captured = फ़िंगरप्रिंट ले लिया गया (क्वालिटी { $qscore }, पॉइंट { $nmpoints })।
 login-sending = आज का लॉगिन भेजा जा रहा है (प्रयास { $attempt })...
-login-via-service = rd-agent सर्विस चल रही है: लॉगिन वही करेगी। स्कैनर पर उंगली रखें...
+login-via-service = rd-agent सर्विस चल रही है: लॉगिन वही करेगी। स्कैनर की लाइट जलने पर उस पर उंगली रखें।
 
 # Results (stdout). $until: "2026-11-23 00:00 IST".
 login-already-logged-in = आज का लॉगिन पहले ही हो चुका है (InstantPay के हिसाब से LOGGEDIN), यह { $until } तक चलेगा। कुछ नहीं भेजा गया, कोई चार्ज नहीं लगा।
