@@ -419,6 +419,31 @@ mod tests {
         assert!(said.contains("not \"12ab\""), "{said}");
     }
 
+    /// The ids are chosen at run time, so the catalogue test that reads `Msg::new("…")`
+    /// literals does not see them: each key `config init` asks has its words in both
+    /// languages, and every secret its question.
+    #[test]
+    fn every_asked_key_and_secret_has_its_words_in_both_catalogues() {
+        for lang in Lang::ALL {
+            let cat = Catalog::get(lang);
+            let known = |m: Msg| {
+                let text = cat.render(&m);
+                assert_ne!(text, m.id, "{} lacks {}", lang.code(), m.id);
+            };
+            for &key in Key::ALL {
+                let words = Words::of(key);
+                assert_eq!(words.is_some(), key.spec().init_flag.is_some(), "{key:?}");
+                if let Some(w) = words {
+                    known(w.question());
+                    known(w.field());
+                }
+            }
+            for name in SecretName::ALL {
+                known(secret_question(name));
+            }
+        }
+    }
+
     /// Hidden answers from a list; what was said between them.
     struct Lines {
         answers: Vec<&'static str>,
