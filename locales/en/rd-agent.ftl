@@ -41,7 +41,7 @@ tray-menu-login-again-confirm = Confirm: charge { $amount } and log in
 
 # Tooltips: one short sentence each.
 tray-tooltip-checking = Checking today's login.
-tray-tooltip-logging-in = Logging in: place your finger on the scanner.
+tray-tooltip-logging-in = Logging in: when the scanner lights up, place your finger on it.
 tray-tooltip-login-required = Daily login needed: click to scan your finger.
 tray-tooltip-logged-in = Logged in until midnight.
 # $time: when the earlier attempt's settle window ends, "14:00".
@@ -78,6 +78,8 @@ tray-service-not-running = Ask for the rd-agent service to be started: it is not
 tray-notify-login-needed = Daily login needed
 tray-notify-logged-in = Logged in
 tray-notify-login-failed = Login failed
+# A login whose outcome is not known: it may have been charged (never called failed).
+tray-notify-login-unknown = Login result unknown: money may have been taken
 tray-notify-status = rd-agent status
 tray-notify-devices = Fingerprint devices
 
@@ -96,7 +98,7 @@ tray-error-runtime = Could not start the tray's background thread: { $error }
 # One sentence per state, as `rd-agent status` and the tray show it.
 state-checking = Checking today's login.
 state-login-required = Daily login needed: scan your finger.
-state-logging-in = Logging in: place your finger on the scanner.
+state-logging-in = Logging in: when the scanner lights up, place your finger on it.
 # $until: the next midnight, "2026-11-23 00:00".
 state-logged-in = Logged in until midnight ({ $until } IST).
 # $time: when the earlier attempt's settle window ends, "14:00".
@@ -107,8 +109,8 @@ state-declines-held = The last { $declines } logins were declined. A third decli
 
 ## Agent service
 
-agent-login-in-progress = A login is already in progress: place your finger on the scanner.
-agent-reminder = Click the rd-agent icon (or run `rd-agent login`) and scan your finger.
+agent-login-in-progress = A login is already in progress: when the scanner lights up, place your finger on it.
+agent-reminder = Click the rd-agent icon (or run "rd-agent login") and scan your finger.
 agent-permission-denied = Permission denied: only root, the service user and members of the rd-agent group may use the service. Ask an administrator to add you to the rd-agent group.
 agent-login-not-allowed = Only an administrator or a member of the rd-agent group may log in through the service. Ask your administrator to add your Windows account to the rd-agent group, then sign out of Windows and back in.
 agent-busy = The rd-agent service is busy with too many connections: try again in a moment.
@@ -126,7 +128,7 @@ lockdown-apply-failed = Could not limit { $path } to SYSTEM and Administrators (
 lockdown-writable = { $path } can be changed by { $who }, so anyone could change what the service does. Remove that permission (right-click, Properties, Security) or reinstall rd-agent; the service does not start until then.
 
 # Talking to the service (src/agent/ipc.rs).
-ipc-not-running = The rd-agent service is not running (no socket at { $path }). Start it with `systemctl start rd-agent` or run `rd-agent run`.
+ipc-not-running = The rd-agent service is not running (no socket at { $path }). Start it with "systemctl start rd-agent" or run "rd-agent run".
 ipc-refused = The rd-agent service refused this connection: { $reason }
 ipc-connection-lost = Lost the connection to the rd-agent service ({ $error }). Check that it is running.
 cli-service-stopped = The rd-agent service is installed but not running, so nothing was changed and no login was tried. { $os ->
@@ -136,9 +138,9 @@ cli-service-stopped = The rd-agent service is installed but not running, so noth
 agent-config-elsewhere = This rd-agent service does not keep a configuration of its own.
 ipc-protocol = The rd-agent service sent a reply this program does not understand. Make sure the service and this command are the same version.
 ipc-already-running = Another rd-agent service is already listening on { $path }. Stop it first.
-ipc-not-the-service = The program answering on { $path } (process { $pid }, { $image }) is not the rd-agent service, so nothing was sent to it. Restart the rd-agent service in Services (services.msc) and try again; if this comes back, call support.
+ipc-not-the-service = The program answering on { $path } (process { $pid }, { $image }) is not the rd-agent service, so nothing was sent to it and no money was taken. Restart the rd-agent service in Services (services.msc) and try again; if this comes back, call support.
 ipc-closed = the service closed the connection
-ipc-not-permitted-not-member = Your account may not use the rd-agent service yet: it is not in the rd-agent group (permission denied on { $path }). Ask an administrator to add it with `sudo usermod -aG rd-agent { $user }`, then log out and back in once.
+ipc-not-permitted-not-member = Your account may not use the rd-agent service yet: it is not in the rd-agent group (permission denied on { $path }). Ask an administrator to add it with "sudo usermod -aG rd-agent { $user }", then log out and back in once.
 ipc-not-permitted-new-member = Your account was added to the rd-agent group after you logged in, so this session cannot use the service yet (permission denied on { $path }). Log out and back in once, or restart the computer.
 ipc-not-permitted = Permission denied on { $path }: your account may not use the rd-agent service. Ask an administrator to add it to the rd-agent group, then log out and back in once.
 ipc-client-older = This program is older than the rd-agent service (protocol { $theirs }; the service speaks { $ours }): it was started before rd-agent was updated. Quit it and open rd-agent again.
@@ -176,7 +178,7 @@ rd-several-ready = { $count } RD Services answer READY (ports { $ports }): a log
 login-using-rd-service = Using the RD Service on port { $port } ({ $info }).
 login-captured = Captured (quality { $qscore }, minutiae { $nmpoints }).
 login-sending = Sending the daily login (attempt { $attempt })...
-login-via-service = The rd-agent service is running: it does the login. Place your finger on the scanner...
+login-via-service = The rd-agent service is running: it does the login. When the scanner lights up, place your finger on it.
 
 # Results (stdout). $until: "2026-11-23 00:00 IST".
 login-already-logged-in = Already logged in for today (InstantPay says LOGGEDIN), valid until { $until }. Nothing was sent, nothing charged.
@@ -186,39 +188,39 @@ login-ledger-line = Ledger: { $line }
 login-settled-earlier = Settled earlier attempt: { $line }
 
 # Why a login did not end logged in.
-login-error-scan = { $reason }. Nothing was sent
+login-error-scan = { $reason }. Nothing was sent, and no money was taken
 login-error-capture-failed = The capture failed (RD error { $code }: { $info })
 # $port: the RD Service's port; $who: the account running it, "alice (uid 1001)"; $shown: the same with its program where the OS shows it.
 login-rd-untrusted = The RD Service on port { $port } is run by the user { $shown }, not by the system: rd-agent will not use it for a chargeable login, since another user's program could hand over a forged fingerprint. If it really is the scanner's RD Service, add { $who } to rd.trusted_users in the config
 # $why: why the owner could not be read (an OS error).
 login-rd-owner-unknown = rd-agent cannot tell who runs the RD Service on port { $port } ({ $why }), so it will not use it for a chargeable login
-login-error-low-quality = The capture quality is too low (qScore { $qscore }, minutiae { $nmpoints }; the floors are { $min_qscore } and { $min_nmpoints }): place the finger again, flat and clean, and run `rd-agent login` again. Nothing was sent, nothing charged
-login-error-locally-logged-in = InstantPay says login is required, but rd-agent logged in today already (the bank may have cancelled it). Run `rd-agent login --force` to log in again: it will be charged
+login-error-low-quality = The capture quality is too low (qScore { $qscore }, minutiae { $nmpoints }; the floors are { $min_qscore } and { $min_nmpoints }): place the finger again, flat and clean, and run "rd-agent login" again. Nothing was sent, nothing charged
+login-error-locally-logged-in = InstantPay says login is required, but rd-agent logged in today already (the bank may have cancelled it). Run "rd-agent login --force" to log in again: it will be charged
 login-error-status = Could not ask InstantPay for the login status: { $error }
-login-error-mismatch = The fingerprint did not match the operator's registered Aadhaar (charged): run `rd-agent login` again with the registered finger. Attempt { $attempt }
+login-error-mismatch = The fingerprint did not match the operator's registered Aadhaar (charged): run "rd-agent login" again with the registered finger. Attempt { $attempt }
 login-error-rejected = InstantPay refused the login: { $reason }. Attempt { $attempt }
 # The $reason of login-error-rejected. $meaning is one of the ipay-status-* sentences.
 login-rejected-reason = { $statuscode } ({ $meaning }): { $message }
-login-error-unknown = The outcome of attempt { $attempt } is unknown ({ $reason }): it may have been charged. It is NOT resubmitted; run `rd-agent login` later: it first asks InstantPay whether this attempt logged you in
-login-error-settling = The outcome of attempt { $attempt } is not known yet: InstantPay may still be processing it, and a new login now could be charged twice. Nothing was sent. Run `rd-agent login` again in { $seconds } s
-login-error-new-device = This scanner ({ $found }) is not the one this shop logged in with before ({ $pinned }). Nothing was sent. If the shop now uses this scanner, run `rd-agent login --accept-new-device` (or answer yes when asked on a terminal); if not, connect the shop's own scanner
+login-error-unknown = The outcome of attempt { $attempt } is unknown ({ $reason }): it may have been charged. It is NOT resubmitted; run "rd-agent login" later: it first asks InstantPay whether this attempt logged you in
+login-error-settling = The outcome of attempt { $attempt } is not known yet: InstantPay may still be processing it, and a new login now could be charged twice. This time nothing was sent, and no money was taken. Run "rd-agent login" again in { $seconds } s
+login-error-new-device = This scanner ({ $found }) is not the one this shop logged in with before ({ $pinned }). Nothing was sent, and no money was taken. If the shop now uses this scanner, run "rd-agent login --accept-new-device" (or answer yes when asked on a terminal); if not, connect the shop's own scanner
 login-error-lock = Could not take the login lock { $path }: { $error }. Check the state directory's permissions
-login-error-wrong-operator = This PC is set up for the Aadhaar ending { $configured }, but InstantPay expects outlet { $outlet }'s operator, ending { $expected }. Set the operator's Aadhaar: `rd-agent config set-secret operator.aadhaar`. Nothing was captured or sent, and no money was taken
-login-error-decline-guard = The last { $declines } logins were declined (or got no answer). A third decline in a row can block the operator's AePS at the bank. Clean the scanner and the finger, use the finger enrolled with Aadhaar, then run `rd-agent login --despite-declines` and answer yes. Nothing was sent, and no money was taken
+login-error-wrong-operator = This PC is set up for the Aadhaar ending { $configured }, but InstantPay expects outlet { $outlet }'s operator, ending { $expected }. Set the operator's Aadhaar: "rd-agent config set-secret operator.aadhaar". Nothing was captured or sent, and no money was taken
+login-error-decline-guard = The last { $declines } logins were declined (or got no answer). A third decline in a row can block the operator's AePS at the bank. Clean the scanner and the finger, use the finger enrolled with Aadhaar, then run "rd-agent login --despite-declines" and answer yes. Nothing was sent, and no money was taken
 login-error-key-expired = The RD Service encrypted the capture with a UIDAI key that expired on { $expired }: UIDAI would refuse it, and the attempt would still be charged. Update the RD Service from the scanner vendor (their website or support line), then log in again. Nothing was sent, and no money was taken
 login-despite-declines-question = The last logins were declined. A third decline in a row can block your AePS at the bank for a while. Have you cleaned the scanner and the finger, and will you use the finger enrolled with Aadhaar? Log in anyway? [y/N]
-login-despite-declines-needs-terminal = `--despite-declines` needs a person at a terminal to answer yes: run it in a terminal window, or use "Log in anyway" in the tray.
+login-despite-declines-needs-terminal = "--despite-declines" needs a person at a terminal to answer yes: run it in a terminal window, or use "Log in anyway" in the tray.
 login-despite-declines-declined = Not logged in: nothing was sent, and no money was taken.
 login-error-not-sent = The login was not sent (nothing charged): { $error }
-login-error-aadhaar = { $error } Fix it with `rd-agent config set-secret`
+login-error-aadhaar = { $error } Fix it with "rd-agent config set-secret"
 login-service-did-not-finish = The rd-agent service did not finish the login: { $error }
 
 ## Status
 
 # $until: "2026-11-23 00:00 IST".
 status-logged-in = logged in until midnight IST ({ $until })
-status-login-required = login required: run `rd-agent login`
-status-unknown = unknown: an attempt has no known outcome; run `rd-agent login` (it asks InstantPay first and never resubmits on its own)
+status-login-required = login required: run "rd-agent login"
+status-unknown = unknown: an attempt has no known outcome; run "rd-agent login" (it asks InstantPay first and never resubmits on its own)
 # $date: today's date in IST, "2026-11-22"; $state: one of the three above.
 status-today = Today ({ $date } IST): { $state }
 status-last-attempt = Last attempt: { $line }
@@ -281,7 +283,7 @@ ledger-error-too-new = the ledger { $path } was written by a newer rd-agent (sch
 ledger-error-sqlite = the ledger could not be read or written: { $error }. Check the disk and the state directory
 ledger-error-no-such-attempt = no attempt with externalRef { $attempt } in the ledger
 ledger-error-bad-row = the ledger's attempt { $attempt } has an unreadable { $column } ("{ $value }"): the file was changed by something other than rd-agent; keep it for support and do not edit it
-ledger-error-open-attempt = attempt { $attempt } of today has no known outcome yet, so no new attempt is sent: run `rd-agent login` again in a few minutes
+ledger-error-open-attempt = attempt { $attempt } of today has no known outcome yet, so no new attempt is sent: run "rd-agent login" again in a few minutes
 
 ## Doctor
 
@@ -301,7 +303,7 @@ doctor-service-config-incomplete = The service cannot log in yet: { $count ->
 } still to fill in. The first: { $problem }
 doctor-secrets-ok = The client secret, the encryption key and the operator's Aadhaar are set.
 # $names: the secrets' config keys, comma-separated.
-doctor-secrets-missing = Not set: { $names }. Set each with `rd-agent config set-secret NAME` (the value is read from stdin).
+doctor-secrets-missing = Not set: { $names }. Set each with "rd-agent config set-secret NAME" (the value is read from stdin).
 # $names: scanner models, comma-separated.
 doctor-usb-ok = On USB: { $names }.
 doctor-usb-none = No supported fingerprint scanner on USB: plug the scanner in (try another port or cable).
@@ -352,12 +354,12 @@ doctor-clock-fail =
     } InstantPay's: set the system clock (enable time synchronisation); the RD Service refuses captures when it is off by 10 minutes.
 doctor-service-ok = The rd-agent service is running: { $sentence }
 doctor-service-odd = The rd-agent service answered oddly: restart it.
-doctor-service-down = The rd-agent service is not running: reminders and the tray need it (`rd-agent service install`).
+doctor-service-down = The rd-agent service is not running: reminders and the tray need it ("rd-agent service install").
 # $attempt: the attempt's reference; $explained: what UIDAI's code means (uidai-*), then the reply.
 doctor-last-login-uidai = Attempt { $attempt }: { $explained }
 doctor-last-login-ok = The last login attempt ({ $attempt }) reported no UIDAI error.
 doctor-operator-ok = The Aadhaar set on this PC (ending { $configured }) is the operator InstantPay expects.
-doctor-operator-mismatch = This PC is set up for the Aadhaar ending { $configured }, but InstantPay expects outlet { $outlet }'s operator, ending { $expected }. Set the operator's Aadhaar: `rd-agent config set-secret operator.aadhaar`.
+doctor-operator-mismatch = This PC is set up for the Aadhaar ending { $configured }, but InstantPay expects outlet { $outlet }'s operator, ending { $expected }. Set the operator's Aadhaar: "rd-agent config set-secret operator.aadhaar".
 doctor-operator-unknown = InstantPay's reply named no operator to compare with.
 
 ## Devices
@@ -399,17 +401,45 @@ capture-cert-expires = device certificate expires { $date }
 config-setting-up = Setting up { $path } (Enter keeps the value in brackets).
 config-setting-up-service = Setting up the rd-agent service: its settings are kept in { $path } (Enter keeps the value in brackets).
 config-change-needs-administrator = Only an administrator can change { $key } now that the service is set up: it decides where the shop's secrets are sent. Nothing was changed. Ask your administrator to run this command (on Linux with sudo).
-# Prompts: the answer is typed after them on the same line.
-config-prompt-value = { $key } [{ $current }]:{ " " }
-config-prompt-secret-keep = { $key } [{ $shown }] (hidden, Enter to keep):{ " " }
+# Prompts: the answer is typed after them on the same line. $question: one of config-ask-*.
+config-prompt-value = { $question } [{ $current }]:{ " " }
+config-prompt-secret-keep = { $question } [{ $shown }] (what you type stays hidden; Enter keeps it):{ " " }
 config-prompt-secret = { $key } (hidden):{ " " }
+# The wizard's questions, each with an example (src/cli/wizard.rs).
+config-ask-base-url = InstantPay's web address (keep it unless your platform gives you another, e.g. https://api.instantpay.in)
+config-ask-client-id = Your platform's InstantPay client id (as your platform gave it to you)
+config-ask-outlet-id = Your InstantPay outlet id (numbers only, e.g. 123456)
+config-ask-endpoint-ip = The shop's public internet IP address that InstantPay allows (e.g. 203.0.113.9)
+config-ask-latitude = The shop's latitude (from Google Maps, e.g. 28.6139)
+config-ask-longitude = The shop's longitude (from Google Maps, e.g. 77.2090)
+config-ask-rd-ports = The ports where the scanner's RD Service answers (keep the usual ones unless told otherwise, e.g. 11100-11120)
+config-ask-min-qscore = The lowest fingerprint quality to send, 0 to 100 (e.g. 40)
+config-ask-min-nmpoints = The fewest fingerprint points to send (e.g. 20)
+config-ask-client-secret = Your platform's InstantPay client secret (from the same place as the client id; ask your platform if you do not have it)
+config-ask-encryption-key = InstantPay's "Encryption Key" (32 characters, from the same place as the client secret)
+config-ask-aadhaar = The operator's Aadhaar number (the 12 digits on the Aadhaar card)
+config-ask-relay-token = This computer's relay token (rd-agent enroll sets it; ask your platform's support)
+# What a refused answer is called in config-value-refused and config-flag-refused; a $reason follows it.
+config-field-base-url = InstantPay's web address
+config-field-client-id = the client id
+config-field-outlet-id = the outlet id
+config-field-endpoint-ip = the shop's IP address
+config-field-latitude = the latitude
+config-field-longitude = the longitude
+config-field-rd-ports = the RD Service ports
+config-field-min-qscore = the lowest quality
+config-field-min-nmpoints = the fewest points
+# $field: a config-field-*; $reason: a config-reason-*.
+config-value-refused = Not accepted: { $field } { $reason }. Please type it again.
+config-flag-refused = The value of --{ $flag } was not accepted: { $field } { $reason }.
+# $reason: why the secret store refused it (a secrets-error-* sentence).
+config-secret-refused = Not accepted: { $reason }. Please type it again.
 config-cannot-read-terminal = cannot read the terminal: { $error }
 config-cannot-read-stdin = cannot read standard input: { $error }
-config-whole-number = `{ $key }` must be a whole number from 0 up
 config-wrote = Wrote { $path }
-config-ready = Ready for `rd-agent login`.
+config-ready = Ready for "rd-agent login".
 config-not-ready = Not ready for a real login yet:
-config-secret-not-set = `{ $key }` is not set: run `rd-agent config set-secret { $key }`
+config-secret-not-set = "{ $key }" is not set: run "rd-agent config set-secret { $key }"
 # `config show`; the code puts "# " in front of each line.
 config-show-file = config file: { $path }
 config-show-file-missing = config file: { $path } (not found: defaults)
@@ -427,40 +457,48 @@ config-secret-not-text = { $key } must be text
 config-secret-saved = { $key } { $shown } in { $path }
 # The header `config init` writes at the top of the config file; the code puts "# " in front.
 config-file-header-overrides = rd-agent config. Every key can be overridden by RD_AGENT_<SECTION>__<KEY>.
-config-file-header-secrets = Secrets are not kept here: use `rd-agent config set-secret NAME`.
+config-file-header-secrets = Secrets are not kept here: use "rd-agent config set-secret NAME".
 # The header of the secrets file; the code puts "# " in front.
-secrets-file-header = rd-agent secrets: keep this file private (mode 0600). Edit with `rd-agent config set-secret`.
+secrets-file-header = rd-agent secrets: keep this file private (mode 0600). Edit with "rd-agent config set-secret".
 
 # Config errors (src/config/mod.rs).
-config-error-read = cannot read the config file { $path }: { $reason }. Check the path, or run `rd-agent config init`
+config-error-read = cannot read the config file { $path }: { $reason }. Check the path, or run "rd-agent config init"
 config-error-too-large = the config file { $path } is larger than { $limit } bytes: is it the right file?
-config-error-syntax = the config file { $path } is not valid TOML: { $reason }. Fix the file, or recreate it with `rd-agent config init --overwrite`
+config-error-syntax = the config file { $path } is not valid TOML: { $reason }. Fix the file, or recreate it with "rd-agent config init --overwrite"
 # $source: the file's path, config-source-env, or config-source-checked.
-config-error-unknown-key = { $source }: unknown key `{ $key }`. Remove it, or check its spelling against `rd-agent config show`
-config-error-invalid = { $source }: `{ $key }` { $reason }
-config-error-missing = `{ $key }` is not set. { $hint }
+config-error-unknown-key = { $source }: unknown key "{ $key }". Remove it, or check its spelling against "rd-agent config show"
+config-error-invalid = { $source }: "{ $key }" { $reason }
+config-error-missing = "{ $key }" is not set. { $hint }
 config-error-write = cannot write the config file { $path }: { $reason }
 # $what: config (the config file) or state (the state directory).
-config-error-dir-writable = { $path } can be changed by other users (mode { $mode }), who could then replace rd-agent's files: run `chmod go-w { $path }` (or choose another directory)
-config-error-dir-owner = { $path } belongs to another user (uid { $uid }), who could replace rd-agent's files: run `sudo chown $(id -u) { $path }`, or choose a directory of your own
+config-error-dir-writable = { $path } can be changed by other users (mode { $mode }), who could then replace rd-agent's files: run "chmod go-w { $path }" (or choose another directory)
+config-error-dir-owner = { $path } belongs to another user (uid { $uid }), who could replace rd-agent's files: run "sudo chown $(id -u) { $path }", or choose a directory of your own
 config-error-no-location =
     no home or system directory found for the { $what ->
         [config] config file
        *[state] state directory
     }: pass --config FILE and --state-dir DIR (or set RD_AGENT_CONFIG and RD_AGENT_STATE_DIR)
 # The hint of config-error-missing. $env_var: "RD_AGENT_INSTANTPAY__CLIENT_ID".
-config-missing-hint = Run `rd-agent config init`, or set it in the config file or with { $env_var }
+config-missing-hint = Run "rd-agent config init", or set it in the config file or with { $env_var }
 config-source-env = environment variable { $name }
 config-source-checked = config
 # The $key of config-error-invalid when the whole file is at fault.
 config-key-file = (file)
 # Reasons: they follow the key, as in "`rd.host` must not be empty; use 127.0.0.1".
+config-reason-blank = must not be empty
+config-reason-outlet-id = must be digits only, e.g. 123456, not "{ $value }"
+config-reason-endpoint-ip = must be an IP address such as 203.0.113.9, not "{ $value }"
+config-reason-url = must be a web address starting with https://, such as { $example }, not "{ $value }"
+config-reason-coordinate-format = must be decimal degrees with 3 to 6 decimals, such as { $example }, not "{ $value }"
+config-reason-coordinate-range = must be inside India, from { $min } to { $max }, not { $value }
+config-reason-port-range = must be a port or a range LOW-HIGH, such as 11100-11120, not "{ $value }"
+config-reason-secret = is a secret: set it with "rd-agent config set-secret"
 config-reason-read-timeout = must be at least 1 (seconds); 30 is a good value
 # $floor: twice instantpay.read_timeout_secs plus 60.
 config-reason-settle-window = must be at least twice instantpay.read_timeout_secs plus 60 ({ $floor }): a shorter window could pay twice for one login
 config-reason-host-empty = must not be empty; use 127.0.0.1
 config-reason-not-utf8 = it is not UTF-8 text
-config-reason-not-section = must be a section `[{ $section }]`, not a single value
+config-reason-not-section = must be a section "[{ $section }]", not a single value
 # $expected: one of the config-kind-* texts; $found: the TOML type name (string, integer, ...).
 config-reason-wrong-type = must be { $expected }, not { $found }
 config-reason-must-be = must be { $expected }
@@ -484,15 +522,15 @@ config-reason-not-https = "{ $value }" must use https (plain http only to a loop
 # Secrets errors (src/config/secrets.rs).
 secrets-error-unknown-name = unknown secret "{ $name }": the secrets are instantpay.client_secret, instantpay.encryption_key, operator.aadhaar and relay.token
 secrets-error-read = cannot read the secrets file { $path }: { $reason }
-secrets-error-permissions = the secrets file { $path } can be read by other users: run `chmod 600 { $path }`
-secrets-error-damaged = the secrets file { $path } is damaged ({ $reason }): set the secrets again with `rd-agent config set-secret NAME`
+secrets-error-permissions = the secrets file { $path } can be read by other users: run "chmod 600 { $path }"
+secrets-error-damaged = the secrets file { $path } is damaged ({ $reason }): set the secrets again with "rd-agent config set-secret NAME"
 secrets-error-write = cannot write the secrets file { $path }: { $reason }
-secrets-error-missing = `{ $key }` is not set: run `rd-agent config set-secret { $key }` and type it (it is read from standard input, never from the command line)
-secrets-error-empty = `{ $key }` is empty: type the value, then Enter
-secrets-error-aadhaar = `operator.aadhaar`: { $error }
+secrets-error-missing = "{ $key }" is not set: run "rd-agent config set-secret { $key }" and type it (it is read from standard input, never from the command line)
+secrets-error-empty = "{ $key }" is empty: type the value, then Enter
+secrets-error-aadhaar = "operator.aadhaar": { $error }
 # A number stored by a release whose check-digit table was wrong (src/config/secrets.rs).
-secrets-error-aadhaar-stored-invalid = The operator's Aadhaar stored on this PC (XXXX XXXX { $last_four }) fails its check digit: it was probably mistyped when it was set, and an older rd-agent did not notice. rd-agent will not use it, so no login is sent and nothing is charged. Set it again: `rd-agent config set-secret operator.aadhaar`.
-secrets-error-key-length = `instantpay.encryption_key` must be exactly { $expected } bytes (the "Encryption Key" InstantPay issues, not the client secret); this one has { $count } bytes
+secrets-error-aadhaar-stored-invalid = The operator's Aadhaar stored on this PC (XXXX XXXX { $last_four }) fails its check digit: it was probably mistyped when it was set, and an older rd-agent did not notice. rd-agent will not use it, so no login is sent and nothing is charged. Set it again: "rd-agent config set-secret operator.aadhaar".
+secrets-error-key-length = "instantpay.encryption_key" must be exactly { $expected } bytes (the "Encryption Key" InstantPay issues, not the client secret); this one has { $count } bytes
 secrets-reason-not-toml = it is not valid TOML
 secrets-reason-unknown-entry = unknown entry "{ $key }"
 secrets-reason-not-string = { $key } is not a string
@@ -509,11 +547,11 @@ service-yes = yes
 service-no = no
 service-says = service says: { $sentence }
 service-no-answer = no answer on { $path }
-service-not-running = The rd-agent service is not running: start it with `systemctl start rd-agent` (Linux) or `sc start rd-agent` (Windows).
+service-not-running = The rd-agent service is not running: start it with "systemctl start rd-agent" (Linux) or "sc start rd-agent" (Windows).
 service-exe-not-found = Could not find this program's own path: { $error }
 service-error-not-privileged = Installing the service needs administrator rights: run it again with sudo (Linux) or from an elevated prompt (Windows).
 service-error-write = Could not write { $path }: { $error }. Check that the directory exists and is writable.
-service-error-command = `{ $command }` failed: { $detail }
+service-error-command = "{ $command }" failed: { $detail }
 service-error-manager = The service manager refused: { $error }
 service-error-unsupported = Service registration is not supported on this platform.
 
@@ -651,7 +689,7 @@ rd-error-999-usb = Check the scanner's USB connection, then try again.
 # crates/instantpay/src/client.rs
 api-error-config = InstantPay client settings: { $error }
 api-error-request = The login was not sent (nothing charged): { $error }
-api-error-connect = Could not connect to InstantPay at { $base_url } ({ $reason }): check the network and instantpay.base_url. Nothing was sent.
+api-error-connect = Could not connect to InstantPay at { $base_url } ({ $reason }): check the network and instantpay.base_url. Nothing was sent, and no money was taken.
 api-error-no-answer = InstantPay at { $base_url } gave no answer ({ $reason }): the request may have been received; try again later.
 api-error-reply = { $error } (HTTP { $http_status })
 # $meaning: one of the ipay-status-* sentences.
@@ -665,8 +703,8 @@ api-endpoint-ip-invalid = instantpay.endpoint_ip "{ $value }" is not an IP addre
 # $key: instantpay.client_id, instantpay.endpoint_ip or instantpay.outlet_id.
 api-setting-empty = { $key } is empty: set it in the config.
 api-setting-bad-characters = { $key } contains characters that cannot go in an HTTP header (a newline or non-ASCII?): re-enter it.
-api-client-secret-empty = the client secret is empty: set it with `rd-agent config set-secret instantpay.client_secret`.
-api-client-secret-bad-characters = the client secret contains characters that cannot go in an HTTP header (a newline or non-ASCII?): set it again with `rd-agent config set-secret instantpay.client_secret`.
+api-client-secret-empty = the client secret is empty: set it with "rd-agent config set-secret instantpay.client_secret".
+api-client-secret-bad-characters = the client secret contains characters that cannot go in an HTTP header (a newline or non-ASCII?): set it again with "rd-agent config set-secret instantpay.client_secret".
 api-http-client-failed = the HTTP client could not start: { $error }
 api-request-encode-failed = the request body could not be encoded.
 api-login-encode-failed = the login body could not be encoded.
@@ -758,7 +796,7 @@ uidai-555 = UIDAI does not know this RD Service (UIDAI 555: invalid rdsId); it i
 uidai-556 = UIDAI does not accept this RD Service version (UIDAI 556: invalid rdsVer); it is usually an old L0 or unregistered device. Update and re-register the RD Service with the vendor, or use an L1 device.
 uidai-557 = UIDAI does not know this device provider (UIDAI 557: invalid dpId); it is usually an old L0 or unregistered device. Use an L1 device, and update and re-register its RD Service with the vendor.
 uidai-561 = The request expired (UIDAI 561): the capture is too old by the time it reached UIDAI. Check the computer's clock, then scan the finger again and send it at once.
-uidai-562 = The capture time is in the future (UIDAI 562): the computer's clock is wrong. Set the clock right (automatic time; `rd-agent doctor` checks it), then log in again.
+uidai-562 = The capture time is in the future (UIDAI 562): the computer's clock is wrong. Set the clock right (automatic time; "rd-agent doctor" checks it), then log in again.
 uidai-563 = UIDAI has already received this capture (UIDAI 563: duplicate request). Scan the finger again: a capture is never sent twice.
 # The reply's own text, kept under the explanation for support.
 uidai-reply = InstantPay's reply, word for word: "{ $message }"
@@ -769,20 +807,20 @@ uidai-explained =
 
 ## The login relay (src/cli/enroll.rs, src/i18n/errors.rs)
 enroll-done = Enrolled: this computer logs in outlet { $outlet } through the login relay at { $url } (device { $device }). It holds no InstantPay secret.
-enroll-next = Next: run `rd-agent login` for today's login.
-enroll-sandbox-aadhaar-ignored = This relay is a sandbox and offered a test Aadhaar: it was not stored as the operator's (that needs `rd-agent enroll --sandbox`).
+enroll-next = Next: run "rd-agent login" for today's login.
+enroll-sandbox-aadhaar-ignored = This relay is a sandbox and offered a test Aadhaar: it was not stored as the operator's (that needs "rd-agent enroll --sandbox").
 enroll-bad-reply = The relay's enrolment reply has no usable { $what }: tell the platform's support. This computer's settings were not changed.
-relay-device-revoked = The platform has withdrawn this computer's access to the login relay. Nothing was sent. Ask the platform for a new enrolment code, then run `rd-agent enroll` again.
-relay-device-unknown = The login relay does not know this computer (its enrolment was removed, or the token is wrong). Nothing was sent. Ask the platform for a new enrolment code, then run `rd-agent enroll` again.
-relay-rate-limited = The login relay is receiving too many requests from this outlet. Nothing was sent. Wait a minute, then try again.
-relay-outlet-busy = Another computer of this outlet is logging in right now. Nothing was sent. Try again in a minute: if it logged in, this computer is logged in too.
-relay-settling = The outcome of an earlier login of this outlet is not known yet, and a new one now could be charged twice. Nothing was sent. Try again in a few minutes.
+relay-device-revoked = The platform has withdrawn this computer's access to the login relay. Nothing was sent, and no money was taken. Ask the platform for a new enrolment code, then run "rd-agent enroll" again.
+relay-device-unknown = The login relay does not know this computer (its enrolment was removed, or the token is wrong). Nothing was sent, and no money was taken. Ask the platform for a new enrolment code, then run "rd-agent enroll" again.
+relay-rate-limited = The login relay is receiving too many requests from this outlet. Nothing was sent, and no money was taken. Wait a minute, then try again.
+relay-outlet-busy = Another computer of this outlet is logging in right now. Nothing was sent, and no money was taken. Try again in a minute: if it logged in, this computer is logged in too.
+relay-settling = The outcome of an earlier login of this outlet is not known yet, and a new one now could be charged twice. This time nothing was sent, and no money was taken. Try again in a few minutes.
 relay-code-invalid = This enrolment code is unknown, already used or expired. Ask the platform for a new one.
-relay-wrong-operator = InstantPay has another operator on file for this outlet than the Aadhaar set on this computer. Nothing was sent, and no money was taken. Set the operator's Aadhaar: `rd-agent config set-secret operator.aadhaar`.
+relay-wrong-operator = InstantPay has another operator on file for this outlet than the Aadhaar set on this computer. Nothing was sent, and no money was taken. Set the operator's Aadhaar: "rd-agent config set-secret operator.aadhaar".
 relay-key-expired = The RD Service encrypted the capture with a UIDAI key that has expired: UIDAI would refuse it, and the attempt would still be charged. Nothing was sent, and no money was taken. Update the RD Service from the scanner vendor, then log in again.
 relay-decline-guard = This outlet's last two logins were declined, and a third decline in a row can block the operator's AePS at the bank. Nothing was sent, and no money was taken. Clean the scanner and the finger, then call your platform's support: they can let the next login through.
 relay-failure-cap = This outlet has had too many failed, charged logins today. Nothing was sent, and no money was taken. Call your platform's support: they can let the next login through.
-api-error-relay = The login relay refused the call ({ $code }): { $message } Nothing was sent.
+api-error-relay = The login relay refused the call ({ $code }): { $message } Nothing was sent, and no money was taken.
 
 ## Help
 
@@ -798,7 +836,7 @@ help-flag-version = Print version
 help-global-json = Print one JSON document on stdout instead of human text
 help-global-config = Config file (default: the system or per-user location)
 help-global-state-dir = State directory: ledger, secrets file, logs, IPC socket
-help-global-socket = The service's IPC endpoint (default: the one the service recorded in the state directory, else `<state dir>/agent.sock`, else the system one)
+help-global-socket = The service's IPC endpoint (default: the one the service recorded in the state directory, else "<state dir>/agent.sock", else the system one)
 help-global-lang = The language of what a person reads: en, hi or auto (default: the config's ui.language)
 help-login-about = The daily login
 help-login-sandbox = Run against the embedded sandbox (simulated RD Service and sandbox InstantPay)
@@ -831,4 +869,4 @@ help-enroll-about = Join the platform's login relay with a one-time code (no Ins
 help-enroll-relay = The relay's URL, as the platform gave it (https; http only to this computer)
 help-enroll-code = The one-time enrolment code from the platform
 help-enroll-label = What the relay's device list calls this computer (default: its host name)
-help-enroll-sandbox = Trying rd-agent against a sandbox relay (`rd-relay --sandbox`): store the test Aadhaar it offers as the operator's. Without it, the operator's own number is asked for
+help-enroll-sandbox = Trying rd-agent against a sandbox relay ("rd-relay --sandbox"): store the test Aadhaar it offers as the operator's. Without it, the operator's own number is asked for

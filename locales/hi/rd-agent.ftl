@@ -41,7 +41,7 @@ tray-menu-login-again-confirm = पक्का करें: { $amount } कट
 
 # Tooltips: one short sentence each.
 tray-tooltip-checking = आज का लॉगिन जाँचा जा रहा है।
-tray-tooltip-logging-in = लॉगिन हो रहा है: स्कैनर पर उंगली रखें।
+tray-tooltip-logging-in = लॉगिन हो रहा है: स्कैनर की लाइट जलने पर उस पर उंगली रखें।
 tray-tooltip-login-required = आज का लॉगिन बाकी है: क्लिक करें और उंगली स्कैन करें।
 tray-tooltip-logged-in = लॉगिन हो गया है: यह रात 12 बजे तक चलेगा।
 # $time: when the earlier attempt's settle window ends, "14:00".
@@ -78,6 +78,8 @@ tray-service-not-running = rd-agent सर्विस चालू करवा
 tray-notify-login-needed = आज का लॉगिन बाकी है
 tray-notify-logged-in = लॉगिन हो गया
 tray-notify-login-failed = लॉगिन नहीं हुआ
+# A login whose outcome is not known: it may have been charged (never called failed).
+tray-notify-login-unknown = लॉगिन का नतीजा पता नहीं: पैसा कट सकता है
 tray-notify-status = rd-agent स्टेटस
 tray-notify-devices = फ़िंगरप्रिंट डिवाइस
 
@@ -96,7 +98,7 @@ tray-error-runtime = ट्रे का बैकग्राउंड थ्�
 # One sentence per state, as `rd-agent status` and the tray show it.
 state-checking = आज का लॉगिन जाँचा जा रहा है।
 state-login-required = आज का लॉगिन बाकी है: उंगली स्कैन करें।
-state-logging-in = लॉगिन हो रहा है: स्कैनर पर उंगली रखें।
+state-logging-in = लॉगिन हो रहा है: स्कैनर की लाइट जलने पर उस पर उंगली रखें।
 # $until: the next midnight, "2026-11-23 00:00".
 state-logged-in = लॉगिन हो गया है: यह रात 12 बजे तक चलेगा ({ $until } IST)।
 # $time: when the earlier attempt's settle window ends, "14:00".
@@ -107,8 +109,8 @@ state-declines-held = पिछले { $declines } लॉगिन में �
 
 ## Agent service
 
-agent-login-in-progress = एक लॉगिन पहले से चल रहा है: स्कैनर पर उंगली रखें।
-agent-reminder = rd-agent आइकन पर क्लिक करें (या `rd-agent login` चलाएँ) और उंगली स्कैन करें।
+agent-login-in-progress = एक लॉगिन पहले से चल रहा है: स्कैनर की लाइट जलने पर उस पर उंगली रखें।
+agent-reminder = rd-agent आइकन पर क्लिक करें (या "rd-agent login" चलाएँ) और उंगली स्कैन करें।
 agent-permission-denied = अनुमति नहीं है: इस सर्विस को सिर्फ़ root, सर्विस यूज़र और rd-agent ग्रुप के सदस्य इस्तेमाल कर सकते हैं। एडमिनिस्ट्रेटर से कहें कि वे आपको rd-agent ग्रुप में जोड़ दें।
 agent-login-not-allowed = सर्विस से लॉगिन सिर्फ़ एडमिनिस्ट्रेटर या rd-agent ग्रुप का सदस्य कर सकता है। अपने एडमिनिस्ट्रेटर से कहें कि आपका Windows अकाउंट rd-agent ग्रुप में जोड़ दें, फिर Windows से साइन आउट करके दोबारा साइन इन करें।
 agent-busy = rd-agent सर्विस पर अभी बहुत सारे कनेक्शन हैं: थोड़ी देर बाद फिर कोशिश करें।
@@ -126,7 +128,7 @@ lockdown-apply-failed = { $path } को सिर्फ़ SYSTEM और Admini
 lockdown-writable = { $path } को { $who } बदल सकते हैं, यानी कोई भी बदल सकता है कि सर्विस क्या करे। यह अनुमति हटाएँ (राइट-क्लिक, Properties, Security) या rd-agent दोबारा इंस्टॉल करें; तब तक सर्विस चालू नहीं होगी।
 
 # Talking to the service (src/agent/ipc.rs).
-ipc-not-running = rd-agent सर्विस नहीं चल रही है ({ $path } पर कोई सॉकेट नहीं है)। इसे `systemctl start rd-agent` से चालू करें या `rd-agent run` चलाएँ।
+ipc-not-running = rd-agent सर्विस नहीं चल रही है ({ $path } पर कोई सॉकेट नहीं है)। इसे "systemctl start rd-agent" से चालू करें या "rd-agent run" चलाएँ।
 ipc-refused = rd-agent सर्विस ने यह कनेक्शन मना कर दिया: { $reason }
 ipc-connection-lost = rd-agent सर्विस से कनेक्शन टूट गया ({ $error })। देखें कि सर्विस चल रही है।
 cli-service-stopped = rd-agent सर्विस इंस्टॉल है पर चल नहीं रही, इसलिए कुछ नहीं बदला गया और लॉगिन नहीं किया गया। { $os ->
@@ -136,9 +138,9 @@ cli-service-stopped = rd-agent सर्विस इंस्टॉल है �
 agent-config-elsewhere = यह rd-agent सर्विस अपनी अलग सेटिंग नहीं रखती।
 ipc-protocol = rd-agent सर्विस ने ऐसा जवाब भेजा जो यह प्रोग्राम नहीं समझता। देखें कि सर्विस और यह कमांड एक ही वर्ज़न के हों।
 ipc-already-running = एक और rd-agent सर्विस पहले से { $path } पर चल रही है। पहले उसे बंद करें।
-ipc-not-the-service = { $path } पर जवाब देने वाला प्रोग्राम (प्रोसेस { $pid }, { $image }) rd-agent सर्विस नहीं है, इसलिए उसे कुछ नहीं भेजा गया। Services (services.msc) में rd-agent सर्विस को दोबारा चालू करें और फिर कोशिश करें; अगर यह फिर आए तो सपोर्ट को फ़ोन करें।
+ipc-not-the-service = { $path } पर जवाब देने वाला प्रोग्राम (प्रोसेस { $pid }, { $image }) rd-agent सर्विस नहीं है, इसलिए उसे कुछ नहीं भेजा गया और कोई पैसा नहीं कटा। Services (services.msc) में rd-agent सर्विस को दोबारा चालू करें और फिर कोशिश करें; अगर यह फिर आए तो सपोर्ट को फ़ोन करें।
 ipc-closed = सर्विस ने कनेक्शन बंद कर दिया
-ipc-not-permitted-not-member = आपका अकाउंट अभी rd-agent सर्विस इस्तेमाल नहीं कर सकता: यह rd-agent ग्रुप में नहीं है ({ $path } पर अनुमति नहीं मिली)। एडमिनिस्ट्रेटर से `sudo usermod -aG rd-agent { $user }` चलाकर इसे जुड़वाएँ, फिर एक बार लॉग आउट करके दोबारा लॉग इन करें।
+ipc-not-permitted-not-member = आपका अकाउंट अभी rd-agent सर्विस इस्तेमाल नहीं कर सकता: यह rd-agent ग्रुप में नहीं है ({ $path } पर अनुमति नहीं मिली)। एडमिनिस्ट्रेटर से "sudo usermod -aG rd-agent { $user }" चलाकर इसे जुड़वाएँ, फिर एक बार लॉग आउट करके दोबारा लॉग इन करें।
 ipc-not-permitted-new-member = आपका अकाउंट लॉग इन करने के बाद rd-agent ग्रुप में जोड़ा गया, इसलिए यह सेशन अभी सर्विस इस्तेमाल नहीं कर सकता ({ $path } पर अनुमति नहीं मिली)। एक बार लॉग आउट करके दोबारा लॉग इन करें, या कंप्यूटर रीस्टार्ट करें।
 ipc-not-permitted = { $path } पर अनुमति नहीं मिली: आपका अकाउंट rd-agent सर्विस इस्तेमाल नहीं कर सकता। एडमिनिस्ट्रेटर से इसे rd-agent ग्रुप में जुड़वाएँ, फिर एक बार लॉग आउट करके दोबारा लॉग इन करें।
 ipc-client-older = यह प्रोग्राम rd-agent सर्विस से पुराना है (प्रोटोकॉल { $theirs }; सर्विस { $ours } बोलती है): यह rd-agent के अपडेट से पहले चालू हुआ था। इसे बंद करें और rd-agent फिर से खोलें।
@@ -176,7 +178,7 @@ rd-several-ready = { $count } RD Service READY जवाब दे रही ह
 login-using-rd-service = पोर्ट { $port } वाली RD Service इस्तेमाल हो रही है ({ $info })।
 login-captured = फ़िंगरप्रिंट ले लिया गया (क्वालिटी { $qscore }, पॉइंट { $nmpoints })।
 login-sending = आज का लॉगिन भेजा जा रहा है (प्रयास { $attempt })...
-login-via-service = rd-agent सर्विस चल रही है: लॉगिन वही करेगी। स्कैनर पर उंगली रखें...
+login-via-service = rd-agent सर्विस चल रही है: लॉगिन वही करेगी। स्कैनर की लाइट जलने पर उस पर उंगली रखें।
 
 # Results (stdout). $until: "2026-11-23 00:00 IST".
 login-already-logged-in = आज का लॉगिन पहले ही हो चुका है (InstantPay के हिसाब से LOGGEDIN), यह { $until } तक चलेगा। कुछ नहीं भेजा गया, कोई चार्ज नहीं लगा।
@@ -186,39 +188,39 @@ login-ledger-line = लेजर: { $line }
 login-settled-earlier = पिछले प्रयास का नतीजा तय हुआ: { $line }
 
 # Why a login did not end logged in.
-login-error-scan = { $reason }। कुछ नहीं भेजा गया
+login-error-scan = { $reason }। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा
 login-error-capture-failed = फ़िंगरप्रिंट नहीं लिया जा सका (RD एरर { $code }: { $info })
 # $port: the RD Service's port; $who: the account running it, "alice (uid 1001)"; $shown: the same with its program where the OS shows it.
 login-rd-untrusted = पोर्ट { $port } की RD Service को सिस्टम नहीं, यूज़र { $shown } चला रहा है: चार्ज वाले लॉगिन के लिए rd-agent इसका इस्तेमाल नहीं करेगा, क्योंकि किसी दूसरे यूज़र का प्रोग्राम नकली फ़िंगरप्रिंट दे सकता है। अगर यह सच में स्कैनर की RD Service है, तो config में rd.trusted_users में { $who } जोड़ें
 # $why: why the owner could not be read (an OS error).
 login-rd-owner-unknown = rd-agent यह पता नहीं कर पा रहा कि पोर्ट { $port } की RD Service कौन चला रहा है ({ $why }), इसलिए चार्ज वाले लॉगिन के लिए इसका इस्तेमाल नहीं करेगा
-login-error-low-quality = फ़िंगरप्रिंट की क्वालिटी बहुत कम है (qScore { $qscore }, पॉइंट { $nmpoints }; कम से कम { $min_qscore } और { $min_nmpoints } चाहिए): उंगली साफ़ करें, स्कैनर पर सपाट रखें, और `rd-agent login` फिर से चलाएँ। कुछ नहीं भेजा गया, कोई चार्ज नहीं लगा
-login-error-locally-logged-in = InstantPay कह रहा है कि लॉगिन बाकी है, पर rd-agent आज पहले ही लॉगिन कर चुका है (हो सकता है बैंक ने उसे रद्द कर दिया हो)। फिर से लॉगिन करने के लिए `rd-agent login --force` चलाएँ: इसका चार्ज लगेगा
+login-error-low-quality = फ़िंगरप्रिंट की क्वालिटी बहुत कम है (qScore { $qscore }, पॉइंट { $nmpoints }; कम से कम { $min_qscore } और { $min_nmpoints } चाहिए): उंगली साफ़ करें, स्कैनर पर सपाट रखें, और "rd-agent login" फिर से चलाएँ। कुछ नहीं भेजा गया, कोई चार्ज नहीं लगा
+login-error-locally-logged-in = InstantPay कह रहा है कि लॉगिन बाकी है, पर rd-agent आज पहले ही लॉगिन कर चुका है (हो सकता है बैंक ने उसे रद्द कर दिया हो)। फिर से लॉगिन करने के लिए "rd-agent login --force" चलाएँ: इसका चार्ज लगेगा
 login-error-status = InstantPay से लॉगिन का स्टेटस पूछा नहीं जा सका: { $error }
-login-error-mismatch = फ़िंगरप्रिंट ऑपरेटर के रजिस्टर किए हुए आधार से मेल नहीं खाया (चार्ज लगा): रजिस्टर की हुई उंगली से `rd-agent login` फिर से चलाएँ। प्रयास { $attempt }
+login-error-mismatch = फ़िंगरप्रिंट ऑपरेटर के रजिस्टर किए हुए आधार से मेल नहीं खाया (चार्ज लगा): रजिस्टर की हुई उंगली से "rd-agent login" फिर से चलाएँ। प्रयास { $attempt }
 login-error-rejected = InstantPay ने लॉगिन मना कर दिया: { $reason }। प्रयास { $attempt }
 # The $reason of login-error-rejected. $meaning is one of the ipay-status-* sentences.
 login-rejected-reason = { $statuscode } ({ $meaning }): { $message }
-login-error-unknown = प्रयास { $attempt } का नतीजा पता नहीं है ({ $reason }): हो सकता है इसका चार्ज लगा हो। इसे दोबारा नहीं भेजा गया है; थोड़ी देर बाद `rd-agent login` चलाएँ: वह पहले InstantPay से पूछेगा कि इस प्रयास से आपका लॉगिन हुआ या नहीं
-login-error-settling = प्रयास { $attempt } का नतीजा अभी पता नहीं है: हो सकता है InstantPay अभी उसे प्रोसेस कर रहा हो, और अभी नया लॉगिन करने पर दो बार चार्ज लग सकता है। कुछ नहीं भेजा गया। { $seconds } सेकंड बाद `rd-agent login` फिर से चलाएँ
-login-error-new-device = यह स्कैनर ({ $found }) वह नहीं है जिससे यह दुकान पहले लॉगिन करती थी ({ $pinned })। कुछ नहीं भेजा गया। अगर दुकान अब यही स्कैनर इस्तेमाल करती है, तो `rd-agent login --accept-new-device` चलाएँ (या टर्मिनल पर पूछे जाने पर हाँ कहें); नहीं तो दुकान का अपना स्कैनर लगाएँ
+login-error-unknown = प्रयास { $attempt } का नतीजा पता नहीं है ({ $reason }): हो सकता है इसका चार्ज लगा हो। इसे दोबारा नहीं भेजा गया है; थोड़ी देर बाद "rd-agent login" चलाएँ: वह पहले InstantPay से पूछेगा कि इस प्रयास से आपका लॉगिन हुआ या नहीं
+login-error-settling = प्रयास { $attempt } का नतीजा अभी पता नहीं है: हो सकता है InstantPay अभी उसे प्रोसेस कर रहा हो, और अभी नया लॉगिन करने पर दो बार चार्ज लग सकता है। इस बार कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा। { $seconds } सेकंड बाद "rd-agent login" फिर से चलाएँ
+login-error-new-device = यह स्कैनर ({ $found }) वह नहीं है जिससे यह दुकान पहले लॉगिन करती थी ({ $pinned })। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा। अगर दुकान अब यही स्कैनर इस्तेमाल करती है, तो "rd-agent login --accept-new-device" चलाएँ (या टर्मिनल पर पूछे जाने पर हाँ कहें); नहीं तो दुकान का अपना स्कैनर लगाएँ
 login-error-lock = लॉगिन लॉक { $path } नहीं लिया जा सका: { $error }। स्टेट फ़ोल्डर की अनुमतियाँ जाँचें
-login-error-wrong-operator = यह PC उस आधार के लिए सेट है जिसके आख़िरी अंक { $configured } हैं, पर InstantPay आउटलेट { $outlet } के ऑपरेटर का आधार चाहता है, जिसके आख़िरी अंक { $expected } हैं। ऑपरेटर का आधार सेट करें: `rd-agent config set-secret operator.aadhaar`। न उंगली ली गई, न कुछ भेजा गया, और कोई पैसा नहीं कटा
-login-error-decline-guard = पिछले { $declines } लॉगिन में उंगली मेल नहीं खाई (या कोई जवाब नहीं आया)। लगातार तीसरी बार ऐसा हुआ तो बैंक ऑपरेटर का AePS बंद कर सकता है। स्कैनर और उंगली साफ़ करें, वही उंगली लगाएँ जो आधार में दर्ज है, फिर `rd-agent login --despite-declines` चलाएँ और हाँ कहें। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा
+login-error-wrong-operator = यह PC उस आधार के लिए सेट है जिसके आख़िरी अंक { $configured } हैं, पर InstantPay आउटलेट { $outlet } के ऑपरेटर का आधार चाहता है, जिसके आख़िरी अंक { $expected } हैं। ऑपरेटर का आधार सेट करें: "rd-agent config set-secret operator.aadhaar"। न उंगली ली गई, न कुछ भेजा गया, और कोई पैसा नहीं कटा
+login-error-decline-guard = पिछले { $declines } लॉगिन में उंगली मेल नहीं खाई (या कोई जवाब नहीं आया)। लगातार तीसरी बार ऐसा हुआ तो बैंक ऑपरेटर का AePS बंद कर सकता है। स्कैनर और उंगली साफ़ करें, वही उंगली लगाएँ जो आधार में दर्ज है, फिर "rd-agent login --despite-declines" चलाएँ और हाँ कहें। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा
 login-error-key-expired = RD Service ने उंगली का डेटा UIDAI की ऐसी कुंजी से एन्क्रिप्ट किया जिसकी मियाद { $expired } को ख़त्म हो गई: UIDAI इसे नहीं मानेगा, फिर भी पैसा कट जाएगा। स्कैनर कंपनी से RD Service अपडेट करवाएँ (उनकी वेबसाइट या हेल्पलाइन), फिर लॉगिन करें। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा
 login-despite-declines-question = पिछले लॉगिन में उंगली मेल नहीं खाई। लगातार तीसरी बार ऐसा हुआ तो बैंक कुछ समय के लिए आपका AePS बंद कर सकता है। क्या आपने स्कैनर और उंगली साफ़ कर ली है, और वही उंगली लगाएँगे जो आधार में दर्ज है? फिर भी लॉगिन करें? [हाँ/नहीं]
-login-despite-declines-needs-terminal = `--despite-declines` के लिए टर्मिनल पर किसी व्यक्ति का हाँ कहना ज़रूरी है: इसे टर्मिनल विंडो में चलाएँ, या ट्रे में "फिर भी लॉगिन करें" चुनें।
+login-despite-declines-needs-terminal = "--despite-declines" के लिए टर्मिनल पर किसी व्यक्ति का हाँ कहना ज़रूरी है: इसे टर्मिनल विंडो में चलाएँ, या ट्रे में "फिर भी लॉगिन करें" चुनें।
 login-despite-declines-declined = लॉगिन नहीं हुआ: कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा।
 login-error-not-sent = लॉगिन नहीं भेजा गया (कोई चार्ज नहीं लगा): { $error }
-login-error-aadhaar = { $error } इसे `rd-agent config set-secret` से ठीक करें
+login-error-aadhaar = { $error } इसे "rd-agent config set-secret" से ठीक करें
 login-service-did-not-finish = rd-agent सर्विस लॉगिन पूरा नहीं कर पाई: { $error }
 
 ## Status
 
 # $until: "2026-11-23 00:00 IST".
 status-logged-in = रात 12 बजे IST तक लॉगिन है ({ $until })
-status-login-required = लॉगिन बाकी है: `rd-agent login` चलाएँ
-status-unknown = पता नहीं: एक प्रयास का नतीजा पता नहीं है; `rd-agent login` चलाएँ (वह पहले InstantPay से पूछता है और अपने-आप कभी दोबारा नहीं भेजता)
+status-login-required = लॉगिन बाकी है: "rd-agent login" चलाएँ
+status-unknown = पता नहीं: एक प्रयास का नतीजा पता नहीं है; "rd-agent login" चलाएँ (वह पहले InstantPay से पूछता है और अपने-आप कभी दोबारा नहीं भेजता)
 # $date: today's date in IST, "2026-11-22"; $state: one of the three above.
 status-today = आज ({ $date } IST): { $state }
 status-last-attempt = पिछला प्रयास: { $line }
@@ -281,7 +283,7 @@ ledger-error-too-new = लेजर { $path } rd-agent के नए वर्�
 ledger-error-sqlite = लेजर पढ़ा या लिखा नहीं जा सका: { $error }। डिस्क और स्टेट फ़ोल्डर जाँचें
 ledger-error-no-such-attempt = लेजर में externalRef { $attempt } वाला कोई प्रयास नहीं है
 ledger-error-bad-row = लेजर में प्रयास { $attempt } का { $column } पढ़ा नहीं जा सका ("{ $value }"): इस फ़ाइल को rd-agent के अलावा किसी और ने बदला है; इसे सपोर्ट के लिए संभालकर रखें और इसमें कोई बदलाव न करें
-ledger-error-open-attempt = आज के प्रयास { $attempt } का नतीजा अभी पता नहीं है, इसलिए नया प्रयास नहीं भेजा गया: कुछ मिनट बाद `rd-agent login` फिर से चलाएँ
+ledger-error-open-attempt = आज के प्रयास { $attempt } का नतीजा अभी पता नहीं है, इसलिए नया प्रयास नहीं भेजा गया: कुछ मिनट बाद "rd-agent login" फिर से चलाएँ
 
 ## Doctor
 
@@ -298,7 +300,7 @@ doctor-service-config-ok = सर्विस की सेटिंग ({ $path
 doctor-service-config-incomplete = सर्विस अभी लॉगिन नहीं कर सकती: { $count } सेटिंग भरनी बाकी है। पहली: { $problem }
 doctor-secrets-ok = क्लाइंट सीक्रेट, एन्क्रिप्शन कुंजी और ऑपरेटर का आधार, तीनों सेट हैं।
 # $names: the secrets' config keys, comma-separated.
-doctor-secrets-missing = सेट नहीं हैं: { $names }। हर एक को `rd-agent config set-secret NAME` से सेट करें (वैल्यू स्टैंडर्ड इनपुट, यानी stdin, से पढ़ी जाती है)।
+doctor-secrets-missing = सेट नहीं हैं: { $names }। हर एक को "rd-agent config set-secret NAME" से सेट करें (वैल्यू स्टैंडर्ड इनपुट, यानी stdin, से पढ़ी जाती है)।
 # $names: scanner models, comma-separated.
 doctor-usb-ok = USB पर: { $names }।
 doctor-usb-none = USB पर कोई सपोर्टेड फ़िंगरप्रिंट स्कैनर नहीं मिला: स्कैनर लगाएँ (दूसरा पोर्ट या दूसरी केबल आज़माएँ)।
@@ -349,12 +351,12 @@ doctor-clock-fail =
     } है: कंप्यूटर की घड़ी ठीक करें (समय अपने-आप मिलाने वाली सेटिंग चालू करें); घड़ी 10 मिनट आगे-पीछे हो तो RD Service फ़िंगरप्रिंट नहीं लेती।
 doctor-service-ok = rd-agent सर्विस चल रही है: { $sentence }
 doctor-service-odd = rd-agent सर्विस ने अजीब जवाब दिया: इसे रीस्टार्ट करें।
-doctor-service-down = rd-agent सर्विस नहीं चल रही है: रिमाइंडर और ट्रे के लिए यह ज़रूरी है (`rd-agent service install`)।
+doctor-service-down = rd-agent सर्विस नहीं चल रही है: रिमाइंडर और ट्रे के लिए यह ज़रूरी है ("rd-agent service install")।
 # $attempt: the attempt's reference; $explained: what UIDAI's code means (uidai-*), then the reply.
 doctor-last-login-uidai = प्रयास { $attempt }: { $explained }
 doctor-last-login-ok = पिछले लॉगिन प्रयास ({ $attempt }) में UIDAI की कोई गड़बड़ी नहीं बताई गई।
 doctor-operator-ok = इस PC पर सेट आधार (आख़िरी अंक { $configured }) वही ऑपरेटर है जो InstantPay चाहता है।
-doctor-operator-mismatch = यह PC उस आधार के लिए सेट है जिसके आख़िरी अंक { $configured } हैं, पर InstantPay आउटलेट { $outlet } के ऑपरेटर का आधार चाहता है, जिसके आख़िरी अंक { $expected } हैं। ऑपरेटर का आधार सेट करें: `rd-agent config set-secret operator.aadhaar`।
+doctor-operator-mismatch = यह PC उस आधार के लिए सेट है जिसके आख़िरी अंक { $configured } हैं, पर InstantPay आउटलेट { $outlet } के ऑपरेटर का आधार चाहता है, जिसके आख़िरी अंक { $expected } हैं। ऑपरेटर का आधार सेट करें: "rd-agent config set-secret operator.aadhaar"।
 doctor-operator-unknown = InstantPay के जवाब में तुलना के लिए कोई ऑपरेटर नहीं बताया गया।
 
 ## Devices
@@ -396,17 +398,45 @@ capture-cert-expires = डिवाइस सर्टिफ़िकेट { $d
 config-setting-up = { $path } सेट की जा रही है (Enter दबाने पर ब्रैकेट वाली वैल्यू ही रहेगी)।
 config-setting-up-service = rd-agent सर्विस सेट की जा रही है: इसकी सेटिंग { $path } में रहती है (Enter दबाने पर ब्रैकेट वाली वैल्यू ही रहेगी)।
 config-change-needs-administrator = सर्विस सेट हो जाने के बाद { $key } सिर्फ़ एडमिनिस्ट्रेटर बदल सकता है, क्योंकि इसी से तय होता है कि दुकान के सीक्रेट कहाँ भेजे जाएँ। कुछ नहीं बदला गया। अपने एडमिनिस्ट्रेटर से यह कमांड चलवाएँ (Linux पर sudo के साथ)।
-# Prompts: the answer is typed after them on the same line.
-config-prompt-value = { $key } [{ $current }]:{ " " }
-config-prompt-secret-keep = { $key } [{ $shown }] (छिपा रहेगा, पुराना रखने के लिए Enter):{ " " }
+# Prompts: the answer is typed after them on the same line. $question: one of config-ask-*.
+config-prompt-value = { $question } [{ $current }]:{ " " }
+config-prompt-secret-keep = { $question } [{ $shown }] (टाइप किया हुआ दिखेगा नहीं; पुराना रखने के लिए Enter):{ " " }
 config-prompt-secret = { $key } (छिपा रहेगा):{ " " }
+# The wizard's questions, each with an example (src/cli/wizard.rs).
+config-ask-base-url = InstantPay का वेब पता (जब तक आपका प्लेटफ़ॉर्म कोई दूसरा न बताए, यही रहने दें, जैसे https://api.instantpay.in)
+config-ask-client-id = आपके प्लेटफ़ॉर्म की InstantPay क्लाइंट आईडी (जैसी प्लेटफ़ॉर्म ने दी है)
+config-ask-outlet-id = आपकी InstantPay आउटलेट आईडी (सिर्फ़ अंक, जैसे 123456)
+config-ask-endpoint-ip = दुकान के इंटरनेट का पब्लिक IP पता, जिसे InstantPay ने मंज़ूरी दी है (जैसे 203.0.113.9)
+config-ask-latitude = दुकान का अक्षांश (Google Maps में दिखता है, जैसे 28.6139)
+config-ask-longitude = दुकान का देशांतर (Google Maps में दिखता है, जैसे 77.2090)
+config-ask-rd-ports = वे पोर्ट जिन पर स्कैनर की RD सर्विस जवाब देती है (जब तक कोई और न बताए, यही रहने दें, जैसे 11100-11120)
+config-ask-min-qscore = भेजने के लिए फ़िंगरप्रिंट की कम से कम क्वालिटी, 0 से 100 (जैसे 40)
+config-ask-min-nmpoints = भेजने के लिए फ़िंगरप्रिंट के कम से कम पॉइंट (जैसे 20)
+config-ask-client-secret = आपके प्लेटफ़ॉर्म का InstantPay क्लाइंट सीक्रेट (जहाँ से क्लाइंट आईडी मिली, वहीं से; न हो तो अपने प्लेटफ़ॉर्म से माँगें)
+config-ask-encryption-key = InstantPay की "Encryption Key" (32 अक्षर, क्लाइंट सीक्रेट वाली जगह से ही)
+config-ask-aadhaar = ऑपरेटर का आधार नंबर (आधार कार्ड पर लिखे 12 अंक)
+config-ask-relay-token = इस कंप्यूटर का रिले टोकन (rd-agent enroll इसे सेट करता है; अपने प्लेटफ़ॉर्म के सपोर्ट से पूछें)
+# What a refused answer is called in config-value-refused and config-flag-refused; a $reason follows it.
+config-field-base-url = InstantPay के वेब पते
+config-field-client-id = क्लाइंट आईडी
+config-field-outlet-id = आउटलेट आईडी
+config-field-endpoint-ip = दुकान के IP पते
+config-field-latitude = अक्षांश (latitude)
+config-field-longitude = देशांतर (longitude)
+config-field-rd-ports = RD सर्विस के पोर्ट
+config-field-min-qscore = कम से कम क्वालिटी
+config-field-min-nmpoints = कम से कम पॉइंट
+# $field: a config-field-*; $reason: a config-reason-*.
+config-value-refused = यह नहीं चलेगा: { $field } { $reason }। कृपया फिर से लिखें।
+config-flag-refused = --{ $flag } की वैल्यू नहीं मानी गई: { $field } { $reason }।
+# $reason: why the secret store refused it (a secrets-error-* sentence).
+config-secret-refused = यह नहीं चलेगा: { $reason }। कृपया फिर से लिखें।
 config-cannot-read-terminal = टर्मिनल से पढ़ा नहीं जा सका: { $error }
 config-cannot-read-stdin = स्टैंडर्ड इनपुट से पढ़ा नहीं जा सका: { $error }
-config-whole-number = `{ $key }` की वैल्यू 0 या उससे बड़ी पूरी संख्या होनी चाहिए
 config-wrote = { $path } सेव हो गई
-config-ready = `rd-agent login` के लिए सब तैयार है।
+config-ready = "rd-agent login" के लिए सब तैयार है।
 config-not-ready = असली लॉगिन के लिए अभी सब तैयार नहीं है:
-config-secret-not-set = `{ $key }` सेट नहीं है: `rd-agent config set-secret { $key }` चलाएँ
+config-secret-not-set = "{ $key }" सेट नहीं है: "rd-agent config set-secret { $key }" चलाएँ
 # `config show`; the code puts "# " in front of each line.
 config-show-file = कॉन्फ़िग फ़ाइल: { $path }
 config-show-file-missing = कॉन्फ़िग फ़ाइल: { $path } (नहीं मिली: डिफ़ॉल्ट वैल्यू लागू हैं)
@@ -424,40 +454,48 @@ config-secret-not-text = { $key } टेक्स्ट होना चाह�
 config-secret-saved = { $key }: { $shown } ({ $path } में)
 # The header `config init` writes at the top of the config file; the code puts "# " in front.
 config-file-header-overrides = rd-agent कॉन्फ़िग। हर key को RD_AGENT_<SECTION>__<KEY> से बदला जा सकता है।
-config-file-header-secrets = सीक्रेट यहाँ नहीं रखे जाते: `rd-agent config set-secret NAME` इस्तेमाल करें।
+config-file-header-secrets = सीक्रेट यहाँ नहीं रखे जाते: "rd-agent config set-secret NAME" इस्तेमाल करें।
 # The header of the secrets file; the code puts "# " in front.
-secrets-file-header = rd-agent सीक्रेट: यह फ़ाइल निजी रखें (mode 0600)। बदलने के लिए `rd-agent config set-secret` इस्तेमाल करें।
+secrets-file-header = rd-agent सीक्रेट: यह फ़ाइल निजी रखें (mode 0600)। बदलने के लिए "rd-agent config set-secret" इस्तेमाल करें।
 
 # Config errors (src/config/mod.rs).
-config-error-read = कॉन्फ़िग फ़ाइल { $path } पढ़ी नहीं जा सकी: { $reason }। पाथ जाँचें, या `rd-agent config init` चलाएँ
+config-error-read = कॉन्फ़िग फ़ाइल { $path } पढ़ी नहीं जा सकी: { $reason }। पाथ जाँचें, या "rd-agent config init" चलाएँ
 config-error-too-large = कॉन्फ़िग फ़ाइल { $path } { $limit } बाइट से बड़ी है: क्या यह सही फ़ाइल है?
-config-error-syntax = कॉन्फ़िग फ़ाइल { $path } सही TOML नहीं है: { $reason }। फ़ाइल ठीक करें, या `rd-agent config init --overwrite` से इसे फिर से बनाएँ
+config-error-syntax = कॉन्फ़िग फ़ाइल { $path } सही TOML नहीं है: { $reason }। फ़ाइल ठीक करें, या "rd-agent config init --overwrite" से इसे फिर से बनाएँ
 # $source: the file's path, config-source-env, or config-source-checked.
-config-error-unknown-key = { $source }: अनजानी key `{ $key }`। इसे हटाएँ, या `rd-agent config show` से इसकी स्पेलिंग मिलाएँ
-config-error-invalid = { $source }: `{ $key }` { $reason }
-config-error-missing = `{ $key }` सेट नहीं है। { $hint }
+config-error-unknown-key = { $source }: अनजानी key "{ $key }"। इसे हटाएँ, या "rd-agent config show" से इसकी स्पेलिंग मिलाएँ
+config-error-invalid = { $source }: "{ $key }" { $reason }
+config-error-missing = "{ $key }" सेट नहीं है। { $hint }
 config-error-write = कॉन्फ़िग फ़ाइल { $path } लिखी नहीं जा सकी: { $reason }
 # $what: config (the config file) or state (the state directory).
-config-error-dir-writable = { $path } को दूसरे यूज़र भी बदल सकते हैं (मोड { $mode }), और वे rd-agent की फ़ाइलें बदल सकते हैं: `chmod go-w { $path }` चलाएँ (या कोई दूसरा फ़ोल्डर चुनें)
-config-error-dir-owner = { $path } किसी दूसरे यूज़र का है (uid { $uid }), जो rd-agent की फ़ाइलें बदल सकता है: `sudo chown $(id -u) { $path }` चलाएँ, या अपना कोई फ़ोल्डर चुनें
+config-error-dir-writable = { $path } को दूसरे यूज़र भी बदल सकते हैं (मोड { $mode }), और वे rd-agent की फ़ाइलें बदल सकते हैं: "chmod go-w { $path }" चलाएँ (या कोई दूसरा फ़ोल्डर चुनें)
+config-error-dir-owner = { $path } किसी दूसरे यूज़र का है (uid { $uid }), जो rd-agent की फ़ाइलें बदल सकता है: "sudo chown $(id -u) { $path }" चलाएँ, या अपना कोई फ़ोल्डर चुनें
 config-error-no-location =
     { $what ->
         [config] कॉन्फ़िग फ़ाइल
        *[state] स्टेट फ़ोल्डर
     } के लिए होम या सिस्टम फ़ोल्डर नहीं मिला: --config FILE और --state-dir DIR दें (या RD_AGENT_CONFIG और RD_AGENT_STATE_DIR सेट करें)
 # The hint of config-error-missing. $env_var: "RD_AGENT_INSTANTPAY__CLIENT_ID".
-config-missing-hint = `rd-agent config init` चलाएँ, या इसे कॉन्फ़िग फ़ाइल में या { $env_var } से सेट करें
+config-missing-hint = "rd-agent config init" चलाएँ, या इसे कॉन्फ़िग फ़ाइल में या { $env_var } से सेट करें
 config-source-env = एनवायरनमेंट वेरिएबल { $name }
 config-source-checked = कॉन्फ़िग
 # The $key of config-error-invalid when the whole file is at fault.
 config-key-file = (फ़ाइल)
 # Reasons: they follow the key, as in "`rd.host` must not be empty; use 127.0.0.1".
+config-reason-blank = की वैल्यू खाली नहीं हो सकती
+config-reason-outlet-id = की वैल्यू में सिर्फ़ अंक होने चाहिए, जैसे 123456; "{ $value }" नहीं चलेगा
+config-reason-endpoint-ip = की वैल्यू IP पता होनी चाहिए, जैसे 203.0.113.9; "{ $value }" नहीं चलेगा
+config-reason-url = की वैल्यू https:// से शुरू होने वाला वेब पता होनी चाहिए, जैसे { $example }; "{ $value }" नहीं चलेगा
+config-reason-coordinate-format = की वैल्यू डिग्री में, दशमलव के बाद 3 से 6 अंकों के साथ होनी चाहिए, जैसे { $example }; "{ $value }" नहीं चलेगा
+config-reason-coordinate-range = की वैल्यू भारत के अंदर की होनी चाहिए, { $min } से { $max } के बीच; { $value } नहीं चलेगा
+config-reason-port-range = की वैल्यू एक पोर्ट या LOW-HIGH रेंज होनी चाहिए, जैसे 11100-11120; "{ $value }" नहीं चलेगा
+config-reason-secret = गुप्त वैल्यू है: इसे "rd-agent config set-secret" से सेट करें
 config-reason-read-timeout = की वैल्यू कम से कम 1 (सेकंड) होनी चाहिए; 30 ठीक रहेगा
 # $floor: twice instantpay.read_timeout_secs plus 60.
 config-reason-settle-window = की वैल्यू कम से कम { $floor } होनी चाहिए (instantpay.read_timeout_secs का दोगुना, उसमें 60 जोड़कर): इससे कम रखने पर एक ही लॉगिन का दो बार चार्ज लग सकता है
 config-reason-host-empty = की वैल्यू खाली नहीं हो सकती; 127.0.0.1 लिखें
 config-reason-not-utf8 = यह UTF-8 टेक्स्ट नहीं है
-config-reason-not-section = एक सेक्शन `[{ $section }]` होना चाहिए, अकेली वैल्यू नहीं
+config-reason-not-section = एक सेक्शन "[{ $section }]" होना चाहिए, अकेली वैल्यू नहीं
 # $expected: one of the config-kind-* texts; $found: the TOML type name (string, integer, ...).
 config-reason-wrong-type = की वैल्यू { $expected } होनी चाहिए, { $found } नहीं
 config-reason-must-be = की वैल्यू { $expected } होनी चाहिए
@@ -481,15 +519,15 @@ config-reason-not-https = "{ $value }" में https होना चाहि
 # Secrets errors (src/config/secrets.rs).
 secrets-error-unknown-name = अनजाना सीक्रेट "{ $name }": सीक्रेट ये हैं: instantpay.client_secret, instantpay.encryption_key, operator.aadhaar और relay.token
 secrets-error-read = सीक्रेट फ़ाइल { $path } पढ़ी नहीं जा सकी: { $reason }
-secrets-error-permissions = सीक्रेट फ़ाइल { $path } दूसरे यूज़र भी पढ़ सकते हैं: `chmod 600 { $path }` चलाएँ
-secrets-error-damaged = सीक्रेट फ़ाइल { $path } ख़राब है ({ $reason }): `rd-agent config set-secret NAME` से सीक्रेट फिर से सेट करें
+secrets-error-permissions = सीक्रेट फ़ाइल { $path } दूसरे यूज़र भी पढ़ सकते हैं: "chmod 600 { $path }" चलाएँ
+secrets-error-damaged = सीक्रेट फ़ाइल { $path } ख़राब है ({ $reason }): "rd-agent config set-secret NAME" से सीक्रेट फिर से सेट करें
 secrets-error-write = सीक्रेट फ़ाइल { $path } लिखी नहीं जा सकी: { $reason }
-secrets-error-missing = `{ $key }` सेट नहीं है: `rd-agent config set-secret { $key }` चलाएँ और इसे टाइप करें (यह स्टैंडर्ड इनपुट से पढ़ा जाता है, कमांड लाइन से कभी नहीं)
-secrets-error-empty = `{ $key }` खाली है: वैल्यू टाइप करें, फिर Enter दबाएँ
-secrets-error-aadhaar = `operator.aadhaar`: { $error }
+secrets-error-missing = "{ $key }" सेट नहीं है: "rd-agent config set-secret { $key }" चलाएँ और इसे टाइप करें (यह स्टैंडर्ड इनपुट से पढ़ा जाता है, कमांड लाइन से कभी नहीं)
+secrets-error-empty = "{ $key }" खाली है: वैल्यू टाइप करें, फिर Enter दबाएँ
+secrets-error-aadhaar = "operator.aadhaar": { $error }
 # A number stored by a release whose check-digit table was wrong (src/config/secrets.rs).
-secrets-error-aadhaar-stored-invalid = इस PC में रखा ऑपरेटर का आधार नंबर (XXXX XXXX { $last_four }) चेक अंक की जाँच में फ़ेल होता है: शायद सेट करते समय कोई अंक ग़लत टाइप हुआ था, और rd-agent के पुराने वर्ज़न ने इसे नहीं पकड़ा। rd-agent इस नंबर का इस्तेमाल नहीं करेगा, इसलिए कोई लॉगिन नहीं भेजा जाएगा और कोई पैसा नहीं कटेगा। आधार नंबर फिर से सेट करें: `rd-agent config set-secret operator.aadhaar`।
-secrets-error-key-length = `instantpay.encryption_key` ठीक { $expected } बाइट की होनी चाहिए (InstantPay की दी हुई "Encryption Key", क्लाइंट सीक्रेट नहीं); यह { $count } बाइट की है
+secrets-error-aadhaar-stored-invalid = इस PC में रखा ऑपरेटर का आधार नंबर (XXXX XXXX { $last_four }) चेक अंक की जाँच में फ़ेल होता है: शायद सेट करते समय कोई अंक ग़लत टाइप हुआ था, और rd-agent के पुराने वर्ज़न ने इसे नहीं पकड़ा। rd-agent इस नंबर का इस्तेमाल नहीं करेगा, इसलिए कोई लॉगिन नहीं भेजा जाएगा और कोई पैसा नहीं कटेगा। आधार नंबर फिर से सेट करें: "rd-agent config set-secret operator.aadhaar"।
+secrets-error-key-length = "instantpay.encryption_key" ठीक { $expected } बाइट की होनी चाहिए (InstantPay की दी हुई "Encryption Key", क्लाइंट सीक्रेट नहीं); यह { $count } बाइट की है
 secrets-reason-not-toml = यह सही TOML नहीं है
 secrets-reason-unknown-entry = अनजानी एंट्री "{ $key }"
 secrets-reason-not-string = { $key } टेक्स्ट (string) नहीं है
@@ -506,11 +544,11 @@ service-yes = हाँ
 service-no = नहीं
 service-says = सर्विस का कहना है: { $sentence }
 service-no-answer = { $path } पर कोई जवाब नहीं
-service-not-running = rd-agent सर्विस नहीं चल रही है: इसे `systemctl start rd-agent` (Linux) या `sc start rd-agent` (Windows) से चालू करें।
+service-not-running = rd-agent सर्विस नहीं चल रही है: इसे "systemctl start rd-agent" (Linux) या "sc start rd-agent" (Windows) से चालू करें।
 service-exe-not-found = इस प्रोग्राम का अपना पाथ नहीं मिला: { $error }
 service-error-not-privileged = सर्विस इंस्टॉल करने के लिए एडमिनिस्ट्रेटर अधिकार चाहिए: इसे sudo के साथ (Linux) या एडमिनिस्ट्रेटर वाले प्रॉम्प्ट से (Windows) फिर से चलाएँ।
 service-error-write = { $path } लिखा नहीं जा सका: { $error }। देखें कि फ़ोल्डर मौजूद है और उसमें लिखा जा सकता है।
-service-error-command = `{ $command }` नहीं चल सका: { $detail }
+service-error-command = "{ $command }" नहीं चल सका: { $detail }
 service-error-manager = सर्विस मैनेजर ने मना कर दिया: { $error }
 service-error-unsupported = इस प्लैटफ़ॉर्म पर सर्विस रजिस्टर नहीं की जा सकती।
 
@@ -648,7 +686,7 @@ rd-error-999-usb = स्कैनर का USB कनेक्शन जाँ
 # crates/instantpay/src/client.rs
 api-error-config = InstantPay क्लाइंट की सेटिंग: { $error }
 api-error-request = लॉगिन नहीं भेजा गया (कोई चार्ज नहीं लगा): { $error }
-api-error-connect = InstantPay ({ $base_url }) से कनेक्ट नहीं हो सका ({ $reason }): नेटवर्क और instantpay.base_url जाँचें। कुछ नहीं भेजा गया।
+api-error-connect = InstantPay ({ $base_url }) से कनेक्ट नहीं हो सका ({ $reason }): नेटवर्क और instantpay.base_url जाँचें। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा।
 api-error-no-answer = InstantPay ({ $base_url }) से कोई जवाब नहीं आया ({ $reason }): हो सकता है रिक्वेस्ट पहुँच गई हो; थोड़ी देर बाद फिर कोशिश करें।
 api-error-reply = { $error } (HTTP { $http_status })
 # $meaning: one of the ipay-status-* sentences.
@@ -662,8 +700,8 @@ api-endpoint-ip-invalid = instantpay.endpoint_ip "{ $value }" IP एड्रे
 # $key: instantpay.client_id, instantpay.endpoint_ip or instantpay.outlet_id.
 api-setting-empty = { $key } खाली है: इसे कॉन्फ़िग में सेट करें।
 api-setting-bad-characters = { $key } में ऐसे अक्षर हैं जो HTTP हेडर में नहीं जा सकते (नई लाइन या non-ASCII?): इसे फिर से डालें।
-api-client-secret-empty = क्लाइंट सीक्रेट खाली है: इसे `rd-agent config set-secret instantpay.client_secret` से सेट करें।
-api-client-secret-bad-characters = क्लाइंट सीक्रेट में ऐसे अक्षर हैं जो HTTP हेडर में नहीं जा सकते (नई लाइन या non-ASCII?): इसे `rd-agent config set-secret instantpay.client_secret` से फिर से सेट करें।
+api-client-secret-empty = क्लाइंट सीक्रेट खाली है: इसे "rd-agent config set-secret instantpay.client_secret" से सेट करें।
+api-client-secret-bad-characters = क्लाइंट सीक्रेट में ऐसे अक्षर हैं जो HTTP हेडर में नहीं जा सकते (नई लाइन या non-ASCII?): इसे "rd-agent config set-secret instantpay.client_secret" से फिर से सेट करें।
 api-http-client-failed = HTTP क्लाइंट शुरू नहीं हो सका: { $error }
 api-request-encode-failed = रिक्वेस्ट की बॉडी तैयार नहीं हो सकी।
 api-login-encode-failed = लॉगिन की बॉडी तैयार नहीं हो सकी।
@@ -755,7 +793,7 @@ uidai-555 = UIDAI इस RD Service को नहीं पहचानता (U
 uidai-556 = UIDAI RD Service का यह वर्ज़न नहीं मानता (UIDAI 556: rdsVer ग़लत है); आम तौर पर यह पुराना L0 या बिना रजिस्ट्रेशन वाला डिवाइस होता है। स्कैनर की कंपनी से RD Service अपडेट करवाकर फिर से रजिस्टर करवाएँ, या L1 डिवाइस इस्तेमाल करें।
 uidai-557 = UIDAI इस डिवाइस की कंपनी को नहीं पहचानता (UIDAI 557: dpId ग़लत है); आम तौर पर यह पुराना L0 या बिना रजिस्ट्रेशन वाला डिवाइस होता है। L1 डिवाइस इस्तेमाल करें, और स्कैनर की कंपनी से उसकी RD Service अपडेट करवाकर फिर से रजिस्टर करवाएँ।
 uidai-561 = रिक्वेस्ट का समय निकल गया (UIDAI 561): UIDAI तक पहुँचते-पहुँचते फ़िंगरप्रिंट बहुत पुराना हो गया। कंप्यूटर की घड़ी जाँचें, फिर से उंगली स्कैन करें और तुरंत भेजें।
-uidai-562 = फ़िंगरप्रिंट पर आगे का (भविष्य का) समय लगा है (UIDAI 562): कंप्यूटर की घड़ी ग़लत है। घड़ी सही करें (ऑटोमैटिक समय चालू करें; `rd-agent doctor` इसे जाँचता है), फिर से लॉगिन करें।
+uidai-562 = फ़िंगरप्रिंट पर आगे का (भविष्य का) समय लगा है (UIDAI 562): कंप्यूटर की घड़ी ग़लत है। घड़ी सही करें (ऑटोमैटिक समय चालू करें; "rd-agent doctor" इसे जाँचता है), फिर से लॉगिन करें।
 uidai-563 = UIDAI को यह फ़िंगरप्रिंट पहले ही मिल चुका है (UIDAI 563: डुप्लिकेट रिक्वेस्ट)। फिर से उंगली स्कैन करें: एक ही फ़िंगरप्रिंट दो बार नहीं भेजा जाता।
 # The reply's own text, kept under the explanation for support.
 uidai-reply = InstantPay का जवाब, जैसा आया: "{ $message }"
@@ -766,20 +804,20 @@ uidai-explained =
 
 ## The login relay (src/cli/enroll.rs, src/i18n/errors.rs)
 enroll-done = जुड़ गया: यह कंप्यूटर आउटलेट { $outlet } का लॉगिन { $url } वाले लॉगिन रिले से करेगा (डिवाइस { $device })। इसमें InstantPay का कोई सीक्रेट नहीं है।
-enroll-next = अगला क़दम: आज के लॉगिन के लिए `rd-agent login` चलाएँ।
-enroll-sandbox-aadhaar-ignored = यह रिले एक सैंडबॉक्स है और इसने एक टेस्ट आधार दिया: उसे ऑपरेटर के आधार के रूप में नहीं रखा गया (उसके लिए `rd-agent enroll --sandbox` चलाएँ)।
+enroll-next = अगला क़दम: आज के लॉगिन के लिए "rd-agent login" चलाएँ।
+enroll-sandbox-aadhaar-ignored = यह रिले एक सैंडबॉक्स है और इसने एक टेस्ट आधार दिया: उसे ऑपरेटर के आधार के रूप में नहीं रखा गया (उसके लिए "rd-agent enroll --sandbox" चलाएँ)।
 enroll-bad-reply = रिले के जवाब में काम का { $what } नहीं है: प्लेटफ़ॉर्म के सपोर्ट को बताएँ। इस कंप्यूटर की सेटिंग नहीं बदली गई।
-relay-device-revoked = प्लेटफ़ॉर्म ने इस कंप्यूटर की लॉगिन रिले तक पहुँच हटा दी है। कुछ नहीं भेजा गया। प्लेटफ़ॉर्म से नया एनरोलमेंट कोड लें, फिर `rd-agent enroll` दोबारा चलाएँ।
-relay-device-unknown = लॉगिन रिले इस कंप्यूटर को नहीं पहचानता (इसका एनरोलमेंट हटा दिया गया, या टोकन ग़लत है)। कुछ नहीं भेजा गया। प्लेटफ़ॉर्म से नया एनरोलमेंट कोड लें, फिर `rd-agent enroll` दोबारा चलाएँ।
-relay-rate-limited = लॉगिन रिले को इस आउटलेट से बहुत ज़्यादा अनुरोध मिल रहे हैं। कुछ नहीं भेजा गया। एक मिनट रुकें, फिर दोबारा कोशिश करें।
-relay-outlet-busy = इस आउटलेट का दूसरा कंप्यूटर अभी लॉगिन कर रहा है। कुछ नहीं भेजा गया। एक मिनट बाद दोबारा कोशिश करें: अगर उसका लॉगिन हो गया, तो यह कंप्यूटर भी लॉगिन है।
-relay-settling = इस आउटलेट के पिछले लॉगिन का नतीजा अभी पता नहीं है, और अभी नया लॉगिन करने पर दो बार पैसे कट सकते हैं। कुछ नहीं भेजा गया। कुछ मिनट बाद दोबारा कोशिश करें।
+relay-device-revoked = प्लेटफ़ॉर्म ने इस कंप्यूटर की लॉगिन रिले तक पहुँच हटा दी है। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा। प्लेटफ़ॉर्म से नया एनरोलमेंट कोड लें, फिर "rd-agent enroll" दोबारा चलाएँ।
+relay-device-unknown = लॉगिन रिले इस कंप्यूटर को नहीं पहचानता (इसका एनरोलमेंट हटा दिया गया, या टोकन ग़लत है)। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा। प्लेटफ़ॉर्म से नया एनरोलमेंट कोड लें, फिर "rd-agent enroll" दोबारा चलाएँ।
+relay-rate-limited = लॉगिन रिले को इस आउटलेट से बहुत ज़्यादा अनुरोध मिल रहे हैं। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा। एक मिनट रुकें, फिर दोबारा कोशिश करें।
+relay-outlet-busy = इस आउटलेट का दूसरा कंप्यूटर अभी लॉगिन कर रहा है। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा। एक मिनट बाद दोबारा कोशिश करें: अगर उसका लॉगिन हो गया, तो यह कंप्यूटर भी लॉगिन है।
+relay-settling = इस आउटलेट के पिछले लॉगिन का नतीजा अभी पता नहीं है, और अभी नया लॉगिन करने पर दो बार पैसे कट सकते हैं। इस बार कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा। कुछ मिनट बाद दोबारा कोशिश करें।
 relay-code-invalid = यह एनरोलमेंट कोड अनजाना है, पहले इस्तेमाल हो चुका है या इसकी मियाद ख़त्म हो गई है। प्लेटफ़ॉर्म से नया कोड लें।
-relay-wrong-operator = InstantPay में इस आउटलेट का ऑपरेटर कोई और है, इस कंप्यूटर पर सेट आधार वाला नहीं। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा। ऑपरेटर का आधार सेट करें: `rd-agent config set-secret operator.aadhaar`।
+relay-wrong-operator = InstantPay में इस आउटलेट का ऑपरेटर कोई और है, इस कंप्यूटर पर सेट आधार वाला नहीं। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा। ऑपरेटर का आधार सेट करें: "rd-agent config set-secret operator.aadhaar"।
 relay-key-expired = RD Service ने उंगली का डेटा UIDAI की ऐसी कुंजी से एन्क्रिप्ट किया जिसकी मियाद ख़त्म हो चुकी है: UIDAI इसे नहीं मानेगा, फिर भी पैसा कट जाएगा। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा। स्कैनर कंपनी से RD Service अपडेट करवाएँ, फिर लॉगिन करें।
 relay-decline-guard = इस आउटलेट के पिछले दो लॉगिन में उंगली मेल नहीं खाई, और लगातार तीसरी बार ऐसा हुआ तो बैंक ऑपरेटर का AePS बंद कर सकता है। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा। स्कैनर और उंगली साफ़ करें, फिर अपने प्लेटफ़ॉर्म के सपोर्ट को फ़ोन करें: वे अगला लॉगिन होने दे सकते हैं।
 relay-failure-cap = आज इस आउटलेट के बहुत सारे लॉगिन फ़ेल हुए और उनका पैसा कटा। कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा। अपने प्लेटफ़ॉर्म के सपोर्ट को फ़ोन करें: वे अगला लॉगिन होने दे सकते हैं।
-api-error-relay = लॉगिन रिले ने अनुरोध मना कर दिया ({ $code }): { $message } कुछ नहीं भेजा गया।
+api-error-relay = लॉगिन रिले ने अनुरोध मना कर दिया ({ $code }): { $message } कुछ नहीं भेजा गया, और कोई पैसा नहीं कटा।
 
 ## Help
 
@@ -795,7 +833,7 @@ help-flag-version = वर्ज़न दिखाएँ
 help-global-json = इंसान के पढ़ने वाले टेक्स्ट की जगह stdout पर एक JSON दस्तावेज़ छापें
 help-global-config = कॉन्फ़िग फ़ाइल (डिफ़ॉल्ट: सिस्टम की या इस यूज़र की जगह)
 help-global-state-dir = स्टेट फ़ोल्डर: लेजर, सीक्रेट फ़ाइल, लॉग और IPC सॉकेट यहीं रहते हैं
-help-global-socket = सर्विस से जुड़ने का IPC पता (डिफ़ॉल्ट: सर्विस ने स्टेट फ़ोल्डर में जो लिखा है वह, नहीं तो `<state dir>/agent.sock`, नहीं तो सिस्टम वाला)
+help-global-socket = सर्विस से जुड़ने का IPC पता (डिफ़ॉल्ट: सर्विस ने स्टेट फ़ोल्डर में जो लिखा है वह, नहीं तो "<state dir>/agent.sock", नहीं तो सिस्टम वाला)
 help-global-lang = आप किस भाषा में पढ़ेंगे: en (अंग्रेज़ी), hi (हिंदी) या auto (डिफ़ॉल्ट: कॉन्फ़िग का ui.language)
 help-login-about = रोज़ का लॉगिन
 help-login-sandbox = असली की जगह अंदर बने सैंडबॉक्स पर चलाएँ (नकली RD Service और सैंडबॉक्स InstantPay)
@@ -828,4 +866,4 @@ help-enroll-about = प्लेटफ़ॉर्म के लॉगिन र
 help-enroll-relay = रिले का URL, जैसा प्लेटफ़ॉर्म ने दिया है (https; http सिर्फ़ इसी कंप्यूटर के लिए)
 help-enroll-code = प्लेटफ़ॉर्म से मिला एक बार वाला एनरोलमेंट कोड
 help-enroll-label = रिले की डिवाइस सूची में इस कंप्यूटर का नाम (डिफ़ॉल्ट: कंप्यूटर का होस्ट नाम)
-help-enroll-sandbox = rd-agent को सैंडबॉक्स रिले (`rd-relay --sandbox`) पर आज़माने के लिए: रिले जो टेस्ट आधार देता है, उसे ऑपरेटर का मान लें। इसके बिना ऑपरेटर का अपना नंबर पूछा जाता है
+help-enroll-sandbox = rd-agent को सैंडबॉक्स रिले ("rd-relay --sandbox") पर आज़माने के लिए: रिले जो टेस्ट आधार देता है, उसे ऑपरेटर का मान लें। इसके बिना ऑपरेटर का अपना नंबर पूछा जाता है

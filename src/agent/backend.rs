@@ -52,6 +52,16 @@ impl LoginSummary {
             .clone()
             .unwrap_or_else(|| Msg::verbatim(self.message.clone()))
     }
+
+    /// The heading a notification gives this result: a login whose charge is not known is
+    /// not called failed, since the operator may have paid for it and must not simply retry.
+    pub fn title(&self) -> Msg {
+        Msg::new(match (self.ok, self.charged) {
+            (true, _) => "tray-notify-logged-in",
+            (false, None) => "tray-notify-login-unknown",
+            (false, Some(_)) => "tray-notify-login-failed",
+        })
+    }
 }
 
 use crate::login::LoginFlags;
@@ -95,5 +105,33 @@ pub trait Backend: Send + Sync + 'static {
     /// A fingerprint scanner of a supported vendor is on USB (None: cannot tell).
     fn usb_present(&self) -> Option<bool> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::{Catalog, Lang};
+
+    #[test]
+    fn a_result_whose_charge_is_unknown_has_its_own_title() {
+        let summary = |ok, charged| {
+            LoginSummary::new(
+                ok,
+                Msg::new("agent-logged-in"),
+                AgentState::Unknown,
+                charged,
+            )
+        };
+        let en = |s: LoginSummary| Catalog::get(Lang::En).render(&s.title());
+        assert_eq!(en(summary(true, Some(true))), "Logged in");
+        assert_eq!(en(summary(false, Some(false))), "Login failed");
+        assert_eq!(en(summary(false, Some(true))), "Login failed");
+        assert_eq!(
+            en(summary(false, None)),
+            "Login result unknown: money may have been taken"
+        );
+        let hi = Catalog::get(Lang::Hi).render(&summary(false, None).title());
+        assert!(hi.contains("पैसा कट"), "{hi}");
     }
 }

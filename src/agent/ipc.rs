@@ -48,7 +48,7 @@ pub enum IpcError {
     #[error("Another rd-agent service is already listening on {0}. Stop it first.")]
     AlreadyRunning(String),
     #[error(
-        "The program answering on {path} (process {pid}, {program}) is not the rd-agent service, so nothing was sent to it. Restart the rd-agent service in Services (services.msc) and try again; if this comes back, call support."
+        "The program answering on {path} (process {pid}, {program}) is not the rd-agent service, so nothing was sent to it and no money was taken. Restart the rd-agent service in Services (services.msc) and try again; if this comes back, call support."
     )]
     NotTheService {
         path: String,

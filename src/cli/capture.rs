@@ -21,12 +21,13 @@ pub(crate) struct Args {
     pub(crate) timeout_ms: u32,
     #[arg(long, default_value = "P")]
     pub(crate) env: String,
-    /// Host of the RD Service (loopback).
-    #[arg(long, default_value = "127.0.0.1")]
-    pub(crate) host: String,
-    /// Port range to discover in when --port is not given.
-    #[arg(long, default_value = "11100-11120")]
-    pub(crate) ports: rd::PortRange,
+    /// Host of the RD Service, loopback (default: rd.host from the config, else 127.0.0.1).
+    #[arg(long)]
+    pub(crate) host: Option<String>,
+    /// Port range to discover in when --port is not given (default: rd.ports from the config,
+    /// else 11100-11120).
+    #[arg(long)]
+    pub(crate) ports: Option<rd::PortRange>,
 }
 
 /// The `--json` document.
@@ -54,19 +55,12 @@ pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
         .env(args.env.clone());
     opts.validate()
         .map_err(|e| CliError::new(Exit::Usage, RdError::from(e).to_string()))?;
-    let ports = match args.port {
-        Some(p) => rd::PortRange::single(p),
-        None => args.ports,
-    };
-    let discover = DiscoverOptions {
-        host: args.host.clone(),
-        ports,
-        probe_timeout: if args.port.is_some() {
-            NAMED_PORT_PROBE
-        } else {
-            rd::DEFAULT_PROBE_TIMEOUT
-        },
-        ..DiscoverOptions::default()
+    let ports = args.port.map(rd::PortRange::single).or(args.ports);
+    let (_, mut discover) = super::devices::discovery(global, ports, args.host.as_deref());
+    discover.probe_timeout = if args.port.is_some() {
+        NAMED_PORT_PROBE
+    } else {
+        rd::DEFAULT_PROBE_TIMEOUT
     };
     let (svc, pid) = super::block_on(async {
         let svc = find_service(&discover, args.port).await?;

@@ -9,7 +9,7 @@ use std::path::Path;
 use serde_json::json;
 
 use super::target::Target;
-use super::{CliError, CmdResult, Exit, Global, print_json};
+use super::{CliError, CmdResult, Exit, Global, print_json, wizard};
 use crate::config::{Change, Config, ConfigError, Key, Paths, Scope, SecretName, View};
 use crate::i18n::{Catalog, Lang, Msg};
 
@@ -33,15 +33,16 @@ pub(crate) struct InitArgs {
     pub(crate) base_url: Option<String>,
     #[arg(long)]
     pub(crate) client_id: Option<String>,
+    /// The InstantPay outlet id: digits only.
     #[arg(long)]
     pub(crate) outlet_id: Option<String>,
     /// The shop's public IP as whitelisted with InstantPay.
     #[arg(long)]
     pub(crate) endpoint_ip: Option<String>,
-    /// Decimal degrees, 4 to 6 decimals, e.g. 19.0760.
+    /// Decimal degrees, 4 to 6 decimals, e.g. 19.0760 (3 are padded to 4).
     #[arg(long)]
     pub(crate) latitude: Option<String>,
-    /// Decimal degrees, 4 to 6 decimals, e.g. 72.8777.
+    /// Decimal degrees, 4 to 6 decimals, e.g. 72.8777 (3 are padded to 4).
     #[arg(long)]
     pub(crate) longitude: Option<String>,
     /// RD Service ports to search, e.g. 11100-11120.
@@ -73,7 +74,7 @@ impl InitArgs {
     /// The flag given for `key`. Every key has its arm: a new key says here whether `config
     /// init` takes it (and its row in `config/keys.rs` names the flag; a test holds the two
     /// together).
-    fn value(&self, key: Key) -> Option<String> {
+    pub(crate) fn value(&self, key: Key) -> Option<String> {
         let number = |n: Option<u32>| n.map(|n| n.to_string());
         match key {
             Key::BaseUrl => self.base_url.clone(),
@@ -150,46 +151,21 @@ fn init(a: InitArgs, target: &Target, global: &Global) -> CmdResult {
     if interactive {
         outln!("{}", cat.render(&writing_to(target, &current)));
     }
-    // The keys the wizard asks, in the table's order.
-    let asked: Vec<Key> = Key::ALL
-        .iter()
-        .copied()
-        .filter(|k| k.spec().init_flag.is_some())
-        .collect();
-    for &key in &asked {
-        let value = match a.value(key) {
-            Some(v) => Some(v),
-            None if interactive => ask(key.name(), &key.get(&cfg).unwrap_or_default(), cat)?,
-            None => None,
-        };
-        if let Some(v) = value {
-            set(&mut cfg, key, v.trim())?;
-        }
-    }
+    // Each answer is checked as it is typed, so nothing typed is lost to a later mistake;
+    // the change is written once everything has been asked.
+    wizard::ask_values(&mut cfg, &a, interactive, cat)?;
     cfg.check_formats().map_err(config_error)?;
     let mut change = Change {
         overwrite: a.overwrite,
         ..Change::default()
     };
-    for &key in &asked {
+    if interactive {
+        change.secrets = wizard::ask_secrets(cfg.required_secrets(), &|n| current.shown(n), cat)?;
+    }
+    for &key in Key::ALL.iter().filter(|k| k.spec().init_flag.is_some()) {
         let now = key.get(&cfg).unwrap_or_default();
         if a.overwrite || a.value(key).is_some() || key.get(&current.config) != Some(now.clone()) {
             change.values.push((key, now));
-        }
-    }
-    if interactive {
-        for &name in cfg.required_secrets() {
-            let prompt = cat.render(
-                &Msg::new("config-prompt-secret-keep")
-                    .arg("key", name.key())
-                    .arg("shown", current.shown(name)),
-            );
-            let typed = zeroize::Zeroizing::new(
-                rpassword::prompt_password(prompt).map_err(|e| terminal_error(&e))?,
-            );
-            if !typed.trim().is_empty() {
-                change.secrets.push((name, typed));
-            }
         }
     }
     let view = target.write(&change)?;
@@ -217,47 +193,8 @@ fn writing_to(target: &Target, view: &View) -> Msg {
     }
 }
 
-fn terminal_error(e: &std::io::Error) -> CliError {
-    CliError::said(
-        Exit::Failure,
-        Msg::new("config-cannot-read-terminal").arg("error", e.to_string()),
-    )
-}
-
 fn english(msgs: &[Msg]) -> Vec<String> {
     msgs.iter().map(Msg::english).collect()
-}
-
-/// Ask one value on the terminal; `None` keeps the current one.
-fn ask(key: &str, current: &str, cat: &Catalog) -> Result<Option<String>, CliError> {
-    let prompt = Msg::new("config-prompt-value")
-        .arg("key", key)
-        .arg("current", current);
-    // out! flushes, so the prompt shows before the read (src/console.rs).
-    out!("{}", cat.render(&prompt));
-    let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
-        .map_err(|e| terminal_error(&e))?;
-    let line = line.trim();
-    Ok((!line.is_empty()).then(|| line.to_string()))
-}
-
-/// Set `key` from what was typed, or a usage error saying what the key takes.
-fn set(cfg: &mut Config, key: Key, v: &str) -> Result<(), CliError> {
-    key.set(cfg, v).map_err(|reason| match key.spec().kind {
-        crate::config::KeyKind::Number => CliError::said(
-            Exit::Usage,
-            Msg::new("config-whole-number").arg("key", key.name()),
-        ),
-        crate::config::KeyKind::Text => CliError::said(
-            Exit::Usage,
-            Msg::new("config-error-invalid")
-                .arg("source", Msg::new("config-source-checked"))
-                .arg("key", key.name())
-                .arg("reason", reason),
-        ),
-    })
 }
 
 fn print_problems(problems: &[Msg], cat: &Catalog) {
@@ -330,7 +267,9 @@ pub(crate) fn read_secret(
     let stdin = std::io::stdin();
     Ok(if stdin.is_terminal() {
         let prompt = cat.render(&Msg::new("config-prompt-secret").arg("key", name.key()));
-        zeroize::Zeroizing::new(rpassword::prompt_password(prompt).map_err(|e| terminal_error(&e))?)
+        zeroize::Zeroizing::new(
+            rpassword::prompt_password(prompt).map_err(|e| wizard::terminal_error(&e))?,
+        )
     } else {
         let mut buf = zeroize::Zeroizing::new(Vec::new());
         stdin

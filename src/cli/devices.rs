@@ -11,31 +11,44 @@ use rd::{self, DiscoverOptions};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Port range to probe.
-    #[arg(long, default_value = "11100-11120")]
-    pub(crate) ports: rd::PortRange,
-    /// Host to probe (loopback).
-    #[arg(long, default_value = "127.0.0.1")]
-    pub(crate) host: String,
+    /// Port range to probe (default: rd.ports from the config, else 11100-11120).
+    #[arg(long)]
+    pub(crate) ports: Option<rd::PortRange>,
+    /// Host to probe, loopback (default: rd.host from the config, else 127.0.0.1).
+    #[arg(long)]
+    pub(crate) host: Option<String>,
     /// Deadline of each probe, in milliseconds.
     #[arg(long, default_value_t = rd::DEFAULT_PROBE_TIMEOUT.as_millis() as u64)]
     pub(crate) probe_timeout_ms: u64,
 }
 
-pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
-    let ports = args.ports;
-    let opts = DiscoverOptions {
-        host: args.host.clone(),
-        ports,
-        probe_timeout: Duration::from_millis(args.probe_timeout_ms),
-        ..DiscoverOptions::default()
-    };
-    // Who may run a usable RD Service (rd.trusted_users) comes from the config, when there is one.
-    let trusted_users = super::config::user_paths(global)
+/// Where the commands a person runs look for RD Services: the flags where given, else the
+/// config's `rd.host` and `rd.ports` as the login and `doctor` use them
+/// (`agent::live::discover_options`), else the defaults when there is no usable config.
+pub(crate) fn discovery(
+    global: &Global,
+    ports: Option<rd::PortRange>,
+    host: Option<&str>,
+) -> (crate::config::Config, DiscoverOptions) {
+    let config = super::config::user_paths(global)
         .ok()
         .and_then(|p| p.load_config().ok())
-        .map(|c| c.rd.trusted_user_list())
         .unwrap_or_default();
+    let mut opts = crate::agent::live::discover_options(&config);
+    if let Some(ports) = ports {
+        opts.ports = ports;
+    }
+    if let Some(host) = host {
+        opts.host = host.to_string();
+    }
+    (config, opts)
+}
+
+pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
+    let (config, mut opts) = discovery(global, args.ports, args.host.as_deref());
+    opts.probe_timeout = Duration::from_millis(args.probe_timeout_ms);
+    // Who may run a usable RD Service (rd.trusted_users) comes from the config too.
+    let trusted_users = config.rd.trusted_user_list();
     let (report, described) = super::block_on(crate::devices::scan(&opts, &trusted_users));
     let warning = crate::login::live::several_ready(&rd::ready_ports(&report.services));
     let usb = rd::scan_usb();
@@ -43,8 +56,8 @@ pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
 
     if report.services.is_empty() {
         let not_found = rd::RdError::NotFound {
-            host: args.host.clone(),
-            ports: args.ports.to_string(),
+            host: opts.host.clone(),
+            ports: opts.ports.to_string(),
         };
         // --json is English in every language.
         let cat = if global.json {

@@ -29,6 +29,7 @@ pub(crate) mod service;
 pub(crate) mod status;
 mod target;
 pub(crate) mod uidai;
+pub(crate) mod wizard;
 
 pub use agent::TrayOptions;
 

@@ -34,11 +34,11 @@ pub(crate) enum Kind {
 
 impl Kind {
     /// What a value of this kind looks like, for error text.
-    pub(crate) fn msg(self) -> Msg {
-        Msg::new(match self {
-            Kind::Text => "config-kind-string",
-            Kind::Number => "config-kind-integer",
-        })
+    pub(crate) fn describe(self) -> Msg {
+        match self {
+            Kind::Text => Msg::new("config-kind-string"),
+            Kind::Number => Msg::new("config-kind-integer"),
+        }
     }
 }
 
@@ -105,9 +105,9 @@ impl Key {
             Key::BaseUrl => ("instantpay.base_url", Text, "URL", File, instantpay::DEFAULT_BASE_URL, Some("base-url"),
                 "API root (a staging or compatible server; plain `http://` only on loopback)"),
             Key::ClientId => ("instantpay.client_id", Text, "text", File, "", Some("client-id"),
-                "`X-Ipay-Client-Id`"),
-            Key::OutletId => ("instantpay.outlet_id", Text, "text", File, "", Some("outlet-id"),
-                "`X-Ipay-Outlet-Id`"),
+                "`X-Ipay-Client-Id`; not blank"),
+            Key::OutletId => ("instantpay.outlet_id", Text, "digits", File, "", Some("outlet-id"),
+                "`X-Ipay-Outlet-Id`: the outlet's number, e.g. `123456`"),
             Key::EndpointIp => ("instantpay.endpoint_ip", Text, "IP address", File, "", Some("endpoint-ip"),
                 "`X-Ipay-Endpoint-Ip`: the shop's whitelisted public IP"),
             Key::ReadTimeoutSecs => ("instantpay.read_timeout_secs", Number, "seconds", File, "30", None,
@@ -119,9 +119,9 @@ impl Key {
             Key::EncryptionKey => ("instantpay.encryption_key", Text, "32 bytes", Secrets, "", None,
                 "the \"Encryption Key\" InstantPay issues, for the Aadhaar (direct mode)"),
             Key::Latitude => ("outlet.latitude", Text, "decimal degrees", File, "", Some("latitude"),
-                "the shop's latitude, 4 to 6 decimals, e.g. `19.0760`"),
+                "the shop's latitude, 4 to 6 decimals, e.g. `19.0760` (3 are taken and padded: `19.076` is `19.0760`)"),
             Key::Longitude => ("outlet.longitude", Text, "decimal degrees", File, "", Some("longitude"),
-                "the shop's longitude, 4 to 6 decimals, e.g. `72.8777`"),
+                "the shop's longitude, 4 to 6 decimals, e.g. `72.8777` (3 are taken and padded)"),
             Key::RdHost => ("rd.host", Text, "host", File, "127.0.0.1", None,
                 "where the RD Service listens (loopback only)"),
             Key::RdPorts => ("rd.ports", Text, "port or range", File, "11100-11120", Some("rd-ports"),
@@ -213,33 +213,39 @@ impl Key {
     }
 
     /// Set the key in `cfg` from its text, parsed into the key's type; the error says what
-    /// the key takes, as a catalogue message that follows the key's name. `""` unsets the
-    /// coordinates, as in the file.
+    /// the key takes, as words that follow the key's name (`config-reason-*`). `""` unsets
+    /// what a login may lack (the coordinates, the ids, the endpoint IP), as in the file.
     pub(crate) fn set(self, cfg: &mut Config, text: &str) -> Result<(), Msg> {
-        use crate::i18n::errors::{options_error, request_error};
-        let shown = |n: usize| text.trim().chars().take(n).collect::<String>();
-        let ports = || Msg::new("config-port-range-invalid").arg("value", shown(40));
-        let time = || Msg::new("config-time-of-day-invalid").arg("value", shown(20));
+        use crate::i18n::errors::options_error;
         let ip = &mut cfg.instantpay;
         match self {
             Key::Mode => ip.mode = text.parse()?,
-            Key::BaseUrl => ip.base_url = text.into(),
-            Key::ClientId => ip.client_id = text.into(),
-            Key::OutletId => ip.outlet_id = text.into(),
-            Key::EndpointIp => ip.endpoint_ip = text.into(),
+            Key::BaseUrl => ip.base_url = url(text, self)?,
+            Key::ClientId => ip.client_id = not_blank(text)?,
+            Key::OutletId => ip.outlet_id = outlet_id(text)?,
+            Key::EndpointIp => ip.endpoint_ip = endpoint_ip(text)?,
             Key::ReadTimeoutSecs => ip.read_timeout_secs = number(text)?,
             Key::SettleWindowSecs => ip.settle_window_secs = number(text)?,
-            Key::Latitude => cfg.outlet.latitude = optional(text, request_error)?,
-            Key::Longitude => cfg.outlet.longitude = optional(text, request_error)?,
+            Key::Latitude => cfg.outlet.latitude = coordinate(text, "28.6139")?,
+            Key::Longitude => cfg.outlet.longitude = coordinate(text, "77.2090")?,
             Key::RdHost => cfg.rd.host = text.into(),
-            Key::RdPorts => cfg.rd.ports = text.parse().map_err(|_| ports())?,
+            Key::RdPorts => {
+                cfg.rd.ports = text.parse().map_err(|_| {
+                    Msg::new("config-reason-port-range").arg("value", shortened(text))
+                })?;
+            }
             Key::RdEnv => cfg.rd.env = text.parse().map_err(|e| options_error(&e))?,
             Key::RdTrustedUsers => cfg.rd.trusted_users = text.into(),
             Key::MinQscore => cfg.capture.min_qscore = number(text)?,
             Key::MinNmpoints => cfg.capture.min_nmpoints = number(text)?,
-            Key::ReminderAt => cfg.schedule.reminder_at = text.parse().map_err(|_| time())?,
+            Key::ReminderAt => {
+                cfg.schedule.reminder_at = text.parse().map_err(|_| {
+                    Msg::new("config-time-of-day-invalid").arg("value", shortened(text))
+                })?;
+            }
             Key::Language => cfg.ui.language = text.parse::<UiLanguage>()?,
-            Key::RelayUrl => cfg.relay.url = text.into(),
+            Key::RelayUrl if text.is_empty() => cfg.relay.url = String::new(),
+            Key::RelayUrl => cfg.relay.url = url(text, self)?,
             Key::ClientSecret | Key::EncryptionKey | Key::RelayToken | Key::Aadhaar => {
                 return Err(Msg::new("config-reason-secret"));
             }
@@ -266,18 +272,70 @@ impl From<SecretName> for Key {
 
 /// "must be a whole number from 0 up", as a reason after the key.
 pub(crate) fn must_be(kind: Kind) -> Msg {
-    Msg::new("config-reason-must-be").arg("expected", kind.msg())
+    Msg::new("config-reason-must-be").arg("expected", kind.describe())
+}
+
+/// The start of what was typed, for quoting it back.
+fn shortened(text: &str) -> String {
+    text.chars().take(40).collect()
 }
 
 fn number(text: &str) -> Result<u32, Msg> {
     text.trim().parse().map_err(|_| must_be(Kind::Number))
 }
 
-fn optional<T: FromStr>(text: &str, why: fn(&T::Err) -> Msg) -> Result<Option<T>, Msg> {
+/// A server's address: https (plain http only to this computer), as the clients check it.
+fn url(text: &str, key: Key) -> Result<String, Msg> {
+    instantpay::check_url(text, key.name())
+        .map(|_| text.to_string())
+        .map_err(|_| super::load::url_reason(text))
+}
+
+/// Typed text that is only spaces is a mistake, not a value; `""` is unset.
+fn not_blank(text: &str) -> Result<String, Msg> {
+    if !text.is_empty() && text.trim().is_empty() {
+        return Err(Msg::new("config-reason-blank"));
+    }
+    Ok(text.to_string())
+}
+
+/// InstantPay's outlet ids are numbers: digits only, or `""` for unset.
+fn outlet_id(text: &str) -> Result<String, Msg> {
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(text.to_string())
+    } else {
+        Err(Msg::new("config-reason-outlet-id").arg("value", shortened(text)))
+    }
+}
+
+/// The shop's public IP as InstantPay whitelists it, or `""` for unset.
+fn endpoint_ip(text: &str) -> Result<String, Msg> {
+    if text.is_empty() || text.parse::<std::net::IpAddr>().is_ok() {
+        Ok(text.to_string())
+    } else {
+        Err(Msg::new("config-reason-endpoint-ip").arg("value", shortened(text)))
+    }
+}
+
+/// A coordinate as InstantPay takes it (`instantpay::Latitude`, `Longitude`), or `None` for `""`.
+fn coordinate<T>(text: &str, example: &str) -> Result<Option<T>, Msg>
+where
+    T: FromStr<Err = instantpay::RequestError>,
+{
     if text.is_empty() {
         return Ok(None);
     }
-    text.parse().map(Some).map_err(|e| why(&e))
+    text.parse().map(Some).map_err(|e| match e {
+        instantpay::RequestError::CoordinateRange {
+            value, min, max, ..
+        } => Msg::new("config-reason-coordinate-range")
+            .arg("value", value)
+            .arg("min", i64::from(min))
+            .arg("max", i64::from(max)),
+        _ => Msg::new("config-reason-coordinate-format")
+            .arg("value", shortened(text))
+            .arg("example", example),
+    })
 }
 
 /// `instantpay.base_url` -> `RD_AGENT_INSTANTPAY__BASE_URL`.
@@ -382,6 +440,59 @@ mod tests {
         assert_eq!(cfg.ui.language, UiLanguage::Hindi);
         assert!(Key::MinQscore.set(&mut cfg, "high").is_err());
         assert!(Key::Latitude.check_text("19.07").is_err());
+    }
+
+    /// The values a person types are held to what InstantPay takes; `""` stays "unset", as
+    /// `config init` writes every key.
+    #[test]
+    fn typed_values_are_checked_as_instantpay_takes_them() {
+        let mut cfg = Config::default();
+        Key::OutletId.set(&mut cfg, "123456").unwrap();
+        for bad in ["abc", "12 34", "-1", "12a"] {
+            let e = Key::OutletId.set(&mut cfg, bad).unwrap_err();
+            assert_eq!(e.id, "config-reason-outlet-id", "{bad}");
+        }
+        assert_eq!(
+            cfg.instantpay.outlet_id, "123456",
+            "a refused value changes nothing"
+        );
+        Key::OutletId.set(&mut cfg, "").unwrap();
+        assert_eq!(cfg.instantpay.outlet_id, "");
+
+        Key::ClientId.set(&mut cfg, "C1").unwrap();
+        assert_eq!(
+            Key::ClientId.set(&mut cfg, "   ").unwrap_err().id,
+            "config-reason-blank"
+        );
+        assert_eq!(cfg.instantpay.client_id, "C1");
+
+        Key::EndpointIp.set(&mut cfg, "2001:db8::1").unwrap();
+        Key::EndpointIp.set(&mut cfg, "203.0.113.9").unwrap();
+        assert!(Key::EndpointIp.set(&mut cfg, "my-shop-pc").is_err());
+
+        // 3 decimals are padded to the 4 InstantPay wants; 2 are too coarse to send.
+        Key::Longitude.set(&mut cfg, "77.209").unwrap();
+        assert_eq!(Key::Longitude.get(&cfg).unwrap(), "77.2090");
+        Key::Latitude.set(&mut cfg, "28.613").unwrap();
+        assert_eq!(Key::Latitude.get(&cfg).unwrap(), "28.6130");
+        assert_eq!(
+            Key::Latitude.check_text("28.61").unwrap_err().id,
+            "config-reason-coordinate-format"
+        );
+        assert_eq!(
+            Key::Latitude.check_text("51.507").unwrap_err().id,
+            "config-reason-coordinate-range"
+        );
+
+        assert_eq!(
+            Key::BaseUrl
+                .check_text("http://api.instantpay.in")
+                .unwrap_err()
+                .id,
+            "config-reason-not-https"
+        );
+        Key::BaseUrl.check_text("http://127.0.0.1:9").unwrap();
+        Key::RelayUrl.check_text("").unwrap();
     }
 
     /// The secret store's names are the table's secret rows.

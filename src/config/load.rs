@@ -111,8 +111,10 @@ impl Config {
             key: key.name().to_string(),
             reason,
         };
-        instantpay::check_base_url(&self.instantpay.base_url)
-            .map_err(|_| bad(Key::BaseUrl, url_reason(&self.instantpay.base_url)))?;
+        // Each key's own rule is in `Key::set`; the code may also set a field directly.
+        Key::BaseUrl
+            .check_text(&self.instantpay.base_url)
+            .map_err(|e| bad(Key::BaseUrl, e))?;
         if self.instantpay.read_timeout_secs == 0 {
             return Err(bad(
                 Key::ReadTimeoutSecs,
@@ -126,10 +128,9 @@ impl Config {
                 Msg::new("config-reason-settle-window").arg("floor", floor),
             ));
         }
-        if !self.relay.url.is_empty() {
-            instantpay::check_url(&self.relay.url, Key::RelayUrl.name())
-                .map_err(|_| bad(Key::RelayUrl, url_reason(&self.relay.url)))?;
-        }
+        Key::RelayUrl
+            .check_text(&self.relay.url)
+            .map_err(|e| bad(Key::RelayUrl, e))?;
         if self.rd.host.trim().is_empty() {
             return Err(bad(Key::RdHost, Msg::new("config-reason-host-empty")));
         }
@@ -180,7 +181,7 @@ impl Config {
 
 /// Why a server URL (`instantpay.base_url`, `relay.url`) was refused, as a reason after its
 /// key: not a URL, or plain http to somewhere other than this computer.
-fn url_reason(raw: &str) -> Msg {
+pub(super) fn url_reason(raw: &str) -> Msg {
     let value = raw
         .trim_end_matches('/')
         .chars()
@@ -274,7 +275,7 @@ fn check_value(key: Key, v: &toml::Value) -> Result<(), Msg> {
     };
     if !ok {
         return Err(Msg::new("config-reason-wrong-type")
-            .arg("expected", kind.msg())
+            .arg("expected", kind.describe())
             .arg("found", v.type_str()));
     }
     match v.as_str() {
@@ -393,6 +394,8 @@ mod tests {
                 (Key::RelayUrl, _) => "https://relay.example.in",
                 (Key::Latitude, _) => "19.0760",
                 (Key::Longitude, _) => "72.8777",
+                (Key::OutletId, _) => "123456",
+                (Key::EndpointIp, _) => "203.0.113.9",
                 (_, "") => "x",
                 (_, d) => d,
             };

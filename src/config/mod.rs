@@ -17,7 +17,7 @@ mod view;
 
 pub(crate) use change::apply as apply_change;
 pub use change::{Change, Standing};
-pub(crate) use keys::{Key, Kind as KeyKind, env_var_name};
+pub(crate) use keys::{Key, env_var_name};
 use load::MAX_CONFIG_BYTES;
 pub(crate) use load::missing;
 pub use model::Config;
@@ -51,6 +51,7 @@ pub enum ConfigError {
     Invalid {
         source_name: String,
         key: String,
+        /// Words that follow the key (`config-reason-*`), in the reader's language.
         reason: Msg,
     },
     #[error("`{key}` is not set. {hint}")]

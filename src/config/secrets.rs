@@ -248,6 +248,11 @@ impl Secrets {
         }
     }
 
+    /// Whether [`Secrets::set`] would take `value` for `name`: the same check, nothing kept.
+    pub(crate) fn check(name: SecretName, value: &str) -> Result<(), SecretsError> {
+        Secrets::default().set(name, value)
+    }
+
     /// Validate and set one secret from what the person typed (surrounding whitespace trimmed).
     pub fn set(&mut self, name: SecretName, value: &str) -> Result<(), SecretsError> {
         let value = value.trim();

@@ -59,12 +59,13 @@ const NAMES: &[&str] = &[
 const PHRASES: &[&str] = &["RD Services", "RD Service", "Encryption Key", "Ctrl-C"];
 
 /// The runs of at least `min_words` English words in `text`, each as it appears. Text inside
-/// backticks (a command, a flag, a key) is never English.
+/// backticks or straight double quotes (a command, a flag, a key, as the catalogues quote
+/// them: locales/README.md) is never English.
 pub fn english_runs(text: &str, min_words: usize) -> Vec<String> {
     let mut clean = String::with_capacity(text.len());
     let mut in_code = false;
     for c in text.chars() {
-        if c == '`' {
+        if c == '`' || c == '"' {
             in_code = !in_code;
             clean.push(' ');
             clean.push('\u{1}');

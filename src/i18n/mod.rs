@@ -214,21 +214,23 @@ impl Catalog {
     /// `msg` in this language; English when this catalogue lacks the id, the id itself when
     /// English does too (never a panic, never an empty line).
     pub fn render(&self, msg: &Msg) -> String {
-        // Nested messages are rendered first, in this language.
-        let nested: BTreeMap<&str, String> = msg
+        // Nested messages are rendered first, in this language. Texts and nested sentences
+        // have their final full stop marked, so that where the pattern puts its own stop
+        // right after them it stands once (see `join_stops`).
+        let texts: BTreeMap<&str, String> = msg
             .args
             .iter()
             .filter_map(|(k, v)| match v {
-                Arg::Msg(m) => Some((k.as_str(), self.render(m))),
-                _ => None,
+                Arg::Msg(m) => Some((k.as_str(), mark_stop(self.render(m)))),
+                Arg::Text(t) => Some((k.as_str(), mark_stop(t.clone()))),
+                Arg::Number(_) => None,
             })
             .collect();
         let mut args = FluentArgs::new();
         for (k, v) in &msg.args {
             let value = match v {
                 Arg::Number(n) => FluentValue::from(*n),
-                Arg::Text(t) => FluentValue::from(t.as_str()),
-                Arg::Msg(_) => FluentValue::from(nested[k.as_str()].as_str()),
+                Arg::Text(_) | Arg::Msg(_) => FluentValue::from(texts[k.as_str()].as_str()),
             };
             args.set(k.as_str(), value);
         }
@@ -245,9 +247,7 @@ impl Catalog {
         match pattern {
             Some((bundle, p)) => {
                 let mut errors = Vec::new();
-                bundle
-                    .format_pattern(p, Some(&args), &mut errors)
-                    .into_owned()
+                join_stops(&bundle.format_pattern(p, Some(&args), &mut errors))
             }
             None => id.to_string(),
         }
@@ -286,6 +286,47 @@ pub(crate) fn is_yes(answer: &str) -> bool {
         "हां जी",
     ]
     .contains(&a)
+}
+
+/// Stand-ins for a full stop ending an argument: `.` and the danda `।`. Private-use characters,
+/// which no catalogue or outside text holds.
+const MARKED_STOP: char = '\u{F8F0}';
+const MARKED_DANDA: char = '\u{F8F1}';
+
+/// `text` with its final `.` or `।` replaced by its stand-in (an ellipsis `...` is left as it
+/// is: it is not a full stop).
+fn mark_stop(mut text: String) -> String {
+    if text.ends_with("..") {
+        return text;
+    }
+    let marker = match text.chars().last() {
+        Some('.') => MARKED_STOP,
+        Some('।') => MARKED_DANDA,
+        _ => return text,
+    };
+    text.pop();
+    text.push(marker);
+    text
+}
+
+/// A sentence joined from its pattern and its arguments: a marked stop that the pattern
+/// follows with a stop of its own is dropped (a reason ending in "." before ". Nothing was
+/// sent"); any other is the argument's own and comes back.
+fn join_stops(joined: &str) -> String {
+    let mut out = String::with_capacity(joined.len());
+    let mut chars = joined.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            MARKED_STOP | MARKED_DANDA => {
+                let pattern_stops = matches!(chars.peek(), Some('.' | '।'));
+                if !pattern_stops {
+                    out.push(if c == MARKED_STOP { '.' } else { '।' });
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// An amount as people in India write it: `₹1,23,456.78` (the last three digits of rupees,
@@ -722,6 +763,129 @@ mod tests {
             deep.ids(),
             ["agent-status-check-failed", "api-error-connect"]
         );
+    }
+
+    /// Runs of two full stops (not an ellipsis), two dandas, or one of each.
+    fn doubled_stops(text: &str) -> bool {
+        let stops: Vec<bool> = text.chars().map(|c| c == '.').collect();
+        let mut run = 0;
+        for (i, stop) in stops.iter().enumerate() {
+            run = if *stop { run + 1 } else { 0 };
+            let ends = !stops.get(i + 1).copied().unwrap_or(false);
+            if run == 2 && ends {
+                return true;
+            }
+        }
+        text.contains("।।") || text.contains(".।") || text.contains("।.")
+    }
+
+    /// Every message of both catalogues, each variable a sentence with its own full stop (as
+    /// a reason, an OS error or a nested message is): the joined text has no stop twice.
+    #[test]
+    fn no_message_doubles_a_full_stop_where_sentences_join() {
+        assert!(doubled_stops("allowed.. Nothing") && doubled_stops("रखें।।"));
+        assert!(!doubled_stops("scanner... 8 s") && !doubled_stops("a. b"));
+        let en = shape(EN);
+        for lang in Lang::ALL {
+            let cat = Catalog::get(lang);
+            for sample in ["A sample sentence.", "एक वाक्य।", "ends without a stop"]
+            {
+                for (id, vars) in &en {
+                    let id: &'static str = Box::leak(id.clone().into_boxed_str());
+                    let mut msg = Msg::new(id);
+                    for v in vars {
+                        let v: &'static str = Box::leak(v.clone().into_boxed_str());
+                        msg = msg.arg(v, sample);
+                    }
+                    let text = cat.render(&msg);
+                    assert!(!doubled_stops(&text), "{} {id}: {text}", lang.code());
+                    assert!(
+                        !text.contains(MARKED_STOP) && !text.contains(MARKED_DANDA),
+                        "{} {id}: {text}",
+                        lang.code()
+                    );
+                }
+            }
+        }
+    }
+
+    /// A sentence that tells the operator nothing was sent also says that no money was taken:
+    /// what a shopkeeper worries about is the charge.
+    #[test]
+    fn nothing_sent_always_says_no_money_was_taken() {
+        let langs = [
+            (
+                EN,
+                "nothing was sent",
+                [
+                    "no money was taken",
+                    "nothing charged",
+                    "nothing was charged",
+                ],
+            ),
+            (
+                HI,
+                "कुछ नहीं भेजा गया",
+                ["पैसा नहीं कटा", "चार्ज नहीं लगा", "चार्ज नहीं लगा"],
+            ),
+        ];
+        for (src, sent, money) in langs {
+            for line in src.lines().filter(|l| !l.starts_with('#')) {
+                let lower = line.to_lowercase();
+                if lower.contains(sent) {
+                    assert!(money.iter().any(|m| lower.contains(m)), "{line}");
+                }
+            }
+        }
+    }
+
+    /// The tray and the notifications show text as it is, so no sentence carries Markdown's
+    /// backticks: a command is quoted with plain quotes.
+    #[test]
+    fn no_message_shows_backticks() {
+        for lang in Lang::ALL {
+            let cat = Catalog::get(lang);
+            for (id, vars) in shape(lang.source()) {
+                let id: &'static str = Box::leak(id.into_boxed_str());
+                let mut msg = Msg::new(id);
+                for v in vars {
+                    msg = msg.arg(Box::leak(v.into_boxed_str()), "x");
+                }
+                let text = cat.render(&msg);
+                assert!(!text.contains('`'), "{} {id}: {text}", lang.code());
+            }
+        }
+        assert_eq!(
+            Catalog::get(Lang::En).tr("agent-reminder"),
+            "Click the rd-agent icon (or run \"rd-agent login\") and scan your finger."
+        );
+    }
+
+    /// A capture that timed out, as `login` says it: the RD error's own sentence ends in a
+    /// stop, and the login's "Nothing was sent" follows it once.
+    #[test]
+    fn a_reason_ending_in_a_stop_is_joined_with_one() {
+        let timed_out = Msg::new("login-error-scan").arg(
+            "reason",
+            Msg::new("rd-capture-failure")
+                .arg("code", "700")
+                .arg("info", Msg::new("rd-error-700-meaning"))
+                .arg("action", Msg::new("rd-error-700")),
+        );
+        let en = Catalog::get(Lang::En).render(&timed_out);
+        assert!(
+            en.starts_with("the RD Service reported error 700 (capture timed out). Place the finger on the scanner again, within the time allowed. Nothing was sent"),
+            "{en}"
+        );
+        let hi = Catalog::get(Lang::Hi).render(&timed_out);
+        assert!(!doubled_stops(&hi), "{hi}");
+        // A stop the pattern does not follow stays.
+        let kept = Catalog::get(Lang::En).render(
+            &Msg::new("doctor-two-sentences")
+                .arg("first", "One.")
+                .arg("second", "Two."),
+        );
+        assert_eq!(kept, "One. Two.");
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::{ScanError, lock};
 /// A login that did not end logged in. Messages are operator sentences; none carries a secret.
 #[derive(Debug, thiserror::Error)]
 pub enum LoginError {
-    #[error("{0}. Nothing was sent")]
+    #[error("{}", Msg::new("login-error-scan").arg("reason", .0.0.clone()).english())]
     Scan(ScanError),
     #[error(
         "The capture quality is too low (qScore {q_score}, minutiae {nm_points}; the floors are \
@@ -53,7 +53,8 @@ pub enum LoginError {
     NotSent(ApiError),
     #[error(
         "The outcome of attempt {external_ref} is not known yet: InstantPay may still be \
-         processing it, and a new login now could be charged twice. Nothing was sent. Run \
+         processing it, and a new login now could be charged twice. This time nothing was sent, \
+         and no money was taken. Run \
          `rd-agent login` again in {wait_secs} s"
     )]
     Settling {
@@ -62,7 +63,7 @@ pub enum LoginError {
     },
     #[error(
         "This scanner ({found}) is not the one this shop logged in with before ({pinned}). \
-         Nothing was sent. If the shop now uses this scanner, run `rd-agent login \
+         Nothing was sent, and no money was taken. If the shop now uses this scanner, run `rd-agent login \
          --accept-new-device` (or answer yes when asked on a terminal); if not, connect the \
          shop's own scanner"
     )]

@@ -206,6 +206,7 @@ impl Scanner for RdScanner {
                     },
                 ),
         );
+        progress.step(&crate::i18n::Msg::new("login-place-finger"));
         let opts = PidOptions::new()
             .f_count(1)
             .f_type(2)

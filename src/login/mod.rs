@@ -54,6 +54,9 @@ pub trait Scanner {
         async {}
     }
 
+    /// Find the device and capture. "Place your finger" is said here, once a device is
+    /// found and the capture starts: said before, it sends the operator to a scanner that
+    /// may not be there.
     fn capture(
         &mut self,
         progress: &dyn Progress,
@@ -396,7 +399,6 @@ async fn capture<S: Scanner>(
     progress: &dyn Progress,
     params: &LoginParams,
 ) -> Result<PidData, LoginError> {
-    progress.step(&Msg::new("login-place-finger"));
     let pid = scanner.capture(progress).await.map_err(LoginError::Scan)?;
     if pid.resp.err_code != "0" {
         return Err(LoginError::Scan(ScanError(

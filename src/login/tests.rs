@@ -44,8 +44,13 @@ impl Scanner for FakeScanner {
         }
     }
 
-    async fn capture(&mut self, _progress: &dyn Progress) -> Result<PidData, ScanError> {
+    /// A capture that fails stands for a scanner that was not found: like the real one, it
+    /// asks for the finger only when there is a device to take it.
+    async fn capture(&mut self, progress: &dyn Progress) -> Result<PidData, ScanError> {
         self.calls += 1;
+        if self.pid.is_ok() {
+            progress.step(&Msg::new("login-place-finger"));
+        }
         self.pid.clone()
     }
 

@@ -60,7 +60,7 @@ fn config_init_show_and_set_secret() {
         .output()
         .unwrap();
     assert_eq!(code(&out), 2, "{}", text(&out));
-    assert!(text(&out).contains("outlet.latitude"), "{}", text(&out));
+    assert!(text(&out).contains("--latitude"), "{}", text(&out));
     assert_eq!(std::fs::read_to_string(&cfg).unwrap(), before);
 
     // Secrets come from stdin.
@@ -140,6 +140,56 @@ fn config_init_show_and_set_secret() {
         "{}",
         text(&out)
     );
+}
+
+/// Without a terminal `config init` takes flags only: a value the config would refuse is a
+/// usage error naming its flag, and nothing is written; 3 decimals are padded to 4.
+#[test]
+fn config_init_flags_are_checked_and_coordinates_padded() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("c.toml");
+    let init = |args: &[&str]| {
+        rd_agent()
+            .arg("--config")
+            .arg(&cfg)
+            .arg("--state-dir")
+            .arg(dir.path().join("s"))
+            .args(["config", "init"])
+            .args(args)
+            .write_stdin("")
+            .output()
+            .unwrap()
+    };
+    for (flag, value) in [
+        ("--outlet-id", "abc"),
+        ("--client-id", ""),
+        ("--latitude", "19.07"),
+        ("--endpoint-ip", "shop-pc"),
+    ] {
+        let out = init(&[flag, value]);
+        assert_eq!(code(&out), 2, "{flag} {value:?}: {}", text(&out));
+        assert!(
+            text(&out).contains(&format!("The value of {flag} was not accepted")),
+            "{}",
+            text(&out)
+        );
+        assert!(!cfg.exists(), "nothing written for {flag} {value:?}");
+    }
+    let out = init(&[
+        "--client-id",
+        "C1",
+        "--outlet-id",
+        "123456",
+        "--latitude",
+        "19.076",
+        "--longitude",
+        "77.209",
+    ]);
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let written = std::fs::read_to_string(&cfg).unwrap();
+    assert!(written.contains("latitude = \"19.0760\""), "{written}");
+    assert!(written.contains("longitude = \"77.2090\""), "{written}");
+    assert!(written.contains("outlet_id = \"123456\""), "{written}");
 }
 
 #[test]

@@ -237,7 +237,8 @@ fn the_operators_errors_and_the_ledger_line_are_in_hindi() {
         check(&args, b"", exit)
     };
     // Bad values: a port range, a coordinate outside India, a word for a number.
-    assert!(run(config(&["--rd-ports", "abc"]), 2).contains("rd.ports"));
+    // The refusal names the flag the person typed.
+    assert!(run(config(&["--rd-ports", "abc"]), 2).contains("--rd-ports"));
     run(config(&["--latitude", "99.0000"]), 2);
     // Bad secrets.
     check(&["config", "set-secret", "operator.aadhaar"], b"12ab", 2);

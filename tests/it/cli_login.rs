@@ -177,6 +177,37 @@ fn an_output_that_cannot_be_written_is_an_error() {
     );
 }
 
+/// "Place your finger" comes once a scanner is found and its capture starts, never while no
+/// RD Service answers: the operator is not sent to a scanner that is not there.
+#[test]
+fn the_finger_is_asked_for_only_once_a_scanner_is_found() {
+    let env = TestEnv::start();
+    let free = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let found = env.rd_port();
+    env.use_rd_port(free);
+    let out = env.login();
+    assert_ne!(code(&out), 0, "{}", text(&out));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains("no RD Service answered"), "{said}");
+    assert!(!said.contains("Place your finger"), "{said}");
+    assert_eq!(env.ipay.state().login_requests(), 0);
+
+    env.use_rd_port(found);
+    let out = env.login();
+    assert_eq!(code(&out), 0, "{}", text(&out));
+    let said = String::from_utf8_lossy(&out.stderr);
+    let using = said
+        .find("Using the RD Service on port")
+        .expect("the scanner is named");
+    let finger = said
+        .find("Place your finger on the scanner...")
+        .expect("the finger is asked for");
+    assert!(using < finger, "{said}");
+}
+
 #[test]
 fn a_capture_under_the_quality_floor_sends_no_outlet_login() {
     let env = TestEnv::start();

@@ -137,7 +137,7 @@ fn configured(base_url: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     ConfigFile {
         client_id: "CLIENT1",
-        outlet_id: "OUTLET1",
+        outlet_id: "100002",
         latitude: "28.6139",
         longitude: "77.2090",
         ..ConfigFile::demo(base_url, None)

@@ -326,6 +326,56 @@ async fn two_ready_services_are_warned_about() {
     b.shutdown().await;
 }
 
+/// Without `--ports`, `devices` and `capture` look where the config's `rd.ports` says, as the
+/// login and `doctor` do; a flag still wins.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn devices_and_capture_look_on_the_configs_ports() {
+    let s = sim("mantra-mfs100", Behaviour::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("config.toml");
+    std::fs::write(&cfg, format!("[rd]\nports = \"{}\"\n", s.port())).unwrap();
+    let with_config = |args: &[&str]| {
+        let mut argv: Vec<String> = vec![
+            "--config".into(),
+            cfg.display().to_string(),
+            "--state-dir".into(),
+            dir.path().join("state").display().to_string(),
+        ];
+        argv.extend(args.iter().map(|a| a.to_string()));
+        argv
+    };
+    let out = run(with_config(&["devices", "--json"])).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json_of(&out.stdout)["services"][0]["port"], s.port());
+    let out = run(with_config(&["capture", "--json"])).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(json_of(&out.stdout)["port"], s.port());
+    // A flag wins over the config: a port nothing listens on finds nothing.
+    let free = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let range = format!("{free}-{free}");
+    let out = run(with_config(&["devices", "--ports", &range])).await;
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains(&format!(
+            "no RD Service answered on 127.0.0.1 ports {free}."
+        )),
+        "{said}"
+    );
+    s.shutdown().await;
+}
+
 #[test]
 fn sandbox_rejects_an_unknown_vendor() {
     let out = rd_agent()

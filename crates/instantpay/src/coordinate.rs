@@ -1,5 +1,10 @@
 //! The outlet's position as InstantPay takes it: decimal degrees as text, `.` separator, 4 to 6
 //! decimals, inside India (docs/instantpay.md). Checked once, when the value is made.
+//!
+//! A value with 3 decimals is taken and padded to 4 ("77.209" is "77.2090"): maps and
+//! spreadsheets drop a trailing zero, and the padded text is the same position. Fewer decimals
+//! are refused rather than padded: "28.61" is only good to about a kilometre, and padding it
+//! would send a coarse guess as if it were the shop's position.
 
 use std::fmt;
 use std::str::FromStr;
@@ -22,8 +27,9 @@ macro_rules! coordinate {
         impl FromStr for $name {
             type Err = RequestError;
             fn from_str(s: &str) -> Result<Self, Self::Err> {
-                check_coordinate($which, s, $range)?;
-                Ok($name(s.to_string()))
+                let text = padded(s);
+                check_coordinate($which, &text, $range)?;
+                Ok($name(text))
             }
         }
 
@@ -48,6 +54,17 @@ macro_rules! coordinate {
     };
 }
 
+/// `s` with a fourth decimal `0` when it has exactly 3 decimal digits; otherwise as it is,
+/// for the check to judge.
+fn padded(s: &str) -> String {
+    match s.split_once('.') {
+        Some((_, frac)) if frac.len() == 3 && frac.bytes().all(|b| b.is_ascii_digit()) => {
+            format!("{s}0")
+        }
+        _ => s.to_string(),
+    }
+}
+
 coordinate!(Latitude, "latitude", LATITUDE_RANGE);
 coordinate!(Longitude, "longitude", LONGITUDE_RANGE);
 
@@ -69,5 +86,28 @@ mod tests {
         ));
         assert!("28,6139".parse::<Latitude>().is_err());
         assert!("".parse::<Longitude>().is_err());
+    }
+
+    /// 3 decimals are a dropped trailing zero: kept, with the zero back. 1 or 2 are too coarse.
+    #[test]
+    fn three_decimals_are_padded_to_four_fewer_are_refused() {
+        assert_eq!("77.209".parse::<Longitude>().unwrap().as_str(), "77.2090");
+        assert_eq!("28.613".parse::<Latitude>().unwrap().to_string(), "28.6130");
+        assert_eq!(
+            "-0.000".parse::<Latitude>().ok(),
+            None,
+            "still inside India only"
+        );
+        for coarse in ["77.2", "77.20", "77.", "77.20a"] {
+            assert!(
+                matches!(
+                    coarse.parse::<Longitude>(),
+                    Err(RequestError::CoordinateFormat { .. })
+                ),
+                "{coarse}"
+            );
+        }
+        let e = "77.2a1".parse::<Longitude>().unwrap_err();
+        assert!(e.to_string().contains("\"77.2a1\""), "{e}");
     }
 }

@@ -15,7 +15,7 @@ pub enum ApiError {
     Request(#[from] RequestError),
     #[error(
         "Could not connect to InstantPay at {base_url} ({reason}): check the network and \
-         instantpay.base_url. Nothing was sent."
+         instantpay.base_url. Nothing was sent, and no money was taken."
     )]
     Connect { base_url: String, reason: String },
     #[error(
@@ -36,7 +36,9 @@ pub enum ApiError {
     },
     /// A login relay (docs/relay.md) between this machine and InstantPay refused the call
     /// before forwarding it: `code` is the relay's (`DEVICE_REVOKED`, `RATE_LIMITED`, ...).
-    #[error("The login relay refused the call ({code}): {message} Nothing was sent.")]
+    #[error(
+        "The login relay refused the call ({code}): {message} Nothing was sent, and no money was taken."
+    )]
     Relay { code: String, message: String },
     #[error(
         "InstantPay answered {statuscode}/{actcode} to {call}, which rd-agent does not \

@@ -135,12 +135,8 @@ pub(crate) async fn ipc_loop(
                         .await;
                     }
                     Ok(Some(Message::Login(o))) => {
-                        let (kind, title) = if o.ok {
-                            (IconKind::LoggedIn, "tray-notify-logged-in")
-                        } else {
-                            (IconKind::Problem, "tray-notify-login-failed")
-                        };
-                        notify::show(kind, &cat.tr(title), &cat.render(&o.said())).await;
+                        let kind = if o.ok { IconKind::LoggedIn } else { IconKind::Problem };
+                        notify::show(kind, &cat.render(&o.title()), &cat.render(&o.said())).await;
                     }
                     Ok(Some(_)) => {}
                     // The service went away: show it, then reconnect.
