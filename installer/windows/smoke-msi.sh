@@ -9,8 +9,10 @@
 #   - the rd-agent service is registered and RUNNING (the install starts it);
 #   - `rd-agent.exe status --json` is answered by that service over its named pipe
 #     ("via": "service");
-#   - with the service's config pointed at `rd-agent.exe sandbox` (a simulated scanner and the
-#     sandbox InstantPay), `rd-agent.exe login --json` is done by the service: logged in;
+#   - the service added the installing user to the rd-agent group and removed the MSI's record;
+#   - `rd-agent.exe config init` and `config set-secret`, run without naming any file, write the
+#     service's config through its pipe; pointed at `rd-agent.exe sandbox` (a simulated scanner
+#     and the sandbox InstantPay), `rd-agent.exe login --json` is done by the service: logged in;
 #   - `status --state-dir` with the state directory in upper case reaches the same service;
 #   - the service's log says it limited its state directory, and no file under ProgramData or
 #     the users' profiles holds the client secret, the encryption key or the Aadhaar;
@@ -60,11 +62,18 @@ exe='C:\Program Files\rd-agent\rd-agent.exe'
 endpoint=$(find "$drive_c" -path '*/rd-agent/state/endpoint' -newer "$drive_c/rd-agent.msi" | head -n 1)
 [ -n "$endpoint" ] || die "the service wrote no state/endpoint file"
 state_unix=$(dirname "$endpoint")
-config_file=$(dirname "$state_unix")/config.toml
+# The config setup writes through the service, in its state directory (over the read-only
+# defaults beside it).
+config_file=$state_unix/config.toml
 service_log_dir=$state_unix/logs
 state=$(winepath -w "$state_unix" 2>/dev/null | tr -d '\r')
-cfg=$(winepath -w "$config_file" 2>/dev/null | tr -d '\r')
-as_service() { wine "$exe" --config "$cfg" --state-dir "$state" "$@"; }
+# The person who installed it may use it: the service added them to its group, once.
+grep -rqs "added the installing user to the operators' group" "$service_log_dir" \
+    || die "the service's log does not say it added the installing user to the rd-agent group"
+if wine reg query 'HKLM\Software\rd-agent' /v InstallingUser >/dev/null 2>&1; then
+    die "the MSI's record of the installing user is still there after the service started"
+fi
+echo "smoke-msi: the service added the installing user to the rd-agent group"
 state_of() { wine sc query rd-agent 2>&1 | tr -d '\r'; }
 wait_for() {
     for _ in $(seq 1 30); do
@@ -78,12 +87,17 @@ wait_for() {
 wine "$exe" sandbox --rd-port 11150 --api-port 18080 >/dev/null 2>&1 &
 sandbox_pid=$!
 trap 'kill $sandbox_pid 2>/dev/null || true' EXIT
-as_service config init --no-input --base-url http://127.0.0.1:18080 --client-id SBXCLIENT0001 \
-    --outlet-id 100001 --endpoint-ip 127.0.0.1 --latitude 28.6139 --longitude 77.2090 \
-    --rd-ports 11150-11150 >/dev/null || die "config init for the service failed"
-printf 'sandbox-client-secret-not-real' | as_service config set-secret instantpay.client_secret >/dev/null
-printf 'SandboxEncryptionKey0123456789AB' | as_service config set-secret instantpay.encryption_key >/dev/null
-printf '999941057058' | as_service config set-secret operator.aadhaar >/dev/null
+# No --config, no --state-dir: setup goes to the installed service, as an operator's would.
+init=$(wine "$exe" --json config init --no-input --base-url http://127.0.0.1:18080 \
+    --client-id SBXCLIENT0001 --outlet-id 100001 --endpoint-ip 127.0.0.1 --latitude 28.6139 \
+    --longitude 77.2090 --rd-ports 11150-11150 2>&1 | tr -d '\r') || die "config init through the service failed: $init"
+grep -q '"via_service": true' <<<"$init" || die "config init did not go through the service: $init"
+for pair in instantpay.client_secret=sandbox-client-secret-not-real \
+    instantpay.encryption_key=SandboxEncryptionKey0123456789AB operator.aadhaar=999941057058; do
+    printf '%s' "${pair#*=}" | wine "$exe" config set-secret "${pair%%=*}" >/dev/null \
+        || die "config set-secret ${pair%%=*} through the service failed"
+done
+[ -f "$config_file" ] || die "setup through the service wrote no $config_file"
 login=""
 for _ in 1 2 3 4 5 6 7 8 9 10; do
     login=$(wine "$exe" login --json 2>/dev/null | tr -d '\r') || true

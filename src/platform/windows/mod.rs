@@ -5,6 +5,7 @@ pub(crate) mod fs;
 pub(crate) mod ipc;
 pub(crate) mod locale;
 pub(crate) mod net;
+mod operators;
 pub(crate) mod process;
 pub(crate) mod runtime;
 pub(crate) mod seal;

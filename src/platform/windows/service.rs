@@ -111,7 +111,7 @@ pub(crate) fn install(_root: Option<&Path>, exe: &Path) -> Result<Installed, Ser
         .create_service(&info, ServiceAccess::CHANGE_CONFIG | ServiceAccess::START)
         .map_err(|e| ServiceError::Manager(e.to_string()))?;
     restart_on_failure(&svc).map_err(|e| ServiceError::Manager(e.to_string()))?;
-    ensure_operators_group().map_err(|e| ServiceError::Command {
+    super::operators::ensure_operators_group().map_err(|e| ServiceError::Command {
         command: format!("NetLocalGroupAdd {}", crate::platform::OPERATORS_GROUP),
         detail: e.to_string(),
     })?;
@@ -221,43 +221,6 @@ pub(crate) fn running_pid() -> Option<Option<u32>> {
     }))
 }
 
-/// Create the local `rd-agent` group whose members may log in through the service
-/// (src/platform/windows/token.rs); nothing when it exists. True when it was created.
-pub(crate) fn ensure_operators_group() -> std::io::Result<bool> {
-    use windows_sys::Win32::NetworkManagement::NetManagement::{
-        LOCALGROUP_INFO_1, NetLocalGroupAdd,
-    };
-    // NERR_GroupExists, and ERROR_ALIAS_EXISTS for a local group (alias).
-    const EXISTS: [u32; 2] = [2223, 1379];
-    let mut name: Vec<u16> = crate::platform::OPERATORS_GROUP
-        .encode_utf16()
-        .chain(Some(0))
-        .collect();
-    let mut comment: Vec<u16> = "May log in to AePS through the rd-agent service"
-        .encode_utf16()
-        .chain(Some(0))
-        .collect();
-    let info = LOCALGROUP_INFO_1 {
-        lgrpi1_name: name.as_mut_ptr(),
-        lgrpi1_comment: comment.as_mut_ptr(),
-    };
-    let mut bad_field = 0;
-    // SAFETY: level 1 with a LOCALGROUP_INFO_1 whose strings outlive the call.
-    let status = unsafe {
-        NetLocalGroupAdd(
-            std::ptr::null(),
-            1,
-            (&info as *const LOCALGROUP_INFO_1).cast(),
-            &mut bad_field,
-        )
-    };
-    match status {
-        0 => Ok(true),
-        s if EXISTS.contains(&s) => Ok(false),
-        s => Err(std::io::Error::from_raw_os_error(s as i32)),
-    }
-}
-
 define_windows_service!(ffi_service_main, service_main);
 
 /// Hand control to the SCM; `body` runs on its thread with a future that completes on Stop.
@@ -296,13 +259,22 @@ fn service_main(_args: Vec<OsString>) {
     };
     ensure_restart_on_failure();
     // The MSI cannot create groups either: the service does, on its first start.
-    match ensure_operators_group() {
+    match super::operators::ensure_operators_group() {
         Ok(true) => tracing::info!(
             group = crate::platform::OPERATORS_GROUP,
             "created the operators' group"
         ),
         Ok(false) => {}
         Err(e) => tracing::warn!(error = %e, "could not create the operators' group"),
+    }
+    match super::operators::admit_installing_user() {
+        Ok(Some(user)) => tracing::info!(
+            %user,
+            group = crate::platform::OPERATORS_GROUP,
+            "added the installing user to the operators' group"
+        ),
+        Ok(None) => {}
+        Err(e) => tracing::warn!(error = %e, "could not add the installing user to the operators' group"),
     }
     let status = |state, accept| WinStatus {
         service_type: ServiceType::OWN_PROCESS,
