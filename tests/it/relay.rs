@@ -53,6 +53,8 @@ impl Fleet {
         }
     }
 
+    /// For the setup-through-the-service tests, which are Unix-only.
+    #[cfg(unix)]
     pub(crate) fn url(&self) -> &str {
         &self.url
     }
