@@ -738,7 +738,7 @@ mod tests {
         let mut t = tray(Some(AgentState::LoggingIn), Lang::En);
         assert_eq!(
             t.view(now).tooltip,
-            "Logging in: place your finger on the scanner."
+            "Logging in: when the scanner lights up, place your finger on it."
         );
         t.capture(Some(8));
         assert_eq!(
