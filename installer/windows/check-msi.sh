@@ -145,6 +145,15 @@ else
     fail "Shortcut table has no Start-menu shortcut to rd-agent-tray.exe"
 fi
 
+# --- Who installed it: HKLM\Software\rd-agent InstallingUser, which the service reads at its
+# start to add that account to the rd-agent group (src/platform/windows/operators.rs).
+if rows Registry | awk -F'\t' '$2 == 2 && $3 == "Software\\rd-agent" && $4 == "InstallingUser" &&
+        $5 == "[%USERDOMAIN]\\[LogonUser]" { found = 1 } END { exit !found }'; then
+    ok "Registry HKLM\\Software\\rd-agent InstallingUser = [%USERDOMAIN]\\[LogonUser]"
+else
+    fail "Registry has no HKLM Software\\rd-agent InstallingUser = [%USERDOMAIN]\\[LogonUser] row"
+fi
+
 # --- Upgrades: MajorUpgrade rows and the downgrade launch condition.
 upgrades=$(rows Upgrade)
 if printf '%s\n' "$upgrades" | awk -F'\t' '$7 == "WIX_UPGRADE_DETECTED" { found = 1 } END { exit !found }' &&
