@@ -95,7 +95,11 @@ fn installing_user() -> std::io::Result<Option<String>> {
             let len = (bytes as usize / 2).min(buf.len());
             let text = String::from_utf16_lossy(&buf[..len]);
             // No domain (USERDOMAIN unset) leaves a bare `\user`: the local account.
-            let user = text.trim_end_matches('\0').trim().trim_start_matches('\\').to_string();
+            let user = text
+                .trim_end_matches('\0')
+                .trim()
+                .trim_start_matches('\\')
+                .to_string();
             // A domain without a name (LogonUser unset) records nothing usable.
             Ok((!user.is_empty() && !user.ends_with('\\')).then_some(user))
         }

@@ -274,7 +274,9 @@ fn service_main(_args: Vec<OsString>) {
             "added the installing user to the operators' group"
         ),
         Ok(None) => {}
-        Err(e) => tracing::warn!(error = %e, "could not add the installing user to the operators' group"),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not add the installing user to the operators' group")
+        }
     }
     let status = |state, accept| WinStatus {
         service_type: ServiceType::OWN_PROCESS,
