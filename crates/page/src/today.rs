@@ -84,6 +84,10 @@ impl Live {
         self.state == Some(AgentState::LoginRequired) && self.logged_in_here
     }
 
+    fn logged_in(&self) -> bool {
+        matches!(self.state, Some(AgentState::LoggedIn { .. }))
+    }
+
     fn busy(&self) -> bool {
         self.asked || self.state == Some(AgentState::LoggingIn)
     }
@@ -94,14 +98,16 @@ impl Live {
             return None;
         }
         match self.state.as_ref()? {
-            AgentState::Unknown | AgentState::LoggingIn | AgentState::Settling { .. } => None,
+            // Logged in: nothing to do today (a bank's cancellation shows as login required
+            // once the service checks, and is offered then).
+            AgentState::Unknown
+            | AgentState::LoggingIn
+            | AgentState::Settling { .. }
+            | AgentState::LoggedIn { .. } => None,
             AgentState::NewScanner { .. } => Some(Choice::NewScanner),
             AgentState::DeclinesHeld { .. } => Some(Choice::DespiteDeclines),
             AgentState::LoginRequired if self.cancelled() => Some(Choice::Again),
-            // Offered when logged in too: the service refuses a duplicate charge, and after a
-            // bank reset it is the way back.
             AgentState::LoginRequired
-            | AgentState::LoggedIn { .. }
             | AgentState::DeviceProblem { .. }
             | AgentState::ApiProblem { .. }
             | AgentState::SetupProblem { .. } => Some(Choice::Login),
@@ -120,6 +126,7 @@ impl Live {
         let cat = Catalog::get(lang);
         let (tone, headline) = self.headline(cat);
         let detail = match &self.state {
+            _ if self.busy() => cat.render(&AgentState::LoggingIn.msg()),
             None if self.reached => cat.tr("page-detail-lost"),
             None => cat.tr("tray-service-not-running"),
             Some(_) if self.cancelled() => cat.tr("page-detail-cancelled"),
@@ -144,16 +151,21 @@ impl Live {
             headline,
             detail,
             progress,
-            seconds: if self.busy() && !self.scanned {
-                self.finger
-            } else {
-                None
+            seconds: match (self.busy() && !self.scanned, self.finger) {
+                (true, Some(s)) => Some(s),
+                (true, None) if self.asked => Some(CAPTURE_SECONDS),
+                _ => None,
             },
-            outcome: self.outcome.as_ref().map(|o| OutcomeView {
-                ok: o.ok,
-                title: cat.render(&o.title),
-                sentence: cat.render(&o.said),
-            }),
+            // A login that went through is the headline's and the detail's to say, once.
+            outcome: self
+                .outcome
+                .as_ref()
+                .filter(|o| !o.ok || !self.logged_in())
+                .map(|o| OutcomeView {
+                    ok: o.ok,
+                    title: cat.render(&o.title),
+                    sentence: cat.render(&o.said),
+                }),
             refused: self.refused.as_ref().map(|m| cat.render(m)),
             action,
         }
@@ -343,6 +355,9 @@ mod tests {
             let logged_in = matches!(state, Some(AgentState::LoggedIn { .. }));
             assert_eq!(v.headline == "Logged in for today", logged_in, "{state:?}");
             assert_eq!(v.tone == "ok", logged_in, "{state:?}");
+            if logged_in {
+                assert!(v.action.is_none(), "nothing to ask of a day that is done");
+            }
         }
     }
 
@@ -379,6 +394,35 @@ mod tests {
         );
         let hi = l.view(Lang::Hi);
         assert!(devanagari(hi.progress.as_ref().unwrap()));
+    }
+
+    #[test]
+    fn a_failed_login_says_why_and_a_good_one_is_said_once() {
+        let mut l = live(Some(AgentState::LoginRequired));
+        l.outcome = Some(Outcome {
+            title: Msg::new("tray-notify-login-failed"),
+            said: Msg::new("agent-scanner-not-connected"),
+            ok: false,
+        });
+        let v = l.view(Lang::En);
+        let o = v.outcome.unwrap();
+        assert_eq!(o.title, "Login failed");
+        assert!(!o.ok);
+        assert_eq!(
+            v.action.unwrap().choice,
+            Choice::Login,
+            "and it may be tried again"
+        );
+        let until = Utc.with_ymd_and_hms(2026, 11, 22, 18, 30, 0).unwrap();
+        l.state = Some(AgentState::LoggedIn { until });
+        l.outcome = Some(Outcome {
+            title: Msg::new("tray-notify-logged-in"),
+            said: Msg::new("tray-tooltip-logged-in"),
+            ok: true,
+        });
+        let v = l.view(Lang::En);
+        assert!(v.outcome.is_none());
+        assert_eq!(v.headline, "Logged in for today");
     }
 
     #[test]
