@@ -148,7 +148,6 @@ async fn check(shared: &Shared, mut req: Request, next: Next) -> Response {
         return forbidden(shared);
     }
     let origin = format!("http://{host}");
-    shared.active();
 
     if let Some(token) = token_of(req.uri().query()) {
         return exchange(shared, req.method(), req.uri().path(), &token);
@@ -174,6 +173,8 @@ async fn check(shared: &Shared, mut req: Request, next: Next) -> Response {
             return forbidden(shared);
         }
     }
+    // Only a session's requests keep a page server that ends when unused alive.
+    shared.active();
     req.extensions_mut().insert(session);
     next.run(req).await
 }
@@ -203,6 +204,7 @@ fn exchange(shared: &Shared, method: &Method, path: &str, token: &str) -> Respon
     }
     let value = sessions.open(shared.lang, Instant::now());
     drop(sessions);
+    shared.active();
     let cookie = format!(
         "{}={value}; HttpOnly; SameSite=Strict; Path=/",
         cookie_name(shared.port)

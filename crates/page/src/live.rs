@@ -3,7 +3,7 @@
 //! connection, as the tray does. The service applies its own rules to every request: the page
 //! can ask for nothing the user could not ask with `rd-agent login`.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -45,7 +45,7 @@ pub(crate) async fn follow(shared: Arc<Shared>, socket: PathBuf) {
     }
 }
 
-async fn event(shared: &Arc<Shared>, socket: &PathBuf, msg: Message) {
+async fn event(shared: &Arc<Shared>, socket: &Path, msg: Message) {
     match msg {
         Message::State { state, .. } => {
             let changed = shared.update(|l| {
@@ -89,7 +89,7 @@ async fn event(shared: &Arc<Shared>, socket: &PathBuf, msg: Message) {
 
 /// The ledger's facts about today (whether the bank cancelled a login that went through,
 /// what a login costs), asked on a connection of its own.
-async fn ask_day(shared: &Arc<Shared>, socket: &PathBuf) {
+async fn ask_day(shared: &Arc<Shared>, socket: &Path) {
     let Ok(mut c) = ipc::connect(socket).await else {
         return;
     };

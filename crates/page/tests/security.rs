@@ -403,3 +403,29 @@ async fn the_page_streams_its_screen_and_the_cli_finds_it_through_the_file() {
         "withdrawn when the server is dropped"
     );
 }
+
+/// The server `rd-agent open` starts ends when unused; requests without a session do not keep
+/// it alive.
+#[tokio::test]
+async fn an_unused_page_server_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = start(PageOptions {
+        socket: dir.path().join("no-service.sock"),
+        lang: Lang::En,
+        idle_exit: Some(Duration::from_secs(2)),
+        publish_in: None,
+    })
+    .await
+    .unwrap();
+    let port = page.port();
+    let poke = tokio::spawn(async move {
+        loop {
+            let _ = send(port, "GET /", &[host(port)], "").await;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    });
+    tokio::time::timeout(Duration::from_secs(10), page.ended())
+        .await
+        .expect("ended after 2 s unused");
+    poke.abort();
+}

@@ -662,11 +662,25 @@ mod tests {
             assert_eq!(enabled(&v, Action::LoginNow), login, "{state:?}");
             assert!(enabled(&v, Action::Quit));
             assert!(enabled(&v, Action::OpenLogFolder));
+            // The page says itself when the service is not running.
+            assert!(enabled(&v, Action::OpenPage));
             assert_eq!(enabled(&v, Action::Status), state.is_some());
             let labels: Vec<_> = v.menu.iter().map(|e| e.label.as_str()).collect();
             assert_eq!(
                 labels,
-                ["Log in now", "Status", "Devices", "Open log folder", "Quit"]
+                [
+                    "Log in now",
+                    "Open rd-agent",
+                    "Status",
+                    "Devices",
+                    "Open log folder",
+                    "Quit"
+                ]
+            );
+            let mut t = tray(state.clone(), Lang::En);
+            assert_eq!(
+                t.choose(Action::OpenPage, Instant::now()),
+                [Command::Run(Action::OpenPage)]
             );
         }
     }
