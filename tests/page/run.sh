@@ -33,8 +33,12 @@ export XDG_RUNTIME_DIR="$tmp/run"
 unset RD_AGENT_CONFIG RD_AGENT_STATE_DIR RD_AGENT_SOCKET
 
 # A finger that takes 4 s to land, so the countdown shows.
-"$bin/rd-agent" sandbox --rd-port "$rd_port" --api-port "$api_port" --delay-ms 4000 >"$tmp/sandbox.log" 2>&1 &
-pids="$pids $!"
+start_sandbox() {
+    "$bin/rd-agent" sandbox --rd-port "$rd_port" --api-port "$api_port" --delay-ms 4000 >>"$tmp/sandbox.log" 2>&1 &
+    sandbox_pid=$!
+    pids="$pids $sandbox_pid"
+}
+start_sandbox
 cat >"$state/config.toml" <<TOML
 [instantpay]
 base_url = "http://127.0.0.1:$api_port"
@@ -52,17 +56,30 @@ rda() { "$bin/rd-agent" --state-dir "$state" "$@"; }
 printf '%s' sandbox-client-secret-not-real | rda config set-secret instantpay.client_secret >/dev/null
 printf '%s' SandboxEncryptionKey0123456789AB | rda config set-secret instantpay.encryption_key >/dev/null
 printf '%s' 999941057058 | rda config set-secret operator.aadhaar >/dev/null
-"$bin/rd-agent" --state-dir "$state" run >"$tmp/service.log" 2>&1 &
-pids="$pids $!"
-i=0
-until rda status >/dev/null 2>&1; do
-    i=$((i + 1)); [ $i -lt 100 ] || { cat "$tmp/service.log"; exit 1; }
-    sleep 0.2
-done
+start_service() {
+    "$bin/rd-agent" --state-dir "$state" run >>"$tmp/service.log" 2>&1 &
+    service_pid=$!
+    pids="$pids $service_pid"
+    i=0
+    until rda status >/dev/null 2>&1; do
+        i=$((i + 1)); [ $i -lt 100 ] || { cat "$tmp/service.log"; exit 1; }
+        sleep 0.2
+    done
+}
+start_service
 
 start=$(date +%s)
 url=$(rda open --print-url)
 echo "page: ${url%%\?*}"
 PAGE_URL="$url" PAGE_URL_AGAIN="$(rda open --print-url)" SHOTS="${SHOTS:-}" \
     node "$here/page.mjs"
+
+# The bank cancels the day: a fresh sandbox InstantPay has forgotten the login the ledger
+# remembers. The page server reconnects to the restarted service by itself.
+kill "$sandbox_pid" "$service_pid"
+wait "$sandbox_pid" "$service_pid" 2>/dev/null || true
+start_sandbox
+start_service
+PHASE=cancelled PAGE_URL="$(rda open --print-url)" PAGE_URL_AGAIN="$(rda open --print-url)" \
+    SHOTS="${SHOTS:-}" node "$here/page.mjs"
 echo "browser test: $(( $(date +%s) - start )) s"

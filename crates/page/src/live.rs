@@ -58,6 +58,10 @@ async fn event(shared: &Arc<Shared>, socket: &Path, msg: Message) {
                     l.scanned = false;
                 }
                 let changed = l.state.as_ref() != Some(&state);
+                if changed {
+                    // The day moved on from what the last login left: its outcome is old.
+                    l.outcome = None;
+                }
                 l.state = Some(state);
                 changed
             });

@@ -84,10 +84,6 @@ impl Live {
         self.state == Some(AgentState::LoginRequired) && self.logged_in_here
     }
 
-    fn logged_in(&self) -> bool {
-        matches!(self.state, Some(AgentState::LoggedIn { .. }))
-    }
-
     fn busy(&self) -> bool {
         self.asked || self.state == Some(AgentState::LoggingIn)
     }
@@ -156,11 +152,12 @@ impl Live {
                 (true, None) if self.asked => Some(CAPTURE_SECONDS),
                 _ => None,
             },
-            // A login that went through is the headline's and the detail's to say, once.
+            // A login that went through is the headline's to say, and only while the day is
+            // logged in: a bank's later cancellation must not leave "Logged in" on the page.
             outcome: self
                 .outcome
                 .as_ref()
-                .filter(|o| !o.ok || !self.logged_in())
+                .filter(|o| !o.ok)
                 .map(|o| OutcomeView {
                     ok: o.ok,
                     title: cat.render(&o.title),
@@ -423,6 +420,12 @@ mod tests {
         let v = l.view(Lang::En);
         assert!(v.outcome.is_none());
         assert_eq!(v.headline, "Logged in for today");
+        // The bank cancels it later: nothing on the page says logged in.
+        l.state = Some(AgentState::LoginRequired);
+        l.logged_in_here = true;
+        let v = l.view(Lang::En);
+        assert!(v.outcome.is_none());
+        assert!(!texts(&v).iter().any(|t| t.contains("Logged in")), "{v:?}");
     }
 
     #[test]
