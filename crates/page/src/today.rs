@@ -234,10 +234,12 @@ impl Live {
                 yes: cat.render(&Msg::new("page-confirm-again-yes").arg("amount", amount.as_str())),
                 no: cat.tr("page-confirm-no"),
             }),
-            // The offer follows the state, so these do not meet; a confirmation without the
-            // facts is still a confirmation.
-            (Choice::NewScanner | Choice::DespiteDeclines, _) => Some(ConfirmView {
-                question: cat.tr("page-detail-lost"),
+            // The offer follows the state, so these do not meet; should they, the state's own
+            // sentence is the question, and it is still asked.
+            (Choice::NewScanner | Choice::DespiteDeclines, state) => Some(ConfirmView {
+                question: state
+                    .as_ref()
+                    .map_or_else(|| cat.tr("page-detail-lost"), |s| cat.render(&s.msg())),
                 yes: label.clone(),
                 no: cat.tr("page-confirm-no"),
             }),
