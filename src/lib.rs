@@ -18,6 +18,7 @@ pub(crate) mod fs;
 pub mod i18n;
 pub mod ledger;
 pub mod login;
+pub mod page_link;
 pub(crate) mod platform;
 pub(crate) mod service;
 

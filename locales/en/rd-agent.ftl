@@ -870,3 +870,55 @@ help-enroll-relay = The relay's URL, as the platform gave it (https; http only t
 help-enroll-code = The one-time enrolment code from the platform
 help-enroll-label = What the relay's device list calls this computer (default: its host name)
 help-enroll-sandbox = Trying rd-agent against a sandbox relay ("rd-relay --sandbox"): store the test Aadhaar it offers as the operator's. Without it, the operator's own number is asked for
+
+## The operator's page (crates/page): served on 127.0.0.1 by the tray; `rd-agent open` opens it.
+
+tray-menu-open-page = Open rd-agent
+page-title = rd-agent: today's login
+page-heading = rd-agent: today's login
+page-switch-language = Show this page in Hindi
+page-footer = This page is shown by rd-agent on this PC only. Close it when you are done.
+page-no-script = This page needs JavaScript to show today's login. Use the rd-agent tray menu instead.
+# The answer to any request without a valid session: it says nothing about the day.
+page-forbidden = Open this page from the rd-agent menu, or run "rd-agent open".
+page-headline-down = The rd-agent service is not running
+page-headline-checking = Checking today's login
+page-headline-logging-in = Logging in
+page-headline-settling = Waiting for the last login's result
+page-headline-cancelled = The bank cancelled today's login
+page-headline-login-required = Today's login is needed
+page-headline-logged-in = Logged in for today
+page-headline-device = The scanner needs attention
+page-headline-api = The login cannot be done right now
+page-headline-setup = rd-agent's settings need fixing
+page-headline-declines = Logins are paused after declined fingers
+page-headline-new-scanner = A different scanner is connected
+page-detail-lost = Lost the connection to the rd-agent service. Trying again.
+page-detail-cancelled = Today's login on this PC went through, but the bank has cancelled it. Only a new login, which is charged again, brings it back.
+page-progress-finger = Place your finger on the scanner now: { $seconds } s
+page-progress-sending = Finger scanned: logging in with InstantPay.
+page-progress-starting = Logging in: when the scanner lights up, place your finger on it.
+page-action-login = Log in now
+page-action-new-scanner = Log in with this new scanner
+page-action-despite-declines = Log in anyway
+# $amount: "₹0.94"; $estimate: "yes" when it is the usual price, not what this PC last paid.
+page-action-again = { $estimate ->
+    [yes] Log in again (about { $amount } will be charged)
+   *[no] Log in again ({ $amount } will be charged)
+}
+page-confirm-no = Cancel
+page-confirm-again = { $estimate ->
+    [yes] A new login is charged again: about { $amount } from your wallet. Log in again?
+   *[no] A new login is charged again: { $amount } from your wallet. Log in again?
+}
+page-confirm-again-yes = Confirm: charge { $amount } and log in
+page-confirm-despite-declines = The last { $declines } logins were declined. A third declined finger in a row can block your AePS at the bank. Clean the scanner and your finger, and use the finger enrolled with Aadhaar. Log in anyway?
+page-confirm-despite-declines-yes = I accept the risk: log in
+page-confirm-new-scanner = This scanner ({ $found }) is not the shop's usual one ({ $pinned }). If the shop did not change its scanner, someone else may have: then connect the usual one instead. Log in with this one only if the shop now uses it; it then becomes the usual scanner. Log in with it?
+page-confirm-new-scanner-yes = Yes: the shop now uses this scanner
+
+# `rd-agent open` (src/cli/open.rs).
+cli-open-opened = Opened rd-agent's page in the browser.
+cli-open-no-home = Could not find this user's folder where the page's address is kept.
+cli-open-no-browser = Could not open the browser ({ $error }). Run "rd-agent open --print-url" and open the address it prints.
+cli-open-not-started = The page could not be started with { $program }: { $error }. It is installed beside rd-agent; reinstall rd-agent to put it back.

@@ -867,3 +867,55 @@ help-enroll-relay = रिले का URL, जैसा प्लेटफ़�
 help-enroll-code = प्लेटफ़ॉर्म से मिला एक बार वाला एनरोलमेंट कोड
 help-enroll-label = रिले की डिवाइस सूची में इस कंप्यूटर का नाम (डिफ़ॉल्ट: कंप्यूटर का होस्ट नाम)
 help-enroll-sandbox = rd-agent को सैंडबॉक्स रिले ("rd-relay --sandbox") पर आज़माने के लिए: रिले जो टेस्ट आधार देता है, उसे ऑपरेटर का मान लें। इसके बिना ऑपरेटर का अपना नंबर पूछा जाता है
+
+## The operator's page (crates/page): served on 127.0.0.1 by the tray; `rd-agent open` opens it.
+
+tray-menu-open-page = rd-agent खोलें
+page-title = rd-agent: आज का लॉगिन
+page-heading = rd-agent: आज का लॉगिन
+page-switch-language = यह पेज अंग्रेज़ी में देखें
+page-footer = यह पेज rd-agent सिर्फ़ इसी कंप्यूटर पर दिखाता है। काम पूरा होने पर इसे बंद कर दें।
+page-no-script = आज का लॉगिन दिखाने के लिए इस पेज को JavaScript चाहिए। इसकी जगह rd-agent का ट्रे मेनू इस्तेमाल करें।
+# The answer to any request without a valid session: it says nothing about the day.
+page-forbidden = यह पेज rd-agent के मेनू से खोलें, या "rd-agent open" चलाएँ।
+page-headline-down = rd-agent सेवा नहीं चल रही है
+page-headline-checking = आज के लॉगिन की जाँच हो रही है
+page-headline-logging-in = लॉगिन हो रहा है
+page-headline-settling = पिछले लॉगिन के नतीजे का इंतज़ार है
+page-headline-cancelled = बैंक ने आज का लॉगिन रद्द कर दिया
+page-headline-login-required = आज का लॉगिन करना है
+page-headline-logged-in = आज के लिए लॉगिन हो गया है
+page-headline-device = स्कैनर को देखना होगा
+page-headline-api = अभी लॉगिन नहीं हो सकता
+page-headline-setup = rd-agent की सेटिंग ठीक करनी होगी
+page-headline-declines = उंगली मेल न खाने से लॉगिन रोके गए हैं
+page-headline-new-scanner = कोई दूसरा स्कैनर लगा है
+page-detail-lost = rd-agent सेवा से संपर्क टूट गया। फिर से कोशिश हो रही है।
+page-detail-cancelled = इस कंप्यूटर से आज का लॉगिन हो गया था, पर बैंक ने उसे रद्द कर दिया। अब सिर्फ़ नया लॉगिन ही इसे वापस लाएगा, और उसके पैसे फिर से कटेंगे।
+page-progress-finger = अभी स्कैनर पर उंगली रखें: { $seconds } सेकंड बाकी
+page-progress-sending = उंगली स्कैन हो गई: InstantPay से लॉगिन हो रहा है।
+page-progress-starting = लॉगिन हो रहा है: स्कैनर की बत्ती जलते ही उस पर उंगली रखें।
+page-action-login = अभी लॉगिन करें
+page-action-new-scanner = इस नए स्कैनर से लॉगिन करें
+page-action-despite-declines = फिर भी लॉगिन करें
+# $amount: "₹0.94"; $estimate: "yes" when it is the usual price, not what this PC last paid.
+page-action-again = { $estimate ->
+    [yes] दोबारा लॉगिन करें (लगभग { $amount } कटेंगे)
+   *[no] दोबारा लॉगिन करें ({ $amount } कटेंगे)
+}
+page-confirm-no = रहने दें
+page-confirm-again = { $estimate ->
+    [yes] नए लॉगिन के पैसे फिर से कटेंगे: आपके वॉलेट से लगभग { $amount }। दोबारा लॉगिन करें?
+   *[no] नए लॉगिन के पैसे फिर से कटेंगे: आपके वॉलेट से { $amount }। दोबारा लॉगिन करें?
+}
+page-confirm-again-yes = पक्का: { $amount } कटवाकर लॉगिन करें
+page-confirm-despite-declines = पिछले { $declines } लॉगिन में उंगली मेल नहीं खाई। लगातार तीसरी बार ऐसा हुआ तो बैंक आपका AePS बंद कर सकता है। स्कैनर और उंगली साफ़ करें, और वही उंगली लगाएँ जो आधार में दर्ज है। फिर भी लॉगिन करें?
+page-confirm-despite-declines-yes = जोखिम मंज़ूर है: लॉगिन करें
+page-confirm-new-scanner = यह स्कैनर ({ $found }) दुकान का हमेशा वाला स्कैनर ({ $pinned }) नहीं है। अगर दुकान ने स्कैनर नहीं बदला, तो किसी और ने बदला हो सकता है: तब हमेशा वाला स्कैनर लगाएँ। इससे लॉगिन तभी करें जब दुकान अब यही स्कैनर इस्तेमाल करती हो; फिर यही हमेशा वाला स्कैनर बन जाएगा। इससे लॉगिन करें?
+page-confirm-new-scanner-yes = हाँ: दुकान अब यही स्कैनर इस्तेमाल करती है
+
+# `rd-agent open` (src/cli/open.rs).
+cli-open-opened = rd-agent का पेज ब्राउज़र में खुल गया।
+cli-open-no-home = इस उपयोगकर्ता का वह फ़ोल्डर नहीं मिला जिसमें पेज का पता रखा जाता है।
+cli-open-no-browser = ब्राउज़र नहीं खुल सका ({ $error })। "rd-agent open --print-url" चलाएँ और जो पता वह दिखाए उसे खोलें।
+cli-open-not-started = { $program } से पेज शुरू नहीं हो सका: { $error }। यह rd-agent के साथ ही इंस्टॉल होता है; इसे वापस लाने के लिए rd-agent फिर से इंस्टॉल करें।

@@ -15,7 +15,12 @@ pub(crate) struct RunArgs {
 }
 
 #[derive(Debug, clap::Args)]
-pub(crate) struct TrayArgs {}
+pub(crate) struct TrayArgs {
+    /// Serve only the operator's page, without an icon or a display (what `rd-agent open`
+    /// starts when no tray runs); it ends after 30 minutes unused.
+    #[arg(long)]
+    page_only: bool,
+}
 
 fn usage(e: impl std::fmt::Display) -> CliError {
     CliError::new(Exit::Usage, e.to_string())
@@ -125,6 +130,8 @@ pub struct TrayOptions {
     pub fallback_log_dir: PathBuf,
     /// The language of everything it shows: its user's, not the service's.
     pub lang: crate::i18n::Lang,
+    /// Serve the operator's page only: no icon, no display.
+    pub page_only: bool,
 }
 
 /// The tray itself, given by the program that has it (crates/tray); `Err` is its sentence.
@@ -132,9 +139,9 @@ pub(crate) type TrayRunner = fn(TrayOptions) -> Result<(), String>;
 
 /// `rd-agent tray`: in the tray's own program, run it; in `rd-agent`, hand over to that
 /// program.
-pub(crate) fn tray(_args: TrayArgs, global: &Global, runner: Option<TrayRunner>) -> CmdResult {
+pub(crate) fn tray(args: TrayArgs, global: &Global, runner: Option<TrayRunner>) -> CmdResult {
     let Some(run_tray) = runner else {
-        return launch_tray(global);
+        return launch_tray(global, args.page_only);
     };
     init_tray_log();
     let socket = global.endpoint();
@@ -150,6 +157,7 @@ pub(crate) fn tray(_args: TrayArgs, global: &Global, runner: Option<TrayRunner>)
         fallback_log_dir,
         // The tray speaks its user's language (the service's config is not theirs to read).
         lang: crate::platform::language("auto"),
+        page_only: args.page_only,
     })
     .map_err(|e| CliError::new(Exit::Failure, e))
 }
@@ -158,7 +166,7 @@ pub(crate) fn tray(_args: TrayArgs, global: &Global, runner: Option<TrayRunner>)
 /// building the command line does not build the tray's desktop libraries. `rd-agent tray`
 /// stays what the autostart entry (installer/linux/rd-agent-tray.desktop), older Startup
 /// shortcuts and the docs run: it starts that program with the same flags.
-fn launch_tray(global: &Global) -> CmdResult {
+fn launch_tray(global: &Global, page_only: bool) -> CmdResult {
     let name = format!("rd-agent-tray{}", std::env::consts::EXE_SUFFIX);
     let not_started = |program: &str, error: std::io::Error| {
         CliError::said(
@@ -172,7 +180,11 @@ fn launch_tray(global: &Global) -> CmdResult {
     let program = std::env::current_exe()
         .map_err(|e| not_started(&name, e))?
         .with_file_name(&name);
-    let error = crate::platform::process::hand_over(&program, &global.args());
+    let mut args = global.args();
+    if page_only {
+        args.push("--page-only".into());
+    }
+    let error = crate::platform::process::hand_over(&program, &args);
     Err(not_started(&program.display().to_string(), error))
 }
 

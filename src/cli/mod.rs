@@ -22,6 +22,7 @@ pub(crate) mod help;
 pub(crate) mod liveness;
 pub(crate) mod login;
 pub(crate) mod man;
+pub(crate) mod open;
 pub(crate) mod pid;
 mod progress;
 pub(crate) mod sandbox;
@@ -116,6 +117,8 @@ pub(crate) enum Command {
     Run(agent::RunArgs),
     /// Run the per-user tray icon.
     Tray(agent::TrayArgs),
+    /// Open the operator's page in the browser (`--print-url`: print its address).
+    Open(open::Args),
     /// Register or remove the service.
     #[command(subcommand)]
     Service(service::Command),
@@ -280,6 +283,7 @@ fn run_with(cli: Cli, tray: Option<agent::TrayRunner>) -> ExitCode {
         Command::Sandbox(a) => sandbox::run(a, &global),
         Command::Run(a) => agent::run(a, &global),
         Command::Tray(a) => agent::tray(a, &global, tray),
+        Command::Open(a) => open::run(a, &global),
         Command::Service(c) => service::run(c, &global),
         Command::Config(c) => config::run(c, &global),
         Command::Enroll(a) => enroll::run(a, &global),

@@ -468,7 +468,7 @@ mod tests {
         }
         let mut out = BTreeMap::new();
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        for dir in ["src", "crates/tray/src"] {
+        for dir in ["src", "crates/tray/src", "crates/page/src"] {
             walk(&root.join(dir), &mut out);
         }
         out

@@ -109,6 +109,14 @@ pub(super) fn run(opts: TrayOptions) -> Result<(), TrayError> {
         .enable_all()
         .build()
         .map_err(|e| TrayError::Runtime(e.to_string()))?;
+    // The operator's page, on a thread of its own; the tray goes on without it if it fails.
+    let page = match rd_agent_page::spawn_thread(super::page_options(&opts, None)) {
+        Ok((link, _thread)) => Some(link),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not serve the operator's page");
+            None
+        }
+    };
     let ipc_opts = opts.clone();
     let ipc = std::thread::Builder::new()
         .name("rd-agent-tray-ipc".into())
@@ -120,6 +128,7 @@ pub(super) fn run(opts: TrayOptions) -> Result<(), TrayError> {
                     wake_ui();
                 },
                 cmd_rx,
+                page,
             ))
         })
         .map_err(|e| TrayError::Runtime(e.to_string()))?;
@@ -154,6 +163,9 @@ pub(super) fn run(opts: TrayOptions) -> Result<(), TrayError> {
                     Vec::new()
                 }
                 UiEvent::Menu(Action::Quit) => {
+                    if let Some(dir) = rd_agent::page_link::dir() {
+                        rd_agent::page_link::withdraw(&dir);
+                    }
                     drop(cmd_tx);
                     drop(ui);
                     let _ = ipc.join();

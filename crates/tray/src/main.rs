@@ -60,11 +60,37 @@ pub(crate) enum TrayError {
     Icon(String),
     #[error("Could not start the tray's background thread: {0}")]
     Runtime(String),
+    #[error("Could not serve the operator's page: {0}")]
+    Page(String),
 }
 
-/// Run the tray until Quit.
+/// Run the tray until Quit; with `--page-only`, only the operator's page, until it is left
+/// unused (no icon, so no display is needed).
 fn run(opts: TrayOptions) -> Result<(), TrayError> {
+    if opts.page_only {
+        let (_, thread) = rd_agent_page::spawn_thread(page_options(&opts, Some(PAGE_ONLY_IDLE)))
+            .map_err(|e| TrayError::Page(e.to_string()))?;
+        let _ = thread.join();
+        return Ok(());
+    }
     app::run(opts)
+}
+
+/// How long a page served without a tray waits unused before it ends.
+const PAGE_ONLY_IDLE: Duration = Duration::from_secs(30 * 60);
+
+/// The page server's options: the tray's service and language, and the file `rd-agent open`
+/// finds it by.
+pub(crate) fn page_options(
+    opts: &TrayOptions,
+    idle_exit: Option<Duration>,
+) -> rd_agent_page::PageOptions {
+    rd_agent_page::PageOptions {
+        socket: opts.socket.clone(),
+        lang: opts.lang,
+        idle_exit,
+        publish_in: rd_agent::page_link::dir(),
+    }
 }
 
 /// The IPC side: keep a subscription open, forward state to the UI, run commands. Runs until
@@ -73,6 +99,7 @@ pub(crate) async fn ipc_loop(
     opts: TrayOptions,
     ui: impl Fn(UiEvent) + Send + Sync + 'static,
     mut commands: tokio::sync::mpsc::UnboundedReceiver<Command>,
+    page: Option<rd_agent_page::Link>,
 ) {
     let ui: Ui = Arc::new(ui);
     let cat = Catalog::get(opts.lang);
@@ -154,7 +181,7 @@ pub(crate) async fn ipc_loop(
                         });
                     }
                     Some(Command::Run(a)) => {
-                        tokio::spawn(run_action(a, opts.clone(), log_dir.clone()));
+                        tokio::spawn(run_action(a, opts.clone(), log_dir.clone(), page.clone()));
                     }
                     Some(Command::WakeIn(after)) => {
                         let ui = ui.clone();
@@ -225,7 +252,12 @@ async fn login(flags: rd_agent::login::LoginFlags, opts: &TrayOptions) {
 
 /// Run one menu action other than a login; report through a notification. "Status" is where
 /// a problem's full sentence is, the tooltip having only its short one.
-async fn run_action(action: Action, opts: TrayOptions, log_dir: PathBuf) {
+async fn run_action(
+    action: Action,
+    opts: TrayOptions,
+    log_dir: PathBuf,
+    page: Option<rd_agent_page::Link>,
+) {
     let cat = Catalog::get(opts.lang);
     match action {
         Action::Status => {
@@ -250,6 +282,14 @@ async fn run_action(action: Action, opts: TrayOptions, log_dir: PathBuf) {
             notify::show(IconKind::Working, &cat.tr("tray-notify-devices"), &text).await;
         }
         Action::OpenLogFolder => open_folder(&log_dir),
+        Action::OpenPage => match page {
+            Some(link) => {
+                if let Err(e) = rd_agent::page_link::open_in_browser(&link.fresh_url()) {
+                    tracing::warn!(error = %e, "could not open the browser");
+                }
+            }
+            None => tracing::warn!("the operator's page is not served"),
+        },
         // Logins are `Command::Login`s; Quit ends the UI loop.
         Action::LoginNow
         | Action::UseNewScanner

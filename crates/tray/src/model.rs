@@ -44,6 +44,8 @@ pub(crate) enum Action {
     /// The same entry for [`CONFIRM_FOR`] after "Log in again" was chosen: the forced,
     /// charged login.
     ConfirmLoginAgain,
+    /// The operator's page in the default browser (crates/page).
+    OpenPage,
     Status,
     Devices,
     OpenLogFolder,
@@ -51,8 +53,9 @@ pub(crate) enum Action {
 }
 
 impl Action {
-    pub(crate) const ALL: [Action; 5] = [
+    pub(crate) const ALL: [Action; 6] = [
         Action::LoginNow,
+        Action::OpenPage,
         Action::Status,
         Action::Devices,
         Action::OpenLogFolder,
@@ -66,6 +69,7 @@ impl Action {
             Action::LoginDespiteDeclines => "login-despite-declines",
             Action::LoginAgain => "login-again",
             Action::ConfirmLoginAgain => "login-again-confirm",
+            Action::OpenPage => "open-page",
             Action::Status => "status",
             Action::Devices => "devices",
             Action::OpenLogFolder => "logs",
@@ -93,6 +97,7 @@ impl Action {
                 return cat
                     .render(&Msg::new("tray-menu-login-again-confirm").arg("amount", amount()));
             }
+            Action::OpenPage => "tray-menu-open-page",
             Action::Status => "tray-menu-status",
             Action::Devices => "tray-menu-devices",
             Action::OpenLogFolder => "tray-menu-open-log-folder",
@@ -298,7 +303,9 @@ impl Tray {
             | Action::LoginDespiteDeclines
             | Action::LoginAgain
             | Action::ConfirmLoginAgain => self.first_entry(now),
-            Action::Status | Action::Devices | Action::OpenLogFolder => vec![Command::Run(action)],
+            Action::OpenPage | Action::Status | Action::Devices | Action::OpenLogFolder => {
+                vec![Command::Run(action)]
+            }
             Action::Quit => Vec::new(),
         }
     }
@@ -351,7 +358,11 @@ impl Tray {
                     ..Default::default()
                 }
             }
-            Action::Status | Action::Devices | Action::OpenLogFolder | Action::Quit => {
+            Action::OpenPage
+            | Action::Status
+            | Action::Devices
+            | Action::OpenLogFolder
+            | Action::Quit => {
                 return Vec::new();
             }
         };
@@ -423,6 +434,7 @@ impl Tray {
                     | Action::LoginDespiteDeclines
                     | Action::LoginAgain
                     | Action::ConfirmLoginAgain
+                    | Action::OpenPage
                     | Action::OpenLogFolder
                     | Action::Quit => (a, true),
                 };
@@ -650,11 +662,25 @@ mod tests {
             assert_eq!(enabled(&v, Action::LoginNow), login, "{state:?}");
             assert!(enabled(&v, Action::Quit));
             assert!(enabled(&v, Action::OpenLogFolder));
+            // The page says itself when the service is not running.
+            assert!(enabled(&v, Action::OpenPage));
             assert_eq!(enabled(&v, Action::Status), state.is_some());
             let labels: Vec<_> = v.menu.iter().map(|e| e.label.as_str()).collect();
             assert_eq!(
                 labels,
-                ["Log in now", "Status", "Devices", "Open log folder", "Quit"]
+                [
+                    "Log in now",
+                    "Open rd-agent",
+                    "Status",
+                    "Devices",
+                    "Open log folder",
+                    "Quit"
+                ]
+            );
+            let mut t = tray(state.clone(), Lang::En);
+            assert_eq!(
+                t.choose(Action::OpenPage, Instant::now()),
+                [Command::Run(Action::OpenPage)]
             );
         }
     }

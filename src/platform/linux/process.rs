@@ -36,6 +36,54 @@ pub(crate) fn hand_over(program: &std::path::Path, args: &[std::ffi::OsString]) 
     std::process::Command::new(program).args(args).exec()
 }
 
+/// Start `program` with `args` apart from this process: a session of its own (no terminal, so
+/// closing the terminal does not end it) and no stdio. Its pid.
+pub(crate) fn spawn_detached(
+    program: &std::path::Path,
+    args: &[std::ffi::OsString],
+) -> std::io::Result<u32> {
+    use std::os::unix::process::CommandExt as _;
+    use std::process::Stdio;
+    let mut cmd = std::process::Command::new(program);
+    cmd.args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    // SAFETY: setsid is async-signal-safe and touches no memory of this process; it runs in
+    // the child between fork and exec, as pre_exec requires.
+    unsafe {
+        cmd.pre_exec(|| {
+            if libc::setsid() == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let child = cmd.spawn()?;
+    let pid = child.id();
+    // Reaped by a thread, so a long-lived caller leaves no zombie behind.
+    std::thread::spawn(move || {
+        let mut child = child;
+        let _ = child.wait();
+    });
+    Ok(pid)
+}
+
+/// Open `url` in the desktop's default browser (xdg-open).
+pub(crate) fn open_url(url: &str) -> std::io::Result<()> {
+    use std::process::Stdio;
+    let mut child = std::process::Command::new("xdg-open")
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()?;
+    std::thread::spawn(move || {
+        let _ = child.wait();
+    });
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -59,6 +59,54 @@ pub(crate) fn hand_over(program: &std::path::Path, args: &[std::ffi::OsString]) 
     std::process::exit(code)
 }
 
+/// Start `program` with `args` apart from this process: no console, a process group of its
+/// own, no stdio. Its pid.
+pub(crate) fn spawn_detached(
+    program: &std::path::Path,
+    args: &[std::ffi::OsString],
+) -> std::io::Result<u32> {
+    use std::os::windows::process::CommandExt as _;
+    use std::process::Stdio;
+    use windows_sys::Win32::System::Threading::{CREATE_NEW_PROCESS_GROUP, DETACHED_PROCESS};
+    let child = std::process::Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .creation_flags(DETACHED_PROCESS | CREATE_NEW_PROCESS_GROUP)
+        .spawn()?;
+    Ok(child.id())
+}
+
+/// Open `url` in the user's default browser (the shell's "open" verb).
+pub(crate) fn open_url(url: &str) -> std::io::Result<()> {
+    use windows_sys::Win32::UI::Shell::ShellExecuteW;
+    use windows_sys::Win32::UI::WindowsAndMessaging::SW_SHOWNORMAL;
+    let wide = |s: &str| s.encode_utf16().chain(Some(0)).collect::<Vec<u16>>();
+    let (verb, file) = (wide("open"), wide(url));
+    // SAFETY: both strings are NUL-terminated and outlive the call; the other pointers may
+    // be null.
+    let r = unsafe {
+        ShellExecuteW(
+            std::ptr::null_mut(),
+            verb.as_ptr(),
+            file.as_ptr(),
+            std::ptr::null(),
+            std::ptr::null(),
+            SW_SHOWNORMAL,
+        )
+    };
+    // A value above 32 is success.
+    if r as usize > 32 {
+        Ok(())
+    } else {
+        Err(std::io::Error::other(format!(
+            "ShellExecute returned {}",
+            r as usize
+        )))
+    }
+}
+
 struct Handle(HANDLE);
 
 impl Handle {

@@ -1,0 +1,85 @@
+#!/bin/sh
+# The operator's page in a real browser: a sandbox (simulated RD Service and InstantPay), the
+# service on it, `rd-agent open --print-url` (which starts the page without a tray), then
+# tests/page/page.mjs drives headless Chromium through the Today screen and the security rules.
+#
+#   cargo build -p rd-agent -p rd-agent-tray
+#   (cd tests/page && npm install --no-save playwright-core@1)
+#   tests/page/run.sh [target dir]          # screenshots: SHOTS=docs tests/page/run.sh
+#
+# Needs Chromium (Debian: apt-get install chromium; or CHROMIUM=/path/to/chrome).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+bin=${1:-${CARGO_TARGET_DIR:-$here/../../target}/debug}
+tmp=$(mktemp -d)
+pids=""
+cleanup() {
+    for p in $pids; do kill "$p" 2>/dev/null || true; done
+    # The page server `open` started ends with its own idle timer; end it now.
+    if [ -f "$tmp/run/rd-agent/page.json" ]; then
+        kill "$(sed 's/.*"pid":\([0-9]*\).*/\1/' "$tmp/run/rd-agent/page.json")" 2>/dev/null || true
+    fi
+    rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+rd_port=$(free_port)
+api_port=$(free_port)
+state="$tmp/state"
+mkdir -p "$state" "$tmp/run"
+chmod 700 "$tmp/run"
+export XDG_RUNTIME_DIR="$tmp/run"
+unset RD_AGENT_CONFIG RD_AGENT_STATE_DIR RD_AGENT_SOCKET
+
+# A finger that takes 4 s to land, so the countdown shows.
+start_sandbox() {
+    "$bin/rd-agent" sandbox --rd-port "$rd_port" --api-port "$api_port" --delay-ms 4000 >>"$tmp/sandbox.log" 2>&1 &
+    sandbox_pid=$!
+    pids="$pids $sandbox_pid"
+}
+start_sandbox
+cat >"$state/config.toml" <<TOML
+[instantpay]
+base_url = "http://127.0.0.1:$api_port"
+client_id = "SBXCLIENT0001"
+outlet_id = "100001"
+endpoint_ip = "127.0.0.1"
+[outlet]
+latitude = "28.6139"
+longitude = "77.2090"
+[rd]
+host = "127.0.0.1"
+ports = "$rd_port"
+TOML
+rda() { "$bin/rd-agent" --state-dir "$state" "$@"; }
+printf '%s' sandbox-client-secret-not-real | rda config set-secret instantpay.client_secret >/dev/null
+printf '%s' SandboxEncryptionKey0123456789AB | rda config set-secret instantpay.encryption_key >/dev/null
+printf '%s' 999941057058 | rda config set-secret operator.aadhaar >/dev/null
+start_service() {
+    "$bin/rd-agent" --state-dir "$state" run >>"$tmp/service.log" 2>&1 &
+    service_pid=$!
+    pids="$pids $service_pid"
+    i=0
+    until rda status >/dev/null 2>&1; do
+        i=$((i + 1)); [ $i -lt 100 ] || { cat "$tmp/service.log"; exit 1; }
+        sleep 0.2
+    done
+}
+start_service
+
+start=$(date +%s)
+url=$(rda open --print-url)
+echo "page: ${url%%\?*}"
+PAGE_URL="$url" PAGE_URL_AGAIN="$(rda open --print-url)" SHOTS="${SHOTS:-}" \
+    node "$here/page.mjs"
+
+# The bank cancels the day: a fresh sandbox InstantPay has forgotten the login the ledger
+# remembers. The page server reconnects to the restarted service by itself.
+kill "$sandbox_pid" "$service_pid"
+wait "$sandbox_pid" "$service_pid" 2>/dev/null || true
+start_sandbox
+start_service
+PHASE=cancelled PAGE_URL="$(rda open --print-url)" PAGE_URL_AGAIN="$(rda open --print-url)" \
+    SHOTS="${SHOTS:-}" node "$here/page.mjs"
+echo "browser test: $(( $(date +%s) - start )) s"
