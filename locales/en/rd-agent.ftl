@@ -1008,7 +1008,10 @@ page-support-setting = Setting { $key }: { $value }
 page-support-secret = Secret { $key }: { $shown }
 page-support-missing = Missing: { $problem }
 page-support-scanner = Scanner: { $device }
-page-support-ledger = This month: { $count } charged logins; declined fingers in a row: { $declines }
+page-support-ledger = This month: { $count ->
+    [one] 1 charged login
+   *[other] { $count } charged logins
+}; declined fingers in a row: { $declines }
 
 # `rd-agent open` (src/cli/open.rs).
 cli-open-opened = Opened rd-agent's page in the browser.
