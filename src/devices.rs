@@ -62,6 +62,14 @@ pub struct DeviceReport {
 }
 
 impl DeviceReport {
+    /// How many services are ready for a login.
+    pub fn ready(&self) -> usize {
+        self.services
+            .iter()
+            .filter(|d| d.service.status.is_ready())
+            .count()
+    }
+
     /// A short summary for a person, one service a line with its scanner's model and
     /// generation, and the warning when several are ready (the tray's "Devices", crates/tray).
     pub fn summary(&self, cat: &crate::i18n::Catalog) -> String {

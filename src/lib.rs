@@ -21,6 +21,7 @@ pub mod login;
 pub mod page_link;
 pub(crate) mod platform;
 pub(crate) mod service;
+pub mod setup;
 
 /// The process that runs `pid` and when it started, as the ledger records a sender
 /// (src/platform, `ProcessId`).

@@ -874,8 +874,8 @@ help-enroll-sandbox = Trying rd-agent against a sandbox relay ("rd-relay --sandb
 ## The operator's page (crates/page): served on 127.0.0.1 by the tray; `rd-agent open` opens it.
 
 tray-menu-open-page = Open rd-agent
-page-title = rd-agent: today's login
-page-heading = rd-agent: today's login
+page-title = rd-agent: the shop's daily login
+page-heading = rd-agent: the shop's daily login
 page-switch-language = Show this page in Hindi
 page-footer = This page is shown by rd-agent on this PC only. Close it when you are done.
 page-no-script = This page needs JavaScript to show today's login. Use the rd-agent tray menu instead.
@@ -916,6 +916,102 @@ page-confirm-despite-declines = The last { $declines } logins were declined. A t
 page-confirm-despite-declines-yes = I accept the risk: log in
 page-confirm-new-scanner = This scanner ({ $found }) is not the shop's usual one ({ $pinned }). If the shop did not change its scanner, someone else may have: then connect the usual one instead. Log in with this one only if the shop now uses it; it then becomes the usual scanner. Log in with it?
 page-confirm-new-scanner-yes = Yes: the shop now uses this scanner
+
+# The page's screens (crates/page): the menu.
+page-nav-today = Today
+page-nav-history = History
+page-nav-checks = Scanner and checks
+page-nav-setup = Setup
+# Setup (crates/page/src/setup.rs). The fields' labels are the wizard's config-ask-*.
+page-setup-heading = Set up rd-agent
+page-setup-intro = Choose how this shop logs in. Each answer is checked as you type; a refused one says why.
+page-setup-direct = With the shop's own InstantPay values
+page-setup-fleet = With an enrolment code from your platform
+page-setup-secrets-note = A secret you type goes only to the rd-agent service and is never shown again. Leave a secret empty to keep the one that is stored.
+page-setup-now = Now: { $shown }
+page-setup-save = Save the settings
+page-setup-enrol = Enrol this PC
+page-setup-working = Saving…
+page-setup-saved = Saved. rd-agent now checks today's login.
+page-setup-ready = Everything a login needs is set.
+page-setup-missing = Still missing for a login:
+page-setup-fleet-now = This PC logs in through the login relay at { $url }.
+setup-ask-relay-url = The login relay's address, as your platform gave it (e.g. https://relay.example.com)
+setup-ask-code = The one-time enrolment code from your platform (e.g. K7QM-4XTP-9DHC)
+page-setup-not-saved = Nothing was saved: { $reason }
+page-setup-accepted = Accepted
+# What a refused relay address or code is called in config-value-refused.
+setup-field-relay-url = the login relay's address
+setup-field-code = the enrolment code
+# History (crates/page/src/history.rs).
+page-history-heading = Logins of the last { $days } days
+page-history-col-when = When
+page-history-col-result = Result
+page-history-col-cost = Cost
+page-history-state-loggedin = Logged in
+page-history-state-rejected = Refused
+page-history-state-declined = Finger not matched
+page-history-state-sending = Sent, result not known yet
+page-history-state-unknown = Result not known
+page-history-cost-amount = { $amount } charged
+page-history-cost-charged = Charged, amount not given
+page-history-cost-free = Not charged
+page-history-cost-unknown = Not known
+page-history-none = No login was tried in these days.
+page-history-more = Older logins of these days are not shown.
+page-history-month = This month: { $count ->
+    [one] 1 charged login
+   *[other] { $count } charged logins
+}, { $amount } in all.
+page-history-month-amount-unknown = { $count ->
+    [one] 1 charged login gave no amount and is not in this total.
+   *[other] { $count } charged logins gave no amount and are not in this total.
+}
+page-history-month-charge-unknown = { $count ->
+    [one] For 1 login it is not known whether it was charged.
+   *[other] For { $count } logins it is not known whether they were charged.
+}
+page-history-wallet = Wallet after the last charge: { $amount }
+page-history-no-wallet = The wallet's balance is not known: InstantPay's replies on this PC did not give it.
+page-history-fleet-wallet = The platform pays for the logins through the login relay: its wallet is not shown on this PC.
+page-history-unavailable = The history cannot be shown now: { $reason }
+agent-history-unreadable = The rd-agent service cannot read its ledger of logins now. Try again in a moment; if this stays, run "rd-agent doctor".
+# Scanner and checks (crates/page/src/checks.rs).
+page-checks-heading = Scanner and checks
+page-checks-devices = Scanners found on this PC
+page-check-ok = OK
+page-check-problem = Needs attention
+page-check-service = The rd-agent service
+page-check-service-ok = It is running and answering.
+page-check-settings = Settings
+page-check-scanner = Scanner
+page-check-scanner-ok = { $count ->
+    [one] 1 RD Service is ready.
+   *[other] { $count } RD Services are ready.
+}
+page-check-declines = Declined fingers
+page-check-declines-ok = No declined finger in a row.
+page-check-declines-count = { $count ->
+    [one] The last login's finger was declined. Clean the scanner and the finger before the next one.
+   *[other] The last { $count } logins' fingers were declined. A third in a row can block your AePS at the bank.
+}
+page-checks-copy = Copy for support
+page-checks-copied = Copied. Paste it into your message to support.
+page-checks-copy-failed = Could not copy: select the text below and copy it.
+page-checks-copy-note = This text holds no secret: no client secret, no key, and only the last four digits of the Aadhaar.
+# The text for support; its lines keep the settings' names as they are.
+page-support-title = rd-agent report for support ({ $time })
+page-support-version = rd-agent version { $version }
+page-support-today = Today: { $state }
+page-support-mode = Mode: { $mode }
+page-support-setting = Setting { $key }: { $value }
+page-support-secret = Secret { $key }: { $shown }
+page-support-missing = Missing: { $problem }
+page-support-scanner = Scanner: { $device }
+page-support-ledger = This month: { $count ->
+    [one] 1 charged login
+   *[other] { $count } charged logins
+}; declined fingers in a row: { $declines }
 
 # `rd-agent open` (src/cli/open.rs).
 cli-open-opened = Opened rd-agent's page in the browser.

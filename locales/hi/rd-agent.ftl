@@ -871,8 +871,8 @@ help-enroll-sandbox = rd-agent को सैंडबॉक्स रिले (
 ## The operator's page (crates/page): served on 127.0.0.1 by the tray; `rd-agent open` opens it.
 
 tray-menu-open-page = rd-agent खोलें
-page-title = rd-agent: आज का लॉगिन
-page-heading = rd-agent: आज का लॉगिन
+page-title = rd-agent: दुकान का रोज़ का लॉगिन
+page-heading = rd-agent: दुकान का रोज़ का लॉगिन
 page-switch-language = यह पेज अंग्रेज़ी में देखें
 page-footer = यह पेज rd-agent सिर्फ़ इसी कंप्यूटर पर दिखाता है। काम पूरा होने पर इसे बंद कर दें।
 page-no-script = आज का लॉगिन दिखाने के लिए इस पेज को JavaScript चाहिए। इसकी जगह rd-agent का ट्रे मेनू इस्तेमाल करें।
@@ -913,6 +913,99 @@ page-confirm-despite-declines = पिछले { $declines } लॉगिन �
 page-confirm-despite-declines-yes = जोखिम मंज़ूर है: लॉगिन करें
 page-confirm-new-scanner = यह स्कैनर ({ $found }) दुकान का हमेशा वाला स्कैनर ({ $pinned }) नहीं है। अगर दुकान ने स्कैनर नहीं बदला, तो किसी और ने बदला हो सकता है: तब हमेशा वाला स्कैनर लगाएँ। इससे लॉगिन तभी करें जब दुकान अब यही स्कैनर इस्तेमाल करती हो; फिर यही हमेशा वाला स्कैनर बन जाएगा। इससे लॉगिन करें?
 page-confirm-new-scanner-yes = हाँ: दुकान अब यही स्कैनर इस्तेमाल करती है
+
+# The page's screens (crates/page): the menu.
+page-nav-today = आज
+page-nav-history = पिछले लॉगिन
+page-nav-checks = स्कैनर और जाँच
+page-nav-setup = सेटिंग
+# Setup (crates/page/src/setup.rs). The fields' labels are the wizard's config-ask-*.
+page-setup-heading = rd-agent की सेटिंग करें
+page-setup-intro = चुनें कि यह दुकान कैसे लॉगिन करेगी। हर जवाब लिखते ही जाँचा जाता है; जो नहीं माना गया, उसकी वजह दिखेगी।
+page-setup-direct = दुकान की अपनी InstantPay जानकारी से
+page-setup-fleet = अपने प्लेटफ़ॉर्म से मिले नामांकन कोड से
+page-setup-secrets-note = आप जो गुप्त जानकारी लिखते हैं, वह सिर्फ़ rd-agent सेवा को जाती है और फिर कभी नहीं दिखती। रखी हुई गुप्त जानकारी वैसी ही रखनी हो तो खाना खाली छोड़ दें।
+page-setup-now = अभी: { $shown }
+page-setup-save = सेटिंग सहेजें
+page-setup-enrol = इस कंप्यूटर का नामांकन करें
+page-setup-working = सहेजा जा रहा है…
+page-setup-saved = सहेज लिया। rd-agent अब आज का लॉगिन जाँच रहा है।
+page-setup-ready = लॉगिन के लिए ज़रूरी सब कुछ भरा हुआ है।
+page-setup-missing = लॉगिन के लिए अभी यह बाकी है:
+page-setup-fleet-now = यह कंप्यूटर { $url } वाले लॉगिन रिले से लॉगिन करता है।
+setup-ask-relay-url = लॉगिन रिले का पता, जैसा आपके प्लेटफ़ॉर्म ने दिया है (जैसे https://relay.example.com)
+setup-ask-code = आपके प्लेटफ़ॉर्म से मिला एक बार का नामांकन कोड (जैसे K7QM-4XTP-9DHC)
+page-setup-not-saved = कुछ भी नहीं सहेजा गया: { $reason }
+page-setup-accepted = मान लिया
+# What a refused relay address or code is called in config-value-refused.
+setup-field-relay-url = लॉगिन रिले का पता
+setup-field-code = नामांकन कोड
+# History (crates/page/src/history.rs).
+page-history-heading = पिछले { $days } दिनों के लॉगिन
+page-history-col-when = कब
+page-history-col-result = नतीजा
+page-history-col-cost = खर्च
+page-history-state-loggedin = लॉगिन हुआ
+page-history-state-rejected = नहीं माना गया
+page-history-state-declined = उंगली मेल नहीं खाई
+page-history-state-sending = भेजा गया, नतीजा अभी पता नहीं
+page-history-state-unknown = नतीजा पता नहीं
+page-history-cost-amount = { $amount } कटे
+page-history-cost-charged = पैसे कटे, रकम नहीं बताई गई
+page-history-cost-free = पैसे नहीं कटे
+page-history-cost-unknown = पता नहीं
+page-history-none = इन दिनों में कोई लॉगिन नहीं किया गया।
+page-history-more = इन दिनों के पुराने लॉगिन नहीं दिखाए गए हैं।
+page-history-month = इस महीने: { $count ->
+    [one] पैसे कटने वाला 1 लॉगिन
+   *[other] पैसे कटने वाले { $count } लॉगिन
+}, कुल { $amount }।
+page-history-month-amount-unknown = { $count ->
+    [one] पैसे कटने वाले 1 लॉगिन की रकम नहीं बताई गई, वह इस जोड़ में नहीं है।
+   *[other] पैसे कटने वाले { $count } लॉगिन की रकम नहीं बताई गई, वे इस जोड़ में नहीं हैं।
+}
+page-history-month-charge-unknown = { $count ->
+    [one] 1 लॉगिन के पैसे कटे या नहीं, यह पता नहीं है।
+   *[other] { $count } लॉगिन के पैसे कटे या नहीं, यह पता नहीं है।
+}
+page-history-wallet = आख़िरी बार पैसे कटने के बाद वॉलेट में: { $amount }
+page-history-no-wallet = वॉलेट में कितने पैसे हैं, यह पता नहीं: इस कंप्यूटर पर InstantPay के जवाबों में यह नहीं था।
+page-history-fleet-wallet = लॉगिन का खर्च प्लेटफ़ॉर्म लॉगिन रिले के ज़रिए देता है: उसका वॉलेट इस कंप्यूटर पर नहीं दिखता।
+page-history-unavailable = पिछले लॉगिन अभी नहीं दिखाए जा सकते: { $reason }
+agent-history-unreadable = rd-agent सेवा अभी लॉगिन का खाता नहीं पढ़ पा रही है। थोड़ी देर में फिर कोशिश करें; ऐसा ही रहे तो "rd-agent doctor" चलाएँ।
+# Scanner and checks (crates/page/src/checks.rs).
+page-checks-heading = स्कैनर और जाँच
+page-checks-devices = इस कंप्यूटर पर मिले स्कैनर
+page-check-ok = ठीक है
+page-check-problem = देखना होगा
+page-check-service = rd-agent सेवा
+page-check-service-ok = चल रही है और जवाब दे रही है।
+page-check-settings = सेटिंग
+page-check-scanner = स्कैनर
+page-check-scanner-ok = { $count ->
+    [one] 1 RD सेवा तैयार है।
+   *[other] { $count } RD सेवाएँ तैयार हैं।
+}
+page-check-declines = मेल न खाई उंगलियाँ
+page-check-declines-ok = लगातार कोई उंगली नामंज़ूर नहीं हुई।
+page-check-declines-count = { $count ->
+    [one] पिछले लॉगिन में उंगली मेल नहीं खाई। अगले लॉगिन से पहले स्कैनर और उंगली साफ़ करें।
+   *[other] पिछले { $count } लॉगिन में उंगली मेल नहीं खाई। लगातार तीसरी बार ऐसा हुआ तो बैंक आपका AePS बंद कर सकता है।
+}
+page-checks-copy = सहायता के लिए कॉपी करें
+page-checks-copied = कॉपी हो गया। इसे सहायता को भेजे जाने वाले संदेश में चिपकाएँ।
+page-checks-copy-failed = कॉपी नहीं हो सका: नीचे का लेख चुनकर कॉपी करें।
+page-checks-copy-note = इस लेख में कोई गुप्त जानकारी नहीं है: न क्लाइंट सीक्रेट, न कुंजी, और आधार के सिर्फ़ आख़िरी चार अंक।
+# The text for support; its lines keep the settings' names as they are.
+page-support-title = सहायता के लिए rd-agent की रिपोर्ट ({ $time })
+page-support-version = rd-agent संस्करण { $version }
+page-support-today = आज: { $state }
+page-support-mode = तरीका: { $mode }
+page-support-setting = सेटिंग { $key }: { $value }
+page-support-secret = गुप्त जानकारी { $key }: { $shown }
+page-support-missing = बाकी है: { $problem }
+page-support-scanner = स्कैनर: { $device }
+page-support-ledger = इस महीने: पैसे कटने वाले { $count } लॉगिन; लगातार मेल न खाई उंगलियाँ: { $declines }
 
 # `rd-agent open` (src/cli/open.rs).
 cli-open-opened = rd-agent का पेज ब्राउज़र में खुल गया।

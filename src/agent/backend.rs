@@ -11,7 +11,7 @@ use super::AgentState;
 use crate::config::{Change, Standing, View};
 use crate::devices::DeviceReport;
 use crate::i18n::Msg;
-use crate::ledger::Summary;
+use crate::ledger::{History, Summary};
 use crate::login::Progress;
 
 /// A boxed future, so the trait stays object-safe without an extra crate.
@@ -83,6 +83,13 @@ pub trait Backend: Send + Sync + 'static {
 
     /// The ledger's facts for `status` (last attempt, attempts charged); no secrets.
     fn summary(&self) -> BoxFuture<'_, Option<Summary>> {
+        Box::pin(async { None })
+    }
+
+    /// The attempts of the last `days` IST days and this month's money; `None` when the
+    /// ledger cannot be read.
+    fn history(&self, days: u32) -> BoxFuture<'_, Option<History>> {
+        let _ = days;
         Box::pin(async { None })
     }
 

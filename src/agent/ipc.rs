@@ -22,6 +22,7 @@ use super::backend::LoginSummary;
 use super::protocol::{self, BadReply, MAX_REPLY_LINE, Message, Request};
 use crate::devices::DeviceReport;
 use crate::i18n::Msg;
+use crate::ledger::History;
 use crate::login::LoginFlags;
 
 /// The socket file name inside a state or runtime directory.
@@ -299,8 +300,16 @@ impl Connection {
         }
     }
 
+    /// The ledger's attempts of the last `days` IST days and this month's money.
+    pub async fn history(&mut self, days: u32) -> Result<History, IpcError> {
+        match self.call(&Request::History { days }).await? {
+            Message::History(h) => Ok(*h),
+            _ => Err(IpcError::Protocol),
+        }
+    }
+
     /// The service's configuration, as setup shows it.
-    pub(crate) async fn config_show(&mut self) -> Result<View, IpcError> {
+    pub async fn config_show(&mut self) -> Result<View, IpcError> {
         match self.call(&Request::ConfigShow).await? {
             Message::Config(view) => Ok(*view),
             _ => Err(IpcError::Protocol),

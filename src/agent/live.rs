@@ -11,7 +11,7 @@ use super::live_login::LogProgress;
 use crate::config::{Change, Config, Paths, Secrets, Standing, View, apply_change};
 use crate::devices::DeviceReport;
 use crate::i18n::Msg;
-use crate::ledger::{Ledger, Summary};
+use crate::ledger::{History, Ledger, Summary};
 use crate::login::live::Api;
 use clock::{Clock, next_ist_midnight};
 use rd::{DiscoverOptions, Scheme};
@@ -201,6 +201,22 @@ impl Backend for LiveBackend {
                     .ok()
                     .flatten()
                     .and_then(|l| l.summary(now).ok())
+            })
+            .await
+            .ok()
+            .flatten()
+        })
+    }
+
+    fn history(&self, days: u32) -> BoxFuture<'_, Option<History>> {
+        Box::pin(async move {
+            let path = self.paths.ledger_file();
+            let now = self.clock.now();
+            tokio::task::spawn_blocking(move || match Ledger::open_to_read(&path) {
+                Ok(Some(l)) => l.history(now, days).ok(),
+                // No ledger yet: nothing was attempted.
+                Ok(None) => Some(History::empty(days)),
+                Err(_) => None,
             })
             .await
             .ok()

@@ -16,7 +16,7 @@ use super::backend::LoginSummary;
 use crate::config::{Change, Key, SecretName, View};
 use crate::devices::DeviceReport;
 use crate::i18n::{Catalog, Lang, Msg};
-use crate::ledger::Summary;
+use crate::ledger::{History, Summary};
 
 /// The version this build speaks. Lines without `"v"` are version 1.
 pub(crate) const PROTOCOL_VERSION: u32 = 2;
@@ -50,6 +50,19 @@ pub enum Request {
     ConfigShow,
     /// Change the service's configuration and secrets: setup through the service.
     ConfigChange(ConfigChange),
+    /// The ledger's attempts of the last `days` IST days and this month's money. A service
+    /// older than this request answers that it did not understand it.
+    History {
+        #[serde(default = "history_days")]
+        days: u32,
+    },
+}
+
+/// What a history request without `days` asks: the last 30 days.
+pub const HISTORY_DAYS: u32 = 30;
+
+fn history_days() -> u32 {
+    HISTORY_DAYS
 }
 
 /// Setup's change as it crosses the IPC: key names and texts. The service checks every name
@@ -159,6 +172,8 @@ pub enum Message {
     Devices(DeviceReport),
     /// Reply to `config_show` and `config_change`: the configuration now.
     Config(Box<View>),
+    /// Reply to `history`.
+    History(Box<History>),
     /// A subscription event: the state changed.
     State {
         state: AgentState,
@@ -371,6 +386,14 @@ mod tests {
                 "{bad:?}"
             );
         }
+        assert_eq!(
+            parse_request(&line(r#"{"v":2,"cmd":"history"}"#)),
+            Ok(Request::History { days: HISTORY_DAYS })
+        );
+        assert_eq!(
+            parse_request(&line(r#"{"v":2,"cmd":"history","days":7}"#)),
+            Ok(Request::History { days: 7 })
+        );
         let long = vec![b' '; MAX_LINE + 1];
         assert_eq!(
             parse_request(&long),

@@ -459,6 +459,11 @@ async fn answer(agent: &Agent, policy: &PeerPolicy, peer: &Peer, req: Request) -
                 .await,
         ),
         Request::Devices => Message::Devices(agent.backend.devices().await),
+        // What `status` shows of the money, over more days: the same peers may ask.
+        Request::History { days } => match agent.backend.history(days.clamp(1, 62)).await {
+            Some(h) => Message::History(Box::new(h)),
+            None => Message::error(Msg::new("agent-history-unreadable")),
+        },
         Request::Recheck => {
             agent.recheck().await;
             agent.status_message(None)

@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 use super::config::read_secret;
 use super::target::Target;
 use super::{CliError, CmdResult, Exit, Global, print_json};
-use crate::config::{Change, Key, SecretName};
+use crate::config::{Change, SecretName};
 use crate::i18n::{Catalog, Lang, Msg};
 
 #[derive(Debug, clap::Args)]
@@ -42,31 +42,17 @@ pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
     let relay_url = args.relay.trim_end_matches('/').to_string();
     // Before the one-time code is spent: would this change be taken? A config that cannot be
     // read, or a member re-enrolling a service set up by someone else, stops here.
-    let mut change = Change {
-        values: vec![
-            (Key::Mode, "relay".to_string()),
-            (Key::RelayUrl, relay_url.clone()),
-        ],
-        secrets: vec![(SecretName::RelayToken, Zeroizing::new("(not yet)".into()))],
-        clear: vec![SecretName::ClientSecret, SecretName::EncryptionKey],
-        check_only: true,
-        ..Change::default()
-    };
+    let mut change = crate::setup::enrolment(&relay_url, "(not yet)");
+    change.check_only = true;
     target.write(&change)?;
 
-    let label = args.label.unwrap_or_else(host_name);
+    let label = args.label.unwrap_or_else(crate::setup::host_name);
     let reply = super::block_on(relay_api::enroll(&args.relay, &args.code, &label))
         .map_err(|e| CliError::said(Exit::Rejected, crate::i18n::errors::api_error(&e)))?;
 
     // The token, with the outlet's values, first: the code is spent, so what the relay gave
     // is kept whatever follows.
-    change.check_only = false;
-    change.values.extend([
-        (Key::OutletId, reply.outlet_id.clone()),
-        (Key::Latitude, reply.latitude.clone()),
-        (Key::Longitude, reply.longitude.clone()),
-    ]);
-    change.secrets = vec![(SecretName::RelayToken, Zeroizing::new(reply.token.clone()))];
+    let mut change = crate::setup::enrolled(&relay_url, &reply);
     // A relay's test Aadhaar is stored only when the person said this is a sandbox: a relay
     // that is not one must never choose the operator's number.
     let sandbox_aadhaar = reply.sandbox_aadhaar.as_ref().filter(|_| args.sandbox);
@@ -107,14 +93,4 @@ pub(crate) fn run(args: Args, global: &Global) -> CmdResult {
         outln!("{}", cat.tr("enroll-next"));
     }
     Ok(())
-}
-
-/// This computer's name, for the relay's device list.
-fn host_name() -> String {
-    let from_env = std::env::var("COMPUTERNAME").or_else(|_| std::env::var("HOSTNAME"));
-    let name = from_env
-        .ok()
-        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
-        .unwrap_or_default();
-    name.trim().chars().take(64).collect()
 }

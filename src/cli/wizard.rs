@@ -12,6 +12,7 @@ use zeroize::Zeroizing;
 
 use super::config::InitArgs;
 use super::{CliError, Exit};
+use crate::config::words::{Words, secret_question};
 use crate::config::{Config, Key, SecretName, Secrets};
 use crate::i18n::{Catalog, Msg};
 
@@ -95,58 +96,11 @@ fn typed(cfg: &mut Config, key: Key, text: &str) -> Result<(), Msg> {
 }
 
 fn refused(words: &Words, reason: Msg) -> Msg {
-    Msg::new("config-value-refused")
-        .arg("field", words.field())
-        .arg("reason", reason)
+    words.refused(reason)
 }
 
 fn say(output: &mut dyn Write, cat: &Catalog, msg: &Msg) {
     let _ = writeln!(output, "{}", cat.render(msg));
-}
-
-/// How the wizard names a key to a person: the question (with an example) and the short
-/// name an error uses. `None` for the keys `config init` does not ask.
-struct Words {
-    question: &'static str,
-    field: &'static str,
-}
-
-impl Words {
-    fn of(key: Key) -> Option<Words> {
-        let (question, field) = match key {
-            Key::BaseUrl => ("config-ask-base-url", "config-field-base-url"),
-            Key::ClientId => ("config-ask-client-id", "config-field-client-id"),
-            Key::OutletId => ("config-ask-outlet-id", "config-field-outlet-id"),
-            Key::EndpointIp => ("config-ask-endpoint-ip", "config-field-endpoint-ip"),
-            Key::Latitude => ("config-ask-latitude", "config-field-latitude"),
-            Key::Longitude => ("config-ask-longitude", "config-field-longitude"),
-            Key::RdPorts => ("config-ask-rd-ports", "config-field-rd-ports"),
-            Key::MinQscore => ("config-ask-min-qscore", "config-field-min-qscore"),
-            Key::MinNmpoints => ("config-ask-min-nmpoints", "config-field-min-nmpoints"),
-            Key::Mode
-            | Key::ReadTimeoutSecs
-            | Key::SettleWindowSecs
-            | Key::RdHost
-            | Key::RdEnv
-            | Key::RdTrustedUsers
-            | Key::ReminderAt
-            | Key::Language
-            | Key::RelayUrl
-            | Key::ClientSecret
-            | Key::EncryptionKey
-            | Key::RelayToken
-            | Key::Aadhaar => return None,
-        };
-        Some(Words { question, field })
-    }
-
-    fn question(&self) -> Msg {
-        Msg::new(self.question)
-    }
-
-    fn field(&self) -> Msg {
-        Msg::new(self.field)
-    }
 }
 
 /// Where the hidden answers come from: the terminal, or a test's lines.
@@ -215,16 +169,6 @@ pub(crate) fn ask_secrets_with(
         }
     }
     Ok(out)
-}
-
-/// What a secret is and where the operator finds it.
-fn secret_question(name: SecretName) -> Msg {
-    Msg::new(match name {
-        SecretName::ClientSecret => "config-ask-client-secret",
-        SecretName::EncryptionKey => "config-ask-encryption-key",
-        SecretName::Aadhaar => "config-ask-aadhaar",
-        SecretName::RelayToken => "config-ask-relay-token",
-    })
 }
 
 pub(crate) fn terminal_error(e: &std::io::Error) -> CliError {

@@ -14,6 +14,7 @@ mod model;
 mod paths;
 pub(crate) mod secrets;
 mod view;
+pub(crate) mod words;
 
 pub(crate) use change::apply as apply_change;
 pub use change::{Change, Standing};

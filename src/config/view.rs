@@ -87,3 +87,35 @@ fn shown(secrets: &Secrets, name: SecretName) -> Msg {
         _ => Msg::new("secret-shown-not-set"),
     }
 }
+
+/// What a client of the service (the operator's page) reads of a view.
+impl View {
+    /// The value of the key `name` in force, as the file writes it; `None` for a secret or an
+    /// unknown name.
+    pub fn value(&self, name: &str) -> Option<String> {
+        super::Key::parse(name)?.get(&self.config)
+    }
+
+    /// How the secret `name` is shown: set / not set, the Aadhaar masked.
+    pub fn secret_shown(&self, name: &str) -> Option<Msg> {
+        SecretName::parse(name).ok().map(|n| self.shown(n))
+    }
+
+    /// What a login still lacks; empty when ready.
+    pub fn problems(&self) -> &[Msg] {
+        &self.problems
+    }
+
+    /// The service logs in through a login relay (fleet mode).
+    pub fn relay_mode(&self) -> bool {
+        self.config.instantpay.mode == super::Mode::Relay
+    }
+
+    pub fn config_file(&self) -> &std::path::Path {
+        &self.config_file
+    }
+
+    pub fn state_dir(&self) -> &std::path::Path {
+        &self.state_dir
+    }
+}

@@ -329,7 +329,11 @@ impl Ledger {
         self.query("ORDER BY id", [])
     }
 
-    fn query<P: rusqlite::Params>(&self, tail: &str, p: P) -> Result<Vec<Attempt>, LedgerError> {
+    pub(super) fn query<P: rusqlite::Params>(
+        &self,
+        tail: &str,
+        p: P,
+    ) -> Result<Vec<Attempt>, LedgerError> {
         let sql = format!(
             "SELECT external_ref, created_at, updated_at, state, statuscode, actcode, ipay_uuid,
                     message, dp_id, mi, srno, q_score, nm_points, charged, resolved_at, resolution,

@@ -9,7 +9,7 @@
 //!
 //! The rooms: schema.rs (the migrations), attempt.rs (an attempt's life), pinning.rs (the
 //! shop's scanner), summary.rs (the day and the money, for `status`), declines.rs (the
-//! decline guard's count).
+//! decline guard's count), history.rs (the last days' attempts and their cost).
 
 use std::path::Path;
 
@@ -18,6 +18,7 @@ use rusqlite::Connection;
 
 mod attempt;
 mod declines;
+mod history;
 mod pinning;
 mod schema;
 mod summary;
@@ -26,6 +27,7 @@ mod tests;
 
 pub use attempt::{Attempt, AttemptState, NewAttempt, Outcome, Resolution};
 pub(crate) use declines::DECLINE_LIMIT;
+pub use history::{History, HistoryRow, MAX_HISTORY_ROWS};
 pub use pinning::{Device, Pinned};
 pub use summary::{DayState, Summary};
 

@@ -67,6 +67,13 @@ pub struct Summary {
     pub last_charge: Option<Amount>,
 }
 
+impl Summary {
+    /// Possible biometric declines in a row (the decline guard's count).
+    pub fn consecutive_declines(&self) -> u32 {
+        self.consecutive_declines
+    }
+}
+
 /// Start of an IST day, in UTC.
 pub(super) fn ist_day_start(d: NaiveDate) -> DateTime<Utc> {
     let midnight = d.and_hms_opt(0, 0, 0).unwrap_or_default();

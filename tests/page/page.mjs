@@ -1,6 +1,10 @@
-// Drives the operator's page in headless Chromium: two sessions (English and Hindi) watch the
-// same day, one logs in with the keyboard, both see the countdown and "logged in"; then the
-// security rules from a second origin. Run by run.sh, which starts the sandbox and the page.
+// Drives the operator's page in headless Chromium: two sessions (English and Hindi) on a
+// service that is not set up; one sets it up on the page (a refused field asked again, nothing
+// typed lost), both see the day, one logs in with the keyboard, both see the countdown and
+// "logged in", then the history with the charge and the checks with the text for support
+// (searched for the secrets typed); then the security rules from a second origin. PHASE
+// cancelled: the bank cancelled the day. PHASE fleet: enrolment with a relay's code. Run by
+// run.sh, which starts the sandbox and the page.
 import http from "node:http";
 import { chromium } from "playwright-core";
 
@@ -28,8 +32,75 @@ const browser = await chromium.launch({
   args: ["--host-resolver-rules=MAP rebind.test 127.0.0.1", "--no-sandbox"],
 });
 const viewport = { width: 1024, height: 600 };
-const en = await (await browser.newContext({ viewport })).newPage();
-const hi = await (await browser.newContext({ viewport })).newPage();
+const permissions = ["clipboard-read", "clipboard-write"];
+const en = await (await browser.newContext({ viewport, permissions })).newPage();
+const hi = await (await browser.newContext({ viewport, permissions })).newPage();
+
+// The sandbox's demo outlet (README, "sandbox"): what the operator types.
+const SECRETS = {
+  "instantpay.client_secret": "sandbox-client-secret-not-real",
+  "instantpay.encryption_key": "SandboxEncryptionKey0123456789AB",
+  "operator.aadhaar": "9999 4105 7058",
+};
+const secretTexts = [...Object.values(SECRETS), "999941057058", "9999 4105 7058"];
+const field = (page, name, form = "direct") => page.locator(`#form-${form} input[name="${name}"]`);
+
+function hasNoSecret(text, what) {
+  const found = secretTexts.filter((s) => text.includes(s));
+  check(found.length === 0, `${what} holds no secret${found.length ? ": " + found.join(", ") : ""}`);
+}
+
+async function toHindi(page) {
+  if ((await page.locator("html").getAttribute("lang")) !== "hi") {
+    await page.click("#lang");
+    await page.waitForLoadState("load");
+    await page.locator("html[lang=hi]").waitFor();
+  }
+}
+
+if (process.env.PHASE === "fleet") {
+  await fleet();
+  await browser.close();
+  finish();
+}
+
+// A second PC joins the platform's relay: the code and the relay's address from the platform,
+// the operator's Aadhaar typed; then a login through the relay.
+async function fleet() {
+  await en.goto(url);
+  await en.locator("#screen-setup").waitFor();
+  check(en.url().endsWith("#setup"), "a service not set up opens on its setup");
+  await hi.goto(urlAgain);
+  await toHindi(hi);
+  await hi.goto(`${origin}/#setup`);
+  await en.click("#tab-fleet");
+  await hi.click("#tab-fleet");
+  await field(en, "relay.url", "fleet").fill("ftp://relay.example");
+  await field(en, "relay.url", "fleet").blur();
+  await en.locator("#fleet-relay-url-said").filter({ hasText: "Not accepted" }).waitFor();
+  await field(en, "relay.url", "fleet").fill(process.env.RELAY_URL);
+  await field(en, "code", "fleet").fill(process.env.ENROL_CODE);
+  await field(en, "operator.aadhaar", "fleet").fill(SECRETS["operator.aadhaar"]);
+  await shot(en, "setup-fleet-en");
+  await shot(hi, "setup-fleet-hi");
+  await en.click("#save-fleet");
+  await en.locator("#said-fleet").filter({ hasText: "Saved" }).waitFor({ timeout: 20000 });
+  const fleetNow = await en.locator("#setup-fleet-now").textContent();
+  check(fleetNow.includes(process.env.RELAY_URL), `enrolled: ${fleetNow}`);
+  check((await en.locator("#setup-ready").textContent()) === "Everything a login needs is set.", "ready");
+  check(await field(en, "operator.aadhaar", "fleet").inputValue() === "", "the Aadhaar typed is forgotten by the page");
+  hasNoSecret(await en.content(), "the page after enrolment");
+  await en.click("#nav-today");
+  await en.locator("#headline").filter({ hasText: "Today's login is needed" }).waitFor({ timeout: 30000 });
+  await en.click("#action");
+  await en.locator("#progress-text").filter({ hasText: /Place your finger on the scanner now: \d+ s/ }).waitFor();
+  await en.locator("#headline").filter({ hasText: "Logged in for today" }).waitFor({ timeout: 30000 });
+  check(true, "fleet: logged in through the relay");
+  await en.click("#nav-history");
+  await en.locator("#history-rows tr").first().waitFor();
+  const notes = await en.locator("#history-notes").innerText();
+  check(notes.includes("The platform pays"), `fleet history: the wallet is the platform's: ${notes}`);
+}
 
 if (process.env.PHASE === "cancelled") {
   await cancelledDay();
@@ -76,19 +147,61 @@ function finish() {
 
 // The token is exchanged for a session and leaves the address bar.
 await en.goto(url);
-check(en.url() === `${origin}/`, `the address has no token: ${en.url()}`);
-await en.locator("#headline").filter({ hasText: "Today's login is needed" }).waitFor();
+check(en.url().startsWith(`${origin}/`) && !en.url().includes("token"), `the address has no token: ${en.url()}`);
+
+// ---- Setup, on a service nobody has set up ----
+await en.locator("#screen-setup").waitFor();
+check(en.url() === `${origin}/#setup`, "a service not set up opens on its setup");
+await en.locator("#setup-missing li").first().waitFor();
+check((await en.locator("#setup-missing li").count()) > 0, "it says what is missing");
+await field(en, "instantpay.client_id").fill("SBXCLIENT0001");
+await field(en, "instantpay.outlet_id").fill("12ab");
+await field(en, "instantpay.endpoint_ip").focus();
+await en.locator("#direct-instantpay-outlet-id-said").filter({ hasText: "Not accepted: the outlet id must be digits only" }).waitFor();
+check(await field(en, "instantpay.outlet_id").getAttribute("aria-invalid") === "true", "the refused field is marked");
+await field(en, "instantpay.endpoint_ip").fill("127.0.0.1");
+await field(en, "outlet.latitude").fill("28.6139");
+await field(en, "outlet.longitude").fill("77.209");
+await field(en, "instantpay.client_secret").fill(SECRETS["instantpay.client_secret"]);
+await field(en, "instantpay.encryption_key").fill("too-short");
+await field(en, "operator.aadhaar").fill("9999 4105 7059");
+await field(en, "operator.aadhaar").blur();
+await en.locator("#direct-operator-aadhaar-said").filter({ hasText: "check digit" }).waitFor();
+check(await field(en, "outlet.longitude").inputValue() === "77.2090", "3 decimals are padded to 4");
+await shot(en, "setup-refused-en");
+// Saving with refused fields sends nothing, keeps everything typed and asks the first again.
+await en.click("#save-direct");
+await en.waitForTimeout(500);
+check(await en.evaluate(() => document.activeElement.name) === "instantpay.outlet_id", "the first refused field is asked again");
+check(await field(en, "instantpay.client_id").inputValue() === "SBXCLIENT0001", "nothing typed is lost");
+check(await field(en, "instantpay.client_secret").inputValue() === SECRETS["instantpay.client_secret"], "a secret typed is kept too");
+await field(en, "instantpay.outlet_id").fill("100001");
+await field(en, "instantpay.encryption_key").fill(SECRETS["instantpay.encryption_key"]);
+await field(en, "operator.aadhaar").fill(SECRETS["operator.aadhaar"]);
+// Enter in a field sends the form (the keyboard is enough).
+await field(en, "operator.aadhaar").press("Enter");
+await en.locator("#said-direct").filter({ hasText: "Saved" }).waitFor({ timeout: 20000 });
+check((await en.locator("#setup-ready").textContent()) === "Everything a login needs is set.", "set up: nothing missing");
+check((await en.locator("#row-direct-operator-aadhaar .now").textContent()) === "Now: XXXX XXXX 7058", "the Aadhaar is shown masked");
+check((await en.locator("#row-direct-instantpay-client-secret .now").textContent()) === "Now: set", "a secret is shown as set");
+check(await field(en, "instantpay.client_secret").inputValue() === "", "the secrets typed are forgotten by the page");
+hasNoSecret(await en.content(), "the setup screen");
+hasNoSecret(await en.evaluate(async () => (await fetch("/api/setup")).text()), "the setup data");
+await shot(en, "setup-en");
+
+await en.click("#nav-today");
+await en.locator("#headline").filter({ hasText: "Today's login is needed" }).waitFor({ timeout: 30000 });
 check(await en.locator("#action").textContent() === "Log in now", "English: Log in now");
 await shot(en, "today-en");
 
 // The second session switches to Hindi on the page.
 await hi.goto(urlAgain);
 await hi.locator("#headline").filter({ hasText: /./ }).waitFor();
-if ((await hi.locator("html").getAttribute("lang")) !== "hi") {
-  await hi.click("#lang");
-  await hi.waitForLoadState("load");
-  await hi.locator("html[lang=hi]").waitFor();
-}
+await toHindi(hi);
+await hi.goto(`${origin}/#setup`);
+await hi.locator("#setup-ready").filter({ hasText: /./ }).waitFor();
+await shot(hi, "setup-hi");
+await hi.goto(`${origin}/#today`);
 await hi.locator("#headline").filter({ hasText: "आज का लॉगिन करना है" }).waitFor();
 check(await hi.locator("#action").textContent() === "अभी लॉगिन करें", "Hindi: अभी लॉगिन करें");
 await shot(hi, "today-hi");
@@ -130,9 +243,12 @@ const framedText = framed ? await framed.evaluate(() => document.body?.innerText
 check(!framedText.includes("login"), "the page does not show in another site's frame");
 await attacker.close();
 evil.close();
-// Log in with the keyboard: Tab to the button, Enter.
-await en.keyboard.press("Tab");
-await en.keyboard.press("Tab");
+// Log in with the keyboard: Tab to the button (past the menu and the language), Enter.
+await en.goto(`${origin}/#today`);
+await en.locator("#action").waitFor();
+for (let i = 0; i < 8 && (await en.evaluate(() => document.activeElement.id)) !== "action"; i++) {
+  await en.keyboard.press("Tab");
+}
 check(await en.evaluate(() => document.activeElement.id) === "action", "Tab reaches the login button");
 await en.keyboard.press("Enter");
 // At once: what is happening, then the service's countdown.
@@ -150,6 +266,37 @@ check((await en.locator("#detail").textContent()).startsWith("Logged in until mi
 check(await en.locator("#action").isHidden(), "no login offered once the day is logged in");
 await shot(en, "logged-in-en");
 await shot(hi, "logged-in-hi");
+
+// ---- History: the login and what it cost ----
+for (const page of [en, hi]) {
+  await page.goto(`${origin}/#history`);
+  await page.locator("#history-rows tr").first().waitFor();
+}
+const row = await en.locator("#history-rows tr").first().innerText();
+check(/Logged in/.test(row) && /₹[\d.]+ charged/.test(row), `the history shows the charge: ${row}`);
+const notes = await en.locator("#history-notes").innerText();
+check(/This month: 1 charged login, ₹[\d.]+ in all\./.test(notes), `the month's total: ${notes}`);
+check(/Wallet after the last charge: ₹/.test(notes), `the wallet: ${notes}`);
+check(/कटे/.test(await hi.locator("#history-rows tr").first().innerText()), "Hindi: the charge");
+await shot(en, "history-en");
+await shot(hi, "history-hi");
+
+// ---- Scanner and checks, and the text for support ----
+for (const page of [en, hi]) {
+  await page.goto(`${origin}/#checks`);
+  await page.locator("#checks-list li").first().waitFor({ timeout: 20000 });
+}
+const checks = await en.locator("#checks-list").innerText();
+check(/Scanner: OK/.test(checks) && /Settings: OK/.test(checks), `the checks: ${checks}`);
+await en.click("#copy");
+await en.locator("#copy-said").filter({ hasText: "Copied" }).waitFor();
+const copied = await en.evaluate(() => navigator.clipboard.readText());
+check(copied.includes("XXXX XXXX 7058") && copied.includes("instantpay.client_id: SBXCLIENT0001"), "the copied text has what support needs");
+hasNoSecret(copied, "the text copied for support");
+hasNoSecret(await hi.locator("#support").inputValue(), "the Hindi text for support");
+await shot(en, "checks-en");
+await shot(hi, "checks-hi");
+await en.goto(`${origin}/#today`);
 
 // ---- The security rules, as a browser meets them ----
 

@@ -1,9 +1,12 @@
 #!/bin/sh
-# The operator's page in a real browser: a sandbox (simulated RD Service and InstantPay), the
-# service on it, `rd-agent open --print-url` (which starts the page without a tray), then
-# tests/page/page.mjs drives headless Chromium through the Today screen and the security rules.
+# The operator's page in a real browser: a sandbox (simulated RD Service and InstantPay), a
+# service on it that is not set up, `rd-agent open --print-url` (which starts the page without
+# a tray), then tests/page/page.mjs drives headless Chromium: setup on the page, the Today
+# screen's login, the history and the checks, the security rules; then a day the bank
+# cancelled; then a second service enrolled in a sandbox login relay (`rd-relay --sandbox`)
+# from the page.
 #
-#   cargo build -p rd-agent -p rd-agent-tray
+#   cargo build -p rd-agent -p rd-agent-tray -p rd-relay
 #   (cd tests/page && npm install --no-save playwright-core@1)
 #   tests/page/run.sh [target dir]          # screenshots: SHOTS=docs tests/page/run.sh
 #
@@ -39,29 +42,22 @@ start_sandbox() {
     pids="$pids $sandbox_pid"
 }
 start_sandbox
+# What setup does not ask (the platform's address and the scanner's ports) is there already,
+# as an installer's defaults would give it; everything else is typed on the page.
 cat >"$state/config.toml" <<TOML
 [instantpay]
 base_url = "http://127.0.0.1:$api_port"
-client_id = "SBXCLIENT0001"
-outlet_id = "100001"
-endpoint_ip = "127.0.0.1"
-[outlet]
-latitude = "28.6139"
-longitude = "77.2090"
 [rd]
 host = "127.0.0.1"
 ports = "$rd_port"
 TOML
 rda() { "$bin/rd-agent" --state-dir "$state" "$@"; }
-printf '%s' sandbox-client-secret-not-real | rda config set-secret instantpay.client_secret >/dev/null
-printf '%s' SandboxEncryptionKey0123456789AB | rda config set-secret instantpay.encryption_key >/dev/null
-printf '%s' 999941057058 | rda config set-secret operator.aadhaar >/dev/null
 start_service() {
     "$bin/rd-agent" --state-dir "$state" run >>"$tmp/service.log" 2>&1 &
     service_pid=$!
     pids="$pids $service_pid"
     i=0
-    until rda status >/dev/null 2>&1; do
+    until "$bin/rd-agent" --state-dir "$state" status >/dev/null 2>&1; do
         i=$((i + 1)); [ $i -lt 100 ] || { cat "$tmp/service.log"; exit 1; }
         sleep 0.2
     done
@@ -81,5 +77,30 @@ wait "$sandbox_pid" "$service_pid" 2>/dev/null || true
 start_sandbox
 start_service
 PHASE=cancelled PAGE_URL="$(rda open --print-url)" PAGE_URL_AGAIN="$(rda open --print-url)" \
+    SHOTS="${SHOTS:-}" node "$here/page.mjs"
+
+# Fleet: a second PC's service, not set up, enrolled from the page with the code a sandbox
+# relay prints. The page server follows one service: the first one's is ended.
+kill "$sandbox_pid" "$service_pid"
+wait "$sandbox_pid" "$service_pid" 2>/dev/null || true
+kill "$(sed 's/.*"pid":\([0-9]*\).*/\1/' "$tmp/run/rd-agent/page.json")" 2>/dev/null || true
+rm -f "$tmp/run/rd-agent/page.json"
+start_sandbox
+relay_port=$(free_port)
+"$bin/rd-relay" --sandbox --listen "127.0.0.1:$relay_port" >"$tmp/relay.log" 2>&1 &
+pids="$pids $!"
+i=0
+until grep -q "enrolment code:" "$tmp/relay.log"; do
+    i=$((i + 1)); [ $i -lt 100 ] || { cat "$tmp/relay.log"; exit 1; }
+    sleep 0.2
+done
+code=$(sed -n 's/.*enrolment code: *//p' "$tmp/relay.log" | head -1)
+state="$tmp/fleet"
+mkdir -p "$state"
+chmod 700 "$state"
+printf '[rd]\nhost = "127.0.0.1"\nports = "%s"\n' "$rd_port" >"$state/config.toml"
+start_service
+PHASE=fleet RELAY_URL="http://127.0.0.1:$relay_port" ENROL_CODE="$code" \
+    PAGE_URL="$(rda open --print-url)" PAGE_URL_AGAIN="$(rda open --print-url)" \
     SHOTS="${SHOTS:-}" node "$here/page.mjs"
 echo "browser test: $(( $(date +%s) - start )) s"

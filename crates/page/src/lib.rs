@@ -1,14 +1,18 @@
 //! The operator's page: a small web page on 127.0.0.1 at a random port, served by the user's
 //! tray (or, without a display, by `rd-agent-tray --page-only`), that shows today's login and
 //! asks for one. It is a client of the service's IPC like the tray, so the service's rules on
-//! who may log in hold; it holds no secret. `guard` is its security, `today` what it shows,
-//! `live` its IPC. The HTML, CSS and script are in the binary; the script is a file of its
+//! who may log in or change the settings hold; it holds no secret. `guard` is its security;
+//! `today`, `setup`, `history` and `checks` its screens; `live` its IPC. The HTML, CSS and script are in the binary; the script is a file of its
 //! own, so the page's policy forbids every inline script.
 
+mod checks;
 mod guard;
+mod history;
 mod live;
+mod setup;
 mod today;
 
+use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -24,6 +28,7 @@ use axum::{Json, Router};
 use rd_agent::i18n::{Catalog, Lang};
 use rd_agent::page_link::{self, Key};
 use tokio::sync::watch;
+use zeroize::Zeroizing;
 
 use guard::{InSession, Sessions};
 use today::{Choice, Live};
@@ -39,6 +44,32 @@ const PAGE_TEXTS: &[&str] = &[
     "page-switch-language",
     "page-footer",
     "page-no-script",
+    "page-nav-today",
+    "page-nav-history",
+    "page-nav-checks",
+    "page-nav-setup",
+    "page-setup-heading",
+    "page-setup-intro",
+    "page-setup-direct",
+    "page-setup-fleet",
+    "page-setup-secrets-note",
+    "page-setup-save",
+    "page-setup-enrol",
+    "page-history-col-when",
+    "page-history-col-result",
+    "page-history-col-cost",
+    "page-checks-heading",
+    "page-checks-devices",
+    "page-checks-copy",
+    "page-checks-copy-note",
+];
+
+/// The texts the script shows by itself (a copy that worked or failed, a save under way),
+/// sent in the page as data attributes so the script has no text of its own.
+const SCRIPT_TEXTS: &[&str] = &[
+    "page-checks-copied",
+    "page-checks-copy-failed",
+    "page-setup-working",
 ];
 
 /// How a page server is started.
@@ -253,6 +284,18 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/api/events", get(events))
         .route("/api/login", post(login))
         .route("/api/lang", post(set_lang))
+        .route("/api/setup", get(setup_now))
+        .route("/api/setup/check", post(setup_check))
+        .route(
+            "/api/setup/direct",
+            post(setup_direct).layer(DefaultBodyLimit::max(SETUP_BODY)),
+        )
+        .route(
+            "/api/setup/fleet",
+            post(setup_fleet).layer(DefaultBodyLimit::max(SETUP_BODY)),
+        )
+        .route("/api/history", get(history_now))
+        .route("/api/checks", get(checks_now))
         .fallback(|State(s): State<Arc<Shared>>| async move { guard::forbidden(&s) })
         .layer(DefaultBodyLimit::max(1024))
         .layer(axum::middleware::from_fn_with_state(
@@ -261,6 +304,9 @@ fn router(shared: Arc<Shared>) -> Router {
         ))
         .with_state(shared)
 }
+
+/// A setup form: eight fields of at most a few hundred bytes each.
+const SETUP_BODY: usize = 8 * 1024;
 
 fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -278,7 +324,7 @@ fn page_html(lang: Lang) -> String {
         .replace("{{lang}}", code(lang))
         .replace("{{other-lang}}", code(other))
         .replace("{{other-lang-name}}", endonym(other));
-    for id in PAGE_TEXTS {
+    for id in PAGE_TEXTS.iter().chain(SCRIPT_TEXTS) {
         html = html.replace(&format!("{{{{{id}}}}}"), &escape(&cat.tr(id)));
     }
     html
@@ -416,6 +462,124 @@ async fn set_lang(
     StatusCode::NO_CONTENT
 }
 
+async fn setup_now(
+    State(shared): State<Arc<Shared>>,
+    Extension(s): Extension<InSession>,
+) -> Json<setup::SetupView> {
+    let got = rd_agent::setup::show(&shared.socket).await;
+    Json(setup::view(got.as_ref(), s.lang))
+}
+
+#[derive(serde::Deserialize)]
+struct CheckAsk {
+    name: String,
+    #[serde(default)]
+    value: Zeroizing<String>,
+}
+
+/// One field as it is typed: the library's check (the wizard's), its sentence in the page's
+/// language. A secret's text is checked and dropped, never echoed.
+async fn setup_check(
+    Extension(s): Extension<InSession>,
+    Json(ask): Json<CheckAsk>,
+) -> Json<setup::CheckView> {
+    Json(setup::check(&ask.name, &ask.value, s.lang))
+}
+
+#[derive(serde::Deserialize)]
+struct DirectAsk {
+    #[serde(default)]
+    values: BTreeMap<String, String>,
+    #[serde(default)]
+    secrets: BTreeMap<String, Zeroizing<String>>,
+}
+
+/// Direct mode's form, through the service's `ConfigChange`.
+async fn setup_direct(
+    State(shared): State<Arc<Shared>>,
+    Extension(s): Extension<InSession>,
+    Json(ask): Json<DirectAsk>,
+) -> Response {
+    let values: Vec<(String, String)> = ask.values.into_iter().collect();
+    let secrets: Vec<(String, Zeroizing<String>)> = ask.secrets.into_iter().collect();
+    let done = rd_agent::setup::direct(&shared.socket, &values, &secrets).await;
+    setup_done(&shared, done, s.lang, "page-setup-saved").await
+}
+
+#[derive(serde::Deserialize)]
+struct FleetAsk {
+    #[serde(default)]
+    relay_url: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    aadhaar: Zeroizing<String>,
+}
+
+/// Fleet mode: what `rd-agent enroll` does, through the service.
+async fn setup_fleet(
+    State(shared): State<Arc<Shared>>,
+    Extension(s): Extension<InSession>,
+    Json(ask): Json<FleetAsk>,
+) -> Response {
+    let done =
+        rd_agent::setup::enrol(&shared.socket, &ask.relay_url, &ask.code, &ask.aadhaar).await;
+    setup_done(&shared, done, s.lang, "page-setup-saved").await
+}
+
+async fn setup_done(
+    shared: &Shared,
+    done: Result<rd_agent::config::View, rd_agent::setup::SetupError>,
+    lang: Lang,
+    saved: &'static str,
+) -> Response {
+    let cat = Catalog::get(lang);
+    match done {
+        Ok(view) => Json(setup::DoneView {
+            ok: true,
+            field: None,
+            said: cat.tr(saved),
+            setup: setup::view(Ok(&view), lang),
+        })
+        .into_response(),
+        Err(e) => {
+            let got = rd_agent::setup::show(&shared.socket).await;
+            let said = cat
+                .render(&rd_agent::i18n::Msg::new("page-setup-not-saved").arg("reason", e.msg()));
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                Json(setup::DoneView {
+                    ok: false,
+                    field: e.field(),
+                    said,
+                    setup: setup::view(got.as_ref(), lang),
+                }),
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn history_now(
+    State(shared): State<Arc<Shared>>,
+    Extension(s): Extension<InSession>,
+) -> Json<history::HistoryView> {
+    let got = live::history(&shared.socket).await;
+    Json(history::view(
+        got.0.as_ref().map_err(Clone::clone),
+        got.1,
+        s.lang,
+    ))
+}
+
+async fn checks_now(
+    State(shared): State<Arc<Shared>>,
+    Extension(s): Extension<InSession>,
+) -> Json<checks::ChecksView> {
+    let answers = live::checks(&shared.socket).await;
+    Json(checks::view(&answers, s.lang, chrono::Utc::now()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,7 +589,7 @@ mod tests {
         for lang in Lang::ALL {
             let html = page_html(lang);
             assert!(!html.contains("{{"), "{html}");
-            for id in PAGE_TEXTS {
+            for id in PAGE_TEXTS.iter().chain(SCRIPT_TEXTS) {
                 let text = Catalog::get(lang).tr(id);
                 assert_ne!(&text, id, "{id} is missing");
             }

@@ -8,10 +8,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use rd_agent::agent::ipc::{self, IpcError};
-use rd_agent::agent::protocol::Message;
+use rd_agent::agent::protocol::{HISTORY_DAYS, Message};
 use rd_agent::i18n::Msg;
+use rd_agent::ledger::History;
 
 use crate::Shared;
+use crate::checks::Answers;
 use crate::today::{Choice, Outcome};
 
 /// Keep a subscription open for the life of the server.
@@ -86,6 +88,7 @@ async fn event(shared: &Arc<Shared>, socket: &Path, msg: Message) {
         Message::Status { .. }
         | Message::Devices(_)
         | Message::Config(_)
+        | Message::History(_)
         | Message::Reminder { .. }
         | Message::Error { .. } => {}
     }
@@ -123,9 +126,55 @@ pub(crate) async fn login(shared: Arc<Shared>, socket: PathBuf, choice: Choice) 
     });
 }
 
-fn refusal(e: &IpcError) -> Msg {
+pub(crate) fn refusal(e: &IpcError) -> Msg {
     match e {
         IpcError::NotRunning(_) => Msg::new("tray-service-not-running"),
         e => e.msg(),
+    }
+}
+
+/// The ledger's last days, and whether the service logs in through a relay (whose wallet is
+/// the platform's).
+pub(crate) async fn history(socket: &Path) -> (Result<History, Msg>, bool) {
+    let mut c = match ipc::connect(socket).await {
+        Ok(c) => c,
+        Err(e) => return (Err(refusal(&e)), false),
+    };
+    let got = c.history(HISTORY_DAYS).await.map_err(|e| match e {
+        IpcError::Refused(said) => said,
+        e => refusal(&e),
+    });
+    let relay = c.config_show().await.is_ok_and(|v| v.relay_mode());
+    (got, relay)
+}
+
+/// What the checks screen asks: the state, the configuration, the scanners.
+pub(crate) async fn checks(socket: &Path) -> Answers {
+    let said = |e: IpcError| match e {
+        IpcError::Refused(said) => said,
+        e => refusal(&e),
+    };
+    let mut c = match ipc::connect(socket).await {
+        Ok(c) => c,
+        Err(e) => {
+            let why = refusal(&e);
+            return Answers {
+                state: Err(why.clone()),
+                view: Err(why.clone()),
+                devices: Err(why),
+            };
+        }
+    };
+    let state = match c.status().await {
+        Ok(Message::Status { state, summary, .. }) => Ok((state, summary.map(|s| *s))),
+        Ok(_) => Err(refusal(&IpcError::Protocol)),
+        Err(e) => Err(said(e)),
+    };
+    let view = c.config_show().await.map_err(said);
+    let devices = c.devices().await.map_err(said);
+    Answers {
+        state,
+        view,
+        devices,
     }
 }

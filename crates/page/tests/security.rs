@@ -191,6 +191,12 @@ async fn without_a_token_or_session_every_path_is_the_same_refusal() {
         "GET /page.css",
         "GET /api/today",
         "GET /api/events",
+        "GET /api/setup",
+        "GET /api/history",
+        "GET /api/checks",
+        "POST /api/setup/check",
+        "POST /api/setup/direct",
+        "POST /api/setup/fleet",
         "GET /nothing-here",
         "GET /?token=",
         "GET /?token=AAAA",
@@ -294,6 +300,9 @@ async fn a_change_needs_the_session_and_this_pages_own_origin() {
     let cookie = session(&page).await;
     let login = r#"{"choice":"login"}"#;
     let lang = r#"{"lang":"hi"}"#;
+    let check = r#"{"name":"instantpay.client_secret","value":"typed-secret-value"}"#;
+    let direct = r#"{"values":{"instantpay.outlet_id":"1"},"secrets":{}}"#;
+    let fleet = r#"{"relay_url":"https://relay.example","code":"X","aadhaar":"999941057058"}"#;
     for (origin, what) in [
         (Some("http://evil.example".to_string()), "another site"),
         (
@@ -304,7 +313,13 @@ async fn a_change_needs_the_session_and_this_pages_own_origin() {
         (Some("null".to_string()), "an opaque origin"),
         (None, "no Origin"),
     ] {
-        for (path, body) in [("/api/login", login), ("/api/lang", lang)] {
+        for (path, body) in [
+            ("/api/login", login),
+            ("/api/lang", lang),
+            ("/api/setup/check", check),
+            ("/api/setup/direct", direct),
+            ("/api/setup/fleet", fleet),
+        ] {
             let mut h = vec![host(port), cookie.clone()];
             if let Some(o) = &origin {
                 h.push(("Origin", o.clone()));
@@ -339,6 +354,52 @@ async fn a_change_needs_the_session_and_this_pages_own_origin() {
     )
     .await;
     assert_eq!(a.status, 409, "{}", a.head);
+    // The setup endpoints with both: a field is checked and its secret never echoed; a change
+    // reaches the service (not running here), which is said, and nothing else.
+    let a = send(
+        port,
+        "POST /api/setup/check",
+        &[host(port), own.clone(), cookie.clone()],
+        check,
+    )
+    .await;
+    assert_eq!(a.status, 200, "{}", a.head);
+    assert_hardened(&a);
+    assert!(a.body.contains("\"ok\":true"), "{}", a.body);
+    assert!(!a.body.contains("typed-secret-value"), "{}", a.body);
+    let bad = r#"{"name":"operator.aadhaar","value":"999941057059"}"#;
+    let a = send(
+        port,
+        "POST /api/setup/check",
+        &[host(port), own.clone(), cookie.clone()],
+        bad,
+    )
+    .await;
+    assert!(a.body.contains("\"ok\":false"), "{}", a.body);
+    assert!(!a.body.contains("999941057059"), "{}", a.body);
+    for (path, body) in [("/api/setup/direct", direct), ("/api/setup/fleet", fleet)] {
+        let a = send(
+            port,
+            &format!("POST {path}"),
+            &[host(port), own.clone(), cookie.clone()],
+            body,
+        )
+        .await;
+        assert_eq!(a.status, 422, "{path}: {}", a.head);
+        assert_hardened(&a);
+        assert!(!a.body.contains("999941057058"), "{}", a.body);
+    }
+    for path in ["/api/setup", "/api/history", "/api/checks"] {
+        let a = send(
+            port,
+            &format!("GET {path}"),
+            &[host(port), cookie.clone()],
+            "",
+        )
+        .await;
+        assert_eq!(a.status, 200, "{path}: {}", a.head);
+        assert_hardened(&a);
+    }
     // Not JSON (what a cross-site form could send): refused before anything is read.
     let mut s = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
     let form = "choice=login";
