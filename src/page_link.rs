@@ -128,6 +128,14 @@ pub fn dir() -> Option<PathBuf> {
     )
 }
 
+/// The user's own lasting directory (the local data directory; on Windows in the profile),
+/// for what must outlive a reboot, unlike [`dir`]'s runtime directory: the tray's note that it
+/// opened the page once.
+pub fn lasting_dir() -> Option<PathBuf> {
+    let dirs = directories::ProjectDirs::from("in", "rd-agent", "rd-agent")?;
+    Some(dirs.data_local_dir().to_path_buf())
+}
+
 /// Tell later `rd-agent open`s about this page server. The file is private to the user and
 /// replaced whole.
 pub fn publish(dir: &Path, port: u16, key: &Key) -> std::io::Result<PathBuf> {

@@ -117,6 +117,7 @@ pub(super) fn run(opts: TrayOptions) -> Result<(), TrayError> {
             None
         }
     };
+    let first_link = page.clone();
     let ipc_opts = opts.clone();
     let ipc = std::thread::Builder::new()
         .name("rd-agent-tray-ipc".into())
@@ -135,6 +136,10 @@ pub(super) fn run(opts: TrayOptions) -> Result<(), TrayError> {
 
     let mut ui = Ui::new(opts.lang)?;
     tracing::info!(socket = %opts.socket.display(), "tray started");
+    // The user's first start after installation: the page opens by itself, once.
+    if let Some(link) = &first_link {
+        super::first_start::open_page_once(link);
+    }
     while let Some(ev) = platform::next_event(&ui_rx) {
         let mut next = Some(ev);
         let mut now = Instant::now();

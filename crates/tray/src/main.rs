@@ -11,6 +11,7 @@
 #![cfg_attr(windows, windows_subsystem = "windows")]
 
 mod app;
+mod first_start;
 mod icon;
 mod model;
 mod notify;
