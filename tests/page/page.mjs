@@ -3,8 +3,9 @@
 // typed lost), both see the day, one logs in with the keyboard, both see the countdown and
 // "logged in", then the history with the charge and the checks with the text for support
 // (searched for the secrets typed); then the security rules from a second origin. PHASE
-// cancelled: the bank cancelled the day. PHASE fleet: enrolment with a relay's code. Run by
-// run.sh, which starts the sandbox and the page.
+// cancelled: the bank cancelled the day. PHASE declines: the decline guard's question and its
+// one login. PHASE scanner: a new scanner's. PHASE fleet: enrolment with a relay's code. Run
+// by run.sh, which starts the sandbox and the page.
 import http from "node:http";
 import { chromium } from "playwright-core";
 
@@ -21,8 +22,8 @@ function check(ok, what) {
   if (!ok) failures++;
 }
 
-async function shot(page, name) {
-  if (shots) await page.screenshot({ path: `${shots}/page-${name}.png` });
+async function shot(page, name, fullPage = false) {
+  if (shots) await page.screenshot({ path: `${shots}/page-${name}.png`, fullPage });
 }
 
 const browser = await chromium.launch({
@@ -100,6 +101,127 @@ async function fleet() {
   await en.locator("#history-rows tr").first().waitFor();
   const notes = await en.locator("#history-notes").innerText();
   check(notes.includes("The platform pays"), `fleet history: the wallet is the platform's: ${notes}`);
+}
+
+if (process.env.PHASE === "declines") {
+  await declines();
+  await browser.close();
+  finish();
+}
+
+if (process.env.PHASE === "scanner") {
+  await newScanner();
+  await browser.close();
+  finish();
+}
+
+// The logins the page asks for, as the browser sends them.
+function loginPosts(page) {
+  const sent = [];
+  page.on("request", (r) => {
+    if (r.method() === "POST" && new URL(r.url()).pathname === "/api/login") sent.push(r.postDataJSON());
+  });
+  return sent;
+}
+
+// A risky login's question, asked in both sessions: the risk stated before anything is sent,
+// Cancel sends nothing, and the confirmed login is sent once however the button is clicked.
+async function riskyLogin(name, headline, hindiHeadline, risk, hindiRisk) {
+  const sentEn = loginPosts(en);
+  const sentHi = loginPosts(hi);
+  await en.locator("#headline").filter({ hasText: headline }).waitFor({ timeout: 60000 });
+  await hi.locator("#headline").filter({ hasText: hindiHeadline }).waitFor({ timeout: 60000 });
+  await en.click("#action");
+  await hi.click("#action");
+  const question = await en.locator("#question").textContent();
+  check(await en.locator("#confirm").isVisible() && risk.test(question), `${name}: the risk is stated first: ${question}`);
+  check(hindiRisk.test(await hi.locator("#question").textContent()), `${name}: and in Hindi`);
+  check(await en.evaluate(() => document.activeElement.id) === "no", `${name}: the focus is on Cancel`);
+  await en.waitForTimeout(1500);
+  check(sentEn.length === 0 && sentHi.length === 0, `${name}: nothing sent while the question is asked`);
+  check(await en.locator("#headline").textContent() === headline, `${name}: the day is as it was`);
+  // The whole page: the day's sentence above and the question below.
+  await shot(en, `${name}-en`, true);
+  await shot(hi, `${name}-hi`, true);
+  await hi.click("#no");
+  await hi.waitForTimeout(500);
+  check(sentHi.length === 0 && (await hi.locator("#action").isVisible()), `${name}: Cancel sends nothing`);
+  // Twice, quickly: one login.
+  await en.dblclick("#yes");
+  await en.locator("#headline").filter({ hasText: "Logging in" }).waitFor({ timeout: 5000 });
+  await en.waitForTimeout(1000);
+  return { sentEn, sentHi };
+}
+
+async function history(page) {
+  await page.goto(`${origin}/#history`);
+  await page.locator("#history-rows tr").first().waitFor();
+  const rows = await page.locator("#history-rows tr").allInnerTexts();
+  await page.goto(`${origin}/#today`);
+  return rows;
+}
+
+// Every finger declined (charged): two logins, then the guard holds the next; its question
+// states the risk, and only the confirmed login goes, once.
+async function declines() {
+  await en.goto(url);
+  await hi.goto(urlAgain);
+  await toHindi(hi);
+  for (const n of [1, 2]) {
+    await en.locator("#headline").filter({ hasText: "Today's login is needed" }).waitFor({ timeout: 60000 });
+    await en.click("#action");
+    // This login's outcome, not the one before it.
+    await en.locator("#headline").filter({ hasText: "Logging in" }).waitFor({ timeout: 5000 });
+    await en.waitForFunction(
+      () => !document.getElementById("headline").textContent.startsWith("Logging in"),
+      null,
+      { timeout: 30000 },
+    );
+    check(/did not match/.test(await en.locator("#outcome.failed").innerText()), `decline ${n} is shown`);
+  }
+  const rows = await history(en);
+  check(rows.length === 2, `two declined logins in the history: ${rows.join(" | ")}`);
+  const { sentEn, sentHi } = await riskyLogin(
+    "declines",
+    "Logins are paused after declined fingers",
+    "उंगली मेल न खाने से लॉगिन रोके गए हैं",
+    /The last 2 logins were declined\. A third declined finger in a row can block your AePS/,
+    /बैंक आपका AePS बंद कर सकता है/,
+  );
+  check(
+    sentEn.length === 1 && sentEn[0].choice === "despite_declines" && sentEn[0].confirmed === true && sentHi.length === 0,
+    `the confirmed login is sent once: ${JSON.stringify(sentEn)}`,
+  );
+  // The sandbox declines this one too: held again, and one attempt more, not two.
+  await en.locator("#headline").filter({ hasText: "Logins are paused after declined fingers" }).waitFor({ timeout: 30000 });
+  const after = await history(en);
+  check(after.length === 3, `one attempt more in the history: ${after.join(" | ")}`);
+}
+
+// The ledger's usual scanner is another one: the login stops before anything is sent and asks;
+// confirmed, the login goes with this scanner, once.
+async function newScanner() {
+  await en.goto(url);
+  await hi.goto(urlAgain);
+  await toHindi(hi);
+  await en.locator("#headline").filter({ hasText: "Today's login is needed" }).waitFor({ timeout: 60000 });
+  await en.click("#action");
+  // The plain login's request is answered before the question's are counted.
+  await en.locator("#headline").filter({ hasText: "A different scanner is connected" }).waitFor({ timeout: 30000 });
+  const { sentEn, sentHi } = await riskyLogin(
+    "new-scanner",
+    "A different scanner is connected",
+    "कोई दूसरा स्कैनर लगा है",
+    /This scanner \(.+\) is not the shop's usual one \(STARTEK\.ACPL .*SBX-USUAL-0001\)/,
+    /हमेशा वाला स्कैनर/,
+  );
+  check(
+    sentEn.length === 1 && sentEn[0].choice === "new_scanner" && sentEn[0].confirmed === true && sentHi.length === 0,
+    `the confirmed login is sent once: ${JSON.stringify(sentEn)}`,
+  );
+  await en.locator("#headline").filter({ hasText: "Logged in for today" }).waitFor({ timeout: 30000 });
+  const rows = await history(en);
+  check(rows.length === 1, `one login in the history, the refused one sent nothing: ${rows.join(" | ")}`);
 }
 
 if (process.env.PHASE === "cancelled") {
@@ -201,6 +323,13 @@ await toHindi(hi);
 await hi.goto(`${origin}/#setup`);
 await hi.locator("#setup-ready").filter({ hasText: /./ }).waitFor();
 await shot(hi, "setup-hi");
+// A refused field, in Hindi: marked, and the sentence says why in Hindi.
+await field(hi, "instantpay.outlet_id").fill("12ab");
+await field(hi, "instantpay.outlet_id").blur();
+await hi.locator("#direct-instantpay-outlet-id-said").filter({ hasText: /[\u0900-\u097F]/ }).waitFor();
+check(await field(hi, "instantpay.outlet_id").getAttribute("aria-invalid") === "true", "Hindi: the refused field is marked");
+console.log(`     ${await hi.locator("#direct-instantpay-outlet-id-said").textContent()}`);
+await shot(hi, "setup-refused-hi");
 await hi.goto(`${origin}/#today`);
 await hi.locator("#headline").filter({ hasText: "आज का लॉगिन करना है" }).waitFor();
 check(await hi.locator("#action").textContent() === "अभी लॉगिन करें", "Hindi: अभी लॉगिन करें");
