@@ -154,10 +154,12 @@ impl Live {
             },
             // A login that went through is the headline's to say, and only while the day is
             // logged in: a bank's later cancellation must not leave "Logged in" on the page.
+            // A refusal that the page turns into its own question (a new scanner, the decline
+            // guard) is that question's to say: its sentence names terminal commands.
             outcome: self
                 .outcome
                 .as_ref()
-                .filter(|o| !o.ok)
+                .filter(|o| !o.ok && !self.asks_its_own_question())
                 .map(|o| OutcomeView {
                     ok: o.ok,
                     title: cat.render(&o.title),
@@ -166,6 +168,14 @@ impl Live {
             refused: self.refused.as_ref().map(|m| cat.render(m)),
             action,
         }
+    }
+
+    /// The state is one the page answers with a question of its own (and its risk).
+    fn asks_its_own_question(&self) -> bool {
+        matches!(
+            self.state,
+            Some(AgentState::NewScanner { .. } | AgentState::DeclinesHeld { .. })
+        )
     }
 
     fn headline(&self, cat: &Catalog) -> (&'static str, String) {
@@ -428,6 +438,26 @@ mod tests {
         let v = l.view(Lang::En);
         assert!(v.outcome.is_none());
         assert!(!texts(&v).iter().any(|t| t.contains("Logged in")), "{v:?}");
+    }
+
+    #[test]
+    fn a_refusal_the_page_asks_about_is_not_also_shown_with_its_terminal_commands() {
+        let mut l = live(Some(AgentState::NewScanner {
+            pinned: "STARTEK.ACPL FM220U serial 1".into(),
+            found: "MANTRA.MSIPL MFS100 serial 2".into(),
+        }));
+        l.outcome = Some(Outcome {
+            title: Msg::new("tray-notify-login-failed"),
+            said: Msg::new("agent-scanner-not-connected"),
+            ok: false,
+        });
+        let v = l.view(Lang::En);
+        assert!(v.outcome.is_none(), "{v:?}");
+        assert_eq!(v.action.as_ref().unwrap().choice, Choice::NewScanner);
+        assert!(
+            !texts(&v).iter().any(|t| t.contains("rd-agent login")),
+            "{v:?}"
+        );
     }
 
     #[test]
