@@ -66,6 +66,16 @@ impl View {
         })
     }
 
+    /// The language `ui.language` names, or `None` for "auto" (each reader's own).
+    pub fn language(&self) -> Option<crate::i18n::Lang> {
+        use super::model::UiLanguage;
+        match self.config.ui.language {
+            UiLanguage::Auto => None,
+            UiLanguage::English => Some(crate::i18n::Lang::En),
+            UiLanguage::Hindi => Some(crate::i18n::Lang::Hi),
+        }
+    }
+
     /// How secret `name` is shown, if the mode needs it.
     pub(crate) fn shown(&self, name: SecretName) -> Msg {
         self.secrets

@@ -202,7 +202,7 @@ fn exchange(shared: &Shared, method: &Method, path: &str, token: &str) -> Respon
     if !sessions.spend(nonce, expires, now) {
         return forbidden(shared);
     }
-    let value = sessions.open(shared.lang, Instant::now());
+    let value = sessions.open(shared.default_lang(), Instant::now());
     drop(sessions);
     shared.active();
     let cookie = format!(

@@ -90,7 +90,11 @@ pub struct PageOptions {
 pub(crate) struct Shared {
     pub(crate) port: u16,
     pub(crate) key: Key,
-    pub(crate) lang: Lang,
+    /// The language of the page's user (as the tray's), for a new session when the service's
+    /// `ui.language` is "auto".
+    user_lang: Lang,
+    /// The service's `ui.language` when it names one: a new session starts in it.
+    configured_lang: Mutex<Option<Lang>>,
     socket: PathBuf,
     sessions: Mutex<Sessions>,
     live: watch::Sender<Live>,
@@ -102,6 +106,22 @@ pub(crate) struct Shared {
 impl Shared {
     pub(crate) fn sessions(&self) -> MutexGuard<'_, Sessions> {
         self.sessions.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The language a new session starts in: the configuration's, else the user's.
+    pub(crate) fn default_lang(&self) -> Lang {
+        let configured = *self
+            .configured_lang
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        configured.unwrap_or(self.user_lang)
+    }
+
+    pub(crate) fn set_configured_lang(&self, lang: Option<Lang>) {
+        *self
+            .configured_lang
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = lang;
     }
 
     pub(crate) fn active(&self) {
@@ -234,7 +254,8 @@ pub async fn start(opts: PageOptions) -> std::io::Result<Page> {
     let shared = Arc::new(Shared {
         port,
         key,
-        lang: opts.lang,
+        user_lang: opts.lang,
+        configured_lang: Mutex::new(None),
         socket: opts.socket.clone(),
         sessions: Mutex::new(Sessions::default()),
         live,

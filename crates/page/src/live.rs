@@ -33,6 +33,12 @@ pub(crate) async fn follow(shared: Arc<Shared>, socket: PathBuf) {
                 }
             });
             ask_day(&shared, &socket).await;
+            // The page speaks the configuration's language when it names one.
+            if let Ok(mut asking) = ipc::connect(&socket).await
+                && let Ok(view) = asking.config_show().await
+            {
+                shared.set_configured_lang(view.language());
+            }
             while let Ok(Some(msg)) = c.next().await {
                 event(&shared, &socket, msg).await;
             }
