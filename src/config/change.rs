@@ -69,16 +69,18 @@ pub(crate) fn apply(
     change: &Change,
     standing: Standing,
 ) -> Result<Vec<&'static str>, ChangeError> {
-    let mut file = if change.overwrite {
-        toml::Table::new()
+    // The config file and the defaults under it are read once: `before` is the config in
+    // force, and the change starts from it, or from the defaults alone when overwriting.
+    let written = paths.config_file_table()?;
+    let before = paths.config_over(written.clone())?;
+    let (mut file, mut after) = if change.overwrite {
+        (toml::Table::new(), paths.config_over(toml::Table::new())?)
     } else {
-        paths.config_file_table()?
+        (written, before.clone())
     };
-    let before = paths.load_config()?;
     let secrets_file = paths.secrets_file();
     let stored = Secrets::load(&secrets_file)?;
 
-    let mut after = paths.config_over(file.clone())?;
     for (key, text) in &change.values {
         key.set(&mut after, text.trim())
             .map_err(|reason| ConfigError::Invalid {
