@@ -106,7 +106,42 @@ pub(crate) fn localize(cmd: Command, lang: Lang) -> Command {
     for name in OPERATOR_COMMANDS {
         cmd = cmd.mut_subcommand(*name, |sub| localize_sub(sub, &[name], cat, lang));
     }
+    // The root's own `-h` replaces clap's, whose removal reaches every subcommand: the
+    // developer commands, which stay English, get theirs back.
+    let developer: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .filter(|n| !OPERATOR_COMMANDS.contains(&n.as_str()))
+        .collect();
+    let english = Catalog::get(Lang::En);
+    for name in &developer {
+        cmd = cmd.mut_subcommand(name, |sub| with_help_flag_everywhere(sub, english));
+    }
     cmd
+}
+
+/// `cmd` and every subcommand under it with the `-h` flag, in `cat`'s words.
+fn with_help_flag_everywhere(cmd: Command, cat: &Catalog) -> Command {
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    let mut cmd = with_help_flag(cmd, cat);
+    for name in &subs {
+        cmd = cmd.mut_subcommand(name, |s| with_help_flag_everywhere(s, cat));
+    }
+    cmd
+}
+
+/// `cmd` with its `-h` / `--help` flag from the catalogue.
+fn with_help_flag(cmd: Command, cat: &Catalog) -> Command {
+    cmd.disable_help_flag(true).arg(
+        Arg::new("help")
+            .short('h')
+            .long("help")
+            .action(ArgAction::Help)
+            .help(text(cat, &["flag-help"])),
+    )
 }
 
 fn localize_sub(mut cmd: Command, path: &[&str], cat: &Catalog, lang: Lang) -> Command {
@@ -153,13 +188,7 @@ fn arg_help(a: Arg, help: String, lang: Lang) -> Arg {
 /// The `-h` flag from the catalogue, and in Hindi the help's headings too (clap writes
 /// "Usage:", "Commands:" and "Options:" itself).
 fn frame(cmd: Command, cat: &Catalog, lang: Lang) -> Command {
-    let cmd = cmd.disable_help_flag(true).arg(
-        Arg::new("help")
-            .short('h')
-            .long("help")
-            .action(ArgAction::Help)
-            .help(text(cat, &["flag-help"])),
-    );
+    let cmd = with_help_flag(cmd, cat);
     if lang == Lang::En {
         return cmd;
     }

@@ -313,3 +313,25 @@ fn the_operators_errors_and_the_ledger_line_are_in_hindi() {
         "{shown}"
     );
 }
+
+/// The developer commands stay English, and keep their `-h` / `--help` in every language,
+/// down to their own subcommands.
+#[test]
+fn the_developer_commands_keep_their_help() {
+    for lang in ["en", "hi"] {
+        for args in [
+            &["sandbox", "--help"][..],
+            &["capture", "-h"][..],
+            &["service", "install", "--help"][..],
+        ] {
+            let out = rd_agent()
+                .args(["--lang", lang])
+                .args(args)
+                .output()
+                .unwrap();
+            let said = String::from_utf8_lossy(&out.stdout);
+            assert!(out.status.success(), "{lang} {args:?}: {}", text(&out));
+            assert!(said.contains("Usage:"), "{lang} {args:?}: {said}");
+        }
+    }
+}
