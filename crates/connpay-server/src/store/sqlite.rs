@@ -110,16 +110,45 @@ struct Inner {
 /// How often the checkpoint thread copies the WAL into the database.
 const CHECKPOINT_EVERY: std::time::Duration = std::time::Duration::from_millis(250);
 
+/// Past this many frames in the WAL (64 MiB of 4 KiB pages) the checkpoint thread also makes
+/// the next commit write the WAL from its start again. Under steady load a passive checkpoint
+/// never finds the WAL fully copied with no reader in it, which is when SQLite starts it over,
+/// so the file only grew: 1.5 GB in 12 s at 4,000 verifications/s (BENCHMARKS.md,
+/// connpay-server). A WAL that size fills the disk, and SQLite reads all of it again when it
+/// opens the file after a crash.
+const WAL_RESTART_FRAMES: i64 = 16_384;
+
+/// How long a restart may keep writers waiting for readers to leave the WAL before it gives
+/// up until the next round; readers here are primary-key reads of microseconds.
+const RESTART_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
+
 /// The checkpoint thread: copies committed pages from the WAL into the database, and fsyncs,
 /// on its own connection (PASSIVE: it never waits for or blocks the writer). SQLite's automatic
 /// checkpoint would run inside a commit of the writer thread, and every write queued behind it
 /// would wait for its fsyncs (BENCHMARKS.md, connpay-server: seconds on a busy disk).
 fn checkpoint_loop(conn: Connection, stop: mpsc::Receiver<()>) {
+    if let Err(e) = conn.busy_timeout(RESTART_WAIT) {
+        tracing::warn!("setting the checkpoint's wait failed: {e}");
+    }
     while let Err(mpsc::RecvTimeoutError::Timeout) = stop.recv_timeout(CHECKPOINT_EVERY) {
-        if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+        if let Err(e) = checkpoint(&conn, WAL_RESTART_FRAMES) {
             tracing::warn!("checkpointing the session database failed: {e}");
         }
     }
+}
+
+/// One round of the checkpoint thread. A passive checkpoint copies what it can; when the WAL
+/// holds more than `restart_past` frames, a RESTART checkpoint copies the rest and waits (at
+/// most the connection's busy timeout, writers held meanwhile) until no reader is in the WAL,
+/// so that the next commit writes it from its start. If a reader stays, it answers "busy" and
+/// the next round tries again.
+fn checkpoint(conn: &Connection, restart_past: i64) -> rusqlite::Result<()> {
+    // The row: busy, frames in the WAL, frames copied.
+    let frames: i64 = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(1))?;
+    if frames > restart_past {
+        conn.query_row("PRAGMA wal_checkpoint(RESTART)", [], |_| Ok(()))?;
+    }
+    Ok(())
 }
 
 #[derive(Clone)]
@@ -502,5 +531,92 @@ impl SqliteStore {
             Ok(n as u64)
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn open(path: &Path) -> Connection {
+        let conn = open_connection(path).expect("open");
+        conn.pragma_update(None, "wal_autocheckpoint", 0)
+            .expect("no automatic checkpoint");
+        conn
+    }
+
+    fn insert(conn: &Connection, rows: std::ops::Range<i64>) {
+        for i in rows {
+            conn.execute("INSERT INTO t VALUES (?1, zeroblob(3000))", [i])
+                .expect("insert");
+        }
+    }
+
+    /// Frames in the WAL now, as a passive checkpoint reports them.
+    fn wal_frames(conn: &Connection) -> i64 {
+        conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |row| row.get(1))
+            .expect("checkpoint")
+    }
+
+    /// Set by the checkpoint's busy handler: a restart is waiting for the reader to leave.
+    static RESTART_WAITS: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+    fn note_the_wait(_tries: i32) -> bool {
+        RESTART_WAITS.store(true, Ordering::SeqCst);
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        true
+    }
+
+    /// The situation of a steady load: a reader is in the WAL while the checkpoint copies. A
+    /// passive checkpoint alone then leaves the WAL to grow on the next commit; past the bound
+    /// the round waits for the reader to leave, and the next commit writes the WAL from its
+    /// start. `restart_past` of `i64::MAX` is the passive checkpoint alone.
+    fn frames_after_a_busy_round(restart_past: i64) -> i64 {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("wal.sqlite3");
+        let writer = open(&path);
+        writer
+            .execute_batch("CREATE TABLE t (id INTEGER PRIMARY KEY, v BLOB)")
+            .expect("table");
+        insert(&writer, 0..20);
+        let reader = open(&path);
+        reader.execute_batch("BEGIN").expect("begin");
+        let _: i64 = reader
+            .query_row("SELECT count(*) FROM t", [], |row| row.get(0))
+            .expect("read");
+        insert(&writer, 20..40);
+        // The reader leaves once the restart waits for it, or after the round.
+        RESTART_WAITS.store(false, Ordering::SeqCst);
+        let leaves = std::thread::spawn(move || {
+            while !RESTART_WAITS.load(Ordering::SeqCst) {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            reader.execute_batch("COMMIT").expect("end the read");
+        });
+        let mut checkpointer = open(&path);
+        checkpointer
+            .busy_handler(Some(note_the_wait))
+            .expect("busy handler");
+        checkpoint(&checkpointer, restart_past).expect("round");
+        RESTART_WAITS.store(true, Ordering::SeqCst);
+        leaves.join().expect("reader");
+        insert(&writer, 40..41);
+        wal_frames(&checkpointer)
+    }
+
+    #[test]
+    fn a_long_wal_starts_over_at_the_next_commit() {
+        let bounded = frames_after_a_busy_round(10);
+        let unbounded = frames_after_a_busy_round(i64::MAX);
+        // One row of 3,000 bytes: its page and the table's, a handful of frames.
+        assert!(
+            bounded <= 5,
+            "after a restart the WAL holds {bounded} frames"
+        );
+        // Forty such rows stay in the WAL when nothing restarts it.
+        assert!(
+            unbounded >= 40,
+            "without a restart the WAL holds {unbounded} frames"
+        );
     }
 }
