@@ -249,6 +249,39 @@ pub async fn enrol(
         .map_err(SetupError::Service)
 }
 
+/// What a login still lacks, said for the setup form. The service names a missing value or
+/// secret with the command that sets it, which a person at the form has no use for: the form
+/// asks for it itself, and the relay token comes from enrolling with a code. Recognised by the
+/// message's id and key, so a service of any version is understood.
+pub fn missing(view: &View) -> Vec<Msg> {
+    view.problems().iter().map(for_the_form).collect()
+}
+
+fn for_the_form(problem: &Msg) -> Msg {
+    let names_a_key = matches!(
+        problem.ids().first(),
+        Some(&("config-secret-not-set" | "config-error-missing"))
+    );
+    let key = names_a_key
+        .then(|| problem.text_arg("key"))
+        .flatten()
+        .and_then(Key::parse);
+    let Some(key) = key else {
+        return problem.clone();
+    };
+    let name = match key.secret() {
+        Some(SecretName::RelayToken) => return Msg::new("page-setup-not-enrolled"),
+        Some(SecretName::ClientSecret) => Msg::new("page-secret-client-secret"),
+        Some(SecretName::EncryptionKey) => Msg::new("page-secret-encryption-key"),
+        Some(SecretName::Aadhaar) => Msg::new("page-secret-aadhaar"),
+        None => match field_name(key) {
+            Some(name) => name,
+            None => return problem.clone(),
+        },
+    };
+    Msg::new("page-setup-not-set").arg("name", name)
+}
+
 /// This computer's name, for the relay's device list.
 pub(crate) fn host_name() -> String {
     let from_env = std::env::var("COMPUTERNAME").or_else(|_| std::env::var("HOSTNAME"));
@@ -263,6 +296,63 @@ pub(crate) fn host_name() -> String {
 mod tests {
     use super::*;
     use crate::i18n::{Catalog, Lang};
+
+    #[test]
+    fn the_form_asks_for_what_is_missing_instead_of_naming_a_command() {
+        let secret = |name: SecretName| Msg::new("config-secret-not-set").arg("key", name.key());
+        let value = |key: &str| {
+            Msg::new("config-error-missing")
+                .arg("key", key)
+                .arg("hint", Msg::new("config-missing-hint").arg("env_var", "X"))
+        };
+        for (said, expected) in [
+            (
+                secret(SecretName::ClientSecret),
+                "Not set yet: the InstantPay client secret. Type it in the form below.",
+            ),
+            (
+                secret(SecretName::EncryptionKey),
+                "Not set yet: InstantPay's encryption key. Type it in the form below.",
+            ),
+            (
+                secret(SecretName::Aadhaar),
+                "Not set yet: the operator's Aadhaar number. Type it in the form below.",
+            ),
+            (
+                secret(SecretName::RelayToken),
+                "This PC is not enrolled yet: enrol it below with the code from your platform.",
+            ),
+            (
+                value("instantpay.client_id"),
+                "Not set yet: the client id. Type it in the form below.",
+            ),
+            (
+                value("relay.url"),
+                "Not set yet: the login relay's address. Type it in the form below.",
+            ),
+        ] {
+            let asked = for_the_form(&said);
+            assert_eq!(Catalog::get(Lang::En).render(&asked), expected);
+            for lang in Lang::ALL {
+                let cat = Catalog::get(lang);
+                // What the service says names a command; what the form shows does not.
+                assert!(cat.render(&said).contains("rd-agent config"));
+                let text = cat.render(&asked);
+                assert!(!text.contains("rd-agent") && !text.contains('{'), "{text}");
+                if lang == Lang::Hi {
+                    assert!(
+                        crate::i18n::check::english_runs(&text, 3).is_empty(),
+                        "{text}"
+                    );
+                }
+            }
+        }
+        // Any other problem is shown as the service said it.
+        let other = Msg::new("config-secret-not-set").arg("key", "instantpay.nonsense");
+        assert_eq!(for_the_form(&other), other);
+        let other = Msg::new("page-setup-ready");
+        assert_eq!(for_the_form(&other), other);
+    }
 
     #[test]
     fn each_field_is_checked_as_the_wizard_checks_it() {

@@ -935,6 +935,13 @@ page-setup-working = Saving…
 page-setup-saved = Saved. rd-agent now checks today's login.
 page-setup-ready = Everything a login needs is set.
 page-setup-missing = Still missing for a login:
+# A missing value or secret on the Setup screen: typed in the form there, not set with a command
+# (src/setup.rs, missing).
+page-setup-not-set = Not set yet: { $name }. Type it in the form below.
+page-setup-not-enrolled = This PC is not enrolled yet: enrol it below with the code from your platform.
+page-secret-client-secret = the InstantPay client secret
+page-secret-encryption-key = InstantPay's encryption key
+page-secret-aadhaar = the operator's Aadhaar number
 page-setup-fleet-now = This PC logs in through the login relay at { $url }.
 setup-ask-relay-url = The login relay's address, as your platform gave it (e.g. https://relay.example.com)
 setup-ask-code = The one-time enrolment code from your platform (e.g. K7QM-4XTP-9DHC)

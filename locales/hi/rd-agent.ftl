@@ -932,6 +932,13 @@ page-setup-working = सहेजा जा रहा है…
 page-setup-saved = सहेज लिया। rd-agent अब आज का लॉगिन जाँच रहा है।
 page-setup-ready = लॉगिन के लिए ज़रूरी सब कुछ भरा हुआ है।
 page-setup-missing = लॉगिन के लिए अभी यह बाकी है:
+# A missing value or secret on the Setup screen: typed in the form there, not set with a command
+# (src/setup.rs, missing).
+page-setup-not-set = अभी सेट नहीं है: { $name }। इसे नीचे के फ़ॉर्म में लिखें।
+page-setup-not-enrolled = इस कंप्यूटर का अभी नामांकन नहीं हुआ है: नीचे अपने प्लेटफ़ॉर्म से मिले कोड से इसका नामांकन करें।
+page-secret-client-secret = InstantPay क्लाइंट सीक्रेट
+page-secret-encryption-key = InstantPay की "Encryption Key"
+page-secret-aadhaar = ऑपरेटर का आधार नंबर
 page-setup-fleet-now = यह कंप्यूटर { $url } वाले लॉगिन रिले से लॉगिन करता है।
 setup-ask-relay-url = लॉगिन रिले का पता, जैसा आपके प्लेटफ़ॉर्म ने दिया है (जैसे https://relay.example.com)
 setup-ask-code = आपके प्लेटफ़ॉर्म से मिला एक बार का नामांकन कोड (जैसे K7QM-4XTP-9DHC)

@@ -158,6 +158,15 @@ impl Msg {
         self
     }
 
+    /// The text argument `name`, if the message has one: how a client recognises what a
+    /// message names (the key of a missing secret) without parsing its sentence.
+    pub(crate) fn text_arg(&self, name: &str) -> Option<&str> {
+        match self.args.get(name) {
+            Some(Arg::Text(t)) => Some(t),
+            _ => None,
+        }
+    }
+
     /// This message's id and those of the messages nested in its arguments, outermost
     /// first: what a client needs to tell one kind of problem from another.
     pub fn ids(&self) -> Vec<&str> {

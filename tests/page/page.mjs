@@ -284,6 +284,11 @@ await en.locator("#screen-setup").waitFor();
 check(en.url() === `${origin}/#setup`, "a service not set up opens on its setup");
 await en.locator("#setup-missing li").first().waitFor();
 check((await en.locator("#setup-missing li").count()) > 0, "it says what is missing");
+{
+  const missing = await en.locator("#setup-missing").textContent();
+  check(missing.includes("Not set yet: the InstantPay client secret. Type it in the form below."), `a missing secret is asked for in the form: ${missing}`);
+  check(!missing.includes("rd-agent config"), `the page names no command: ${missing}`);
+}
 await field(en, "instantpay.client_id").fill("SBXCLIENT0001");
 await field(en, "instantpay.outlet_id").fill("12ab");
 await field(en, "instantpay.endpoint_ip").focus();

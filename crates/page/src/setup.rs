@@ -22,7 +22,7 @@ pub(crate) struct SetupView {
     pub(crate) ready: bool,
     /// "Everything a login needs is set." or "Still missing for a login:".
     pub(crate) status: String,
-    /// What a login still lacks, as the service says it.
+    /// What a login still lacks, said for this form (`rd_agent::setup::missing`).
     pub(crate) missing: Vec<String>,
     pub(crate) direct: Vec<FieldView>,
     pub(crate) fleet: Vec<FieldView>,
@@ -97,7 +97,10 @@ pub(crate) fn view(got: Result<&View, &IpcError>, lang: Lang) -> SetupView {
                 } else {
                     "page-setup-missing"
                 }),
-                missing: v.problems().iter().map(|m| cat.render(m)).collect(),
+                missing: rd_agent::setup::missing(v)
+                    .iter()
+                    .map(|m| cat.render(m))
+                    .collect(),
                 direct,
                 fleet,
             }
