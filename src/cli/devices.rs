@@ -11,7 +11,8 @@ use rd::{self, DiscoverOptions};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Port range to probe (default: rd.ports from the config, else 11100-11120).
+    /// Port range to probe (default: rd.ports from the config, the service's when installed,
+    /// else 11100-11120).
     #[arg(long)]
     pub(crate) ports: Option<rd::PortRange>,
     /// Host to probe, loopback (default: rd.host from the config, else 127.0.0.1).
@@ -24,15 +25,23 @@ pub(crate) struct Args {
 
 /// Where the commands a person runs look for RD Services: the flags where given, else the
 /// config's `rd.host` and `rd.ports` as the login and `doctor` use them
-/// (`agent::live::discover_options`), else the defaults when there is no usable config.
+/// (`agent::live::discover_options`), else the defaults when there is no usable config. The
+/// config is the one setup writes (cli/target.rs): the installed service's, else the person's
+/// own files; a service that cannot be asked leaves the person's files.
 pub(crate) fn discovery(
     global: &Global,
     ports: Option<rd::PortRange>,
     host: Option<&str>,
 ) -> (crate::config::Config, DiscoverOptions) {
-    let config = super::config::user_paths(global)
+    let config = super::target::Target::of(global)
+        .and_then(|target| target.view())
+        .map(|view| view.config)
         .ok()
-        .and_then(|p| p.load_config().ok())
+        .or_else(|| {
+            super::config::user_paths(global)
+                .ok()
+                .and_then(|p| p.load_config().ok())
+        })
         .unwrap_or_default();
     let mut opts = crate::agent::live::discover_options(&config);
     if let Some(ports) = ports {

@@ -109,6 +109,25 @@ impl Machine {
     }
 }
 
+/// `devices` looks where the service's config says (here its `rd.ports`), not at the
+/// defaults of a person who has no config of their own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn devices_probes_the_ports_of_the_services_config() {
+    let env = TestEnv::start_async().await;
+    let machine = Machine::new();
+    let _service = machine.start_service(env.rd_port()).await;
+    let found = tokio::task::block_in_place(|| {
+        machine
+            .person()
+            .args(["--json", "devices"])
+            .output()
+            .unwrap()
+    });
+    let json = json_of_success(&found);
+    assert_eq!(json["services"][0]["port"], env.rd_port(), "{json}");
+    machine.assert_home_empty();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn direct_setup_through_the_service_ends_in_its_files_and_the_login_follows() {
     let env = TestEnv::start_async().await;
