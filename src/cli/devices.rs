@@ -33,16 +33,19 @@ pub(crate) fn discovery(
     ports: Option<rd::PortRange>,
     host: Option<&str>,
 ) -> (crate::config::Config, DiscoverOptions) {
-    let config = super::target::Target::of(global)
-        .and_then(|target| target.view())
-        .map(|view| view.config)
-        .ok()
-        .or_else(|| {
-            super::config::user_paths(global)
-                .ok()
-                .and_then(|p| p.load_config().ok())
-        })
-        .unwrap_or_default();
+    use super::target::Target;
+    let own = || {
+        super::config::user_paths(global)
+            .ok()
+            .and_then(|p| p.load_config().ok())
+    };
+    // Only the config is needed: files are read as such (a view would load the secrets too).
+    let config = match Target::of(global) {
+        Ok(service @ Target::Service(_)) => service.view().map(|v| v.config).ok().or_else(own),
+        Ok(Target::Files(paths)) => paths.load_config().ok(),
+        Err(_) => own(),
+    }
+    .unwrap_or_default();
     let mut opts = crate::agent::live::discover_options(&config);
     if let Some(ports) = ports {
         opts.ports = ports;
