@@ -2,34 +2,17 @@
 //! the user's own language when it says "auto". A real service (in-process, on a socket in a
 //! temporary directory) answers the page's IPC.
 
+mod common;
+
 use std::sync::Arc;
 use std::time::Duration;
 
+use common::{host, send, session};
 use rd_agent::agent::ipc::{self, PeerPolicy};
 use rd_agent::agent::{Agent, LiveBackend, Schedule};
 use rd_agent::config::Paths;
 use rd_agent::i18n::Lang;
 use rd_agent_page::{PageOptions, start};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-
-/// `GET` `target` with these headers; the whole answer.
-async fn get(port: u16, target: &str, cookie: Option<&str>) -> String {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-    let mut text =
-        format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n");
-    if let Some(c) = cookie {
-        text.push_str(&format!("Cookie: {c}\r\n"));
-    }
-    text.push_str("\r\n");
-    s.write_all(text.as_bytes()).await.unwrap();
-    let mut raw = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut raw))
-        .await
-        .expect("an answer in time")
-        .unwrap();
-    String::from_utf8_lossy(&raw).into_owned()
-}
 
 /// The page's `<html lang>` for a new session, with the service's config file holding `toml`.
 async fn first_language(toml: &str, user: Lang) -> String {
@@ -70,20 +53,8 @@ async fn first_language(toml: &str, user: Lang) -> String {
     // The page learns the configuration once it reaches the service: wait for that, bounded.
     let mut html = String::new();
     for _ in 0..200 {
-        let url = page.fresh_url();
-        let target = &url[url.find('/').map_or(0, |i| i + 2)..];
-        let target = &target[target.find('/').unwrap_or(0)..];
-        let answer = get(port, target, None).await;
-        let cookie = answer
-            .lines()
-            .find_map(|l| {
-                l.strip_prefix("set-cookie: ")
-                    .or_else(|| l.strip_prefix("Set-Cookie: "))
-            })
-            .and_then(|v| v.split(';').next())
-            .expect("a session cookie")
-            .to_string();
-        html = get(port, "/", Some(&cookie)).await;
+        let cookie = session(&page).await;
+        html = send(port, "GET /", &[host(port), cookie], "").await.body;
         if !html.contains(&format!("<html lang=\"{}\">", code(user))) {
             break;
         }

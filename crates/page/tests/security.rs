@@ -3,25 +3,13 @@
 
 use std::time::Duration;
 
+mod common;
+
+use common::{Answer, host, path_and_query, send, session};
 use rd_agent::i18n::Lang;
 use rd_agent_page::{Page, PageOptions, start};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-
-struct Answer {
-    status: u16,
-    head: String,
-    body: String,
-}
-
-impl Answer {
-    fn header(&self, name: &str) -> Option<String> {
-        self.head.lines().find_map(|l| {
-            let (k, v) = l.split_once(':')?;
-            k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
-        })
-    }
-}
 
 /// A page server whose service is not running (the rules do not depend on it).
 async fn page(dir: &tempfile::TempDir) -> Page {
@@ -33,59 +21,6 @@ async fn page(dir: &tempfile::TempDir) -> Page {
     })
     .await
     .expect("the page server starts")
-}
-
-async fn send(port: u16, request: &str, headers: &[(&str, String)], body: &str) -> Answer {
-    let mut s = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-    let mut text = format!("{request} HTTP/1.1\r\nConnection: close\r\n");
-    for (k, v) in headers {
-        text.push_str(&format!("{k}: {v}\r\n"));
-    }
-    if !body.is_empty() {
-        text.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n",
-            body.len()
-        ));
-    }
-    text.push_str("\r\n");
-    text.push_str(body);
-    s.write_all(text.as_bytes()).await.unwrap();
-    let mut raw = Vec::new();
-    tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut raw))
-        .await
-        .expect("an answer in time")
-        .unwrap();
-    let raw = String::from_utf8_lossy(&raw).into_owned();
-    let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    Answer {
-        status,
-        head: head.to_string(),
-        body: body.to_string(),
-    }
-}
-
-fn host(port: u16) -> (&'static str, String) {
-    ("Host", format!("127.0.0.1:{port}"))
-}
-
-fn path_and_query(url: &str) -> String {
-    url.splitn(4, '/').nth(3).map(|p| format!("/{p}")).unwrap()
-}
-
-/// Exchange a fresh token for a session; the `Cookie` header that carries it.
-async fn session(page: &Page) -> (&'static str, String) {
-    let port = page.port();
-    let a = send(
-        port,
-        &format!("GET {}", path_and_query(&page.fresh_url())),
-        &[host(port)],
-        "",
-    )
-    .await;
-    assert_eq!(a.status, 303, "{}", a.head);
-    let cookie = a.header("set-cookie").unwrap();
-    ("Cookie", cookie.split(';').next().unwrap().to_string())
 }
 
 fn assert_refused(a: &Answer, what: &str) {
